@@ -1,0 +1,42 @@
+# OpenASC. Two commands on a fresh machine: `make demo` and `make test`.
+PYTHON ?= python3.11
+VENV := .venv
+PY := $(VENV)/bin/python
+OPENASC := $(VENV)/bin/openasc
+PEOPLE ?= 5000
+SEED ?= 2026
+
+.PHONY: install demo serve test test-fast lint bench clean
+
+$(VENV)/.installed: requirements.txt requirements-dev.txt constraints.txt pyproject.toml package.json package-lock.json frontend/build.mjs frontend/scss/app.scss $(wildcard frontend/js/*)
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet -r requirements-dev.txt -c constraints.txt
+	$(PY) -m pip install --quiet --no-deps -e .
+	npm ci --no-audit --no-fund --loglevel=error
+	npm run --silent build
+	touch $@
+
+## install: create .venv, install pinned Python and npm dependencies, build the front end
+install: $(VENV)/.installed
+
+## demo: build a synthetic council on SQLite and serve it on http://127.0.0.1:8000
+demo: install
+	$(OPENASC) migrate --no-input -v 0
+	$(OPENASC) demo --seed $(SEED) --people $(PEOPLE) --reset
+	$(OPENASC) runserver 127.0.0.1:8000
+
+## test: the whole suite (unit, API, permission matrix, browser journeys with axe)
+test: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/python -m pytest -q
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+## bench: speed figures for the 200,000-person council (SQLite and PostgreSQL)
+bench: install
+	$(PY) bench/run.py
+
+clean:
+	rm -rf $(VENV) node_modules openasc/ui/static/ui

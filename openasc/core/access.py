@@ -1,0 +1,139 @@
+"""Who may see whose record: the legitimate-relationship rules, in one place.
+
+A person's record is visible to a user only through a working relationship (allocated worker,
+allocated team, open safeguarding enquiry, NHS partner with a recorded sharing basis, time-limited
+grant), a role whose job is to see everyone (the front door), or break-glass. A restricted record
+ignores team and role-wide access except for the roles and users named on the restriction.
+
+`people_visible_to` (a queryset filter) and `explain` (one person, with the reason) implement the same
+rules; the permission-matrix tests check that they always agree.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
+
+from openasc.core.models import (
+    BreakGlassAccess,
+    CareRelationship,
+    RelationshipKind,
+    Restriction,
+    Role,
+    User,
+)
+
+
+class Capability:
+    SEARCH_ALL = "search_all"  # search results include everyone (identity only), each search logged
+    VIEW_ALL = "view_all"  # open anyone's record without a relationship, each view logged
+    CREATE_PERSON = "create_person"
+    EDIT_PERSON = "edit_person"
+    MERGE = "merge"
+    BREAK_GLASS = "break_glass"
+    REVIEW_BREAK_GLASS = "review_break_glass"
+    VIEW_ACCESS_LOG = "view_access_log"  # "who has looked at this record"
+    ALLOCATE = "allocate"
+    USE_API = "use_api"
+
+
+ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
+    Role.FRONT_DOOR: frozenset({Capability.SEARCH_ALL, Capability.VIEW_ALL, Capability.CREATE_PERSON,
+                                Capability.EDIT_PERSON, Capability.MERGE, Capability.BREAK_GLASS}),
+    Role.SOCIAL_WORKER: frozenset({Capability.CREATE_PERSON, Capability.EDIT_PERSON, Capability.BREAK_GLASS}),
+    Role.OCCUPATIONAL_THERAPIST: frozenset({Capability.CREATE_PERSON, Capability.EDIT_PERSON,
+                                            Capability.BREAK_GLASS}),
+    Role.TEAM_MANAGER: frozenset({Capability.SEARCH_ALL, Capability.CREATE_PERSON, Capability.EDIT_PERSON,
+                                  Capability.MERGE, Capability.BREAK_GLASS, Capability.REVIEW_BREAK_GLASS,
+                                  Capability.VIEW_ACCESS_LOG, Capability.ALLOCATE}),
+    Role.BROKER: frozenset({Capability.BREAK_GLASS}),
+    Role.FINANCE_OFFICER: frozenset({Capability.EDIT_PERSON, Capability.BREAK_GLASS}),
+    Role.SAFEGUARDING_LEAD: frozenset({Capability.SEARCH_ALL, Capability.CREATE_PERSON, Capability.EDIT_PERSON,
+                                       Capability.BREAK_GLASS, Capability.ALLOCATE}),
+    Role.PERFORMANCE_ANALYST: frozenset(),
+    Role.NHS_PARTNER: frozenset({Capability.BREAK_GLASS}),
+    Role.INFORMATION_GOVERNANCE: frozenset({Capability.SEARCH_ALL, Capability.REVIEW_BREAK_GLASS,
+                                            Capability.VIEW_ACCESS_LOG}),
+    Role.ADMINISTRATOR: frozenset(),
+    Role.SYSTEM: frozenset({Capability.SEARCH_ALL, Capability.VIEW_ALL, Capability.CREATE_PERSON,
+                            Capability.EDIT_PERSON, Capability.USE_API}),
+}
+
+# Relationships held by one named user survive a restriction; team-wide ones do not.
+INDIVIDUAL_KINDS = (RelationshipKind.ALLOCATED_WORKER, RelationshipKind.SAFEGUARDING_ENQUIRY,
+                    RelationshipKind.GRANT, RelationshipKind.NHS_SHARING)
+
+
+def has(user: User, capability: str) -> bool:
+    return bool(user and user.is_authenticated and user.is_active
+                and capability in ROLE_CAPABILITIES.get(user.role, frozenset()))
+
+
+@dataclass(frozen=True)
+class Access:
+    allowed: bool
+    basis: str  # recorded on every audit event: how access was allowed
+    explanation: str  # shown to the user when not allowed
+    restricted: bool = False
+    break_glass_possible: bool = False
+
+
+def _active(qs: QuerySet, now) -> QuerySet:
+    return qs.filter(starts_at__lte=now).filter(Q(ends_at__isnull=True) | Q(ends_at__gt=now))
+
+
+def _team_ids(user: User) -> list[int]:
+    cached = getattr(user, "_openasc_team_ids", None)
+    if cached is None:
+        cached = list(user.teams.values_list("id", flat=True))
+        user._openasc_team_ids = cached
+    return cached
+
+
+def people_visible_to(user: User, queryset: QuerySet) -> QuerySet:
+    """Filter a Person queryset to the records `user` may open right now."""
+    if not (user and user.is_authenticated and user.is_active):
+        return queryset.none()
+    now = timezone.now()
+    rels = _active(CareRelationship.objects.filter(person=OuterRef("pk")), now)
+    individual = Exists(rels.filter(user=user))
+    team = Exists(rels.filter(team_id__in=_team_ids(user)))
+    glass = Exists(BreakGlassAccess.objects.filter(person=OuterRef("pk"), user=user, expires_at__gt=now,
+                                                   ended_at__isnull=True))
+    restriction = Restriction.objects.filter(person=OuterRef("pk"), lifted_at__isnull=True)
+    restricted = Exists(restriction)
+    excepted = Exists(restriction.filter(Q(allowed_users=user) | Q(allowed_roles__contains=f"|{user.role}|")))
+    wide = Q(pk__isnull=False) if has(user, Capability.VIEW_ALL) else team
+    return queryset.filter(individual | glass | (wide & (~restricted | excepted)))
+
+
+def explain(user: User, person) -> Access:
+    """Whether `user` may open `person`'s record now, on what basis, and if not, why not."""
+    if not (user and user.is_authenticated and user.is_active):
+        return Access(False, "", "You need to sign in.")
+    now = timezone.now()
+    rels = list(_active(CareRelationship.objects.filter(person=person), now)
+                .filter(Q(user=user) | Q(team_id__in=_team_ids(user))).select_related("team"))
+    for rel in rels:
+        if rel.user_id == user.pk:
+            return Access(True, rel.get_kind_display(), "")
+    glass = BreakGlassAccess.objects.filter(person=person, user=user, expires_at__gt=now, ended_at__isnull=True).first()
+    if glass:
+        return Access(True, "Break-glass", "", restricted=glass.was_restricted)
+    restriction = Restriction.objects.filter(person=person, lifted_at__isnull=True).first()
+    excepted = restriction is not None and (
+        user.role in restriction.allowed_role_list or restriction.allowed_users.filter(pk=user.pk).exists()
+    )
+    can_glass = has(user, Capability.BREAK_GLASS)
+    if restriction is not None and not excepted:
+        return Access(False, "", "This is a restricted record. Only named staff can open it.",
+                      restricted=True, break_glass_possible=can_glass)
+    for rel in rels:
+        return Access(True, f"Team: {rel.team.name}"[:64], "", restricted=restriction is not None)
+    if has(user, Capability.VIEW_ALL):
+        return Access(True, f"Role: {user.get_role_display()}"[:64], "", restricted=restriction is not None)
+    return Access(False, "", "You do not have a working relationship with this person: they are not "
+                  "allocated to you or your team, and no access has been granted to you.",
+                  break_glass_possible=can_glass)

@@ -1,0 +1,24 @@
+"""Forms for sign-in, break-glass and reviews: they parse input; the services decide."""
+
+from django import forms
+
+from openasc.core.models import BreakGlassReason, BreakGlassReview
+
+
+class SignInForm(forms.Form):
+    username = forms.CharField(error_messages={"required": "Enter your username"})
+    password = forms.CharField(error_messages={"required": "Enter your password"}, strip=False)
+
+
+class BreakGlassForm(forms.Form):
+    reason_code = forms.ChoiceField(choices=BreakGlassReason.choices,
+                                    error_messages={"required": "Select why you need access",
+                                                    "invalid_choice": "Select why you need access"})
+    reason_text = forms.CharField(required=False, max_length=2000)
+
+
+class BreakGlassReviewForm(forms.Form):
+    outcome = forms.ChoiceField(choices=BreakGlassReview.choices,
+                                error_messages={"required": "Select whether the access was appropriate",
+                                                "invalid_choice": "Select whether the access was appropriate"})
+    note = forms.CharField(required=False, max_length=2000)

@@ -1,0 +1,41 @@
+"""`openasc demo`: build a synthetic council into the configured database, then exit."""
+
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError
+
+from openasc.demo.build import Builder, reset_database
+from openasc.people.models import Person
+
+
+class Command(BaseCommand):
+    help = "Build a realistic synthetic council (teams, staff, people, carers) into the configured database."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--seed", type=int, default=2026, help="Random seed: the same seed builds the same council")
+        parser.add_argument("--people", type=int, default=5000, help="How many people to create (default 5,000)")
+        parser.add_argument("--reset", action="store_true", help="Delete everything in the database first")
+
+    def handle(self, *args, seed, people, reset, **options):
+        if people < 1:
+            raise CommandError("--people must be at least 1")
+        call_command("migrate", verbosity=0, interactive=False)
+        if reset:
+            reset_database()
+        elif Person.objects.exists():
+            raise CommandError("The database already has people in it. Use --reset to start again.")
+        verbose = options["verbosity"] > 0
+
+        def progress(msg):
+            if verbose:
+                self.stderr.write(f"\r  {msg}", ending="")
+
+        report = Builder(seed=seed, people=people, progress=progress).run()
+        if verbose:
+            self.stderr.write("")
+        self.stdout.write(self.style.SUCCESS(
+            f"Built a council of {report.people:,} people ({report.carers:,} unpaid carers linked) in "
+            f"{report.seconds:.1f} s (seed {seed})."))
+        self.stdout.write("\nDemo staff accounts (one per role):")
+        width = max(len(u) for u, _, _ in report.staff)
+        for username, role, password in report.staff:
+            self.stdout.write(f"  {username:<{width}}  {password:<28}  {role}")

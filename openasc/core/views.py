@@ -1,0 +1,161 @@
+"""Sign-in and session, break-glass and its review: thin views over core services and selectors."""
+
+from __future__ import annotations
+
+import json
+
+from django.contrib import messages
+from django.contrib.auth import login, logout
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_http_methods, require_POST
+
+from openasc.core import audit, selectors, services
+from openasc.core.errors import ValidationFailed
+from openasc.core.forms import BreakGlassForm, BreakGlassReviewForm, SignInForm
+from openasc.core.models import AuditAction, BreakGlassAccess
+from openasc.people import selectors as people_selectors
+from openasc.ui import forms as ui
+
+
+def _safe_next(request: HttpRequest, default: str = "/") -> str:
+    target = request.POST.get("next") or request.GET.get("next") or default
+    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        return target
+    return default
+
+
+@require_http_methods(["GET", "POST"])
+def sign_in(request: HttpRequest) -> HttpResponse:
+    form = SignInForm(request.POST or None)
+    timed_out = request.GET.get("timeout") == "1"
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = services.sign_in_check(request=request, username=form.cleaned_data["username"],
+                                          password=form.cleaned_data["password"])
+        except services.SignInRefused as exc:
+            form.add_error("username", str(exc))
+        else:
+            login(request, user)
+            audit.record(actor=user, action=AuditAction.SIGN_IN)
+            return redirect(_safe_next(request, "/"))
+    return render(request, "core/sign_in.jinja", {
+        "form": form, "title": "Sign in", "errors": ui.error_summary(form), "timed_out": timed_out,
+        "next": _safe_next(request, ""),
+    })
+
+
+def sign_out(request: HttpRequest) -> HttpResponse:
+    if request.user.is_authenticated:
+        audit.record(actor=request.user, action=AuditAction.SIGN_OUT)
+    logout(request)
+    return render(request, "core/signed_out.jinja", {"title": "You have signed out"})
+
+
+@require_POST
+def session_extend(request: HttpRequest) -> JsonResponse:
+    if not request.user.is_authenticated:
+        return JsonResponse({"signedIn": False}, status=401)
+    return JsonResponse({"signedIn": True})
+
+
+@require_http_methods(["GET", "POST", "DELETE"])
+def drafts(request: HttpRequest) -> JsonResponse:
+    """Save, fetch or discard the signed-in user's draft of a form."""
+    if not request.user.is_authenticated:
+        return JsonResponse({"signedIn": False}, status=401)
+    if request.method == "GET":
+        return JsonResponse({"data": services.form_draft_get(user=request.user, path=request.GET.get("path", ""))})
+    try:
+        payload = json.loads(request.body or b"{}")
+    except json.JSONDecodeError:
+        return JsonResponse({"error": "The draft must be JSON"}, status=400)
+    path = str(payload.get("path") or "")
+    if not path.startswith("/"):
+        return JsonResponse({"error": "The draft needs the path of its form"}, status=400)
+    if request.method == "DELETE":
+        services.form_draft_discard(user=request.user, path=path)
+        return JsonResponse({"discarded": True})
+    data = payload.get("data")
+    if not isinstance(data, dict):
+        return JsonResponse({"error": "The draft data must be an object of field names and values"}, status=400)
+    try:
+        services.form_draft_save(user=request.user, path=path, data=data)
+    except ValidationFailed as exc:
+        return JsonResponse({"errors": exc.errors}, status=400)
+    return JsonResponse({"saved": True})
+
+
+@require_http_methods(["GET", "POST"])
+def break_glass(request: HttpRequest, person_id: int) -> HttpResponse:
+    person = people_selectors.person_identity(person_id=person_id)
+    from openasc.core import access
+
+    decision = access.explain(request.user, person)
+    if decision.allowed:
+        return redirect("people:detail", person_id=person.pk)
+    form = BreakGlassForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.break_glass_start(actor=request.user, person=person, **form.cleaned_data)
+        except ValidationFailed as exc:
+            ui.add_service_errors(form, exc.errors)
+        except PermissionError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, "You have break-glass access to this record for a limited time. "
+                                      "Your manager will review it.")
+            return redirect("people:detail", person_id=person.pk)
+    return render(request, "core/break_glass.jinja", {
+        "form": form, "person": person, "decision": decision, "title": "Access this record in an emergency",
+        "errors": ui.error_summary(form),
+    }, status=200 if request.method == "GET" or form.is_valid() else 400)
+
+
+@require_POST
+def break_glass_end(request: HttpRequest, person_id: int) -> HttpResponse:
+    grant = selectors.active_break_glass(user=request.user, person_id=person_id)
+    if grant:
+        services.break_glass_end(actor=request.user, grant=grant)
+        messages.success(request, "Break-glass access ended.")
+    return redirect("people:search")
+
+
+def break_glass_reviews(request: HttpRequest) -> HttpResponse:
+    from openasc.core import access
+
+    if not access.has(request.user, access.Capability.REVIEW_BREAK_GLASS):
+        return render(request, "core/forbidden.jinja", {"title": "You cannot see this page",
+                      "explanation": "Only managers and information governance review break-glass access."},
+                      status=403)
+    queue = list(selectors.break_glass_review_queue(user=request.user)[:200])
+    return render(request, "core/break_glass_reviews.jinja", {"queue": queue, "title": "Break-glass reviews",
+                                                              "active_nav": "reviews"})
+
+
+@require_http_methods(["GET", "POST"])
+def break_glass_review(request: HttpRequest, grant_id: int) -> HttpResponse:
+    try:
+        grant = selectors.break_glass_get_for_review(user=request.user, grant_id=grant_id)
+    except BreakGlassAccess.DoesNotExist:
+        return render(request, "core/forbidden.jinja", {"title": "Review not found",
+                      "explanation": "This access has been reviewed already, or it is not yours to review."},
+                      status=404)
+    form = BreakGlassReviewForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.break_glass_review(actor=request.user, grant=grant, **form.cleaned_data)
+        except ValidationFailed as exc:
+            ui.add_service_errors(form, exc.errors)
+        else:
+            messages.success(request, "Review recorded.")
+            return redirect("core:break-glass-reviews")
+    return render(request, "core/break_glass_review.jinja", {
+        "form": form, "grant": grant, "title": "Review break-glass access", "errors": ui.error_summary(form),
+        "active_nav": "reviews",
+    }, status=400 if request.method == "POST" else 200)
+
+
+def healthz(request: HttpRequest) -> HttpResponse:
+    return HttpResponse("ok", content_type="text/plain")

@@ -1,0 +1,235 @@
+"""Reads of the person record, always for a given user, always through the access rules, always audited."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+
+from django.db.models import Q, QuerySet
+from rapidfuzz import fuzz
+
+from openasc.core import access, audit, nhs_number
+from openasc.core.errors import AccessDenied
+from openasc.core.models import AuditAction, AuditEvent, User
+from openasc.core.validation import postcode_key
+from openasc.people.models import Alert, CarerLink, Contact, Person
+from openasc.people.names import fold, sound_key, tokens
+
+_DATE = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$")
+_ISO_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
+_LA_ID = re.compile(r"^P\d{1,9}$", re.IGNORECASE)
+_POSTCODE = re.compile(r"^[A-Z]{1,2}[0-9][0-9A-Z]?\s*[0-9][A-Z]{2}$", re.IGNORECASE)
+_OUTWARD = re.compile(r"^[A-Z]{1,2}[0-9][0-9A-Z]?$", re.IGNORECASE)
+
+MAX_CANDIDATES = 2000
+
+
+@dataclass
+class SearchHit:
+    person: Person
+    score: float
+    can_open: bool
+    restricted: bool = False
+
+
+@dataclass
+class SearchResults:
+    query: str
+    hits: list[SearchHit] = field(default_factory=list)
+    interpreted_as: list[str] = field(default_factory=list)
+    hidden_count: int = 0  # matches the user may not see; never listed
+
+
+@dataclass
+class ParsedQuery:
+    nhs_number: str = ""
+    la_person_id: str = ""
+    date_of_birth: dt.date | None = None
+    postcode: str = ""
+    outward_code: str = ""
+    names: list[str] = field(default_factory=list)
+
+
+def parse_query(text: str) -> ParsedQuery:
+    """Split free text into the identifiers it holds: NHS number, LA id, date of birth, postcode, names."""
+    parsed = ParsedQuery()
+    raw = (text or "").strip()
+    digits = nhs_number.normalise(raw)
+    if digits.isdigit() and len(digits) == 10:
+        parsed.nhs_number = digits
+        return parsed
+    pc = re.search(r"\b([A-Z]{1,2}[0-9][0-9A-Z]?\s*[0-9][A-Z]{2})\b", raw, re.IGNORECASE)
+    if pc:
+        parsed.postcode = postcode_key(pc.group(1))
+        raw = raw.replace(pc.group(1), " ")
+    words = []
+    for word in raw.replace(",", " ").split():
+        d = _DATE.match(word) or _ISO_DATE.match(word)
+        if d:
+            try:
+                a, b, c = (int(x) for x in d.groups())
+                parsed.date_of_birth = dt.date(a, b, c) if _ISO_DATE.match(word) else dt.date(c, b, a)
+            except ValueError:
+                pass
+            continue
+        if _LA_ID.match(word):
+            parsed.la_person_id = word.upper()
+            continue
+        if not parsed.postcode and _OUTWARD.match(word) and any(ch.isdigit() for ch in word):
+            parsed.outward_code = word.upper()
+            continue
+        words.append(word)
+    parsed.names = tokens(" ".join(words))
+    return parsed
+
+
+def _candidates(parsed: ParsedQuery) -> QuerySet:
+    qs = Person.objects.filter(merged_into__isnull=True)
+    if parsed.nhs_number:
+        return qs.filter(nhs_number=parsed.nhs_number)
+    if parsed.la_person_id:
+        return qs.filter(la_person_id=parsed.la_person_id)
+    if parsed.date_of_birth:
+        qs = qs.filter(date_of_birth=parsed.date_of_birth)
+    if parsed.postcode:
+        qs = qs.filter(postcode_key=parsed.postcode)
+    elif parsed.outward_code:
+        qs = qs.filter(postcode_key__startswith=parsed.outward_code)
+    names = parsed.names
+    if names:
+        sounds = {sound_key(n) for n in names}
+        if len(names) == 1:
+            n = names[0]
+            qs = qs.filter(Q(last_sound=sound_key(n)) | Q(first_sound=sound_key(n)) | Q(last_key__startswith=n[:4]))
+        else:
+            # First and last in either order; middle names may be missing from the query or the record.
+            first, last = names[0], names[-1]
+            qs = qs.filter(
+                Q(first_sound__in=sounds, last_sound__in=sounds)
+                | Q(last_key=last, first_key__startswith=first[:1])
+                | Q(last_key=first, first_key__startswith=last[:1])
+                | Q(first_key=first, last_key__startswith=last[:2])
+            )
+    return qs
+
+
+def _score(person: Person, parsed: ParsedQuery) -> float:
+    if not parsed.names:
+        return 100.0
+    query = " ".join(parsed.names)
+    straight = f"{person.first_key} {person.last_key}"
+    swapped = f"{person.last_key} {person.first_key}"
+    full = " ".join(fold(p) for p in (person.first_name, person.middle_names, person.last_name) if p)
+    return max(fuzz.token_sort_ratio(query, straight), fuzz.ratio(query, swapped), fuzz.token_set_ratio(query, full))
+
+
+def person_search(*, user: User, query: str, limit: int = 50) -> SearchResults:
+    """Find people by name (typo-tolerant, either order), NHS number, LA id, date of birth or postcode."""
+    parsed = parse_query(query)
+    results = SearchResults(query=query)
+    if not (parsed.names or parsed.nhs_number or parsed.la_person_id or parsed.date_of_birth or parsed.postcode
+            or parsed.outward_code):
+        return results
+    results.interpreted_as = _describe(parsed)
+    candidates = _candidates(parsed)
+    search_all = access.has(user, access.Capability.SEARCH_ALL)
+    exact_identifier = bool(parsed.nhs_number or parsed.la_person_id)
+    visible_ids = None
+    if not search_all:
+        if exact_identifier:
+            visible_ids = set(access.people_visible_to(user, candidates).values_list("pk", flat=True))
+        else:
+            candidates = access.people_visible_to(user, candidates)
+    people = list(candidates.only(
+        "id", "la_person_id", "nhs_number", "first_name", "middle_names", "last_name", "date_of_birth",
+        "date_of_death", "postcode", "first_key", "last_key", "client_type", "town",
+    )[:MAX_CANDIDATES])
+    scored = [(p, _score(p, parsed)) for p in people]
+    threshold = 60.0 if len(parsed.names) <= 1 else 70.0
+    scored = [(p, s) for p, s in scored if s >= threshold]
+    scored.sort(key=lambda ps: (-ps[1], ps[0].last_key, ps[0].first_key, ps[0].pk))
+    scored = scored[:limit]
+    if search_all:
+        open_ids = set(access.people_visible_to(user, Person.objects.filter(pk__in=[p.pk for p, _ in scored]))
+                       .values_list("pk", flat=True))
+    else:
+        open_ids = visible_ids if visible_ids is not None else {p.pk for p, _ in scored}
+    results.hits = [SearchHit(person=p, score=s, can_open=p.pk in open_ids) for p, s in scored]
+    audit.record(actor=user, action=AuditAction.SEARCH,
+                 basis="Search everyone (role)" if search_all else "Own relationships",
+                 details={"query": query, "results": [h.person.pk for h in results.hits]})
+    return results
+
+
+def _describe(parsed: ParsedQuery) -> list[str]:
+    parts = []
+    if parsed.nhs_number:
+        parts.append(f"NHS number {nhs_number.display(parsed.nhs_number)}")
+    if parsed.la_person_id:
+        parts.append(f"person id {parsed.la_person_id}")
+    if parsed.names:
+        parts.append("name " + " ".join(parsed.names))
+    if parsed.date_of_birth:
+        parts.append(f"date of birth {parsed.date_of_birth:%-d %B %Y}")
+    if parsed.postcode:
+        parts.append(f"postcode {parsed.postcode}")
+    if parsed.outward_code:
+        parts.append(f"postcode area {parsed.outward_code}")
+    return parts
+
+
+def person_get(*, user: User, person_id: int, purpose: str = "view") -> tuple[Person, access.Access]:
+    """Open a record: allowed only on a legitimate basis, and every opening is audited with that basis."""
+    person = Person.objects.select_related("merged_into").get(pk=person_id)
+    decision = access.explain(user, person)
+    if not decision.allowed:
+        raise AccessDenied(decision)
+    audit.record(actor=user, action=AuditAction.VIEW, obj=person, basis=decision.basis, details={"purpose": purpose})
+    return person, decision
+
+
+def person_identity(*, person_id: int) -> Person:
+    """Only the name and identifiers, for the access-denied and break-glass pages (the person must exist)."""
+    return Person.objects.only("id", "la_person_id", "first_name", "last_name", "date_of_birth").get(pk=person_id)
+
+
+@dataclass
+class PersonRecord:
+    person: Person
+    access: access.Access
+    contacts: list[Contact]
+    carers: list[CarerLink]
+    caring_for: list[CarerLink]
+    alerts: list[Alert]
+    relationships: list
+
+
+def person_record(*, user: User, person_id: int) -> PersonRecord:
+    """Everything on the person's page, after one access check and one audit event."""
+    from openasc.core.models import CareRelationship
+
+    person, decision = person_get(user=user, person_id=person_id)
+    today = dt.date.today()
+    return PersonRecord(
+        person=person,
+        access=decision,
+        contacts=list(person.contacts.order_by("kind", "name")),
+        carers=list(CarerLink.objects.filter(cared_for=person, ended_on__isnull=True).select_related("carer")),
+        caring_for=list(CarerLink.objects.filter(carer=person, ended_on__isnull=True).select_related("cared_for")),
+        alerts=list(person.alerts.filter(Q(ends_on__isnull=True) | Q(ends_on__gte=today)).order_by("-starts_on")),
+        relationships=list(CareRelationship.objects.filter(person=person).filter(
+            Q(ends_at__isnull=True) | Q(ends_at__gt=dt.datetime.now(dt.UTC))).select_related("user", "team")),
+    )
+
+
+def person_access_log(*, user: User, person_id: int, limit: int = 200) -> list[AuditEvent]:
+    """Who has looked at or changed this record: for managers and information governance."""
+    if not access.has(user, access.Capability.VIEW_ACCESS_LOG):
+        raise AccessDenied(access.Access(False, "", "Only managers and information governance can see who has "
+                                         "looked at a record."))
+    events = list(AuditEvent.objects.filter(person_id=person_id).select_related("actor")
+                  .order_by("-occurred_at", "-pk")[:limit])
+    audit.record(actor=user, action=AuditAction.VIEW, person_id=person_id, basis="Access log review",
+                 details={"purpose": "access log"})
+    return events

@@ -1,0 +1,232 @@
+"""Writes to the person record. Each is atomic and audited; bad input raises ValidationFailed."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+
+from openasc.core import access, audit
+from openasc.core.errors import ValidationFailed
+from openasc.core.models import AuditAction, User
+from openasc.core.validation import check_person_fields, postcode_key
+from openasc.people.models import Alert, CarerLink, Contact, Person
+from openasc.people.names import fold, sound_key
+
+PERSON_FIELDS = (
+    "nhs_number", "first_name", "middle_names", "last_name", "preferred_name", "date_of_birth", "date_of_death",
+    "gender", "ethnicity", "primary_support_reason", "accommodation_status", "employment_status", "client_type",
+    "funding_status", "address_line_1", "address_line_2", "town", "postcode", "phone", "email",
+    "gp_practice_code", "gp_practice_name", "communication_needs",
+)
+
+
+class PossibleDuplicate(Exception):
+    """The new person may already have a record; the caller offers those records first."""
+
+    def __init__(self, candidates: list[Person]):
+        super().__init__("This person may already have a record")
+        self.candidates = candidates
+
+
+def _require(actor: User, capability: str, what: str) -> None:
+    if not access.has(actor, capability):
+        raise PermissionError(f"Your role cannot {what}.")
+
+
+def set_search_keys(person: Person) -> None:
+    """Derived keys used by search; set whenever names or postcode change."""
+    person.first_key = fold(person.first_name)
+    person.last_key = fold(person.last_name)
+    person.first_sound = sound_key(person.first_name)
+    person.last_sound = sound_key(person.last_name)
+    person.postcode_key = postcode_key(person.postcode)
+
+
+def find_possible_duplicates(*, nhs_number: str = "", first_name: str = "", last_name: str = "",
+                             date_of_birth: dt.date | None = None, exclude_id: int | None = None) -> list[Person]:
+    """Live records with the same NHS number, or the same name (either order) and date of birth."""
+    match = Q(pk__in=[])
+    if nhs_number:
+        match |= Q(nhs_number=nhs_number)
+    if date_of_birth and first_name and last_name:
+        first, last = sound_key(first_name), sound_key(last_name)
+        match |= Q(date_of_birth=date_of_birth) & (
+            Q(first_sound=first, last_sound=last) | Q(first_sound=last, last_sound=first)
+        )
+    qs = Person.objects.filter(match, merged_into__isnull=True)
+    if exclude_id:
+        qs = qs.exclude(pk=exclude_id)
+    return list(qs.order_by("pk")[:10])
+
+
+def _clean(data: dict[str, Any], *, partial: bool) -> dict[str, Any]:
+    unknown = set(data) - set(PERSON_FIELDS)
+    if unknown:
+        raise ValidationFailed({k: "This field cannot be set here" for k in sorted(unknown)})
+    errors: dict[str, str] = {}
+    if not partial:
+        data = {"first_name": "", "last_name": "", **data}
+    clean = check_person_fields(data, errors)
+    if errors:
+        raise ValidationFailed(errors)
+    return {k: ("" if v is None and k not in ("date_of_birth", "date_of_death") else v) for k, v in clean.items()}
+
+
+@transaction.atomic
+def person_create(*, actor: User, data: dict[str, Any], confirm_not_duplicate: bool = False) -> Person:
+    """Create a person after checking for an existing record; same NHS number is never allowed twice."""
+    _require(actor, access.Capability.CREATE_PERSON, "create records")
+    clean = _clean(data, partial=False)
+    candidates = find_possible_duplicates(
+        nhs_number=clean.get("nhs_number", ""), first_name=clean["first_name"], last_name=clean["last_name"],
+        date_of_birth=clean.get("date_of_birth"),
+    )
+    if any(c.nhs_number and c.nhs_number == clean.get("nhs_number") for c in candidates):
+        raise PossibleDuplicate([c for c in candidates if c.nhs_number == clean.get("nhs_number")])
+    if candidates and not confirm_not_duplicate:
+        raise PossibleDuplicate(candidates)
+    person = Person(la_person_id="tmp-" + uuid.uuid4().hex[:14], **clean)
+    set_search_keys(person)
+    try:
+        with transaction.atomic():
+            person.save()
+    except IntegrityError as exc:
+        raise ValidationFailed({"nhs_number": "A person with this NHS number already has a record"}) from exc
+    person.la_person_id = f"P{person.pk:07d}"
+    person.save(update_fields=["la_person_id"])
+    audit.record(actor=actor, action=AuditAction.CREATE, obj=person,
+                 details={"fields": sorted(k for k, v in clean.items() if v not in ("", None))})
+    return person
+
+
+@transaction.atomic
+def person_update(*, actor: User, person: Person, data: dict[str, Any], basis: str = "") -> Person:
+    """Change some of a person's details; the audit event holds each old and new value."""
+    _require(actor, access.Capability.EDIT_PERSON, "change records")
+    if person.merged_into_id:
+        raise ValidationFailed({"person": "This record was merged into another; change that record instead"})
+    clean = _clean(data, partial=True)
+    before = {k: getattr(person, k) for k in clean}
+    if clean.get("nhs_number") and clean["nhs_number"] != person.nhs_number:
+        clash = find_possible_duplicates(nhs_number=clean["nhs_number"], exclude_id=person.pk)
+        if clash:
+            raise ValidationFailed({"nhs_number": f"This NHS number belongs to another record ({clash[0].la_person_id})"})
+    for k, v in clean.items():
+        setattr(person, k, v)
+    set_search_keys(person)
+    person.save()
+    diff = audit.changes_between(before, clean)
+    audit.record(actor=actor, action=AuditAction.UPDATE, obj=person, basis=basis, details={"changes": diff})
+    return person
+
+
+@transaction.atomic
+def person_merge(*, actor: User, keep: Person, duplicate: Person, reason: str) -> Person:
+    """Fold a duplicate record into the one kept: links move across, blanks are filled, nothing is lost."""
+    _require(actor, access.Capability.MERGE, "merge records")
+    if keep.pk == duplicate.pk:
+        raise ValidationFailed({"duplicate": "Choose a different record to merge"})
+    if keep.merged_into_id or duplicate.merged_into_id:
+        raise ValidationFailed({"duplicate": "One of these records has already been merged"})
+    if keep.nhs_number and duplicate.nhs_number and keep.nhs_number != duplicate.nhs_number:
+        raise ValidationFailed({"duplicate": "These records have different NHS numbers, so they are different people"})
+    if not reason.strip():
+        raise ValidationFailed({"reason": "Enter why these records are the same person"})
+    filled = {}
+    for field in PERSON_FIELDS:
+        if getattr(keep, field) in ("", None) and getattr(duplicate, field) not in ("", None):
+            filled[field] = getattr(duplicate, field)
+    moved = {
+        "contacts": Contact.objects.filter(person=duplicate).update(person=keep),
+        "alerts": Alert.objects.filter(person=duplicate).update(person=keep),
+        "carer_links_as_carer": CarerLink.objects.filter(carer=duplicate).exclude(cared_for=keep).update(carer=keep),
+        "carer_links_as_cared_for": CarerLink.objects.filter(cared_for=duplicate).exclude(carer=keep)
+        .update(cared_for=keep),
+    }
+    from openasc.core.models import CareRelationship
+
+    moved["care_relationships"] = CareRelationship.objects.filter(person=duplicate).update(person=keep)
+    duplicate.merged_into = keep
+    dup_nhs = duplicate.nhs_number
+    duplicate.save(update_fields=["merged_into", "updated_at"])
+    for k, v in filled.items():
+        setattr(keep, k, v)
+    if "nhs_number" in filled:
+        filled["nhs_number"] = dup_nhs
+    set_search_keys(keep)
+    keep.save()
+    details = {"kept": keep.la_person_id, "merged": duplicate.la_person_id, "filled": sorted(filled), "moved": moved}
+    audit.record(actor=actor, action=AuditAction.MERGE, obj=keep, reason=reason, details=details)
+    audit.record(actor=actor, action=AuditAction.MERGE, obj=duplicate, reason=reason, details=details)
+    return keep
+
+
+@transaction.atomic
+def contact_add(*, actor: User, person: Person, kind: str, name: str, relationship: str = "", phone: str = "",
+                email: str = "", notes: str = "") -> Contact:
+    _require(actor, access.Capability.EDIT_PERSON, "change records")
+    errors = {}
+    if not name.strip():
+        errors["name"] = "Enter the contact's name"
+    if kind not in dict(Contact._meta.get_field("kind").choices):
+        errors["kind"] = "Select the kind of contact"
+    if errors:
+        raise ValidationFailed(errors)
+    contact = Contact.objects.create(person=person, kind=kind, name=name.strip(), relationship=relationship.strip(),
+                                     phone=phone.strip(), email=email.strip(), notes=notes)
+    audit.record(actor=actor, action=AuditAction.CREATE, obj=contact)
+    return contact
+
+
+@transaction.atomic
+def carer_link_create(*, actor: User, carer: Person, cared_for: Person, relationship: str = "",
+                      lives_with: bool = False, started_on: dt.date | None = None) -> CarerLink:
+    """Link an unpaid carer to the adult they care for (both have records)."""
+    _require(actor, access.Capability.EDIT_PERSON, "change records")
+    if carer.pk == cared_for.pk:
+        raise ValidationFailed({"cared_for": "A person cannot be their own carer"})
+    if CarerLink.objects.filter(carer=carer, cared_for=cared_for, ended_on__isnull=True).exists():
+        raise ValidationFailed({"cared_for": "This carer is already linked to this person"})
+    link = CarerLink.objects.create(carer=carer, cared_for=cared_for, relationship=relationship.strip(),
+                                    lives_with=lives_with, started_on=started_on)
+    audit.record(actor=actor, action=AuditAction.CREATE, obj=link, person_id=cared_for.pk,
+                 details={"carer": carer.pk, "cared_for": cared_for.pk})
+    audit.record(actor=actor, action=AuditAction.CREATE, obj=link, person_id=carer.pk,
+                 details={"carer": carer.pk, "cared_for": cared_for.pk})
+    return link
+
+
+@transaction.atomic
+def alert_add(*, actor: User, person: Person, kind: str, description: str, starts_on: dt.date | None = None,
+              ends_on: dt.date | None = None) -> Alert:
+    _require(actor, access.Capability.EDIT_PERSON, "change records")
+    errors = {}
+    if kind not in dict(Alert._meta.get_field("kind").choices):
+        errors["kind"] = "Select the kind of alert"
+    if not description.strip():
+        errors["description"] = "Describe what staff need to know"
+    starts_on = starts_on or dt.date.today()
+    if ends_on and ends_on < starts_on:
+        errors["ends_on"] = "The end date must be the same as or after the start date"
+    if errors:
+        raise ValidationFailed(errors)
+    alert = Alert.objects.create(person=person, kind=kind, description=description.strip(), starts_on=starts_on,
+                                 ends_on=ends_on)
+    audit.record(actor=actor, action=AuditAction.CREATE, obj=alert)
+    return alert
+
+
+@transaction.atomic
+def alert_end(*, actor: User, alert: Alert, ends_on: dt.date | None = None) -> Alert:
+    _require(actor, access.Capability.EDIT_PERSON, "change records")
+    ends_on = ends_on or dt.date.today()
+    if ends_on < alert.starts_on:
+        raise ValidationFailed({"ends_on": "The end date must be the same as or after the start date"})
+    alert.ends_on = ends_on
+    alert.save(update_fields=["ends_on"])
+    audit.record(actor=actor, action=AuditAction.UPDATE, obj=alert, details={"ends_on": str(ends_on)})
+    return alert

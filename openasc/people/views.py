@@ -1,0 +1,214 @@
+"""Pages for finding, opening, creating and changing a person's record."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods
+
+from openasc.core import access
+from openasc.core import selectors as core_selectors
+from openasc.core import services as core_services
+from openasc.core import timeline as core_timeline
+from openasc.core.errors import AccessDenied, ValidationFailed
+from openasc.people import forms, selectors, services
+from openasc.people.models import Person
+from openasc.ui import forms as ui
+
+
+def _denied(request: HttpRequest, person_id: int, exc: AccessDenied) -> HttpResponse:
+    if exc.access.break_glass_possible:
+        return redirect("core:break-glass", person_id=person_id)
+    return render(request, "core/forbidden.jinja", {"title": "You cannot open this record",
+                                                    "explanation": exc.access.explanation}, status=403)
+
+
+def _not_found(request: HttpRequest) -> HttpResponse:
+    return render(request, "core/forbidden.jinja", {"title": "Page not found",
+                  "explanation": "There is no person with that id. Check the link, or search again."}, status=404)
+
+
+def search(request: HttpRequest) -> HttpResponse:
+    form = forms.SearchForm(request.GET or None)
+    results = None
+    if form.is_valid() and form.cleaned_data["q"].strip():
+        results = selectors.person_search(user=request.user, query=form.cleaned_data["q"])
+    template = "people/_results.jinja" if request.htmx else "people/search.jinja"
+    return render(request, template, {"form": form, "results": results, "title": "Find a person",
+                                      "active_nav": "search"})
+
+
+def detail(request: HttpRequest, person_id: int) -> HttpResponse:
+    try:
+        record = selectors.person_record(user=request.user, person_id=person_id)
+    except Person.DoesNotExist:
+        return _not_found(request)
+    except AccessDenied as exc:
+        return _denied(request, person_id, exc)
+    if record.person.merged_into_id:
+        messages.info(request, f"{record.person.la_person_id} was merged into this record.")
+        return redirect("people:detail", person_id=record.person.merged_into_id)
+    glass = core_selectors.active_break_glass(user=request.user, person_id=person_id)
+    return render(request, "people/detail.jinja", {
+        "record": record, "person": record.person, "title": record.person.full_name, "break_glass": glass,
+        "timeline": core_timeline.entries_for(record.person),
+        "can_edit": access.has(request.user, access.Capability.EDIT_PERSON),
+        "can_merge": access.has(request.user, access.Capability.MERGE),
+        "can_see_access_log": access.has(request.user, access.Capability.VIEW_ACCESS_LOG),
+    })
+
+
+def _restore(request: HttpRequest, form_class, path: str):
+    """An unbound form, or one filled from the worker's saved draft (shown without errors)."""
+    draft = core_services.form_draft_get(user=request.user, path=path)
+    if not draft:
+        return form_class(), None
+    form = form_class(data=draft)
+    form.restored_draft = True
+    return form, draft
+
+
+@require_http_methods(["GET", "POST"])
+def create(request: HttpRequest) -> HttpResponse:
+    if not access.has(request.user, access.Capability.CREATE_PERSON):
+        return render(request, "core/forbidden.jinja", {"title": "You cannot add people",
+                      "explanation": "Your role cannot create records."}, status=403)
+    path = reverse("people:create")
+    candidates = []
+    restored = None
+    if request.method == "POST":
+        form = forms.PersonForm(request.POST)
+        if form.is_valid():
+            try:
+                person = services.person_create(actor=request.user, data=form.person_data(),
+                                                confirm_not_duplicate=form.cleaned_data["confirm_not_duplicate"])
+            except ValidationFailed as exc:
+                ui.add_service_errors(form, exc.errors)
+            except services.PossibleDuplicate as exc:
+                candidates = exc.candidates
+            else:
+                core_services.form_draft_discard(user=request.user, path=path)
+                messages.success(request, f"Record created for {person.full_name} ({person.la_person_id})")
+                return redirect("people:detail", person_id=person.pk)
+    else:
+        form, restored = _restore(request, forms.PersonForm, path)
+    status = 400 if request.method == "POST" and (form.errors or candidates) else 200
+    return render(request, "people/form.jinja", {
+        "form": form, "title": "Add a person", "errors": ui.error_summary(form), "candidates": candidates,
+        "draft_path": path, "restored": restored, "active_nav": "create", "submit": "Save person",
+    }, status=status)
+
+
+@require_http_methods(["GET", "POST"])
+def edit(request: HttpRequest, person_id: int) -> HttpResponse:
+    try:
+        person, decision = selectors.person_get(user=request.user, person_id=person_id, purpose="edit")
+    except Person.DoesNotExist:
+        return _not_found(request)
+    except AccessDenied as exc:
+        return _denied(request, person_id, exc)
+    if not access.has(request.user, access.Capability.EDIT_PERSON):
+        return render(request, "core/forbidden.jinja", {"title": "You cannot change this record",
+                      "explanation": "Your role can read records but not change them."}, status=403)
+    path = reverse("people:edit", args=[person_id])
+    restored = None
+    if request.method == "POST":
+        form = forms.PersonForm(request.POST)
+        if form.is_valid():
+            try:
+                services.person_update(actor=request.user, person=person, data=form.person_data(),
+                                       basis=decision.basis)
+            except ValidationFailed as exc:
+                ui.add_service_errors(form, exc.errors)
+            else:
+                core_services.form_draft_discard(user=request.user, path=path)
+                messages.success(request, "Details saved")
+                return redirect("people:detail", person_id=person.pk)
+    else:
+        form, restored = _restore(request, forms.PersonForm, path)
+        if restored is None:
+            form = forms.PersonForm(initial={f: getattr(person, f) for f in services.PERSON_FIELDS})
+    return render(request, "people/form.jinja", {
+        "form": form, "person": person, "title": f"Change details for {person.full_name}",
+        "errors": ui.error_summary(form), "draft_path": path, "restored": restored, "submit": "Save changes",
+    }, status=400 if request.method == "POST" else 200)
+
+
+def _person_by_la_id(la_id: str) -> Person | None:
+    return Person.objects.filter(la_person_id=la_id.strip().upper(), merged_into__isnull=True).first()
+
+
+def _subform(request: HttpRequest, person_id: int, form_class, template: str, title: str, save) -> HttpResponse:
+    """Shared flow for the small forms on a record: check access, validate, call the service."""
+    try:
+        person, _ = selectors.person_get(user=request.user, person_id=person_id, purpose="edit")
+    except Person.DoesNotExist:
+        return _not_found(request)
+    except AccessDenied as exc:
+        return _denied(request, person_id, exc)
+    form = form_class(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            save(person, form.cleaned_data)
+        except ValidationFailed as exc:
+            ui.add_service_errors(form, exc.errors)
+        except PermissionError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, f"{title}: saved")
+            return redirect("people:detail", person_id=person.pk)
+    return render(request, template, {"form": form, "person": person, "title": title,
+                                      "errors": ui.error_summary(form)},
+                  status=400 if request.method == "POST" else 200)
+
+
+@require_http_methods(["GET", "POST"])
+def contact_add(request: HttpRequest, person_id: int) -> HttpResponse:
+    return _subform(request, person_id, forms.ContactForm, "people/contact_form.jinja", "Add a contact",
+                    lambda person, data: services.contact_add(actor=request.user, person=person, **data))
+
+
+@require_http_methods(["GET", "POST"])
+def alert_add(request: HttpRequest, person_id: int) -> HttpResponse:
+    return _subform(request, person_id, forms.AlertForm, "people/alert_form.jinja", "Add an alert",
+                    lambda person, data: services.alert_add(actor=request.user, person=person, **data))
+
+
+@require_http_methods(["GET", "POST"])
+def carer_add(request: HttpRequest, person_id: int) -> HttpResponse:
+    def save(person, data):
+        carer = _person_by_la_id(data["carer_id"])
+        if carer is None:
+            raise ValidationFailed({"carer_id": "There is no person with that id: check it, or add the carer first"})
+        services.carer_link_create(actor=request.user, carer=carer, cared_for=person,
+                                   relationship=data["relationship"], lives_with=data["lives_with"] == "yes")
+
+    return _subform(request, person_id, forms.CarerLinkForm, "people/carer_form.jinja", "Link an unpaid carer", save)
+
+
+@require_http_methods(["GET", "POST"])
+def merge(request: HttpRequest, person_id: int) -> HttpResponse:
+    def save(person, data):
+        duplicate = _person_by_la_id(data["duplicate_id"])
+        if duplicate is None:
+            raise ValidationFailed({"duplicate_id": "There is no live record with that id"})
+        if not access.explain(request.user, duplicate).allowed:
+            raise ValidationFailed({"duplicate_id": "You cannot open that record, so you cannot merge it"})
+        services.person_merge(actor=request.user, keep=person, duplicate=duplicate, reason=data["reason"])
+
+    return _subform(request, person_id, forms.MergeForm, "people/merge_form.jinja", "Merge a duplicate record", save)
+
+
+def access_log(request: HttpRequest, person_id: int) -> HttpResponse:
+    try:
+        person = selectors.person_identity(person_id=person_id)
+        events = selectors.person_access_log(user=request.user, person_id=person_id)
+    except Person.DoesNotExist:
+        return _not_found(request)
+    except AccessDenied as exc:
+        return render(request, "core/forbidden.jinja", {"title": "You cannot see this page",
+                      "explanation": exc.access.explanation}, status=403)
+    return render(request, "people/access_log.jinja", {"person": person, "events": events,
+                                                        "title": f"Who has looked at this record – {person.la_person_id}"})
