@@ -1,6 +1,7 @@
 """OpenASC settings: one module, configured only from environment variables."""
 
 import os
+import sys
 from pathlib import Path
 
 import dj_database_url
@@ -17,6 +18,11 @@ def env_bool(name: str, default: bool) -> bool:
 
 
 DEBUG = env_bool("DEBUG", False)
+# The test suite runs with a throwaway key and fast password hashing; nothing else changes under test.
+TESTING = "pytest" in sys.modules
+if TESTING:
+    os.environ.setdefault("OPENASC_ALLOW_INSECURE_KEY", "1")
+    os.environ.setdefault("OPENASC_FAST_PASSWORDS", "1")
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
 if not SECRET_KEY:
     if DEBUG or os.environ.get("OPENASC_ALLOW_INSECURE_KEY"):

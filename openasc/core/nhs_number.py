@@ -31,6 +31,8 @@ def check_digit(first_nine: str) -> int | None:
 def validate(raw: str) -> str:
     """Return the 10-digit number, or raise InvalidNhsNumber saying what is wrong."""
     number = normalise(raw)
+    if not number:
+        raise InvalidNhsNumber("Enter an NHS number")
     if not number.isdigit():
         raise InvalidNhsNumber("NHS number must contain only numbers")
     if len(number) != 10:

@@ -6,6 +6,7 @@ import datetime as dt
 
 from django.http import HttpRequest
 from ninja import Field, Router, Schema
+from ninja.responses import Status
 
 from openasc.core.errors import ValidationFailed
 from openasc.people import selectors, services
@@ -140,12 +141,12 @@ def create(request: HttpRequest, payload: PersonIn):
     try:
         person = services.person_create(actor=request.user, data=data, confirm_not_duplicate=confirm)
     except services.PossibleDuplicate as exc:
-        return 409, {"detail": "This person may already have a record. Check the candidates, or send "
+        return Status(409, {"detail": "This person may already have a record. Check the candidates, or send "
                      "confirm_not_duplicate=true.", "candidates": [
                          {"id": c.pk, "la_person_id": c.la_person_id, "name": f"{c.first_name} {c.last_name}",
                           "date_of_birth": c.date_of_birth, "nhs_number": c.nhs_number, "postcode": c.postcode,
-                          "score": 100.0, "can_open": False} for c in exc.candidates]}
-    return 201, person
+                          "score": 100.0, "can_open": False} for c in exc.candidates]})
+    return Status(201, person)
 
 
 @router.patch("/{person_id}", response={200: PersonOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},

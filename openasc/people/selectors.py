@@ -98,30 +98,36 @@ def _candidates(parsed: ParsedQuery) -> QuerySet:
         qs = qs.filter(postcode_key__startswith=parsed.outward_code)
     names = parsed.names
     if names:
-        sounds = {sound_key(n) for n in names}
         if len(names) == 1:
             n = names[0]
             qs = qs.filter(Q(last_sound=sound_key(n)) | Q(first_sound=sound_key(n)) | Q(last_key__startswith=n[:4]))
         else:
-            # First and last in either order; middle names may be missing from the query or the record.
-            first, last = names[0], names[-1]
-            qs = qs.filter(
-                Q(first_sound__in=sounds, last_sound__in=sounds)
-                | Q(last_key=last, first_key__startswith=first[:1])
-                | Q(last_key=first, first_key__startswith=last[:1])
-                | Q(first_key=first, last_key__startswith=last[:2])
-            )
+            # First and last in either order; middle names may be missing from the query or the record;
+            # a typo may change the sound key of one of the two names, but rarely both.
+            qs = qs.filter(_name_pair(names[0], names[-1]) | _name_pair(names[-1], names[0]))
     return qs
+
+
+def _name_pair(first: str, last: str) -> Q:
+    fs, ls = sound_key(first), sound_key(last)
+    return (
+        Q(first_sound=fs, last_sound=ls)
+        | Q(first_sound=fs, last_key__startswith=last[:3])
+        | Q(last_sound=ls, first_key__startswith=first[:2])
+    )
 
 
 def _score(person: Person, parsed: ParsedQuery) -> float:
     if not parsed.names:
         return 100.0
+    if len(parsed.names) == 1:
+        n = parsed.names[0]
+        return max(fuzz.ratio(n, person.last_key), fuzz.ratio(n, person.first_key),
+                   100.0 * (len(n) >= 3 and person.last_key.startswith(n)))
     query = " ".join(parsed.names)
     straight = f"{person.first_key} {person.last_key}"
-    swapped = f"{person.last_key} {person.first_key}"
     full = " ".join(fold(p) for p in (person.first_name, person.middle_names, person.last_name) if p)
-    return max(fuzz.token_sort_ratio(query, straight), fuzz.ratio(query, swapped), fuzz.token_set_ratio(query, full))
+    return max(fuzz.token_sort_ratio(query, straight), fuzz.token_set_ratio(query, full))
 
 
 def person_search(*, user: User, query: str, limit: int = 50) -> SearchResults:
@@ -233,3 +239,14 @@ def person_access_log(*, user: User, person_id: int, limit: int = 200) -> list[A
     audit.record(actor=user, action=AuditAction.VIEW, person_id=person_id, basis="Access log review",
                  details={"purpose": "access log"})
     return events
+
+
+def person_by_la_id(*, user: User, la_person_id: str) -> Person | None:
+    """A live record by its LA person id, for linking or merging: only if the user may open it."""
+    person = Person.objects.filter(la_person_id=la_person_id.strip().upper(), merged_into__isnull=True).first()
+    if person is None:
+        return None
+    decision = access.explain(user, person)
+    if not decision.allowed:
+        raise AccessDenied(decision)
+    return person

@@ -66,7 +66,7 @@ def find_possible_duplicates(*, nhs_number: str = "", first_name: str = "", last
 def _clean(data: dict[str, Any], *, partial: bool) -> dict[str, Any]:
     unknown = set(data) - set(PERSON_FIELDS)
     if unknown:
-        raise ValidationFailed({k: "This field cannot be set here" for k in sorted(unknown)})
+        raise ValidationFailed(dict.fromkeys(sorted(unknown), "This field cannot be set here"))
     errors: dict[str, str] = {}
     if not partial:
         data = {"first_name": "", "last_name": "", **data}
@@ -74,6 +74,15 @@ def _clean(data: dict[str, Any], *, partial: bool) -> dict[str, Any]:
     if errors:
         raise ValidationFailed(errors)
     return {k: ("" if v is None and k not in ("date_of_birth", "date_of_death") else v) for k, v in clean.items()}
+
+
+def person_check(data: dict[str, Any]) -> dict[str, str]:
+    """Field errors for partly-entered details, so that a page can list every problem at once."""
+    try:
+        _clean({k: v for k, v in data.items() if k in PERSON_FIELDS}, partial=True)
+    except ValidationFailed as exc:
+        return exc.errors
+    return {}
 
 
 @transaction.atomic

@@ -60,6 +60,12 @@ def detail(request: HttpRequest, person_id: int) -> HttpResponse:
     })
 
 
+def _all_errors(form) -> None:
+    """Add the domain checks (NHS number, postcode, coded values) for fields the form itself accepted."""
+    extra = services.person_check(form.cleaned_data)
+    ui.add_service_errors(form, {k: v for k, v in extra.items() if k not in form.errors})
+
+
 def _restore(request: HttpRequest, form_class, path: str):
     """An unbound form, or one filled from the worker's saved draft (shown without errors)."""
     draft = core_services.form_draft_get(user=request.user, path=path)
@@ -92,6 +98,8 @@ def create(request: HttpRequest) -> HttpResponse:
                 core_services.form_draft_discard(user=request.user, path=path)
                 messages.success(request, f"Record created for {person.full_name} ({person.la_person_id})")
                 return redirect("people:detail", person_id=person.pk)
+        else:
+            _all_errors(form)
     else:
         form, restored = _restore(request, forms.PersonForm, path)
     status = 400 if request.method == "POST" and (form.errors or candidates) else 200
@@ -126,6 +134,8 @@ def edit(request: HttpRequest, person_id: int) -> HttpResponse:
                 core_services.form_draft_discard(user=request.user, path=path)
                 messages.success(request, "Details saved")
                 return redirect("people:detail", person_id=person.pk)
+        else:
+            _all_errors(form)
     else:
         form, restored = _restore(request, forms.PersonForm, path)
         if restored is None:
@@ -136,8 +146,14 @@ def edit(request: HttpRequest, person_id: int) -> HttpResponse:
     }, status=400 if request.method == "POST" else 200)
 
 
-def _person_by_la_id(la_id: str) -> Person | None:
-    return Person.objects.filter(la_person_id=la_id.strip().upper(), merged_into__isnull=True).first()
+def _linked_person(user, la_id: str, field: str) -> Person:
+    try:
+        person = selectors.person_by_la_id(user=user, la_person_id=la_id)
+    except AccessDenied:
+        raise ValidationFailed({field: "You cannot open that record, so you cannot link or merge it"}) from None
+    if person is None:
+        raise ValidationFailed({field: "There is no person with that id: check it, or add them first"})
+    return person
 
 
 def _subform(request: HttpRequest, person_id: int, form_class, template: str, title: str, save) -> HttpResponse:
@@ -179,9 +195,7 @@ def alert_add(request: HttpRequest, person_id: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def carer_add(request: HttpRequest, person_id: int) -> HttpResponse:
     def save(person, data):
-        carer = _person_by_la_id(data["carer_id"])
-        if carer is None:
-            raise ValidationFailed({"carer_id": "There is no person with that id: check it, or add the carer first"})
+        carer = _linked_person(request.user, data["carer_id"], "carer_id")
         services.carer_link_create(actor=request.user, carer=carer, cared_for=person,
                                    relationship=data["relationship"], lives_with=data["lives_with"] == "yes")
 
@@ -191,11 +205,7 @@ def carer_add(request: HttpRequest, person_id: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def merge(request: HttpRequest, person_id: int) -> HttpResponse:
     def save(person, data):
-        duplicate = _person_by_la_id(data["duplicate_id"])
-        if duplicate is None:
-            raise ValidationFailed({"duplicate_id": "There is no live record with that id"})
-        if not access.explain(request.user, duplicate).allowed:
-            raise ValidationFailed({"duplicate_id": "You cannot open that record, so you cannot merge it"})
+        duplicate = _linked_person(request.user, data["duplicate_id"], "duplicate_id")
         services.person_merge(actor=request.user, keep=person, duplicate=duplicate, reason=data["reason"])
 
     return _subform(request, person_id, forms.MergeForm, "people/merge_form.jinja", "Merge a duplicate record", save)

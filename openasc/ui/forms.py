@@ -81,7 +81,8 @@ def error_summary(form, extra: dict | None = None) -> list[dict]:
     """Error summary list: every message links to its field (dates link to the day box)."""
     items = []
     if form is not None and form.is_bound and not getattr(form, "restored_draft", False):
-        for name, errs in form.errors.items():
+        order = {name: i for i, name in enumerate(["__all__", *form.fields])}
+        for name, errs in sorted(form.errors.items(), key=lambda item: order.get(item[0], len(order))):
             if name == "__all__":
                 items.extend({"text": e} for e in errs)
                 continue

@@ -30,7 +30,7 @@ def environment(**options) -> Environment:
     options.setdefault("undefined", ChainableUndefined)
     options.setdefault("autoescape", True)
     options.setdefault("extensions", []).append("jinja2.ext.do")
-    env = Environment(**options)
+    env = Environment(**options)  # noqa: S701 (autoescape is set above)
     env.globals.update(
         url=url,
         static=static,

@@ -1,0 +1,222 @@
+"""The permission matrix: every role × every kind of relationship × every action.
+
+For each cell the expected answer is written out, and the queryset filter used by lists and searches
+(`people_visible_to`) must agree with the single-record check (`explain`) used when a record is opened.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.utils import timezone
+
+from openasc.core import access, services
+from openasc.core.errors import AccessDenied
+from openasc.core.models import BreakGlassAccess, RelationshipKind, Restriction, Role
+from openasc.core.tests.factories import CareRelationshipFactory
+from openasc.people import selectors
+from openasc.people.models import Person
+from openasc.people.tests.factories import PersonFactory
+
+ROLES = [r for r in Role if r != Role.SYSTEM]
+
+# How the user is connected to the person.
+RELATIONSHIPS = [
+    "none",
+    "allocated_worker",
+    "allocated_team",
+    "safeguarding_enquiry",
+    "nhs_sharing",
+    "grant_active",
+    "grant_expired",
+    "relationship_ended",
+    "break_glass_active",
+    "break_glass_expired",
+]
+
+ROLE_WIDE_VIEW = {Role.FRONT_DOOR}
+VIEW_BY_RELATIONSHIP = {"allocated_worker", "allocated_team", "safeguarding_enquiry", "nhs_sharing", "grant_active",
+                        "break_glass_active"}
+
+
+def expected_view(role: Role, relationship: str, restricted: bool, in_a_team: bool) -> bool:
+    if relationship in {"allocated_worker", "safeguarding_enquiry", "nhs_sharing", "grant_active",
+                        "break_glass_active"}:
+        return True  # held by the user by name: survives a restriction
+    if restricted:
+        return False  # team and role-wide access stop at a restriction (no roles named on it here)
+    return (relationship == "allocated_team" and in_a_team) or role in ROLE_WIDE_VIEW
+
+
+def connect(user, person, relationship: str, teams) -> None:
+    now = timezone.now()
+    if relationship == "allocated_worker":
+        CareRelationshipFactory(person=person, user=user, kind=RelationshipKind.ALLOCATED_WORKER)
+    elif relationship == "allocated_team":
+        team = teams.nhs if user.role == Role.NHS_PARTNER else teams.north
+        kind = RelationshipKind.NHS_SHARING if team.is_nhs_partner else RelationshipKind.ALLOCATED_TEAM
+        CareRelationshipFactory(person=person, user=None, team=team, kind=kind, basis="Direct care")
+    elif relationship == "safeguarding_enquiry":
+        CareRelationshipFactory(person=person, user=user, kind=RelationshipKind.SAFEGUARDING_ENQUIRY)
+    elif relationship == "nhs_sharing":
+        CareRelationshipFactory(person=person, user=user, kind=RelationshipKind.NHS_SHARING, basis="Direct care")
+    elif relationship == "grant_active":
+        CareRelationshipFactory(person=person, user=user, kind=RelationshipKind.GRANT,
+                                ends_at=now + dt.timedelta(days=1))
+    elif relationship == "grant_expired":
+        CareRelationshipFactory(person=person, user=user, kind=RelationshipKind.GRANT,
+                                starts_at=now - dt.timedelta(days=3), ends_at=now - dt.timedelta(days=1))
+    elif relationship == "relationship_ended":
+        CareRelationshipFactory(person=person, user=user, kind=RelationshipKind.ALLOCATED_WORKER,
+                                starts_at=now - dt.timedelta(days=30), ends_at=now - dt.timedelta(days=1))
+    elif relationship in ("break_glass_active", "break_glass_expired"):
+        started = now - (dt.timedelta(minutes=5) if relationship == "break_glass_active" else dt.timedelta(hours=3))
+        BreakGlassAccess.objects.create(user=user, person=person, reason_code="out_of_hours", started_at=started,
+                                        expires_at=started + dt.timedelta(hours=1))
+
+
+@pytest.mark.no_audit_safety_net
+@pytest.mark.parametrize("restricted", [False, True], ids=["open-record", "restricted-record"])
+@pytest.mark.parametrize("relationship", RELATIONSHIPS)
+@pytest.mark.parametrize("role", ROLES, ids=[r.value for r in ROLES])
+def test_view_matrix(staff, teams, role, relationship, restricted):
+    user = getattr(staff, role.value)
+    person = PersonFactory()
+    other = PersonFactory()  # never connected: must never be visible except role-wide
+    connect(user, person, relationship, teams)
+    if restricted:
+        Restriction.objects.create(person=person, reason="Staff member", review_on=dt.date.today() + dt.timedelta(90),
+                                   created_by=staff.system)
+    want = expected_view(role, relationship, restricted, in_a_team=user.teams.exists())
+
+    decision = access.explain(user, person)
+    visible = set(access.people_visible_to(user, Person.objects.all()).values_list("pk", flat=True))
+    assert decision.allowed is want, decision
+    assert (person.pk in visible) is want
+    assert (other.pk in visible) is (role in ROLE_WIDE_VIEW)
+    if not want:
+        assert decision.explanation
+        assert decision.break_glass_possible is access.has(user, access.Capability.BREAK_GLASS)
+        with pytest.raises(AccessDenied):
+            selectors.person_get(user=user, person_id=person.pk)
+    else:
+        assert decision.basis
+
+
+@pytest.mark.no_audit_safety_net
+@pytest.mark.parametrize("role", ROLES, ids=[r.value for r in ROLES])
+def test_restriction_keeps_named_roles_and_users(staff, teams, role):
+    user = getattr(staff, role.value)
+    person = PersonFactory()
+    connect(user, person, "allocated_team", teams)
+    restriction = Restriction.objects.create(
+        person=person, reason="Staff member", review_on=dt.date.today() + dt.timedelta(90), created_by=staff.system,
+        allowed_roles=Restriction.encode_roles([Role.SAFEGUARDING_LEAD]))
+    in_team = user.teams.exists()  # the administrator is in no team, so has no access to keep
+    assert access.explain(user, person).allowed is (in_team and role == Role.SAFEGUARDING_LEAD)
+    restriction.allowed_users.add(user)
+    assert access.explain(user, person).allowed is in_team
+    assert access.people_visible_to(user, Person.objects.filter(pk=person.pk)).exists() is in_team
+
+
+# Capabilities per role: the action half of the matrix.
+CAPABILITY_MATRIX = {
+    access.Capability.SEARCH_ALL: {Role.FRONT_DOOR, Role.TEAM_MANAGER, Role.SAFEGUARDING_LEAD,
+                                   Role.INFORMATION_GOVERNANCE},
+    access.Capability.CREATE_PERSON: {Role.FRONT_DOOR, Role.SOCIAL_WORKER, Role.OCCUPATIONAL_THERAPIST,
+                                      Role.TEAM_MANAGER, Role.SAFEGUARDING_LEAD},
+    access.Capability.EDIT_PERSON: {Role.FRONT_DOOR, Role.SOCIAL_WORKER, Role.OCCUPATIONAL_THERAPIST,
+                                    Role.TEAM_MANAGER, Role.SAFEGUARDING_LEAD, Role.FINANCE_OFFICER},
+    access.Capability.MERGE: {Role.FRONT_DOOR, Role.TEAM_MANAGER},
+    access.Capability.BREAK_GLASS: {Role.FRONT_DOOR, Role.SOCIAL_WORKER, Role.OCCUPATIONAL_THERAPIST,
+                                    Role.TEAM_MANAGER, Role.BROKER, Role.FINANCE_OFFICER, Role.SAFEGUARDING_LEAD,
+                                    Role.NHS_PARTNER},
+    access.Capability.REVIEW_BREAK_GLASS: {Role.TEAM_MANAGER, Role.INFORMATION_GOVERNANCE},
+    access.Capability.VIEW_ACCESS_LOG: {Role.TEAM_MANAGER, Role.INFORMATION_GOVERNANCE},
+}
+
+
+@pytest.mark.parametrize("capability", list(CAPABILITY_MATRIX))
+@pytest.mark.parametrize("role", ROLES, ids=[r.value for r in ROLES])
+def test_capability_matrix(staff, role, capability):
+    assert access.has(getattr(staff, role.value), capability) is (role in CAPABILITY_MATRIX[capability])
+
+
+@pytest.mark.parametrize("role", ROLES, ids=[r.value for r in ROLES])
+def test_search_shows_unconnected_people_only_to_search_everyone_roles(staff, role):
+    user = getattr(staff, role.value)
+    stranger = PersonFactory(first_name="Winifred", last_name="Oddington")
+    results = selectors.person_search(user=user, query="Winifred Oddington")
+    found = [h for h in results.hits if h.person.pk == stranger.pk]
+    if access.has(user, access.Capability.SEARCH_ALL):
+        assert len(found) == 1
+        assert found[0].can_open is access.has(user, access.Capability.VIEW_ALL)
+    else:
+        assert found == []
+        # An exact identifier finds the record so that break-glass is possible, but it cannot be opened.
+        by_number = selectors.person_search(user=user, query=stranger.nhs_number)
+        assert [(h.person.pk, h.can_open) for h in by_number.hits] == [(stranger.pk, False)]
+
+
+def test_break_glass_gives_time_limited_access_and_reaches_the_review_queue(staff):
+    from openasc.core import selectors as core_selectors
+
+    person = PersonFactory()
+    worker = staff.social_worker
+    assert not access.explain(worker, person).allowed
+    grant = services.break_glass_start(actor=worker, person=person, reason_code="urgent_safeguarding",
+                                       reason_text="Police welfare call")
+    assert access.explain(worker, person).basis == "Break-glass"
+    assert grant.expires_at - grant.started_at == dt.timedelta(minutes=60)
+    assert list(core_selectors.break_glass_review_queue(user=staff.team_manager)) == [grant]
+    assert list(core_selectors.break_glass_review_queue(user=staff.information_governance)) == [grant]
+    assert list(core_selectors.break_glass_review_queue(user=worker)) == []
+    services.break_glass_end(actor=worker, grant=grant)
+    assert not access.explain(worker, person).allowed
+    services.break_glass_review(actor=staff.team_manager, grant=grant, outcome="appropriate")
+    assert list(core_selectors.break_glass_review_queue(user=staff.team_manager)) == []
+
+
+def test_break_glass_needs_a_coded_reason_and_text_for_other(staff):
+    from openasc.core.errors import ValidationFailed
+
+    person = PersonFactory()
+    with pytest.raises(ValidationFailed) as exc:
+        services.break_glass_start(actor=staff.social_worker, person=person, reason_code="because")
+    assert exc.value.errors == {"reason_code": "Select why you need access"}
+    with pytest.raises(ValidationFailed) as exc:
+        services.break_glass_start(actor=staff.social_worker, person=person, reason_code="other", reason_text=" ")
+    assert exc.value.errors == {"reason_text": "Explain why you need access"}
+    with pytest.raises(PermissionError):
+        services.break_glass_start(actor=staff.performance_analyst, person=person, reason_code="other",
+                                   reason_text="curious")
+    assert not BreakGlassAccess.objects.exists()
+
+
+def test_a_manager_cannot_review_their_own_break_glass(staff):
+    from openasc.core.errors import ValidationFailed
+
+    grant = services.break_glass_start(actor=staff.team_manager, person=PersonFactory(), reason_code="out_of_hours")
+    with pytest.raises(ValidationFailed):
+        services.break_glass_review(actor=staff.team_manager, grant=grant, outcome="appropriate")
+    with pytest.raises(ValidationFailed) as exc:
+        services.break_glass_review(actor=staff.information_governance, grant=grant, outcome="inappropriate")
+    assert "note" in exc.value.errors
+
+
+def test_nhs_partners_only_get_access_through_a_recorded_sharing_basis(staff, teams):
+    from openasc.core.errors import ValidationFailed
+
+    person = PersonFactory()
+    with pytest.raises(ValidationFailed) as exc:
+        services.care_relationship_create(actor=staff.team_manager, person=person, kind="allocated_team",
+                                          team=teams.nhs)
+    assert "team" in exc.value.errors
+    with pytest.raises(ValidationFailed) as exc:
+        services.care_relationship_create(actor=staff.team_manager, person=person, kind="nhs_sharing",
+                                          user=staff.nhs_partner)
+    assert exc.value.errors == {"basis": "Record the information-sharing basis for the NHS partner"}
+    services.care_relationship_create(actor=staff.team_manager, person=person, kind="nhs_sharing",
+                                      user=staff.nhs_partner, basis="Direct care: discharge planning")
+    assert access.explain(staff.nhs_partner, person).allowed
