@@ -20,10 +20,11 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt constraints.txt pyproj
 install: $(VENV)/.installed
 
 ## demo: build a synthetic council on SQLite and serve it on http://127.0.0.1:8000
+# DEBUG=1 only so that the session cookie works over plain http on 127.0.0.1.
 demo: install
-	$(OPENASC) migrate --no-input -v 0
-	$(OPENASC) demo --seed $(SEED) --people $(PEOPLE) --reset
-	$(OPENASC) runserver 127.0.0.1:8000
+	DEBUG=1 $(OPENASC) demo --seed $(SEED) --people $(PEOPLE) --reset
+	@echo "Serving on http://127.0.0.1:8000 (Ctrl+C to stop)"
+	DEBUG=1 $(OPENASC) runserver 127.0.0.1:8000 --noreload
 
 ## test: the whole suite (unit, API, permission matrix, browser journeys with axe)
 test: install
