@@ -71,6 +71,14 @@ def unauthenticated(request, exc):
     return api.create_response(request, {"detail": "Authentication required: send a bearer token"}, status=401)
 
 
+from openasc.assessments.api import router as assessments_router  # noqa: E402
+from openasc.frontdoor.api import router as frontdoor_router  # noqa: E402
 from openasc.people.api import router as people_router  # noqa: E402
+from openasc.planning.api import router as planning_router  # noqa: E402
+from openasc.services.api import router as services_router  # noqa: E402
 
 api.add_router("/people", people_router)
+api.add_router("/requests", frontdoor_router)
+api.add_router("/assessments", assessments_router)
+api.add_router("/plans", planning_router)
+api.add_router("/services", services_router)

@@ -50,6 +50,11 @@ INSTALLED_APPS = [
     "openasc.core",
     "openasc.ui",
     "openasc.people",
+    "openasc.providers",
+    "openasc.frontdoor",
+    "openasc.assessments",
+    "openasc.planning",
+    "openasc.services",
     "openasc.reporting",
 ]
 
@@ -132,6 +137,11 @@ OPENASC_LOCKOUT_MINUTES = int(os.environ.get("OPENASC_LOCKOUT_MINUTES", "15"))
 OPENASC_IDLE_TIMEOUT_SECONDS = int(os.environ.get("OPENASC_IDLE_TIMEOUT_SECONDS", str(30 * 60)))
 OPENASC_IDLE_WARNING_SECONDS = int(os.environ.get("OPENASC_IDLE_WARNING_SECONDS", str(5 * 60)))
 OPENASC_BREAK_GLASS_MINUTES = int(os.environ.get("OPENASC_BREAK_GLASS_MINUTES", "60"))
+# The care journey.
+OPENASC_ASSESSMENT_SIGN_OFF = env_bool("OPENASC_ASSESSMENT_SIGN_OFF", True)  # a team manager signs off assessments
+OPENASC_PLAN_SIGN_OFF = env_bool("OPENASC_PLAN_SIGN_OFF", True)
+OPENASC_FIRST_REVIEW_WEEKS = int(os.environ.get("OPENASC_FIRST_REVIEW_WEEKS", "6"))  # after services start
+OPENASC_REVIEW_INTERVAL_WEEKS = int(os.environ.get("OPENASC_REVIEW_INTERVAL_WEEKS", "52"))
 
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
 SESSION_COOKIE_AGE = 12 * 60 * 60  # absolute cap; inactivity is enforced by middleware

@@ -7,5 +7,9 @@ urlpatterns = [
     path("", lambda request: redirect("people:search"), name="home"),
     path("", include("openasc.core.urls")),
     path("people/", include("openasc.people.urls")),
+    path("front-door/", include("openasc.frontdoor.urls")),
+    path("assessments/", include("openasc.assessments.urls")),
+    path("plans/", include("openasc.planning.urls")),
+    path("services/", include("openasc.services.urls")),
     path("api/", api.urls),
 ]

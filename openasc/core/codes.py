@@ -26,6 +26,18 @@ class ListName:
     CLIENT_TYPE = "Client Type"
     CLIENT_FUNDING_STATUS = "Client Funding Status"
     HAS_UNPAID_CARER = "Has Unpaid Carer"
+    EVENT_OUTCOME = "Event Outcome"
+    ROUTE_OF_ACCESS = "Request: Route of Access"
+    ASSESSMENT_TYPE = "Assessment Type"
+    METHOD_OF_ASSESSMENT = "Method of Assessment"
+    SERVICE_TYPE = "Service Type"
+    SERVICE_COMPONENT = "Service Component"
+    DELIVERY_MECHANISM = "Delivery Mechanism"
+    COST_FREQUENCY = "Cost Frequency (Unit Type)"
+    REVIEW_REASON = "Review Reason"
+    METHOD_OF_REVIEW = "Method of Review"
+    REVIEW_OUTCOMES_ACHIEVED = "Review Outcomes Achieved"
+    TOTAL_HOURS_CARING = "Total Hrs Caring per week"
 
 
 def load_reference_codes(path: Path = REFERENCE_FILE, version: str = REFERENCE_VERSION) -> int:
@@ -51,6 +63,17 @@ def load_reference_codes(path: Path = REFERENCE_FILE, version: str = REFERENCE_V
                 code.save(update_fields=["active"])
     values.cache_clear()
     return len(seen)
+
+
+def bulk_load_rows(model, path: Path = REFERENCE_FILE, version: str = REFERENCE_VERSION) -> None:
+    """Insert codes not yet present (for migrations, given the historical model)."""
+    with path.open(newline="", encoding="utf-8") as f:
+        rows = list(csv.DictReader(f))
+    model.objects.bulk_create([
+        model(list_name=row["list_name"], release=release, value=row["value"], order=int(row["order"]),
+              source=row["source"], note=row["note"], is_confirmed=row["confirmed"] == "yes", version=version)
+        for row in rows for release in _releases(row["release"])
+    ], ignore_conflicts=True)
 
 
 def _releases(release: str) -> list[str]:

@@ -42,22 +42,9 @@ def drop_trigger(apps, schema_editor):
 
 
 def load_codes(apps, schema_editor):
-    import csv
+    from openasc.core.codes import bulk_load_rows
 
-    from openasc.core.codes import REFERENCE_FILE, REFERENCE_VERSION
-
-    ReferenceCode = apps.get_model("core", "ReferenceCode")
-    with REFERENCE_FILE.open(newline="", encoding="utf-8") as f:
-        rows = list(csv.DictReader(f))
-    objs = []
-    for row in rows:
-        for release in (["R1", "R2"] if row["release"] == "R1+R2" else [row["release"]]):
-            objs.append(ReferenceCode(
-                list_name=row["list_name"], release=release, value=row["value"], order=int(row["order"]),
-                source=row["source"], note=row["note"], is_confirmed=row["confirmed"] == "yes",
-                version=REFERENCE_VERSION,
-            ))
-    ReferenceCode.objects.bulk_create(objs, ignore_conflicts=True)
+    bulk_load_rows(apps.get_model("core", "ReferenceCode"))
 
 
 class Migration(migrations.Migration):

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class FrontdoorConfig(AppConfig):
+    name = "openasc.frontdoor"
+    label = "frontdoor"
+    verbose_name = "Front door: contacts, requests, triage, waiting lists"

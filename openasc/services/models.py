@@ -1,0 +1,82 @@
+"""Services delivered (CLD 'Service' events) with cost versions, so the cost on any past date is known."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import models
+
+from openasc.core import audit
+
+
+@audit.sensitive
+class Service(models.Model):
+    """One service: its CLD type and component, provider location, dates, delivery mechanism and end outcome.
+
+    Short-term support to maximise independence (reablement, 'Short term support: ST-Max') is a service whose
+    end outcome records what followed; equipment is 'Short term support: Ongoing low level'.
+    """
+
+    person = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="services")
+    plan = models.ForeignKey("planning.Plan", on_delete=models.PROTECT, null=True, blank=True, related_name="services")
+    service_type = models.CharField("CLD service type", max_length=80)
+    service_component = models.CharField("CLD service component", max_length=80, blank=True)
+    provider_location = models.ForeignKey("providers.ProviderLocation", on_delete=models.PROTECT, null=True,
+                                          blank=True, related_name="services")
+    delivery_mechanism = models.CharField("CLD delivery mechanism", max_length=60, blank=True)
+    client_type = models.CharField(max_length=60, default="Service user")
+    start_on = models.DateField()
+    end_on = models.DateField(null=True, blank=True)
+    end_outcome = models.CharField("CLD event outcome at the end", max_length=120, blank=True)
+    description = models.TextField(blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["person", "start_on"], name="service_person"),
+                   models.Index(fields=["service_type", "start_on"], name="service_type_start")]
+
+
+@audit.sensitive
+class ServiceCost(models.Model):
+    """The cost of a service from a date: a change of cost or hours adds a row, never edits one."""
+
+    service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="costs")
+    effective_from = models.DateField()
+    unit_cost_pence = models.PositiveIntegerField()
+    cost_frequency = models.CharField("CLD cost frequency (unit type)", max_length=40)
+    planned_units_per_week = models.DecimalField(max_digits=8, decimal_places=2, null=True, blank=True)
+    reason = models.CharField(max_length=200, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["service", "effective_from", "pk"]
+        constraints = [models.UniqueConstraint(fields=["service", "effective_from"], name="service_cost_once_a_day")]
+
+    @property
+    def weekly_pence(self) -> int | None:
+        return weekly_cost_pence(self.unit_cost_pence, self.cost_frequency, self.planned_units_per_week)
+
+
+# Units per week for each cost frequency, following DHSC's cost derivation (specs/national-data.md 1.3):
+# weekly 1, fortnightly 1/2, 4-weekly 1/4, monthly 12/52, quarterly 4/52, annual 1/52; hourly, daily and per-session
+# costs use the planned units per week; one-off costs have no weekly figure.
+UNITS_PER_WEEK = {
+    "week": Decimal(1), "fortnight": Decimal(1) / 2, "4-week": Decimal(1) / 4, "month": Decimal(12) / 52,
+    "quarter": Decimal(4) / 52, "annual": Decimal(1) / 52,
+}
+
+
+def weekly_cost_pence(unit_cost_pence: int, frequency: str, planned_units: Decimal | None) -> int | None:
+    """Weekly cost in pence, rounded half up; None where it cannot be known (one-off, or units missing)."""
+    key = (frequency or "").strip().lower()
+    if key.startswith("one-off") or key.startswith("no charge"):
+        return None
+    units = next((v for prefix, v in UNITS_PER_WEEK.items() if key.startswith(prefix)), None)
+    if units is None:
+        if planned_units is None:
+            return None
+        units = abs(Decimal(planned_units))
+    return int((Decimal(unit_cost_pence) * units).quantize(Decimal(1), rounding="ROUND_HALF_UP"))
