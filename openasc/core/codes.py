@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import csv
-from functools import lru_cache
 from pathlib import Path
 
 from django.db import transaction
@@ -61,7 +60,7 @@ def load_reference_codes(path: Path = REFERENCE_FILE, version: str = REFERENCE_V
             if (code.list_name, code.release, code.value) not in seen:
                 code.active = False
                 code.save(update_fields=["active"])
-    values.cache_clear()
+    clear_cache()
     return len(seen)
 
 
@@ -80,14 +79,35 @@ def _releases(release: str) -> list[str]:
     return ["R1", "R2"] if release == "R1+R2" else [release]
 
 
-@lru_cache(maxsize=64)
+_cache: dict[tuple[str, str], tuple[str, ...]] = {}
+
+
 def values(list_name: str, release: str = CURRENT_RELEASE) -> tuple[str, ...]:
     """The active values of a list in its display order (local additions after national ones)."""
+    key = (list_name, release)
+    if key not in _cache:
+        found = _query(list_name, release)
+        if not found and not ReferenceCode.objects.exists():
+            # An emptied table (a flushed test database, a restored backup without reference data)
+            # is refilled from the versioned file rather than leaving every coded field unusable.
+            load_reference_codes()
+            found = _query(list_name, release)
+        if not found:
+            return ()
+        _cache[key] = found
+    return _cache[key]
+
+
+def _query(list_name: str, release: str) -> tuple[str, ...]:
     return tuple(
         ReferenceCode.objects.filter(list_name=list_name, release__in=[release, "local"], active=True)
         .order_by("release", "order")
         .values_list("value", flat=True)
     )
+
+
+def clear_cache() -> None:
+    _cache.clear()
 
 
 def choices(list_name: str, release: str = CURRENT_RELEASE) -> list[tuple[str, str]]:
