@@ -1,0 +1,80 @@
+"""`openasc cld export`: the Client Level Data file for a reporting period, checked before it leaves."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import re
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from openasc.core import audit
+from openasc.core.models import AuditAction, User
+from openasc.people.models import Person
+from openasc.reporting import projection, validation
+
+
+def parse_period(text: str) -> tuple[dt.date, dt.date]:
+    m = re.fullmatch(r"\s*(\d{4}-\d{2}-\d{2})\s*:\s*(\d{4}-\d{2}-\d{2})\s*", text or "")
+    if not m:
+        raise CommandError(f"--period must be START:END as YYYY-MM-DD:YYYY-MM-DD, got {text!r}")
+    try:
+        start, end = dt.date.fromisoformat(m.group(1)), dt.date.fromisoformat(m.group(2))
+    except ValueError as exc:
+        raise CommandError(f"--period has an invalid date: {exc}") from None
+    if end < start:
+        raise CommandError("--period: the end is before the start")
+    return start, end
+
+
+class Command(BaseCommand):
+    help = "Client Level Data: `export` writes the CLD file for a period from the case record."
+
+    def add_arguments(self, parser):
+        sub = parser.add_subparsers(dest="action", required=True)
+        export = sub.add_parser("export", help="Write one row per request, assessment, service and review")
+        export.add_argument("--period", required=True, help="START:END, e.g. 2024-04-01:2025-03-31")
+        export.add_argument("--out", required=True, help="CSV file to write")
+        export.add_argument("--report", help="CSV file for the validation report (default: OUT with .problems.csv)")
+        export.add_argument("--as-user", default="system", help="The account the export is audited against")
+
+    def handle(self, *args, action, **options):
+        if action == "export":
+            self.export(**options)
+
+    def export(self, *, period, out, report, as_user, **options):
+        start, end = parse_period(period)
+        user = User.objects.filter(username=as_user, is_active=True).first()
+        if user is None:
+            raise CommandError(f"No active account called {as_user!r}: create the system account (openasc demo "
+                               "does) or pass --as-user")
+        out_path = Path(out)
+        report_path = Path(report) if report else out_path.with_suffix(".problems.csv")
+        person_ids = dict(Person.objects.values_list("la_person_id", "pk"))
+        rows = projection.project(start, end)
+        n = problems_n = 0
+        rows_with_problems = 0
+        with out_path.open("w", newline="", encoding="utf-8") as f, report_path.open("w", newline="") as rf:
+            writer = csv.DictWriter(f, fieldnames=projection.FIELDS)
+            writer.writeheader()
+            problems = csv.writer(rf)
+            problems.writerow(["Event Reference", "LA Person Unique Identifier", "Field", "Value", "Problem",
+                               "Fix it at"])
+            for row, found in validation.check_rows(rows, person_ids):
+                writer.writerow(row)
+                n += 1
+                if found:
+                    rows_with_problems += 1
+                for p in found:
+                    problems.writerow([p.event_reference, p.person, p.field, p.value, p.reason, p.fix_url])
+                    problems_n += 1
+        audit.record(actor=user, action=AuditAction.EXPORT, basis="CLD statutory return",
+                     details={"what": "CLD file", "period": [start.isoformat(), end.isoformat()], "rows": n,
+                              "file": out_path.name})
+        self.stdout.write(f"Wrote {n:,} CLD rows for {start:%-d %B %Y} to {end:%-d %B %Y} to {out_path}.")
+        if problems_n:
+            self.stdout.write(self.style.WARNING(
+                f"{rows_with_problems:,} rows would fail validation ({problems_n:,} problems): see {report_path}"))
+        else:
+            self.stdout.write(self.style.SUCCESS(f"No validation problems ({report_path} lists none)."))
