@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "openasc.assessments",
     "openasc.planning",
     "openasc.services",
+    "openasc.workspace",
     "openasc.reporting",
 ]
 

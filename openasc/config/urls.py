@@ -11,5 +11,6 @@ urlpatterns = [
     path("assessments/", include("openasc.assessments.urls")),
     path("plans/", include("openasc.planning.urls")),
     path("services/", include("openasc.services.urls")),
+    path("my/", include("openasc.workspace.urls")),
     path("api/", api.urls),
 ]

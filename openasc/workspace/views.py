@@ -1,0 +1,36 @@
+"""My caseload, my team's caseload and the manager's overview."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from openasc.workspace import selectors
+
+
+def my_caseload(request: HttpRequest) -> HttpResponse:
+    rows = selectors.my_caseload(user=request.user)
+    return render(request, "workspace/caseload.jinja", {
+        "rows": rows, "title": "My caseload", "active_nav": "caseload",
+        "heading": "My caseload", "overdue": sum(r.review_overdue for r in rows)})
+
+
+def team_caseload(request: HttpRequest, team_id: int) -> HttpResponse:
+    try:
+        rows = selectors.team_caseload(user=request.user, team_id=team_id)
+    except PermissionError as exc:
+        return render(request, "core/forbidden.jinja", {"title": "You cannot see this page", "explanation": str(exc)},
+                      status=403)
+    team = request.user.teams.get(pk=team_id)
+    return render(request, "workspace/caseload.jinja", {
+        "rows": rows, "title": f"{team.name}: caseload", "heading": f"{team.name}: caseload",
+        "active_nav": "manager", "overdue": sum(r.review_overdue for r in rows), "limited": len(rows) >= 500})
+
+
+def manager(request: HttpRequest) -> HttpResponse:
+    try:
+        teams = selectors.manager_view(user=request.user)
+    except PermissionError as exc:
+        return render(request, "core/forbidden.jinja", {"title": "You cannot see this page", "explanation": str(exc)},
+                      status=403)
+    return render(request, "workspace/manager.jinja", {"teams": teams, "title": "My teams", "active_nav": "manager"})
