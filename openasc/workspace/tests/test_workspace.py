@@ -35,7 +35,7 @@ def caseload(staff, teams):
 
 
 def test_my_caseload_lists_only_my_people_soonest_review_first(staff, caseload):
-    overdue, soon, other = caseload
+    _overdue, _soon, _other = caseload
     rows = selectors.my_caseload(user=staff.social_worker, today=TODAY)
     assert [(r.person.first_name, r.review_overdue, r.open_assessment) for r in rows] == [
         ("Olive", True, ""), ("Sid", False, "Waiting for a manager to sign off")]
