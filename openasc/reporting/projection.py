@@ -8,9 +8,11 @@ started on or before the period end and had not ended before the period start). 
 applies its own filters (requests, assessments and reviews counted only if they end in the period, services if
 open in it).
 
-Services: each cost version is its own service row, because the CLD carries one unit cost, cost frequency and
-planned units per row. A version that is followed by another ends the day before the next one starts with the
-outcome "Continuation of support or services"; the last version carries the service's own end and outcome.
+Services: the CLD carries one unit cost, cost frequency and planned units per row, so a change of cost or hours
+inside the reporting period starts a new service row. The first row keeps the service's real start date and the
+cost in force at the start of the period (so that a fee uplift is never counted as a new service, for example a new
+care home admission in ASCOF 2B/2C); a row followed by another ends the day before it with the outcome
+"Continuation of support or services"; the last row carries the service's own end and outcome.
 """
 
 from __future__ import annotations
@@ -176,27 +178,33 @@ def _services(start, end):
                           "planned_units_per_week")):
             costs[c["service_id"]].append(c)
         for s in chunk:
-            versions = costs.get(s["id"]) or [None]
-            for i, version in enumerate(versions):
-                seg_start = max(s["start_on"], version["effective_from"]) if version else s["start_on"]
-                last = i == len(versions) - 1
-                seg_end = s["end_on"] if last else versions[i + 1]["effective_from"] - dt.timedelta(days=1)
-                if seg_start > end or (seg_end is not None and seg_end < start) or \
-                        (seg_end is not None and seg_end < seg_start):
-                    continue
-                outcome = (s["end_outcome"] if s["end_on"] else "") if last else CONTINUATION
-                yield s["person_id"], {
-                    "Event Type": "Service", "Event Reference": f"SVC-{s['id']}-{i + 1}",
-                    "Client Type": s["client_type"], "Event Start Date": _date(seg_start),
-                    "Event End Date": _date(seg_end), "Event Outcome": outcome,
-                    "Event Description": s["description"][:200], "Service Type": s["service_type"],
-                    "Service Component": s["service_component"], "Delivery Mechanism": s["delivery_mechanism"],
-                    "Provider CQC Location Name": s["provider_location__name"] or "",
-                    "Provider CQC Location ID": s["provider_location__cqc_location_id"] or "",
-                    "Unit Cost": _money(version["unit_cost_pence"]) if version else "",
-                    "Cost Frequency (Unit Type)": version["cost_frequency"] if version else "",
-                    "Planned units per week": _units(version["planned_units_per_week"]) if version else "",
-                }
+            yield from _service_rows(s, costs.get(s["id"], []), start, end)
+
+
+def _service_rows(s: dict, versions: list[dict], start: dt.date, end: dt.date):
+    """One row per cost version in force during the period; the first keeps the service's real start date,
+    so that a fee uplift is never mistaken for a new service (e.g. a new care home admission)."""
+    first = max(s["start_on"], start)
+    in_force = [v for v in versions if v["effective_from"] <= first]
+    later = [v for v in versions if first < v["effective_from"] <= end]
+    segments = [(s["start_on"], in_force[-1] if in_force else (versions[0] if versions else None))]
+    segments += [(v["effective_from"], v) for v in later]
+    for i, (seg_start, version) in enumerate(segments):
+        last = i == len(segments) - 1
+        seg_end = s["end_on"] if last else segments[i + 1][0] - dt.timedelta(days=1)
+        outcome = (s["end_outcome"] if s["end_on"] else "") if last else CONTINUATION
+        yield s["person_id"], {
+            "Event Type": "Service", "Event Reference": f"SVC-{s['id']}-{i + 1}",
+            "Client Type": s["client_type"], "Event Start Date": _date(seg_start),
+            "Event End Date": _date(seg_end), "Event Outcome": outcome,
+            "Event Description": s["description"][:200], "Service Type": s["service_type"],
+            "Service Component": s["service_component"], "Delivery Mechanism": s["delivery_mechanism"],
+            "Provider CQC Location Name": s["provider_location__name"] or "",
+            "Provider CQC Location ID": s["provider_location__cqc_location_id"] or "",
+            "Unit Cost": _money(version["unit_cost_pence"]) if version else "",
+            "Cost Frequency (Unit Type)": version["cost_frequency"] if version else "",
+            "Planned units per week": _units(version["planned_units_per_week"]) if version else "",
+        }
 
 
 def _reviews(start, end):

@@ -83,9 +83,16 @@ def test_each_cost_version_is_a_service_row_and_only_the_last_carries_the_end_ou
     assert services[0]["Service Type"] == "Long term support: Community"
 
 
-def test_a_cost_version_outside_the_period_is_left_out(record):
+def test_changes_before_the_period_fold_into_one_row_that_keeps_the_real_start(record):
     services = [r for r in rows(D(2024, 10, 1), D(2025, 9, 30)) if r["Event Type"] == "Service"]
-    assert [r["Event Start Date"] for r in services] == ["2024-09-01"]
+    assert [(r["Event Start Date"], r["Planned units per week"], r["Event End Date"]) for r in services] == [
+        ("2024-05-01", "14.00", "2025-01-10")]  # the version in force at the period start, real start date
+
+
+def test_a_change_after_the_period_is_not_shown(record):
+    services = [r for r in rows(D(2024, 4, 1), D(2024, 8, 31)) if r["Event Type"] == "Service"]
+    assert [(r["Event Start Date"], r["Planned units per week"], r["Event Outcome"]) for r in services] == [
+        ("2024-05-01", "10.50", "NFA: Deceased")]
 
 
 def test_person_fields_and_carer_links(record):
