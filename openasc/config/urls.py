@@ -12,5 +12,6 @@ urlpatterns = [
     path("plans/", include("openasc.planning.urls")),
     path("services/", include("openasc.services.urls")),
     path("my/", include("openasc.workspace.urls")),
+    path("returns/", include("openasc.reporting.returns_urls")),
     path("api/", api.urls),
 ]

@@ -189,8 +189,18 @@ class Builder:
             details={"seed": self.seed, "people": self.report.people, "carers": self.report.carers},
             reason="Synthetic council built for demonstration",
         )
+        self._analyze()
         self.report.seconds = time.perf_counter() - started
         return self.report
+
+    def _analyze(self) -> None:
+        """Refresh the query planner's statistics after the bulk load, as a DBA would after any big import.
+
+        Without them PostgreSQL guesses (autovacuum may be off, and is always some time behind a bulk load)
+        and picks slow plans for person search; SQLite has none until ANALYZE runs.
+        """
+        with connection.cursor() as cur:
+            cur.execute("ANALYZE")
 
     # --- staff and teams
     def build_staff(self):

@@ -222,10 +222,12 @@ class HistoryBuilder:
         return req
 
     def _assessment(self, p, started: dt.date, *, kind=AssessmentKind.NEEDS, request=None, cared_for=None,
-                    eligible_rate=0.72) -> Assessment:
+                    eligible_rate=0.72, finish_by: dt.date | None = None) -> Assessment:
         rng = self.rng
         days = rng.randint(7, 56)
         finished = started + dt.timedelta(days=days)
+        if finish_by is not None:
+            finished = max(started, min(finished, finish_by))
         in_progress = finished > self.today
         eligible = rng.random() < eligible_rate
         outcomes = CARER_OUTCOMES if kind == AssessmentKind.CARER else ADULT_OUTCOMES
@@ -369,19 +371,23 @@ class HistoryBuilder:
                           end=None, unit_pence=rng.randint(5000, 40000), frequency="One-off",
                           location_kind="Equipment", uplift=False)
         elif sequel == "Progress to support planning or services":
-            request = None
-            self._long_term(p, request, end + dt.timedelta(days=1), horizon, died, after_reablement=True)
+            # Reablement bridges to the long-term package: the assessment happens during it and the
+            # long-term service starts within days of it ending.
+            self._long_term(p, None, start + dt.timedelta(days=rng.randint(2, 7)), horizon, died,
+                            service_start=end + dt.timedelta(days=rng.randint(0, 4)))
 
     def _long_term(self, p, request, started: dt.date, horizon: dt.date, died: dt.date | None,
-                   after_reablement: bool = False) -> None:
+                   service_start: dt.date | None = None) -> None:
         rng = self.rng
         if started > horizon:
             return
-        a = self._assessment(p, started, request=request)
+        a = self._assessment(p, started, request=request,
+                             eligible_rate=0.95 if service_start else 0.72,
+                             finish_by=service_start - dt.timedelta(days=1) if service_start else None)
         if not a.eligible or a.completed_on is None or a.completed_on > horizon:
             return
         setting = p["accommodation_status"]
-        start = a.completed_on + dt.timedelta(days=rng.randint(3, 30))
+        start = service_start or a.completed_on + dt.timedelta(days=rng.randint(3, 30))
         if start > horizon:
             return  # eligible and waiting for the service to start
         mechanism = self.pick(DELIVERY)

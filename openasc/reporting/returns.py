@@ -1,0 +1,147 @@
+"""ASCOF computed live from the record, with the people behind every figure.
+
+The case record is projected to CLD rows (projection.py) and the measures computed in DuckDB by the same engine
+that reads a council's CLD file, so the figures on screen are the figures the file gives. Results are cached for a
+few minutes per period; every view of the people behind a figure is audited.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+from django.core.cache import cache
+from django.utils import timezone
+
+from openasc.core import access, audit
+from openasc.core.models import AuditAction, Role, User
+from openasc.people.models import Person
+from openasc.reporting import projection
+from openasc.reporting.engine.load import load_cld_csv
+from openasc.reporting.engine.measures import MEASURE_KEYS, all_details, compute_measures
+
+RETURNS_ROLES = {Role.PERFORMANCE_ANALYST, Role.TEAM_MANAGER, Role.INFORMATION_GOVERNANCE}
+POPULATION_FILE = Path(__file__).parent / "reference" / "ons_population.csv"
+CACHE_SECONDS = 300
+
+TITLES = {
+    "2A": "Proportion of people who received short-term support who needed no long-term support",
+    "2B": "Younger adults (18 to 64) whose long-term needs were met by admission to residential and nursing care "
+          "homes, per 100,000 population",
+    "2C": "Older adults (65 and over) whose long-term needs were met by admission to residential and nursing care "
+          "homes, per 100,000 population",
+    "2E": "Proportion of people who receive long-term support who live in their home or with family",
+    "2E LD": "Proportion of people with a learning disability who receive long-term support who live in their home "
+             "or with family",
+    "3D 1a": "Proportion of people who use services who receive self-directed support",
+    "3D 2a": "Proportion of people who use services who receive direct payments",
+    "3D 1b": "Proportion of carers who receive self-directed support",
+    "3D 2b": "Proportion of carers who receive direct payments",
+}
+
+
+class NotAllowed(PermissionError):
+    pass
+
+
+def can_see_returns(user: User) -> bool:
+    return bool(user and user.is_authenticated and user.is_active and user.role in RETURNS_ROLES)
+
+
+def financial_year(start_year: int) -> tuple[dt.date, dt.date]:
+    return dt.date(start_year, 4, 1), dt.date(start_year + 1, 3, 31)
+
+
+def default_population(period_start: dt.date) -> dict[str, int]:
+    """The council's population reference for the year the period starts in (falls back to the latest year)."""
+    with POPULATION_FILE.open(newline="", encoding="utf-8") as f:
+        rows = list(csv.DictReader(f))
+    years = sorted({int(r["year"]) for r in rows})
+    year = max([y for y in years if y <= period_start.year] or years)
+    return {r["age_band"]: int(r["population"]) for r in rows if int(r["year"]) == year}
+
+
+@dataclass
+class Results:
+    period_start: dt.date
+    period_end: dt.date
+    figures: dict
+    details: dict
+    population: dict[str, int]
+    computed_at: dt.datetime
+    rows: int
+
+
+def _compute(period_start: dt.date, period_end: dt.date, population: dict[str, int]) -> Results:
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "cld.csv"
+        n = projection.write_csv(projection.project(period_start, period_end), path)
+        con = duckdb.connect()
+        try:
+            load_cld_csv(con, [path])
+            figures = compute_measures(con, period_start=period_start, period_end=period_end, population=population)
+            details = all_details(con)
+        finally:
+            con.close()
+    return Results(period_start, period_end, figures, details, population, timezone.now(), n)
+
+
+def ascof(*, user: User, period_start: dt.date, period_end: dt.date, refresh: bool = False) -> Results:
+    if not can_see_returns(user):
+        raise NotAllowed("Only performance analysts, team managers and information governance can see the returns.")
+    population = default_population(period_start)
+    key = "openasc-ascof-{}-{}-{}".format(period_start, period_end,
+                                          "-".join(f"{k}={v}" for k, v in sorted(population.items())))
+    results = None if refresh else cache.get(key)
+    if results is None:
+        results = _compute(period_start, period_end, population)
+        cache.set(key, results, CACHE_SECONDS)
+    audit.record(actor=user, action=AuditAction.VIEW, basis="Statutory returns",
+                 details={"what": "ASCOF figures", "period": [str(period_start), str(period_end)]})
+    return results
+
+
+@dataclass
+class DetailRow:
+    person_id: str
+    person: Person | None
+    can_open: bool
+    age_band: str
+    in_numerator: bool
+    in_denominator: bool
+    rule: str
+
+
+def detail(*, user: User, results: Results, measure: str, age_group: str = "Total", part: str = "denominator",
+           gender: str = "") -> list[DetailRow]:
+    """The people or episodes behind one figure, with the rule that placed each one."""
+    if measure not in MEASURE_KEYS:
+        raise ValueError(f"Unknown measure {measure!r}")
+    rows = results.details.get(measure, [])
+    flag = "in_numerator" if part == "numerator" else "in_denominator"
+    if measure in ("2B", "2C"):
+        flag = "in_numerator"  # the denominator is the ONS population
+    chosen = [r for r in rows if r.get(flag) and (age_group in ("Total", "") or r.get("age_band") == age_group)
+              and (not gender or gender == "Total" or r.get("gender") == gender)]
+    ids = {r["person_id"] for r in chosen}
+    people = {}
+    for p in Person.objects.filter(nhs_number__in=ids).only("id", "nhs_number", "la_person_id", "first_name",
+                                                             "last_name"):
+        people[p.nhs_number] = p
+    for p in Person.objects.filter(la_person_id__in=ids - set(people)).only("id", "nhs_number", "la_person_id",
+                                                                             "first_name", "last_name"):
+        people[p.la_person_id] = p
+    visible = set(access.people_visible_to(user, Person.objects.filter(pk__in=[p.pk for p in people.values()]))
+                  .values_list("pk", flat=True))
+    out = [DetailRow(person_id=r["person_id"], person=people.get(r["person_id"]),
+                     can_open=bool(people.get(r["person_id"])) and people[r["person_id"]].pk in visible,
+                     age_band=r.get("age_band") or "Unknown", in_numerator=bool(r.get("in_numerator")),
+                     in_denominator=bool(r.get("in_denominator")), rule=r.get("rule", "")) for r in chosen]
+    audit.record(actor=user, action=AuditAction.VIEW, basis="Statutory returns",
+                 details={"what": f"people behind ASCOF {measure} {age_group} {part}", "count": len(out),
+                          "period": [str(results.period_start), str(results.period_end)]})
+    return out

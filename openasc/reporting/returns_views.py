@@ -1,0 +1,103 @@
+"""Pages for the statutory returns: ASCOF figures and the people behind each one (CSV and XLSX too)."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+
+from openasc.core import audit
+from openasc.core.models import AuditAction
+from openasc.reporting import returns
+from openasc.reporting.engine.measures import MEASURE_KEYS
+
+
+def _period(request: HttpRequest) -> tuple[int, dt.date, dt.date]:
+    today = timezone.localdate()
+    latest = today.year - 1 if today.month < 4 else today.year
+    try:
+        year = int(request.GET.get("year", latest - 1))
+    except ValueError:
+        year = latest - 1
+    year = min(max(year, 2015), latest)
+    start, end = returns.financial_year(year)
+    return year, start, end
+
+
+def _forbidden(request, exc):
+    return render(request, "core/forbidden.jinja", {"title": "You cannot see this page", "explanation": str(exc)},
+                  status=403)
+
+
+def ascof(request: HttpRequest) -> HttpResponse:
+    year, start, end = _period(request)
+    try:
+        results = returns.ascof(user=request.user, period_start=start, period_end=end,
+                                refresh=request.GET.get("refresh") == "1")
+    except returns.NotAllowed as exc:
+        return _forbidden(request, exc)
+    today = timezone.localdate()
+    latest = today.year - 1 if today.month < 4 else today.year
+    return render(request, "reporting/ascof.jinja", {
+        "title": "Adult Social Care Outcomes Framework", "results": results, "year": year,
+        "years": list(range(latest, latest - 5, -1)), "measures": MEASURE_KEYS, "titles": returns.TITLES,
+        "active_nav": "returns",
+    })
+
+
+def ascof_detail(request: HttpRequest, measure: str) -> HttpResponse:
+    year, start, end = _period(request)
+    age_group = request.GET.get("age_group", "Total")
+    part = "numerator" if request.GET.get("part") == "numerator" else "denominator"
+    gender = request.GET.get("gender", "")
+    if measure not in MEASURE_KEYS:
+        return render(request, "core/forbidden.jinja", {"title": "Page not found",
+                      "explanation": "There is no such measure."}, status=404)
+    try:
+        results = returns.ascof(user=request.user, period_start=start, period_end=end)
+    except returns.NotAllowed as exc:
+        return _forbidden(request, exc)
+    rows = returns.detail(user=request.user, results=results, measure=measure, age_group=age_group, part=part,
+                          gender=gender)
+    fmt = request.GET.get("format", "")
+    if fmt in ("csv", "xlsx"):
+        audit.record(actor=request.user, action=AuditAction.EXPORT, basis="Statutory returns",
+                     details={"what": f"ASCOF {measure} {age_group} {part}", "format": fmt, "rows": len(rows)})
+        return _download(rows, fmt, f"ascof-{measure.replace(' ', '-')}-{year}-{age_group.replace(' ', '-')}-{part}")
+    return render(request, "reporting/ascof_detail.jinja", {
+        "title": f"ASCOF {measure}: {part} ({age_group})", "measure": measure, "measure_title": returns.TITLES[measure],
+        "rows": rows, "year": year, "age_group": age_group, "part": part, "gender": gender, "active_nav": "returns",
+        "results": results,
+    })
+
+
+def _download(rows, fmt: str, name: str) -> HttpResponse:
+    header = ["Person id (CLD)", "LA person id", "Age group", "In numerator", "In denominator", "Rule"]
+    data = [[r.person_id, r.person.la_person_id if r.person else "", r.age_band, "Yes" if r.in_numerator else "No",
+             "Yes" if r.in_denominator else "No", r.rule] for r in rows]
+    if fmt == "csv":
+        buffer = io.StringIO()
+        writer = csv.writer(buffer)
+        writer.writerow(header)
+        writer.writerows(data)
+        response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
+        return response
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "People"
+    sheet.append(header)
+    for row in data:
+        sheet.append(row)
+    out = io.BytesIO()
+    book.save(out)
+    response = HttpResponse(out.getvalue(),
+                            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
+    return response
