@@ -1,0 +1,173 @@
+"""Command line: ``measures --cld FILE [FILE...] --period START:END [--population 18-64=N]
+[--population 65+=N] [--format json|csv|xlsx] [--out FILE] [--detail DIR]``.
+
+The other engineer wires ``openasc measures`` to :func:`main`.  Bad arguments print a one-line
+error and return exit code 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import datetime as dt
+import io
+import json
+import re
+import sys
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from .load import load_cld_csv
+from .measures import MEASURE_KEYS, all_details, compute_measures
+
+FIELDS = ["measure", "age_group", "gender", "numerator", "denominator", "outcome"]
+
+
+class UsageError(Exception):
+    pass
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str):  # one clear line, exit code 2 (handled in main)
+        raise UsageError(message)
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = _Parser(prog="measures", description="Compute ASCOF measures from CLD file(s).", add_help=True)
+    p.add_argument("--cld", nargs="+", required=True, metavar="FILE", help="CLD CSV file(s), optionally .gz")
+    p.add_argument("--period", required=True, help="START:END, e.g. 2024-04-01:2025-03-31")
+    p.add_argument(
+        "--population",
+        action="append",
+        default=[],
+        metavar="BAND=N",
+        help="ONS population, e.g. 18-64=250000 and 65+=90000",
+    )
+    p.add_argument("--format", default="json", choices=["json", "csv", "xlsx"])
+    p.add_argument("--out", help="output file (default: stdout for json/csv; required for xlsx)")
+    p.add_argument("--detail", metavar="DIR", help="write one CSV of detail rows per measure into DIR")
+    return p
+
+
+def _parse_period(text: str) -> tuple[dt.date, dt.date]:
+    m = re.fullmatch(r"\s*(\d{4}-\d{2}-\d{2})\s*:\s*(\d{4}-\d{2}-\d{2})\s*", text)
+    if not m:
+        raise UsageError(f"--period must be START:END as YYYY-MM-DD:YYYY-MM-DD, got {text!r}")
+    try:
+        start, end = dt.date.fromisoformat(m.group(1)), dt.date.fromisoformat(m.group(2))
+    except ValueError as exc:
+        raise UsageError(f"--period has an invalid date: {exc}") from None
+    if end < start:
+        raise UsageError("--period end is before its start")
+    return start, end
+
+
+def _parse_population(items: list[str]) -> dict[str, int]:
+    out: dict[str, int] = {}
+    for item in items:
+        m = re.fullmatch(r"\s*(18-64|65\+)\s*=\s*(\d+)\s*", item)
+        if not m:
+            raise UsageError(f"--population must be 18-64=N or 65+=N with N a whole number, got {item!r}")
+        out[m.group(1)] = int(m.group(2))
+    return out
+
+
+def figure_rows(result: dict[str, Any]) -> list[dict[str, Any]]:
+    """Flatten ``compute_measures`` output to rows measure, age_group, gender, numerator, ..."""
+    rows = []
+    for measure, groups in result["measures"].items():
+        for age_group, val in groups.items():
+            if "numerator" in val:
+                rows.append({"measure": measure, "age_group": age_group, "gender": "", **val})
+            else:
+                for gender, fig in val.items():
+                    rows.append({"measure": measure, "age_group": age_group, "gender": gender, **fig})
+    return rows
+
+
+def _csv_text(rows: list[dict[str, Any]], fields: list[str]) -> str:
+    buf = io.StringIO()
+    w = csv.DictWriter(buf, fieldnames=fields, lineterminator="\n", extrasaction="ignore")
+    w.writeheader()
+    for r in rows:
+        w.writerow({k: ("" if r.get(k) is None else r.get(k)) for k in fields})
+    return buf.getvalue()
+
+
+def _write_xlsx(path: str, rows: list[dict[str, Any]], period: dict[str, str]) -> None:
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "ASCOF"
+    ws.append(["Period", f"{period['start']} to {period['end']}"])
+    ws.append(FIELDS)
+    for r in rows:
+        ws.append([r.get(k) for k in FIELDS])
+    wb.save(path)
+
+
+def _safe_name(measure: str) -> str:
+    return "ascof_" + re.sub(r"[^A-Za-z0-9]+", "_", measure).strip("_") + ".csv"
+
+
+def run(argv: list[str]) -> int:
+    args = _parser().parse_args(argv)
+    start, end = _parse_period(args.period)
+    population = _parse_population(args.population)
+    for f in args.cld:
+        if not Path(f).is_file():
+            raise UsageError(f"CLD file not found: {f}")
+    if args.format == "xlsx" and not args.out:
+        raise UsageError("--format xlsx needs --out FILE")
+    con = duckdb.connect()
+    con.execute("SET enable_progress_bar = false")
+    try:
+        load_cld_csv(con, args.cld)
+    except (ValueError, duckdb.Error) as exc:
+        raise UsageError(f"could not read CLD file(s): {str(exc).splitlines()[0]}") from None
+    result = compute_measures(con, period_start=start, period_end=end, population=population)
+    rows = figure_rows(result)
+    if args.format == "json":
+        text = json.dumps(result, indent=2) + "\n"
+    elif args.format == "csv":
+        text = _csv_text(rows, FIELDS)
+    else:
+        text = None
+        _write_xlsx(args.out, rows, result["period"])
+    if text is not None:
+        if args.out:
+            Path(args.out).write_text(text, encoding="utf-8")
+        else:
+            sys.stdout.write(text)
+    if args.detail:
+        d = Path(args.detail)
+        d.mkdir(parents=True, exist_ok=True)
+        details = all_details(con)
+        for measure in MEASURE_KEYS:
+            recs = details[measure]
+            fields = (
+                list(recs[0].keys())
+                if recs
+                else ["person_id", "age_band", "in_numerator", "in_denominator", "rule"]
+            )
+            (d / _safe_name(measure)).write_text(_csv_text(recs, fields), encoding="utf-8")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    if argv is None:
+        argv = sys.argv[1:]
+    try:
+        return run(list(argv))
+    except UsageError as exc:
+        print(f"measures: error: {exc}", file=sys.stderr)
+        return 2
+    except SystemExit as exc:  # --help
+        return int(exc.code or 0)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    raise SystemExit(main())

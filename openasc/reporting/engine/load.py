@@ -1,0 +1,89 @@
+"""Load CLD CSV files ("the CLD file directly" route) into a typed DuckDB table.
+
+Everything is read as VARCHAR first so that nothing is silently coerced by type sniffing, then
+cast column by column: blank -> NULL; dates accepted as ``YYYY-MM-DD`` or ``DD/MM/YYYY`` (an
+unparseable date becomes NULL); money fields TRY_CAST to DECIMAL(18,2).  No other validation is
+done here (the strict importer is separate).  Uses DuckDB's CSV reader, so millions of rows load
+in seconds.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+import duckdb
+
+from .schema import ALL_COLUMNS, DATE, HEADER_LOOKUP, INTEGER, MONEY, normalise_header
+
+DATE_FORMATS = [
+    "%Y-%m-%d",
+    "%d/%m/%Y",
+    "%Y-%m-%d %H:%M:%S",
+    "%d/%m/%Y %H:%M:%S",
+    "%d/%m/%Y %H:%M",
+    "%Y/%m/%d",
+]
+
+
+def _q(ident: str) -> str:
+    return '"' + ident.replace('"', '""') + '"'
+
+
+def _sql_str(value: str) -> str:
+    return "'" + value.replace("'", "''") + "'"
+
+
+def cast_expr(src: str, typ: str) -> str:
+    """SQL casting a VARCHAR expression ``src`` to the engine type ``typ`` (blank -> NULL)."""
+    v = f"NULLIF(TRIM({src}), '')"
+    if typ == DATE:
+        fmts = "[" + ", ".join(_sql_str(f) for f in DATE_FORMATS) + "]"
+        return f"CAST(TRY_STRPTIME({v}, {fmts}) AS DATE)"
+    if typ == MONEY:
+        return f"TRY_CAST(REPLACE(REPLACE({v}, ',', ''), '£', '') AS DECIMAL(18,2))"
+    if typ == INTEGER:
+        return f"TRY_CAST(TRY_CAST({v} AS DOUBLE) AS INTEGER)"
+    return v
+
+
+def load_cld_csv(
+    con: duckdb.DuckDBPyConnection, paths: Sequence[str | Path], table: str = "cld_input"
+) -> int:
+    """Read CLD CSV file(s) (optionally .gz) into ``table``; returns the number of rows loaded.
+
+    The header row must hold the submitted field names (e.g. "Reporting Period Start Date");
+    matching ignores case and repeated spaces, and the database names are accepted too.
+    Columns missing from the files are created as NULL; unknown columns are ignored.
+    """
+    paths = [str(p) for p in paths]
+    if not paths:
+        raise ValueError("no CLD files given")
+    for p in paths:
+        if not Path(p).exists():
+            raise FileNotFoundError(p)
+    file_list = "[" + ", ".join(_sql_str(p) for p in paths) + "]"
+    reader = (
+        f"read_csv({file_list}, header=true, all_varchar=true, union_by_name=true, "
+        f"auto_detect=true, filename=false, null_padding=true)"
+    )
+    cols = [r[0] for r in con.execute(f"DESCRIBE SELECT * FROM {reader}").fetchall()]
+    found: dict[str, str] = {}
+    for c in cols:
+        db = HEADER_LOOKUP.get(normalise_header(c))
+        if db and db not in found:
+            found[db] = c
+    if "Event_Type" not in found and "Event_Start_Date" not in found:
+        raise ValueError(
+            "the CSV header does not look like CLD (no 'Event Type' / 'Event Start Date' column); "
+            f"found columns: {cols[:8]}..."
+        )
+    select = []
+    for _sub, db, typ in ALL_COLUMNS:
+        if db in found:
+            select.append(f"{cast_expr(_q(found[db]), typ)} AS {_q(db)}")
+        else:
+            select.append(f"CAST(NULL AS {typ}) AS {_q(db)}")
+    con.execute(f"DROP TABLE IF EXISTS {_q(table)}")
+    con.execute(f"CREATE TABLE {_q(table)} AS SELECT {', '.join(select)} FROM {reader}")
+    return con.execute(f"SELECT COUNT(*) FROM {_q(table)}").fetchone()[0]
