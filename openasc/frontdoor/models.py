@@ -61,8 +61,15 @@ NFA_OUTCOMES = (
 )
 
 
+# Decisions that pass the request to a team: the person waits for allocation (and, for assessment, for an assessment).
+ROUTED_DECISIONS = (TriageDecision.SHORT_TERM_SUPPORT, TriageDecision.ASSESSMENT, TriageDecision.SUPPORT_PLANNING)
+# Decisions that need the information or advice given to be written down.
+INFORMATION_DECISIONS = (TriageDecision.INFORMATION_AND_ADVICE, TriageDecision.SIGNPOSTING)
+
+
 class RequestStatus(models.TextChoices):
     OPEN = "open", "Waiting for triage"
+    ROUTED = "routed", "Passed to a team"
     CONCLUDED = "concluded", "Concluded"
     CANCELLED = "cancelled", "Recorded in error"
 
@@ -87,6 +94,9 @@ class SupportRequest(models.Model):
     outcome_reason = models.TextField(blank=True)
     information_given = models.TextField(blank=True, help_text="Information and advice given, and where signposted")
     concluded_on = models.DateField(null=True, blank=True)
+    triaged_on = models.DateField(null=True, blank=True, help_text="Also the CLD event end date of a routed request")
+    triaged_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                   related_name="+")
     team = models.ForeignKey("core.Team", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     status = models.CharField(max_length=20, choices=RequestStatus.choices, default=RequestStatus.OPEN)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")

@@ -1,0 +1,237 @@
+"""Reads at the front door, always for a given user, through the access rules, audited.
+
+A request passed to a team is itself a working relationship: members of that team see the person on their
+waiting lists, open the request and can allocate them, before anyone is allocated (restricted records excepted).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.core.paginator import Page, Paginator
+from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Q, QuerySet, Value, When
+from django.utils import timezone
+
+from openasc.core import access, audit
+from openasc.core.errors import AccessDenied
+from openasc.core.models import AuditAction, CareRelationship, RelationshipKind, Role, Team, User
+from openasc.frontdoor.models import (
+    ROUTED_DECISIONS,
+    RequestStatus,
+    SupportRequest,
+    TriageDecision,
+    Urgency,
+)
+from openasc.frontdoor.services import ALLOCATABLE_ROLES, ALLOCATION_KINDS
+from openasc.people.models import Person
+
+PAGE_SIZE = 25
+
+
+def _team_ids(user: User) -> list[int]:
+    return list(user.teams.values_list("id", flat=True))
+
+
+def _open_person(user: User, person: Person, purpose: str) -> str:
+    """Check access to a person for front-door work, audit the view, and return the basis."""
+    decision = access.explain(user, person)
+    if not decision.allowed:
+        raise AccessDenied(decision)
+    basis = decision.basis
+    audit.record(actor=user, action=AuditAction.VIEW, obj=person, basis=basis, details={"purpose": purpose})
+    return basis
+
+
+def person_for_request(*, user: User, person_id: int, purpose: str = "front door") -> tuple[Person, str]:
+    """The person a request is being recorded for, and the basis of access (raises AccessDenied)."""
+    person = Person.objects.get(pk=person_id)
+    return person, _open_person(user, person, purpose)
+
+
+def request_get(*, user: User, request_id: int, purpose: str = "view request") -> tuple[SupportRequest, str]:
+    """One request with its person, team and status history; the opening is audited with its basis."""
+    request = (SupportRequest.objects.select_related("person", "team", "created_by", "triaged_by")
+               .get(pk=request_id))
+    basis = _open_person(user, request.person, purpose)
+    return request, basis
+
+
+def request_history(*, request: SupportRequest) -> list:
+    """The status rows of a request the caller has already opened through `request_get`."""
+    return list(request.status_changes.select_related("changed_by").order_by("changed_at", "pk"))
+
+
+def requests_for_person(*, person: Person) -> list[SupportRequest]:
+    """A person's requests, newest first; the caller has already opened the person's record."""
+    return list(SupportRequest.objects.filter(person=person).select_related("team")
+                .order_by("-received_on", "-pk"))
+
+
+@dataclass
+class AllocationContext:
+    person: Person
+    basis: str
+    allocations: list[CareRelationship]
+    waiting_requests: list[SupportRequest]
+
+
+def allocation_context(*, user: User, person_id: int) -> AllocationContext:
+    """Everything the allocation page needs: the person, current allocations and the requests they wait on."""
+    person = Person.objects.get(pk=person_id)
+    basis = _open_person(user, person, "allocation")
+    now = timezone.now()
+    allocations = list(CareRelationship.objects.filter(person=person, kind__in=ALLOCATION_KINDS, starts_at__lte=now)
+                       .filter(Q(ends_at__isnull=True) | Q(ends_at__gt=now)).select_related("user", "team")
+                       .order_by("kind", "starts_at"))
+    waiting = list(SupportRequest.objects.filter(person=person, status=RequestStatus.ROUTED)
+                   .select_related("team").order_by("received_on"))
+    return AllocationContext(person=person, basis=basis, allocations=allocations, waiting_requests=waiting)
+
+
+def allocation_get(*, user: User, person_id: int, relationship_id: int) -> CareRelationship:
+    """An active allocation of a person the user may open (for ending it)."""
+    person = Person.objects.get(pk=person_id)
+    _open_person(user, person, "end allocation")
+    return CareRelationship.objects.select_related("user", "team").get(
+        pk=relationship_id, person=person, kind__in=ALLOCATION_KINDS)
+
+
+def team_choices() -> list[tuple[int, str]]:
+    """Council teams that can take requests and allocations (NHS partner teams get access by sharing basis)."""
+    return list(Team.objects.filter(is_nhs_partner=False).order_by("name").values_list("id", "name"))
+
+
+def worker_choices(*, user: User) -> list[tuple[int, str]]:
+    """Practitioners who can be allocated: members of the user's teams (everyone if the user has none)."""
+    qs = User.objects.filter(is_active=True, role__in=list(ALLOCATABLE_ROLES))
+    team_ids = _team_ids(user)
+    if team_ids:
+        qs = qs.filter(teams__in=team_ids).distinct()
+    return [(u.pk, f"{u.display_name} ({u.get_role_display()})")
+            for u in qs.order_by("last_name", "first_name", "username")]
+
+
+# ---- waiting lists -------------------------------------------------------------------------------------------
+
+LIST_TITLES = {
+    "triage": "Waiting for triage",
+    "allocation": "Waiting for allocation",
+    "assessment": "Waiting for an assessment",
+}
+SORTS = {"longest": "Longest wait first", "shortest": "Shortest wait first", "urgency": "Most urgent first"}
+
+
+@dataclass
+class WaitingRow:
+    request: SupportRequest
+    person: Person
+    waited_days: int
+    team: Team | None
+
+
+@dataclass
+class WaitingLists:
+    """One page of one waiting list, with the size of every list, for the waiting page and dashboards."""
+
+    list_name: str
+    title: str
+    counts: dict[str, int]
+    rows: list[WaitingRow]
+    page: Page
+    team_ids: list[int]
+    sort: str
+    all_teams: bool = False
+    titles: dict[str, str] = field(default_factory=lambda: dict(LIST_TITLES))
+
+
+def default_team_ids(user: User) -> list[int]:
+    """The user's own teams; the front door works for the whole council, so for them every team ([])."""
+    if user.role in (Role.FRONT_DOOR, Role.SYSTEM):
+        return []
+    return _team_ids(user)
+
+
+def _visible(user: User) -> QuerySet:
+    """Requests of people the user may see (a request passed to a team allocates the person to that team).
+
+    Requests on a record later merged into another stay listed (nobody silently leaves a waiting list)."""
+    people = access.people_visible_to(user, Person.objects.all()).values("pk")
+    return SupportRequest.objects.filter(person_id__in=people)
+
+
+def _waiting_conditions(user: User, team_ids: list[int]) -> dict[str, Q]:
+    """The rule for each list, as a condition on a request (so that one query counts all three)."""
+    from openasc.assessments.models import Assessment, AssessmentStatus
+
+    now = timezone.now()
+    active = Q(starts_at__lte=now) & (Q(ends_at__isnull=True) | Q(ends_at__gt=now))
+    has_worker = Exists(CareRelationship.objects.filter(active, person_id=OuterRef("person_id"),
+                                                        kind=RelationshipKind.ALLOCATED_WORKER))
+    assessed = Exists(Assessment.objects.filter(person_id=OuterRef("person_id"), started_on__gte=OuterRef("received_on"))
+                      .exclude(status=AssessmentStatus.CANCELLED))
+    triage = Q(status=RequestStatus.OPEN)
+    routed = Q(status=RequestStatus.ROUTED)
+    if team_ids:
+        triage &= Q(Exists(CareRelationship.objects.filter(active, person_id=OuterRef("person_id")).filter(
+            Q(kind=RelationshipKind.ALLOCATED_TEAM, team_id__in=team_ids)
+            | Q(kind=RelationshipKind.ALLOCATED_WORKER, user__teams__in=team_ids))))
+        routed &= Q(team_id__in=team_ids)
+    return {
+        "triage": triage,
+        "allocation": routed & Q(decision__in=list(ROUTED_DECISIONS)) & ~Q(has_worker),
+        "assessment": routed & Q(decision=TriageDecision.ASSESSMENT) & ~Q(assessed),
+    }
+
+
+def waiting_lists(*, user: User, team_ids: list[int] | None = None, list_name: str = "triage", page: int | str = 1,
+                  sort: str = "longest", page_size: int = PAGE_SIZE) -> WaitingLists:
+    """People waiting at the front door: for triage, for allocation, for an assessment; one page of one list.
+
+    `team_ids=None` means the user's own teams (the front door: all teams); `[]` means all teams. For triage, a
+    team filter keeps the requests of people already allocated to those teams or to their members (a new request
+    has no team yet).
+    """
+    if list_name not in LIST_TITLES:
+        list_name = "triage"
+    if sort not in SORTS:
+        sort = "longest"
+    if team_ids is None:
+        team_ids = default_team_ids(user)
+    conditions = _waiting_conditions(user, team_ids)
+    base = _visible(user).filter(status__in=[RequestStatus.OPEN, RequestStatus.ROUTED])
+    counts = base.aggregate(**{name: Count("pk", filter=cond) for name, cond in conditions.items()})
+    qs = base.filter(conditions[list_name]).select_related("person", "team")
+    if sort == "urgency":
+        qs = qs.annotate(urgency_rank=Case(When(urgency=Urgency.URGENT, then=Value(0)),
+                                           When(urgency=Urgency.SOON, then=Value(1)),
+                                           default=Value(2), output_field=IntegerField()))
+        qs = qs.order_by("urgency_rank", "received_on", "pk")
+    elif sort == "shortest":
+        qs = qs.order_by("-received_on", "-pk")
+    else:
+        qs = qs.order_by("received_on", "pk")
+    paginator = Paginator(qs, page_size)
+    paginator.count = counts[list_name]  # already counted: saves a query on every page
+    page_obj = paginator.get_page(page)
+    today = timezone.localdate()
+    rows = [WaitingRow(request=r, person=r.person, waited_days=(today - r.received_on).days, team=r.team)
+            for r in page_obj.object_list]
+    audit.record(actor=user, action=AuditAction.VIEW, basis="Waiting list",
+                 details={"list": list_name, "teams": team_ids, "page": page_obj.number,
+                          "people": [row.person.pk for row in rows]})
+    return WaitingLists(list_name=list_name, title=LIST_TITLES[list_name], counts=counts, rows=rows, page=page_obj,
+                        team_ids=team_ids, sort=sort, all_teams=not team_ids)
+
+
+
+def team_by_id(team_id: int | None) -> Team | None:
+    return Team.objects.filter(pk=team_id).first() if team_id else None
+
+
+def worker_by_id(worker_id: int | None) -> User | None:
+    return User.objects.filter(pk=worker_id).first() if worker_id else None
+
+
+def person_id_of_request(*, request_id: int) -> int:
+    """Only the person's id, for the access-denied and break-glass pages (no personal data)."""
+    return SupportRequest.objects.values_list("person_id", flat=True).get(pk=request_id)

@@ -1,0 +1,231 @@
+"""Writes at the front door: record a request for support, triage it, allocate the person. Atomic and audited."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db import transaction
+from django.utils import timezone
+
+from openasc.core import access, audit, codes
+from openasc.core import services as core_services
+from openasc.core.errors import ValidationFailed
+from openasc.core.models import AuditAction, CareRelationship, RelationshipKind, Role, Team, User
+from openasc.frontdoor.models import (
+    INFORMATION_DECISIONS,
+    NFA_OUTCOMES,
+    ROUTED_DECISIONS,
+    TRIAGE_OUTCOME,
+    ContactBy,
+    RequestStatus,
+    SupportRequest,
+    SupportRequestStatus,
+    TriageDecision,
+    Urgency,
+)
+
+# Who may decide what happens to a request: the front door, and the practitioners and managers who triage
+# requests that come straight to their team. Creating a person (CREATE_PERSON) is a different permission.
+TRIAGE_ROLES = frozenset({Role.FRONT_DOOR, Role.TEAM_MANAGER, Role.SOCIAL_WORKER, Role.SAFEGUARDING_LEAD})
+# Roles that can be allocated as a person's named worker.
+ALLOCATABLE_ROLES = frozenset({Role.SOCIAL_WORKER, Role.OCCUPATIONAL_THERAPIST, Role.TEAM_MANAGER,
+                               Role.SAFEGUARDING_LEAD, Role.FRONT_DOOR})
+ALLOCATION_KINDS = (RelationshipKind.ALLOCATED_TEAM, RelationshipKind.ALLOCATED_WORKER)
+
+
+def request_client_types() -> tuple[str, ...]:
+    """Service user or unpaid carer (from the CLD list); 'known by association' is never a request's own type."""
+    return tuple(v for v in codes.values(codes.ListName.CLIENT_TYPE) if "association" not in v)
+
+
+def can_record(user: User) -> bool:
+    """Anyone who can add a person can record their contact with us."""
+    return access.has(user, access.Capability.CREATE_PERSON)
+
+
+def can_triage(user: User) -> bool:
+    return bool(user and user.is_authenticated and user.is_active and user.role in TRIAGE_ROLES)
+
+
+def can_allocate(user: User) -> bool:
+    return access.has(user, access.Capability.ALLOCATE)
+
+
+def _status(request: SupportRequest, *, actor: User, status: str, note: str = "") -> SupportRequestStatus:
+    return SupportRequestStatus.objects.create(request=request, status=status, changed_at=timezone.now(),
+                                               changed_by=actor, note=note)
+
+
+@transaction.atomic
+def request_record(*, actor: User, person, received_on: dt.date | None, route_of_access: str, contact_by: str,
+                   what_matters: str, contact_name: str = "", contact_phone: str = "", reason: str = "",
+                   urgency: str = Urgency.ROUTINE, client_type: str = "Service user",
+                   basis: str = "") -> SupportRequest:
+    """Record a contact or request for support: the start of a CLD 'Request' event, waiting for triage."""
+    if not can_record(actor):
+        raise PermissionError("Your role cannot record requests for support.")
+    errors: dict[str, str] = {}
+    today = timezone.localdate()
+    if received_on is None:
+        errors["received_on"] = "Enter the date the request was received"
+    elif received_on > today:
+        errors["received_on"] = "The date received must be today or in the past"
+    elif person.date_of_birth and received_on < person.date_of_birth:
+        errors["received_on"] = "The date received must be after the person's date of birth"
+    if not codes.is_valid(codes.ListName.ROUTE_OF_ACCESS, route_of_access):
+        errors["route_of_access"] = "Select the route of access from the list"
+    if contact_by not in ContactBy.values:
+        errors["contact_by"] = "Select who made contact"
+    elif contact_by not in (ContactBy.SELF, ContactBy.ANONYMOUS) and not contact_name.strip():
+        errors["contact_name"] = "Enter the name of the person who made contact"
+    if not what_matters.strip():
+        errors["what_matters"] = "Enter what matters to the person, in their words"
+    if urgency not in Urgency.values:
+        errors["urgency"] = "Select how urgent the request is"
+    if client_type not in request_client_types():
+        errors["client_type"] = "Select whether the request is for a service user or an unpaid carer"
+    if person.merged_into_id:
+        errors["person"] = "This record was merged into another: record the request on that record"
+    if errors:
+        raise ValidationFailed(errors)
+    request = SupportRequest.objects.create(
+        person=person, received_on=received_on, route_of_access=route_of_access, contact_by=contact_by,
+        contact_name=contact_name.strip(), contact_phone=contact_phone.strip(), what_matters=what_matters.strip(),
+        reason=reason.strip(), urgency=urgency, client_type=client_type, created_by=actor,
+    )
+    _status(request, actor=actor, status=RequestStatus.OPEN, note="Request received")
+    audit.record(actor=actor, action=AuditAction.CREATE, obj=request, basis=basis,
+                 details={"received_on": received_on.isoformat(), "route_of_access": route_of_access,
+                          "contact_by": contact_by, "urgency": urgency, "client_type": client_type})
+    return request
+
+
+@transaction.atomic
+def request_triage(*, actor: User, request: SupportRequest, decision: str, triaged_on: dt.date | None = None,
+                   team: Team | None = None, nfa_outcome: str = "", outcome_reason: str = "",
+                   information_given: str = "", basis: str = "") -> SupportRequest:
+    """Decide what happens next; set the CLD event outcome; conclude the request or pass it to a team."""
+    if not can_triage(actor):
+        raise PermissionError("Only the front door, social workers, safeguarding leads and team managers can "
+                              "triage requests.")
+    request = SupportRequest.objects.select_for_update().get(pk=request.pk)
+    if request.status != RequestStatus.OPEN:
+        raise ValidationFailed({"decision": f"This request has already been triaged "
+                                            f"({request.get_status_display().lower()})"})
+    errors: dict[str, str] = {}
+    today = timezone.localdate()
+    triaged_on = triaged_on or today
+    if triaged_on > today:
+        errors["triaged_on"] = "The triage date must be today or in the past"
+    elif triaged_on < request.received_on:
+        errors["triaged_on"] = (f"The triage date must be the same as or after the date received "
+                                f"({request.received_on:%-d %B %Y})")
+    outcome = ""
+    if decision not in TriageDecision.values:
+        errors["decision"] = "Select what happens next"
+    elif decision == TriageDecision.NO_FURTHER_ACTION:
+        if nfa_outcome not in NFA_OUTCOMES:
+            errors["nfa_outcome"] = "Select why no further action is needed"
+        else:
+            outcome = nfa_outcome
+        if not outcome_reason.strip():
+            errors["outcome_reason"] = "Explain why no further action is needed"
+    else:
+        outcome = TRIAGE_OUTCOME[TriageDecision(decision)]
+    if decision in INFORMATION_DECISIONS and not information_given.strip():
+        errors["information_given"] = ("Enter the information and advice given"
+                                       if decision == TriageDecision.INFORMATION_AND_ADVICE
+                                       else "Enter the community service the person was signposted to")
+    routed = decision in ROUTED_DECISIONS
+    if routed and team is None:
+        errors["team"] = "Select the team to pass the request to"
+    elif routed and team.is_nhs_partner:
+        errors["team"] = "Choose a council team: an NHS partner team cannot take a request"
+    if outcome and not codes.is_valid(codes.ListName.EVENT_OUTCOME, outcome):
+        errors["decision"] = f"The event outcome '{outcome}' is not in the CLD list: ask an administrator"
+    if errors:
+        raise ValidationFailed(errors)
+    request.decision = decision
+    request.outcome = outcome
+    request.outcome_reason = outcome_reason.strip()
+    request.information_given = information_given.strip() if decision in INFORMATION_DECISIONS else ""
+    request.triaged_on = triaged_on
+    request.triaged_by = actor
+    request.team = team if routed else None
+    request.status = RequestStatus.ROUTED if routed else RequestStatus.CONCLUDED
+    request.concluded_on = None if routed else triaged_on
+    request.save(update_fields=["decision", "outcome", "outcome_reason", "information_given", "triaged_on",
+                                "triaged_by", "team", "status", "concluded_on"])
+    if routed and not any(r.team_id == team.pk and r.kind == RelationshipKind.ALLOCATED_TEAM
+                          for r in _active_allocations(request.person)):
+        # Passing the request to a team allocates the person to it: the team can then open the record.
+        core_services.care_relationship_create(actor=actor, person=request.person,
+                                               kind=RelationshipKind.ALLOCATED_TEAM, team=team,
+                                               routed_by_triage=True)
+    label = TriageDecision(decision).label
+    _status(request, actor=actor, status=request.status,
+            note=f"{label}: passed to {team.name}" if routed else f"{label}: {outcome}")
+    audit.record(actor=actor, action=AuditAction.UPDATE, obj=request, basis=basis,
+                 details={"transition": "triage", "decision": decision, "outcome": outcome,
+                          "status": request.status, "team": team.pk if routed else None,
+                          "triaged_on": triaged_on.isoformat()})
+    return request
+
+
+def _active_allocations(person) -> list[CareRelationship]:
+    now = timezone.now()
+    return list(CareRelationship.objects.filter(person=person, kind__in=ALLOCATION_KINDS, starts_at__lte=now)
+                .exclude(ends_at__lte=now))
+
+
+@transaction.atomic
+def allocation_create(*, actor: User, person, team: Team | None = None,
+                      worker: User | None = None) -> list[CareRelationship]:
+    """Allocate a person to a team and/or a named worker: the care relationships the access rules use."""
+    if not can_allocate(actor):
+        raise PermissionError("Only team managers and safeguarding leads can allocate people.")
+    errors: dict[str, str] = {}
+    if team is None and worker is None:
+        errors["team"] = "Select a team or a worker, or both"
+    current = _active_allocations(person)
+    team_already = ""
+    if team is not None:
+        if team.is_nhs_partner:
+            errors["team"] = "Choose a council team: NHS partner teams are given access through a sharing basis"
+        elif any(r.kind == RelationshipKind.ALLOCATED_TEAM and r.team_id == team.pk for r in current):
+            team_already = f"{person.first_name} {person.last_name} is already allocated to {team.name}"
+    if worker is not None:
+        if not worker.is_active or worker.role not in ALLOCATABLE_ROLES:
+            errors["worker"] = "Choose a practitioner or manager who can work with the person"
+        elif any(r.kind == RelationshipKind.ALLOCATED_WORKER and r.user_id == worker.pk for r in current):
+            errors["worker"] = f"{worker.display_name} is already allocated to this person"
+    if team_already:
+        if worker is None or "worker" in errors:
+            errors["team"] = team_already
+        else:
+            team = None  # already with the team (for example, passed to it at triage): allocate the worker only
+    if person.merged_into_id:
+        errors["team"] = "This record was merged into another: allocate that record instead"
+    if errors:
+        raise ValidationFailed(errors)
+    made = []
+    if team is not None:
+        made.append(core_services.care_relationship_create(actor=actor, person=person,
+                                                           kind=RelationshipKind.ALLOCATED_TEAM, team=team))
+    if worker is not None:
+        made.append(core_services.care_relationship_create(actor=actor, person=person,
+                                                           kind=RelationshipKind.ALLOCATED_WORKER, user=worker))
+    return made
+
+
+@transaction.atomic
+def allocation_end(*, actor: User, relationship: CareRelationship) -> CareRelationship:
+    """End an allocation to a team or a worker (the person may then wait for allocation again)."""
+    if not can_allocate(actor):
+        raise PermissionError("Only team managers and safeguarding leads can end allocations.")
+    if relationship.kind not in ALLOCATION_KINDS:
+        raise ValidationFailed({"relationship": "Only allocations to a team or a worker can be ended here"})
+    if relationship.ends_at is not None and relationship.ends_at <= timezone.now():
+        raise ValidationFailed({"relationship": "This allocation has already ended"})
+    core_services.care_relationship_end(actor=actor, relationship=relationship)
+    return relationship

@@ -1,0 +1,249 @@
+"""Pages for the front door: record a request, triage it, allocate the person, see who is waiting."""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods, require_POST
+
+from openasc.core import services as core_services
+from openasc.core.errors import AccessDenied, ValidationFailed
+from openasc.core.models import CareRelationship
+from openasc.frontdoor import forms, selectors, services
+from openasc.frontdoor.models import RequestStatus, SupportRequest, TriageDecision
+from openasc.people.models import Person
+from openasc.ui import forms as ui
+
+
+def _forbidden(request: HttpRequest, title: str, explanation: str) -> HttpResponse:
+    return render(request, "core/forbidden.jinja", {"title": title, "explanation": explanation}, status=403)
+
+
+def _denied(request: HttpRequest, person_id: int, exc: AccessDenied) -> HttpResponse:
+    if exc.access.break_glass_possible:
+        return redirect("core:break-glass", person_id=person_id)
+    return _forbidden(request, "You cannot open this record", exc.access.explanation)
+
+
+def _not_found(request: HttpRequest, what: str = "person") -> HttpResponse:
+    return render(request, "core/forbidden.jinja", {"title": "Page not found",
+                  "explanation": f"There is no {what} with that id. Check the link, or search again."}, status=404)
+
+
+def _restore(request: HttpRequest, form_class, path: str):
+    draft = core_services.form_draft_get(user=request.user, path=path)
+    if not draft:
+        return form_class(), None
+    form = form_class(data=draft)
+    form.restored_draft = True
+    return form, draft
+
+
+@require_http_methods(["GET", "POST"])
+def request_new(request: HttpRequest, person_id: int) -> HttpResponse:
+    if not services.can_record(request.user):
+        return _forbidden(request, "You cannot record requests", "Your role cannot record requests for support.")
+    try:
+        person, basis = selectors.person_for_request(user=request.user, person_id=person_id, purpose="record request")
+    except Person.DoesNotExist:
+        return _not_found(request)
+    except AccessDenied as exc:
+        return _denied(request, person_id, exc)
+    path = reverse("frontdoor:request-new", args=[person_id])
+    restored = None
+    if request.method == "POST":
+        form = forms.RequestForm(request.POST)
+        if form.is_valid():
+            try:
+                support_request = services.request_record(actor=request.user, person=person, basis=basis,
+                                                          **form.cleaned_data)
+            except ValidationFailed as exc:
+                ui.add_service_errors(form, exc.errors)
+            else:
+                core_services.form_draft_discard(user=request.user, path=path)
+                messages.success(request, f"Request for support recorded for {person.full_name}")
+                return redirect("frontdoor:request", request_id=support_request.pk)
+    else:
+        form, restored = _restore(request, forms.RequestForm, path)
+        if restored is None:
+            form = forms.RequestForm(initial={"client_type": person.client_type or "Service user",
+                                              "urgency": "routine"})
+    return render(request, "frontdoor/request_form.jinja", {
+        "form": form, "person": person, "title": "Record a request for support", "errors": ui.error_summary(form),
+        "draft_path": path, "restored": restored,
+    }, status=400 if request.method == "POST" else 200)
+
+
+def request_detail(request: HttpRequest, request_id: int) -> HttpResponse:
+    try:
+        support_request, basis = selectors.request_get(user=request.user, request_id=request_id)
+    except SupportRequest.DoesNotExist:
+        return _not_found(request, "request")
+    except AccessDenied as exc:
+        return _denied(request, selectors.person_id_of_request(request_id=request_id), exc)
+    return render(request, "frontdoor/request_detail.jinja", {
+        "req": support_request, "person": support_request.person, "basis": basis,
+        "history": selectors.request_history(request=support_request),
+        "title": f"Request for support received {support_request.received_on:%-d %B %Y}",
+        "can_triage": services.can_triage(request.user), "can_allocate": services.can_allocate(request.user),
+    })
+
+
+@require_http_methods(["GET", "POST"])
+def triage(request: HttpRequest, request_id: int) -> HttpResponse:
+    if not services.can_triage(request.user):
+        return _forbidden(request, "You cannot triage requests",
+                          "Only the front door, social workers, safeguarding leads and team managers can triage "
+                          "requests for support.")
+    try:
+        support_request, basis = selectors.request_get(user=request.user, request_id=request_id, purpose="triage")
+    except SupportRequest.DoesNotExist:
+        return _not_found(request, "request")
+    except AccessDenied as exc:
+        return _denied(request, selectors.person_id_of_request(request_id=request_id), exc)
+    if support_request.status != RequestStatus.OPEN:
+        messages.info(request, "This request has already been triaged.")
+        return redirect("frontdoor:request", request_id=request_id)
+    path = reverse("frontdoor:triage", args=[request_id])
+    restored = None
+    if request.method == "POST":
+        form = forms.TriageForm(request.POST)
+        if form.is_valid():
+            data = dict(form.cleaned_data)
+            team = selectors.team_by_id(data.pop("team"))
+            try:
+                support_request = services.request_triage(actor=request.user, request=support_request, team=team,
+                                                          basis=basis, **data)
+            except ValidationFailed as exc:
+                ui.add_service_errors(form, exc.errors)
+            else:
+                core_services.form_draft_discard(user=request.user, path=path)
+                decision = TriageDecision(support_request.decision).label
+                messages.success(request, f"Request triaged: {decision}"
+                                 + (f", passed to {support_request.team.name}" if support_request.team else ""))
+                return redirect("frontdoor:request", request_id=request_id)
+    else:
+        form, restored = _restore(request, forms.TriageForm, path)
+    return render(request, "frontdoor/triage_form.jinja", {
+        "form": form, "req": support_request, "person": support_request.person, "title": "Triage the request",
+        "errors": ui.error_summary(form), "draft_path": path, "restored": restored,
+    }, status=400 if request.method == "POST" else 200)
+
+
+@require_http_methods(["GET", "POST"])
+def allocate(request: HttpRequest, person_id: int) -> HttpResponse:
+    if not services.can_allocate(request.user):
+        return _forbidden(request, "You cannot allocate people", "Only team managers and safeguarding leads can "
+                          "allocate people to a team or a worker.")
+    try:
+        context = selectors.allocation_context(user=request.user, person_id=person_id)
+    except Person.DoesNotExist:
+        return _not_found(request)
+    except AccessDenied as exc:
+        return _denied(request, person_id, exc)
+    form = forms.AllocationForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            made = services.allocation_create(
+                actor=request.user, person=context.person, team=selectors.team_by_id(form.cleaned_data["team"]),
+                worker=selectors.worker_by_id(form.cleaned_data["worker"]))
+        except ValidationFailed as exc:
+            ui.add_service_errors(form, exc.errors)
+        else:
+            names = [r.team.name if r.team_id else r.user.display_name for r in made]
+            messages.success(request, f"{context.person.full_name} allocated to {' and '.join(names)}")
+            return redirect("frontdoor:allocate", person_id=person_id)
+    return render(request, "frontdoor/allocate_form.jinja", {
+        "form": form, "context": context, "person": context.person, "title": "Allocate",
+        "errors": ui.error_summary(form),
+    }, status=400 if request.method == "POST" else 200)
+
+
+@require_POST
+def allocation_end(request: HttpRequest, person_id: int, relationship_id: int) -> HttpResponse:
+    if not services.can_allocate(request.user):
+        return _forbidden(request, "You cannot end allocations", "Only team managers and safeguarding leads can "
+                          "end an allocation.")
+    try:
+        relationship = selectors.allocation_get(user=request.user, person_id=person_id,
+                                                relationship_id=relationship_id)
+    except (Person.DoesNotExist, CareRelationship.DoesNotExist):
+        return _not_found(request, "allocation")
+    except AccessDenied as exc:
+        return _denied(request, person_id, exc)
+    try:
+        services.allocation_end(actor=request.user, relationship=relationship)
+    except ValidationFailed as exc:
+        messages.info(request, next(iter(exc.errors.values())))
+    else:
+        who = relationship.team.name if relationship.team_id else relationship.user.display_name
+        messages.success(request, f"Allocation to {who} ended")
+    return redirect("frontdoor:allocate", person_id=person_id)
+
+
+def _parse_team(value: str) -> list[int] | None:
+    """'' = the user's own teams (default), 'all' = every team, or one team id."""
+    if value == "all":
+        return []
+    if value.isdigit():
+        return [int(value)]
+    return None
+
+
+def _pagination(page, base: dict) -> dict | None:
+    """Parameters for the GOV.UK pagination macro, with ellipses for long lists."""
+    if page.paginator.num_pages <= 1:
+        return None
+
+    def href(n: int) -> str:
+        return "?" + urlencode({**base, "page": n})
+
+    current, last = page.number, page.paginator.num_pages
+    items, previous = [], 0
+    for n in range(1, last + 1):
+        if n in (1, last) or abs(n - current) <= 1:
+            if n - previous > 1:
+                items.append({"ellipsis": True})
+            items.append({"number": n, "href": href(n), "current": n == current})
+            previous = n
+    params: dict = {"items": items, "landmarkLabel": "Pages of the waiting list"}
+    if page.has_previous():
+        params["previous"] = {"href": href(page.previous_page_number())}
+    if page.has_next():
+        params["next"] = {"href": href(page.next_page_number())}
+    return params
+
+
+def waiting(request: HttpRequest, default_list: str = "triage") -> HttpResponse:
+    list_name = request.GET.get("list", default_list)
+    team_param = request.GET.get("team", "")
+    sort = request.GET.get("sort", "longest")
+    lists = selectors.waiting_lists(user=request.user, team_ids=_parse_team(team_param), list_name=list_name,
+                                    page=request.GET.get("page", 1), sort=sort)
+    base = {"list": lists.list_name, "team": team_param, "sort": lists.sort}
+    tabs = [{"name": name, "title": title, "count": lists.counts[name],
+             "href": "?" + urlencode({**base, "list": name}), "current": name == lists.list_name}
+            for name, title in selectors.LIST_TITLES.items()]
+    if selectors.default_team_ids(request.user):
+        team_items = [{"value": "", "text": "My teams"}, {"value": "all", "text": "All teams"}]
+    else:
+        team_items = [{"value": "", "text": "All teams"}]
+    team_items += [{"value": str(pk), "text": name} for pk, name in selectors.team_choices()]
+    for item in team_items:
+        item["selected"] = item["value"] == team_param
+    sort_items = [{"value": k, "text": v, "selected": k == lists.sort} for k, v in selectors.SORTS.items()]
+    return render(request, "frontdoor/waiting.jinja", {
+        "lists": lists, "tabs": tabs, "team_items": team_items, "sort_items": sort_items, "list_name": lists.list_name,
+        "pagination": _pagination(lists.page, base), "title": f"Waiting lists: {lists.title.lower()}",
+        "active_nav": "waiting", "can_allocate": services.can_allocate(request.user),
+        "can_triage": services.can_triage(request.user),
+    })
+
+
+def team_queue(request: HttpRequest) -> HttpResponse:
+    """The team manager's queue: the same page, on the people waiting for allocation in their own teams."""
+    return waiting(request, default_list="allocation")
