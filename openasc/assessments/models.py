@@ -63,6 +63,10 @@ class Assessment(models.Model):
     eligible = models.BooleanField(null=True)
     outcome = models.CharField("CLD event outcome", max_length=120, blank=True)
     sections_done = models.JSONField(default=list, blank=True)
+    # "Save and come back later": what was typed into a section that is not finished, keyed by section.
+    section_drafts = models.JSONField(default=dict, blank=True)
+    # Information and advice given, and where signposted (decides the NFA outcome when not eligible).
+    information_given = models.TextField(blank=True)
     signed_off_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
                                       related_name="+")
     signed_off_at = models.DateTimeField(null=True, blank=True)
