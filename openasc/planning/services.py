@@ -1,0 +1,395 @@
+"""Writes for care and support plans, personal budgets and reviews. Each is atomic, audited and validated.
+
+A plan is never overwritten: changing an agreed plan creates version n+1 (`previous` = the agreed one). The agreed
+version stays in force while the new one is drafted and signed off; when the new version is agreed the old one
+becomes SUPERSEDED. Reviews are scheduled automatically (`review_schedule_for`), and completing one schedules the next.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from openasc.assessments.eligibility import ADULT_OUTCOMES, CARER_OUTCOMES
+from openasc.core import audit, codes
+from openasc.core.errors import ValidationFailed
+from openasc.core.models import AuditAction, Role, User
+from openasc.planning import bands
+from openasc.planning.models import (
+    REVIEW_OUTCOME,
+    MeetBy,
+    Plan,
+    PlanNeed,
+    PlanStatus,
+    PlanStatusChange,
+    Review,
+    ReviewStatus,
+    ReviewStatusChange,
+    WhatFollowed,
+)
+
+# Who may write plans and reviews; team managers sign plans off when OPENASC_PLAN_SIGN_OFF is on.
+PLAN_WRITERS = frozenset({Role.SOCIAL_WORKER, Role.OCCUPATIONAL_THERAPIST, Role.TEAM_MANAGER, Role.SYSTEM})
+SIGN_OFF_ROLES = frozenset({Role.TEAM_MANAGER})
+OUTCOME_LABELS = {**dict(ADULT_OUTCOMES), **{k: v for k, v in CARER_OUTCOMES if k not in dict(ADULT_OUTCOMES)}}
+LONG_TERM_PREFIX = "Long term support"
+
+
+@dataclass(frozen=True)
+class NeedIn:
+    outcome_code: str
+    meet_by: str
+    description: str
+
+
+def _require(actor: User, roles: frozenset, what: str) -> None:
+    if not (actor and actor.is_authenticated and actor.is_active and actor.role in roles):
+        raise PermissionError(f"Your role cannot {what}.")
+
+
+def can_write_plans(user: User) -> bool:
+    return bool(user and user.is_authenticated and user.role in PLAN_WRITERS)
+
+
+def can_sign_off(user: User) -> bool:
+    return bool(user and user.is_authenticated and user.role in SIGN_OFF_ROLES)
+
+
+def _plan_status(plan: Plan, status: str, actor: User, note: str = "") -> None:
+    plan.status = status
+    plan.save(update_fields=["status", "agreed_on", "starts_on", "signed_off_by"])
+    PlanStatusChange.objects.create(plan=plan, status=status, changed_at=timezone.now(), changed_by=actor, note=note)
+
+
+def _review_status(review: Review, status: str, actor: User, note: str = "") -> None:
+    ReviewStatusChange.objects.create(review=review, status=status, changed_at=timezone.now(), changed_by=actor,
+                                      note=note)
+
+
+def _as_need(n: NeedIn | dict[str, Any]) -> NeedIn:
+    if isinstance(n, NeedIn):
+        return n
+    return NeedIn(outcome_code=str(n.get("outcome_code", "")).strip(), meet_by=str(n.get("meet_by", "")).strip(),
+                  description=str(n.get("description", "")))
+
+
+def _check_plan(*, goals: str, needs: list[NeedIn], delivery_mechanism: str, agreed_weekly_pence: int | None,
+                errors: dict[str, str]) -> None:
+    if not (goals or "").strip():
+        errors["goals"] = "Enter the person's goals, in their own words"
+    elif len(goals) > 10000:
+        errors["goals"] = "The goals must be 10,000 characters or fewer"
+    if not needs:
+        errors["needs"] = "Add at least one eligible need and how it will be met (complete an assessment first)"
+    seen = set()
+    for n in needs:
+        if n.outcome_code not in OUTCOME_LABELS:
+            errors[f"meet_by_{n.outcome_code}"] = f"'{n.outcome_code}' is not a Care Act outcome"
+            continue
+        if n.outcome_code in seen:
+            errors[f"meet_by_{n.outcome_code}"] = "Each need can appear only once in a plan"
+        seen.add(n.outcome_code)
+        label = OUTCOME_LABELS[n.outcome_code].lower()
+        if n.meet_by not in MeetBy.values:
+            errors[f"meet_by_{n.outcome_code}"] = f"Select how the need for {label} will be met"
+        if not n.description.strip():
+            errors[f"description_{n.outcome_code}"] = f"Describe how the need for {label} will be met"
+    if delivery_mechanism and not codes.is_valid(codes.ListName.DELIVERY_MECHANISM, delivery_mechanism):
+        errors["delivery_mechanism"] = "Select a delivery mechanism from the list"
+    if agreed_weekly_pence is not None and (not isinstance(agreed_weekly_pence, int) or agreed_weekly_pence < 0):
+        errors["agreed_weekly"] = "The agreed weekly amount must be £0.00 or more"
+
+
+def indicative_for(assessment, *, on: dt.date | None = None) -> tuple[int | None, int | None]:
+    """(points, indicative weekly pence) from an assessment's unmet outcomes and limbs, using the council's table."""
+    if assessment is None:
+        return None, None
+    from openasc.planning.selectors import eligible_needs_of
+
+    points = bands.need_points((n.code, n.limbs) for n in eligible_needs_of(assessment))
+    return points, bands.indicative_weekly_pence(points, on=on)
+
+
+def _create_needs(actor: User, plan: Plan, needs: list[NeedIn]) -> None:
+    rows = [PlanNeed.objects.create(plan=plan, outcome_code=n.outcome_code, meet_by=n.meet_by,
+                                    description=n.description.strip()) for n in needs]
+    audit.record_many(actor=actor, action=AuditAction.CREATE, objs=[_with_person(r, plan) for r in rows],
+                      details={"plan": plan.pk, "version": plan.version})
+
+
+def _with_person(need: PlanNeed, plan: Plan) -> PlanNeed:
+    need.person_id = plan.person_id  # so the audit event carries the person
+    return need
+
+
+@transaction.atomic
+def plan_create(*, actor: User, person, goals: str, needs: list[NeedIn | dict[str, Any]],
+                delivery_mechanism: str = "", agreed_weekly_pence: int | None = None,
+                starts_on: dt.date | None = None, assessment=None) -> Plan:
+    """Draft the first plan for a person, with its indicative budget from the resource allocation table."""
+    _require(actor, PLAN_WRITERS, "write care and support plans")
+    needs = [_as_need(n) for n in needs]
+    errors: dict[str, str] = {}
+    if Plan.objects.filter(person=person).exists():
+        latest = Plan.objects.filter(person=person).order_by("-version").first()
+        errors["person"] = (f"This person already has a plan (version {latest.version}, "
+                            f"{latest.get_status_display().lower()}): change that plan or create a new version of it")
+    if assessment is not None and assessment.person_id != person.pk:
+        errors["assessment"] = "The assessment belongs to someone else"
+    _check_plan(goals=goals, needs=needs, delivery_mechanism=delivery_mechanism,
+                agreed_weekly_pence=agreed_weekly_pence, errors=errors)
+    if errors:
+        raise ValidationFailed(errors)
+    points, indicative = indicative_for(assessment)
+    plan = Plan.objects.create(person=person, assessment=assessment, version=1, goals=goals.strip(),
+                               indicative_weekly_pence=indicative, agreed_weekly_pence=agreed_weekly_pence,
+                               delivery_mechanism=delivery_mechanism, starts_on=starts_on, created_by=actor)
+    PlanStatusChange.objects.create(plan=plan, status=PlanStatus.DRAFT, changed_at=timezone.now(), changed_by=actor)
+    audit.record(actor=actor, action=AuditAction.CREATE, obj=plan,
+                 details={"event": "plan_created", "version": 1, "points": points, "indicative_pence": indicative,
+                          "needs": [n.outcome_code for n in needs]})
+    _create_needs(actor, plan, needs)
+    return plan
+
+
+@transaction.atomic
+def plan_update(*, actor: User, plan: Plan, goals: str, needs: list[NeedIn | dict[str, Any]],
+                delivery_mechanism: str = "", agreed_weekly_pence: int | None = None,
+                starts_on: dt.date | None = None) -> Plan:
+    """Change a draft plan (an agreed plan is never changed: create a new version of it instead)."""
+    _require(actor, PLAN_WRITERS, "write care and support plans")
+    plan = Plan.objects.select_for_update().get(pk=plan.pk)
+    if plan.status != PlanStatus.DRAFT:
+        raise ValidationFailed({"plan": "Only a draft plan can be changed: create a new version of an agreed plan"})
+    needs = [_as_need(n) for n in needs]
+    errors: dict[str, str] = {}
+    _check_plan(goals=goals, needs=needs, delivery_mechanism=delivery_mechanism,
+                agreed_weekly_pence=agreed_weekly_pence, errors=errors)
+    if errors:
+        raise ValidationFailed(errors)
+    before = {"goals": plan.goals, "delivery_mechanism": plan.delivery_mechanism,
+              "agreed_weekly_pence": plan.agreed_weekly_pence, "starts_on": plan.starts_on}
+    after = {"goals": goals.strip(), "delivery_mechanism": delivery_mechanism,
+             "agreed_weekly_pence": agreed_weekly_pence, "starts_on": starts_on}
+    for k, v in after.items():
+        setattr(plan, k, v)
+    plan.save(update_fields=list(after))
+    old = list(plan.needs.all())
+    audit.record_many(actor=actor, action=AuditAction.DELETE, objs=[_with_person(n, plan) for n in old],
+                      details={"plan": plan.pk, "replaced": True})
+    plan.needs.all().delete()
+    _create_needs(actor, plan, needs)
+    audit.record(actor=actor, action=AuditAction.UPDATE, obj=plan,
+                 details={"event": "plan_changed", "changes": audit.changes_between(before, after)})
+    return plan
+
+
+@transaction.atomic
+def plan_new_version(*, actor: User, plan: Plan, goals: str | None = None,
+                     needs: list[NeedIn | dict[str, Any]] | None = None, delivery_mechanism: str | None = None,
+                     agreed_weekly_pence: int | None = None, starts_on: dt.date | None = None,
+                     reason: str = "") -> Plan:
+    """Version n+1 of an agreed plan, as a draft: unchanged parts are copied, the agreed version is kept."""
+    _require(actor, PLAN_WRITERS, "write care and support plans")
+    plan = Plan.objects.select_for_update().get(pk=plan.pk)
+    latest = Plan.objects.filter(person_id=plan.person_id).order_by("-version").first()
+    errors: dict[str, str] = {}
+    if plan.status != PlanStatus.AGREED:
+        errors["plan"] = "Only the agreed plan can be changed by a new version"
+    elif latest.pk != plan.pk:
+        errors["plan"] = (f"Version {latest.version} is already being prepared "
+                          f"({latest.get_status_display().lower()}): change that one")
+    if errors:
+        raise ValidationFailed(errors)
+    new_needs = [_as_need(n) for n in needs] if needs is not None else [
+        NeedIn(n.outcome_code, n.meet_by, n.description) for n in plan.needs.order_by("pk")]
+    goals = plan.goals if goals is None else goals
+    delivery_mechanism = plan.delivery_mechanism if delivery_mechanism is None else delivery_mechanism
+    agreed = plan.agreed_weekly_pence if agreed_weekly_pence is None else agreed_weekly_pence
+    _check_plan(goals=goals, needs=new_needs, delivery_mechanism=delivery_mechanism, agreed_weekly_pence=agreed,
+                errors=errors)
+    if errors:
+        raise ValidationFailed(errors)
+    from openasc.planning.selectors import latest_eligible_assessment
+
+    assessment = latest_eligible_assessment(plan.person) or plan.assessment
+    _, indicative = indicative_for(assessment)
+    new = Plan.objects.create(person_id=plan.person_id, assessment=assessment, version=plan.version + 1,
+                              previous=plan, goals=goals.strip(), indicative_weekly_pence=indicative,
+                              agreed_weekly_pence=agreed, delivery_mechanism=delivery_mechanism,
+                              starts_on=starts_on, created_by=actor)
+    PlanStatusChange.objects.create(plan=new, status=PlanStatus.DRAFT, changed_at=timezone.now(), changed_by=actor,
+                                    note=reason)
+    audit.record(actor=actor, action=AuditAction.CREATE, obj=new, reason=reason,
+                 details={"event": "plan_new_version", "version": new.version, "previous": plan.pk,
+                          "indicative_pence": indicative})
+    _create_needs(actor, new, new_needs)
+    return new
+
+
+def _agree(actor: User, plan: Plan, signed_off_by: User | None, note: str = "") -> Plan:
+    today = timezone.localdate()
+    plan.agreed_on = today
+    plan.starts_on = plan.starts_on or today
+    plan.signed_off_by = signed_off_by
+    _plan_status(plan, PlanStatus.AGREED, actor, note)
+    audit.record(actor=actor, action=AuditAction.UPDATE, obj=plan,
+                 details={"event": "plan_agreed", "version": plan.version,
+                          "signed_off_by": signed_off_by.pk if signed_off_by else None})
+    if plan.previous_id:
+        old = Plan.objects.select_for_update().get(pk=plan.previous_id)
+        if old.status == PlanStatus.AGREED:
+            _plan_status(old, PlanStatus.SUPERSEDED, actor, f"Replaced by version {plan.version}")
+            audit.record(actor=actor, action=AuditAction.UPDATE, obj=old,
+                         details={"event": "plan_superseded", "by": plan.pk, "version": old.version})
+        Review.objects.filter(plan=old, status=ReviewStatus.SCHEDULED).update(plan=plan)
+    return plan
+
+
+@transaction.atomic
+def plan_agree(*, actor: User, plan: Plan, note: str = "") -> Plan:
+    """The person and worker agree the plan; it goes to a team manager first when sign-off is required."""
+    _require(actor, PLAN_WRITERS, "agree care and support plans")
+    plan = Plan.objects.select_for_update().get(pk=plan.pk)
+    errors = {}
+    if plan.status != PlanStatus.DRAFT:
+        errors["plan"] = f"This plan is {plan.get_status_display().lower()}: only a draft plan can be agreed"
+    elif plan.agreed_weekly_pence is None:
+        errors["agreed_weekly"] = "Enter the agreed weekly personal budget before agreeing the plan"
+    if errors:
+        raise ValidationFailed(errors)
+    # A team manager may agree a plan someone else wrote; their own plans go to another manager like anyone's.
+    if settings.OPENASC_PLAN_SIGN_OFF and (actor.role not in SIGN_OFF_ROLES or plan.created_by_id == actor.pk):
+        _plan_status(plan, PlanStatus.AWAITING_SIGN_OFF, actor, note)
+        audit.record(actor=actor, action=AuditAction.UPDATE, obj=plan,
+                     details={"event": "plan_sent_for_sign_off", "version": plan.version})
+        return plan
+    return _agree(actor, plan, actor if settings.OPENASC_PLAN_SIGN_OFF else None, note)
+
+
+@transaction.atomic
+def plan_sign_off(*, actor: User, plan: Plan, approve: bool = True, note: str = "") -> Plan:
+    """A team manager agrees the plan, or returns it to draft with a note saying what to change."""
+    _require(actor, SIGN_OFF_ROLES, "sign off care and support plans")
+    plan = Plan.objects.select_for_update().get(pk=plan.pk)
+    if plan.status != PlanStatus.AWAITING_SIGN_OFF:
+        raise ValidationFailed({"plan": "This plan is not waiting for sign-off"})
+    if plan.created_by_id == actor.pk:
+        raise ValidationFailed({"plan": "Another team manager must sign off a plan you wrote"})
+    if not approve:
+        if not note.strip():
+            raise ValidationFailed({"note": "Say what needs to change before the plan can be signed off"})
+        _plan_status(plan, PlanStatus.DRAFT, actor, note)
+        audit.record(actor=actor, action=AuditAction.UPDATE, obj=plan, reason=note,
+                     details={"event": "plan_returned", "version": plan.version})
+        return plan
+    return _agree(actor, plan, actor, note)
+
+
+# --- reviews -----------------------------------------------------------------------------------------------------
+
+def _weeks(n: int) -> dt.timedelta:
+    return dt.timedelta(weeks=n)
+
+
+def _allocated_worker(person) -> User | None:
+    from openasc.core.models import CareRelationship, RelationshipKind
+
+    now = timezone.now()
+    rel = (CareRelationship.objects.filter(person=person, kind=RelationshipKind.ALLOCATED_WORKER, user__isnull=False,
+                                           starts_at__lte=now)
+           .exclude(ends_at__lte=now).select_related("user").order_by("-starts_at").first())
+    return rel.user if rel else None
+
+
+def _current_plan(person) -> Plan | None:
+    return Plan.objects.filter(person=person, status=PlanStatus.AGREED).order_by("-version").first()
+
+
+def _schedule(actor: User, person, due_on: dt.date, reason: str = "Planned", note: str = "") -> Review:
+    review = Review.objects.create(person=person, plan=_current_plan(person), due_on=due_on, reason=reason,
+                                   reviewer=_allocated_worker(person))
+    _review_status(review, ReviewStatus.SCHEDULED, actor, note)
+    audit.record(actor=actor, action=AuditAction.CREATE, obj=review,
+                 details={"event": "review_scheduled", "due_on": due_on.isoformat(), "reason": reason})
+    return review
+
+
+@transaction.atomic
+def review_schedule_for(*, actor: User, person) -> Review | None:
+    """Make sure the person has their next planned review: OPENASC_FIRST_REVIEW_WEEKS after the first long-term
+    service starts, then OPENASC_REVIEW_INTERVAL_WEEKS after each completed review. Idempotent."""
+    from openasc.services.models import Service
+
+    scheduled = Review.objects.filter(person=person, status=ReviewStatus.SCHEDULED).order_by("due_on").first()
+    if scheduled:
+        return scheduled
+    last = (Review.objects.filter(person=person, status=ReviewStatus.COMPLETED).order_by("-completed_on", "-pk")
+            .first())
+    if last is not None:
+        if last.what_followed == WhatFollowed.ENDED:
+            return None
+        return _schedule(actor, person, last.completed_on + _weeks(settings.OPENASC_REVIEW_INTERVAL_WEEKS))
+    first = (Service.objects.filter(person=person, service_type__startswith=LONG_TERM_PREFIX)
+             .order_by("start_on").values_list("start_on", flat=True).first())
+    if first is None:
+        return None
+    return _schedule(actor, person, first + _weeks(settings.OPENASC_FIRST_REVIEW_WEEKS),
+                     note="First review after long-term support started")
+
+
+@transaction.atomic
+def review_create_unplanned(*, actor: User, person, reason: str, due_on: dt.date | None = None,
+                            notes: str = "") -> Review:
+    """An unplanned review (hospital, carer, safeguarding, provider failure...) or a review of short-term support."""
+    _require(actor, PLAN_WRITERS, "arrange reviews")
+    if not codes.is_valid(codes.ListName.REVIEW_REASON, reason) or reason == "Planned":
+        raise ValidationFailed({"reason": "Select why this unplanned review is needed from the list"})
+    review = _schedule(actor, person, due_on or timezone.localdate(), reason=reason, note=notes)
+    return review
+
+
+@transaction.atomic
+def review_complete(*, actor: User, review: Review, completed_on: dt.date, method: str, outcomes_achieved: str,
+                    what_followed: str, notes: str = "", started_on: dt.date | None = None) -> Review:
+    """Record the review and what followed (with its CLD event outcome); the next planned review is scheduled."""
+    _require(actor, PLAN_WRITERS, "complete reviews")
+    review = Review.objects.select_for_update().get(pk=review.pk)
+    errors: dict[str, str] = {}
+    if review.status != ReviewStatus.SCHEDULED:
+        errors["review"] = f"This review is already {review.get_status_display().lower()}"
+    if completed_on is None:
+        errors["completed_on"] = "Enter the date the review was completed"
+    elif completed_on > timezone.localdate():
+        errors["completed_on"] = "The date the review was completed must be today or in the past"
+    started_on = started_on or completed_on
+    if started_on and completed_on and started_on > completed_on:
+        errors["started_on"] = "The review cannot start after it was completed"
+    if not codes.is_valid(codes.ListName.METHOD_OF_REVIEW, method):
+        errors["method"] = "Select how the review was carried out"
+    if not codes.is_valid(codes.ListName.REVIEW_OUTCOMES_ACHIEVED, outcomes_achieved):
+        errors["outcomes_achieved"] = "Select whether the person's outcomes were achieved"
+    if what_followed not in WhatFollowed.values:
+        errors["what_followed"] = "Select what followed the review"
+    if errors:
+        raise ValidationFailed(errors)
+    review.started_on = started_on
+    review.completed_on = completed_on
+    review.method = method
+    review.outcomes_achieved = outcomes_achieved
+    review.what_followed = what_followed
+    review.outcome = REVIEW_OUTCOME[WhatFollowed(what_followed)]
+    review.notes = notes.strip()
+    review.status = ReviewStatus.COMPLETED
+    review.reviewer = review.reviewer or actor
+    review.save()
+    _review_status(review, ReviewStatus.COMPLETED, actor)
+    audit.record(actor=actor, action=AuditAction.UPDATE, obj=review,
+                 details={"event": "review_completed", "outcome": review.outcome, "what_followed": what_followed})
+    review_schedule_for(actor=actor, person=review.person)
+    return review

@@ -1,0 +1,208 @@
+"""Writes for services delivered (CLD 'Service' events). Each is atomic, audited and validated.
+
+The name clash is deliberate: this is the write module of the `openasc.services` app. Import it as
+`from openasc.services import services as service_writes`.
+
+A change of cost or hours never edits a cost: it adds a ServiceCost row from an effective date, so the cost on any
+past date stays known (`selectors.cost_on`). Starting a service schedules the person's reviews.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.db import transaction
+
+from openasc.core import audit, codes
+from openasc.core.errors import ValidationFailed
+from openasc.core.models import AuditAction, Role, User
+from openasc.services.models import Service, ServiceCost, weekly_cost_pence
+from openasc.services.money import MoneyError, parse_pounds
+
+SERVICE_WRITERS = frozenset({Role.SOCIAL_WORKER, Role.OCCUPATIONAL_THERAPIST, Role.TEAM_MANAGER, Role.BROKER,
+                             Role.SYSTEM})
+# Cost frequencies whose weekly cost depends on how many units are planned each week.
+NEEDS_UNITS = ("hourly", "daily", "per session")
+
+ST_MAX = "Short term support: ST-Max"
+REABLEMENT = "Reablement"
+LOW_LEVEL = "Short term support: Ongoing low level"
+EQUIPMENT = "Equipment"
+
+
+def can_write_services(user: User) -> bool:
+    return bool(user and user.is_authenticated and user.role in SERVICE_WRITERS)
+
+
+def _require(actor: User) -> None:
+    if not can_write_services(actor):
+        raise PermissionError("Your role cannot arrange or change services.")
+
+
+def needs_units(frequency: str) -> bool:
+    return (frequency or "").strip().lower() in NEEDS_UNITS
+
+
+def _check_cost(*, unit_cost: Any, cost_frequency: str, planned_units_per_week: Any,
+                errors: dict[str, str]) -> tuple[int | None, Decimal | None]:
+    pence = None
+    if isinstance(unit_cost, int) and not isinstance(unit_cost, bool):
+        unit_cost = Decimal(unit_cost)
+    try:
+        pence = parse_pounds(unit_cost, what="unit cost")
+    except MoneyError as exc:
+        errors["unit_cost"] = str(exc)
+    if not codes.is_valid(codes.ListName.COST_FREQUENCY, cost_frequency or ""):
+        errors["cost_frequency"] = "Select how often the unit cost is charged from the list"
+    units = None
+    if planned_units_per_week not in (None, ""):
+        try:
+            units = Decimal(str(planned_units_per_week).strip())
+            if not units.is_finite():
+                raise InvalidOperation
+        except InvalidOperation:
+            errors["planned_units_per_week"] = "Enter the planned units per week as a number, like 14 or 3.5"
+        else:
+            if units <= 0:
+                errors["planned_units_per_week"] = "The planned units per week must be more than 0"
+            elif units != units.quantize(Decimal("0.01")) or units >= Decimal("1000000"):
+                errors["planned_units_per_week"] = ("The planned units per week can have at most 2 decimal places "
+                                                    "and must be less than 1,000,000")
+    if units is None and needs_units(cost_frequency) and "planned_units_per_week" not in errors:
+        errors["planned_units_per_week"] = (f"Enter the planned units per week: a cost charged "
+                                            f"{cost_frequency.lower()} needs them to work out the weekly cost")
+    return pence, units
+
+
+def _check_service(*, service_type: str, service_component: str, delivery_mechanism: str, start_on: dt.date | None,
+                   end_on: dt.date | None, errors: dict[str, str]) -> None:
+    if not codes.is_valid(codes.ListName.SERVICE_TYPE, service_type or ""):
+        errors["service_type"] = "Select the service type from the list"
+    if service_component and not codes.is_valid(codes.ListName.SERVICE_COMPONENT, service_component):
+        errors["service_component"] = "Select the service component from the list"
+    if delivery_mechanism and not codes.is_valid(codes.ListName.DELIVERY_MECHANISM, delivery_mechanism):
+        errors["delivery_mechanism"] = "Select the delivery mechanism from the list"
+    if start_on is None:
+        errors["start_on"] = "Enter the date the service starts"
+    if start_on and end_on and end_on < start_on:
+        errors["end_on"] = "The end date must be the same as or after the start date"
+
+
+@transaction.atomic
+def service_start(*, actor: User, person, service_type: str, start_on: dt.date, unit_cost: Any,
+                  cost_frequency: str, planned_units_per_week: Any = None, service_component: str = "",
+                  provider_location=None, delivery_mechanism: str = "", end_on: dt.date | None = None,
+                  description: str = "", plan=None, client_type: str = "") -> Service:
+    """Start a service with its first cost, then make sure the person's reviews are scheduled."""
+    _require(actor)
+    errors: dict[str, str] = {}
+    _check_service(service_type=service_type, service_component=service_component,
+                   delivery_mechanism=delivery_mechanism, start_on=start_on, end_on=end_on, errors=errors)
+    pence, units = _check_cost(unit_cost=unit_cost, cost_frequency=cost_frequency,
+                               planned_units_per_week=planned_units_per_week, errors=errors)
+    if plan is not None:
+        if plan.person_id != person.pk:
+            errors["plan"] = "The plan belongs to someone else"
+        elif plan.status != "agreed":
+            errors["plan"] = "Services can be started only from an agreed plan"
+    if provider_location is not None and not provider_location.active:
+        errors["provider_location"] = "This provider location is no longer active: choose another"
+    client_type = client_type or ("Unpaid carer" if getattr(person, "client_type", "") == "Unpaid carer"
+                                  else "Service user")
+    if not codes.is_valid(codes.ListName.CLIENT_TYPE, client_type):
+        errors["client_type"] = "Select the client type from the list"
+    if errors:
+        raise ValidationFailed(errors)
+    service = Service.objects.create(
+        person=person, plan=plan, service_type=service_type, service_component=service_component,
+        provider_location=provider_location, delivery_mechanism=delivery_mechanism, client_type=client_type,
+        start_on=start_on, end_on=end_on, description=description.strip(), created_by=actor)
+    cost = ServiceCost.objects.create(service=service, effective_from=start_on, unit_cost_pence=pence,
+                                      cost_frequency=cost_frequency, planned_units_per_week=units,
+                                      reason="Service started", created_by=actor)
+    audit.record(actor=actor, action=AuditAction.CREATE, obj=service,
+                 details={"event": "service_started", "service_type": service_type,
+                          "service_component": service_component, "start_on": start_on.isoformat(),
+                          "plan": plan.pk if plan else None})
+    audit.record(actor=actor, action=AuditAction.CREATE, obj=cost, person_id=person.pk,
+                 details={"service": service.pk, "unit_cost_pence": pence, "cost_frequency": cost_frequency,
+                          "planned_units_per_week": str(units) if units is not None else None,
+                          "weekly_pence": cost.weekly_pence})
+    from openasc.planning import services as planning_writes
+
+    planning_writes.review_schedule_for(actor=actor, person=person)
+    return service
+
+
+@transaction.atomic
+def service_cost_change(*, actor: User, service: Service, effective_from: dt.date, unit_cost: Any,
+                        cost_frequency: str, planned_units_per_week: Any = None, reason: str = "") -> ServiceCost:
+    """A new cost or number of hours from a date; earlier costs are kept, so past costs stay known."""
+    _require(actor)
+    service = Service.objects.select_for_update().get(pk=service.pk)
+    errors: dict[str, str] = {}
+    if effective_from is None:
+        errors["effective_from"] = "Enter the date the new cost applies from"
+    elif effective_from < service.start_on:
+        errors["effective_from"] = f"The new cost cannot apply before the service started ({service.start_on:%-d %B %Y})"
+    elif service.end_on and effective_from > service.end_on:
+        errors["effective_from"] = f"The new cost cannot apply after the service ended ({service.end_on:%-d %B %Y})"
+    elif service.costs.filter(effective_from=effective_from).exists():
+        errors["effective_from"] = "There is already a cost from this date: choose another date"
+    pence, units = _check_cost(unit_cost=unit_cost, cost_frequency=cost_frequency,
+                               planned_units_per_week=planned_units_per_week, errors=errors)
+    if errors:
+        raise ValidationFailed(errors)
+    before = service.costs.filter(effective_from__lte=effective_from).order_by("-effective_from").first()
+    cost = ServiceCost.objects.create(service=service, effective_from=effective_from, unit_cost_pence=pence,
+                                      cost_frequency=cost_frequency, planned_units_per_week=units,
+                                      reason=reason.strip()[:200], created_by=actor)
+    audit.record(actor=actor, action=AuditAction.CREATE, obj=cost, person_id=service.person_id,
+                 reason=reason.strip(),
+                 details={"event": "service_cost_changed", "service": service.pk,
+                          "effective_from": effective_from.isoformat(), "unit_cost_pence": pence,
+                          "cost_frequency": cost_frequency,
+                          "planned_units_per_week": str(units) if units is not None else None,
+                          "weekly_pence": cost.weekly_pence,
+                          "previous_weekly_pence": before.weekly_pence if before else None})
+    return cost
+
+
+@transaction.atomic
+def service_end(*, actor: User, service: Service, end_on: dt.date, outcome: str) -> Service:
+    """End a service on a date with its CLD event outcome (for reablement: what followed)."""
+    _require(actor)
+    service = Service.objects.select_for_update().get(pk=service.pk)
+    errors: dict[str, str] = {}
+    if service.end_outcome:
+        errors["service"] = f"This service has already ended ({service.end_on:%-d %B %Y})"
+    if end_on is None:
+        errors["end_on"] = "Enter the date the service ended"
+    elif end_on < service.start_on:
+        errors["end_on"] = f"The end date cannot be before the service started ({service.start_on:%-d %B %Y})"
+    elif service.costs.filter(effective_from__gt=end_on).exists():
+        errors["end_on"] = "There is a cost that starts after this date: the end date must be on or after it"
+    if not codes.is_valid(codes.ListName.EVENT_OUTCOME, outcome or ""):
+        errors["outcome"] = "Select what happened when the service ended from the list"
+    if errors:
+        raise ValidationFailed(errors)
+    before = {"end_on": service.end_on, "end_outcome": service.end_outcome}
+    service.end_on = end_on
+    service.end_outcome = outcome
+    service.save(update_fields=["end_on", "end_outcome"])
+    audit.record(actor=actor, action=AuditAction.UPDATE, obj=service,
+                 details={"event": "service_ended", "end_on": end_on.isoformat(), "outcome": outcome,
+                          "changes": audit.changes_between(before, {"end_on": end_on, "end_outcome": outcome})})
+    return service
+
+
+def weekly_pence_for(*, unit_cost: Any, cost_frequency: str, planned_units_per_week: Any) -> int | None:
+    """The weekly cost of what was typed, for showing it before it is saved (None when it cannot be known)."""
+    errors: dict[str, str] = {}
+    pence, units = _check_cost(unit_cost=unit_cost, cost_frequency=cost_frequency,
+                               planned_units_per_week=planned_units_per_week, errors=errors)
+    if errors:
+        return None
+    return weekly_cost_pence(pence, cost_frequency, units)
