@@ -33,8 +33,11 @@ from openasc.core.models import (
 @transaction.atomic
 def care_relationship_create(*, actor: User, person, kind: str, user: User | None = None, team: Team | None = None,
                              starts_at: dt.datetime | None = None, ends_at: dt.datetime | None = None,
-                             basis: str = "") -> CareRelationship:
-    """Allocate a worker or team, record an NHS sharing basis or grant time-limited access."""
+                             basis: str = "", routed_by_triage: bool = False) -> CareRelationship:
+    """Allocate a worker or team, record an NHS sharing basis or grant time-limited access.
+
+    `routed_by_triage`: the front door passing a request to a team allocates the person to that team, which
+    anyone who may triage can do; allocating a named worker or granting access still needs a manager."""
     errors: dict[str, str] = {}
     if kind not in RelationshipKind.values:
         errors["kind"] = "Select the kind of relationship"
@@ -51,8 +54,9 @@ def care_relationship_create(*, actor: User, person, kind: str, user: User | Non
     starts_at = starts_at or timezone.now()
     if ends_at is not None and ends_at <= starts_at:
         errors["ends_at"] = "The end must be after the start"
+    routed = routed_by_triage and kind == RelationshipKind.ALLOCATED_TEAM
     if kind in (RelationshipKind.ALLOCATED_WORKER, RelationshipKind.ALLOCATED_TEAM, RelationshipKind.GRANT) \
-            and not access.has(actor, access.Capability.ALLOCATE) and actor.role != Role.SYSTEM:
+            and not routed and not access.has(actor, access.Capability.ALLOCATE) and actor.role != Role.SYSTEM:
         errors["kind"] = "Your role cannot allocate people or grant access"
     if errors:
         raise ValidationFailed(errors)

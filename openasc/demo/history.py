@@ -21,8 +21,9 @@ from django.utils import timezone
 
 from openasc.assessments.eligibility import ADULT_OUTCOMES, CARER_OUTCOMES
 from openasc.assessments.models import Assessment, AssessmentKind, AssessmentStatus, OutcomeAssessment
-from openasc.core.models import Role, Team, User
+from openasc.core.models import CareRelationship, RelationshipKind, Role, Team, User
 from openasc.frontdoor.models import (
+    ROUTED_DECISIONS,
     TRIAGE_OUTCOME,
     ContactBy,
     RequestStatus,
@@ -167,7 +168,7 @@ class HistoryBuilder:
     # ------------------------------------------------------------------ one batch of people
     def _write(self, batch, carers_of) -> None:
         self.out = {k: [] for k in ("requests", "assessments", "outcomes", "plans", "needs", "services", "costs",
-                                    "reviews")}
+                                    "reviews", "relationships")}
         for p in batch:
             if p["client_type"].lower().startswith("unpaid carer"):
                 self._carer(p, carers_of.get(p["pk"]))
@@ -182,6 +183,7 @@ class HistoryBuilder:
             Service.objects.bulk_create(self.out["services"], batch_size=1000)
             ServiceCost.objects.bulk_create(self.out["costs"], batch_size=2000)
             Review.objects.bulk_create(self.out["reviews"], batch_size=1000)
+            CareRelationship.objects.bulk_create(self.out["relationships"], batch_size=1000)
         r = self.report
         r.requests += len(self.out["requests"])
         r.assessments += len(self.out["assessments"])
@@ -206,7 +208,9 @@ class HistoryBuilder:
             outcome = rng.choice(("NFA: Support declined", "NFA: Self-funded client or under 12wk disregard",
                                   "NFA: Referral to NHS services or NHS funded social care", "NFA: Other"))
             reason = "Recorded at triage"
-        concluded = None if open_ else min(self.today, received + dt.timedelta(days=rng.randint(0, 6)))
+        triaged = None if open_ else min(self.today, received + dt.timedelta(days=rng.randint(0, 6)))
+        routed = decision in ROUTED_DECISIONS and not open_
+        team = self._team(p) if routed else None
         req = SupportRequest(
             id=self._next(SupportRequest), person_id=p["pk"], received_on=received,
             route_of_access=self.pick(ROUTES), contact_by=self.pick(CONTACT_BY),
@@ -215,10 +219,16 @@ class HistoryBuilder:
             decision="" if open_ else decision, outcome="" if open_ else outcome, outcome_reason=reason,
             information_given="Leaflet on local support and the community directory"
             if decision in (TriageDecision.INFORMATION_AND_ADVICE, TriageDecision.SIGNPOSTING) else "",
-            concluded_on=concluded, team=self._team(p), created_by=self.system,
-            status=RequestStatus.OPEN if open_ else RequestStatus.CONCLUDED,
+            triaged_on=triaged, triaged_by=self.system if triaged else None,
+            concluded_on=None if routed else triaged, team=team, created_by=self.system,
+            status=RequestStatus.OPEN if open_ else (RequestStatus.ROUTED if routed else RequestStatus.CONCLUDED),
         )
         self.out["requests"].append(req)
+        if team is not None:
+            # Passing a request to a team allocates the person to it (as triage does in the product).
+            self.out["relationships"].append(CareRelationship(
+                person_id=p["pk"], kind=RelationshipKind.ALLOCATED_TEAM, team=team, created_by=self.system,
+                starts_at=timezone.make_aware(dt.datetime.combine(triaged, dt.time(10)))))
         return req
 
     def _assessment(self, p, started: dt.date, *, kind=AssessmentKind.NEEDS, request=None, cared_for=None,
@@ -344,9 +354,9 @@ class HistoryBuilder:
         decision = TriageDecision.ASSESSMENT if long_term_already else self.pick(DECISIONS)
         request = self._request(p, received, decision)
         if decision == TriageDecision.SHORT_TERM_SUPPORT:
-            self._reablement(p, request.concluded_on or received, horizon, died)
+            self._reablement(p, request.triaged_on or received, horizon, died)
         elif decision in (TriageDecision.ASSESSMENT, TriageDecision.SUPPORT_PLANNING):
-            self._long_term(p, request, (request.concluded_on or received) + dt.timedelta(days=rng.randint(3, 40)),
+            self._long_term(p, request, (request.triaged_on or received) + dt.timedelta(days=rng.randint(3, 40)),
                             horizon, died)
 
     def _reablement(self, p, start: dt.date, horizon: dt.date, died: dt.date | None) -> None:
@@ -429,7 +439,7 @@ class HistoryBuilder:
             return
         received = self.day_between(self.start, self.today)
         request = self._request(p, received, TriageDecision.ASSESSMENT, client_type="Unpaid carer")
-        started = (request.concluded_on or received) + dt.timedelta(days=rng.randint(3, 30))
+        started = (request.triaged_on or received) + dt.timedelta(days=rng.randint(3, 30))
         if started > self.today:
             return
         a = self._assessment(p, started, kind=AssessmentKind.CARER, request=request, cared_for=cared_for,

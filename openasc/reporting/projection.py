@@ -25,6 +25,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from django.db.models import Q
+from django.db.models.functions import Coalesce
 
 from openasc.assessments.models import Assessment, AssessmentStatus
 from openasc.frontdoor.models import RequestStatus, SupportRequest
@@ -136,14 +137,17 @@ def project(start: dt.date, end: dt.date, *, reporting_start: dt.date | None = N
 
 
 def _requests(start, end):
-    qs = (SupportRequest.objects.filter(_overlapping("received_on", "concluded_on", start, end))
+    # A request ends when it is concluded, or when triage passes it to a team (its outcome is then the
+    # progression, e.g. "Progress to assessment, review or reassessment").
+    ended = Coalesce("concluded_on", "triaged_on")
+    qs = (SupportRequest.objects.annotate(ended_on=ended).filter(_overlapping("received_on", "ended_on", start, end))
           .exclude(status=RequestStatus.CANCELLED).order_by("pk"))
-    for r in qs.values("id", "person_id", "received_on", "concluded_on", "outcome", "route_of_access",
+    for r in qs.values("id", "person_id", "received_on", "ended_on", "outcome", "route_of_access",
                        "client_type", "reason").iterator(chunk_size=CHUNK):
         yield r["person_id"], {
             "Event Type": "Request", "Event Reference": f"REQ-{r['id']}", "Client Type": r["client_type"],
-            "Event Start Date": _date(r["received_on"]), "Event End Date": _date(r["concluded_on"]),
-            "Event Outcome": r["outcome"] if r["concluded_on"] else "", "Event Description": r["reason"][:200],
+            "Event Start Date": _date(r["received_on"]), "Event End Date": _date(r["ended_on"]),
+            "Event Outcome": r["outcome"] if r["ended_on"] else "", "Event Description": r["reason"][:200],
             "Request: Route of Access": r["route_of_access"],
         }
 
