@@ -159,6 +159,7 @@ def person_merge(*, actor: User, keep: Person, duplicate: Person, reason: str) -
     from openasc.core.models import CareRelationship
 
     moved["care_relationships"] = CareRelationship.objects.filter(person=duplicate).update(person=keep)
+    moved.update(_move_care_records(actor, keep, duplicate))
     duplicate.merged_into = keep
     dup_nhs = duplicate.nhs_number
     duplicate.save(update_fields=["merged_into", "updated_at"])
@@ -172,6 +173,35 @@ def person_merge(*, actor: User, keep: Person, duplicate: Person, reason: str) -
     audit.record(actor=actor, action=AuditAction.MERGE, obj=keep, reason=reason, details=details)
     audit.record(actor=actor, action=AuditAction.MERGE, obj=duplicate, reason=reason, details=details)
     return keep
+
+
+def _move_care_records(actor: User, keep: Person, duplicate: Person) -> dict[str, int]:
+    """The duplicate's requests, assessments, plans, services and reviews become the kept record's history."""
+    from django.db.models import Max
+
+    from openasc.assessments.models import Assessment
+    from openasc.frontdoor.models import SupportRequest
+    from openasc.planning.models import Plan, Review
+    from openasc.services.models import Service
+
+    moved = {
+        "requests": SupportRequest.objects.filter(person=duplicate).update(person=keep),
+        "assessments": Assessment.objects.filter(person=duplicate).update(person=keep),
+        "carer_assessments_about": Assessment.objects.filter(cared_for=duplicate).update(cared_for=keep),
+        "services": Service.objects.filter(person=duplicate).update(person=keep),
+        "reviews": Review.objects.filter(person=duplicate).update(person=keep),
+    }
+    # Plan versions are numbered per person: the duplicate's versions follow the kept record's.
+    next_version = (Plan.objects.filter(person=keep).aggregate(v=Max("version"))["v"] or 0) + 1
+    plans = list(Plan.objects.filter(person=duplicate).order_by("version", "pk"))
+    for offset, plan in enumerate(plans):
+        plan.person = keep
+        plan.version = next_version + offset
+        plan.save(update_fields=["person", "version"])
+    audit.record_many(actor=actor, action=AuditAction.MERGE, objs=plans,
+                      details={"moved_from": duplicate.la_person_id, "moved_to": keep.la_person_id})
+    moved["plans"] = len(plans)
+    return moved
 
 
 @transaction.atomic

@@ -111,6 +111,31 @@ def test_merge_moves_links_fills_blanks_and_audits_both(staff):
     assert AuditEvent.objects.filter(action="merge", person_id__in=[keep.pk, dup.pk]).count() == 2
 
 
+def test_merge_moves_the_care_history_and_renumbers_plan_versions(staff):
+    from openasc.core import audit
+    from openasc.frontdoor.models import SupportRequest
+    from openasc.planning.models import Plan
+    from openasc.services.models import Service
+
+    keep = PersonFactory(nhs_number="")
+    dup = PersonFactory(nhs_number="9434765919")
+    with audit.exempt_from_safety_net():
+        SupportRequest.objects.create(person=dup, received_on=dt.date(2026, 1, 5), contact_by="self",
+                                      what_matters="Home", created_by=staff.system)
+        Plan.objects.create(person=keep, version=1, goals="Stay at home", created_by=staff.system)
+        Plan.objects.create(person=dup, version=1, goals="See friends", created_by=staff.system)
+        Service.objects.create(person=dup, service_type="Long term support: Community", start_on=dt.date(2026, 2, 1),
+                               created_by=staff.system)
+    services.person_merge(actor=staff.team_manager, keep=keep, duplicate=dup, reason="Same person")
+    assert SupportRequest.objects.get().person == keep
+    assert Service.objects.get().person == keep
+    assert list(Plan.objects.filter(person=keep).order_by("version").values_list("version", "goals")) == [
+        (1, "Stay at home"), (2, "See friends")]
+    event = AuditEvent.objects.filter(action="merge", person_id=keep.pk, object_type="people.person").get()
+    assert AuditEvent.objects.filter(action="merge", object_type="planning.plan").count() == 1
+    assert (event.details["moved"]["requests"], event.details["moved"]["plans"]) == (1, 1)
+
+
 def test_merge_refuses_people_with_different_nhs_numbers(staff):
     keep, dup = PersonFactory(), PersonFactory()
     with pytest.raises(ValidationFailed) as exc:
