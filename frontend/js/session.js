@@ -16,6 +16,7 @@
   }
 
   // --- inactivity timeout
+  var leaving = false; // set once we navigate away ourselves: nothing more to save
   var timeoutAt = 0;
   var warnTimer = null;
   var tickTimer = null;
@@ -34,7 +35,15 @@
     var signOut = function () {
       saveAllDrafts().finally(function () {
         var next = window.location.pathname + window.location.search;
-        window.location.href = dialog.dataset.signInUrl + "?timeout=1&next=" + encodeURIComponent(next);
+        var target = dialog.dataset.signInUrl + "?timeout=1&next=" + encodeURIComponent(next);
+        // End the session on the server as well. Saving the draft counts as activity there, so without
+        // this the "signed out" sign-in page would leave the session open behind an unattended screen.
+        fetch(dialog.dataset.signOutUrl, { credentials: "same-origin", cache: "no-store" })
+          .catch(function () { return null; })
+          .then(function () {
+            leaving = true;
+            window.location.href = target;
+          });
       });
     };
     var tick = function () {
@@ -43,12 +52,16 @@
       if (left <= 0) { clearInterval(tickTimer); signOut(); }
     };
     var show = function () {
-      returnFocus = document.activeElement;
+      clearInterval(tickTimer);
+      // A draft saved while the warning is up counts as activity and restarts the timer: keep the one dialog.
+      if (!dialog.open) {
+        returnFocus = document.activeElement;
+        if (typeof dialog.showModal === "function") { dialog.showModal(); } else { dialog.setAttribute("open", ""); }
+        document.getElementById("timeout-stay").focus();
+      }
       saveAllDrafts();
-      if (typeof dialog.showModal === "function") { dialog.showModal(); } else { dialog.setAttribute("open", ""); }
       tick();
       tickTimer = setInterval(tick, 1000);
-      document.getElementById("timeout-stay").focus();
     };
     var restart = function () {
       timeoutAt = Date.now() + timeout;
@@ -83,15 +96,25 @@
     return data;
   }
 
+  // Only a form the worker has typed into since its last save is saved: a draft of an untouched form
+  // would come back later as "what you typed" and could hide newer changes made by someone else.
   function saveDraft(form) {
+    if (!form.openascDirty || form.openascSubmitting) { return Promise.resolve(); }
     var status = form.querySelector(".app-draft-status");
+    form.openascDirty = false;
     return post(form.dataset.autosave, { path: form.dataset.draftPath, data: formData(form) }).then(function (r) {
-      if (r.ok && status) {
+      if (!r.ok) {
+        form.openascDirty = true;
+        if (status) { status.textContent = "Not saved. Your typing is still on this page."; }
+        return;
+      }
+      if (status) {
         var d = new Date();
         status.textContent = "Draft saved at " + d.toTimeString().slice(0, 5);
-        if (window.openascActivity) { window.openascActivity(); }
       }
+      if (window.openascActivity) { window.openascActivity(); }
     }).catch(function () {
+      form.openascDirty = true;
       if (status) { status.textContent = "Not saved: check your connection. Your typing is still on this page."; }
     });
   }
@@ -102,11 +125,17 @@
 
   forms.forEach(function (form) {
     var timer = null;
+    form.openascDirty = false;
     form.addEventListener("input", function () {
+      form.openascDirty = true;
       clearTimeout(timer);
       timer = setTimeout(function () { saveDraft(form); }, 1500);
     });
     window.addEventListener("pagehide", function () {
+      // Not after submitting: the server has the form and discards the draft when it saves; a late
+      // draft would bring the old form back next time.
+      if (!form.openascDirty || form.openascSubmitting || leaving) { return; }
+      form.openascDirty = false;
       // keepalive lets the save finish after the tab has closed.
       fetch(form.dataset.autosave, {
         method: "POST", credentials: "same-origin", keepalive: true,
@@ -114,6 +143,13 @@
         body: JSON.stringify({ path: form.dataset.draftPath, data: formData(form) }),
       });
     });
-    form.addEventListener("submit", function () { clearTimeout(timer); });
+    form.addEventListener("submit", function () {
+      clearTimeout(timer);
+      form.openascSubmitting = true;
+    });
+    // Back from the browser's page cache: the form can be submitted (and saved) again.
+    window.addEventListener("pageshow", function (event) {
+      if (event.persisted) { form.openascSubmitting = false; }
+    });
   });
 })();
