@@ -33,11 +33,12 @@ from openasc.core.models import (
 @transaction.atomic
 def care_relationship_create(*, actor: User, person, kind: str, user: User | None = None, team: Team | None = None,
                              starts_at: dt.datetime | None = None, ends_at: dt.datetime | None = None,
-                             basis: str = "", routed_by_triage: bool = False) -> CareRelationship:
+                             basis: str = "", automatic: str = "") -> CareRelationship:
     """Allocate a worker or team, record an NHS sharing basis or grant time-limited access.
 
-    `routed_by_triage`: the front door passing a request to a team allocates the person to that team, which
-    anyone who may triage can do; allocating a named worker or granting access still needs a manager."""
+    `automatic` names a product rule that makes the relationship as a consequence of other work, which the
+    actor may do without being a manager: "triage" (passing a request to a team allocates the person to it)
+    and "creator" (whoever creates a record gets a time-limited grant to it)."""
     errors: dict[str, str] = {}
     if kind not in RelationshipKind.values:
         errors["kind"] = "Select the kind of relationship"
@@ -54,9 +55,10 @@ def care_relationship_create(*, actor: User, person, kind: str, user: User | Non
     starts_at = starts_at or timezone.now()
     if ends_at is not None and ends_at <= starts_at:
         errors["ends_at"] = "The end must be after the start"
-    routed = routed_by_triage and kind == RelationshipKind.ALLOCATED_TEAM
+    by_rule = (automatic == "triage" and kind == RelationshipKind.ALLOCATED_TEAM) or (
+        automatic == "creator" and kind == RelationshipKind.GRANT and user is not None and user.pk == actor.pk)
     if kind in (RelationshipKind.ALLOCATED_WORKER, RelationshipKind.ALLOCATED_TEAM, RelationshipKind.GRANT) \
-            and not routed and not access.has(actor, access.Capability.ALLOCATE) and actor.role != Role.SYSTEM:
+            and not by_rule and not access.has(actor, access.Capability.ALLOCATE) and actor.role != Role.SYSTEM:
         errors["kind"] = "Your role cannot allocate people or grant access"
     if errors:
         raise ValidationFailed(errors)

@@ -30,6 +30,10 @@ def _safe_next(request: HttpRequest, default: str = "/") -> str:
 def sign_in(request: HttpRequest) -> HttpResponse:
     form = SignInForm(request.POST or None)
     timed_out = request.GET.get("timeout") == "1"
+    if timed_out and request.method == "GET" and request.user.is_authenticated:
+        # The page timed out in the browser: end the session on the server too.
+        audit.record(actor=request.user, action=AuditAction.SIGN_OUT, details={"reason": "inactivity"})
+        logout(request)
     if request.method == "POST" and form.is_valid():
         try:
             user = services.sign_in_check(request=request, username=form.cleaned_data["username"],

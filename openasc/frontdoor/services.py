@@ -161,7 +161,7 @@ def request_triage(*, actor: User, request: SupportRequest, decision: str, triag
         # Passing the request to a team allocates the person to it: the team can then open the record.
         core_services.care_relationship_create(actor=actor, person=request.person,
                                                kind=RelationshipKind.ALLOCATED_TEAM, team=team,
-                                               routed_by_triage=True)
+                                               automatic="triage")
     label = TriageDecision(decision).label
     _status(request, actor=actor, status=request.status,
             note=f"{label}: passed to {team.name}" if routed else f"{label}: {outcome}")

@@ -11,10 +11,12 @@ from django.db.models import Q
 
 from openasc.core import access, audit
 from openasc.core.errors import ValidationFailed
-from openasc.core.models import AuditAction, User
+from openasc.core.models import AuditAction, RelationshipKind, User
 from openasc.core.validation import check_person_fields, postcode_key
 from openasc.people.models import Alert, CarerLink, Contact, Person
 from openasc.people.names import fold, sound_key
+
+CREATOR_GRANT_DAYS = 30
 
 PERSON_FIELDS = (
     "nhs_number", "first_name", "middle_names", "last_name", "preferred_name", "date_of_birth", "date_of_death",
@@ -109,6 +111,16 @@ def person_create(*, actor: User, data: dict[str, Any], confirm_not_duplicate: b
     person.save(update_fields=["la_person_id"])
     audit.record(actor=actor, action=AuditAction.CREATE, obj=person,
                  details={"fields": sorted(k for k, v in clean.items() if v not in ("", None))})
+    if not access.has(actor, access.Capability.VIEW_ALL):
+        # Whoever creates a record can keep working on it until it is allocated: a time-limited grant.
+        from django.utils import timezone
+
+        from openasc.core.services import care_relationship_create
+
+        now = timezone.now()
+        care_relationship_create(actor=actor, person=person, kind=RelationshipKind.GRANT, user=actor, starts_at=now,
+                                 ends_at=now + dt.timedelta(days=CREATOR_GRANT_DAYS),
+                                 basis="Created the record", automatic="creator")
     return person
 
 

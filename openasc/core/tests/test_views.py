@@ -79,6 +79,13 @@ def test_inactivity_signs_out_and_returns_to_the_page(client, staff, settings):
     assert "You were signed out because you had not done anything for a while" in html
 
 
+def test_the_timeout_page_ends_a_session_that_is_still_alive(client, staff):
+    client.force_login(staff.social_worker)
+    client.get("/sign-in?timeout=1&next=/people/")
+    assert "_auth_user_id" not in client.session
+    assert AuditEvent.objects.filter(action="sign_out", details__reason="inactivity").exists()
+
+
 def test_security_headers(client, staff):
     client.force_login(staff.social_worker)
     response = client.get("/people/")

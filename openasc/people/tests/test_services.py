@@ -68,6 +68,20 @@ def test_same_name_and_birth_date_warns_until_confirmed(staff):
     assert person.pk != existing.pk
 
 
+def test_a_worker_who_creates_a_record_can_open_it_for_a_limited_time(staff):
+    from openasc.core import access
+    from openasc.core.models import CareRelationship
+
+    person = services.person_create(actor=staff.social_worker, data=GOOD)
+    assert access.explain(staff.social_worker, person).basis == "Time-limited grant"
+    grant = CareRelationship.objects.get(person=person)
+    assert (grant.kind, grant.user, grant.basis) == ("grant", staff.social_worker, "Created the record")
+    assert (grant.ends_at - grant.starts_at).days == services.CREATOR_GRANT_DAYS
+    front_door_person = services.person_create(actor=staff.front_door, data={**GOOD, "nhs_number": "6541003238",
+                                                                             "first_name": "Ada"})
+    assert not CareRelationship.objects.filter(person=front_door_person).exists()  # the front door sees everyone
+
+
 def test_roles_without_the_capability_cannot_create(staff):
     with pytest.raises(PermissionError):
         services.person_create(actor=staff.performance_analyst, data=GOOD)
