@@ -117,6 +117,10 @@ class HistoryBuilder:
         self.locations = self._providers()
         self.ids = {m: (m.objects.aggregate(m=Max("pk"))["m"] or 0) + 1 for m in (
             SupportRequest, Assessment, Plan, Service, Review)}
+        self.team_allocations: dict[int, set[int]] = {}
+        for person_id, team_id in CareRelationship.objects.filter(
+                kind=RelationshipKind.ALLOCATED_TEAM, ends_at__isnull=True).values_list("person_id", "team_id"):
+            self.team_allocations.setdefault(person_id, set()).add(team_id)
         carers_of = {}
         for link in CarerLink.objects.order_by("pk").values("carer_id", "cared_for_id"):
             carers_of.setdefault(link["carer_id"], link["cared_for_id"])
@@ -224,7 +228,8 @@ class HistoryBuilder:
             status=RequestStatus.OPEN if open_ else (RequestStatus.ROUTED if routed else RequestStatus.CONCLUDED),
         )
         self.out["requests"].append(req)
-        if team is not None:
+        if team is not None and team.pk not in self.team_allocations.get(p["pk"], ()):
+            self.team_allocations.setdefault(p["pk"], set()).add(team.pk)
             # Passing a request to a team allocates the person to it (as triage does in the product).
             self.out["relationships"].append(CareRelationship(
                 person_id=p["pk"], kind=RelationshipKind.ALLOCATED_TEAM, team=team, created_by=self.system,

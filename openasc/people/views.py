@@ -13,6 +13,7 @@ from openasc.core import selectors as core_selectors
 from openasc.core import services as core_services
 from openasc.core import timeline as core_timeline
 from openasc.core.errors import AccessDenied, ValidationFailed
+from openasc.frontdoor import selectors as frontdoor_selectors
 from openasc.people import forms, selectors, services
 from openasc.people.models import Person
 from openasc.ui import forms as ui
@@ -57,6 +58,7 @@ def detail(request: HttpRequest, person_id: int) -> HttpResponse:
         "can_edit": access.has(request.user, access.Capability.EDIT_PERSON),
         "can_merge": access.has(request.user, access.Capability.MERGE),
         "can_see_access_log": access.has(request.user, access.Capability.VIEW_ACCESS_LOG),
+        "requests": frontdoor_selectors.requests_for_person(person=record.person),
     })
 
 
