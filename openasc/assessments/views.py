@@ -15,22 +15,7 @@ from openasc.core import services as core_services
 from openasc.core.errors import AccessDenied, ValidationFailed
 from openasc.people.models import Person
 from openasc.ui import forms as ui
-
-
-def _denied(request: HttpRequest, exc: AccessDenied, person_id: int | None = None) -> HttpResponse:
-    if exc.access.break_glass_possible and person_id is not None:
-        return redirect("core:break-glass", person_id=person_id)
-    return render(request, "core/forbidden.jinja", {"title": "You cannot open this record",
-                                                    "explanation": exc.access.explanation}, status=403)
-
-
-def _forbidden(request: HttpRequest, title: str, explanation: str) -> HttpResponse:
-    return render(request, "core/forbidden.jinja", {"title": title, "explanation": explanation}, status=403)
-
-
-def _not_found(request: HttpRequest, what: str = "assessment") -> HttpResponse:
-    return render(request, "core/forbidden.jinja", {"title": "Page not found",
-                  "explanation": f"There is no {what} with that id. Check the link."}, status=404)
+from openasc.ui.responses import denied, forbidden, not_found
 
 
 def _open(request: HttpRequest, assessment_id: int, purpose: str = "view"):
@@ -38,9 +23,9 @@ def _open(request: HttpRequest, assessment_id: int, purpose: str = "view"):
     try:
         return selectors.assessment_get(user=request.user, assessment_id=assessment_id, purpose=purpose), None
     except Assessment.DoesNotExist:
-        return None, _not_found(request)
+        return None, not_found(request)
     except AccessDenied as exc:
-        return None, _denied(request, exc, selectors.assessment_person_id(assessment_id=assessment_id))
+        return None, denied(request, exc, selectors.assessment_person_id(assessment_id=assessment_id))
 
 
 def _restore(request: HttpRequest, path: str):
@@ -54,13 +39,13 @@ def _restore(request: HttpRequest, path: str):
 @require_http_methods(["GET", "POST"])
 def start(request: HttpRequest, person_id: int) -> HttpResponse:
     if not services.can_assess(request.user):
-        return _forbidden(request, "You cannot start an assessment", "Your role cannot carry out assessments.")
+        return forbidden(request, "You cannot start an assessment", "Your role cannot carry out assessments.")
     try:
         options = selectors.start_options(user=request.user, person_id=person_id)
     except Person.DoesNotExist:
-        return _not_found(request, "person")
+        return not_found(request, "person")
     except AccessDenied as exc:
-        return _denied(request, exc, person_id)
+        return denied(request, exc, person_id)
     person = options.person
     form = forms.StartForm(request.POST or None, options=options,
                            initial={"kind": AssessmentKind.CARER if person.is_carer and options.cared_for
@@ -91,9 +76,9 @@ def person_assessments(request: HttpRequest, person_id: int) -> HttpResponse:
         person, _ = people_selectors.person_get(user=request.user, person_id=person_id, purpose="assessments")
         found = selectors.assessments_for_person(user=request.user, person=person)
     except Person.DoesNotExist:
-        return _not_found(request, "person")
+        return not_found(request, "person")
     except AccessDenied as exc:
-        return _denied(request, exc, person_id)
+        return denied(request, exc, person_id)
     return render(request, "assessments/person_list.jinja", {
         "person": person, "assessments": found, "title": f"Assessments for {person.full_name}",
         "can_assess": services.can_assess(request.user)})
@@ -149,7 +134,7 @@ def section(request: HttpRequest, assessment_id: int, section: str) -> HttpRespo
         return response
     sec = sections.get(assessment.kind, section)
     if sec is None:
-        return _not_found(request, "section")
+        return not_found(request, "section")
     form_class = forms.for_section(sec)
     path = reverse("assessments:section", args=[assessment.pk, sec.key])
     restored = None
@@ -245,7 +230,7 @@ def complete(request: HttpRequest, assessment_id: int) -> HttpResponse:
 
 def sign_off_list(request: HttpRequest) -> HttpResponse:
     if not services.can_sign_off(request.user):
-        return _forbidden(request, "You cannot see this page", "Only team managers sign off assessments.")
+        return forbidden(request, "You cannot see this page", "Only team managers sign off assessments.")
     return render(request, "assessments/sign_off_list.jinja", {
         "assessments": selectors.awaiting_sign_off(user=request.user), "title": "Assessments waiting for sign-off",
         "active_nav": "sign-off"})
@@ -254,7 +239,7 @@ def sign_off_list(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def sign_off(request: HttpRequest, assessment_id: int) -> HttpResponse:
     if not services.can_sign_off(request.user):
-        return _forbidden(request, "You cannot sign off assessments", "Only a team manager can sign off an "
+        return forbidden(request, "You cannot sign off assessments", "Only a team manager can sign off an "
                           "assessment.")
     assessment, response = _open(request, assessment_id, purpose="sign off")
     if response:

@@ -17,42 +17,19 @@ from openasc.frontdoor import forms, selectors, services
 from openasc.frontdoor.models import RequestStatus, SupportRequest, TriageDecision
 from openasc.people.models import Person
 from openasc.ui import forms as ui
-
-
-def _forbidden(request: HttpRequest, title: str, explanation: str) -> HttpResponse:
-    return render(request, "core/forbidden.jinja", {"title": title, "explanation": explanation}, status=403)
-
-
-def _denied(request: HttpRequest, person_id: int, exc: AccessDenied) -> HttpResponse:
-    if exc.access.break_glass_possible:
-        return redirect("core:break-glass", person_id=person_id)
-    return _forbidden(request, "You cannot open this record", exc.access.explanation)
-
-
-def _not_found(request: HttpRequest, what: str = "person") -> HttpResponse:
-    return render(request, "core/forbidden.jinja", {"title": "Page not found",
-                  "explanation": f"There is no {what} with that id. Check the link, or search again."}, status=404)
-
-
-def _restore(request: HttpRequest, form_class, path: str):
-    draft = core_services.form_draft_get(user=request.user, path=path)
-    if not draft:
-        return form_class(), None
-    form = form_class(data=draft)
-    form.restored_draft = True
-    return form, draft
+from openasc.ui.responses import denied, forbidden, not_found, restore_draft
 
 
 @require_http_methods(["GET", "POST"])
 def request_new(request: HttpRequest, person_id: int) -> HttpResponse:
     if not services.can_record(request.user):
-        return _forbidden(request, "You cannot record requests", "Your role cannot record requests for support.")
+        return forbidden(request, "You cannot record requests", "Your role cannot record requests for support.")
     try:
         person, basis = selectors.person_for_request(user=request.user, person_id=person_id, purpose="record request")
     except Person.DoesNotExist:
-        return _not_found(request)
+        return not_found(request)
     except AccessDenied as exc:
-        return _denied(request, person_id, exc)
+        return denied(request, exc, person_id)
     path = reverse("frontdoor:request-new", args=[person_id])
     restored = None
     if request.method == "POST":
@@ -68,7 +45,7 @@ def request_new(request: HttpRequest, person_id: int) -> HttpResponse:
                 messages.success(request, f"Request for support recorded for {person.full_name}")
                 return redirect("frontdoor:request", request_id=support_request.pk)
     else:
-        form, restored = _restore(request, forms.RequestForm, path)
+        form, restored = restore_draft(request, forms.RequestForm, path)
         if restored is None:
             form = forms.RequestForm(initial={"client_type": person.client_type or "Service user",
                                               "urgency": "routine"})
@@ -82,9 +59,9 @@ def request_detail(request: HttpRequest, request_id: int) -> HttpResponse:
     try:
         support_request, basis = selectors.request_get(user=request.user, request_id=request_id)
     except SupportRequest.DoesNotExist:
-        return _not_found(request, "request")
+        return not_found(request, "request")
     except AccessDenied as exc:
-        return _denied(request, selectors.person_id_of_request(request_id=request_id), exc)
+        return denied(request, exc, selectors.person_id_of_request(request_id=request_id))
     return render(request, "frontdoor/request_detail.jinja", {
         "req": support_request, "person": support_request.person, "basis": basis,
         "history": selectors.request_history(request=support_request),
@@ -96,15 +73,15 @@ def request_detail(request: HttpRequest, request_id: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def triage(request: HttpRequest, request_id: int) -> HttpResponse:
     if not services.can_triage(request.user):
-        return _forbidden(request, "You cannot triage requests",
+        return forbidden(request, "You cannot triage requests",
                           "Only the front door, social workers, safeguarding leads and team managers can triage "
                           "requests for support.")
     try:
         support_request, basis = selectors.request_get(user=request.user, request_id=request_id, purpose="triage")
     except SupportRequest.DoesNotExist:
-        return _not_found(request, "request")
+        return not_found(request, "request")
     except AccessDenied as exc:
-        return _denied(request, selectors.person_id_of_request(request_id=request_id), exc)
+        return denied(request, exc, selectors.person_id_of_request(request_id=request_id))
     if support_request.status != RequestStatus.OPEN:
         messages.info(request, "This request has already been triaged.")
         return redirect("frontdoor:request", request_id=request_id)
@@ -127,7 +104,7 @@ def triage(request: HttpRequest, request_id: int) -> HttpResponse:
                                  + (f", passed to {support_request.team.name}" if support_request.team else ""))
                 return redirect("frontdoor:request", request_id=request_id)
     else:
-        form, restored = _restore(request, forms.TriageForm, path)
+        form, restored = restore_draft(request, forms.TriageForm, path)
     return render(request, "frontdoor/triage_form.jinja", {
         "form": form, "req": support_request, "person": support_request.person, "title": "Triage the request",
         "errors": ui.error_summary(form), "draft_path": path, "restored": restored,
@@ -137,14 +114,14 @@ def triage(request: HttpRequest, request_id: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def allocate(request: HttpRequest, person_id: int) -> HttpResponse:
     if not services.can_allocate(request.user):
-        return _forbidden(request, "You cannot allocate people", "Only team managers and safeguarding leads can "
+        return forbidden(request, "You cannot allocate people", "Only team managers and safeguarding leads can "
                           "allocate people to a team or a worker.")
     try:
         context = selectors.allocation_context(user=request.user, person_id=person_id)
     except Person.DoesNotExist:
-        return _not_found(request)
+        return not_found(request)
     except AccessDenied as exc:
-        return _denied(request, person_id, exc)
+        return denied(request, exc, person_id)
     form = forms.AllocationForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
@@ -166,15 +143,15 @@ def allocate(request: HttpRequest, person_id: int) -> HttpResponse:
 @require_POST
 def allocation_end(request: HttpRequest, person_id: int, relationship_id: int) -> HttpResponse:
     if not services.can_allocate(request.user):
-        return _forbidden(request, "You cannot end allocations", "Only team managers and safeguarding leads can "
+        return forbidden(request, "You cannot end allocations", "Only team managers and safeguarding leads can "
                           "end an allocation.")
     try:
         relationship = selectors.allocation_get(user=request.user, person_id=person_id,
                                                 relationship_id=relationship_id)
     except (Person.DoesNotExist, CareRelationship.DoesNotExist):
-        return _not_found(request, "allocation")
+        return not_found(request, "allocation")
     except AccessDenied as exc:
-        return _denied(request, person_id, exc)
+        return denied(request, exc, person_id)
     try:
         services.allocation_end(actor=request.user, relationship=relationship)
     except ValidationFailed as exc:

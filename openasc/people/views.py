@@ -17,18 +17,7 @@ from openasc.frontdoor import selectors as frontdoor_selectors
 from openasc.people import forms, selectors, services
 from openasc.people.models import Person
 from openasc.ui import forms as ui
-
-
-def _denied(request: HttpRequest, person_id: int, exc: AccessDenied) -> HttpResponse:
-    if exc.access.break_glass_possible:
-        return redirect("core:break-glass", person_id=person_id)
-    return render(request, "core/forbidden.jinja", {"title": "You cannot open this record",
-                                                    "explanation": exc.access.explanation}, status=403)
-
-
-def _not_found(request: HttpRequest) -> HttpResponse:
-    return render(request, "core/forbidden.jinja", {"title": "Page not found",
-                  "explanation": "There is no person with that id. Check the link, or search again."}, status=404)
+from openasc.ui.responses import denied, not_found, restore_draft
 
 
 def search(request: HttpRequest) -> HttpResponse:
@@ -45,9 +34,9 @@ def detail(request: HttpRequest, person_id: int) -> HttpResponse:
     try:
         record = selectors.person_record(user=request.user, person_id=person_id)
     except Person.DoesNotExist:
-        return _not_found(request)
+        return not_found(request, "person")
     except AccessDenied as exc:
-        return _denied(request, person_id, exc)
+        return denied(request, exc, person_id)
     if record.person.merged_into_id:
         messages.info(request, f"{record.person.la_person_id} was merged into this record.")
         return redirect("people:detail", person_id=record.person.merged_into_id)
@@ -66,16 +55,6 @@ def _all_errors(form) -> None:
     """Add the domain checks (NHS number, postcode, coded values) for fields the form itself accepted."""
     extra = services.person_check(form.cleaned_data)
     ui.add_service_errors(form, {k: v for k, v in extra.items() if k not in form.errors})
-
-
-def _restore(request: HttpRequest, form_class, path: str):
-    """An unbound form, or one filled from the worker's saved draft (shown without errors)."""
-    draft = core_services.form_draft_get(user=request.user, path=path)
-    if not draft:
-        return form_class(), None
-    form = form_class(data=draft)
-    form.restored_draft = True
-    return form, draft
 
 
 @require_http_methods(["GET", "POST"])
@@ -103,7 +82,7 @@ def create(request: HttpRequest) -> HttpResponse:
         else:
             _all_errors(form)
     else:
-        form, restored = _restore(request, forms.PersonForm, path)
+        form, restored = restore_draft(request, forms.PersonForm, path)
     status = 400 if request.method == "POST" and (form.errors or candidates) else 200
     return render(request, "people/form.jinja", {
         "form": form, "title": "Add a person", "errors": ui.error_summary(form), "candidates": candidates,
@@ -116,9 +95,9 @@ def edit(request: HttpRequest, person_id: int) -> HttpResponse:
     try:
         person, decision = selectors.person_get(user=request.user, person_id=person_id, purpose="edit")
     except Person.DoesNotExist:
-        return _not_found(request)
+        return not_found(request, "person")
     except AccessDenied as exc:
-        return _denied(request, person_id, exc)
+        return denied(request, exc, person_id)
     if not access.has(request.user, access.Capability.EDIT_PERSON):
         return render(request, "core/forbidden.jinja", {"title": "You cannot change this record",
                       "explanation": "Your role can read records but not change them."}, status=403)
@@ -139,7 +118,7 @@ def edit(request: HttpRequest, person_id: int) -> HttpResponse:
         else:
             _all_errors(form)
     else:
-        form, restored = _restore(request, forms.PersonForm, path)
+        form, restored = restore_draft(request, forms.PersonForm, path)
         if restored is None:
             form = forms.PersonForm(initial={f: getattr(person, f) for f in services.PERSON_FIELDS})
     return render(request, "people/form.jinja", {
@@ -163,9 +142,9 @@ def _subform(request: HttpRequest, person_id: int, form_class, template: str, ti
     try:
         person, _ = selectors.person_get(user=request.user, person_id=person_id, purpose="edit")
     except Person.DoesNotExist:
-        return _not_found(request)
+        return not_found(request, "person")
     except AccessDenied as exc:
-        return _denied(request, person_id, exc)
+        return denied(request, exc, person_id)
     form = form_class(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -218,7 +197,7 @@ def access_log(request: HttpRequest, person_id: int) -> HttpResponse:
         person = selectors.person_identity(person_id=person_id)
         events = selectors.person_access_log(user=request.user, person_id=person_id)
     except Person.DoesNotExist:
-        return _not_found(request)
+        return not_found(request, "person")
     except AccessDenied as exc:
         return render(request, "core/forbidden.jinja", {"title": "You cannot see this page",
                       "explanation": exc.access.explanation}, status=403)

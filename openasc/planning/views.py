@@ -21,28 +21,13 @@ from openasc.services import selectors as service_selectors
 from openasc.services import services as service_writes
 from openasc.services.money import pounds, pounds_input
 from openasc.ui import forms as ui
+from openasc.ui.responses import denied, forbidden, not_found
 
 WORK_LIST_LIMIT = 500
 
 
 def _page(request: HttpRequest, template: str, context: dict, status: int = 200) -> HttpResponse:
     return render(request, template, {"pounds": pounds, **context}, status=status)
-
-
-def _denied(request: HttpRequest, person_id: int, exc: AccessDenied) -> HttpResponse:
-    if exc.access.break_glass_possible:
-        return redirect("core:break-glass", person_id=person_id)
-    return render(request, "core/forbidden.jinja", {"title": "You cannot open this record",
-                                                    "explanation": exc.access.explanation}, status=403)
-
-
-def _forbidden(request: HttpRequest, title: str, explanation: str) -> HttpResponse:
-    return render(request, "core/forbidden.jinja", {"title": title, "explanation": explanation}, status=403)
-
-
-def _not_found(request: HttpRequest, what: str = "page") -> HttpResponse:
-    return render(request, "core/forbidden.jinja", {"title": "Page not found",
-                  "explanation": f"There is no such {what}. Check the link."}, status=404)
 
 
 def _restore(request: HttpRequest, form, path: str, make):
@@ -64,9 +49,9 @@ def person_plans(request: HttpRequest, person_id: int) -> HttpResponse:
     try:
         person, _ = people_selectors.person_get(user=request.user, person_id=person_id, purpose="plans")
     except Person.DoesNotExist:
-        return _not_found(request, "person")
+        return not_found(request, "person")
     except AccessDenied as exc:
-        return _denied(request, person_id, exc)
+        return denied(request, exc, person_id)
     return _page(request, "planning/person.jinja", {
         "person": person, "title": f"Plans, services and reviews – {person.full_name}",
         "plans": selectors.plans_for_person(user=request.user, person=person),
@@ -82,11 +67,11 @@ def plan_create(request: HttpRequest, person_id: int) -> HttpResponse:
     try:
         person, _ = people_selectors.person_get(user=request.user, person_id=person_id, purpose="plan")
     except Person.DoesNotExist:
-        return _not_found(request, "person")
+        return not_found(request, "person")
     except AccessDenied as exc:
-        return _denied(request, person_id, exc)
+        return denied(request, exc, person_id)
     if not plan_writes.can_write_plans(request.user):
-        return _forbidden(request, "You cannot write plans", "Your role cannot write care and support plans.")
+        return forbidden(request, "You cannot write plans", "Your role cannot write care and support plans.")
     existing = selectors.plans_for_person(user=request.user, person=person)
     if existing:
         messages.info(request, f"{person.full_name} already has a plan: change it or create a new version of it.")
@@ -120,7 +105,7 @@ def _get_plan(request: HttpRequest, plan_id: int, purpose: str = "view"):
     try:
         plan, _ = selectors.plan_get(user=request.user, plan_id=plan_id, purpose=purpose)
     except Plan.DoesNotExist:
-        return None, _not_found(request, "plan")
+        return None, not_found(request, "plan")
     except AccessDenied as exc:
         return None, _denied_plan(request, exc)
     return plan, None
@@ -170,7 +155,7 @@ def _plan_change(request: HttpRequest, plan_id: int, *, new_version: bool) -> Ht
     if failed:
         return failed
     if not plan_writes.can_write_plans(request.user):
-        return _forbidden(request, "You cannot change plans", "Your role cannot write care and support plans.")
+        return forbidden(request, "You cannot change plans", "Your role cannot write care and support plans.")
     wanted = PlanStatus.AGREED if new_version else PlanStatus.DRAFT
     if plan.status != wanted:
         messages.info(request, "Only an agreed plan can have a new version." if new_version
@@ -232,7 +217,7 @@ def agree(request: HttpRequest, plan_id: int) -> HttpResponse:
         for message in exc.errors.values():
             messages.error(request, message)
     except PermissionError as exc:
-        return _forbidden(request, "You cannot agree plans", str(exc))
+        return forbidden(request, "You cannot agree plans", str(exc))
     else:
         messages.success(request, "Plan agreed" if plan.status == PlanStatus.AGREED
                          else "Plan sent to a team manager to sign off")
@@ -253,7 +238,7 @@ def sign_off(request: HttpRequest, plan_id: int) -> HttpResponse:
         except ValidationFailed as exc:
             ui.add_service_errors(form, exc.errors)
         except PermissionError as exc:
-            return _forbidden(request, "You cannot sign off plans", str(exc))
+            return forbidden(request, "You cannot sign off plans", str(exc))
         else:
             messages.success(request, "Plan signed off and agreed" if plan.status == PlanStatus.AGREED
                              else "Plan returned to the worker")
@@ -284,7 +269,7 @@ def overdue(request: HttpRequest) -> HttpResponse:
 def sign_off_queue(request: HttpRequest) -> HttpResponse:
     """Plans waiting for sign-off in the manager's teams (or everyone they can open)."""
     if not plan_writes.can_sign_off(request.user):
-        return _forbidden(request, "You cannot sign off plans", "Only team managers sign off plans.")
+        return forbidden(request, "You cannot sign off plans", "Only team managers sign off plans.")
     team_ids = list(request.user.teams.values_list("id", flat=True)) or None
     qs = selectors.plans_awaiting_sign_off(user=request.user, team_ids=team_ids)
     rows = list(qs[:WORK_LIST_LIMIT])
@@ -300,14 +285,14 @@ def review(request: HttpRequest, review_id: int) -> HttpResponse:
     try:
         item, _ = selectors.review_get(user=request.user, review_id=review_id)
     except Review.DoesNotExist:
-        return _not_found(request, "review")
+        return not_found(request, "review")
     except AccessDenied as exc:
         return _denied_plan(request, exc)
     form = forms.ReviewCompleteForm(request.POST or None)
     can_complete = item.status == ReviewStatus.SCHEDULED and plan_writes.can_write_plans(request.user)
     if request.method == "POST":
         if not can_complete:
-            return _forbidden(request, "You cannot complete this review",
+            return forbidden(request, "You cannot complete this review",
                               "The review is already closed, or your role cannot complete reviews.")
         if form.is_valid():
             d = form.cleaned_data
@@ -333,11 +318,11 @@ def review_unplanned(request: HttpRequest, person_id: int) -> HttpResponse:
     try:
         person, _ = people_selectors.person_get(user=request.user, person_id=person_id, purpose="review")
     except Person.DoesNotExist:
-        return _not_found(request, "person")
+        return not_found(request, "person")
     except AccessDenied as exc:
-        return _denied(request, person_id, exc)
+        return denied(request, exc, person_id)
     if not plan_writes.can_write_plans(request.user):
-        return _forbidden(request, "You cannot arrange reviews", "Your role cannot arrange reviews.")
+        return forbidden(request, "You cannot arrange reviews", "Your role cannot arrange reviews.")
     form = forms.UnplannedReviewForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data

@@ -25,25 +25,11 @@ from openasc.services import services as service_writes
 from openasc.services.models import Service
 from openasc.services.money import pounds
 from openasc.ui import forms as ui
+from openasc.ui.responses import denied, forbidden, not_found
 
 
 def _page(request: HttpRequest, template: str, context: dict, status: int = 200) -> HttpResponse:
     return render(request, template, {"pounds": pounds, **context}, status=status)
-
-
-def _forbidden(request: HttpRequest, title: str, explanation: str) -> HttpResponse:
-    return render(request, "core/forbidden.jinja", {"title": title, "explanation": explanation}, status=403)
-
-
-def _not_found(request: HttpRequest, what: str) -> HttpResponse:
-    return render(request, "core/forbidden.jinja", {"title": "Page not found",
-                  "explanation": f"There is no such {what}. Check the link."}, status=404)
-
-
-def _denied(request: HttpRequest, person_id: int | None, exc: AccessDenied) -> HttpResponse:
-    if person_id and exc.access.break_glass_possible:
-        return redirect("core:break-glass", person_id=person_id)
-    return _forbidden(request, "You cannot open this record", exc.access.explanation)
 
 
 def _plan_prefill(plan: Plan) -> dict:
@@ -61,11 +47,11 @@ def create(request: HttpRequest, person_id: int) -> HttpResponse:
     try:
         person, _ = people_selectors.person_get(user=request.user, person_id=person_id, purpose="service")
     except Person.DoesNotExist:
-        return _not_found(request, "person")
+        return not_found(request, "person")
     except AccessDenied as exc:
-        return _denied(request, person_id, exc)
+        return denied(request, exc, person_id)
     if not service_writes.can_write_services(request.user):
-        return _forbidden(request, "You cannot arrange services", "Your role cannot arrange or change services.")
+        return forbidden(request, "You cannot arrange services", "Your role cannot arrange or change services.")
     plan = None
     plan_id = request.POST.get("plan") or request.GET.get("plan")
     if plan_id and str(plan_id).isdigit():
@@ -117,9 +103,9 @@ def _get(request: HttpRequest, service_id: int, purpose: str = "view"):
     try:
         service, _ = selectors.service_get(user=request.user, service_id=service_id, purpose=purpose)
     except Service.DoesNotExist:
-        return None, _not_found(request, "service")
+        return None, not_found(request, "service")
     except AccessDenied as exc:
-        return None, _denied(request, None, exc)
+        return None, denied(request, exc, None)
     return service, None
 
 
@@ -148,7 +134,7 @@ def cost_change(request: HttpRequest, service_id: int) -> HttpResponse:
     if failed:
         return failed
     if not service_writes.can_write_services(request.user):
-        return _forbidden(request, "You cannot change services", "Your role cannot arrange or change services.")
+        return forbidden(request, "You cannot change services", "Your role cannot arrange or change services.")
     current = selectors.cost_on(service, timezone.localdate()) or (selectors.costs_of(service) or [None])[-1]
     form = forms.CostChangeForm(request.POST or None, initial={
         "cost_frequency": current.cost_frequency if current else "",
@@ -176,7 +162,7 @@ def end(request: HttpRequest, service_id: int) -> HttpResponse:
     if failed:
         return failed
     if not service_writes.can_write_services(request.user):
-        return _forbidden(request, "You cannot change services", "Your role cannot arrange or change services.")
+        return forbidden(request, "You cannot change services", "Your role cannot arrange or change services.")
     form = forms.EndForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:

@@ -1,0 +1,36 @@
+"""The refusal and not-found pages every app shows, and restoring a worker's saved draft into a form."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+
+from openasc.core import services as core_services
+from openasc.core.errors import AccessDenied
+
+
+def forbidden(request: HttpRequest, title: str, explanation: str) -> HttpResponse:
+    return render(request, "core/forbidden.jinja", {"title": title, "explanation": explanation}, status=403)
+
+
+def not_found(request: HttpRequest, what: str = "page") -> HttpResponse:
+    return render(request, "core/forbidden.jinja", {
+        "title": "Page not found",
+        "explanation": f"There is no {what} with that id. Check the link, or search again."}, status=404)
+
+
+def denied(request: HttpRequest, exc: AccessDenied, person_id: int | None = None) -> HttpResponse:
+    """No basis to open the record: offer break-glass where the role allows it, else explain why."""
+    if exc.access.break_glass_possible and person_id is not None:
+        return redirect("core:break-glass", person_id=person_id)
+    return forbidden(request, "You cannot open this record", exc.access.explanation)
+
+
+def restore_draft(request: HttpRequest, form_class, path: str, **form_kwargs):
+    """An unbound form, or one filled from the worker's saved draft (shown without errors until submitted)."""
+    draft = core_services.form_draft_get(user=request.user, path=path)
+    if not draft:
+        return form_class(**form_kwargs), None
+    form = form_class(data=draft, **form_kwargs)
+    form.restored_draft = True
+    return form, draft
