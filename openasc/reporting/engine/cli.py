@@ -51,7 +51,7 @@ def _parser() -> argparse.ArgumentParser:
     return p
 
 
-def _parse_period(text: str) -> tuple[dt.date, dt.date]:
+def parse_period(text: str) -> tuple[dt.date, dt.date]:
     m = re.fullmatch(r"\s*(\d{4}-\d{2}-\d{2})\s*:\s*(\d{4}-\d{2}-\d{2})\s*", text)
     if not m:
         raise UsageError(f"--period must be START:END as YYYY-MM-DD:YYYY-MM-DD, got {text!r}")
@@ -115,7 +115,7 @@ def _safe_name(measure: str) -> str:
 
 def run(argv: list[str]) -> int:
     args = _parser().parse_args(argv)
-    start, end = _parse_period(args.period)
+    start, end = parse_period(args.period)
     population = _parse_population(args.population)
     for f in args.cld:
         if not Path(f).is_file():

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import re
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
@@ -13,19 +12,15 @@ from openasc.core import audit
 from openasc.core.models import AuditAction, User
 from openasc.people.models import Person
 from openasc.reporting import projection, validation
+from openasc.reporting.engine import cli as engine_cli
 
 
 def parse_period(text: str) -> tuple[dt.date, dt.date]:
-    m = re.fullmatch(r"\s*(\d{4}-\d{2}-\d{2})\s*:\s*(\d{4}-\d{2}-\d{2})\s*", text or "")
-    if not m:
-        raise CommandError(f"--period must be START:END as YYYY-MM-DD:YYYY-MM-DD, got {text!r}")
+    """START:END, checked exactly as `openasc measures` checks it."""
     try:
-        start, end = dt.date.fromisoformat(m.group(1)), dt.date.fromisoformat(m.group(2))
-    except ValueError as exc:
-        raise CommandError(f"--period has an invalid date: {exc}") from None
-    if end < start:
-        raise CommandError("--period: the end is before the start")
-    return start, end
+        return engine_cli.parse_period(text or "")
+    except engine_cli.UsageError as exc:
+        raise CommandError(str(exc)) from None
 
 
 class Command(BaseCommand):
