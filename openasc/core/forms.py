@@ -2,7 +2,8 @@
 
 from django import forms
 
-from openasc.core.models import BreakGlassReason, BreakGlassReview
+from openasc.core.models import BreakGlassReason, BreakGlassReview, Role
+from openasc.ui.forms import GovukDateField
 
 
 class SignInForm(forms.Form):
@@ -22,3 +23,15 @@ class BreakGlassReviewForm(forms.Form):
                                 error_messages={"required": "Select whether the access was appropriate",
                                                 "invalid_choice": "Select whether the access was appropriate"})
     note = forms.CharField(required=False, max_length=2000)
+
+
+class RestrictionForm(forms.Form):
+    reason = forms.CharField(max_length=2000, error_messages={"required": "Enter why the record is restricted"})
+    review_on = GovukDateField(label="review date", required=True)
+    allowed_roles = forms.MultipleChoiceField(
+        required=False, choices=[(r.value, r.label) for r in Role if r not in (Role.SYSTEM, Role.ADMINISTRATOR)],
+        error_messages={"invalid_choice": "Select roles from the list"})
+
+
+class LiftRestrictionForm(forms.Form):
+    reason = forms.CharField(max_length=2000, error_messages={"required": "Enter why the restriction is being lifted"})

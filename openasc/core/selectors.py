@@ -26,3 +26,12 @@ def break_glass_get_for_review(*, user: User, grant_id: int) -> BreakGlassAccess
 def active_break_glass(*, user: User, person_id: int) -> BreakGlassAccess | None:
     return BreakGlassAccess.objects.filter(user=user, person_id=person_id, ended_at__isnull=True,
                                            expires_at__gt=timezone.now()).first()
+
+
+def restriction_for(*, user: User, person_id: int):
+    """The live restriction on a record, for the people who manage restrictions (None if there is none)."""
+    from openasc.core.models import Restriction, Role
+
+    if user.role not in (Role.INFORMATION_GOVERNANCE, Role.TEAM_MANAGER):
+        raise PermissionError("Only information governance or a team manager can manage restrictions.")
+    return Restriction.objects.filter(person_id=person_id, lifted_at__isnull=True).first()

@@ -105,6 +105,20 @@ def restriction_set(*, actor: User, person, reason: str, review_on: dt.date, all
 
 
 @transaction.atomic
+def restriction_lift(*, actor: User, restriction: Restriction, reason: str) -> Restriction:
+    """End a restriction (for example when the member of staff leaves): team access applies again."""
+    if actor.role not in (Role.INFORMATION_GOVERNANCE, Role.TEAM_MANAGER, Role.SYSTEM):
+        raise PermissionError("Only information governance or a team manager can lift a restriction.")
+    if not reason.strip():
+        raise ValidationFailed({"reason": "Enter why the restriction is being lifted"})
+    restriction.lifted_at = timezone.now()
+    restriction.save(update_fields=["lifted_at"])
+    audit.record(actor=actor, action=AuditAction.UPDATE, obj=restriction, reason=reason.strip(),
+                 details={"lifted": True})
+    return restriction
+
+
+@transaction.atomic
 def break_glass_start(*, actor: User, person, reason_code: str, reason_text: str = "") -> BreakGlassAccess:
     """Emergency access: a coded reason, a time limit, and a place in a manager's review queue."""
     if not access.has(actor, access.Capability.BREAK_GLASS):

@@ -13,5 +13,6 @@ urlpatterns = [
     path("people/<int:person_id>/break-glass/end", views.break_glass_end, name="break-glass-end"),
     path("break-glass/reviews", views.break_glass_reviews, name="break-glass-reviews"),
     path("break-glass/reviews/<int:grant_id>", views.break_glass_review, name="break-glass-review"),
+    path("people/<int:person_id>/restriction", views.restriction, name="restriction"),
     path("healthz", views.healthz, name="healthz"),
 ]

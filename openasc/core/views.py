@@ -6,6 +6,7 @@ import json
 
 from django.contrib import messages
 from django.contrib.auth import login, logout
+from django.core.exceptions import ObjectDoesNotExist
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -158,6 +159,44 @@ def break_glass_review(request: HttpRequest, grant_id: int) -> HttpResponse:
     return render(request, "core/break_glass_review.jinja", {
         "form": form, "grant": grant, "title": "Review break-glass access", "errors": ui.error_summary(form),
         "active_nav": "reviews",
+    }, status=400 if request.method == "POST" else 200)
+
+
+@require_http_methods(["GET", "POST"])
+def restriction(request: HttpRequest, person_id: int) -> HttpResponse:
+    """Restrict a record, or lift its restriction: information governance and team managers."""
+    from openasc.core.forms import LiftRestrictionForm, RestrictionForm
+    from openasc.ui.responses import forbidden, not_found
+
+    try:
+        person = people_selectors.person_identity(person_id=person_id)
+        current = selectors.restriction_for(user=request.user, person_id=person_id)
+    except PermissionError as exc:
+        return forbidden(request, "You cannot see this page", str(exc))
+    except ObjectDoesNotExist:
+        return not_found(request, "person")
+    form_class = LiftRestrictionForm if current else RestrictionForm
+    form = form_class(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            if current:
+                services.restriction_lift(actor=request.user, restriction=current, reason=form.cleaned_data["reason"])
+                messages.success(request, "Restriction lifted")
+            else:
+                services.restriction_set(actor=request.user, person=person, reason=form.cleaned_data["reason"],
+                                         review_on=form.cleaned_data["review_on"],
+                                         allowed_roles=form.cleaned_data["allowed_roles"])
+                messages.success(request, "Record restricted")
+        except ValidationFailed as exc:
+            ui.add_service_errors(form, exc.errors)
+        else:
+            return redirect("people:access-log", person_id=person.pk)
+    chosen = request.POST.getlist("allowed_roles") if request.method == "POST" else []
+    role_items = [{"value": v, "text": t, "checked": v in chosen}
+                  for v, t in RestrictionForm.base_fields["allowed_roles"].choices]
+    return render(request, "core/restriction.jinja", {
+        "form": form, "person": person, "current": current, "errors": ui.error_summary(form), "role_items": role_items,
+        "title": "Lift the restriction" if current else "Restrict this record",
     }, status=400 if request.method == "POST" else 200)
 
 

@@ -160,3 +160,40 @@ def test_break_glass_page_flow(client, staff):
 def test_break_glass_reviews_are_for_managers_only(client, staff, role):
     client.force_login(getattr(staff, role))
     assert client.get(reverse("core:break-glass-reviews")).status_code == 403
+
+
+def test_information_governance_restricts_and_lifts_a_record(client, staff):
+    import datetime as dt
+
+    from openasc.core import access
+    from openasc.core.models import Restriction
+    from openasc.core.tests.factories import CareRelationshipFactory
+    from openasc.people.tests.factories import PersonFactory
+
+    person = PersonFactory()
+    CareRelationshipFactory(person=person, user=None, team=staff.social_worker.teams.first(), kind="allocated_team")
+    assert access.explain(staff.social_worker, person).allowed
+    client.force_login(staff.information_governance)
+    url = reverse("core:restriction", args=[person.pk])
+    bad = client.post(url, {"reason": "", "review_on-day": "1", "review_on-month": "1", "review_on-year": "2020"})
+    assert bad.status_code == 400
+    html = bad.content.decode()
+    assert 'href="#reason">Enter why the record is restricted</a>' in html
+    review = dt.date.today() + dt.timedelta(days=90)
+    ok = client.post(url, {"reason": "Member of staff", "review_on-day": review.day, "review_on-month": review.month,
+                           "review_on-year": review.year, "allowed_roles": ["safeguarding_lead"]})
+    assert ok.status_code == 302
+    restriction = Restriction.objects.get(person=person)
+    assert restriction.allowed_role_list == ["safeguarding_lead"]
+    assert not access.explain(staff.social_worker, person).allowed
+    assert client.post(url, {"reason": "Left the council"}).status_code == 302
+    assert access.explain(staff.social_worker, person).allowed
+    assert AuditEvent.objects.filter(object_type="core.restriction", action="update").exists()
+
+
+@pytest.mark.parametrize("role", ["social_worker", "front_door", "performance_analyst"])
+def test_only_ig_and_managers_manage_restrictions(client, staff, role):
+    from openasc.people.tests.factories import PersonFactory
+
+    client.force_login(getattr(staff, role))
+    assert client.get(reverse("core:restriction", args=[PersonFactory().pk])).status_code == 403
