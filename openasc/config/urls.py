@@ -13,5 +13,6 @@ urlpatterns = [
     path("services/", include("openasc.services.urls")),
     path("my/", include("openasc.workspace.urls")),
     path("returns/", include("openasc.reporting.returns_urls")),
+    path("reporting/", include("openasc.reporting.urls")),
     path("api/", api.urls),
 ]

@@ -24,7 +24,16 @@ def parse_period(text: str) -> tuple[dt.date, dt.date]:
 
 
 class Command(BaseCommand):
-    help = "Client Level Data: `export` writes the CLD file for a period from the case record."
+    help = ("Client Level Data: `export` writes the CLD file for a period from the case record; `import` loads "
+            "CLD files into it.")
+
+    def run_from_argv(self, argv):
+        # `import` has its own parser (importer.main), shared with nothing Django adds: hand it the rest as given.
+        if len(argv) > 2 and argv[2] == "import":
+            from openasc.reporting import importer
+
+            raise SystemExit(importer.main(argv[3:]))
+        super().run_from_argv(argv)
 
     def add_arguments(self, parser):
         sub = parser.add_subparsers(dest="action", required=True)
@@ -33,10 +42,18 @@ class Command(BaseCommand):
         export.add_argument("--out", required=True, help="CSV file to write")
         export.add_argument("--report", help="CSV file for the validation report (default: OUT with .problems.csv)")
         export.add_argument("--as-user", default="system", help="The account the export is audited against")
+        load = sub.add_parser("import", help="Load CLD files (CSV, optionally gzipped); see `openasc cld import -h`")
+        load.add_argument("files", nargs="*", help="FILE... [--errors FILE] [--as-user NAME] [--check-only]")
 
     def handle(self, *args, action, **options):
         if action == "export":
             self.export(**options)
+        elif action == "import":  # reached from call_command; the command line goes through run_from_argv
+            from openasc.reporting import importer
+
+            code = importer.main(list(options["files"]), self.stdout, self.stderr)
+            if code:
+                raise CommandError(f"CLD import failed (exit {code})", returncode=code)
 
     def export(self, *, period, out, report, as_user, **options):
         start, end = parse_period(period)

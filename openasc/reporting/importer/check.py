@@ -1,0 +1,463 @@
+"""Read and check CLD files row by row (streamed), map Release 1 values, and choose one row per event.
+
+Nothing here writes to the database. ``check_files`` returns a ``Plan``: the errors and warnings, and, when there
+are no errors, the people (their latest row) and the de-duplicated events to load.
+
+Submissions and de-duplication (specs/national-data.md 1.4, engine/prepare.py). A file may hold several stacked
+rolling 12-month submissions: each distinct (Reporting Period Start Date, Reporting Period End Date) is one
+submission, and a later end date is a later submission. The same event appears in several. One row is kept per
+*unique event*, DHSC's key without the derived end date:
+
+    person id (NHS number, else LA person id) + event type + event start date + client type
+    + route of access (requests, case-insensitive) + assessment type (assessments, case-insensitive)
+    + service type + service component (services, component case-insensitive)
+
+The end date is left out (DHSC keeps it because it only counts ended requests, assessments and reviews; a history
+load must see the request that was open in one submission and concluded in the next as one request). The row kept
+is DHSC's: latest reporting period end, then open (no end date) before ended, then latest end, then the event
+outcome hierarchy, then the later row in the input. As DHSC crops services, an event still open in the submission
+it was last seen in but missing from the latest submission is ended at that submission's reporting period end
+(reported as a warning).
+
+Person id (as DHSC): the NHS number where given, else the LA person id; an LA person id given elsewhere in the
+files with an NHS number is the same person.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import gzip
+import hashlib
+import io
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+
+from openasc.core import nhs_number
+from openasc.reporting.engine import refdata
+from openasc.reporting.engine.schema import CLD_COLUMNS, HEADER_LOOKUP, normalise_header
+
+from .rules import DATE_FIELDS, INTEGER_FIELDS, MONEY_FIELDS, SUBMITTED, Rules, load_rules
+
+FIELDS = [sub for sub, _, _ in CLD_COLUMNS]
+POS = {name: i for i, name in enumerate(FIELDS)}
+EVENT_TYPES = refdata.EVENT_TYPES
+MIN_DATE, MAX_DATE = dt.date.min, dt.date.max
+MONEY_RE = re.compile(r"-?\d{1,16}(\.\d+)?")
+INT_RE = re.compile(r"\d{1,6}")
+LINKED = ["Adult 1 Linked Person_ID", "Adult 2 Linked Person_ID", "Adult 3 Linked Person_ID"]
+CARER_TYPES = ("Unpaid carer", "Unpaid carer known by association")
+
+
+@dataclass
+class Issue:
+    file: str
+    row: int
+    field: str
+    value: str
+    reason: str
+
+
+@dataclass
+class Warning_:
+    field: str
+    value: str
+    reason: str
+    count: int
+    file: str
+    first_row: int
+
+
+@dataclass
+class Plan:
+    files: list[str]
+    rows: int = 0
+    error_count: int = 0
+    errors: list[Issue] = field(default_factory=list)  # the first MAX_KEPT; all are passed to on_error
+    warnings: dict[tuple[str, str, str], Warning_] = field(default_factory=dict)
+    people: dict[str, tuple] = field(default_factory=dict)  # person id -> latest row (mapped)
+    events: dict[tuple, tuple] = field(default_factory=dict)  # unique event key -> (rank, row)
+    links: dict[tuple[str, str], tuple] = field(default_factory=dict)  # (carer pid, linked id) -> (hours, start)
+    submissions: int = 0
+    cropped: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return self.error_count == 0
+
+    @property
+    def warning_count(self) -> int:
+        return sum(w.count for w in self.warnings.values())
+
+
+MAX_KEPT = 200
+
+
+def open_text(path: Path):
+    """Text stream of a CSV file, gunzipped when it starts with the gzip magic bytes; returns (text, raw)."""
+    raw = path.open("rb")
+    magic = raw.read(2)
+    raw.seek(0)
+    stream = gzip.GzipFile(fileobj=raw) if magic == b"\x1f\x8b" else raw
+    return io.TextIOWrapper(stream, encoding="utf-8-sig", newline=""), raw
+
+
+def parse_date(text: str) -> dt.date | None:
+    """YYYY-MM-DD or DD/MM/YYYY; None when it is neither or not a real date."""
+    try:
+        if len(text) == 10 and text[4] == "-" and text[7] == "-":
+            return dt.date(int(text[:4]), int(text[5:7]), int(text[8:]))
+        if len(text) == 10 and text[2] == "/" and text[5] == "/":
+            return dt.date(int(text[6:]), int(text[3:5]), int(text[:2]))
+    except ValueError:
+        return None
+    return None
+
+
+class Checker:
+    def __init__(self, rules: Rules, plan: Plan, on_error: Callable[[Issue], None]):
+        self.rules = rules
+        self.plan = plan
+        self.on_error = on_error
+        self.coded = [(POS[name], lst) for name, lst in rules.lists.items() if name in POS]
+        self.coded_cache: dict[int, dict[str, tuple]] = {p: {} for p, _ in self.coded}
+        self.date_pos = [POS[n] for n in DATE_FIELDS]
+        self.date_cache: dict[str, dt.date | None] = {}
+        self.money_pos = [POS[n] for n in MONEY_FIELDS]
+        self.money_cache: dict[str, object] = {}
+        self.int_pos = [POS[n] for n in INTEGER_FIELDS]
+        self.length_pos = [(POS[n], n, m) for n, m in rules.max_length.items() if m]
+        self.required = {
+            et: [(POS[f], f, ended) for f, ended in rules.required.get("*", []) + rules.required.get(et, [])]
+            for et in EVENT_TYPES
+        }
+        self.nhs_cache: dict[str, str | Exception] = {}
+        self.la_nhs: dict[str, tuple[str, int]] = {}
+        self.nhs_la: dict[str, tuple[str, int]] = {}
+        self.rownum = 0
+        self.file = ""
+
+    # -- reporting ----------------------------------------------------------------------------------------------
+    def error(self, row: int, name: str, value: str, reason: str) -> None:
+        issue = Issue(self.file, row, name, value, reason)
+        self.plan.error_count += 1
+        if len(self.plan.errors) < MAX_KEPT:
+            self.plan.errors.append(issue)
+        self.on_error(issue)
+
+    def warn(self, row: int, name: str, value: str, reason: str) -> None:
+        key = (name, value, reason)
+        w = self.plan.warnings.get(key)
+        if w is None:
+            self.plan.warnings[key] = Warning_(name, value, reason, 1, self.file, row)
+        else:
+            w.count += 1
+
+    # -- one coded value ----------------------------------------------------------------------------------------
+    def _classify(self, lst, value: str) -> tuple:
+        """(stored value, 'ok'|'warn'|'error', reason)."""
+        if value in lst.values:
+            return value, "ok", ""
+        if value in lst.release1:
+            r2 = lst.release1[value]
+            return r2, "warn", f"Release 1 value, stored as the Release 2 value '{r2}'"
+        if value in lst.release1_unmapped:
+            if lst.confirmed:
+                return value, "error", ("This is a Release 1 value with no Release 2 equivalent: choose the "
+                                        f"Release 2 value of {lst.name} that applies")
+            return value, "warn", "Release 1 value with no Release 2 equivalent, stored as given"
+        if not lst.confirmed:
+            return value, "warn", (f"Unfamiliar value: the Release 2 list for {lst.name} is not published, so it "
+                                   "is stored as given")
+        close = [v for v in lst.values if v.lower() == value.lower()]
+        hint = f" (did you mean '{close[0]}'? values must match exactly, including capitals)" if close else ""
+        return value, "error", f"Not a value of the {lst.name} list{hint}"
+
+    # -- one row --------------------------------------------------------------------------------------------------
+    def check_row(self, row: list[str], n: int) -> bool:
+        ok = True
+        err = self.error
+        for p, lst in self.coded:
+            v = row[p]
+            if not v:
+                continue
+            cache = self.coded_cache[p]
+            hit = cache.get(v)
+            if hit is None:
+                hit = cache[v] = self._classify(lst, v)
+            if hit[1] == "ok":
+                continue
+            if hit[1] == "error":
+                err(n, FIELDS[p], v, hit[2])
+                ok = False
+            else:
+                self.warn(n, FIELDS[p], v, hit[2])
+                row[p] = hit[0]
+        dates = {}
+        for p in self.date_pos:
+            v = row[p]
+            if not v:
+                dates[p] = None
+                continue
+            d = self.date_cache.get(v, MIN_DATE)
+            if d is MIN_DATE:
+                d = self.date_cache[v] = parse_date(v)
+            if d is None:
+                err(n, FIELDS[p], v, "Not a date: use YYYY-MM-DD or DD/MM/YYYY, and a real day of the month")
+                ok = False
+            dates[p] = d
+        for p in self.money_pos:
+            v = row[p]
+            if not v:
+                continue
+            parsed = self.money_cache.get(v)
+            if parsed is None:
+                parsed = self.money_cache[v] = self._money(FIELDS[p], v)
+            if isinstance(parsed, str):
+                err(n, FIELDS[p], v, parsed)
+                ok = False
+        for p in self.int_pos:
+            v = row[p]
+            if v and not INT_RE.fullmatch(v):
+                err(n, FIELDS[p], v, "Must be a whole number, e.g. 1")
+                ok = False
+        for p, name, m in self.length_pos:
+            v = row[p]
+            if len(v) > m:
+                err(n, name, v, f"Too long: at most {m} characters can be stored")
+                ok = False
+        # person identifier
+        nhs_raw, la = row[POS["NHS Number"]], row[POS["LA Person Unique Identifier"]]
+        nhs = ""
+        if nhs_raw:
+            got = self.nhs_cache.get(nhs_raw)
+            if got is None:
+                try:
+                    got = nhs_number.validate(nhs_raw)
+                except nhs_number.InvalidNhsNumber as exc:
+                    got = exc
+                self.nhs_cache[nhs_raw] = got
+            if isinstance(got, Exception):
+                err(n, "NHS Number", nhs_raw, f"{got} (Modulus 11); leave it blank if it is not known")
+                ok = False
+            else:
+                nhs = got
+        if not nhs_raw and not la:
+            err(n, "LA Person Unique Identifier", "", "Every row needs the person's NHS number or LA person id")
+            ok = False
+        if nhs and la:
+            other = self.nhs_la.setdefault(nhs, (la, n))
+            if other[0] != la:
+                self.warn(other[1], "LA Person Unique Identifier", la,
+                          f"NHS number {nhs} also has LA person id {other[0]}: treated as one person (NHS number "
+                          "first), keeping the LA person id already recorded")
+            seen = self.la_nhs.get(la)
+            if seen is None:
+                self.la_nhs[la] = (nhs, n)
+            elif seen[0] != nhs:
+                err(n, "NHS Number", nhs_raw, f"LA person id {la} has NHS number {seen[0]} at row {seen[1]}: one "
+                    "person cannot have two NHS numbers")
+                ok = False
+        # event type and required fields
+        et = row[POS["Event Type"]]
+        start, end = dates[POS["Event Start Date"]], dates[POS["Event End Date"]]
+        if et in self.required:
+            for p, name, only_ended in self.required[et]:
+                if not row[p] and not (only_ended and not row[POS["Event End Date"]]):
+                    reason = f"Required for a {et.lower()} event" + (" that has ended" if only_ended else "")
+                    err(n, name, "", reason)
+                    ok = False
+        elif not et:
+            err(n, "Event Type", "", "Required: Request, Assessment, Service or Review")
+            ok = False
+        if start and end and end < start:
+            err(n, "Event End Date", row[POS["Event End Date"]],
+                f"The end date is before the start date ({row[POS['Event Start Date']]})")
+            ok = False
+        rps, rpe = dates[POS["Reporting Period Start Date"]], dates[POS["Reporting Period End Date"]]
+        if rps and rpe and rpe < rps:
+            err(n, "Reporting Period End Date", row[POS["Reporting Period End Date"]],
+                "The reporting period ends before it starts")
+            ok = False
+        dob, dod = dates[POS["Date of Birth"]], dates[POS["Date of Death"]]
+        if dob and dod and dod < dob:
+            err(n, "Date of Death", row[POS["Date of Death"]], "The date of death is before the date of birth")
+            ok = False
+        if not ok:
+            return False
+        if self.plan.error_count:  # no point keeping rows that will not be loaded
+            return True
+        self._keep(row, n, dates, nhs, la, et, start, end, rpe)
+        return True
+
+    def _money(self, name: str, v: str):
+        if not MONEY_RE.fullmatch(v):
+            return "Must be a number such as 123.45 (no £ sign or commas)"
+        if "." in v and len(v.split(".")[1]) > 2:
+            return "Has more than two decimal places: round it to pence (two decimal places)"
+        value = Decimal(v)
+        if name == "Unit Cost" and value < 0:
+            return "Cannot be negative"
+        if name == "Planned units per week" and abs(value) >= 1_000_000:
+            return "Too large: at most 999999.99"
+        return value
+
+    # -- de-duplication -----------------------------------------------------------------------------------------
+    def _keep(self, row, n, dates, nhs, la, et, start, end, rpe) -> None:
+        plan = self.plan
+        g = row.__getitem__
+        pid = f"NHS:{nhs}" if nhs else f"LA:{la}"
+        for p in self.date_pos:
+            row[p] = dates[p]
+        if nhs:
+            row[POS["NHS Number"]] = nhs
+        for p in self.money_pos:
+            if row[p]:
+                row[p] = self.money_cache[row[p]]
+        key = (pid, et, start, g(POS["Client Type"]),
+               g(POS["Request: Route of Access"]).lower() if et == "Request" else "",
+               g(POS["Assessment Type"]).lower() if et == "Assessment" else "",
+               g(POS["Service Type"]) if et == "Service" else "",
+               g(POS["Service Component"]).lower() if et == "Service" else "")
+        hierarchy = refdata.EVENT_OUTCOME_HIERARCHY.get(g(POS["Event Outcome"]), 999)
+        self.rownum += 1
+        rank = (rpe or MIN_DATE, end or MAX_DATE, -hierarchy, self.rownum)
+        row = tuple(row)
+        current = plan.events.get(key)
+        if current is None or current[0] < rank:
+            plan.events[key] = (rank, row)
+        prank = (rpe or MIN_DATE, self.rownum)
+        current = plan.people.get(pid)
+        if current is None or current[0] < prank:
+            plan.people[pid] = (prank, row)
+        if g(POS["Client Type"]) in CARER_TYPES:
+            for name in LINKED:
+                linked = g(POS[name])
+                if linked:
+                    lk = (pid, linked)
+                    prev = plan.links.get(lk)
+                    if prev is None or (start and (prev[1] is None or start < prev[1])):
+                        plan.links[lk] = (g(POS["Total Hrs Caring per week"]), start)
+
+    def finish(self) -> None:
+        """Merge LA-id-only people into their NHS-numbered selves, then crop events that disappeared."""
+        plan = self.plan
+        to_nhs = {f"LA:{la}": f"NHS:{nhs}" for la, (nhs, _) in self.la_nhs.items()}
+        if any(pid in to_nhs for pid in plan.people):
+            for key in [k for k in plan.events if k[0] in to_nhs]:
+                value = plan.events.pop(key)
+                new = (to_nhs[key[0]], *key[1:])
+                if new not in plan.events or plan.events[new][0] < value[0]:
+                    plan.events[new] = value
+            for pid in [p for p in plan.people if p in to_nhs]:
+                value = plan.people.pop(pid)
+                if to_nhs[pid] not in plan.people or plan.people[to_nhs[pid]][0] < value[0]:
+                    plan.people[to_nhs[pid]] = value
+            for lk in [k for k in plan.links if k[0] in to_nhs]:
+                plan.links[(to_nhs[lk[0]], lk[1])] = plan.links.pop(lk)
+        ends = {rank[0] for rank, _ in plan.events.values()}
+        plan.submissions = len(ends)
+        latest = max(ends) if ends else None
+        if latest and latest != MIN_DATE and len(ends) > 1:
+            e_end, rpe_p = POS["Event End Date"], POS["Reporting Period End Date"]
+            for key, (rank, row) in plan.events.items():
+                if row[e_end] is None and rank[0] != MIN_DATE and rank[0] < latest:
+                    cropped = list(row)
+                    cropped[e_end] = row[rpe_p]
+                    plan.events[key] = (rank, tuple(cropped))
+                    plan.cropped += 1
+                    self.warn(rank[3], "Event End Date", "",
+                              "Open in an earlier submission but missing from the latest one: ended at the end of "
+                              "the last reporting period it appeared in (as DHSC crops it)")
+
+
+def read_header(header: list[str]) -> tuple[list[int], list[str]]:
+    """Column index in the file of each CLD field (-1 when absent), and the unknown headers."""
+    found: dict[str, int] = {}
+    unknown = []
+    for i, h in enumerate(header):
+        db = HEADER_LOOKUP.get(normalise_header(h))
+        if db and db in SUBMITTED and SUBMITTED[db] not in found:
+            found[SUBMITTED[db]] = i
+        elif not db:
+            unknown.append(h)
+    return [found.get(name, -1) for name in FIELDS], unknown
+
+
+def check_files(paths: list[Path], *, on_error: Callable[[Issue], None] = lambda issue: None,
+                on_progress: Callable[[int, int], None] = lambda rows, nbytes: None,
+                names: list[str] | None = None) -> Plan:
+    """Validate every row of every file; return the plan (errors, warnings, people and events to load)."""
+    rules = load_rules()
+    names = names or [p.name for p in paths]
+    plan = Plan(files=names)
+    checker = Checker(rules, plan, on_error)
+    done_bytes = 0
+    for path, name in zip(paths, names, strict=True):
+        checker.file = name
+        text, raw = open_text(path)
+        with text:
+            reader = csv.reader(text)
+            try:
+                header = next(reader)
+            except (StopIteration, UnicodeDecodeError, csv.Error, OSError) as exc:
+                checker.error(1, "", "", f"Cannot read the file as CSV: {exc or 'it is empty'}")
+                continue
+            idx, unknown = read_header(header)
+            if idx[POS["Event Type"]] < 0 or idx[POS["Event Start Date"]] < 0:
+                checker.error(1, "", "", "The first row must hold the CLD field names (no 'Event Type' or "
+                              "'Event Start Date' column found)")
+                continue
+            if idx[POS["NHS Number"]] < 0 and idx[POS["LA Person Unique Identifier"]] < 0:
+                checker.error(1, "", "", "No 'NHS Number' or 'LA Person Unique Identifier' column found")
+                continue
+            for h in unknown:
+                checker.warn(1, h, "", "Not a CLD field: this column is ignored")
+            pairs = [(i, j) for i, j in enumerate(idx) if j >= 0]
+            width = max(j for _, j in pairs) + 1
+            blank = [""] * len(FIELDS)
+            n = 1
+            try:
+                for r in reader:
+                    n += 1
+                    if len(r) < width:
+                        if not any(c.strip() for c in r):
+                            continue
+                        r = r + [""] * (width - len(r))
+                    row = blank.copy()
+                    for i, j in pairs:
+                        v = r[j]
+                        if v:
+                            v = v.strip()
+                            if v == "NULL":
+                                v = ""
+                            row[i] = v
+                    checker.check_row(row, n)
+                    plan.rows += 1
+                    if not plan.rows % 5000:
+                        on_progress(plan.rows, done_bytes + raw.tell())
+            except (UnicodeDecodeError, csv.Error, OSError, EOFError) as exc:
+                checker.error(n + 1, "", "", f"Cannot read the file from here: {exc}")
+            done_bytes += path.stat().st_size
+            on_progress(plan.rows, done_bytes)
+    checker.finish()
+    if not plan.ok:
+        plan.people.clear()
+        plan.events.clear()
+        plan.links.clear()
+    return plan
+
+
+def row_hash(row: tuple) -> str:
+    return hashlib.sha1(repr(row).encode(), usedforsecurity=False).hexdigest()
+
+
+def file_hash(path: Path) -> str:
+    h = hashlib.sha256()
+    with path.open("rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()

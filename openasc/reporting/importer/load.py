@@ -1,0 +1,443 @@
+"""Write a checked plan to the record: people, requests, assessments, services and costs, reviews, carer links.
+
+One transaction; bulk inserts and updates; one audit event per person created or changed (``audit.record_many``,
+action create or update, actor the importing user, details naming the import run and what was loaded), so the
+audit trail covers every person whose record the import touched. Imported events are remembered by their unique
+event key (``ImportedEvent``): loading the same file again finds every key with the same row hash and changes
+nothing; a later file updates the events whose rows changed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable
+from contextlib import contextmanager
+from decimal import Decimal
+
+from django.db import connection, transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from openasc.assessments.models import Assessment, AssessmentKind, AssessmentStatus
+from openasc.core import audit
+from openasc.core.models import AuditAction, User
+from openasc.frontdoor.models import ContactBy, RequestStatus, SupportRequest
+from openasc.people.models import CarerLink, Person
+from openasc.people.services import set_search_keys
+from openasc.planning.models import Review, ReviewStatus
+from openasc.providers.models import Provider, ProviderLocation
+from openasc.reporting.models import ImportedEvent, ImportRun
+from openasc.services.models import Service, ServiceCost
+
+from .check import CARER_TYPES, FIELDS, POS, Issue, Plan, row_hash
+from .fastinsert import fast_insert, fast_insert_rows
+
+BATCH = 2000
+# Event outcomes that mean a request was passed on (routed) rather than concluded at the front door.
+PROGRESS_PREFIX = "Progress to"
+
+PERSON_FIELDS = {  # Person field -> CLD field (demographics, from the person's latest row)
+    "first_name": "First Name", "last_name": "Last Name", "gp_practice_name": "GP Practice Name",
+    "gp_practice_code": "GP Practice Code", "gender": "Gender", "ethnicity": "Ethnicity",
+    "date_of_birth": "Date of Birth", "date_of_death": "Date of Death", "client_type": "Client Type",
+    "primary_support_reason": "Primary Support Reason", "postcode": "Postcode",
+    "accommodation_status": "Accommodation Status", "employment_status": "Employment Status",
+    "funding_status": "Client Funding Status",
+}
+EVENT_MODELS = {"Request": SupportRequest, "Assessment": Assessment, "Service": Service, "Review": Review}
+
+
+class Conflict(Exception):
+    """The files disagree with the record (found before anything is written)."""
+
+    def __init__(self, issues: list[Issue]):
+        super().__init__(f"{len(issues)} conflicts with the record")
+        self.issues = issues
+
+
+def _chunks(items: list, size: int = BATCH) -> Iterable[list]:
+    for i in range(0, len(items), size):
+        yield items[i:i + size]
+
+
+def _v(row: tuple, name: str):
+    return row[POS[name]]
+
+
+def _person_values(row: tuple) -> dict:
+    out = {}
+    for f, name in PERSON_FIELDS.items():
+        v = row[POS[name]]
+        if v not in ("", None):
+            out[f] = v
+    return out
+
+
+def match_people(plan: Plan) -> tuple[dict[str, Person], list[Issue]]:
+    """Existing people for the plan's person ids (NHS number first, else LA person id), and conflicts."""
+    by_nhs: dict[str, Person] = {}
+    by_la: dict[str, Person] = {}
+    nhs_ids = [pid[4:] for pid in plan.people if pid.startswith("NHS:")]
+    la_ids = [_v(row, "LA Person Unique Identifier") for _, row in plan.people.values()]
+    la_ids = [x for x in la_ids if x]
+    for chunk in _chunks(nhs_ids):
+        for p in Person.objects.filter(nhs_number__in=chunk, merged_into__isnull=True):
+            by_nhs[p.nhs_number] = p
+    for chunk in _chunks(la_ids):
+        for p in Person.objects.filter(la_person_id__in=chunk):
+            by_la[p.la_person_id] = p
+    found: dict[str, Person] = {}
+    issues = []
+    for pid, (rank, row) in plan.people.items():
+        la = _v(row, "LA Person Unique Identifier")
+        if pid.startswith("NHS:"):
+            nhs = pid[4:]
+            person = by_nhs.get(nhs)
+            other = by_la.get(la) if la else None
+            if person is None and other is not None:
+                if other.nhs_number and other.nhs_number != nhs:
+                    issues.append(Issue("", rank[1], "LA Person Unique Identifier", la,
+                                        f"This LA person id belongs to a person with another NHS number "
+                                        f"({other.nhs_number}) in the record"))
+                    continue
+                person = other
+            if person is not None:
+                found[pid] = person
+        else:
+            person = by_la.get(la)
+            if person is not None:
+                found[pid] = person
+    return found, issues
+
+
+class Loader:
+    def __init__(self, plan: Plan, user: User, run: ImportRun, progress: Callable[[int], None]):
+        self.plan, self.user, self.run, self.progress = plan, user, run, progress
+        self.counts: Counter = Counter()
+        self.pk_of: dict[str, int] = {}
+        self.touched: dict[int, Counter] = defaultdict(Counter)  # person pk -> what changed
+        self.created_people: list[Person] = []
+        self.locations: dict[str, ProviderLocation] = {}
+
+    # -- people ---------------------------------------------------------------------------------------------------
+    def people(self, existing: dict[str, Person]) -> None:
+        new, changed = [], []
+        changed_fields: set[str] = set()
+        for pid, (_, row) in self.plan.people.items():
+            values = _person_values(row)
+            person = existing.get(pid)
+            if person is None:
+                nhs = pid[4:] if pid.startswith("NHS:") else ""
+                la = _v(row, "LA Person Unique Identifier") or nhs
+                person = Person(la_person_id=la, nhs_number=nhs, **values)
+                set_search_keys(person)
+                new.append(person)
+                continue
+            diff = {f: v for f, v in values.items() if getattr(person, f) != v}
+            if pid.startswith("NHS:") and not person.nhs_number:
+                diff["nhs_number"] = pid[4:]
+            if diff:
+                for f, v in diff.items():
+                    setattr(person, f, v)
+                set_search_keys(person)
+                changed.append(person)
+                changed_fields |= set(diff)
+                self.touched[person.pk]["demographics"] += 1
+            self.pk_of[pid] = person.pk
+        for chunk in _chunks(new):
+            fast_insert(Person, chunk)
+        if changed:
+            fields = sorted(changed_fields | {"first_key", "last_key", "first_sound", "last_sound", "postcode_key",
+                                              "updated_at"})
+            now = timezone.now()
+            for p in changed:
+                p.updated_at = now
+            Person.objects.bulk_update(changed, fields, batch_size=BATCH)
+        if any(p.pk is None for p in new):  # databases that do not return ids from bulk inserts
+            ids = dict(Person.objects.filter(la_person_id__in=[p.la_person_id for p in new])
+                       .values_list("la_person_id", "pk"))
+            for p in new:
+                p.pk = ids[p.la_person_id]
+        by_la = {p.la_person_id: p.pk for p in new}
+        for pid, (_, row) in self.plan.people.items():
+            if pid not in self.pk_of:
+                self.pk_of[pid] = by_la[_v(row, "LA Person Unique Identifier") or pid[4:]]
+        self.created_people = new
+        self.counts["people created"] = len(new)
+        self.counts["people updated"] = len(changed)
+
+    # -- providers ------------------------------------------------------------------------------------------------
+    def provider_locations(self) -> None:
+        wanted: dict[str, str] = {}
+        for _, row in self.plan.events.values():
+            cqc = _v(row, "Provider CQC Location ID")
+            if cqc:
+                wanted.setdefault(cqc, _v(row, "Provider CQC Location Name") or cqc)
+        if not wanted:
+            return
+        for loc in ProviderLocation.objects.filter(cqc_location_id__in=list(wanted)):
+            self.locations.setdefault(loc.cqc_location_id, loc)
+        for cqc, name in wanted.items():
+            if cqc not in self.locations:
+                provider = Provider.objects.create(name=name)
+                self.locations[cqc] = ProviderLocation.objects.create(provider=provider, name=name,
+                                                                      cqc_location_id=cqc)
+                self.counts["provider locations created"] += 1
+
+    # -- events ---------------------------------------------------------------------------------------------------
+    def _values(self, et: str, row: tuple) -> dict:
+        """Column values (by attribute name) a CLD row gives the record of its event."""
+        g = row.__getitem__
+        person_id = self.pk_of[self._pid(row)]
+        start, end = g(POS["Event Start Date"]), g(POS["Event End Date"])
+        outcome = g(POS["Event Outcome"]) if end else ""
+        client = g(POS["Client Type"]) or "Service user"
+        if et == "Request":
+            routed = bool(end) and outcome.startswith(PROGRESS_PREFIX)
+            status = (RequestStatus.ROUTED if routed else RequestStatus.CONCLUDED) if end else RequestStatus.OPEN
+            return {"person_id": person_id, "received_on": start, "route_of_access": g(POS["Request: Route of Access"]),
+                    "client_type": client, "outcome": outcome, "reason": g(POS["Event Description"]),
+                    "concluded_on": None if routed else end, "triaged_on": end if routed else None,
+                    "status": status.value}
+        if et == "Assessment":
+            carer = client in CARER_TYPES
+            eligible = {"Yes": True, "No": False}.get(g(POS["Eligible Needs Identified"]))
+            cared_for = None
+            if carer:
+                linked = g(POS["Adult 1 Linked Person_ID"])
+                cared_for = self.linked_pk(linked) if linked else None
+            kind = AssessmentKind.CARER if carer else AssessmentKind.NEEDS
+            status = AssessmentStatus.COMPLETED if end else AssessmentStatus.IN_PROGRESS
+            return {"person_id": person_id, "kind": kind.value, "cared_for_id": cared_for,
+                    "assessment_type": g(POS["Assessment Type"]), "method": g(POS["Method of Assessment"]),
+                    "started_on": start, "completed_on": end, "status": status.value,
+                    "eligible": eligible if end else None, "outcome": outcome}
+        if et == "Service":
+            cqc = g(POS["Provider CQC Location ID"])
+            location = self.locations.get(cqc) if cqc else None
+            return {"person_id": person_id, "service_type": g(POS["Service Type"]),
+                    "service_component": g(POS["Service Component"]),
+                    "provider_location_id": location.pk if location else None,
+                    "delivery_mechanism": g(POS["Delivery Mechanism"]), "client_type": client, "start_on": start,
+                    "end_on": end, "end_outcome": outcome, "description": g(POS["Event Description"])}
+        status = ReviewStatus.COMPLETED if end else ReviewStatus.SCHEDULED
+        return {"person_id": person_id, "due_on": start, "reason": g(POS["Review Reason"]) or "Planned",
+                "method": g(POS["Method of Review"]), "started_on": start, "completed_on": end,
+                "outcomes_achieved": g(POS["Review Outcomes Achieved"]), "outcome": outcome,
+                "notes": g(POS["Event Description"]), "status": status.value}
+
+    def _new(self, et: str, row: tuple) -> dict:
+        values = self._values(et, row)
+        uid = self.user.pk
+        if et == "Request":
+            values.update(contact_by=ContactBy.OTHER_PROFESSIONAL.value, what_matters="", created_by_id=uid)
+        elif et == "Assessment":
+            values["assessor_id"] = uid
+        elif et == "Service":
+            values["created_by_id"] = uid
+        else:
+            values["reviewer_id"] = uid
+        return values
+
+    def _pid(self, row: tuple) -> str:
+        nhs = row[POS["NHS Number"]]
+        if nhs:
+            return f"NHS:{nhs}"
+        la = row[POS["LA Person Unique Identifier"]]
+        pid = f"LA:{la}"
+        return pid if pid in self.pk_of else self._la_to_pid.get(la, pid)
+
+    @property
+    def _la_to_pid(self) -> dict[str, str]:
+        if not hasattr(self, "_la_map"):
+            self._la_map = {_v(row, "LA Person Unique Identifier"): pid for pid, (_, row) in self.plan.people.items()}
+        return self._la_map
+
+    def linked_pk(self, linked: str) -> int | None:
+        if not hasattr(self, "_linked"):
+            self._linked: dict[str, int | None] = {}
+        if linked not in self._linked:
+            pid = self._la_to_pid.get(linked)
+            if pid is None and f"NHS:{linked}" in self.pk_of:
+                pid = f"NHS:{linked}"
+            pk = self.pk_of.get(pid) if pid else None
+            if pk is None:
+                pk = (Person.objects.filter(Q(la_person_id=linked) | Q(nhs_number=linked), merged_into__isnull=True)
+                      .values_list("pk", flat=True).first())
+            self._linked[linked] = pk
+        return self._linked[linked]
+
+    def _cost(self, service_id: int, start: dt.date, row: tuple) -> dict | None:
+        cost = row[POS["Unit Cost"]]
+        if cost in ("", None):
+            return None
+        units = row[POS["Planned units per week"]]
+        return {"service_id": service_id, "effective_from": start,
+                "unit_cost_pence": int((Decimal(cost) * 100).quantize(Decimal(1))),
+                "cost_frequency": row[POS["Cost Frequency (Unit Type)"]],
+                "planned_units_per_week": None if units in ("", None) else units,
+                "reason": "CLD import", "created_by_id": self.user.pk}
+
+    def events(self) -> None:
+        items = list(self.plan.events.items())
+        kind = {"Request": "requests", "Assessment": "assessments", "Service": "services", "Review": "reviews"}
+        for chunk in _chunks(items):
+            keys = {"|".join("" if x is None else str(x) for x in key): (key, row) for key, (_, row) in chunk}
+            known = {ie.event_key: ie for ie in ImportedEvent.objects.filter(event_key__in=list(keys))}
+            new_by_type: dict[str, list] = defaultdict(list)
+            upd_by_type: dict[str, list] = defaultdict(list)
+            changed_ie = []
+            for text_key, (key, row) in keys.items():
+                et = key[1]
+                h = row_hash(row)
+                ie = known.get(text_key)
+                if ie is None:
+                    new_by_type[et].append((text_key, row, h, self._new(et, row)))
+                elif ie.row_hash != h:
+                    ie.row_hash = h
+                    ie.import_run = self.run
+                    changed_ie.append(ie)
+                    upd_by_type[et].append((ie.object_id, row))
+            imported = []
+            for et, entries in new_by_type.items():
+                model = EVENT_MODELS[et]
+                ids = fast_insert_rows(model, [e[3] for e in entries])
+                label = model._meta.label_lower
+                for (text_key, _row, h, values), pk in zip(entries, ids, strict=True):
+                    imported.append({"event_key": text_key, "object_type": label, "object_id": pk, "row_hash": h,
+                                     "import_run_id": self.run.pk})
+                    self.touched[values["person_id"]][f"{kind[et]} created"] += 1
+                self.counts[f"{kind[et]} created"] += len(ids)
+                if et == "Service":
+                    costs = [c for c in (self._cost(pk, values["start_on"], row)
+                                         for (_, row, _, values), pk in zip(entries, ids, strict=True)) if c]
+                    fast_insert_rows(ServiceCost, costs)
+                    self.counts["service costs created"] += len(costs)
+            fast_insert_rows(ImportedEvent, imported)
+            for et, entries in upd_by_type.items():
+                self._update(et, entries, kind[et])
+            ImportedEvent.objects.bulk_update(changed_ie, ["row_hash", "import_run"])
+            self.progress(len(chunk))
+
+    def _update(self, et: str, entries: list[tuple[int, tuple]], label: str) -> None:
+        model = EVENT_MODELS[et]
+        objs = model.objects.in_bulk([pk for pk, _ in entries])
+        updated = []
+        fields: set[str] = set()
+        for pk, row in entries:
+            obj = objs.get(pk)
+            if obj is None:
+                continue
+            before = {f.attname: getattr(obj, f.attname) for f in model._meta.concrete_fields}
+            for f, v in self._values(et, row).items():
+                setattr(obj, f, v)
+            diff = [f for f, v in before.items() if getattr(obj, f) != v]
+            if diff:
+                fields |= set(diff)
+                updated.append(obj)
+                self.touched[obj.person_id][f"{label} updated"] += 1
+            if et == "Service":
+                self._update_cost(obj, row)
+        if updated:
+            model.objects.bulk_update(updated, sorted(fields), batch_size=BATCH)
+        self.counts[f"{label} updated"] += len(updated)
+
+    def _update_cost(self, service: Service, row: tuple) -> None:
+        values = self._cost(service.pk, service.start_on, row)
+        if values is None:
+            return
+        new = ServiceCost(**values)
+        current = ServiceCost.objects.filter(service=service).order_by("-effective_from", "-pk").first()
+        if current is None:
+            ServiceCost.objects.bulk_create([new])
+            self.counts["service costs created"] += 1
+        elif (current.unit_cost_pence, current.cost_frequency, current.planned_units_per_week) != (
+                new.unit_cost_pence, new.cost_frequency, new.planned_units_per_week
+        ) and current.effective_from == new.effective_from:
+            current.unit_cost_pence, current.cost_frequency = new.unit_cost_pence, new.cost_frequency
+            current.planned_units_per_week = new.planned_units_per_week
+            ServiceCost.objects.bulk_update([current], ["unit_cost_pence", "cost_frequency",
+                                                        "planned_units_per_week"])
+            self.counts["service costs updated"] += 1
+
+    # -- carer links ----------------------------------------------------------------------------------------------
+    def carer_links(self) -> list[tuple[str, str]]:
+        missing = []
+        wanted = {}
+        for (carer_pid, linked), (hours, start) in self.plan.links.items():
+            carer = self.pk_of.get(carer_pid)
+            cared_for = self.linked_pk(linked)
+            if carer is None or cared_for is None or carer == cared_for:
+                missing.append((carer_pid, linked))
+                continue
+            wanted[(carer, cared_for)] = (hours, start)
+        existing = set()
+        for chunk in _chunks(list(wanted)):
+            carers = {c for c, _ in chunk}
+            existing |= set(CarerLink.objects.filter(carer_id__in=carers).values_list("carer_id", "cared_for_id"))
+        new = [CarerLink(carer_id=c, cared_for_id=cf, hours_caring_per_week=hours, started_on=start)
+               for (c, cf), (hours, start) in wanted.items() if (c, cf) not in existing]
+        fast_insert(CarerLink, new)
+        for link in new:
+            self.touched[link.carer_id]["carer links created"] += 1
+            self.touched[link.cared_for_id]["carer links created"] += 1
+        self.counts["carer links created"] = len(new)
+        return missing
+
+    # -- audit ----------------------------------------------------------------------------------------------------
+    def audit(self) -> int:
+        created_pks = {p.pk for p in self.created_people}
+        details = {"import_run": self.run.pk, "what": "CLD import", "files": self.plan.files}
+        n = audit.record_many(actor=self.user, action=AuditAction.CREATE, objs=self.created_people, basis="CLD import",
+                              details=details)
+        changed_pks = [pk for pk in self.touched if pk not in created_pks]
+        # one update event per existing person whose record changed, naming what changed
+        from openasc.core.models import AuditEvent
+
+        now = timezone.now()
+        events = [AuditEvent(occurred_at=now, actor=self.user, action=str(AuditAction.UPDATE), person_id=pk,
+                             object_type="people.person", object_id=str(pk), basis="CLD import",
+                             details={**details, "changes": dict(self.touched[pk])}) for pk in changed_pks]
+        fast_insert(AuditEvent, events)
+        return n + len(events)
+
+
+@contextmanager
+def _large_cache():
+    """SQLite: a 256 MB page cache while loading, so index inserts for a million rows stay in memory."""
+    if connection.vendor != "sqlite":
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA cache_size")
+        before = cursor.fetchone()[0]
+        cursor.execute("PRAGMA cache_size = -262144")
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute(f"PRAGMA cache_size = {int(before)}")
+
+
+def load(plan: Plan, *, user: User, run: ImportRun, progress: Callable[[int], None] = lambda n: None
+         ) -> tuple[dict[str, int], list[tuple[str, str]]]:
+    """Write the plan in one transaction; returns (counts, carer links whose cared-for person was not found)."""
+    existing, conflicts = match_people(plan)
+    if conflicts:
+        raise Conflict(conflicts)
+    with _large_cache(), transaction.atomic():
+        loader = Loader(plan, user, run, progress)
+        loader.people(existing)
+        loader.provider_locations()
+        loader.events()
+        missing = loader.carer_links()
+        loader.counts["audit events"] = loader.audit()
+    return {k: v for k, v in loader.counts.items() if v}, missing
+
+
+def event_date(value) -> str:
+    return value.isoformat() if isinstance(value, dt.date) else str(value or "")
+
+
+__all__ = ["FIELDS", "Conflict", "load", "match_people"]

@@ -1,0 +1,54 @@
+"""Records of CLD file imports: each run, and which record each imported CLD event became (idempotency)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+from openasc.core import audit
+
+
+class ImportStatus(models.TextChoices):
+    RUNNING = "running", "Running"
+    REJECTED = "rejected", "Rejected: the file has errors, nothing was loaded"
+    LOADED = "loaded", "Loaded"
+    VALIDATED = "validated", "Checked only (nothing loaded)"
+    FAILED = "failed", "Failed"
+
+
+class ImportRun(models.Model):
+    """One run of the CLD import: the files, their hashes, who ran it, when, and what it did."""
+
+    file_names = models.JSONField(default=list)
+    file_hashes = models.JSONField(default=list, help_text="SHA-256 of each file, in the order of file_names")
+    started_at = models.DateTimeField()
+    finished_at = models.DateTimeField(null=True, blank=True)
+    status = models.CharField(max_length=20, choices=ImportStatus.choices, default=ImportStatus.RUNNING)
+    source = models.CharField(max_length=20, default="cli", help_text="cli or browser")
+    rows = models.PositiveIntegerField(default=0)
+    error_count = models.PositiveIntegerField(default=0)
+    warning_count = models.PositiveIntegerField(default=0)
+    counts = models.JSONField(default=dict, blank=True, help_text="Created and updated, by kind of record")
+    warnings = models.JSONField(default=list, blank=True,
+                                help_text="[field, value, reason, count, first row], most frequent first")
+    # The full error report as gzip-compressed CSV (row, field, value, reason), for the download link.
+    error_report = models.BinaryField(null=True, blank=True)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["-started_at", "-pk"]
+
+
+@audit.sensitive
+class ImportedEvent(models.Model):
+    """A CLD event (by its unique event key) and the record it was loaded into, so a re-import updates, never
+    duplicates. The key holds the person identifier (NHS number or LA person id), hence personal data."""
+
+    event_key = models.CharField(max_length=600, unique=True)
+    object_type = models.CharField(max_length=64)
+    object_id = models.BigIntegerField()
+    row_hash = models.CharField(max_length=40, help_text="Hash of the mapped row last loaded for this event")
+    import_run = models.ForeignKey(ImportRun, on_delete=models.PROTECT, related_name="events")
+
+    class Meta:
+        indexes = [models.Index(fields=["object_type", "object_id"], name="imported_event_object")]
