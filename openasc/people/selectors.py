@@ -6,6 +6,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 
+from django.db import connection
 from django.db.models import Q, QuerySet
 from rapidfuzz import fuzz
 
@@ -84,8 +85,24 @@ def parse_query(text: str) -> ParsedQuery:
     return parsed
 
 
+def _starts_with(field: str, prefix: str) -> Q:
+    """`field` starts with `prefix` (a folded key: lower-case a-z only), in a form every database can index.
+
+    PostgreSQL serves LIKE 'abc%' from the `_like` (pattern_ops) index Django makes for these keys. SQLite
+    cannot use an index for LIKE (it is case-insensitive there), so it also gets the equivalent range
+    abc <= key < abd, which its last_key / first_key indexes serve; the LIKE stays, so the rows are the same.
+    """
+    q = Q(**{f"{field}__startswith": prefix})
+    if connection.vendor == "sqlite" and prefix:
+        q &= Q(**{f"{field}__gte": prefix, f"{field}__lt": prefix[:-1] + chr(ord(prefix[-1]) + 1)})
+    return q
+
+
 def _candidates(parsed: ParsedQuery) -> QuerySet:
-    qs = Person.objects.filter(merged_into__isnull=True)
+    # NOT (merged_into IS NOT NULL) selects exactly the rows merged_into__isnull=True does, but it does not
+    # let SQLite (which has no planner statistics unless ANALYZE has run) pick the merged_into index, which
+    # every live record shares, and read the whole table through it instead of the name/date/postcode keys.
+    qs = Person.objects.exclude(merged_into__isnull=False)
     if parsed.nhs_number:
         return qs.filter(nhs_number=parsed.nhs_number)
     if parsed.la_person_id:
@@ -100,7 +117,7 @@ def _candidates(parsed: ParsedQuery) -> QuerySet:
     if names:
         if len(names) == 1:
             n = names[0]
-            qs = qs.filter(Q(last_sound=sound_key(n)) | Q(first_sound=sound_key(n)) | Q(last_key__startswith=n[:4]))
+            qs = qs.filter(Q(last_sound=sound_key(n)) | Q(first_sound=sound_key(n)) | _starts_with("last_key", n[:4]))
         else:
             # First and last in either order; middle names may be missing from the query or the record;
             # a typo may change the sound key of one of the two names, but rarely both.
@@ -112,8 +129,8 @@ def _name_pair(first: str, last: str) -> Q:
     fs, ls = sound_key(first), sound_key(last)
     return (
         Q(first_sound=fs, last_sound=ls)
-        | Q(first_sound=fs, last_key__startswith=last[:3])
-        | Q(last_sound=ls, first_key__startswith=first[:2])
+        | (Q(first_sound=fs) & _starts_with("last_key", last[:3]))
+        | (Q(last_sound=ls) & _starts_with("first_key", first[:2]))
     )
 
 
@@ -128,6 +145,12 @@ def _score(person: Person, parsed: ParsedQuery) -> float:
     straight = f"{person.first_key} {person.last_key}"
     full = " ".join(fold(p) for p in (person.first_name, person.middle_names, person.last_name) if p)
     return max(fuzz.token_sort_ratio(query, straight), fuzz.token_set_ratio(query, full))
+
+
+# What scoring and ordering read (see _score), and what the results list shows.
+_SCORE_FIELDS = ("pk", "first_key", "last_key", "first_name", "middle_names", "last_name")
+_HIT_FIELDS = ("id", "la_person_id", "nhs_number", "first_name", "middle_names", "last_name", "date_of_birth",
+               "date_of_death", "postcode", "first_key", "last_key", "client_type", "town")
 
 
 def person_search(*, user: User, query: str, limit: int = 50) -> SearchResults:
@@ -147,15 +170,21 @@ def person_search(*, user: User, query: str, limit: int = 50) -> SearchResults:
             visible_ids = set(access.people_visible_to(user, candidates).values_list("pk", flat=True))
         else:
             candidates = access.people_visible_to(user, candidates)
-    people = list(candidates.only(
-        "id", "la_person_id", "nhs_number", "first_name", "middle_names", "last_name", "date_of_birth",
-        "date_of_death", "postcode", "first_key", "last_key", "client_type", "town",
-    )[:MAX_CANDIDATES])
-    scored = [(p, _score(p, parsed)) for p in people]
+    if connection.vendor == "sqlite":
+        # Which candidates are kept when there are more than MAX_CANDIDATES: SQLite used to return them in
+        # id order (it read them through the merged_into index); keep that order now that it reads the name
+        # keys. PostgreSQL keeps its plan (an ORDER BY id there walks the primary key and filters: far slower).
+        candidates = candidates.order_by("pk")
+    # Score light rows holding only what _score and the ordering read, then load the few hits shown:
+    # building up to MAX_CANDIDATES model instances cost more than the query and the scoring together.
+    rows = list(candidates.values_list(*_SCORE_FIELDS, named=True)[:MAX_CANDIDATES])
+    scored = [(r, _score(r, parsed)) for r in rows]
     threshold = 60.0 if len(parsed.names) <= 1 else 70.0
-    scored = [(p, s) for p, s in scored if s >= threshold]
-    scored.sort(key=lambda ps: (-ps[1], ps[0].last_key, ps[0].first_key, ps[0].pk))
+    scored = [(r, s) for r, s in scored if s >= threshold]
+    scored.sort(key=lambda rs: (-rs[1], rs[0].last_key, rs[0].first_key, rs[0].pk))
     scored = scored[:limit]
+    shown = Person.objects.only(*_HIT_FIELDS).in_bulk([r.pk for r, _ in scored])
+    scored = [(shown[r.pk], s) for r, s in scored if r.pk in shown]
     if search_all:
         open_ids = set(access.people_visible_to(user, Person.objects.filter(pk__in=[p.pk for p, _ in scored]))
                        .values_list("pk", flat=True))
