@@ -320,27 +320,59 @@ def _schedule(actor: User, person, due_on: dt.date, reason: str = "Planned", not
     return review
 
 
-@transaction.atomic
-def review_schedule_for(*, actor: User, person) -> Review | None:
-    """Make sure the person has their next planned review: OPENASC_FIRST_REVIEW_WEEKS after the first long-term
-    service starts, then OPENASC_REVIEW_INTERVAL_WEEKS after each completed review. Idempotent."""
+def _long_term(person):
     from openasc.services.models import Service
 
-    scheduled = Review.objects.filter(person=person, status=ReviewStatus.SCHEDULED).order_by("due_on").first()
-    if scheduled:
+    return Service.objects.filter(person=person, service_type__startswith=LONG_TERM_PREFIX)
+
+
+@transaction.atomic
+def review_schedule_for(*, actor: User, person, started=None) -> Review | None:
+    """Make sure the person has their next planned review: OPENASC_FIRST_REVIEW_WEEKS after long-term support
+    starts (the first time, or again after it had ended), then OPENASC_REVIEW_INTERVAL_WEEKS after each completed
+    review. `started` is a service that has just started. Idempotent."""
+    scheduled = (Review.objects.filter(person=person, status=ReviewStatus.SCHEDULED, reason="Planned")
+                 .order_by("due_on").first())
+    if scheduled:  # (an unplanned review someone asked for does not replace the planned cycle)
         return scheduled
+    if started is not None and started.service_type.startswith(LONG_TERM_PREFIX):
+        already = (_long_term(person).exclude(pk=started.pk).filter(start_on__lte=started.start_on)
+                   .exclude(end_on__lt=started.start_on))
+        if not already.exists():  # long-term support starts (again) with this service
+            return _schedule(actor, person, started.start_on + _weeks(settings.OPENASC_FIRST_REVIEW_WEEKS),
+                             note="First review after long-term support started")
     last = (Review.objects.filter(person=person, status=ReviewStatus.COMPLETED).order_by("-completed_on", "-pk")
             .first())
     if last is not None:
         if last.what_followed == WhatFollowed.ENDED:
             return None
         return _schedule(actor, person, last.completed_on + _weeks(settings.OPENASC_REVIEW_INTERVAL_WEEKS))
-    first = (Service.objects.filter(person=person, service_type__startswith=LONG_TERM_PREFIX)
-             .order_by("start_on").values_list("start_on", flat=True).first())
+    first = _long_term(person).order_by("start_on").values_list("start_on", flat=True).first()
     if first is None:
         return None
     return _schedule(actor, person, first + _weeks(settings.OPENASC_FIRST_REVIEW_WEEKS),
                      note="First review after long-term support started")
+
+
+@transaction.atomic
+def reviews_cancel_when_support_ends(*, actor: User, person, ended_on: dt.date) -> list[Review]:
+    """When the person's last long-term service has ended there is nothing left for the planned review to review:
+    cancel it, so it no longer shows as due or overdue. Unplanned reviews someone asked for stay. A new long-term
+    service schedules a first review again (`review_schedule_for`)."""
+    if _long_term(person).exclude(end_on__lte=ended_on).exists():
+        return []
+    cancelled = []
+    for review in Review.objects.select_for_update().filter(person=person, status=ReviewStatus.SCHEDULED,
+                                                            reason="Planned"):
+        review.status = ReviewStatus.CANCELLED
+        review.save(update_fields=["status"])
+        note = f"Long-term support ended on {ended_on:%-d %B %Y}"
+        _review_status(review, ReviewStatus.CANCELLED, actor, note)
+        audit.record(actor=actor, action=AuditAction.UPDATE, obj=review, reason=note,
+                     details={"event": "review_cancelled", "due_on": review.due_on.isoformat(),
+                              "support_ended_on": ended_on.isoformat()})
+        cancelled.append(review)
+    return cancelled
 
 
 @transaction.atomic

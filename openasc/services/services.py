@@ -132,7 +132,7 @@ def service_start(*, actor: User, person, service_type: str, start_on: dt.date, 
                           "weekly_pence": cost.weekly_pence})
     from openasc.planning import services as planning_writes
 
-    planning_writes.review_schedule_for(actor=actor, person=person)
+    planning_writes.review_schedule_for(actor=actor, person=person, started=service)
     return service
 
 
@@ -195,6 +195,10 @@ def service_end(*, actor: User, service: Service, end_on: dt.date, outcome: str)
     audit.record(actor=actor, action=AuditAction.UPDATE, obj=service,
                  details={"event": "service_ended", "end_on": end_on.isoformat(), "outcome": outcome,
                           "changes": audit.changes_between(before, {"end_on": end_on, "end_outcome": outcome})})
+    from openasc.planning import services as planning_writes
+
+    if service.service_type.startswith(planning_writes.LONG_TERM_PREFIX):
+        planning_writes.reviews_cancel_when_support_ends(actor=actor, person=service.person, ended_on=end_on)
     return service
 
 

@@ -181,3 +181,52 @@ def test_service_from_a_plan_must_be_the_persons_agreed_plan(staff):
     assert exc.value.errors == {"plan": "The plan belongs to someone else"}
     plan = PlanFactory(person=person)
     assert _start(staff.broker, person, plan=plan).plan == plan
+
+
+def test_ending_the_last_long_term_service_cancels_the_planned_review_and_a_restart_schedules_a_new_one(
+        staff, settings):
+    from openasc.planning.models import ReviewStatus
+
+    settings.OPENASC_FIRST_REVIEW_WEEKS = 6
+    person = PersonFactory()
+    home_care = _start(staff.broker, person, start_on=dt.date(2026, 1, 5))
+    day_care = _start(staff.broker, person, start_on=dt.date(2026, 2, 2), service_component="Day support",
+                      cost_frequency="Per session", planned_units_per_week="2")
+    from openasc.planning import services as plan_writes
+
+    unplanned = plan_writes.review_create_unplanned(actor=staff.social_worker, person=person,
+                                                    reason="Unplanned: Hospital", due_on=dt.date(2026, 3, 1))
+    [planned] = Review.objects.filter(person=person, reason="Planned")
+    assert planned.due_on == dt.date(2026, 2, 16)
+
+    service_writes.service_end(actor=staff.broker, service=home_care, end_on=dt.date(2026, 2, 10),
+                               outcome="NFA: Support ended as planned")
+    planned.refresh_from_db()
+    assert planned.status == ReviewStatus.SCHEDULED  # day care goes on: still something to review
+
+    service_writes.service_end(actor=staff.broker, service=day_care, end_on=dt.date(2026, 2, 12),
+                               outcome="NFA: Support ended as planned")
+    planned.refresh_from_db()
+    unplanned.refresh_from_db()
+    assert planned.status == ReviewStatus.CANCELLED
+    assert planned.status_changes.last().note == "Long-term support ended on 12 February 2026"
+    assert unplanned.status == ReviewStatus.SCHEDULED  # someone asked for it: it stays
+    assert AuditEvent.objects.filter(object_type="planning.review", object_id=str(planned.pk),
+                                     action="update", details__event="review_cancelled").exists()
+
+    _start(staff.broker, person, start_on=dt.date(2026, 6, 1))
+    [again] = Review.objects.filter(person=person, status=ReviewStatus.SCHEDULED, reason="Planned")
+    assert again.due_on == dt.date(2026, 7, 13)  # six weeks after support started again
+
+
+def test_ending_a_short_term_service_leaves_reviews_alone(staff):
+    from openasc.planning.models import ReviewStatus
+
+    person = PersonFactory()
+    _start(staff.broker, person, start_on=dt.date(2026, 1, 5), end_on=dt.date(2026, 1, 31))
+    reablement = _start(staff.broker, person, service_type="Short term support: ST-Max",
+                        service_component="Reablement", start_on=dt.date(2026, 2, 2), unit_cost="0",
+                        cost_frequency="Weekly", planned_units_per_week="")
+    service_writes.service_end(actor=staff.broker, service=reablement, end_on=dt.date(2026, 2, 20),
+                               outcome="NFA: Support ended as planned")
+    assert Review.objects.get(person=person, reason="Planned").status == ReviewStatus.SCHEDULED
