@@ -24,13 +24,11 @@ from openasc.assessments.models import (
 )
 from openasc.core import access, audit, codes
 from openasc.core.errors import AccessDenied, ValidationFailed
-from openasc.core.models import AuditAction, Role, User
+from openasc.core.models import AuditAction, User
 
-# Roles that carry out Care Act assessments (a system account may load them from another system).
-ASSESSOR_ROLES = frozenset({Role.SOCIAL_WORKER, Role.OCCUPATIONAL_THERAPIST, Role.TEAM_MANAGER,
-                            Role.SAFEGUARDING_LEAD, Role.SYSTEM})
-# Roles that sign off another worker's assessment when settings.OPENASC_ASSESSMENT_SIGN_OFF is on.
-SIGN_OFF_ROLES = frozenset({Role.TEAM_MANAGER})
+# Who carries out Care Act assessments (Capability.ASSESS; a system account may load them from another system) and
+# who signs off another worker's assessment when settings.OPENASC_ASSESSMENT_SIGN_OFF is on (Capability.SIGN_OFF):
+# see core.access.
 
 # The CLD Release 2 Event Outcome recorded when an assessment is completed (specs/national-data.md §1.3), keyed
 # by (eligible, information and advice given). Eligible needs go on to a care and support plan; a person who is
@@ -49,11 +47,11 @@ MAX_TEXT = 10_000
 
 
 def can_assess(user: User) -> bool:
-    return bool(user and user.is_authenticated and user.is_active and user.role in ASSESSOR_ROLES)
+    return access.has(user, access.Capability.ASSESS)
 
 
 def can_sign_off(user: User) -> bool:
-    return bool(user and user.is_authenticated and user.is_active and user.role in SIGN_OFF_ROLES)
+    return access.has(user, access.Capability.SIGN_OFF)
 
 
 def completion_outcome(*, eligible: bool, information_given: bool) -> str:

@@ -37,28 +37,44 @@ class Capability:
     VIEW_ACCESS_LOG = "view_access_log"  # "who has looked at this record"
     ALLOCATE = "allocate"
     USE_API = "use_api"
+    # The care journey (each app checks these rather than keeping its own list of roles)
+    TRIAGE = "triage"  # decide what happens to a request for support
+    BE_ALLOCATED = "be_allocated"  # can be a person's named worker
+    ASSESS = "assess"  # carry out Care Act needs and carers' assessments
+    SIGN_OFF = "sign_off"  # sign off another worker's assessment or plan, where the council requires it
+    PLAN = "plan"  # write care and support plans, arrange and complete reviews
+    ARRANGE_SERVICES = "arrange_services"  # start, re-cost and end services
+    IMPORT_CLD = "import_cld"  # load a council's Client Level Data files (changes many records at once)
 
 
 ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
     Role.FRONT_DOOR: frozenset({Capability.SEARCH_ALL, Capability.VIEW_ALL, Capability.CREATE_PERSON,
-                                Capability.EDIT_PERSON, Capability.MERGE, Capability.BREAK_GLASS}),
-    Role.SOCIAL_WORKER: frozenset({Capability.CREATE_PERSON, Capability.EDIT_PERSON, Capability.BREAK_GLASS}),
+                                Capability.EDIT_PERSON, Capability.MERGE, Capability.BREAK_GLASS, Capability.TRIAGE,
+                                Capability.BE_ALLOCATED}),
+    Role.SOCIAL_WORKER: frozenset({Capability.CREATE_PERSON, Capability.EDIT_PERSON, Capability.BREAK_GLASS,
+                                   Capability.TRIAGE, Capability.BE_ALLOCATED, Capability.ASSESS, Capability.PLAN,
+                                   Capability.ARRANGE_SERVICES}),
     Role.OCCUPATIONAL_THERAPIST: frozenset({Capability.CREATE_PERSON, Capability.EDIT_PERSON,
-                                            Capability.BREAK_GLASS}),
+                                            Capability.BREAK_GLASS, Capability.BE_ALLOCATED, Capability.ASSESS,
+                                            Capability.PLAN, Capability.ARRANGE_SERVICES}),
     Role.TEAM_MANAGER: frozenset({Capability.SEARCH_ALL, Capability.CREATE_PERSON, Capability.EDIT_PERSON,
                                   Capability.MERGE, Capability.BREAK_GLASS, Capability.REVIEW_BREAK_GLASS,
-                                  Capability.VIEW_ACCESS_LOG, Capability.ALLOCATE}),
-    Role.BROKER: frozenset({Capability.BREAK_GLASS}),
+                                  Capability.VIEW_ACCESS_LOG, Capability.ALLOCATE, Capability.TRIAGE,
+                                  Capability.BE_ALLOCATED, Capability.ASSESS, Capability.SIGN_OFF, Capability.PLAN,
+                                  Capability.ARRANGE_SERVICES}),
+    Role.BROKER: frozenset({Capability.BREAK_GLASS, Capability.ARRANGE_SERVICES}),
     Role.FINANCE_OFFICER: frozenset({Capability.EDIT_PERSON, Capability.BREAK_GLASS}),
     Role.SAFEGUARDING_LEAD: frozenset({Capability.SEARCH_ALL, Capability.CREATE_PERSON, Capability.EDIT_PERSON,
-                                       Capability.BREAK_GLASS, Capability.ALLOCATE}),
-    Role.PERFORMANCE_ANALYST: frozenset(),
+                                       Capability.BREAK_GLASS, Capability.ALLOCATE, Capability.TRIAGE,
+                                       Capability.BE_ALLOCATED, Capability.ASSESS}),
+    Role.PERFORMANCE_ANALYST: frozenset({Capability.IMPORT_CLD}),
     Role.NHS_PARTNER: frozenset({Capability.BREAK_GLASS}),
     Role.INFORMATION_GOVERNANCE: frozenset({Capability.SEARCH_ALL, Capability.REVIEW_BREAK_GLASS,
                                             Capability.VIEW_ACCESS_LOG}),
-    Role.ADMINISTRATOR: frozenset(),
+    Role.ADMINISTRATOR: frozenset({Capability.IMPORT_CLD}),
     Role.SYSTEM: frozenset({Capability.SEARCH_ALL, Capability.VIEW_ALL, Capability.CREATE_PERSON,
-                            Capability.EDIT_PERSON, Capability.USE_API}),
+                            Capability.EDIT_PERSON, Capability.USE_API, Capability.ASSESS, Capability.PLAN,
+                            Capability.ARRANGE_SERVICES}),
 }
 
 # Relationships held by one named user survive a restriction; team-wide ones do not.
@@ -69,6 +85,11 @@ INDIVIDUAL_KINDS = (RelationshipKind.ALLOCATED_WORKER, RelationshipKind.SAFEGUAR
 def has(user: User, capability: str) -> bool:
     return bool(user and user.is_authenticated and user.is_active
                 and capability in ROLE_CAPABILITIES.get(user.role, frozenset()))
+
+
+def roles_with(capability: str) -> frozenset[str]:
+    """The roles that hold a capability (for choosing people, e.g. who can be allocated)."""
+    return frozenset(role for role, held in ROLE_CAPABILITIES.items() if capability in held)
 
 
 @dataclass(frozen=True)

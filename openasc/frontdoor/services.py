@@ -10,7 +10,7 @@ from django.utils import timezone
 from openasc.core import access, audit, codes
 from openasc.core import services as core_services
 from openasc.core.errors import ValidationFailed
-from openasc.core.models import AuditAction, CareRelationship, RelationshipKind, Role, Team, User
+from openasc.core.models import AuditAction, CareRelationship, RelationshipKind, Team, User
 from openasc.frontdoor.models import (
     INFORMATION_DECISIONS,
     NFA_OUTCOMES,
@@ -24,12 +24,9 @@ from openasc.frontdoor.models import (
     Urgency,
 )
 
-# Who may decide what happens to a request: the front door, and the practitioners and managers who triage
-# requests that come straight to their team. Creating a person (CREATE_PERSON) is a different permission.
-TRIAGE_ROLES = frozenset({Role.FRONT_DOOR, Role.TEAM_MANAGER, Role.SOCIAL_WORKER, Role.SAFEGUARDING_LEAD})
-# Roles that can be allocated as a person's named worker.
-ALLOCATABLE_ROLES = frozenset({Role.SOCIAL_WORKER, Role.OCCUPATIONAL_THERAPIST, Role.TEAM_MANAGER,
-                               Role.SAFEGUARDING_LEAD, Role.FRONT_DOOR})
+# Who may decide what happens to a request (Capability.TRIAGE: the front door, and the practitioners and managers
+# who triage requests that come straight to their team) and who can be a person's named worker: see core.access.
+ALLOCATABLE_ROLES = access.roles_with(access.Capability.BE_ALLOCATED)
 ALLOCATION_KINDS = (RelationshipKind.ALLOCATED_TEAM, RelationshipKind.ALLOCATED_WORKER)
 
 
@@ -44,7 +41,7 @@ def can_record(user: User) -> bool:
 
 
 def can_triage(user: User) -> bool:
-    return bool(user and user.is_authenticated and user.is_active and user.role in TRIAGE_ROLES)
+    return access.has(user, access.Capability.TRIAGE)
 
 
 def can_allocate(user: User) -> bool:

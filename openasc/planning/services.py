@@ -16,9 +16,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from openasc.assessments.eligibility import ADULT_OUTCOMES, CARER_OUTCOMES
-from openasc.core import audit, codes
+from openasc.core import access, audit, codes
 from openasc.core.errors import ValidationFailed
-from openasc.core.models import AuditAction, Role, User
+from openasc.core.models import AuditAction, User
 from openasc.planning import bands
 from openasc.planning.models import (
     REVIEW_OUTCOME,
@@ -33,9 +33,8 @@ from openasc.planning.models import (
     WhatFollowed,
 )
 
-# Who may write plans and reviews; team managers sign plans off when OPENASC_PLAN_SIGN_OFF is on.
-PLAN_WRITERS = frozenset({Role.SOCIAL_WORKER, Role.OCCUPATIONAL_THERAPIST, Role.TEAM_MANAGER, Role.SYSTEM})
-SIGN_OFF_ROLES = frozenset({Role.TEAM_MANAGER})
+# Who may write plans and reviews (Capability.PLAN) and who signs plans off when OPENASC_PLAN_SIGN_OFF is on
+# (Capability.SIGN_OFF): see core.access.
 OUTCOME_LABELS = {**dict(ADULT_OUTCOMES), **{k: v for k, v in CARER_OUTCOMES if k not in dict(ADULT_OUTCOMES)}}
 LONG_TERM_PREFIX = "Long term support"
 
@@ -47,17 +46,17 @@ class NeedIn:
     description: str
 
 
-def _require(actor: User, roles: frozenset, what: str) -> None:
-    if not (actor and actor.is_authenticated and actor.is_active and actor.role in roles):
+def _require(actor: User, capability: str, what: str) -> None:
+    if not access.has(actor, capability):
         raise PermissionError(f"Your role cannot {what}.")
 
 
 def can_write_plans(user: User) -> bool:
-    return bool(user and user.is_authenticated and user.role in PLAN_WRITERS)
+    return access.has(user, access.Capability.PLAN)
 
 
 def can_sign_off(user: User) -> bool:
-    return bool(user and user.is_authenticated and user.role in SIGN_OFF_ROLES)
+    return access.has(user, access.Capability.SIGN_OFF)
 
 
 def _plan_status(plan: Plan, status: str, actor: User, note: str = "") -> None:
@@ -132,7 +131,7 @@ def plan_create(*, actor: User, person, goals: str, needs: list[NeedIn | dict[st
                 delivery_mechanism: str = "", agreed_weekly_pence: int | None = None,
                 starts_on: dt.date | None = None, assessment=None) -> Plan:
     """Draft the first plan for a person, with its indicative budget from the resource allocation table."""
-    _require(actor, PLAN_WRITERS, "write care and support plans")
+    _require(actor, access.Capability.PLAN, "write care and support plans")
     needs = [_as_need(n) for n in needs]
     errors: dict[str, str] = {}
     if Plan.objects.filter(person=person).exists():
@@ -162,7 +161,7 @@ def plan_update(*, actor: User, plan: Plan, goals: str, needs: list[NeedIn | dic
                 delivery_mechanism: str = "", agreed_weekly_pence: int | None = None,
                 starts_on: dt.date | None = None) -> Plan:
     """Change a draft plan (an agreed plan is never changed: create a new version of it instead)."""
-    _require(actor, PLAN_WRITERS, "write care and support plans")
+    _require(actor, access.Capability.PLAN, "write care and support plans")
     plan = Plan.objects.select_for_update().get(pk=plan.pk)
     if plan.status != PlanStatus.DRAFT:
         raise ValidationFailed({"plan": "Only a draft plan can be changed: create a new version of an agreed plan"})
@@ -195,7 +194,7 @@ def plan_new_version(*, actor: User, plan: Plan, goals: str | None = None,
                      agreed_weekly_pence: int | None = None, starts_on: dt.date | None = None,
                      reason: str = "") -> Plan:
     """Version n+1 of an agreed plan, as a draft: unchanged parts are copied, the agreed version is kept."""
-    _require(actor, PLAN_WRITERS, "write care and support plans")
+    _require(actor, access.Capability.PLAN, "write care and support plans")
     plan = Plan.objects.select_for_update().get(pk=plan.pk)
     latest = Plan.objects.filter(person_id=plan.person_id).order_by("-version").first()
     errors: dict[str, str] = {}
@@ -254,7 +253,7 @@ def _agree(actor: User, plan: Plan, signed_off_by: User | None, note: str = "") 
 @transaction.atomic
 def plan_agree(*, actor: User, plan: Plan, note: str = "") -> Plan:
     """The person and worker agree the plan; it goes to a team manager first when sign-off is required."""
-    _require(actor, PLAN_WRITERS, "agree care and support plans")
+    _require(actor, access.Capability.PLAN, "agree care and support plans")
     plan = Plan.objects.select_for_update().get(pk=plan.pk)
     errors = {}
     if plan.status != PlanStatus.DRAFT:
@@ -264,7 +263,7 @@ def plan_agree(*, actor: User, plan: Plan, note: str = "") -> Plan:
     if errors:
         raise ValidationFailed(errors)
     # A team manager may agree a plan someone else wrote; their own plans go to another manager like anyone's.
-    if settings.OPENASC_PLAN_SIGN_OFF and (actor.role not in SIGN_OFF_ROLES or plan.created_by_id == actor.pk):
+    if settings.OPENASC_PLAN_SIGN_OFF and (not can_sign_off(actor) or plan.created_by_id == actor.pk):
         _plan_status(plan, PlanStatus.AWAITING_SIGN_OFF, actor, note)
         audit.record(actor=actor, action=AuditAction.UPDATE, obj=plan,
                      details={"event": "plan_sent_for_sign_off", "version": plan.version})
@@ -275,7 +274,7 @@ def plan_agree(*, actor: User, plan: Plan, note: str = "") -> Plan:
 @transaction.atomic
 def plan_sign_off(*, actor: User, plan: Plan, approve: bool = True, note: str = "") -> Plan:
     """A team manager agrees the plan, or returns it to draft with a note saying what to change."""
-    _require(actor, SIGN_OFF_ROLES, "sign off care and support plans")
+    _require(actor, access.Capability.SIGN_OFF, "sign off care and support plans")
     plan = Plan.objects.select_for_update().get(pk=plan.pk)
     if plan.status != PlanStatus.AWAITING_SIGN_OFF:
         raise ValidationFailed({"plan": "This plan is not waiting for sign-off"})
@@ -379,7 +378,7 @@ def reviews_cancel_when_support_ends(*, actor: User, person, ended_on: dt.date) 
 def review_create_unplanned(*, actor: User, person, reason: str, due_on: dt.date | None = None,
                             notes: str = "") -> Review:
     """An unplanned review (hospital, carer, safeguarding, provider failure...) or a review of short-term support."""
-    _require(actor, PLAN_WRITERS, "arrange reviews")
+    _require(actor, access.Capability.PLAN, "arrange reviews")
     if not codes.is_valid(codes.ListName.REVIEW_REASON, reason) or reason == "Planned":
         raise ValidationFailed({"reason": "Select why this unplanned review is needed from the list"})
     review = _schedule(actor, person, due_on or timezone.localdate(), reason=reason, note=notes)
@@ -390,7 +389,7 @@ def review_create_unplanned(*, actor: User, person, reason: str, due_on: dt.date
 def review_complete(*, actor: User, review: Review, completed_on: dt.date, method: str, outcomes_achieved: str,
                     what_followed: str, notes: str = "", started_on: dt.date | None = None) -> Review:
     """Record the review and what followed (with its CLD event outcome); the next planned review is scheduled."""
-    _require(actor, PLAN_WRITERS, "complete reviews")
+    _require(actor, access.Capability.PLAN, "complete reviews")
     review = Review.objects.select_for_update().get(pk=review.pk)
     errors: dict[str, str] = {}
     if review.status != ReviewStatus.SCHEDULED:

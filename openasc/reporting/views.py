@@ -12,21 +12,20 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
-from openasc.core import audit
-from openasc.core.models import AuditAction, Role
+from openasc.core import access, audit
+from openasc.core.models import AuditAction
 from openasc.reporting import importer
 from openasc.reporting.forms import CldImportForm
 from openasc.reporting.models import ImportRun
 from openasc.ui.forms import error_summary
 from openasc.ui.responses import forbidden, not_found
 
-IMPORT_ROLES = (Role.PERFORMANCE_ANALYST, Role.ADMINISTRATOR)
 SHOWN_ERRORS = 200
 
 
 def may_import(user) -> bool:
     """Loading a council's CLD file changes many records at once: performance analysts and administrators only."""
-    return getattr(user, "is_authenticated", False) and user.role in IMPORT_ROLES
+    return access.has(user, access.Capability.IMPORT_CLD)
 
 
 def _forbidden(request: HttpRequest) -> HttpResponse:

@@ -15,14 +15,12 @@ from typing import Any
 
 from django.db import transaction
 
-from openasc.core import audit, codes
+from openasc.core import access, audit, codes
 from openasc.core.errors import ValidationFailed
-from openasc.core.models import AuditAction, Role, User
+from openasc.core.models import AuditAction, User
 from openasc.services.models import Service, ServiceCost, weekly_cost_pence
 from openasc.services.money import MoneyError, parse_pounds
 
-SERVICE_WRITERS = frozenset({Role.SOCIAL_WORKER, Role.OCCUPATIONAL_THERAPIST, Role.TEAM_MANAGER, Role.BROKER,
-                             Role.SYSTEM})
 # Cost frequencies whose weekly cost depends on how many units are planned each week.
 NEEDS_UNITS = ("hourly", "daily", "per session")
 
@@ -33,7 +31,7 @@ EQUIPMENT = "Equipment"
 
 
 def can_write_services(user: User) -> bool:
-    return bool(user and user.is_authenticated and user.role in SERVICE_WRITERS)
+    return access.has(user, access.Capability.ARRANGE_SERVICES)
 
 
 def _require(actor: User) -> None:

@@ -134,6 +134,17 @@ CAPABILITY_MATRIX = {
                                     Role.NHS_PARTNER},
     access.Capability.REVIEW_BREAK_GLASS: {Role.TEAM_MANAGER, Role.INFORMATION_GOVERNANCE},
     access.Capability.VIEW_ACCESS_LOG: {Role.TEAM_MANAGER, Role.INFORMATION_GOVERNANCE},
+    access.Capability.ALLOCATE: {Role.TEAM_MANAGER, Role.SAFEGUARDING_LEAD},
+    access.Capability.TRIAGE: {Role.FRONT_DOOR, Role.SOCIAL_WORKER, Role.TEAM_MANAGER, Role.SAFEGUARDING_LEAD},
+    access.Capability.BE_ALLOCATED: {Role.FRONT_DOOR, Role.SOCIAL_WORKER, Role.OCCUPATIONAL_THERAPIST,
+                                     Role.TEAM_MANAGER, Role.SAFEGUARDING_LEAD},
+    access.Capability.ASSESS: {Role.SOCIAL_WORKER, Role.OCCUPATIONAL_THERAPIST, Role.TEAM_MANAGER,
+                               Role.SAFEGUARDING_LEAD},
+    access.Capability.SIGN_OFF: {Role.TEAM_MANAGER},
+    access.Capability.PLAN: {Role.SOCIAL_WORKER, Role.OCCUPATIONAL_THERAPIST, Role.TEAM_MANAGER},
+    access.Capability.ARRANGE_SERVICES: {Role.SOCIAL_WORKER, Role.OCCUPATIONAL_THERAPIST, Role.TEAM_MANAGER,
+                                         Role.BROKER},
+    access.Capability.IMPORT_CLD: {Role.PERFORMANCE_ANALYST, Role.ADMINISTRATOR},
 }
 
 

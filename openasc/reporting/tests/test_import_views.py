@@ -6,7 +6,6 @@ import csv
 import gzip
 import io
 
-import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
@@ -14,7 +13,6 @@ from openasc.core.models import AuditEvent
 from openasc.people.models import Person
 from openasc.reporting.models import ImportRun, ImportStatus
 from openasc.reporting.tests.test_import import FIELDS, request_row, review_row, service_row
-
 
 
 def cld_bytes(rows) -> bytes:
