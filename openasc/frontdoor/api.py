@@ -42,6 +42,10 @@ class TriageIn(Schema):
     outcome_reason: str = Field("", description="Required for no further action")
 
 
+class CancelIn(Schema):
+    reason: str = Field(..., description="Why the request was recorded in error (wrong person, duplicate...)")
+
+
 class RequestOut(Schema):
     id: int
     person_id: int
@@ -160,3 +164,11 @@ def triage(request: HttpRequest, request_id: int, payload: TriageIn):
         raise ValidationFailed({"team": "There is no team with that id"})
     req = services.request_triage(actor=request.user, request=req, team=team, basis=basis, **data)
     return _out(req)
+
+
+@router.post("/{int:request_id}/recorded-in-error",
+             response={200: RequestOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+             summary="Mark a request as recorded in error: kept, no longer waiting, not counted in the returns")
+def cancel(request: HttpRequest, request_id: int, payload: CancelIn):
+    req, basis = selectors.request_get(user=request.user, request_id=request_id, purpose="api cancel")
+    return _out(services.request_cancel(actor=request.user, request=req, reason=payload.reason, basis=basis))

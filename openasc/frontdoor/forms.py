@@ -46,6 +46,12 @@ class TriageForm(forms.Form):
     outcome_reason = forms.CharField(max_length=5000, required=False)
 
 
+class CancelForm(forms.Form):
+    reason = forms.CharField(max_length=2000, error_messages={
+        "required": "Explain why the request was recorded in error",
+        "max_length": "The reason must be 2,000 characters or fewer"})
+
+
 class AllocationForm(forms.Form):
     team = _id_choice([], "Select a team from the list")
     worker = _id_choice([], "Select a worker from the list")

@@ -169,6 +169,37 @@ def request_triage(*, actor: User, request: SupportRequest, decision: str, triag
     return request
 
 
+def can_cancel(user: User, request: SupportRequest) -> bool:
+    """Whoever recorded a request, or anyone who triages, may say it was recorded in error (before it concludes)."""
+    return bool(request.status in (RequestStatus.OPEN, RequestStatus.ROUTED)
+                and (can_triage(user) or (user.is_authenticated and request.created_by_id == user.pk)))
+
+
+@transaction.atomic
+def request_cancel(*, actor: User, request: SupportRequest, reason: str, basis: str = "") -> SupportRequest:
+    """A request recorded in error (the wrong person, a duplicate): kept, with who said so and why, but no longer
+    waiting and never counted in the statutory returns. A team the triage allocated stays allocated."""
+    request = SupportRequest.objects.select_for_update().get(pk=request.pk)
+    if not can_cancel(actor, request):
+        if request.status not in (RequestStatus.OPEN, RequestStatus.ROUTED):
+            raise ValidationFailed({"reason": f"This request is {request.get_status_display().lower()}: it cannot "
+                                              "be marked as recorded in error"})
+        raise PermissionError("Only the person who recorded a request, or someone who triages requests, can mark it "
+                              "as recorded in error.")
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationFailed({"reason": "Explain why the request was recorded in error"})
+    if len(reason) > 2000:
+        raise ValidationFailed({"reason": "The reason must be 2,000 characters or fewer"})
+    before = request.status
+    request.status = RequestStatus.CANCELLED
+    request.save(update_fields=["status"])
+    _status(request, actor=actor, status=RequestStatus.CANCELLED, note=f"Recorded in error: {reason}")
+    audit.record(actor=actor, action=AuditAction.UPDATE, obj=request, basis=basis, reason=reason,
+                 details={"transition": "cancel", "status": RequestStatus.CANCELLED, "previous_status": before})
+    return request
+
+
 def _active_allocations(person) -> list[CareRelationship]:
     now = timezone.now()
     return list(CareRelationship.objects.filter(person=person, kind__in=ALLOCATION_KINDS, starts_at__lte=now)

@@ -13,4 +13,5 @@ urlpatterns = [
          name="allocation-end"),
     path("requests/<int:request_id>", views.request_detail, name="request"),
     path("requests/<int:request_id>/triage", views.triage, name="triage"),
+    path("requests/<int:request_id>/recorded-in-error", views.cancel, name="cancel"),
 ]

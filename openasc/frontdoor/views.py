@@ -67,6 +67,7 @@ def request_detail(request: HttpRequest, request_id: int) -> HttpResponse:
         "history": selectors.request_history(request=support_request),
         "title": f"Request for support received {support_request.received_on:%-d %B %Y}",
         "can_triage": services.can_triage(request.user), "can_allocate": services.can_allocate(request.user),
+        "can_cancel": services.can_cancel(request.user, support_request),
     })
 
 
@@ -108,6 +109,37 @@ def triage(request: HttpRequest, request_id: int) -> HttpResponse:
     return render(request, "frontdoor/triage_form.jinja", {
         "form": form, "req": support_request, "person": support_request.person, "title": "Triage the request",
         "errors": ui.error_summary(form), "draft_path": path, "restored": restored,
+    }, status=400 if request.method == "POST" else 200)
+
+
+@require_http_methods(["GET", "POST"])
+def cancel(request: HttpRequest, request_id: int) -> HttpResponse:
+    try:
+        support_request, basis = selectors.request_get(user=request.user, request_id=request_id, purpose="cancel")
+    except SupportRequest.DoesNotExist:
+        return not_found(request, "request")
+    except AccessDenied as exc:
+        return denied(request, exc, selectors.person_id_of_request(request_id=request_id))
+    if support_request.status not in (RequestStatus.OPEN, RequestStatus.ROUTED):
+        messages.info(request, f"This request is {support_request.get_status_display().lower()}.")
+        return redirect("frontdoor:request", request_id=request_id)
+    if not services.can_cancel(request.user, support_request):
+        return forbidden(request, "You cannot mark this request as recorded in error",
+                         "Only the person who recorded it, or someone who triages requests, can do that.")
+    form = forms.CancelForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.request_cancel(actor=request.user, request=support_request, basis=basis,
+                                    reason=form.cleaned_data["reason"])
+        except ValidationFailed as exc:
+            ui.add_service_errors(form, exc.errors)
+        else:
+            messages.success(request, "The request is marked as recorded in error. It is no longer waiting and is "
+                             "not counted in the returns.")
+            return redirect("frontdoor:request", request_id=request_id)
+    return render(request, "frontdoor/cancel_form.jinja", {
+        "form": form, "req": support_request, "person": support_request.person,
+        "title": "Mark this request as recorded in error", "errors": ui.error_summary(form),
     }, status=400 if request.method == "POST" else 200)
 
 

@@ -119,3 +119,17 @@ def test_openapi_schema_documents_requests(client, db):
     paths = set(client.get("/api/openapi.json").json()["paths"])
     assert {"/api/requests", "/api/requests/waiting", "/api/requests/{request_id}",
             "/api/requests/{request_id}/triage"} <= paths
+
+
+def test_a_request_can_be_marked_recorded_in_error_over_json(client, staff):
+    req = SupportRequestFactory()
+    client.force_login(staff.front_door)
+    url = f"/api/requests/{req.pk}/recorded-in-error"
+    blank = client.post(url, {"reason": " "}, content_type="application/json")
+    assert blank.status_code == 422
+    assert blank.json()["errors"] == [{"field": "reason",
+                                       "message": "Explain why the request was recorded in error"}]
+    done = client.post(url, {"reason": "Duplicate of yesterday's call"}, content_type="application/json")
+    assert done.status_code == 200 and done.json()["status"] == "cancelled"
+    again = client.post(url, {"reason": "Duplicate"}, content_type="application/json")
+    assert again.status_code == 422

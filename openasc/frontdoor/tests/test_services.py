@@ -263,3 +263,14 @@ def test_status_rows_follow_the_request_through_triage(staff, teams):
     rows = list(req.status_changes.values_list("status", "changed_by__username", "note"))
     assert rows == [("open", "front_door", "Request received"),
                     ("routed", "team_manager", "Support planning or services: passed to Locality team south")]
+
+
+def test_a_concluded_request_cannot_be_marked_recorded_in_error(staff):
+    from openasc.frontdoor.tests.factories import concluded
+
+    req = concluded()
+    with pytest.raises(ValidationFailed) as exc:
+        services.request_cancel(actor=staff.front_door, request=req, reason="Duplicate")
+    assert exc.value.errors == {"reason": "This request is concluded: it cannot be marked as recorded in error"}
+    req.refresh_from_db()
+    assert req.status == "concluded"

@@ -199,3 +199,53 @@ def test_person_page_partial_lists_requests_and_offers_actions(rf, staff, teams)
     assert reverse("frontdoor:request", args=[req.pk]) in html and "Passed to a team" in html
     assert reverse("frontdoor:request-new", args=[req.person_id]) in html
     assert reverse("frontdoor:allocate", args=[req.person_id]) in html
+
+
+def test_a_request_recorded_in_error_is_kept_but_no_longer_waits(client, staff, teams):
+    from openasc.core.models import AuditEvent
+    from openasc.frontdoor import selectors
+    from openasc.frontdoor.models import RequestStatus
+
+    req = routed(teams.north)
+    before = selectors.waiting_lists(user=staff.team_manager, team_ids=[teams.north.pk], list_name="allocation")
+    assert before.counts["allocation"] == 1
+    client.force_login(staff.front_door)
+    detail = client.get(reverse("frontdoor:request", args=[req.pk])).content.decode()
+    url = reverse("frontdoor:cancel", args=[req.pk])
+    assert f'href="{url}"' in detail
+
+    page = client.get(url)
+    assert page.status_code == 200
+    assert "stays allocated to Locality team north" in page.content.decode()
+    response = client.post(url, {"reason": "  "})
+    assert response.status_code == 400
+    assert errors_in(response.content.decode()) == [("reason", "Explain why the request was recorded in error")]
+    req.refresh_from_db()
+    assert req.status == RequestStatus.ROUTED  # nothing changed
+
+    response = client.post(url, {"reason": "Recorded against the wrong Margaret Smith"})
+    assert response.status_code == 302
+    req.refresh_from_db()
+    assert req.status == RequestStatus.CANCELLED
+    assert req.status_changes.last().note == "Recorded in error: Recorded against the wrong Margaret Smith"
+    event = AuditEvent.objects.filter(object_type="frontdoor.supportrequest", object_id=str(req.pk),
+                                      action="update").last()
+    assert (event.details["transition"], event.reason) == ("cancel", "Recorded against the wrong Margaret Smith")
+    html = client.get(response["Location"]).content.decode()
+    assert "Recorded in error" in html and f'href="{url}"' not in html
+    waiting = selectors.waiting_lists(user=staff.team_manager, team_ids=[teams.north.pk], list_name="allocation")
+    assert waiting.counts["allocation"] == 0 and waiting.rows == []
+    # once cancelled, the page sends you back to the request
+    assert client.get(url).status_code == 302
+
+
+def test_only_the_recorder_or_a_triager_can_mark_a_request_recorded_in_error(client, staff, teams):
+    req = routed(teams.north, created_by=staff.occupational_therapist)
+    CareRelationshipFactory(person=req.person, user=staff.broker, team=None,
+                            kind=RelationshipKind.ALLOCATED_WORKER)
+    client.force_login(staff.broker)
+    assert client.get(reverse("frontdoor:cancel", args=[req.pk])).status_code == 403
+    CareRelationshipFactory(person=req.person, user=staff.occupational_therapist, team=None,
+                            kind=RelationshipKind.ALLOCATED_WORKER)
+    client.force_login(staff.occupational_therapist)  # not a triager, but recorded it
+    assert client.get(reverse("frontdoor:cancel", args=[req.pk])).status_code == 200
