@@ -145,3 +145,81 @@ def detail(*, user: User, results: Results, measure: str, age_group: str = "Tota
                  details={"what": f"people behind ASCOF {measure} {age_group} {part}", "count": len(out),
                           "period": [str(results.period_start), str(results.period_end)]})
     return out
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# SALT-style tables (engine/salt.py), same roles, cache and audit as ASCOF
+# ---------------------------------------------------------------------------------------------------------------
+
+
+@dataclass
+class SaltResults:
+    period_start: dt.date
+    period_end: dt.date
+    tables: dict  # table id -> engine.salt.Table
+    computed_at: dt.datetime
+    rows: int
+
+
+def _compute_salt(period_start: dt.date, period_end: dt.date) -> SaltResults:
+    from openasc.reporting.engine.salt import LOOKBACK_DAYS, salt_tables
+
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "cld.csv"
+        rows = projection.project(period_start - dt.timedelta(days=LOOKBACK_DAYS), period_end)
+        n = projection.write_csv(rows, path)
+        con = duckdb.connect()
+        try:
+            load_cld_csv(con, [path])
+            tables = salt_tables(con, period_start, period_end)
+        finally:
+            con.close()
+    return SaltResults(period_start, period_end, tables, timezone.now(), n)
+
+
+def salt(*, user: User, period_start: dt.date, period_end: dt.date, refresh: bool = False) -> SaltResults:
+    if not can_see_returns(user):
+        raise NotAllowed("Only performance analysts, team managers and information governance can see the returns.")
+    key = f"openasc-salt-{period_start}-{period_end}"
+    results = None if refresh else cache.get(key)
+    if results is None:
+        results = _compute_salt(period_start, period_end)
+        cache.set(key, results, CACHE_SECONDS)
+    audit.record(actor=user, action=AuditAction.VIEW, basis="Statutory returns",
+                 details={"what": "SALT tables", "period": [str(period_start), str(period_end)]})
+    return results
+
+
+@dataclass
+class SaltDetailRow:
+    person_id: str
+    person: Person | None
+    can_open: bool
+    unit: str
+    group: str
+    row: str
+    column: str
+    rule: str
+
+
+def salt_detail(*, user: User, results: SaltResults, table: str, group: str = "", row: str = "Total",
+                column: str = "Total") -> list[SaltDetailRow]:
+    """The people, requests, episodes or reviews behind one SALT cell, with the rule that placed each one."""
+    if table not in results.tables:
+        raise ValueError(f"Unknown table {table!r}")
+    chosen = results.tables[table].cell_details(group, row, column)
+    ids = {d["person_id"] for d in chosen}
+    fields = ("id", "nhs_number", "la_person_id", "first_name", "last_name")
+    people = {p.nhs_number: p for p in Person.objects.filter(nhs_number__in=ids).only(*fields)}
+    for p in Person.objects.filter(la_person_id__in=ids - set(people)).only(*fields):
+        people[p.la_person_id] = p
+    visible = set(access.people_visible_to(user, Person.objects.filter(pk__in=[p.pk for p in people.values()]))
+                  .values_list("pk", flat=True))
+    out = [SaltDetailRow(person_id=d["person_id"], person=people.get(d["person_id"]),
+                         can_open=bool(people.get(d["person_id"])) and people[d["person_id"]].pk in visible,
+                         unit=d["unit"], group=d["group"], row=d["row"], column=d["column"], rule=d["rule"])
+           for d in chosen]
+    audit.record(actor=user, action=AuditAction.VIEW, basis="Statutory returns",
+                 details={"what": f"people behind SALT {table} {group} {row} {column}".replace("  ", " "),
+                          "count": len(out), "period": [str(results.period_start), str(results.period_end)]})
+    return out

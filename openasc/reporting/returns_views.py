@@ -101,3 +101,116 @@ def _download(rows, fmt: str, name: str) -> HttpResponse:
                             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
     return response
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# SALT-style tables
+# ---------------------------------------------------------------------------------------------------------------
+
+
+def _years() -> list[int]:
+    today = timezone.localdate()
+    latest = today.year - 1 if today.month < 4 else today.year
+    return list(range(latest, latest - 5, -1))
+
+
+def _not_found(request, explanation: str):
+    return render(request, "core/forbidden.jinja", {"title": "Page not found", "explanation": explanation},
+                  status=404)
+
+
+def salt(request: HttpRequest) -> HttpResponse:
+    year, start, end = _period(request)
+    try:
+        results = returns.salt(user=request.user, period_start=start, period_end=end,
+                               refresh=request.GET.get("refresh") == "1")
+    except returns.NotAllowed as exc:
+        return _forbidden(request, exc)
+    return render(request, "reporting/salt.jinja", {
+        "title": "Short and Long Term support (SALT) tables", "results": results, "year": year, "years": _years(),
+        "active_nav": "returns",
+    })
+
+
+def salt_table(request: HttpRequest, table: str) -> HttpResponse:
+    from openasc.reporting.engine.salt import TABLE_IDS
+
+    year, start, end = _period(request)
+    if table not in TABLE_IDS:
+        return _not_found(request, "There is no such SALT table.")
+    try:
+        results = returns.salt(user=request.user, period_start=start, period_end=end)
+    except returns.NotAllowed as exc:
+        return _forbidden(request, exc)
+    fmt = request.GET.get("format", "")
+    t = results.tables[table]
+    if fmt in ("csv", "xlsx"):
+        audit.record(actor=request.user, action=AuditAction.EXPORT, basis="Statutory returns",
+                     details={"what": f"SALT {table} table", "format": fmt})
+        header = ["Group", "Row", *t.columns]
+        data = [[r["group"], r["label"], *r["cells"]] for r in t.rows]
+        return _table_download(header, data, fmt, f"salt-{table}-{year}", t.notes)
+    return render(request, "reporting/salt_table.jinja", {
+        "title": f"SALT {table}: {t.title}", "t": t, "results": results, "year": year, "years": _years(),
+        "active_nav": "returns",
+    })
+
+
+def salt_detail(request: HttpRequest, table: str) -> HttpResponse:
+    from openasc.reporting.engine.salt import TABLE_IDS
+
+    year, start, end = _period(request)
+    if table not in TABLE_IDS:
+        return _not_found(request, "There is no such SALT table.")
+    group, row, column = (request.GET.get("group", ""), request.GET.get("row", "Total"),
+                          request.GET.get("column", "Total"))
+    try:
+        results = returns.salt(user=request.user, period_start=start, period_end=end)
+    except returns.NotAllowed as exc:
+        return _forbidden(request, exc)
+    rows = returns.salt_detail(user=request.user, results=results, table=table, group=group, row=row, column=column)
+    fmt = request.GET.get("format", "")
+    if fmt in ("csv", "xlsx"):
+        audit.record(actor=request.user, action=AuditAction.EXPORT, basis="Statutory returns",
+                     details={"what": f"people behind SALT {table} {group} {row} {column}", "format": fmt,
+                              "rows": len(rows)})
+        header = ["Person id (CLD)", "LA person id", "What was counted", "Group", "Row", "Column", "Rule"]
+        data = [[r.person_id, r.person.la_person_id if r.person else "", r.unit, r.group, r.row, r.column, r.rule]
+                for r in rows]
+        from openasc.reporting.engine.salt import slug
+
+        return _table_download(header, data, fmt, f"salt-{table}-{year}-{slug(group)}-{slug(row)}-{slug(column)}")
+    t = results.tables[table]
+    return render(request, "reporting/salt_detail.jinja", {
+        "title": f"SALT {table}: people behind a figure", "t": t, "rows": rows, "year": year, "group": group,
+        "row": row, "column": column, "active_nav": "returns",
+    })
+
+
+def _table_download(header: list, data: list[list], fmt: str, name: str, notes: list[str] | None = None):
+    if fmt == "csv":
+        buffer = io.StringIO()
+        writer = csv.writer(buffer)
+        writer.writerow(header)
+        writer.writerows(data)
+        response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
+        return response
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "Table"
+    sheet.append(header)
+    for row in data:
+        sheet.append(row)
+    if notes:
+        notes_sheet = book.create_sheet("Notes")
+        for note in notes:
+            notes_sheet.append([note])
+    out = io.BytesIO()
+    book.save(out)
+    response = HttpResponse(out.getvalue(),
+                            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
+    return response

@@ -171,3 +171,100 @@ def main(argv: list[str] | None = None) -> int:
 
 if __name__ == "__main__":  # pragma: no cover
     raise SystemExit(main())
+
+
+# --------------------------------------------------------------------------------------------
+# SALT: ``salt --cld FILE [FILE...] --period START:END [--format json|csv|xlsx] [--out FILE] [--detail DIR]``
+# --------------------------------------------------------------------------------------------
+
+SALT_FIELDS = ["table", "group", "row", "column", "count"]
+SALT_DETAIL_FIELDS = ["person_id", "la_code", "unit", "group", "row", "column", "counted", "rule"]
+
+
+def _salt_parser() -> argparse.ArgumentParser:
+    p = _Parser(prog="salt", description="Compute SALT-style tables from CLD file(s).", add_help=True)
+    p.add_argument("--cld", nargs="+", required=True, metavar="FILE", help="CLD CSV file(s), optionally .gz")
+    p.add_argument("--period", required=True, help="START:END, e.g. 2024-04-01:2025-03-31")
+    p.add_argument("--format", default="json", choices=["json", "csv", "xlsx"])
+    p.add_argument("--out", help="output file (default: stdout for json/csv; required for xlsx)")
+    p.add_argument("--detail", metavar="DIR", help="write one CSV per table of the people/episodes counted into DIR")
+    return p
+
+
+def salt_cell_rows(result: dict[str, Any]) -> list[dict[str, Any]]:
+    """Flatten the SALT JSON to one row per cell: table, group, row, column, count."""
+    out = []
+    for table_id, t in result["tables"].items():
+        for r in t["rows"]:
+            for column, count in zip(t["columns"], r["cells"], strict=True):
+                out.append({"table": table_id, "group": r["group"], "row": r["label"], "column": column,
+                            "count": count})
+    return out
+
+
+def _write_salt_xlsx(path: str, result: dict[str, Any]) -> None:
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    wb.remove(wb.active)
+    for table_id, t in result["tables"].items():
+        ws = wb.create_sheet(table_id)
+        ws.append([f"{table_id}: {t['title']}", f"{result['period']['start']} to {result['period']['end']}"])
+        ws.append(["Group", "Row", *t["columns"]])
+        for r in t["rows"]:
+            ws.append([r["group"], r["label"], *r["cells"]])
+        ws.append([])
+        for note in t["notes"]:
+            ws.append(["Note", note])
+    wb.save(path)
+
+
+def run_salt(argv: list[str]) -> int:
+    from .salt import TABLE_IDS, salt_json, salt_tables
+
+    args = _salt_parser().parse_args(argv)
+    start, end = parse_period(args.period)
+    for f in args.cld:
+        if not Path(f).is_file():
+            raise UsageError(f"CLD file not found: {f}")
+    if args.format == "xlsx" and not args.out:
+        raise UsageError("--format xlsx needs --out FILE")
+    con = duckdb.connect()
+    con.execute("SET enable_progress_bar = false")
+    try:
+        load_cld_csv(con, args.cld)
+    except (ValueError, duckdb.Error) as exc:
+        raise UsageError(f"could not read CLD file(s): {str(exc).splitlines()[0]}") from None
+    tables = salt_tables(con, start, end)
+    result = salt_json(tables, start, end)
+    if args.format == "json":
+        text = json.dumps(result, indent=2) + "\n"
+    elif args.format == "csv":
+        text = _csv_text(salt_cell_rows(result), SALT_FIELDS)
+    else:
+        text = None
+        _write_salt_xlsx(args.out, result)
+    if text is not None:
+        if args.out:
+            Path(args.out).write_text(text, encoding="utf-8")
+        else:
+            sys.stdout.write(text)
+    if args.detail:
+        d = Path(args.detail)
+        d.mkdir(parents=True, exist_ok=True)
+        for table_id in TABLE_IDS:
+            (d / f"salt_{table_id}.csv").write_text(_csv_text(tables[table_id].details, SALT_DETAIL_FIELDS),
+                                                     encoding="utf-8")
+    return 0
+
+
+def salt_main(argv: list[str] | None = None) -> int:
+    if argv is None:
+        argv = sys.argv[1:]
+    try:
+        return run_salt(list(argv))
+    except UsageError as exc:
+        print(f"salt: error: {exc}", file=sys.stderr)
+        return 2
+    except SystemExit as exc:  # --help
+        return int(exc.code or 0)
