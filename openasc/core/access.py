@@ -45,6 +45,7 @@ class Capability:
     PLAN = "plan"  # write care and support plans, arrange and complete reviews
     ARRANGE_SERVICES = "arrange_services"  # start, re-cost and end services
     IMPORT_CLD = "import_cld"  # load a council's Client Level Data files (changes many records at once)
+    SET_POPULATION = "set_population"  # the ONS population figures behind ASCOF 2B and 2C
 
 
 ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
@@ -67,11 +68,11 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
     Role.SAFEGUARDING_LEAD: frozenset({Capability.SEARCH_ALL, Capability.CREATE_PERSON, Capability.EDIT_PERSON,
                                        Capability.BREAK_GLASS, Capability.ALLOCATE, Capability.TRIAGE,
                                        Capability.BE_ALLOCATED, Capability.ASSESS}),
-    Role.PERFORMANCE_ANALYST: frozenset({Capability.IMPORT_CLD}),
+    Role.PERFORMANCE_ANALYST: frozenset({Capability.IMPORT_CLD, Capability.SET_POPULATION}),
     Role.NHS_PARTNER: frozenset({Capability.BREAK_GLASS}),
     Role.INFORMATION_GOVERNANCE: frozenset({Capability.SEARCH_ALL, Capability.REVIEW_BREAK_GLASS,
                                             Capability.VIEW_ACCESS_LOG}),
-    Role.ADMINISTRATOR: frozenset({Capability.IMPORT_CLD}),
+    Role.ADMINISTRATOR: frozenset({Capability.IMPORT_CLD, Capability.SET_POPULATION}),
     Role.SYSTEM: frozenset({Capability.SEARCH_ALL, Capability.VIEW_ALL, Capability.CREATE_PERSON,
                             Capability.EDIT_PERSON, Capability.USE_API, Capability.ASSESS, Capability.PLAN,
                             Capability.ARRANGE_SERVICES}),

@@ -52,3 +52,28 @@ class ImportedEvent(models.Model):
 
     class Meta:
         indexes = [models.Index(fields=["object_type", "object_id"], name="imported_event_object")]
+
+
+class PopulationEstimate(models.Model):
+    """The council's adult population by age band for a year: the denominator of ASCOF 2B and 2C (per 100,000).
+
+    Loaded with illustrative defaults (reference/ons_population.csv); a performance analyst replaces them with the
+    ONS mid-year estimates for the area on /returns/population. The figures for the year a period starts in are
+    used; a period starting after the latest year uses the latest year."""
+
+    AGE_BANDS = ("18-64", "65+")
+
+    year = models.PositiveSmallIntegerField()
+    age_band = models.CharField(max_length=10, choices=[(b, b) for b in AGE_BANDS])
+    population = models.PositiveIntegerField()
+    source = models.CharField(max_length=300, blank=True, help_text="Where the figure comes from")
+    changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                   related_name="+")
+    changed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["year", "age_band"], name="population_year_band")]
+        ordering = ["-year", "age_band"]
+
+    def __str__(self) -> str:
+        return f"{self.year} {self.age_band}: {self.population:,}"

@@ -7,7 +7,6 @@ few minutes per period; every view of the people behind a figure is audited.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import tempfile
 from dataclasses import dataclass
@@ -20,12 +19,11 @@ from django.utils import timezone
 from openasc.core import access, audit
 from openasc.core.models import AuditAction, Role, User
 from openasc.people.models import Person
-from openasc.reporting import projection
+from openasc.reporting import population, projection
 from openasc.reporting.engine.load import load_cld_csv
 from openasc.reporting.engine.measures import MEASURE_KEYS, all_details, compute_measures
 
 RETURNS_ROLES = {Role.PERFORMANCE_ANALYST, Role.TEAM_MANAGER, Role.INFORMATION_GOVERNANCE}
-POPULATION_FILE = Path(__file__).parent / "reference" / "ons_population.csv"
 CACHE_SECONDS = 300
 
 TITLES = {
@@ -57,12 +55,8 @@ def financial_year(start_year: int) -> tuple[dt.date, dt.date]:
 
 
 def default_population(period_start: dt.date) -> dict[str, int]:
-    """The council's population reference for the year the period starts in (falls back to the latest year)."""
-    with POPULATION_FILE.open(newline="", encoding="utf-8") as f:
-        rows = list(csv.DictReader(f))
-    years = sorted({int(r["year"]) for r in rows})
-    year = max([y for y in years if y <= period_start.year] or years)
-    return {r["age_band"]: int(r["population"]) for r in rows if int(r["year"]) == year}
+    """The council's population reference for the year the period starts in (see reporting.population)."""
+    return population.for_period(period_start)
 
 
 @dataclass

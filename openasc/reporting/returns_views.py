@@ -6,14 +6,18 @@ import csv
 import datetime as dt
 import io
 
+from django import forms
+from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from openasc.core import audit
+from openasc.core.errors import ValidationFailed
 from openasc.core.models import AuditAction
-from openasc.reporting import returns
+from openasc.reporting import population, returns
 from openasc.reporting.engine.measures import MEASURE_KEYS
+from openasc.ui import forms as ui
 
 
 def _period(request: HttpRequest) -> tuple[int, dt.date, dt.date]:
@@ -214,3 +218,40 @@ def _table_download(header: list, data: list[list], fmt: str, name: str, notes: 
                             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
     return response
+
+
+class PopulationForm(forms.Form):
+    year = forms.IntegerField(error_messages={"required": "Enter the year the figures are for, for example 2025",
+                                              "invalid": "Enter the year as four digits, for example 2025"})
+    population_18_64 = forms.CharField(max_length=20, required=False)
+    population_65_plus = forms.CharField(max_length=20, required=False)
+    source = forms.CharField(max_length=300, required=False)
+
+
+def population_page(request: HttpRequest) -> HttpResponse:
+    """The population figures behind ASCOF 2B and 2C, by year; analysts set a year's figures here."""
+    if not returns.can_see_returns(request.user) and not population.can_change(request.user):
+        return _forbidden(request, "Only performance analysts, team managers and information governance can see the "
+                                   "returns' reference data.")
+    can_change = population.can_change(request.user)
+    form = PopulationForm(request.POST or None)
+    if request.method == "POST":
+        if not can_change:
+            return _forbidden(request, "Only performance analysts and administrators can change the population "
+                                       "figures.")
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                population.population_set(actor=request.user, year=data["year"], source=data["source"],
+                                          figures={"18-64": data["population_18_64"],
+                                                   "65+": data["population_65_plus"]})
+            except ValidationFailed as exc:
+                ui.add_service_errors(form, exc.errors)
+            else:
+                messages.success(request, f"Population figures for {data['year']} saved. ASCOF 2B and 2C for "
+                                 "periods starting that year use them from now on.")
+                return redirect("returns:population")
+    return render(request, "reporting/population.jinja", {
+        "title": "Population figures for ASCOF 2B and 2C", "rows": population.table(), "form": form,
+        "errors": ui.error_summary(form), "can_change": can_change, "active_nav": "returns",
+    }, status=400 if request.method == "POST" else 200)

@@ -145,6 +145,7 @@ CAPABILITY_MATRIX = {
     access.Capability.ARRANGE_SERVICES: {Role.SOCIAL_WORKER, Role.OCCUPATIONAL_THERAPIST, Role.TEAM_MANAGER,
                                          Role.BROKER},
     access.Capability.IMPORT_CLD: {Role.PERFORMANCE_ANALYST, Role.ADMINISTRATOR},
+    access.Capability.SET_POPULATION: {Role.PERFORMANCE_ANALYST, Role.ADMINISTRATOR},
 }
 
 

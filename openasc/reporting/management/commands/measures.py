@@ -3,6 +3,7 @@
 The command-line contract is stable and documented in the README:
     openasc measures [--cld FILE ...] --period 2024-04-01:2025-03-31 --population 18-64=N --population 65+=N
                      [--format json|csv|xlsx] [--out FILE] [--detail DIR]
+Without --cld and without --population, the council's population figures (/returns/population) are used.
 Both routes compute in DuckDB from the same CLD-shaped table, so the same data gives the same figures.
 """
 
@@ -50,6 +51,12 @@ class Command(BaseCommand):
         except CommandError as exc:
             sys.stderr.write(f"measures: error: {exc}\n")
             return 2
+        if "--population" not in argv and not any(a.startswith("--population=") for a in argv):
+            # The database route knows the council's population reference (/returns/population).
+            from openasc.reporting import population
+
+            for band, n in sorted(population.for_period(start).items()):
+                argv = [*argv, "--population", f"{band}={n}"]
         system = User.objects.filter(username="system", is_active=True).first()
         with tempfile.TemporaryDirectory() as tmp:
             path = Path(tmp) / "cld_from_database.csv"
