@@ -64,15 +64,19 @@ def table() -> list[dict]:
 
 
 @transaction.atomic
-def population_set(*, actor: User, year: int | None, figures: dict[str, object], source: str):
+def population_set(*, actor: User, year: int | str | None, figures: dict[str, object], source: str):
     """Set one year's figures (both age bands together); the change is audited with the figures before it."""
     from openasc.reporting.models import PopulationEstimate
 
     if not can_change(actor):
         raise PermissionError("Only performance analysts and administrators can change the population figures.")
     errors: dict[str, str] = {}
-    if year is None:
+    raw_year = str(year if year is not None else "").strip()
+    year = int(raw_year) if raw_year.isdigit() else None
+    if not raw_year:
         errors["year"] = "Enter the year the figures are for, for example 2025"
+    elif year is None:
+        errors["year"] = "Enter the year as four digits, for example 2025"
     elif not 2000 <= year <= timezone.localdate().year + 1:
         errors["year"] = f"Enter a year from 2000 to {timezone.localdate().year + 1}"
     values: dict[str, int] = {}

@@ -221,8 +221,7 @@ def _table_download(header: list, data: list[list], fmt: str, name: str, notes: 
 
 
 class PopulationForm(forms.Form):
-    year = forms.IntegerField(error_messages={"required": "Enter the year the figures are for, for example 2025",
-                                              "invalid": "Enter the year as four digits, for example 2025"})
+    year = forms.CharField(max_length=10, required=False)
     population_18_64 = forms.CharField(max_length=20, required=False)
     population_65_plus = forms.CharField(max_length=20, required=False)
     source = forms.CharField(max_length=300, required=False)
@@ -248,7 +247,7 @@ def population_page(request: HttpRequest) -> HttpResponse:
             except ValidationFailed as exc:
                 ui.add_service_errors(form, exc.errors)
             else:
-                messages.success(request, f"Population figures for {data['year']} saved. ASCOF 2B and 2C for "
+                messages.success(request, f"Population figures for {data['year'].strip()} saved. ASCOF 2B and 2C for "
                                  "periods starting that year use them from now on.")
                 return redirect("returns:population")
     return render(request, "reporting/population.jinja", {
