@@ -4,6 +4,7 @@
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/openasc_bench .venv/bin/python bench/profile_queries.py \
         socialworker "Margret Smiht" --explain
     ... profile_queries.py frontdoor --page 1234
+    ... profile_queries.py bench.manager --url /front-door/team-queue --explain
 
 Prints each SQL query a request runs, with its time, and with --explain the query plans.
 """
@@ -26,6 +27,7 @@ def main() -> None:
     parser.add_argument("username")
     parser.add_argument("query", nargs="?")
     parser.add_argument("--page", type=int)
+    parser.add_argument("--url", help="any page, e.g. /my/caseload")
     parser.add_argument("--explain", action="store_true")
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()
@@ -44,7 +46,7 @@ def main() -> None:
 
     client = Client(raise_request_exception=True)
     client.force_login(User.objects.get(username=args.username))
-    url = f"/people/{args.page}" if args.page else "/people/?" + urlencode({"q": args.query})
+    url = args.url or (f"/people/{args.page}" if args.page else "/people/?" + urlencode({"q": args.query}))
     log = []
 
     def wrapper(execute, sql, params, many, context):

@@ -2,29 +2,41 @@
 
 `make bench` runs this file. For each database it starts a subprocess with DATABASE_URL pointing at a
 bench database (never the developer's demo database), migrates it, builds the council with the demo
-builder unless a finished build of the requested size is already there, then times requests
-end-to-end through Django's test Client (in-process: URL routing, every middleware, the session,
-the view, the access rules, the audit insert and the full Jinja2 page render; no network or WSGI
-server in the way):
+builder unless a finished build of the requested size is already there, adds the care-journey fixtures
+once (bench/journeys.py), then times requests end-to-end through Django's test Client (in-process: URL
+routing, every middleware, the session, the view, the access rules, the audit insert and the full Jinja2
+page render; no network or WSGI server in the way):
 
 * person search, GET /people/?q=..., a realistic mix of queries from a front-door officer (searches
   everyone) and a social worker (relationship-limited): surnames, first and last names with a typo,
   names in swapped order, NHS numbers with spaces, date of birth with surname, postcodes, person ids;
-* the person page, GET /people/<id>, for a signed-in user who may open the record.
+* the person page, GET /people/<id>, for a signed-in user who may open the record;
+* the care-journey pages (issue 3), on fixtures made once in the bench database after its build (marked by an
+  audit event of object type "bench.fixtures"; no people are added, so the build stays reusable):
+  - the person page of a person with over 500 timeline events (requests and triage, assessments, plan versions,
+    reviews, services with cost changes, changes to their details), GET /people/<id>, as their allocated worker;
+  - the caseload of a social worker with 300 people allocated, GET /my/caseload;
+  - the waiting list of a team with 5,000 people waiting for allocation (about 3,500 of them for an assessment too),
+    GET /front-door/waiting?list=allocation&team=<id> as a front-door officer, and the team manager's queue,
+    GET /front-door/team-queue (both one page of 25, with GOV.UK pagination).
 
-It prints a table and a PASS/FAIL line against the target (search and person page p95 under 150 ms)
-and writes the figures to bench/out/results.json. A benchmark, not a test: it asserts nothing timed.
+It prints a table and a PASS/FAIL line against the target (search and person page p95 under 150 ms), then a
+second table of the care-journey pages (p50 / p95 ms, queries per request) with a PASS/FAIL line against their
+target (p95 under 200 ms), and writes the figures to bench/out/results.json (the care-journey pages under
+"journeys" for each database). A benchmark, not a test: it asserts nothing timed.
 
 Environment: BENCH_PEOPLE (default 200000), BENCH_DATABASES (default "sqlite,postgresql"),
 BENCH_SEARCHES (timed searches per database, default 300), BENCH_PAGES (timed person pages per
-database, default 200), BENCH_SEED (build seed, default 2026), BENCH_HISTORY (default 1: also add the
-demo's two years of requests, assessments, plans, services and reviews, as `openasc demo` does, so the
-person page shows a real timeline; 0 for people only), BENCH_PG_URL (default
+database, default 200), BENCH_JOURNEY_PAGES (timed requests of each care-journey page per database, after 5
+untimed, default 100; 0 to skip them), BENCH_SEED (build seed, default 2026), BENCH_HISTORY (default 1: also
+add the demo's two years of requests, assessments, plans, services and reviews, as `openasc demo` does; the
+history builder writes no status rows or audit events, so its people's timelines stay short: the fixtures'
+person has the long one; 0 for people only), BENCH_PG_URL (default
 postgres://postgres@127.0.0.1:5432/openasc_bench), BENCH_QUIET_LOAD / BENCH_QUIET_WAIT (before timing,
 wait up to 180 s for the 1-minute load average to fall under 1.5), BENCH_BASELINE_SELECTORS (path to an
 older copy of openasc/people/selectors.py to serve the pages with, for before/after figures on the same
 database; written to results-baseline.json). `--rebuild` drops the bench databases and builds them again;
-otherwise a finished build of the same size, seed and history is reused.
+otherwise a finished build of the same size, seed and history is reused, with its fixtures.
 """
 
 from __future__ import annotations
@@ -252,6 +264,15 @@ def worker(db: str, people: int, rebuild: bool, seed: int, searches: int, pages:
         build["reused"] = False
     build["migrate_seconds"] = round(migrate_s, 1)
 
+    # The care-journey fixtures (bench/journeys.py), once per bench database: made after the build and before
+    # any timing, so that every run times the same database.
+    import journeys
+
+    fixtures, made = journeys.ensure_fixtures(seed, say)
+    if made:
+        with connection.cursor() as cur:
+            cur.execute("VACUUM ANALYZE" if connection.vendor == "postgresql" else "ANALYZE")
+
     baseline = os.environ.get("BENCH_BASELINE_SELECTORS")
     if baseline:
         # A/B aid: serve the pages with an older copy of openasc/people/selectors.py (same database and indexes).
@@ -358,6 +379,13 @@ def worker(db: str, people: int, rebuild: bool, seed: int, searches: int, pages:
     search_rows = timed(searches_plan, warm)
     page_rows = timed(pages_plan, warm)
     load_after = os.getloadavg()[0]
+    journey_n = env_int("BENCH_JOURNEY_PAGES", 100)
+    journeys_result = {}
+    if journey_n > 0:
+        wait_for_quiet_machine(say)
+        say(f"timing the care-journey pages, {journey_n} requests each after 5 untimed ...")
+        journeys_result = journeys.time_pages(fixtures, journey_n, rng, say, summary)
+    load_journeys = os.getloadavg()[0]
 
     def breakdown(rows, key):
         groups = {}
@@ -386,6 +414,9 @@ def worker(db: str, people: int, rebuild: bool, seed: int, searches: int, pages:
                  "slowest": sorted(page_rows, key=lambda r: -r["ms"])[:5]},
     }
     result["pass"] = result["search"]["p95"] < TARGET_MS and result["page"]["p95"] < TARGET_MS
+    result["journeys"] = {"target_ms": journeys.TARGET_MS, "fixtures": fixtures, "pages": journeys_result,
+                          "load_average_end": round(load_journeys, 2),
+                          "pass": bool(journeys_result) and all(p["pass"] for p in journeys_result.values())}
     return result
 
 
@@ -497,6 +528,40 @@ def print_table(results: dict, people: int) -> bool:
     return verdict == "PASS"
 
 
+JOURNEY_LABELS = {"person timeline": "person page, 500-event timeline", "caseload": "caseload, 300 people",
+                  "waiting list, team": "waiting list, team of 5,000", "team queue": "team queue, 5,000 waiting"}
+
+
+def print_journeys(results: dict) -> bool:
+    """The second table: the care-journey pages against their own target (p95 under 200 ms)."""
+    dbs = [db for db in results if "error" not in results[db] and results[db].get("journeys", {}).get("pages")]
+    if not dbs:
+        print("\ncare-journey pages: not timed (BENCH_JOURNEY_PAGES=0 or the worker failed)")
+        return False
+    target = results[dbs[0]]["journeys"]["target_ms"]
+    print(f"\ncare-journey pages (p50 / p95 ms, queries per request; target p95 under {target:.0f} ms; "
+          f"{results[dbs[0]]['journeys']['pages']['caseload']['n']} timed requests of each page):")
+    print(f"  {'':<34}" + "".join(f"{LABELS[db]:>30}" for db in dbs))
+    ok = True
+    for page, label in JOURNEY_LABELS.items():
+        cells = []
+        for db in dbs:
+            k = results[db]["journeys"]["pages"].get(page)
+            if not k:
+                cells.append("-")
+                ok = False
+                continue
+            cells.append(f"{k['p50']:.1f} / {k['p95']:.1f} ({k['queries']:.0f}q) {'PASS' if k['pass'] else 'FAIL'}")
+            ok = ok and k["pass"]
+        print(f"  {label:<34}" + "".join(f"{c:>30}" for c in cells))
+    verdict = "PASS" if ok and len(dbs) == len(results) else "FAIL"
+    cores = os.cpu_count()
+    note = "" if cores == 2 else f" (measured on {cores} cores, not 2)"
+    print(f"\n{verdict}: target care-journey pages p95 under {target:.0f} ms on 2 cores, "
+          f"{' and '.join(LABELS[db] for db in results)}{note}")
+    return verdict == "PASS"
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rebuild", action="store_true", help="drop the bench databases and build them again")
@@ -514,6 +579,8 @@ def main() -> int:
         (OUT / f"result-{args.worker}.json").write_text(json.dumps(result, indent=2, default=str))
         return 0
 
+    import journeys  # bench/journeys.py (stdlib only at import)
+
     dbs = [d.strip() for d in os.environ.get("BENCH_DATABASES", "sqlite,postgresql").split(",") if d.strip()]
     results = {}
     for db in dbs:
@@ -529,12 +596,14 @@ def main() -> int:
         results[db] = json.loads(out_file.read_text())
         results[db]["wall_seconds"] = round(time.perf_counter() - started, 1)
     ok = print_table(results, people)
+    journeys_ok = print_journeys(results)
     summary_json = {
         "generated_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         "people": people, "target_ms": TARGET_MS, "cpu_cores": os.cpu_count(),
         "client": "django.test.Client, in-process (full middleware, session, audit and Jinja2 rendering)",
         "searches_per_database": searches, "pages_per_database": pages, "search_mix": dict(SEARCH_MIX),
-        "pass": ok, "databases": results,
+        "pass": ok, "journey_target_ms": journeys.TARGET_MS, "journey_pages_per_database": env_int("BENCH_JOURNEY_PAGES", 100),
+        "journeys_pass": journeys_ok, "databases": results,
     }
     name = "results-baseline.json" if os.environ.get("BENCH_BASELINE_SELECTORS") else "results.json"
     (OUT / name).write_text(json.dumps(summary_json, indent=2, default=str))

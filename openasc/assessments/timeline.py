@@ -2,20 +2,22 @@
 
 from __future__ import annotations
 
-from django.urls import reverse
-
 from openasc.assessments.models import AssessmentStatus, AssessmentStatusChange
-from openasc.core.timeline import TimelineEntry, register
+from openasc.core.timeline import USER_FIELDS, TimelineEntry, href_for, register
 
 
 @register
 def assessment_events(person):
     rows = (AssessmentStatusChange.objects.filter(assessment__person=person)
-            .select_related("assessment", "changed_by").order_by("-changed_at", "-pk")[:200])
+            .select_related("assessment", "changed_by")
+            .only("status", "changed_at", "note", *(f"changed_by__{f}" for f in USER_FIELDS), "assessment__kind",
+                  "assessment__assessment_type", "assessment__method")
+            .order_by("-changed_at", "-pk")[:200])
+    link = href_for("assessments:detail")
     for row in rows:
         a = row.assessment
         kind = a.get_kind_display()
-        href = reverse("assessments:detail", args=[a.pk])
+        href = link(a.pk)
         if row.note == "Started":
             title, detail = f"{kind} started", f"{a.assessment_type}" + (f", {a.method.lower()}" if a.method else "")
         elif row.note.startswith("Completed: "):

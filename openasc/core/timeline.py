@@ -27,6 +27,20 @@ def register(provider: Provider) -> Provider:
     return provider
 
 
+def href_for(name: str) -> Callable[[object], str]:
+    """pk -> the URL of a named page that takes one integer id, with reverse() called once for a whole timeline
+    rather than once for each of its hundreds of entries."""
+    from django.urls import reverse
+
+    marker = "987654321"
+    head, _, tail = reverse(name, args=[int(marker)]).partition(marker)
+    return lambda pk: f"{head}{pk}{tail}"
+
+
+# The fields of a user that display_name reads: what a timeline loads of the person who did each thing.
+USER_FIELDS = ("first_name", "last_name", "username")
+
+
 def entries_for(person, limit: int = 500) -> list[TimelineEntry]:
     """Newest first. The caller has already checked and audited access to the person."""
     entries: list[TimelineEntry] = []

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from django.urls import reverse
-
-from openasc.core.timeline import TimelineEntry, register
+from openasc.core.timeline import USER_FIELDS, TimelineEntry, href_for, register
 from openasc.frontdoor.models import RequestStatus, SupportRequestStatus, TriageDecision
 
 
@@ -12,10 +10,14 @@ from openasc.frontdoor.models import RequestStatus, SupportRequestStatus, Triage
 def request_events(person):
     rows = (SupportRequestStatus.objects.filter(request__person_id=person.pk).select_related("changed_by", "request",
                                                                                              "request__team")
+            .only("status", "changed_at", "note", *(f"changed_by__{f}" for f in USER_FIELDS),
+                  *(f"request__{f}" for f in ("received_on", "route_of_access", "urgency", "decision", "outcome",
+                                              "concluded_on")), "request__team__name")
             .order_by("-changed_at", "-pk")[:300])
+    link = href_for("frontdoor:request")
     for row in rows:
         req = row.request
-        href = reverse("frontdoor:request", args=[req.pk])
+        href = link(req.pk)
         who = row.changed_by.display_name
         if row.status == RequestStatus.OPEN:
             detail = f"Received {req.received_on:%-d %B %Y} ({req.route_of_access or 'route not recorded'}), " \

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from openasc.core.models import AuditAction, AuditEvent
-from openasc.core.timeline import TimelineEntry, register
+from openasc.core.timeline import USER_FIELDS, TimelineEntry, register
 
 _LABELS = {
     AuditAction.CREATE: "Record created",
@@ -16,7 +16,8 @@ _LABELS = {
 def person_record_events(person):
     events = (AuditEvent.objects.filter(person_id=person.pk, object_type="people.person",
                                         action__in=list(_LABELS))
-              .select_related("actor").order_by("-occurred_at")[:200])
+              .select_related("actor").only("occurred_at", "action", "details", *(f"actor__{f}" for f in USER_FIELDS))
+              .order_by("-occurred_at")[:200])
     for e in events:
         detail = ""
         if e.action == AuditAction.UPDATE:

@@ -4,9 +4,8 @@ completed."""
 from __future__ import annotations
 
 from django.db.models import Min
-from django.urls import reverse
 
-from openasc.core.timeline import TimelineEntry, register
+from openasc.core.timeline import USER_FIELDS, TimelineEntry, href_for, register
 from openasc.planning.models import PlanStatus, PlanStatusChange, ReviewStatus, ReviewStatusChange
 from openasc.services.money import pounds
 
@@ -14,12 +13,15 @@ from openasc.services.money import pounds
 @register
 def plan_events(person):
     changes = (PlanStatusChange.objects.filter(plan__person=person).select_related("plan", "changed_by")
+               .only("status", "changed_at", "note", *(f"changed_by__{f}" for f in USER_FIELDS), "plan__version",
+                     "plan__agreed_weekly_pence")
                .order_by("-changed_at")[:200])
     first_ids = set(PlanStatusChange.objects.filter(plan__person=person).values("plan").annotate(first=Min("pk"))
                     .values_list("first", flat=True))
+    link = href_for("planning:detail")
     for c in changes:
         plan = c.plan
-        href = reverse("planning:detail", args=[plan.pk])
+        href = link(plan.pk)
         if c.pk in first_ids:
             title = "Care and support plan created" if plan.version == 1 else f"New version of the plan ({plan.version})"
             detail = c.note
@@ -40,10 +42,13 @@ def plan_events(person):
 @register
 def review_events(person):
     changes = (ReviewStatusChange.objects.filter(review__person=person).select_related("review", "changed_by")
+               .only("status", "changed_at", *(f"changed_by__{f}" for f in USER_FIELDS), "review__reason",
+                     "review__due_on", "review__what_followed", "review__outcome")
                .order_by("-changed_at")[:200])
+    link = href_for("planning:review")
     for c in changes:
         review = c.review
-        href = reverse("planning:review", args=[review.pk])
+        href = link(review.pk)
         if c.status == ReviewStatus.SCHEDULED:
             yield TimelineEntry(when=c.changed_at, title=f"Review scheduled ({review.reason})",
                                 who=c.changed_by.display_name, detail=f"Due {review.due_on:%-d %B %Y}", href=href,
