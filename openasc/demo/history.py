@@ -139,7 +139,22 @@ class HistoryBuilder:
         if batch:
             self._write(batch, carers_of)
             self.progress(f"history for {total:,} of {total:,} people")
+        self._reset_sequences()
         return self.report
+
+    @staticmethod
+    def _reset_sequences() -> None:
+        """The rows above were given their ids here; move PostgreSQL's id sequences past them, or the next record
+        a worker creates would collide (SQLite takes the next id from the table itself)."""
+        from django.core.management.color import no_style
+        from django.db import connection
+
+        if connection.vendor != "postgresql":
+            return
+        with connection.cursor() as cur:
+            for sql in connection.ops.sequence_reset_sql(no_style(),
+                                                         [SupportRequest, Assessment, Plan, Service, Review]):
+                cur.execute(sql)
 
     def _providers(self) -> dict[str, list[ProviderLocation]]:
         if not ProviderLocation.objects.exists():
@@ -188,12 +203,64 @@ class HistoryBuilder:
             ServiceCost.objects.bulk_create(self.out["costs"], batch_size=2000)
             Review.objects.bulk_create(self.out["reviews"], batch_size=1000)
             CareRelationship.objects.bulk_create(self.out["relationships"], batch_size=1000)
+            self._status_rows()
         r = self.report
         r.requests += len(self.out["requests"])
         r.assessments += len(self.out["assessments"])
         r.plans += len(self.out["plans"])
         r.services += len(self.out["services"])
         r.reviews += len(self.out["reviews"])
+
+    def _at(self, day: dt.date, hour: int = 10) -> dt.datetime:
+        return timezone.make_aware(dt.datetime.combine(day, dt.time(hour, self.rng.randint(0, 59))))
+
+    def _status_rows(self) -> None:
+        """The status history each record would have had if it had been worked in the product (the timeline shows
+        it): requests received then triaged, assessments started then finished, plans agreed, reviews scheduled
+        then held."""
+        from openasc.assessments.models import AssessmentStatusChange
+        from openasc.frontdoor.models import SupportRequestStatus
+        from openasc.planning.models import PlanStatusChange, ReviewStatusChange
+
+        system = self.system
+        requests, assessments, plans, reviews = [], [], [], []
+        for r in self.out["requests"]:
+            requests.append(SupportRequestStatus(request_id=r.id, status=RequestStatus.OPEN, changed_by=system,
+                                                 changed_at=self._at(r.received_on, 9), note="Request recorded"))
+            if r.status != RequestStatus.OPEN:
+                label = TriageDecision(r.decision).label
+                note = (f"{label}: passed to {r.team.name}" if r.status == RequestStatus.ROUTED
+                        else f"{label}: {r.outcome}")
+                requests.append(SupportRequestStatus(request_id=r.id, status=r.status, changed_by=system,
+                                                     changed_at=self._at(r.triaged_on, 15), note=note))
+        for a in self.out["assessments"]:
+            assessments.append(AssessmentStatusChange(assessment_id=a.id, status=AssessmentStatus.IN_PROGRESS,
+                                                      changed_by=a.assessor, changed_at=self._at(a.started_on)))
+            if a.completed_on:
+                assessments.append(AssessmentStatusChange(
+                    assessment_id=a.id, status=AssessmentStatus.AWAITING_SIGN_OFF, changed_by=a.assessor,
+                    changed_at=self._at(a.completed_on, 11), note=a.outcome))
+            if a.status == AssessmentStatus.COMPLETED:
+                assessments.append(AssessmentStatusChange(
+                    assessment_id=a.id, status=AssessmentStatus.COMPLETED, changed_by=a.signed_off_by,
+                    changed_at=a.signed_off_at, note="Signed off"))
+        for plan in self.out["plans"]:
+            plans.append(PlanStatusChange(plan_id=plan.id, status=PlanStatus.DRAFT, changed_by=plan.created_by,
+                                          changed_at=self._at(plan.agreed_on, 9)))
+            plans.append(PlanStatusChange(plan_id=plan.id, status=PlanStatus.AGREED, changed_by=plan.signed_off_by,
+                                          changed_at=self._at(plan.agreed_on, 16), note="Agreed and signed off"))
+        for review in self.out["reviews"]:
+            scheduled = min(review.due_on - dt.timedelta(weeks=6), self.today)
+            reviews.append(ReviewStatusChange(review_id=review.id, status=ReviewStatus.SCHEDULED, changed_by=system,
+                                              changed_at=self._at(scheduled, 8)))
+            if review.status == ReviewStatus.COMPLETED:
+                reviews.append(ReviewStatusChange(review_id=review.id, status=ReviewStatus.COMPLETED,
+                                                  changed_by=review.reviewer, changed_at=self._at(review.completed_on),
+                                                  note=review.outcome))
+        SupportRequestStatus.objects.bulk_create(requests, batch_size=2000)
+        AssessmentStatusChange.objects.bulk_create(assessments, batch_size=2000)
+        PlanStatusChange.objects.bulk_create(plans, batch_size=2000)
+        ReviewStatusChange.objects.bulk_create(reviews, batch_size=2000)
 
     def _worker(self):
         return self.rng.choice(self.workers)

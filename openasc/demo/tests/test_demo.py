@@ -66,6 +66,31 @@ def test_history_is_consistent(council):
     assert all(s.end_on == s.person.date_of_death for s in died)
 
 
+@pytest.mark.no_audit_safety_net
+def test_history_has_the_status_rows_the_timeline_shows_and_new_records_get_fresh_ids(council):
+    from openasc.core.timeline import entries_for
+    from openasc.frontdoor.models import RequestStatus, SupportRequestStatus
+
+    requests = SupportRequest.objects.count()
+    assert SupportRequestStatus.objects.filter(status=RequestStatus.OPEN).count() == requests
+    triaged = SupportRequest.objects.exclude(status=RequestStatus.OPEN).count()
+    assert SupportRequestStatus.objects.exclude(status=RequestStatus.OPEN).count() == triaged
+    for a in Assessment.objects.filter(status="completed")[:50]:
+        assert list(a.status_changes.values_list("status", flat=True)) == [
+            "in_progress", "awaiting_sign_off", "completed"]
+    busy = (SupportRequest.objects.values("person").annotate(n=Count("pk")).order_by("-n").first())["person"]
+    assert "request" in {e.kind for e in entries_for(Person.objects.get(pk=busy))}
+    assessed = Assessment.objects.filter(status="completed").values_list("person", flat=True).first()
+    assert "assessment" in {e.kind for e in entries_for(Person.objects.get(pk=assessed))}
+
+    # the history gave its rows their ids: the next record made in the product must not collide (PostgreSQL)
+    person = Person.objects.get(pk=busy)
+    system = User.objects.get(username="system")
+    made = SupportRequest.objects.create(person=person, received_on=dt.date(2026, 11, 1), contact_by="self",
+                                         what_matters="x", created_by=system)
+    assert made.pk > SupportRequest.objects.exclude(pk=made.pk).order_by("-pk").first().pk
+
+
 def models_start():
     from django.db.models import F
 
