@@ -138,6 +138,9 @@ def assessment_start(*, actor: User, person, kind: str = AssessmentKind.NEEDS,
     audit.record(actor=actor, action=AuditAction.CREATE, obj=assessment, basis=decision.basis,
                  details={"kind": kind, "assessment_type": assessment_type, "method": method,
                           "request": request.pk if request else None, "cared_for": cared_for.pk if cared_for else None})
+    from openasc.frontdoor.services import requests_close_waiting
+
+    requests_close_waiting(person=person, actor=actor)
     return assessment
 
 

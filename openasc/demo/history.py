@@ -140,6 +140,9 @@ class HistoryBuilder:
             self._write(batch, carers_of)
             self.progress(f"history for {total:,} of {total:,} people")
         self._reset_sequences()
+        from openasc.frontdoor.services import requests_close_waiting
+
+        requests_close_waiting(on=self.today)  # (the history's requests that have their worker and assessment)
         return self.report
 
     @staticmethod

@@ -99,12 +99,17 @@ class SupportRequest(models.Model):
                                    related_name="+")
     team = models.ForeignKey("core.Team", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     status = models.CharField(max_length=20, choices=RequestStatus.choices, default=RequestStatus.OPEN)
+    waiting_ended_on = models.DateField(
+        null=True, blank=True,
+        help_text="When a request passed to a team stopped waiting: the person had a worker and, if it was for an "
+                  "assessment, one had started. Empty while it may still be waiting (the lists then check).")
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         indexes = [
             models.Index(fields=["status", "team"], name="request_queue"),
+            models.Index(fields=["status", "waiting_ended_on"], name="request_waiting"),
             models.Index(fields=["person", "received_on"], name="request_person"),
         ]
 

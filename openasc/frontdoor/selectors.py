@@ -161,7 +161,7 @@ def _visible(user: User) -> QuerySet:
     return SupportRequest.objects.filter(Exists(people))
 
 
-def _waiting_conditions(user: User, team_ids: list[int]) -> dict[str, Q]:
+def _waiting_conditions(user: User | None, team_ids: list[int]) -> dict[str, Q]:
     """The rule for each list, as a condition on a request (so that one query counts all three)."""
     from openasc.assessments.models import Assessment, AssessmentStatus
 
@@ -180,7 +180,8 @@ def _waiting_conditions(user: User, team_ids: list[int]) -> dict[str, Q]:
         routed &= Q(team_id__in=team_ids)
     return {
         "triage": triage,
-        "allocation": routed & Q(decision__in=list(ROUTED_DECISIONS)) & ~Q(has_worker),
+        "allocation": (routed & Q(decision__in=list(ROUTED_DECISIONS)) & ~Q(has_worker)
+                       & ~(Q(decision=TriageDecision.ASSESSMENT) & Q(assessed))),
         "assessment": routed & Q(decision=TriageDecision.ASSESSMENT) & ~Q(assessed),
     }
 
@@ -200,7 +201,9 @@ def waiting_lists(*, user: User, team_ids: list[int] | None = None, list_name: s
     if team_ids is None:
         team_ids = default_team_ids(user)
     conditions = _waiting_conditions(user, team_ids)
-    base = _visible(user).filter(status__in=[RequestStatus.OPEN, RequestStatus.ROUTED])
+    # A routed request that has stopped waiting (worker allocated, assessment started) is marked so and left out
+    # here: without it every request ever passed to a team would be checked against the rules on every page.
+    base = _visible(user).filter(status__in=[RequestStatus.OPEN, RequestStatus.ROUTED], waiting_ended_on__isnull=True)
     if team_ids:
         # Implied by every list's rule; said here so that the database reads the requests open for triage and
         # those passed to these teams through the request_queue index, not every routed request in the council

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db import transaction
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from openasc.core import access, audit, codes
@@ -200,6 +201,39 @@ def request_cancel(*, actor: User, request: SupportRequest, reason: str, basis: 
     return request
 
 
+def requests_close_waiting(*, person=None, on: dt.date | None = None, actor: User | None = None) -> int:
+    """Mark the routed requests that no longer wait as done waiting, so the waiting lists stop checking them and a
+    request from years ago does not come back when an allocation later ends. A request for an assessment stops
+    waiting when an assessment starts after it; any other request passed to a team when the person has a worker or
+    a service has started after it. For one person (after an allocation, an assessment or a service starts) or,
+    without `person`, for everyone (the demo's history, data loaded from elsewhere)."""
+    from openasc.assessments.models import Assessment, AssessmentStatus
+    from openasc.services.models import Service
+
+    now = timezone.now()
+    assessed = Exists(Assessment.objects.filter(person_id=OuterRef("person_id"),
+                                                started_on__gte=OuterRef("received_on"))
+                      .exclude(status=AssessmentStatus.CANCELLED))
+    served = Exists(Service.objects.filter(person_id=OuterRef("person_id"), start_on__gte=OuterRef("received_on")))
+    has_worker = Exists(CareRelationship.objects.filter(person_id=OuterRef("person_id"),
+                                                        kind=RelationshipKind.ALLOCATED_WORKER, starts_at__lte=now)
+                        .exclude(ends_at__lte=now))
+    for_assessment = Q(decision=TriageDecision.ASSESSMENT)
+    done = (SupportRequest.objects.filter(status=RequestStatus.ROUTED, waiting_ended_on__isnull=True)
+            .filter((for_assessment & Q(assessed)) | (~for_assessment & (Q(has_worker) | Q(served)))))
+    if person is not None:
+        done = done.filter(person=person)
+    rows = list(done.only("pk", "person_id"))
+    if not rows:
+        return 0
+    on = on or timezone.localdate()
+    SupportRequest.objects.filter(pk__in=[r.pk for r in rows]).update(waiting_ended_on=on)
+    if actor is not None:
+        audit.record_many(actor=actor, action=AuditAction.UPDATE, objs=rows,
+                          details={"transition": "waiting ended", "waiting_ended_on": on.isoformat()})
+    return len(rows)
+
+
 def _active_allocations(person) -> list[CareRelationship]:
     now = timezone.now()
     return list(CareRelationship.objects.filter(person=person, kind__in=ALLOCATION_KINDS, starts_at__lte=now)
@@ -243,6 +277,7 @@ def allocation_create(*, actor: User, person, team: Team | None = None,
     if worker is not None:
         made.append(core_services.care_relationship_create(actor=actor, person=person,
                                                            kind=RelationshipKind.ALLOCATED_WORKER, user=worker))
+        requests_close_waiting(person=person, actor=actor)
     return made
 
 

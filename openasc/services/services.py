@@ -131,6 +131,9 @@ def service_start(*, actor: User, person, service_type: str, start_on: dt.date, 
     from openasc.planning import services as planning_writes
 
     planning_writes.review_schedule_for(actor=actor, person=person, started=service)
+    from openasc.frontdoor.services import requests_close_waiting
+
+    requests_close_waiting(person=person, actor=actor)
     return service
 
 

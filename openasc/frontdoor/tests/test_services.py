@@ -274,3 +274,31 @@ def test_a_concluded_request_cannot_be_marked_recorded_in_error(staff):
     assert exc.value.errors == {"reason": "This request is concluded: it cannot be marked as recorded in error"}
     req.refresh_from_db()
     assert req.status == "concluded"
+
+
+def test_a_routed_request_stops_waiting_once_it_has_a_worker_and_an_assessment(staff, teams):
+    from openasc.assessments import services as assessment_writes
+    from openasc.frontdoor import selectors
+    from openasc.frontdoor.tests.factories import routed
+
+    req = routed(teams.north)
+    lists = selectors.waiting_lists(user=staff.team_manager, team_ids=[teams.north.pk])
+    assert (lists.counts["allocation"], lists.counts["assessment"]) == (1, 1)
+
+    [worker] = services.allocation_create(actor=staff.team_manager, person=req.person, team=teams.north,
+                                          worker=staff.social_worker)  # (already with the team: the worker only)
+    req.refresh_from_db()
+    assert req.waiting_ended_on is None  # still waiting for its assessment
+    lists = selectors.waiting_lists(user=staff.team_manager, team_ids=[teams.north.pk])
+    assert (lists.counts["allocation"], lists.counts["assessment"]) == (0, 1)
+
+    assessment_writes.assessment_start(actor=staff.social_worker, person=req.person, method="Face to face")
+    req.refresh_from_db()
+    assert req.waiting_ended_on == timezone.localdate()
+    assert AuditEvent.objects.filter(object_type="frontdoor.supportrequest", object_id=str(req.pk),
+                                     details__transition="waiting ended").exists()
+
+    # the worker moves on: the old request does not come back onto the allocation list
+    services.allocation_end(actor=staff.team_manager, relationship=worker)
+    lists = selectors.waiting_lists(user=staff.team_manager, team_ids=[teams.north.pk])
+    assert (lists.counts["allocation"], lists.counts["assessment"]) == (0, 0)

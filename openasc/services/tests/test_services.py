@@ -230,3 +230,15 @@ def test_ending_a_short_term_service_leaves_reviews_alone(staff):
     service_writes.service_end(actor=staff.broker, service=reablement, end_on=dt.date(2026, 2, 20),
                                outcome="NFA: Support ended as planned")
     assert Review.objects.get(person=person, reason="Planned").status == ReviewStatus.SCHEDULED
+
+
+def test_starting_a_service_ends_the_wait_of_a_request_passed_to_a_team_for_short_term_support(staff, teams):
+    from openasc.frontdoor.models import TriageDecision
+    from openasc.frontdoor.tests.factories import routed
+
+    req = routed(teams.north, decision=TriageDecision.SHORT_TERM_SUPPORT, received_on=dt.date(2026, 2, 20))
+    assert req.waiting_ended_on is None
+    _start(staff.broker, req.person, service_type="Short term support: ST-Max", service_component="Reablement",
+           start_on=dt.date(2026, 3, 2), unit_cost="0", cost_frequency="Weekly", planned_units_per_week="")
+    req.refresh_from_db()
+    assert req.waiting_ended_on is not None
