@@ -38,6 +38,7 @@ lint: install
 ## bench: speed figures for the 200,000-person council (SQLite and PostgreSQL)
 bench: install
 	$(PY) bench/run.py
+	$(PY) bench/cld.py
 
 clean:
 	rm -rf $(VENV) node_modules openasc/ui/static/ui

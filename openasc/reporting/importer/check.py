@@ -34,6 +34,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
+from operator import itemgetter
 from pathlib import Path
 
 from openasc.core import nhs_number
@@ -50,6 +51,20 @@ MONEY_RE = re.compile(r"-?\d{1,16}(\.\d+)?")
 INT_RE = re.compile(r"\d{1,6}")
 LINKED = ["Adult 1 Linked Person_ID", "Adult 2 Linked Person_ID", "Adult 3 Linked Person_ID"]
 CARER_TYPES = ("Unpaid carer", "Unpaid carer known by association")
+OUTCOME_HIERARCHY = refdata.EVENT_OUTCOME_HIERARCHY
+P_NHS, P_LA, P_EVENT_TYPE = POS["NHS Number"], POS["LA Person Unique Identifier"], POS["Event Type"]
+P_START, P_END = POS["Event Start Date"], POS["Event End Date"]
+P_RPS, P_RPE = POS["Reporting Period Start Date"], POS["Reporting Period End Date"]
+P_DOB, P_DOD = POS["Date of Birth"], POS["Date of Death"]
+P_CLIENT, P_OUTCOME, P_ROUTE = POS["Client Type"], POS["Event Outcome"], POS["Request: Route of Access"]
+P_ASSESSMENT, P_SERVICE, P_COMPONENT = POS["Assessment Type"], POS["Service Type"], POS["Service Component"]
+# The fields about the person (the same on each of their rows): one group of the fast path's checks.
+PERSON_GROUP = {
+    "NHS Number", "LA Person Unique Identifier", "First Name", "Last Name", "GP Practice Name", "GP Practice Code",
+    "Gender", "Ethnicity", "Date of Birth", "Date of Death", "Primary Support Reason", "Postcode",
+    "Accommodation Status", "Employment Status", "Has Unpaid Carer", "Autism Spectrum Disorder (ASD)",
+    "Visual Impairment", "Hearing Impairment", "Dementia", "Client Funding Status",
+}
 
 
 @dataclass
@@ -105,6 +120,14 @@ def open_text(path: Path):
     return io.TextIOWrapper(stream, encoding="utf-8-sig", newline=""), raw
 
 
+def _getter(positions: list[int]) -> Callable[[list], tuple]:
+    """The values at ``positions`` of a row, as a tuple (also for one position)."""
+    if len(positions) == 1:
+        p = positions[0]
+        return lambda row: (row[p],)
+    return itemgetter(*positions)
+
+
 def parse_date(text: str) -> dt.date | None:
     """YYYY-MM-DD or DD/MM/YYYY; None when it is neither or not a real date."""
     try:
@@ -138,6 +161,19 @@ class Checker:
         self.la_nhs: dict[str, tuple[str, int]] = {}
         self.nhs_la: dict[str, tuple[str, int]] = {}
         self.rownum = 0
+        # the fast path (check_row): what is checked where, and the groups of checked fields
+        self.coded_at = dict(self.coded)
+        self.date_set, self.money_set, self.int_set = set(self.date_pos), set(self.money_pos), set(self.int_pos)
+        self.max_length_at = {p: m for p, _, m in self.length_pos}
+        checked = (set(self.coded_at) | self.date_set | self.money_set | self.int_set | set(self.max_length_at)
+                   | {P_NHS, P_LA, P_EVENT_TYPE})
+        person = [p for p in sorted(checked) if FIELDS[p] in PERSON_GROUP]
+        reporting, dates, money = [P_RPS, P_RPE], [P_START, P_END], sorted(self.money_set)
+        event = [p for p in sorted(checked) if p not in {*person, *reporting, *dates, *money}]
+        self.groups = [(_getter(g), {}, tuple(g)) for g in (person, reporting, event, dates, money)]
+        self.required_fast = {et: (_getter([p for p, _, ended in req if not ended] or [P_EVENT_TYPE]),
+                                   _getter([p for p, _, ended in req if ended] or [P_EVENT_TYPE]))
+                              for et, req in self.required.items()}
         self.file = ""
 
     # -- reporting ----------------------------------------------------------------------------------------------
@@ -178,6 +214,136 @@ class Checker:
 
     # -- one row --------------------------------------------------------------------------------------------------
     def check_row(self, row: list[str], n: int) -> bool:
+        """Check one row (mapping Release 1 values in place) and keep it for loading; False when it has errors.
+
+        The fast path: the row's fields fall into groups (the person, the reporting period, the event's coded
+        values, its dates, its money), and the outcome of the checks on one group's values is remembered, so a value
+        combination seen before is not checked again (a file repeats the person on each of their rows and the event
+        in each submission). Only rows whose groups were all seen clean, whose required fields are there and whose
+        warnings have all been seen before go this way: anything else takes the full path (``_check_row_full``),
+        which reports errors and first warnings in their usual order."""
+        entries = []
+        for getter, cache, positions in self.groups:
+            k = getter(row)
+            e = cache.get(k)
+            if e is None:
+                e = cache[k] = self._entry(positions, k)
+            if not e[0]:
+                return self._check_row_full(row, n)
+            if e[2] is None:
+                found = [self.plan.warnings.get(key) for key in e[1]]
+                if any(w is None for w in found):
+                    return self._check_row_full(row, n)
+                e[2] = found
+            entries.append(e)
+        person, reporting, event, dates = entries[0], entries[1], entries[2], entries[3]
+        et = event[4][P_EVENT_TYPE]
+        required = self.required_fast.get(et)
+        if required is None:
+            return self._check_row_full(row, n)
+        always, when_ended = required  # all there (when the event has ended, those needed then too)
+        if not all(always(row)) or (row[P_END] and not all(when_ended(row))):
+            return self._check_row_full(row, n)
+        la, nhs_raw = row[P_LA], row[P_NHS]
+        for e in entries:
+            for w in e[2]:
+                w.count += 1
+            for p, v in e[3]:
+                row[p] = v
+        nhs = person[5]
+        if nhs and la and not self._same_person(nhs, la, n, nhs_raw):
+            return False
+        if self.plan.error_count:  # no point keeping rows that will not be loaded
+            return True
+        self._keep_row(row, nhs, la, et, dates[4][P_START], dates[4][P_END], reporting[4][P_RPE])
+        return True
+
+    def _same_person(self, nhs: str, la: str, n: int, nhs_raw: str) -> bool:
+        """The NHS number and LA person id of a row agree with the rows before it (as ``_check_row_full``)."""
+        other = self.nhs_la.setdefault(nhs, (la, n))
+        if other[0] != la:
+            self.warn(other[1], "LA Person Unique Identifier", la,
+                      f"NHS number {nhs} also has LA person id {other[0]}: treated as one person (NHS number "
+                      "first), keeping the LA person id already recorded")
+        seen = self.la_nhs.get(la)
+        if seen is None:
+            self.la_nhs[la] = (nhs, n)
+        elif seen[0] != nhs:
+            self.error(n, "NHS Number", nhs_raw, f"LA person id {la} has NHS number {seen[0]} at row {seen[1]}: "
+                       "one person cannot have two NHS numbers")
+            return False
+        return True
+
+    def _entry(self, positions: tuple[int, ...], values: tuple) -> list:
+        """The checks on one group of fields, without reporting anything: [clean, warning keys, the warnings (once
+        they all exist), replacements (position, stored value), {position: value as checked: mapped, or the date},
+        the NHS number]."""
+        clean = True
+        warnings: list[tuple[str, str, str]] = []
+        replace: list[tuple[int, object]] = []
+        parsed: dict[int, object] = {}
+        for p, v in zip(positions, values, strict=True):
+            lst = self.coded_at.get(p)
+            if lst is not None and v:
+                cache = self.coded_cache[p]
+                hit = cache.get(v)
+                if hit is None:
+                    hit = cache[v] = self._classify(lst, v)
+                if hit[1] == "error":
+                    clean = False
+                elif hit[1] == "warn":
+                    warnings.append((FIELDS[p], v, hit[2]))
+                    v = hit[0]
+                    replace.append((p, v))
+            if p in self.date_set:
+                d = None
+                if v:
+                    d = self.date_cache.get(v, MIN_DATE)
+                    if d is MIN_DATE:
+                        d = self.date_cache[v] = parse_date(v)
+                    if d is None:
+                        clean = False
+                parsed[p] = d
+                replace.append((p, d))
+            elif p in self.money_set:
+                if v:
+                    money = self.money_cache.get(v)
+                    if money is None:
+                        money = self.money_cache[v] = self._money(FIELDS[p], v)
+                    if isinstance(money, str):
+                        clean = False
+                    else:
+                        replace.append((p, money))
+            elif p in self.int_set and v and not INT_RE.fullmatch(v):
+                clean = False
+            m = self.max_length_at.get(p)
+            if m and len(v) > m:
+                clean = False
+            parsed.setdefault(p, v)
+        nhs = ""
+        if P_NHS in parsed:
+            nhs_raw = parsed[P_NHS]
+            if nhs_raw:
+                got = self.nhs_cache.get(nhs_raw)
+                if got is None:
+                    try:
+                        got = nhs_number.validate(nhs_raw)
+                    except nhs_number.InvalidNhsNumber as exc:
+                        got = exc
+                    self.nhs_cache[nhs_raw] = got
+                if isinstance(got, Exception):
+                    clean = False
+                else:
+                    nhs = got
+                    replace.append((P_NHS, nhs))
+            elif not parsed.get(P_LA):
+                clean = False
+        for first, then in ((P_START, P_END), (P_RPS, P_RPE), (P_DOB, P_DOD)):
+            if parsed.get(first) and parsed.get(then) and parsed[then] < parsed[first]:
+                clean = False
+        return [clean, tuple(warnings), None if warnings else [], tuple(replace), parsed, nhs]
+
+    def _check_row_full(self, row: list[str], n: int) -> bool:
         ok = True
         err = self.error
         for p, lst in self.coded:
@@ -307,9 +473,6 @@ class Checker:
 
     # -- de-duplication -----------------------------------------------------------------------------------------
     def _keep(self, row, n, dates, nhs, la, et, start, end, rpe) -> None:
-        plan = self.plan
-        g = row.__getitem__
-        pid = f"NHS:{nhs}" if nhs else f"LA:{la}"
         for p in self.date_pos:
             row[p] = dates[p]
         if nhs:
@@ -317,12 +480,19 @@ class Checker:
         for p in self.money_pos:
             if row[p]:
                 row[p] = self.money_cache[row[p]]
-        key = (pid, et, start, g(POS["Client Type"]),
-               g(POS["Request: Route of Access"]).lower() if et == "Request" else "",
-               g(POS["Assessment Type"]).lower() if et == "Assessment" else "",
-               g(POS["Service Type"]) if et == "Service" else "",
-               g(POS["Service Component"]).lower() if et == "Service" else "")
-        hierarchy = refdata.EVENT_OUTCOME_HIERARCHY.get(g(POS["Event Outcome"]), 999)
+        self._keep_row(row, nhs, la, et, start, end, rpe)
+
+    def _keep_row(self, row, nhs, la, et, start, end, rpe) -> None:
+        """Keep a checked row whose values are already converted (dates, decimals, NHS number, mapped values)."""
+        plan = self.plan
+        g = row.__getitem__
+        pid = f"NHS:{nhs}" if nhs else f"LA:{la}"
+        key = (pid, et, start, g(P_CLIENT),
+               g(P_ROUTE).lower() if et == "Request" else "",
+               g(P_ASSESSMENT).lower() if et == "Assessment" else "",
+               g(P_SERVICE) if et == "Service" else "",
+               g(P_COMPONENT).lower() if et == "Service" else "")
+        hierarchy = OUTCOME_HIERARCHY.get(g(P_OUTCOME), 999)
         self.rownum += 1
         rank = (rpe or MIN_DATE, end or MAX_DATE, -hierarchy, self.rownum)
         row = tuple(row)
@@ -333,7 +503,7 @@ class Checker:
         current = plan.people.get(pid)
         if current is None or current[0] < prank:
             plan.people[pid] = (prank, row)
-        if g(POS["Client Type"]) in CARER_TYPES:
+        if g(P_CLIENT) in CARER_TYPES:
             for name in LINKED:
                 linked = g(POS[name])
                 if linked:
@@ -418,7 +588,9 @@ def check_files(paths: list[Path], *, on_error: Callable[[Issue], None] = lambda
                 checker.warn(1, h, "", "Not a CLD field: this column is ignored")
             pairs = [(i, j) for i, j in enumerate(idx) if j >= 0]
             width = max(j for _, j in pairs) + 1
-            blank = [""] * len(FIELDS)
+            # each field's value from the file's column (a column the file lacks reads the "" put at the end)
+            take = itemgetter(*[j if j >= 0 else -1 for j in idx])
+            strip = str.strip
             n = 1
             try:
                 for r in reader:
@@ -427,14 +599,10 @@ def check_files(paths: list[Path], *, on_error: Callable[[Issue], None] = lambda
                         if not any(c.strip() for c in r):
                             continue
                         r = r + [""] * (width - len(r))
-                    row = blank.copy()
-                    for i, j in pairs:
-                        v = r[j]
-                        if v:
-                            v = v.strip()
-                            if v == "NULL":
-                                v = ""
-                            row[i] = v
+                    r.append("")
+                    row = list(map(strip, take(r)))
+                    if "NULL" in row:
+                        row = ["" if v == "NULL" else v for v in row]
                     checker.check_row(row, n)
                     plan.rows += 1
                     if not plan.rows % 5000:

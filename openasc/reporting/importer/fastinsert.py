@@ -1,13 +1,25 @@
-"""Multi-row INSERT ... RETURNING for the import's bulk loads.
+"""Bulk inserts for the import's loads: COPY on PostgreSQL, executemany on SQLite, ids reserved first.
 
 ``QuerySet.bulk_create`` spends most of its time compiling each value through every field's ``get_db_prep_save``
-(about 100 microseconds a row for our models). Here the conversion is done only for the field types that need it
-(date-times, decimals, JSON); plain text, integers, dates and booleans go to the driver as they are, which SQLite
-and PostgreSQL both accept. Ids come back from ``RETURNING`` in insert order, as ``bulk_create`` relies on too.
+(about 100 microseconds a row for our models), and a multi-row ``INSERT ... VALUES (%s, ...), ...`` is slow on
+PostgreSQL too: psycopg's client-side binding parses the long statement in Python. Here:
+
+* the ids are reserved first, so no ``RETURNING`` is needed: on PostgreSQL from the table's own sequence
+  (``nextval``, safe alongside other writers), on SQLite from ``sqlite_sequence`` / ``MAX(id)`` inside the
+  import's transaction (``transaction_mode`` IMMEDIATE holds the write lock for the whole of it; outside a
+  transaction the multi-row ``INSERT ... RETURNING`` is used instead);
+* the rows go in with ``COPY ... FROM STDIN`` on PostgreSQL and one ``executemany`` on SQLite (other databases:
+  multi-row ``INSERT ... RETURNING``);
+* values are converted only for the field types that need it (date-times, decimals, JSON); plain text, integers,
+  dates and booleans go to the driver as they are, which SQLite and PostgreSQL both accept.
+
 Signals are not sent (nor are they by ``bulk_create``): the importer writes its own audit events.
 """
 
 from __future__ import annotations
+
+import json
+from operator import itemgetter
 
 from django.db import connections, router
 from django.db.models import Model
@@ -23,33 +35,19 @@ def fast_insert(model: type[Model], objs: list[Model]) -> None:
         return
     alias = router.db_for_write(model)
     conn = connections[alias]
-    meta = model._meta
-    fields = [f for f in meta.concrete_fields if not f.primary_key]
+    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
     now = timezone.now()
     for f in fields:
         if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False):
             for o in objs:
                 setattr(o, f.attname, now)
-    convert = [(f.attname, f if f.get_internal_type() in CONVERT else None) for f in fields]
-    qn = conn.ops.quote_name
-    head = (f"INSERT INTO {qn(meta.db_table)} ({', '.join(qn(f.column) for f in fields)}) VALUES ")
-    one = "(" + ", ".join(["%s"] * len(fields)) + ")"
-    size = max(1, MAX_PARAMS // len(fields))
-    with conn.cursor() as cursor:
-        for i in range(0, len(objs), size):
-            chunk = objs[i:i + size]
-            params = []
-            for o in chunk:
-                for attname, f in convert:
-                    v = getattr(o, attname)
-                    params.append(f.get_db_prep_save(v, conn) if f is not None and v is not None else v)
-            sql = head + ", ".join([one] * len(chunk)) + f" RETURNING {qn(meta.pk.column)}"
-            cursor.execute(sql, params)
-            ids = [r[0] for r in cursor.fetchall()]
-            for o, pk in zip(chunk, ids, strict=True):
-                o.pk = pk
-                o._state.adding = False
-                o._state.db = alias
+    attnames = [f.attname for f in fields]
+    values = [[getattr(o, a) for a in attnames] for o in objs]
+    ids = _insert(conn, model, fields, values)
+    for o, pk in zip(objs, ids, strict=True):
+        o.pk = pk
+        o._state.adding = False
+        o._state.db = alias
 
 
 def fast_insert_rows(model: type[Model], rows: list[dict]) -> list[int]:
@@ -59,10 +57,8 @@ def fast_insert_rows(model: type[Model], rows: list[dict]) -> list[int]:
     """
     if not rows:
         return []
-    alias = router.db_for_write(model)
-    conn = connections[alias]
-    meta = model._meta
-    fields = [f for f in meta.concrete_fields if not f.primary_key]
+    conn = connections[router.db_for_write(model)]
+    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
     now = timezone.now()
     defaults = {}
     for f in fields:
@@ -70,29 +66,78 @@ def fast_insert_rows(model: type[Model], rows: list[dict]) -> list[int]:
             defaults[f.attname] = now
         else:
             defaults[f.attname] = f.get_default()  # "" for text fields without a default, None for nullable ones
-    convert = {f.attname: f for f in fields if f.get_internal_type() in CONVERT}
-    prepared_defaults = {
-        k: (convert[k].get_db_prep_save(v, conn) if k in convert and v is not None else v) for k, v in defaults.items()
-    }
-    attnames = [f.attname for f in fields]
+    get = itemgetter(*[f.attname for f in fields])
+    if len(fields) == 1:
+        values = [(get({**defaults, **row}),) for row in rows]
+    else:
+        values = [get({**defaults, **row}) for row in rows]
+    return _insert(conn, model, fields, values)
+
+
+def _insert(conn, model: type[Model], fields: list, values: list) -> list[int]:
+    """Insert value rows (one value per field, in order, not yet converted); returns the new ids in order."""
+    _convert(conn, fields, values)
+    meta = model._meta
     qn = conn.ops.quote_name
-    head = f"INSERT INTO {qn(meta.db_table)} ({', '.join(qn(f.column) for f in fields)}) VALUES "
-    one = "(" + ", ".join(["%s"] * len(fields)) + ")"
-    size = max(1, MAX_PARAMS // len(fields))
-    ids: list[int] = []
+    table, pk = qn(meta.db_table), qn(meta.pk.column)
+    columns = ", ".join(qn(f.column) for f in fields)
     with conn.cursor() as cursor:
-        for i in range(0, len(rows), size):
-            chunk = rows[i:i + size]
-            params = []
-            for row in chunk:
-                for a in attnames:
-                    if a in row:
-                        v = row[a]
-                        if v is not None and a in convert:
-                            v = convert[a].get_db_prep_save(v, conn)
-                    else:
-                        v = prepared_defaults[a]
-                    params.append(v)
-            cursor.execute(head + ", ".join([one] * len(chunk)) + f" RETURNING {qn(meta.pk.column)}", params)
+        if conn.vendor == "postgresql":
+            ids = _reserve_postgresql(cursor, table, meta.pk.column, len(values))
+            with cursor.copy(f"COPY {table} ({pk}, {columns}) FROM STDIN") as copy:
+                write = copy.write_row
+                for pk_value, row in zip(ids, values, strict=True):
+                    write((pk_value, *row))
+            return ids
+        if conn.vendor == "sqlite" and conn.in_atomic_block:
+            cursor.execute("SELECT MAX(seq) FROM sqlite_sequence WHERE name = %s", [meta.db_table])
+            seq = cursor.fetchone()[0] or 0
+            cursor.execute(f"SELECT MAX({pk}) FROM {table}")
+            first = max(seq, cursor.fetchone()[0] or 0) + 1
+            ids = list(range(first, first + len(values)))
+            marks = ", ".join(["%s"] * (len(fields) + 1))
+            cursor.executemany(f"INSERT INTO {table} ({pk}, {columns}) VALUES ({marks})",
+                               [(pk_value, *row) for pk_value, row in zip(ids, values, strict=True)])
+            return ids
+        ids = []
+        one = "(" + ", ".join(["%s"] * len(fields)) + ")"
+        size = max(1, MAX_PARAMS // len(fields))
+        for i in range(0, len(values), size):
+            chunk = values[i:i + size]
+            cursor.execute(f"INSERT INTO {table} ({columns}) VALUES " + ", ".join([one] * len(chunk))
+                           + f" RETURNING {pk}", [v for row in chunk for v in row])
             ids.extend(r[0] for r in cursor.fetchall())
-    return ids
+        return ids
+
+
+def _reserve_postgresql(cursor, table: str, pk: str, n: int) -> list[int] | range:
+    """n new ids from the table's sequence (nextval, so other sessions never get the same ones)."""
+    cursor.execute("SELECT MIN(id), MAX(id) FROM (SELECT nextval(pg_get_serial_sequence(%s, %s)) AS id "
+                   "FROM generate_series(1, %s)) ids", [table, pk, n])
+    low, high = cursor.fetchone()
+    if high - low + 1 == n:  # the usual case: nobody else took an id from the sequence meanwhile
+        return range(low, high + 1)
+    # someone did: these ids are ours but not a run; take another n one by one (the first n are left unused)
+    cursor.execute("SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)", [table, pk, n])
+    return [r[0] for r in cursor.fetchall()]
+
+
+def _convert(conn, fields: list, values: list) -> None:
+    """Prepare date-time, decimal and JSON values for the database, in place (rows become lists where needed).
+
+    The same value object often repeats (one details dict, one timestamp, cached decimals): it is converted once."""
+    positions = [(i, f) for i, f in enumerate(fields) if f.get_internal_type() in CONVERT]
+    for i, f in positions:
+        last, prepared = None, None
+        json_text = conn.vendor == "postgresql" and f.get_internal_type() == "JSONField"
+        for n, row in enumerate(values):
+            v = row[i]
+            if v is None:
+                continue
+            if v is not last:
+                last, prepared = v, f.get_db_prep_save(v, conn)
+                if json_text:  # COPY takes JSON as text: dump it once, not once a row
+                    prepared = json.dumps(v, cls=f.encoder)
+            if not isinstance(row, list):
+                row = values[n] = list(row)
+            row[i] = prepared

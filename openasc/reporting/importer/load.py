@@ -14,6 +14,7 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from contextlib import contextmanager
 from decimal import Decimal
+from types import SimpleNamespace
 
 from django.db import connection, transaction
 from django.db.models import Q
@@ -21,6 +22,7 @@ from django.utils import timezone
 
 from openasc.assessments.models import Assessment, AssessmentKind, AssessmentStatus
 from openasc.core import audit
+from openasc.core.context import current_request_id
 from openasc.core.models import AuditAction, User
 from openasc.frontdoor.models import ContactBy, RequestStatus, SupportRequest
 from openasc.people.models import CarerLink, Person
@@ -34,6 +36,8 @@ from .check import CARER_TYPES, FIELDS, POS, Issue, Plan, row_hash
 from .fastinsert import fast_insert, fast_insert_rows
 
 BATCH = 2000
+EVENT_BATCH = 50_000  # events written per round of inserts (known events are looked up BATCH at a time)
+SEARCH_KEYS = ("first_key", "last_key", "first_sound", "last_sound", "postcode_key")
 # Event outcomes that mean a request was passed on (routed) rather than concluded at the front door.
 PROGRESS_PREFIX = "Progress to"
 
@@ -78,6 +82,8 @@ def match_people(plan: Plan) -> tuple[dict[str, Person], list[Issue]]:
     """Existing people for the plan's person ids (NHS number first, else LA person id), and conflicts."""
     by_nhs: dict[str, Person] = {}
     by_la: dict[str, Person] = {}
+    if not Person.objects.exists():  # an empty record (a first import): nobody to match
+        return {}, []
     nhs_ids = [pid[4:] for pid in plan.people if pid.startswith("NHS:")]
     la_ids = [_v(row, "LA Person Unique Identifier") for _, row in plan.people.values()]
     la_ids = [x for x in la_ids if x]
@@ -117,22 +123,31 @@ class Loader:
         self.counts: Counter = Counter()
         self.pk_of: dict[str, int] = {}
         self.touched: dict[int, Counter] = defaultdict(Counter)  # person pk -> what changed
-        self.created_people: list[Person] = []
+        self.created_pks: list[int] = []  # people this import created, in order
+        self.created: set[int] = set()
         self.locations: dict[str, ProviderLocation] = {}
 
     # -- people ---------------------------------------------------------------------------------------------------
     def people(self, existing: dict[str, Person]) -> None:
-        new, changed = [], []
+        new: list[dict] = []  # rows for new people (no model instances: 200,000 of them cost seconds)
+        changed = []
         changed_fields: set[str] = set()
+        keys_cache: dict[tuple, tuple] = {}
         for pid, (_, row) in self.plan.people.items():
             values = _person_values(row)
             person = existing.get(pid)
             if person is None:
                 nhs = pid[4:] if pid.startswith("NHS:") else ""
                 la = _v(row, "LA Person Unique Identifier") or nhs
-                person = Person(la_person_id=la, nhs_number=nhs, **values)
-                set_search_keys(person)
-                new.append(person)
+                values = {"la_person_id": la, "nhs_number": nhs, **values}
+                names = (values.get("first_name", ""), values.get("last_name", ""), values.get("postcode", ""))
+                search = keys_cache.get(names)
+                if search is None:  # as set_search_keys(person) sets them
+                    keys = SimpleNamespace(first_name=names[0], last_name=names[1], postcode=names[2])
+                    set_search_keys(keys)
+                    search = keys_cache[names] = tuple(getattr(keys, k) for k in SEARCH_KEYS)
+                values.update(zip(SEARCH_KEYS, search, strict=True))
+                new.append(values)
                 continue
             diff = {f: v for f, v in values.items() if getattr(person, f) != v}
             if pid.startswith("NHS:") and not person.nhs_number:
@@ -145,8 +160,7 @@ class Loader:
                 changed_fields |= set(diff)
                 self.touched[person.pk]["demographics"] += 1
             self.pk_of[pid] = person.pk
-        for chunk in _chunks(new):
-            fast_insert(Person, chunk)
+        new_pks = fast_insert_rows(Person, new)
         if changed:
             fields = sorted(changed_fields | {"first_key", "last_key", "first_sound", "last_sound", "postcode_key",
                                               "updated_at"})
@@ -154,16 +168,12 @@ class Loader:
             for p in changed:
                 p.updated_at = now
             Person.objects.bulk_update(changed, fields, batch_size=BATCH)
-        if any(p.pk is None for p in new):  # databases that do not return ids from bulk inserts
-            ids = dict(Person.objects.filter(la_person_id__in=[p.la_person_id for p in new])
-                       .values_list("la_person_id", "pk"))
-            for p in new:
-                p.pk = ids[p.la_person_id]
-        by_la = {p.la_person_id: p.pk for p in new}
+        by_la = {values["la_person_id"]: pk for values, pk in zip(new, new_pks, strict=True)}
         for pid, (_, row) in self.plan.people.items():
             if pid not in self.pk_of:
                 self.pk_of[pid] = by_la[_v(row, "LA Person Unique Identifier") or pid[4:]]
-        self.created_people = new
+        self.created_pks = new_pks
+        self.created = set(new_pks)
         self.counts["people created"] = len(new)
         self.counts["people updated"] = len(changed)
 
@@ -254,19 +264,48 @@ class Loader:
             self._la_map = {_v(row, "LA Person Unique Identifier"): pid for pid, (_, row) in self.plan.people.items()}
         return self._la_map
 
+    def _linked_in_plan(self, linked: str) -> int | None:
+        pid = self._la_to_pid.get(linked)
+        if pid is None and f"NHS:{linked}" in self.pk_of:
+            pid = f"NHS:{linked}"
+        return self.pk_of.get(pid) if pid else None
+
     def linked_pk(self, linked: str) -> int | None:
         if not hasattr(self, "_linked"):
             self._linked: dict[str, int | None] = {}
         if linked not in self._linked:
-            pid = self._la_to_pid.get(linked)
-            if pid is None and f"NHS:{linked}" in self.pk_of:
-                pid = f"NHS:{linked}"
-            pk = self.pk_of.get(pid) if pid else None
+            pk = self._linked_in_plan(linked)
             if pk is None:
+                self._linked_in_record()
+                if linked in self._linked:
+                    return self._linked[linked]
                 pk = (Person.objects.filter(Q(la_person_id=linked) | Q(nhs_number=linked), merged_into__isnull=True)
                       .values_list("pk", flat=True).first())
             self._linked[linked] = pk
         return self._linked[linked]
+
+    def _linked_in_record(self) -> None:
+        """Look up, in a few queries, every linked person id in the plan that the plan itself does not resolve:
+        the person with that LA person id or NHS number (the first by id, as one query each would find)."""
+        if getattr(self, "_linked_looked_up", False):
+            return
+        self._linked_looked_up = True
+        client, linked_p = POS["Client Type"], POS["Adult 1 Linked Person_ID"]
+        wanted = {linked for _, linked in self.plan.links}
+        wanted |= {row[linked_p] for key, (_, row) in self.plan.events.items()
+                   if key[1] == "Assessment" and (row[client] or "Service user") in CARER_TYPES and row[linked_p]}
+        wanted = [w for w in wanted if w not in self._linked and self._linked_in_plan(w) is None]
+        found: dict[str, int] = {}
+        for chunk in _chunks(wanted):
+            values = set(chunk)
+            for pk, la, nhs in (Person.objects.filter(Q(la_person_id__in=chunk) | Q(nhs_number__in=chunk),
+                                                      merged_into__isnull=True)
+                                .values_list("pk", "la_person_id", "nhs_number")):
+                for v in {la, nhs} & values:
+                    if v not in found or pk < found[v]:
+                        found[v] = pk
+        for w in wanted:
+            self._linked[w] = found.get(w)
 
     def _cost(self, service_id: int, start: dt.date, row: tuple) -> dict | None:
         cost = row[POS["Unit Cost"]]
@@ -282,9 +321,15 @@ class Loader:
     def events(self) -> None:
         items = list(self.plan.events.items())
         kind = {"Request": "requests", "Assessment": "assessments", "Service": "services", "Review": "reviews"}
-        for chunk in _chunks(items):
-            keys = {"|".join("" if x is None else str(x) for x in key): (key, row) for key, (_, row) in chunk}
-            known = {ie.event_key: ie for ie in ImportedEvent.objects.filter(event_key__in=list(keys))}
+        created_label = {et: f"{label} created" for et, label in kind.items()}
+        any_imported = ImportedEvent.objects.exists()  # none yet (a first import): nothing to look up
+        created, touched = self.created, self.touched
+        for chunk in _chunks(items, EVENT_BATCH):
+            keys = {"|".join(["" if x is None else str(x) for x in key]): (key, row) for key, (_, row) in chunk}
+            known = {}
+            if any_imported:
+                for part in _chunks(list(keys)):
+                    known.update((ie.event_key, ie) for ie in ImportedEvent.objects.filter(event_key__in=part))
             new_by_type: dict[str, list] = defaultdict(list)
             upd_by_type: dict[str, list] = defaultdict(list)
             changed_ie = []
@@ -304,10 +349,12 @@ class Loader:
                 model = EVENT_MODELS[et]
                 ids = fast_insert_rows(model, [e[3] for e in entries])
                 label = model._meta.label_lower
+                run_pk, what = self.run.pk, created_label[et]
                 for (text_key, _row, h, values), pk in zip(entries, ids, strict=True):
                     imported.append({"event_key": text_key, "object_type": label, "object_id": pk, "row_hash": h,
-                                     "import_run_id": self.run.pk})
-                    self.touched[values["person_id"]][f"{kind[et]} created"] += 1
+                                     "import_run_id": run_pk})
+                    if values["person_id"] not in created:  # people created are audited as created, nothing more
+                        touched[values["person_id"]][what] += 1
                 self.counts[f"{kind[et]} created"] += len(ids)
                 if et == "Service":
                     costs = [c for c in (self._cost(pk, values["start_on"], row)
@@ -387,15 +434,20 @@ class Loader:
 
     # -- audit ----------------------------------------------------------------------------------------------------
     def audit(self) -> int:
-        created_pks = {p.pk for p in self.created_people}
+        created_pks = self.created
         details = {"import_run": self.run.pk, "what": "CLD import", "files": self.plan.files}
-        n = audit.record_many(actor=self.user, action=AuditAction.CREATE, objs=self.created_people, basis="CLD import",
-                              details=details)
-        changed_pks = [pk for pk in self.touched if pk not in created_pks]
-        # one update event per existing person whose record changed, naming what changed
         from openasc.core.models import AuditEvent
 
+        # one create event per person created, as audit.record_many writes them (which checks the actor here)
+        audit.record_many(actor=self.user, action=AuditAction.CREATE, objs=[], basis="CLD import", details=details)
         now = timezone.now()
+        rid = current_request_id()
+        n = len(fast_insert_rows(AuditEvent, [
+            {"occurred_at": now, "actor_id": self.user.pk, "action": str(AuditAction.CREATE), "person_id": pk,
+             "object_type": "people.person", "object_id": str(pk), "basis": "CLD import", "request_id": rid,
+             "details": details} for pk in self.created_pks]))
+        changed_pks = [pk for pk in self.touched if pk not in created_pks]
+        # one update event per existing person whose record changed, naming what changed
         events = [AuditEvent(occurred_at=now, actor=self.user, action=str(AuditAction.UPDATE), person_id=pk,
                              object_type="people.person", object_id=str(pk), basis="CLD import",
                              details={**details, "changes": dict(self.touched[pk])}) for pk in changed_pks]
