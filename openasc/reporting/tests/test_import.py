@@ -387,3 +387,11 @@ def test_call_command_runs_the_import(staff, full):
     call_command("cld", "import", str(full), stdout=out)
     assert "Loaded:" in out.getvalue()
     assert Person.objects.count() == 2
+
+
+def test_imported_requests_whose_work_has_begun_do_not_wait(staff, full):
+    code, out, _ = run([full])
+    assert code == 0, out
+    req = SupportRequest.objects.get()
+    assert req.status == "routed"
+    assert req.waiting_ended_on is not None  # the assessment after it started the work
