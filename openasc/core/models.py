@@ -147,6 +147,9 @@ class CareRelationship(models.Model):
             # from the index alone (an index-only scan on PostgreSQL, a covering index on SQLite).
             models.Index(fields=["user", "person", "starts_at", "ends_at"], name="carerel_user_person_active"),
             models.Index(fields=["team", "person", "starts_at", "ends_at"], name="carerel_team_person_active"),
+            # "Does this person have a named worker now?" (the waiting lists ask it of every person waiting).
+            models.Index(fields=["person", "starts_at", "ends_at"], condition=models.Q(kind="allocated_worker"),
+                         name="carerel_worker_person"),
         ]
 
 

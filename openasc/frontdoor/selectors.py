@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Q, QuerySet, Value, When
+from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from openasc.core import access, audit
@@ -144,6 +144,9 @@ class WaitingLists:
     titles: dict[str, str] = field(default_factory=lambda: dict(LIST_TITLES))
 
 
+URGENCY_RANK = {Urgency.URGENT: 0, Urgency.SOON: 1, Urgency.ROUTINE: 2}
+
+
 def default_team_ids(user: User) -> list[int]:
     """The user's own teams; the front door works for the whole council, so for them every team ([])."""
     if user.role in (Role.FRONT_DOOR, Role.SYSTEM):
@@ -174,9 +177,15 @@ def _waiting_conditions(user: User | None, team_ids: list[int]) -> dict[str, Q]:
     triage = Q(status=RequestStatus.OPEN)
     routed = Q(status=RequestStatus.ROUTED)
     if team_ids:
-        triage &= Q(Exists(CareRelationship.objects.filter(active, person_id=OuterRef("person_id")).filter(
-            Q(kind=RelationshipKind.ALLOCATED_TEAM, team_id__in=team_ids)
-            | Q(kind=RelationshipKind.ALLOCATED_WORKER, user__teams__in=team_ids))))
+        # Two lookups by index (the team's allocations; its members' allocations) rather than one with a join to
+        # the members, which PostgreSQL answered by reading every relationship in the council on every page.
+        members = list(User.objects.filter(teams__in=team_ids).values_list("pk", flat=True).distinct())
+        with_team = Exists(CareRelationship.objects.filter(active, person_id=OuterRef("person_id"),
+                                                           kind=RelationshipKind.ALLOCATED_TEAM, team_id__in=team_ids))
+        with_member = Exists(CareRelationship.objects.filter(active, person_id=OuterRef("person_id"),
+                                                             kind=RelationshipKind.ALLOCATED_WORKER,
+                                                             user_id__in=members))
+        triage &= Q(with_team) | Q(with_member)
         routed &= Q(team_id__in=team_ids)
     return {
         "triage": triage,
@@ -209,21 +218,27 @@ def waiting_lists(*, user: User, team_ids: list[int] | None = None, list_name: s
         # those passed to these teams through the request_queue index, not every routed request in the council
         # (routed requests stay routed once a team has them, so there are many).
         base = base.filter(Q(status=RequestStatus.OPEN) | Q(team_id__in=team_ids))
-    counts = base.aggregate(**{name: Count("pk", filter=cond) for name, cond in conditions.items()})
-    qs = base.filter(conditions[list_name])
+    # One pass over the waiting requests: each row says which lists it is on, so the counts, the order and the page
+    # come from the same rows (a count query and a page query each read them all, with the access rules, twice).
+    names = list(conditions)
+    flags = {f"on_{n}": ExpressionWrapper(cond, output_field=BooleanField()) for n, cond in conditions.items()}
+    rows = list(base.annotate(**flags).values_list("pk", "received_on", "urgency", *flags))
+    counts = dict.fromkeys(names, 0)
+    chosen = []
+    at = names.index(list_name) + 3
+    for row in rows:
+        for i, n in enumerate(names):
+            if row[3 + i]:
+                counts[n] += 1
+        if row[at]:
+            chosen.append(row)
     if sort == "urgency":
-        qs = qs.annotate(urgency_rank=Case(When(urgency=Urgency.URGENT, then=Value(0)),
-                                           When(urgency=Urgency.SOON, then=Value(1)),
-                                           default=Value(2), output_field=IntegerField()))
-        qs = qs.order_by("urgency_rank", "received_on", "pk")
+        chosen.sort(key=lambda r: (URGENCY_RANK.get(r[2], 2), r[1], r[0]))
     elif sort == "shortest":
-        qs = qs.order_by("-received_on", "-pk")
+        chosen.sort(key=lambda r: (r[1], r[0]), reverse=True)
     else:
-        qs = qs.order_by("received_on", "pk")
-    # Sort and cut the page on the requests alone, then read the page's requests with their people and teams:
-    # joining every waiting person's record before the sort made a list of thousands slow.
-    paginator = Paginator(qs.values_list("pk", flat=True), page_size)
-    paginator.count = counts[list_name]  # already counted: saves a query on every page
+        chosen.sort(key=lambda r: (r[1], r[0]))
+    paginator = Paginator([r[0] for r in chosen], page_size)
     page_obj = paginator.get_page(page)
     ids = list(page_obj.object_list)
     by_id = SupportRequest.objects.select_related("person", "team").in_bulk(ids)
