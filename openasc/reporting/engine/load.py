@@ -9,7 +9,7 @@ in seconds.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from pathlib import Path
 
 import duckdb
@@ -48,13 +48,18 @@ def cast_expr(src: str, typ: str) -> str:
 
 
 def load_cld_csv(
-    con: duckdb.DuckDBPyConnection, paths: Sequence[str | Path], table: str = "cld_input"
+    con: duckdb.DuckDBPyConnection,
+    paths: Sequence[str | Path],
+    table: str = "cld_input",
+    columns: Collection[str] | None = None,
 ) -> int:
     """Read CLD CSV file(s) (optionally .gz) into ``table``; returns the number of rows loaded.
 
     The header row must hold the submitted field names (e.g. "Reporting Period Start Date");
     matching ignores case and repeated spaces, and the database names are accepted too.
-    Columns missing from the files are created as NULL; unknown columns are ignored.
+    Columns missing from the files are created as NULL; unknown columns are ignored. ``columns`` (database
+    names) limits what is read and cast to the columns a caller uses (the ASCOF measures use a third of them);
+    the others are NULL.
     """
     paths = [str(p) for p in paths]
     if not paths:
@@ -80,7 +85,7 @@ def load_cld_csv(
         )
     select = []
     for _sub, db, typ in ALL_COLUMNS:
-        if db in found:
+        if db in found and (columns is None or db in columns):
             select.append(f"{cast_expr(_q(found[db]), typ)} AS {_q(db)}")
         else:
             select.append(f"CAST(NULL AS {typ}) AS {_q(db)}")
