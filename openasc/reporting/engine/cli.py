@@ -114,10 +114,8 @@ def _safe_name(measure: str) -> str:
     return "ascof_" + re.sub(r"[^A-Za-z0-9]+", "_", measure).strip("_") + ".csv"
 
 
-def run(argv: list[str]) -> int:
-    args = _parser().parse_args(argv)
-    start, end = parse_period(args.period)
-    population = _parse_population(args.population)
+def _open_cld(args: argparse.Namespace, columns=None) -> duckdb.DuckDBPyConnection:
+    """Check the file and output arguments every command shares, then read the CLD file(s) into DuckDB."""
     for f in args.cld:
         if not Path(f).is_file():
             raise UsageError(f"CLD file not found: {f}")
@@ -126,9 +124,40 @@ def run(argv: list[str]) -> int:
     con = duckdb.connect()
     con.execute("SET enable_progress_bar = false")
     try:
-        load_cld_csv(con, args.cld, columns=USED_COLUMNS)  # what the measures read: a third of the file
+        load_cld_csv(con, args.cld, columns=columns)
     except (ValueError, duckdb.Error) as exc:
         raise UsageError(f"could not read CLD file(s): {str(exc).splitlines()[0]}") from None
+    return con
+
+
+def _emit(text: str | None, out: str | None) -> None:
+    """JSON or CSV text to --out, else to standard output (xlsx has already been written: text is None)."""
+    if text is None:
+        return
+    if out:
+        Path(out).write_text(text, encoding="utf-8")
+    else:
+        sys.stdout.write(text)
+
+
+def _guarded(run_argv, prog: str, argv: list[str] | None) -> int:
+    """Run a command: a usage error is one line on standard error and exit code 2; --help exits 0."""
+    if argv is None:
+        argv = sys.argv[1:]
+    try:
+        return run_argv(list(argv))
+    except UsageError as exc:
+        print(f"{prog}: error: {exc}", file=sys.stderr)
+        return 2
+    except SystemExit as exc:  # --help
+        return int(exc.code or 0)
+
+
+def run(argv: list[str]) -> int:
+    args = _parser().parse_args(argv)
+    start, end = parse_period(args.period)
+    population = _parse_population(args.population)
+    con = _open_cld(args, columns=USED_COLUMNS)  # what the measures read: a third of the file
     result = compute_measures(con, period_start=start, period_end=end, population=population)
     rows = figure_rows(result)
     if args.format == "json":
@@ -138,11 +167,7 @@ def run(argv: list[str]) -> int:
     else:
         text = None
         _write_xlsx(args.out, rows, result["period"])
-    if text is not None:
-        if args.out:
-            Path(args.out).write_text(text, encoding="utf-8")
-        else:
-            sys.stdout.write(text)
+    _emit(text, args.out)
     if args.detail:
         d = Path(args.detail)
         d.mkdir(parents=True, exist_ok=True)
@@ -159,15 +184,7 @@ def run(argv: list[str]) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    if argv is None:
-        argv = sys.argv[1:]
-    try:
-        return run(list(argv))
-    except UsageError as exc:
-        print(f"measures: error: {exc}", file=sys.stderr)
-        return 2
-    except SystemExit as exc:  # --help
-        return int(exc.code or 0)
+    return _guarded(run, "measures", argv)
 
 
 if __name__ == "__main__":  # pragma: no cover
@@ -225,17 +242,7 @@ def run_salt(argv: list[str]) -> int:
 
     args = _salt_parser().parse_args(argv)
     start, end = parse_period(args.period)
-    for f in args.cld:
-        if not Path(f).is_file():
-            raise UsageError(f"CLD file not found: {f}")
-    if args.format == "xlsx" and not args.out:
-        raise UsageError("--format xlsx needs --out FILE")
-    con = duckdb.connect()
-    con.execute("SET enable_progress_bar = false")
-    try:
-        load_cld_csv(con, args.cld)
-    except (ValueError, duckdb.Error) as exc:
-        raise UsageError(f"could not read CLD file(s): {str(exc).splitlines()[0]}") from None
+    con = _open_cld(args)
     tables = salt_tables(con, start, end)
     result = salt_json(tables, start, end)
     if args.format == "json":
@@ -245,11 +252,7 @@ def run_salt(argv: list[str]) -> int:
     else:
         text = None
         _write_salt_xlsx(args.out, result)
-    if text is not None:
-        if args.out:
-            Path(args.out).write_text(text, encoding="utf-8")
-        else:
-            sys.stdout.write(text)
+    _emit(text, args.out)
     if args.detail:
         d = Path(args.detail)
         d.mkdir(parents=True, exist_ok=True)
@@ -260,12 +263,4 @@ def run_salt(argv: list[str]) -> int:
 
 
 def salt_main(argv: list[str] | None = None) -> int:
-    if argv is None:
-        argv = sys.argv[1:]
-    try:
-        return run_salt(list(argv))
-    except UsageError as exc:
-        print(f"salt: error: {exc}", file=sys.stderr)
-        return 2
-    except SystemExit as exc:  # --help
-        return int(exc.code or 0)
+    return _guarded(run_salt, "salt", argv)
