@@ -18,6 +18,7 @@ from openasc.core.forms import BreakGlassForm, BreakGlassReviewForm, SignInForm
 from openasc.core.models import AuditAction, BreakGlassAccess
 from openasc.people import selectors as people_selectors
 from openasc.ui import forms as ui
+from openasc.ui.responses import forbidden
 
 
 def _safe_next(request: HttpRequest, default: str = "/") -> str:
@@ -131,9 +132,8 @@ def break_glass_reviews(request: HttpRequest) -> HttpResponse:
     from openasc.core import access
 
     if not access.has(request.user, access.Capability.REVIEW_BREAK_GLASS):
-        return render(request, "core/forbidden.jinja", {"title": "You cannot see this page",
-                      "explanation": "Only managers and information governance review break-glass access."},
-                      status=403)
+        return forbidden(request, "You cannot see this page",
+                         "Only managers and information governance review break-glass access.")
     queue = list(selectors.break_glass_review_queue(user=request.user)[:200])
     return render(request, "core/break_glass_reviews.jinja", {"queue": queue, "title": "Break-glass reviews",
                                                               "active_nav": "reviews"})

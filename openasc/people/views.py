@@ -17,7 +17,7 @@ from openasc.frontdoor import selectors as frontdoor_selectors
 from openasc.people import forms, selectors, services
 from openasc.people.models import Person
 from openasc.ui import forms as ui
-from openasc.ui.responses import denied, not_found, restore_draft
+from openasc.ui.responses import denied, forbidden, not_found, restore_draft
 
 
 def search(request: HttpRequest) -> HttpResponse:
@@ -60,8 +60,7 @@ def _all_errors(form) -> None:
 @require_http_methods(["GET", "POST"])
 def create(request: HttpRequest) -> HttpResponse:
     if not access.has(request.user, access.Capability.CREATE_PERSON):
-        return render(request, "core/forbidden.jinja", {"title": "You cannot add people",
-                      "explanation": "Your role cannot create records."}, status=403)
+        return forbidden(request, "You cannot add people", "Your role cannot create records.")
     path = reverse("people:create")
     candidates = []
     restored = None
@@ -99,8 +98,7 @@ def edit(request: HttpRequest, person_id: int) -> HttpResponse:
     except AccessDenied as exc:
         return denied(request, exc, person_id)
     if not access.has(request.user, access.Capability.EDIT_PERSON):
-        return render(request, "core/forbidden.jinja", {"title": "You cannot change this record",
-                      "explanation": "Your role can read records but not change them."}, status=403)
+        return forbidden(request, "You cannot change this record", "Your role can read records but not change them.")
     path = reverse("people:edit", args=[person_id])
     restored = None
     if request.method == "POST":
@@ -199,7 +197,6 @@ def access_log(request: HttpRequest, person_id: int) -> HttpResponse:
     except Person.DoesNotExist:
         return not_found(request, "person")
     except AccessDenied as exc:
-        return render(request, "core/forbidden.jinja", {"title": "You cannot see this page",
-                      "explanation": exc.access.explanation}, status=403)
+        return forbidden(request, "You cannot see this page", exc.access.explanation)
     return render(request, "people/access_log.jinja", {"person": person, "events": events,
                                                         "title": f"Who has looked at this record – {person.la_person_id}"})

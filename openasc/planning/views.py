@@ -112,8 +112,7 @@ def _get_plan(request: HttpRequest, plan_id: int, purpose: str = "view"):
 
 
 def _denied_plan(request: HttpRequest, exc: AccessDenied) -> HttpResponse:
-    return render(request, "core/forbidden.jinja", {"title": "You cannot open this record",
-                                                    "explanation": exc.access.explanation}, status=403)
+    return forbidden(request, "You cannot open this record", exc.access.explanation)
 
 
 def _detail_context(request: HttpRequest, plan: Plan, sign_off_form=None) -> dict:

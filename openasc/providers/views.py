@@ -12,12 +12,12 @@ from openasc.providers import forms, selectors
 from openasc.providers import services as provider_writes
 from openasc.providers.models import Provider
 from openasc.ui import forms as ui
+from openasc.ui.responses import forbidden, not_found
 
 
 def _forbidden(request: HttpRequest) -> HttpResponse:
-    return render(request, "core/forbidden.jinja", {"title": "You cannot change the provider register",
-                  "explanation": "Only brokers, team managers and administrators can change the provider register."},
-                  status=403)
+    return forbidden(request, "You cannot change the provider register",
+                     "Only brokers, team managers and administrators can change the provider register.")
 
 
 def register(request: HttpRequest) -> HttpResponse:
@@ -51,8 +51,7 @@ def location_add(request: HttpRequest, provider_id: int) -> HttpResponse:
     try:
         provider = selectors.provider_get(user=request.user, provider_id=provider_id)
     except Provider.DoesNotExist:
-        return render(request, "core/forbidden.jinja", {"title": "Page not found",
-                      "explanation": "There is no such provider. Check the link."}, status=404)
+        return not_found(request, explanation="There is no such provider. Check the link.")
     form = forms.LocationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:

@@ -18,11 +18,22 @@ from openasc.core.models import AuditAction
 from openasc.reporting import population, returns
 from openasc.reporting.engine.measures import MEASURE_KEYS
 from openasc.ui import forms as ui
+from openasc.ui.responses import forbidden, not_found
+
+
+def _latest_year() -> int:
+    """The financial year (by its first year) that started most recently."""
+    today = timezone.localdate()
+    return today.year - 1 if today.month < 4 else today.year
+
+
+def _years() -> list[int]:
+    latest = _latest_year()
+    return list(range(latest, latest - 5, -1))
 
 
 def _period(request: HttpRequest) -> tuple[int, dt.date, dt.date]:
-    today = timezone.localdate()
-    latest = today.year - 1 if today.month < 4 else today.year
+    latest = _latest_year()
     try:
         year = int(request.GET.get("year", latest - 1))
     except ValueError:
@@ -33,8 +44,7 @@ def _period(request: HttpRequest) -> tuple[int, dt.date, dt.date]:
 
 
 def _forbidden(request, exc):
-    return render(request, "core/forbidden.jinja", {"title": "You cannot see this page", "explanation": str(exc)},
-                  status=403)
+    return forbidden(request, "You cannot see this page", str(exc))
 
 
 def ascof(request: HttpRequest) -> HttpResponse:
@@ -44,11 +54,9 @@ def ascof(request: HttpRequest) -> HttpResponse:
                                 refresh=request.GET.get("refresh") == "1")
     except returns.NotAllowed as exc:
         return _forbidden(request, exc)
-    today = timezone.localdate()
-    latest = today.year - 1 if today.month < 4 else today.year
     return render(request, "reporting/ascof.jinja", {
         "title": "Adult Social Care Outcomes Framework", "results": results, "year": year,
-        "years": list(range(latest, latest - 5, -1)), "measures": MEASURE_KEYS, "titles": returns.TITLES,
+        "years": _years(), "measures": MEASURE_KEYS, "titles": returns.TITLES,
         "active_nav": "returns",
     })
 
@@ -59,8 +67,7 @@ def ascof_detail(request: HttpRequest, measure: str) -> HttpResponse:
     part = "numerator" if request.GET.get("part") == "numerator" else "denominator"
     gender = request.GET.get("gender", "")
     if measure not in MEASURE_KEYS:
-        return render(request, "core/forbidden.jinja", {"title": "Page not found",
-                      "explanation": "There is no such measure."}, status=404)
+        return not_found(request, explanation="There is no such measure.")
     try:
         results = returns.ascof(user=request.user, period_start=start, period_end=end)
     except returns.NotAllowed as exc:
@@ -83,44 +90,12 @@ def _download(rows, fmt: str, name: str) -> HttpResponse:
     header = ["Person id (CLD)", "LA person id", "Age group", "In numerator", "In denominator", "Rule"]
     data = [[r.person_id, r.person.la_person_id if r.person else "", r.age_band, "Yes" if r.in_numerator else "No",
              "Yes" if r.in_denominator else "No", r.rule] for r in rows]
-    if fmt == "csv":
-        buffer = io.StringIO()
-        writer = csv.writer(buffer)
-        writer.writerow(header)
-        writer.writerows(data)
-        response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
-        return response
-    from openpyxl import Workbook
-
-    book = Workbook()
-    sheet = book.active
-    sheet.title = "People"
-    sheet.append(header)
-    for row in data:
-        sheet.append(row)
-    out = io.BytesIO()
-    book.save(out)
-    response = HttpResponse(out.getvalue(),
-                            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
-    return response
+    return _table_download(header, data, fmt, name, sheet_title="People")
 
 
 # ---------------------------------------------------------------------------------------------------------------
 # SALT-style tables
 # ---------------------------------------------------------------------------------------------------------------
-
-
-def _years() -> list[int]:
-    today = timezone.localdate()
-    latest = today.year - 1 if today.month < 4 else today.year
-    return list(range(latest, latest - 5, -1))
-
-
-def _not_found(request, explanation: str):
-    return render(request, "core/forbidden.jinja", {"title": "Page not found", "explanation": explanation},
-                  status=404)
 
 
 def salt(request: HttpRequest) -> HttpResponse:
@@ -141,7 +116,7 @@ def salt_table(request: HttpRequest, table: str) -> HttpResponse:
 
     year, start, end = _period(request)
     if table not in TABLE_IDS:
-        return _not_found(request, "There is no such SALT table.")
+        return not_found(request, explanation="There is no such SALT table.")
     try:
         results = returns.salt(user=request.user, period_start=start, period_end=end)
     except returns.NotAllowed as exc:
@@ -165,7 +140,7 @@ def salt_detail(request: HttpRequest, table: str) -> HttpResponse:
 
     year, start, end = _period(request)
     if table not in TABLE_IDS:
-        return _not_found(request, "There is no such SALT table.")
+        return not_found(request, explanation="There is no such SALT table.")
     group, row, column = (request.GET.get("group", ""), request.GET.get("row", "Total"),
                           request.GET.get("column", "Total"))
     try:
@@ -191,7 +166,8 @@ def salt_detail(request: HttpRequest, table: str) -> HttpResponse:
     })
 
 
-def _table_download(header: list, data: list[list], fmt: str, name: str, notes: list[str] | None = None):
+def _table_download(header: list, data: list[list], fmt: str, name: str, notes: list[str] | None = None,
+                    sheet_title: str = "Table") -> HttpResponse:
     if fmt == "csv":
         buffer = io.StringIO()
         writer = csv.writer(buffer)
@@ -204,7 +180,7 @@ def _table_download(header: list, data: list[list], fmt: str, name: str, notes: 
 
     book = Workbook()
     sheet = book.active
-    sheet.title = "Table"
+    sheet.title = sheet_title
     sheet.append(header)
     for row in data:
         sheet.append(row)

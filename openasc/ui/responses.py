@@ -13,10 +13,11 @@ def forbidden(request: HttpRequest, title: str, explanation: str) -> HttpRespons
     return render(request, "core/forbidden.jinja", {"title": title, "explanation": explanation}, status=403)
 
 
-def not_found(request: HttpRequest, what: str = "page") -> HttpResponse:
+def not_found(request: HttpRequest, what: str = "page", *, explanation: str = "") -> HttpResponse:
     return render(request, "core/forbidden.jinja", {
         "title": "Page not found",
-        "explanation": f"There is no {what} with that id. Check the link, or search again."}, status=404)
+        "explanation": explanation or f"There is no {what} with that id. Check the link, or search again."},
+        status=404)
 
 
 def denied(request: HttpRequest, exc: AccessDenied, person_id: int | None = None) -> HttpResponse:

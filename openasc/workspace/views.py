@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from openasc.ui.responses import forbidden
 from openasc.workspace import selectors
 
 
@@ -19,8 +20,7 @@ def team_caseload(request: HttpRequest, team_id: int) -> HttpResponse:
     try:
         rows = selectors.team_caseload(user=request.user, team_id=team_id)
     except PermissionError as exc:
-        return render(request, "core/forbidden.jinja", {"title": "You cannot see this page", "explanation": str(exc)},
-                      status=403)
+        return forbidden(request, "You cannot see this page", str(exc))
     team = request.user.teams.get(pk=team_id)
     return render(request, "workspace/caseload.jinja", {
         "rows": rows, "title": f"{team.name}: caseload", "heading": f"{team.name}: caseload",
@@ -31,6 +31,5 @@ def manager(request: HttpRequest) -> HttpResponse:
     try:
         teams = selectors.manager_view(user=request.user)
     except PermissionError as exc:
-        return render(request, "core/forbidden.jinja", {"title": "You cannot see this page", "explanation": str(exc)},
-                      status=403)
+        return forbidden(request, "You cannot see this page", str(exc))
     return render(request, "workspace/manager.jinja", {"teams": teams, "title": "My teams", "active_nav": "manager"})
