@@ -127,8 +127,7 @@ def awaiting_sign_off(*, user: User) -> list[Assessment]:
     team_ids = list(user.teams.values_list("id", flat=True))
     now = timezone.now()
     team_people = CareRelationship.objects.filter(
-        team_id__in=team_ids, kind=RelationshipKind.ALLOCATED_TEAM, starts_at__lte=now).filter(
-        Q(ends_at__isnull=True) | Q(ends_at__gt=now)).values("person_id")
+        access.active_at(now), team_id__in=team_ids, kind=RelationshipKind.ALLOCATED_TEAM).values("person_id")
     visible = access.people_visible_to(user, Person.objects.all()).values("pk")
     qs = (Assessment.objects.filter(status=AssessmentStatus.AWAITING_SIGN_OFF, person_id__in=visible)
           .filter(Q(person_id__in=team_people) | Q(assessor__teams__in=team_ids))

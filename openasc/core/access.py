@@ -102,8 +102,13 @@ class Access:
     break_glass_possible: bool = False
 
 
+def active_at(now) -> Q:
+    """A relationship in force at `now`: started, and not ended (the one definition every list uses)."""
+    return Q(starts_at__lte=now) & (Q(ends_at__isnull=True) | Q(ends_at__gt=now))
+
+
 def _active(qs: QuerySet, now) -> QuerySet:
-    return qs.filter(starts_at__lte=now).filter(Q(ends_at__isnull=True) | Q(ends_at__gt=now))
+    return qs.filter(active_at(now))
 
 
 def _team_ids(user: User) -> list[int]:

@@ -22,7 +22,12 @@ from openasc.frontdoor.models import (
     TriageDecision,
     Urgency,
 )
-from openasc.frontdoor.services import ALLOCATABLE_ROLES, ALLOCATION_KINDS
+from openasc.frontdoor.services import (
+    ALLOCATABLE_ROLES,
+    ALLOCATION_KINDS,
+    assessed_since_request,
+    has_worker_now,
+)
 from openasc.people.models import Person
 
 PAGE_SIZE = 25
@@ -80,8 +85,8 @@ def allocation_context(*, user: User, person_id: int) -> AllocationContext:
     person = Person.objects.get(pk=person_id)
     basis = _open_person(user, person, "allocation")
     now = timezone.now()
-    allocations = list(CareRelationship.objects.filter(person=person, kind__in=ALLOCATION_KINDS, starts_at__lte=now)
-                       .filter(Q(ends_at__isnull=True) | Q(ends_at__gt=now)).select_related("user", "team")
+    allocations = list(CareRelationship.objects.filter(access.active_at(now), person=person, kind__in=ALLOCATION_KINDS)
+                       .select_related("user", "team")
                        .order_by("kind", "starts_at"))
     waiting = list(SupportRequest.objects.filter(person=person, status=RequestStatus.ROUTED)
                    .select_related("team").order_by("received_on"))
@@ -164,16 +169,12 @@ def _visible(user: User) -> QuerySet:
     return SupportRequest.objects.filter(Exists(people))
 
 
-def _waiting_conditions(user: User | None, team_ids: list[int]) -> dict[str, Q]:
+def _waiting_conditions(team_ids: list[int]) -> dict[str, Q]:
     """The rule for each list, as a condition on a request (so that one query counts all three)."""
-    from openasc.assessments.models import Assessment, AssessmentStatus
-
     now = timezone.now()
-    active = Q(starts_at__lte=now) & (Q(ends_at__isnull=True) | Q(ends_at__gt=now))
-    has_worker = Exists(CareRelationship.objects.filter(active, person_id=OuterRef("person_id"),
-                                                        kind=RelationshipKind.ALLOCATED_WORKER))
-    assessed = Exists(Assessment.objects.filter(person_id=OuterRef("person_id"), started_on__gte=OuterRef("received_on"))
-                      .exclude(status=AssessmentStatus.CANCELLED))
+    active = access.active_at(now)
+    has_worker = has_worker_now(now)
+    assessed = assessed_since_request()
     triage = Q(status=RequestStatus.OPEN)
     routed = Q(status=RequestStatus.ROUTED)
     if team_ids:
@@ -209,7 +210,7 @@ def waiting_lists(*, user: User, team_ids: list[int] | None = None, list_name: s
         sort = "longest"
     if team_ids is None:
         team_ids = default_team_ids(user)
-    conditions = _waiting_conditions(user, team_ids)
+    conditions = _waiting_conditions(team_ids)
     # A routed request that has stopped waiting (worker allocated, assessment started) is marked so and left out
     # here: without it every request ever passed to a team would be checked against the rules on every page.
     base = _visible(user).filter(status__in=[RequestStatus.OPEN, RequestStatus.ROUTED], waiting_ended_on__isnull=True)

@@ -201,23 +201,31 @@ def request_cancel(*, actor: User, request: SupportRequest, reason: str, basis: 
     return request
 
 
+def has_worker_now(now) -> Exists:
+    """On a request: its person has a named worker at `now` (served by the carerel_worker_person index)."""
+    return Exists(CareRelationship.objects.filter(access.active_at(now), person_id=OuterRef("person_id"),
+                                                  kind=RelationshipKind.ALLOCATED_WORKER))
+
+
+def assessed_since_request() -> Exists:
+    """On a request: an assessment of its person (not cancelled) started on or after the request was received."""
+    from openasc.assessments.models import Assessment, AssessmentStatus
+
+    return Exists(Assessment.objects.filter(person_id=OuterRef("person_id"), started_on__gte=OuterRef("received_on"))
+                  .exclude(status=AssessmentStatus.CANCELLED))
+
+
 def requests_close_waiting(*, person=None, on: dt.date | None = None, actor: User | None = None) -> int:
     """Mark the routed requests that no longer wait as done waiting, so the waiting lists stop checking them and a
     request from years ago does not come back when an allocation later ends. A request for an assessment stops
     waiting when an assessment starts after it; any other request passed to a team when the person has a worker or
     a service has started after it. For one person (after an allocation, an assessment or a service starts) or,
     without `person`, for everyone (the demo's history, data loaded from elsewhere)."""
-    from openasc.assessments.models import Assessment, AssessmentStatus
     from openasc.services.models import Service
 
-    now = timezone.now()
-    assessed = Exists(Assessment.objects.filter(person_id=OuterRef("person_id"),
-                                                started_on__gte=OuterRef("received_on"))
-                      .exclude(status=AssessmentStatus.CANCELLED))
+    assessed = assessed_since_request()
     served = Exists(Service.objects.filter(person_id=OuterRef("person_id"), start_on__gte=OuterRef("received_on")))
-    has_worker = Exists(CareRelationship.objects.filter(person_id=OuterRef("person_id"),
-                                                        kind=RelationshipKind.ALLOCATED_WORKER, starts_at__lte=now)
-                        .exclude(ends_at__lte=now))
+    has_worker = has_worker_now(timezone.now())
     for_assessment = Q(decision=TriageDecision.ASSESSMENT)
     done = (SupportRequest.objects.filter(status=RequestStatus.ROUTED, waiting_ended_on__isnull=True)
             .filter((for_assessment & Q(assessed)) | (~for_assessment & (Q(has_worker) | Q(served)))))
@@ -236,8 +244,7 @@ def requests_close_waiting(*, person=None, on: dt.date | None = None, actor: Use
 
 def _active_allocations(person) -> list[CareRelationship]:
     now = timezone.now()
-    return list(CareRelationship.objects.filter(person=person, kind__in=ALLOCATION_KINDS, starts_at__lte=now)
-                .exclude(ends_at__lte=now))
+    return list(CareRelationship.objects.filter(access.active_at(now), person=person, kind__in=ALLOCATION_KINDS))
 
 
 @transaction.atomic

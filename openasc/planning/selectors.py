@@ -156,9 +156,8 @@ def _visible(user: User, qs: QuerySet, team_ids: list[int] | None) -> QuerySet:
     qs = qs.filter(person__in=access.people_visible_to(user, Person.objects.all()).values("pk"))
     if team_ids is not None:
         now = timezone.now()
-        team_rel = (CareRelationship.objects.filter(person=OuterRef("person"), team_id__in=list(team_ids),
-                                                    starts_at__lte=now)
-                    .filter(Q(ends_at__isnull=True) | Q(ends_at__gt=now)))
+        team_rel = CareRelationship.objects.filter(access.active_at(now), person=OuterRef("person"),
+                                                   team_id__in=list(team_ids))
         qs = qs.filter(Exists(team_rel))
     return qs
 
@@ -173,9 +172,8 @@ def overdue_reviews(*, user: User, team_ids: list[int] | None = None, today: dt.
     qs = Review.objects.filter(status=ReviewStatus.SCHEDULED, due_on__lt=today)
     if team_ids is None:
         now = timezone.now()
-        mine = (CareRelationship.objects.filter(person=OuterRef("person"), user=user,
-                                                kind=RelationshipKind.ALLOCATED_WORKER, starts_at__lte=now)
-                .filter(Q(ends_at__isnull=True) | Q(ends_at__gt=now)))
+        mine = CareRelationship.objects.filter(access.active_at(now), person=OuterRef("person"), user=user,
+                                               kind=RelationshipKind.ALLOCATED_WORKER)
         qs = qs.filter(Q(reviewer=user) | Exists(mine))
     qs = _visible(user, qs, team_ids)
     return (qs.select_related("person", "reviewer").annotate(waited=_waited_since("due_on", today))

@@ -300,9 +300,9 @@ def _allocated_worker(person) -> User | None:
     from openasc.core.models import CareRelationship, RelationshipKind
 
     now = timezone.now()
-    rel = (CareRelationship.objects.filter(person=person, kind=RelationshipKind.ALLOCATED_WORKER, user__isnull=False,
-                                           starts_at__lte=now)
-           .exclude(ends_at__lte=now).select_related("user").order_by("-starts_at").first())
+    rel = (CareRelationship.objects.filter(access.active_at(now), person=person, kind=RelationshipKind.ALLOCATED_WORKER,
+                                           user__isnull=False)
+           .select_related("user").order_by("-starts_at").first())
     return rel.user if rel else None
 
 

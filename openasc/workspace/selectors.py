@@ -18,7 +18,7 @@ from openasc.services.models import Service
 
 
 def _active_relationships(now):
-    return CareRelationship.objects.filter(starts_at__lte=now).filter(Q(ends_at__isnull=True) | Q(ends_at__gt=now))
+    return CareRelationship.objects.filter(access.active_at(now))
 
 
 def _annotate(qs: QuerySet, today: dt.date) -> QuerySet:
