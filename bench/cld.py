@@ -33,12 +33,13 @@ import json
 import os
 import platform
 import re
-import resource
 import subprocess
 import sys
 import time
 from pathlib import Path
-from urllib.parse import urlparse, urlunparse
+from urllib.parse import urlparse
+
+from benchlib import LABELS, env_int, pg_admin, remove_sqlite, rss_mb, server_version, wait_for_quiet_machine
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
@@ -48,12 +49,7 @@ DEFAULT_PG_URL = "postgres://postgres@127.0.0.1:5432/openasc_bench_cld"
 DEFAULT_PERIOD = "2024-04-01:2025-03-31"
 TARGET_MEASURES_S = 15.0
 TARGET_ROWS_PER_S = 50_000
-LABELS = {"sqlite": "SQLite", "postgresql": "PostgreSQL"}
 GENERATOR = REPO / "openasc" / "reporting" / "engine" / "synth.py"
-
-
-def env_int(name: str, default: int) -> int:
-    return int(os.environ.get(name, str(default)))
 
 
 def period() -> str:
@@ -102,46 +98,22 @@ def openasc(*args: str, db: str, out: Path | None = None) -> tuple[float, str]:
 # --- bench database lifecycle (never touches anything but the bench databases)
 
 def _pg_admin():
-    import psycopg
-
-    url = urlparse(pg_url())
-    name = url.path.lstrip("/")
+    name = urlparse(pg_url()).path.lstrip("/")
     if not name.startswith("openasc_bench"):
         raise SystemExit(f"BENCH_CLD_PG_URL must name a bench database (openasc_bench...), not {name!r}")
-    admin = urlunparse(url._replace(path="/postgres", scheme="postgresql"))
-    return psycopg.connect(admin, autocommit=True), name
+    return pg_admin(pg_url())
 
 
 def fresh_database(db: str) -> None:
     """Drop the bench database and create it again, empty."""
     if db == "sqlite":
         OUT.mkdir(parents=True, exist_ok=True)
-        for suffix in ("", "-wal", "-shm", "-journal"):
-            Path(f"{SQLITE_FILE}{suffix}").unlink(missing_ok=True)
+        remove_sqlite(SQLITE_FILE)
         return
     conn, name = _pg_admin()
     with conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         conn.execute(f'CREATE DATABASE "{name}"')
-
-
-def rss_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-
-
-def wait_for_quiet_machine(say) -> float:
-    """Other work on a 2-core machine (test suites, browsers) inflates every figure: wait a while for it."""
-    limit = float(os.environ.get("BENCH_QUIET_LOAD", "1.5"))
-    deadline = time.monotonic() + float(os.environ.get("BENCH_QUIET_WAIT", "180"))
-    load = os.getloadavg()[0]
-    if load > limit:
-        say(f"the machine is busy (1-min load average {load:.1f}): waiting up to "
-            f"{os.environ.get('BENCH_QUIET_WAIT', '180')} s for it to fall under {limit}")
-        while load > limit and time.monotonic() < deadline:
-            time.sleep(5)
-            load = os.getloadavg()[0]
-        say(f"timing with load average {load:.1f}")
-    return load
 
 
 # --- 1. the CLD file
@@ -212,7 +184,7 @@ def worker(db: str, path: Path, people: int) -> dict:
         "role": Role.SYSTEM, "first_name": "OpenASC", "last_name": "system"})
     system.set_unusable_password()
     system.save()
-    server = _server_version(connection)
+    server = server_version(connection)
 
     say(f"importing {path.name} ({path.stat().st_size / 1e6:,.0f} MB) into a fresh database ...")
     load = [wait_for_quiet_machine(say)]
@@ -265,16 +237,6 @@ def worker(db: str, path: Path, people: int) -> dict:
         "export": {"seconds": round(export_s, 2), "rows": export_rows, "bytes": export.stat().st_size,
                    "message": export_out.strip().splitlines()[:2]},
     }
-
-
-def _server_version(connection) -> str:
-    if connection.vendor == "sqlite":
-        import sqlite3
-
-        return f"SQLite {sqlite3.sqlite_version}"
-    with connection.cursor() as cur:
-        cur.execute("SHOW server_version")
-        return f"PostgreSQL {cur.fetchone()[0]}"
 
 
 # --- comparing the two routes

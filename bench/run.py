@@ -47,12 +47,13 @@ import json
 import os
 import platform
 import random
-import resource
 import subprocess
 import sys
 import time
 from pathlib import Path
-from urllib.parse import urlencode, urlparse, urlunparse
+from urllib.parse import urlencode
+
+from benchlib import LABELS, env_int, pg_admin, remove_sqlite, rss_mb, server_version, wait_for_quiet_machine
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
@@ -60,7 +61,6 @@ OUT = HERE / "out"
 SQLITE_FILE = OUT / "bench.sqlite3"
 TARGET_MS = 150.0
 DEFAULT_PG_URL = "postgres://postgres@127.0.0.1:5432/openasc_bench"
-LABELS = {"sqlite": "SQLite", "postgresql": "PostgreSQL"}
 
 # Share of each kind of search in the mix (front-door officers and social workers alike).
 SEARCH_MIX = (
@@ -72,10 +72,6 @@ SEARCH_MIX = (
     ("postcode", 10),
     ("person id", 10),
 )
-
-
-def env_int(name: str, default: int) -> int:
-    return int(os.environ.get(name, str(default)))
 
 
 def pg_url() -> str:
@@ -92,20 +88,11 @@ def database_url(db: str) -> str:
 
 # --- bench database lifecycle (never touches anything but the bench databases)
 
-def _pg_admin():
-    import psycopg
-
-    url = urlparse(pg_url())
-    name = url.path.lstrip("/")
-    admin = urlunparse(url._replace(path="/postgres", scheme="postgresql"))
-    return psycopg.connect(admin, autocommit=True), name
-
-
 def create_database(db: str) -> None:
     if db == "sqlite":
         OUT.mkdir(parents=True, exist_ok=True)
         return
-    conn, name = _pg_admin()
+    conn, name = pg_admin(pg_url())
     with conn:
         exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
         if not exists:
@@ -114,10 +101,9 @@ def create_database(db: str) -> None:
 
 def drop_database(db: str) -> None:
     if db == "sqlite":
-        for suffix in ("", "-wal", "-shm", "-journal"):
-            Path(f"{SQLITE_FILE}{suffix}").unlink(missing_ok=True)
+        remove_sqlite(SQLITE_FILE)
         return
-    conn, name = _pg_admin()
+    conn, name = pg_admin(pg_url())
     with conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
@@ -136,10 +122,6 @@ def percentile(values: list[float], pct: float) -> float:
 def summary(values: list[float]) -> dict:
     return {"n": len(values), "p50": round(percentile(values, 50), 1), "p95": round(percentile(values, 95), 1),
             "max": round(max(values), 1) if values else None}
-
-
-def rss_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def _typo(rng: random.Random, word: str) -> str:
@@ -400,7 +382,7 @@ def worker(db: str, people: int, rebuild: bool, seed: int, searches: int, pages:
         "database": LABELS[db],
         "baseline_selectors": baseline or None,
         "vendor": connection.vendor,
-        "server_version": _server_version(connection),
+        "server_version": server_version(connection),
         "people": Person.objects.count(),
         "build": build,
         # 1-minute load average when timing started and ended: other work on the machine inflates the figures.
@@ -439,31 +421,6 @@ def build_history(seed: int, progress, say) -> dict:
     counts = {k: getattr(h, k) for k in ("requests", "assessments", "plans", "services", "reviews")}
     say(f"history added in {seconds:.1f} s: " + ", ".join(f"{v:,} {k}" for k, v in counts.items()))
     return {"seconds": round(seconds, 1), **counts}
-
-
-def wait_for_quiet_machine(say) -> None:
-    """Other work on a 2-core machine (test suites, browsers) inflates every figure: wait a while for it."""
-    limit = float(os.environ.get("BENCH_QUIET_LOAD", "1.5"))
-    deadline = time.monotonic() + float(os.environ.get("BENCH_QUIET_WAIT", "180"))
-    load = os.getloadavg()[0]
-    if load <= limit:
-        return
-    say(f"the machine is busy (1-min load average {load:.1f}): waiting up to "
-        f"{os.environ.get('BENCH_QUIET_WAIT', '180')} s for it to fall under {limit}")
-    while load > limit and time.monotonic() < deadline:
-        time.sleep(5)
-        load = os.getloadavg()[0]
-    say(f"timing with load average {load:.1f}")
-
-
-def _server_version(connection) -> str:
-    if connection.vendor == "sqlite":
-        import sqlite3
-
-        return f"SQLite {sqlite3.sqlite_version}"
-    with connection.cursor() as cur:
-        cur.execute("SHOW server_version")
-        return f"PostgreSQL {cur.fetchone()[0]}"
 
 
 # --- the parent: run each database, print the table, write results.json
