@@ -46,6 +46,7 @@ class Capability:
     ARRANGE_SERVICES = "arrange_services"  # start, re-cost and end services
     IMPORT_CLD = "import_cld"  # load a council's Client Level Data files (changes many records at once)
     SET_POPULATION = "set_population"  # the ONS population figures behind ASCOF 2B and 2C
+    SEE_RETURNS = "see_returns"  # the statutory returns and the people behind each figure (each view audited)
 
 
 ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
@@ -62,16 +63,16 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
                                   Capability.MERGE, Capability.BREAK_GLASS, Capability.REVIEW_BREAK_GLASS,
                                   Capability.VIEW_ACCESS_LOG, Capability.ALLOCATE, Capability.TRIAGE,
                                   Capability.BE_ALLOCATED, Capability.ASSESS, Capability.SIGN_OFF, Capability.PLAN,
-                                  Capability.ARRANGE_SERVICES}),
+                                  Capability.ARRANGE_SERVICES, Capability.SEE_RETURNS}),
     Role.BROKER: frozenset({Capability.BREAK_GLASS, Capability.ARRANGE_SERVICES}),
     Role.FINANCE_OFFICER: frozenset({Capability.EDIT_PERSON, Capability.BREAK_GLASS}),
     Role.SAFEGUARDING_LEAD: frozenset({Capability.SEARCH_ALL, Capability.CREATE_PERSON, Capability.EDIT_PERSON,
                                        Capability.BREAK_GLASS, Capability.ALLOCATE, Capability.TRIAGE,
                                        Capability.BE_ALLOCATED, Capability.ASSESS}),
-    Role.PERFORMANCE_ANALYST: frozenset({Capability.IMPORT_CLD, Capability.SET_POPULATION}),
+    Role.PERFORMANCE_ANALYST: frozenset({Capability.IMPORT_CLD, Capability.SET_POPULATION, Capability.SEE_RETURNS}),
     Role.NHS_PARTNER: frozenset({Capability.BREAK_GLASS}),
     Role.INFORMATION_GOVERNANCE: frozenset({Capability.SEARCH_ALL, Capability.REVIEW_BREAK_GLASS,
-                                            Capability.VIEW_ACCESS_LOG}),
+                                            Capability.VIEW_ACCESS_LOG, Capability.SEE_RETURNS}),
     Role.ADMINISTRATOR: frozenset({Capability.IMPORT_CLD, Capability.SET_POPULATION}),
     Role.SYSTEM: frozenset({Capability.SEARCH_ALL, Capability.VIEW_ALL, Capability.CREATE_PERSON,
                             Capability.EDIT_PERSON, Capability.USE_API, Capability.ASSESS, Capability.PLAN,

@@ -17,13 +17,12 @@ from django.core.cache import cache
 from django.utils import timezone
 
 from openasc.core import access, audit
-from openasc.core.models import AuditAction, Role, User
+from openasc.core.models import AuditAction, User
 from openasc.people.models import Person
 from openasc.reporting import population, projection
 from openasc.reporting.engine.load import load_cld_csv
 from openasc.reporting.engine.measures import MEASURE_KEYS, all_details, compute_measures
 
-RETURNS_ROLES = {Role.PERFORMANCE_ANALYST, Role.TEAM_MANAGER, Role.INFORMATION_GOVERNANCE}
 CACHE_SECONDS = 300
 
 TITLES = {
@@ -47,7 +46,7 @@ class NotAllowed(PermissionError):
 
 
 def can_see_returns(user: User) -> bool:
-    return bool(user and user.is_authenticated and user.is_active and user.role in RETURNS_ROLES)
+    return access.has(user, access.Capability.SEE_RETURNS)
 
 
 def financial_year(start_year: int) -> tuple[dt.date, dt.date]:
@@ -70,33 +69,49 @@ class Results:
     rows: int
 
 
-def _compute(period_start: dt.date, period_end: dt.date, population: dict[str, int]) -> Results:
+def _from_projection(project_from: dt.date, period_end: dt.date, compute):
+    """Project the record to CLD rows from `project_from`, load them into DuckDB and run `compute(con)`;
+    returns (its result, the number of CLD rows)."""
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "cld.csv"
-        n = projection.write_csv(projection.project(period_start, period_end), path)
+        n = projection.write_csv(projection.project(project_from, period_end), path)
         con = duckdb.connect()
         try:
             load_cld_csv(con, [path])
-            figures = compute_measures(con, period_start=period_start, period_end=period_end, population=population)
-            details = all_details(con)
+            return compute(con), n
         finally:
             con.close()
+
+
+def _cached(*, user: User, key: str, what: str, period_start: dt.date, period_end: dt.date, refresh: bool,
+            compute):
+    """Results a returns page shows: for those allowed, from the cache unless asked to recalculate; audited."""
+    if not can_see_returns(user):
+        raise NotAllowed("Only performance analysts, team managers and information governance can see the returns.")
+    results = None if refresh else cache.get(key)
+    if results is None:
+        results = compute()
+        cache.set(key, results, CACHE_SECONDS)
+    audit.record(actor=user, action=AuditAction.VIEW, basis="Statutory returns",
+                 details={"what": what, "period": [str(period_start), str(period_end)]})
+    return results
+
+
+def _compute(period_start: dt.date, period_end: dt.date, population: dict[str, int]) -> Results:
+    def measures(con):
+        figures = compute_measures(con, period_start=period_start, period_end=period_end, population=population)
+        return figures, all_details(con)
+
+    (figures, details), n = _from_projection(period_start, period_end, measures)
     return Results(period_start, period_end, figures, details, population, timezone.now(), n)
 
 
 def ascof(*, user: User, period_start: dt.date, period_end: dt.date, refresh: bool = False) -> Results:
-    if not can_see_returns(user):
-        raise NotAllowed("Only performance analysts, team managers and information governance can see the returns.")
     population = default_population(period_start)
     key = "openasc-ascof-{}-{}-{}".format(period_start, period_end,
                                           "-".join(f"{k}={v}" for k, v in sorted(population.items())))
-    results = None if refresh else cache.get(key)
-    if results is None:
-        results = _compute(period_start, period_end, population)
-        cache.set(key, results, CACHE_SECONDS)
-    audit.record(actor=user, action=AuditAction.VIEW, basis="Statutory returns",
-                 details={"what": "ASCOF figures", "period": [str(period_start), str(period_end)]})
-    return results
+    return _cached(user=user, key=key, what="ASCOF figures", period_start=period_start, period_end=period_end,
+                   refresh=refresh, compute=lambda: _compute(period_start, period_end, population))
 
 
 @dataclass
@@ -158,30 +173,15 @@ class SaltResults:
 def _compute_salt(period_start: dt.date, period_end: dt.date) -> SaltResults:
     from openasc.reporting.engine.salt import LOOKBACK_DAYS, salt_tables
 
-    with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / "cld.csv"
-        rows = projection.project(period_start - dt.timedelta(days=LOOKBACK_DAYS), period_end)
-        n = projection.write_csv(rows, path)
-        con = duckdb.connect()
-        try:
-            load_cld_csv(con, [path])
-            tables = salt_tables(con, period_start, period_end)
-        finally:
-            con.close()
+    tables, n = _from_projection(period_start - dt.timedelta(days=LOOKBACK_DAYS), period_end,
+                                 lambda con: salt_tables(con, period_start, period_end))
     return SaltResults(period_start, period_end, tables, timezone.now(), n)
 
 
 def salt(*, user: User, period_start: dt.date, period_end: dt.date, refresh: bool = False) -> SaltResults:
-    if not can_see_returns(user):
-        raise NotAllowed("Only performance analysts, team managers and information governance can see the returns.")
-    key = f"openasc-salt-{period_start}-{period_end}"
-    results = None if refresh else cache.get(key)
-    if results is None:
-        results = _compute_salt(period_start, period_end)
-        cache.set(key, results, CACHE_SECONDS)
-    audit.record(actor=user, action=AuditAction.VIEW, basis="Statutory returns",
-                 details={"what": "SALT tables", "period": [str(period_start), str(period_end)]})
-    return results
+    return _cached(user=user, key=f"openasc-salt-{period_start}-{period_end}", what="SALT tables",
+                   period_start=period_start, period_end=period_end, refresh=refresh,
+                   compute=lambda: _compute_salt(period_start, period_end))
 
 
 @dataclass

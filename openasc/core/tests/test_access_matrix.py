@@ -146,6 +146,7 @@ CAPABILITY_MATRIX = {
                                          Role.BROKER},
     access.Capability.IMPORT_CLD: {Role.PERFORMANCE_ANALYST, Role.ADMINISTRATOR},
     access.Capability.SET_POPULATION: {Role.PERFORMANCE_ANALYST, Role.ADMINISTRATOR},
+    access.Capability.SEE_RETURNS: {Role.PERFORMANCE_ANALYST, Role.TEAM_MANAGER, Role.INFORMATION_GOVERNANCE},
 }
 
 
