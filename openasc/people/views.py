@@ -16,6 +16,7 @@ from openasc.core.errors import AccessDenied, ValidationFailed
 from openasc.frontdoor import selectors as frontdoor_selectors
 from openasc.people import forms, selectors, services
 from openasc.people.models import Person
+from openasc.people.opening import open_person, opens_person
 from openasc.ui import forms as ui
 from openasc.ui.responses import denied, forbidden, not_found, restore_draft
 
@@ -90,16 +91,11 @@ def create(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def edit(request: HttpRequest, person_id: int) -> HttpResponse:
-    try:
-        person, decision = selectors.person_get(user=request.user, person_id=person_id, purpose="edit")
-    except Person.DoesNotExist:
-        return not_found(request, "person")
-    except AccessDenied as exc:
-        return denied(request, exc, person_id)
+@opens_person("edit")
+def edit(request: HttpRequest, person: Person, decision) -> HttpResponse:
     if not access.has(request.user, access.Capability.EDIT_PERSON):
         return forbidden(request, "You cannot change this record", "Your role can read records but not change them.")
-    path = reverse("people:edit", args=[person_id])
+    path = reverse("people:edit", args=[person.pk])
     restored = None
     if request.method == "POST":
         form = forms.PersonForm(request.POST)
@@ -137,12 +133,10 @@ def _linked_person(user, la_id: str, field: str) -> Person:
 
 def _subform(request: HttpRequest, person_id: int, form_class, template: str, title: str, save) -> HttpResponse:
     """Shared flow for the small forms on a record: check access, validate, call the service."""
-    try:
-        person, _ = selectors.person_get(user=request.user, person_id=person_id, purpose="edit")
-    except Person.DoesNotExist:
-        return not_found(request, "person")
-    except AccessDenied as exc:
-        return denied(request, exc, person_id)
+    opened = open_person(request, person_id, "edit")
+    if not isinstance(opened, tuple):
+        return opened
+    person, _ = opened
     form = form_class(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:

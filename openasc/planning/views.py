@@ -12,8 +12,8 @@ from openasc.core import audit
 from openasc.core import services as core_services
 from openasc.core.errors import AccessDenied, ValidationFailed
 from openasc.core.models import AuditAction
-from openasc.people import selectors as people_selectors
 from openasc.people.models import Person
+from openasc.people.opening import opens_person
 from openasc.planning import forms, selectors
 from openasc.planning import services as plan_writes
 from openasc.planning.models import MeetBy, Plan, PlanStatus, Review, ReviewStatus
@@ -21,7 +21,7 @@ from openasc.services import selectors as service_selectors
 from openasc.services import services as service_writes
 from openasc.services.money import pounds, pounds_input
 from openasc.ui import forms as ui
-from openasc.ui.responses import denied, forbidden, not_found
+from openasc.ui.responses import forbidden, not_found
 
 WORK_LIST_LIMIT = 500
 
@@ -44,14 +44,9 @@ def _need_initial(needs) -> dict:
     return {f"description_{n.code}": n.notes for n in needs if getattr(n, "notes", "")}
 
 
-def person_plans(request: HttpRequest, person_id: int) -> HttpResponse:
+@opens_person("plans")
+def person_plans(request: HttpRequest, person: Person, _decision) -> HttpResponse:
     """The person's care journey after assessment: plan versions, services and reviews."""
-    try:
-        person, _ = people_selectors.person_get(user=request.user, person_id=person_id, purpose="plans")
-    except Person.DoesNotExist:
-        return not_found(request, "person")
-    except AccessDenied as exc:
-        return denied(request, exc, person_id)
     return _page(request, "planning/person.jinja", {
         "person": person, "title": f"Plans, services and reviews – {person.full_name}",
         "plans": selectors.plans_for_person(user=request.user, person=person),
@@ -63,13 +58,8 @@ def person_plans(request: HttpRequest, person_id: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def plan_create(request: HttpRequest, person_id: int) -> HttpResponse:
-    try:
-        person, _ = people_selectors.person_get(user=request.user, person_id=person_id, purpose="plan")
-    except Person.DoesNotExist:
-        return not_found(request, "person")
-    except AccessDenied as exc:
-        return denied(request, exc, person_id)
+@opens_person("plan")
+def plan_create(request: HttpRequest, person: Person, _decision) -> HttpResponse:
     if not plan_writes.can_write_plans(request.user):
         return forbidden(request, "You cannot write plans", "Your role cannot write care and support plans.")
     existing = selectors.plans_for_person(user=request.user, person=person)
@@ -77,7 +67,7 @@ def plan_create(request: HttpRequest, person_id: int) -> HttpResponse:
         messages.info(request, f"{person.full_name} already has a plan: change it or create a new version of it.")
         return redirect("planning:detail", plan_id=existing[0].pk)
     prefill = selectors.plan_prefill(user=request.user, person=person)
-    path = reverse("planning:create", args=[person_id])
+    path = reverse("planning:create", args=[person.pk])
     restored = None
     if request.method == "POST":
         form = forms.PlanForm(request.POST, needs=prefill.needs)
@@ -313,13 +303,8 @@ def review(request: HttpRequest, review_id: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def review_unplanned(request: HttpRequest, person_id: int) -> HttpResponse:
-    try:
-        person, _ = people_selectors.person_get(user=request.user, person_id=person_id, purpose="review")
-    except Person.DoesNotExist:
-        return not_found(request, "person")
-    except AccessDenied as exc:
-        return denied(request, exc, person_id)
+@opens_person("review")
+def review_unplanned(request: HttpRequest, person: Person, _decision) -> HttpResponse:
     if not plan_writes.can_write_plans(request.user):
         return forbidden(request, "You cannot arrange reviews", "Your role cannot arrange reviews.")
     form = forms.UnplannedReviewForm(request.POST or None)

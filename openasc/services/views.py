@@ -13,8 +13,8 @@ from django.views.decorators.http import require_http_methods
 
 from openasc.core import services as core_services
 from openasc.core.errors import AccessDenied, ValidationFailed
-from openasc.people import selectors as people_selectors
 from openasc.people.models import Person
+from openasc.people.opening import opens_person
 from openasc.planning import selectors as plan_selectors
 from openasc.planning import services as plan_writes
 from openasc.planning.models import MeetBy, Plan
@@ -43,13 +43,8 @@ def _plan_prefill(plan: Plan) -> dict:
 
 
 @require_http_methods(["GET", "POST"])
-def create(request: HttpRequest, person_id: int) -> HttpResponse:
-    try:
-        person, _ = people_selectors.person_get(user=request.user, person_id=person_id, purpose="service")
-    except Person.DoesNotExist:
-        return not_found(request, "person")
-    except AccessDenied as exc:
-        return denied(request, exc, person_id)
+@opens_person("service")
+def create(request: HttpRequest, person: Person, _decision) -> HttpResponse:
     if not service_writes.can_write_services(request.user):
         return forbidden(request, "You cannot arrange services", "Your role cannot arrange or change services.")
     plan = None
@@ -62,7 +57,7 @@ def create(request: HttpRequest, person_id: int) -> HttpResponse:
         if plan is not None and plan.person_id != person.pk:
             plan = None
     locations = provider_selectors.locations_for_choice(user=request.user)
-    path = reverse("services:create", args=[person_id]) + (f"?plan={plan.pk}" if plan else "")
+    path = reverse("services:create", args=[person.pk]) + (f"?plan={plan.pk}" if plan else "")
     restored = None
     if request.method == "POST":
         form = forms.ServiceForm(request.POST, locations=locations)
