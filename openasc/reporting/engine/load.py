@@ -34,12 +34,20 @@ def _sql_str(value: str) -> str:
     return "'" + value.replace("'", "''") + "'"
 
 
+# The comment load_cld_csv puts on the table it makes: its text is already trimmed, with blanks and the text 'NULL'
+# as NULL, so the engines read its columns as they are instead of cleaning every value again (a second a pass at
+# 200,000 people).
+NORMALISED = "openasc: CLD columns typed, trimmed, blank and 'NULL' as NULL"
+
+
 def cast_expr(src: str, typ: str) -> str:
-    """SQL casting a VARCHAR expression ``src`` to the engine type ``typ`` (blank -> NULL)."""
-    v = f"NULLIF(TRIM({src}), '')"
+    """SQL casting a VARCHAR expression ``src`` to the engine type ``typ`` (blank and the text 'NULL' -> NULL)."""
+    v = f"NULLIF(NULLIF(TRIM({src}), ''), 'NULL')"
     if typ == DATE:
         fmts = "[" + ", ".join(_sql_str(f) for f in DATE_FORMATS) + "]"
-        return f"CAST(TRY_STRPTIME({v}, {fmts}) AS DATE)"
+        # ISO dates (nearly all of them) by the fast cast, which allows surrounding spaces and takes 'NULL' and
+        # blanks as NULL; only what it cannot read goes through TRY_STRPTIME and the other formats
+        return f"COALESCE(TRY_CAST({src} AS DATE), CAST(TRY_STRPTIME({v}, {fmts}) AS DATE))"
     if typ == MONEY:
         return f"TRY_CAST(REPLACE(REPLACE({v}, ',', ''), '£', '') AS DECIMAL(18,2))"
     if typ == INTEGER:
@@ -91,4 +99,38 @@ def load_cld_csv(
             select.append(f"CAST(NULL AS {typ}) AS {_q(db)}")
     con.execute(f"DROP TABLE IF EXISTS {_q(table)}")
     con.execute(f"CREATE TABLE {_q(table)} AS SELECT {', '.join(select)} FROM {reader}")
+    con.execute(f"COMMENT ON TABLE {_q(table)} IS {_sql_str(NORMALISED)}")
     return con.execute(f"SELECT COUNT(*) FROM {_q(table)}").fetchone()[0]
+
+
+def is_normalised(con: duckdb.DuckDBPyConnection, table: str) -> bool:
+    """Whether ``table`` was made by ``load_cld_csv`` (its values need no cleaning)."""
+    row = con.execute("SELECT comment FROM duckdb_tables() WHERE table_name = ?", [table]).fetchone()
+    return bool(row) and row[0] == NORMALISED
+
+
+def select_columns(con: duckdb.DuckDBPyConnection, table: str, used: Collection[str], default_la_code: str) -> str:
+    """SQL select list giving the CLD columns ``used`` (database names) of ``table`` as the engines read them.
+
+    Text is trimmed, with blanks and the text 'NULL' as NULL (DHSC's cleaning), other columns cast to their engine
+    types; a column the table lacks is NULL, and a missing LA code is ``default_la_code``. A table from
+    ``load_cld_csv`` is already like that, so its columns are taken as they are."""
+    cols = {r[0].lower(): r[0] for r in con.execute(f"DESCRIBE SELECT * FROM {_q(table)}").fetchall()}
+    clean = is_normalised(con, table)
+    parts = []
+    for _sub, db, typ in ALL_COLUMNS:
+        if db not in used:
+            continue
+        src = cols.get(db.lower())
+        if src is None:
+            value = f"CAST(NULL AS {typ})"
+        elif clean:
+            value = _q(src)
+        elif typ == "VARCHAR":
+            value = f"NULLIF(NULLIF(TRIM(CAST({_q(src)} AS VARCHAR)), ''), 'NULL')"
+        else:
+            value = f"CAST({_q(src)} AS {typ})"
+        if db == "LA_Code":
+            value = f"COALESCE({value if src else 'NULL'}, {_sql_str(default_la_code)})"
+        parts.append(f"{value} AS {db}")
+    return ", ".join(parts)

@@ -219,6 +219,12 @@ def _build_2a(con: duckdb.DuckDBPyConnection, ps: dt.date, pe: dt.date) -> None:
                b.et, b.s, b.e, b.st, b.sc, b.eo, b.h, b.rid
         FROM _a2_c c JOIN _a2_build b ON b.LA_Code = c.LA_Code AND b.person_id = c.person_id
         WHERE NOT COALESCE(b.s BETWEEN c.cs AND c.ce AND b.et = 'Service' AND b.st = {stmax}, false)
+          -- only the events one of the three readings below can use (the rest of a person's history is not
+          -- copied): long-term support ending under 91 days before the cluster, what follows within 7 days of
+          -- its end, and what ends inside it
+          AND ((b.s < c.cs AND date_diff('day', b.e, c.cs) < 91)
+               OR (b.s >= c.cs AND b.e > c.ce AND date_diff('day', c.ce, b.s) <= 7)
+               OR (b.s >= c.cs AND b.e > c.cs AND b.e <= c.ce))
         """
     )
     key = "LA_Code, person_id, cluster_no"

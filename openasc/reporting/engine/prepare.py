@@ -57,7 +57,8 @@ import datetime as dt
 import duckdb
 
 from . import refdata as R
-from .schema import ALL_COLUMNS, DEFAULT_LA_CODE, VARCHAR
+from .load import is_normalised, select_columns
+from .schema import DEFAULT_LA_CODE
 
 MAIN = "_asc_main"
 PERSON = "_asc_person"
@@ -154,33 +155,9 @@ USED_COLUMNS = {
 }
 
 
-def _raw_select(con: duckdb.DuckDBPyConnection, table: str) -> str:
-    cols = {c.lower(): c for c in _columns(con, table)}
-    parts = []
-    for _sub, db, typ in ALL_COLUMNS:
-        if db not in USED_COLUMNS:
-            continue
-        src = cols.get(db.lower())
-        if db == "LA_Code":
-            if src:
-                parts.append(
-                    f"COALESCE(NULLIF(NULLIF(TRIM(CAST({_q(src)} AS VARCHAR)), ''), 'NULL'), {R.sql_quote(DEFAULT_LA_CODE)}) AS LA_Code"
-                )
-            else:
-                parts.append(f"{R.sql_quote(DEFAULT_LA_CODE)} AS LA_Code")
-            continue
-        if src is None:
-            parts.append(f"CAST(NULL AS {typ}) AS {db}")
-        elif typ == VARCHAR:
-            parts.append(f"NULLIF(NULLIF(TRIM(CAST({_q(src)} AS VARCHAR)), ''), 'NULL') AS {db}")
-        else:
-            parts.append(f"CAST({_q(src)} AS {typ}) AS {db}")
-    return ", ".join(parts)
-
-
 def build_main(con: duckdb.DuckDBPyConnection, table: str = "cld_input") -> None:
     """Create temp tables ``_asc_main`` (one row per unique event) and ``_asc_person``."""
-    cols = _raw_select(con, table)
+    cols = select_columns(con, table, USED_COLUMNS, DEFAULT_LA_CODE)
     raw = f"(SELECT rowid AS rid, {cols} FROM {_q(table)})"
     try:
         con.execute(f"SELECT 1 FROM {raw} LIMIT 1").fetchall()
@@ -198,7 +175,7 @@ def build_main(con: duckdb.DuckDBPyConnection, table: str = "cld_input") -> None
     # -- 2. event filtering (FilterToEventsInPeriod) ----------------------------------------
     con.execute(
         """
-        CREATE OR REPLACE TEMP TABLE _asc_ev AS
+        CREATE OR REPLACE TEMP VIEW _asc_ev AS
         SELECT * FROM (
           SELECT r.*, s.ref_start AS Ref_Period_Start_Date, s.ref_end AS Ref_Period_End_Date,
             CASE WHEN (r.Date_of_Death BETWEEN r.Event_Start_Date AND r.Event_End_Date)
@@ -234,10 +211,13 @@ def build_main(con: duckdb.DuckDBPyConnection, table: str = "cld_input") -> None
         ("Gender", R.GENDER, False),
     ]
     joins, selects = [], []
+    # the values to map: a table from load_cld_csv holds them as they are (read from it directly: fast); others
+    # through the cleaning of _asc_raw. Mapping more values than the events in the period hold changes nothing.
+    values_from = _q(table) if is_normalised(con, table) else "_asc_raw"
     for i, (field, mapping, strict) in enumerate(mapped):
         values = [
             r[0]
-            for r in con.execute(f"SELECT DISTINCT {field} FROM _asc_ev WHERE {field} IS NOT NULL").fetchall()
+            for r in con.execute(f"SELECT DISTINCT {field} FROM {values_from} WHERE {field} IS NOT NULL").fetchall()
         ]
         con.execute(f"CREATE OR REPLACE TEMP TABLE _asc_map{i} (raw VARCHAR, canon VARCHAR)")
         if values:
@@ -250,7 +230,7 @@ def build_main(con: duckdb.DuckDBPyConnection, table: str = "cld_input") -> None
     hier_case = " ".join(f"WHEN {R.sql_quote(k)} THEN {v}" for k, v in R.EVENT_OUTCOME_HIERARCHY.items())
     con.execute(
         f"""
-        CREATE OR REPLACE TEMP TABLE _asc_clean AS
+        CREATE OR REPLACE TEMP VIEW _asc_clean AS
         SELECT *,
           (CASE Event_Outcome_Cleaned {hier_case} ELSE NULL END) AS Event_Outcome_Hierarchy,
           CASE WHEN nhs IS NOT NULL THEN nhs
@@ -324,10 +304,9 @@ def build_main(con: duckdb.DuckDBPyConnection, table: str = "cld_input") -> None
         SELECT * FROM u WHERE rid IN (SELECT rid FROM win)
         """
     )
-    con.execute("DROP VIEW IF EXISTS _asc_raw")
+    for view in ("_asc_clean", "_asc_ev", "_asc_raw"):  # views (not copies) where they are read once
+        con.execute(f"DROP VIEW IF EXISTS {view}")
     for t in (
-        "_asc_ev",
-        "_asc_clean",
         "_asc_uer",
         "_asc_crop",
         *(f"_asc_map{i}" for i in range(len(mapped))),
@@ -336,71 +315,65 @@ def build_main(con: duckdb.DuckDBPyConnection, table: str = "cld_input") -> None
     build_person_details(con)
 
 
-def _latest_attr(value_sql: str, known_sql: str, name: str, unknown: str = "Unknown") -> str:
-    """Latest known value per person; conflicting values at the top rank -> ``unknown``.
-
-    DENSE_RANK() OVER (PARTITION BY person ORDER BY known DESC, Ref_Period_End_Date DESC,
-    end (NULL = 9999-01-01) DESC, start DESC) = 1, done as "rows whose key equals the max key".
-    """
-    return f"""
-      SELECT a.LA_Code, a.person_id,
-             CASE WHEN COUNT(DISTINCT lower(a.v)) > 1 THEN {R.sql_quote(unknown)} ELSE MIN(a.v) END AS {name}
-      FROM (SELECT LA_Code, person_id, {value_sql} AS v,
-                   ({known_sql}, Ref_Period_End_Date, COALESCE(Der_Event_End_Date, {FAR_FUTURE}),
-                    Event_Start_Date) AS key
-            FROM {MAIN}) a
-      JOIN (SELECT LA_Code, person_id,
-                   max(({known_sql}, Ref_Period_End_Date, COALESCE(Der_Event_End_Date, {FAR_FUTURE}),
-                        Event_Start_Date)) AS mk
-            FROM {MAIN} GROUP BY LA_Code, person_id) t
-        ON a.LA_Code = t.LA_Code AND a.person_id = t.person_id AND a.key = t.mk
-      GROUP BY a.LA_Code, a.person_id
-    """
-
-
 def build_person_details(con: duckdb.DuckDBPyConnection) -> None:
     """Latest person details (Create_personal_details_table.sql)."""
     inv = R.sql_quote(R.INVALID)
-    gender = _latest_attr(
-        f"CASE WHEN Gender_Cleaned IS NULL OR Gender_Cleaned IN ('Unknown', {inv}) THEN 'Unknown' ELSE Gender_Cleaned END",
-        f"CASE WHEN Gender_Cleaned IS NULL OR Gender_Cleaned IN ('Unknown', {inv}) THEN 0 ELSE 1 END",
-        "Gender",
-    )
-    psr = _latest_attr(
-        f"CASE WHEN Primary_Support_Reason_Cleaned IS NULL OR Primary_Support_Reason_Cleaned = {inv} THEN 'Unknown' "
-        "ELSE Primary_Support_Reason_Cleaned END",
-        f"CASE WHEN Primary_Support_Reason_Cleaned IS NULL OR Primary_Support_Reason_Cleaned IN "
-        f"('Unknown', {inv}, 'Social support: Support to unpaid carer') THEN 0 ELSE 1 END",
-        "Primary_Support_Reason",
-    )
-    accom = _latest_attr(
-        f"CASE WHEN Accommodation_Status_Cleaned IS NULL OR Accommodation_Status_Cleaned = {inv} THEN 'Unknown' "
-        "ELSE Accommodation_Status_Cleaned END",
-        f"CASE WHEN Accommodation_Status_Cleaned IS NULL OR Accommodation_Status_Cleaned IN ('Unknown', {inv}) THEN 0 ELSE 1 END",
-        "Accommodation_Status_Latest",
-    )
+    # The latest known value per person of three attributes; conflicting values at the top rank -> 'Unknown'.
+    # DENSE_RANK() OVER (PARTITION BY person ORDER BY known DESC, Ref_Period_End_Date DESC, end (NULL = 9999-01-01)
+    # DESC, start DESC) = 1, done as "rows whose key equals the person's max key" for the three at once: one
+    # grouping for the max keys (with birth and death), then one join and one grouping for the values.
+    attrs = {  # name: (value, known)
+        "Gender": (
+            f"CASE WHEN Gender_Cleaned IS NULL OR Gender_Cleaned IN ('Unknown', {inv}) THEN 'Unknown' "
+            "ELSE Gender_Cleaned END",
+            f"CASE WHEN Gender_Cleaned IS NULL OR Gender_Cleaned IN ('Unknown', {inv}) THEN 0 ELSE 1 END",
+        ),
+        "Primary_Support_Reason": (
+            f"CASE WHEN Primary_Support_Reason_Cleaned IS NULL OR Primary_Support_Reason_Cleaned = {inv} "
+            "THEN 'Unknown' ELSE Primary_Support_Reason_Cleaned END",
+            f"CASE WHEN Primary_Support_Reason_Cleaned IS NULL OR Primary_Support_Reason_Cleaned IN "
+            f"('Unknown', {inv}, 'Social support: Support to unpaid carer') THEN 0 ELSE 1 END",
+        ),
+        "Accommodation_Status_Latest": (
+            f"CASE WHEN Accommodation_Status_Cleaned IS NULL OR Accommodation_Status_Cleaned = {inv} THEN 'Unknown' "
+            "ELSE Accommodation_Status_Cleaned END",
+            f"CASE WHEN Accommodation_Status_Cleaned IS NULL OR Accommodation_Status_Cleaned IN ('Unknown', {inv}) "
+            "THEN 0 ELSE 1 END",
+        ),
+    }
+    rank_tail = f"Ref_Period_End_Date, COALESCE(Der_Event_End_Date, {FAR_FUTURE}), Event_Start_Date"
+    attr_cols = ", ".join(f"{value} AS v{i}, ({known}, {rank_tail}) AS k{i}"
+                          for i, (value, known) in enumerate(attrs.values()))
+    top_keys = ", ".join(f"max(k{i}) AS mk{i}" for i in range(len(attrs)))
+    latest = ", ".join(
+        f"CASE WHEN COUNT(DISTINCT lower(v{i})) FILTER (WHERE k{i} = mk{i}) > 1 THEN 'Unknown' "
+        f"ELSE MIN(v{i}) FILTER (WHERE k{i} = mk{i}) END AS {name}"
+        for i, name in enumerate(attrs))
     useful = "('Shared Lives', 'Community supported living', 'Extra care housing', 'Home support or domiciliary care')"
     st_h = " ".join(f"WHEN {R.sql_quote(k)} THEN {v}" for k, v in R.SEQUEL_SERVICE_HIERARCHY.items())
     con.execute(
         f"""
         CREATE OR REPLACE TEMP TABLE {PERSON} AS
-        WITH persons AS (SELECT DISTINCT LA_Code, person_id FROM {MAIN}),
-        birth AS (
+        WITH a AS (
+          SELECT LA_Code, person_id, Der_Birth_Year, Der_Birth_Month, Date_of_Death, Ref_Period_End_Date,
+                 {attr_cols}
+          FROM {MAIN}
+        ),
+        tops AS (
           SELECT LA_Code, person_id,
             arg_max({{'y': Der_Birth_Year, 'm': Der_Birth_Month}},
                     ((CASE WHEN Der_Birth_Year IS NULL OR Der_Birth_Month IS NULL THEN 1 ELSE 2 END),
-                     Ref_Period_End_Date, COALESCE(-Der_Birth_Year, 0), COALESCE(-Der_Birth_Month, 0))) AS b
-          FROM {MAIN} GROUP BY LA_Code, person_id
-        ),
-        death AS (
-          SELECT LA_Code, person_id,
+                     Ref_Period_End_Date, COALESCE(-Der_Birth_Year, 0), COALESCE(-Der_Birth_Month, 0))) AS b,
             arg_max(Date_of_Death, ((CASE WHEN Date_of_Death IS NULL THEN 1 ELSE 2 END), Ref_Period_End_Date,
-                                    COALESCE(Date_of_Death, DATE '0001-01-01'))) AS Date_of_Death
-          FROM {MAIN} GROUP BY LA_Code, person_id
+                                    COALESCE(Date_of_Death, DATE '0001-01-01'))) AS Date_of_Death,
+            {top_keys}
+          FROM a GROUP BY LA_Code, person_id
         ),
-        gender AS ({gender}),
-        psr AS ({psr}),
-        accom AS ({accom}),
+        latest AS (
+          SELECT a.LA_Code, a.person_id, {latest}
+          FROM a JOIN tops t ON a.LA_Code = t.LA_Code AND a.person_id = t.person_id
+          GROUP BY a.LA_Code, a.person_id
+        ),
         s0 AS (
           SELECT LA_Code, person_id, Service_Type_Cleaned, Service_Component_Cleaned,
                  (COALESCE(Der_Event_End_Date, {FAR_FUTURE}),
@@ -421,12 +394,12 @@ def build_person_details(con: duckdb.DuckDBPyConnection) -> None:
             ON s0.LA_Code = t.LA_Code AND s0.person_id = t.person_id AND s0.key = t.mk
           GROUP BY s0.LA_Code, s0.person_id
         )
-        SELECT p.LA_Code, p.person_id,
-          CASE WHEN b.b.y IS NULL OR b.b.m IS NULL THEN NULL ELSE make_date(b.b.y, b.b.m, 1) END AS Der_Birth_Date,
-          d.Date_of_Death,
-          g.Gender,
-          r.Primary_Support_Reason,
-          CASE WHEN a.Accommodation_Status_Latest <> 'Unknown' THEN a.Accommodation_Status_Latest
+        SELECT t.LA_Code, t.person_id,
+          CASE WHEN t.b.y IS NULL OR t.b.m IS NULL THEN NULL ELSE make_date(t.b.y, t.b.m, 1) END AS Der_Birth_Date,
+          t.Date_of_Death,
+          l.Gender,
+          l.Primary_Support_Reason,
+          CASE WHEN l.Accommodation_Status_Latest <> 'Unknown' THEN l.Accommodation_Status_Latest
                WHEN v.stype = 'Long term support: Nursing care' THEN 'Registered nursing home'
                WHEN v.stype = 'Long term support: Residential care' THEN 'Registered care home'
                WHEN v.scomp = 'Shared Lives' THEN 'Shared Lives scheme'
@@ -437,13 +410,9 @@ def build_person_details(con: duckdb.DuckDBPyConnection) -> None:
                WHEN v.stype = 'Long term support: Community' AND v.scomp IS NULL THEN {R.sql_quote(R.PRESUMED_IN_COMMUNITY)}
                WHEN v.stype = 'Long term support: Prison' THEN 'Prison, young offenders institution or detention centre'
                ELSE 'Unknown' END AS Accommodation_Status,
-          a.Accommodation_Status_Latest <> 'Unknown' AS accommodation_submitted
-        FROM persons p
-        LEFT JOIN birth b USING (LA_Code, person_id)
-        LEFT JOIN death d USING (LA_Code, person_id)
-        LEFT JOIN gender g USING (LA_Code, person_id)
-        LEFT JOIN psr r USING (LA_Code, person_id)
-        LEFT JOIN accom a USING (LA_Code, person_id)
+          l.Accommodation_Status_Latest <> 'Unknown' AS accommodation_submitted
+        FROM tops t
+        LEFT JOIN latest l USING (LA_Code, person_id)
         LEFT JOIN svc v USING (LA_Code, person_id)
         """
     )

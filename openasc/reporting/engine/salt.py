@@ -38,7 +38,8 @@ from typing import Any
 import duckdb
 
 from . import refdata as R
-from .schema import ALL_COLUMNS, DEFAULT_LA_CODE, VARCHAR
+from .load import select_columns
+from .schema import DEFAULT_LA_CODE
 
 Q = R.sql_quote
 FAR = "DATE '9999-12-31'"
@@ -304,25 +305,6 @@ def _age(birth: str, at: str) -> str:
     return f"CAST(FLOOR(date_diff('day', {birth}, {at}) / 365.25) AS INTEGER)"
 
 
-def _raw_select(con: duckdb.DuckDBPyConnection, table: str) -> str:
-    cols = {r[0].lower(): r[0] for r in con.execute(f"DESCRIBE SELECT * FROM {_qi(table)}").fetchall()}
-    types = {db: typ for _, db, typ in ALL_COLUMNS}
-    parts = []
-    for db in _USED:
-        src = cols.get(db.lower())
-        typ = types[db]
-        if db == "LA_Code":
-            value = (f"NULLIF(NULLIF(TRIM(CAST({_qi(src)} AS VARCHAR)), ''), 'NULL')" if src else "NULL")
-            parts.append(f"COALESCE({value}, {Q(DEFAULT_LA_CODE)}) AS LA_Code")
-        elif src is None:
-            parts.append(f"CAST(NULL AS {typ}) AS {db}")
-        elif typ == VARCHAR:
-            parts.append(f"NULLIF(NULLIF(TRIM(CAST({_qi(src)} AS VARCHAR)), ''), 'NULL') AS {db}")
-        else:
-            parts.append(f"CAST({_qi(src)} AS {typ}) AS {db}")
-    return ", ".join(parts)
-
-
 def _map_field(con, source: str, fieldname: str, name: str, fn, out_cols: list[tuple[str, str]]) -> str:
     """A temp table mapping each distinct value of ``fieldname`` to ``fn(value)`` (a tuple); returns its name."""
     values = [r[0] for r in con.execute(
@@ -345,7 +327,7 @@ def _outcome_fields(value: str):
 def _prepare(con: duckdb.DuckDBPyConnection, table: str, ps: dt.date, pe: dt.date) -> dict[str, Any]:
     """Build ``_sa_ver`` (latest version of each event), ``_sa_cur`` (latest covering submission) and
     ``_sa_person``; returns facts for the notes."""
-    con.execute(f"CREATE OR REPLACE TEMP TABLE _sa_raw AS SELECT rowid AS rid, {_raw_select(con, table)} "
+    con.execute(f"CREATE OR REPLACE TEMP TABLE _sa_raw AS SELECT rowid AS rid, {select_columns(con, table, _USED, DEFAULT_LA_CODE)} "
                 f"FROM {_qi(table)}")
     src = "_sa_raw"
     canon = [

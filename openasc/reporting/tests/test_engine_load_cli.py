@@ -250,3 +250,32 @@ def test_detail_rows_add_up_to_the_figures(tmp_path):
 def test_cli_help_returns_0(capsys):
     assert cli.main(["--help"]) == 0
     assert "--period" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("command", ["measures", "salt"])
+def test_openasc_file_route_runs_the_engine_without_django(tmp_path, command):
+    """`openasc measures|salt --cld FILE` reads the file and nothing else: it must not start Django (a second of
+    the bench's measures-from-file figure), and gives what the engine's own command line gives."""
+    import os
+    import subprocess
+    import sys
+
+    path = tmp_path / "cld.csv"
+    write_csv(path, ROWS)
+    out = tmp_path / "out.json"
+    script = (
+        "import sys\n"
+        "from openasc import cli\n"
+        "try:\n"
+        f"    cli.main([{command!r}, '--cld', {str(path)!r}, '--period', '2024-04-01:2025-03-31', "
+        f"'--out', {str(out)!r}])\n"
+        "except SystemExit as exc:\n"
+        "    print('exit', exc.code, 'django' if 'django.apps' in sys.modules else 'no django')\n"
+    )
+    env = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}
+    proc = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=env, check=False)
+    assert proc.stdout.strip() == "exit 0 no django", proc.stderr
+    got = json.loads(out.read_text(encoding="utf-8"))
+    engine = cli.main if command == "measures" else cli.salt_main
+    assert engine(["--cld", str(path), "--period", "2024-04-01:2025-03-31", "--out", str(tmp_path / "e.json")]) == 0
+    assert got == json.loads((tmp_path / "e.json").read_text(encoding="utf-8"))
