@@ -32,7 +32,8 @@ class Assessment(models.Model):
     """A CLD 'Assessment' event (started_on to completed_on): a long- or short-term needs assessment, or a
     carer's assessment linked to the adult cared for. Work in progress is saved section by section."""
 
-    person = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="assessments")
+    # db_index=False: the (person, started_on) index below answers lookups by person
+    person = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="assessments", db_index=False)
     kind = models.CharField(max_length=10, choices=AssessmentKind.choices, default=AssessmentKind.NEEDS)
     request = models.ForeignKey("frontdoor.SupportRequest", on_delete=models.PROTECT, null=True, blank=True,
                                 related_name="assessments")

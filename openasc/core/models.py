@@ -85,7 +85,8 @@ class AuditEvent(models.Model):
     """One append-only row per action on personal data. Never updated or deleted."""
 
     occurred_at = models.DateTimeField(db_index=True)
-    actor = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    # db_index=False: the (actor, occurred_at) index below answers lookups by actor
+    actor = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+", db_index=False)
     on_behalf_of = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+", null=True, blank=True)
     action = models.CharField(max_length=32, choices=AuditAction.choices)
     # The person whose record this touches; a plain id so that the trail outlives merges.

@@ -78,7 +78,8 @@ class RequestStatus(models.TextChoices):
 class SupportRequest(models.Model):
     """A contact or request for support: a CLD 'Request' event from received_on to concluded_on."""
 
-    person = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="requests")
+    # db_index=False: the (person, received_on) index below answers lookups by person
+    person = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="requests", db_index=False)
     received_on = models.DateField()
     route_of_access = models.CharField(max_length=120, blank=True)
     contact_by = models.CharField(max_length=20, choices=ContactBy.choices)

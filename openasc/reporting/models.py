@@ -44,14 +44,16 @@ class ImportedEvent(models.Model):
     """A CLD event (by its unique event key) and the record it was loaded into, so a re-import updates, never
     duplicates. The key holds the person identifier (NHS number or LA person id), hence personal data."""
 
-    event_key = models.CharField(max_length=600, unique=True)
+    event_key = models.CharField(max_length=600)
     object_type = models.CharField(max_length=64)
     object_id = models.BigIntegerField()
     row_hash = models.CharField(max_length=40, help_text="Hash of the mapped row last loaded for this event")
     import_run = models.ForeignKey(ImportRun, on_delete=models.PROTECT, related_name="events")
 
     class Meta:
-        indexes = [models.Index(fields=["object_type", "object_id"], name="imported_event_object")]
+        # A constraint rather than unique=True: keys are only ever looked up whole, so PostgreSQL needs no second
+        # (pattern-matching) index on them; every index here is written once for each event an import loads.
+        constraints = [models.UniqueConstraint(fields=["event_key"], name="imported_event_key_unique")]
 
 
 class PopulationEstimate(models.Model):

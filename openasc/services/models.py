@@ -18,7 +18,8 @@ class Service(models.Model):
     end outcome records what followed; equipment is 'Short term support: Ongoing low level'.
     """
 
-    person = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="services")
+    # db_index=False: the (person, start_on) index below answers lookups by person
+    person = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="services", db_index=False)
     plan = models.ForeignKey("planning.Plan", on_delete=models.PROTECT, null=True, blank=True, related_name="services")
     service_type = models.CharField("CLD service type", max_length=80)
     service_component = models.CharField("CLD service component", max_length=80, blank=True)
@@ -42,7 +43,8 @@ class Service(models.Model):
 class ServiceCost(models.Model):
     """The cost of a service from a date: a change of cost or hours adds a row, never edits one."""
 
-    service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="costs")
+    # db_index=False: the unique (service, effective_from) constraint's index answers lookups by service
+    service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="costs", db_index=False)
     effective_from = models.DateField()
     unit_cost_pence = models.PositiveIntegerField()
     cost_frequency = models.CharField("CLD cost frequency (unit type)", max_length=40)
