@@ -242,8 +242,15 @@ class Table:
     details: list[dict[str, Any]] = field(default_factory=list)
 
     def as_json(self) -> dict[str, Any]:
-        return {"title": self.title, "unit": self.unit, "columns": self.columns,
+        return {"title": self.title, "unit": self.unit, "counted": self.counted, "columns": self.columns,
                 "rows": [dict(r) for r in self.rows], "notes": list(self.notes)}
+
+    @property
+    def counted(self) -> int:
+        """The table's headline figure: how many people, requests, episodes, reviews or carers it counts (each
+        once, though a table in several blocks, such as LTS001b by reason, gender and ethnic group, counts a person
+        in each)."""
+        return len(self.cell_details())
 
     def cell(self, group: str, row: str, column: str) -> int | None:
         for r in self.rows:
@@ -252,11 +259,18 @@ class Table:
         return None
 
     def cell_details(self, group: str = "", row: str = TOTAL, column: str = TOTAL) -> list[dict[str, Any]]:
-        """The counted detail rows behind one cell ("Total" row/column and a blank group mean "any")."""
-        return [d for d in self.details if d["counted"]
-                and (not group or d["group"] == group)
-                and (row in ("", TOTAL) or d["row"] == row)
-                and (column in ("", TOTAL) or d["column"] == column)]
+        """The counted detail rows behind one cell ("Total" row/column and a blank group mean "any"), each unit
+        once (the first of its rows: a table in several blocks lists a person in each)."""
+        seen: set[tuple] = set()
+        out = []
+        for d in self.details:
+            if d["counted"] and (not group or d["group"] == group) and (row in ("", TOTAL) or d["row"] == row) \
+                    and (column in ("", TOTAL) or d["column"] == column):
+                key = (d["la_code"], d["person_id"], d["unit"])
+                if key not in seen:
+                    seen.add(key)
+                    out.append(d)
+        return out
 
 
 def _tabulate(details: list[dict[str, Any]], groups: list[str], rows: list[str], columns: list[str],

@@ -102,6 +102,22 @@ def test_csv_and_xlsx_downloads_are_audited(client, staff, record):
     assert AuditEvent.objects.filter(actor=staff.performance_analyst, action="export").count() == 2
 
 
+def test_index_shows_each_tables_headline_figure_counting_each_person_once(client, staff, record):
+    results = returns.salt(user=staff.performance_analyst, period_start=D(2024, 4, 1), period_end=D(2025, 3, 31))
+    lts001b = results.tables["LTS001b"]
+    # LTS001b shows the same people in four blocks (reason, carer, gender, ethnic group): the headline counts them once
+    people = {d["person_id"] for d in lts001b.details if d["counted"]}
+    assert len([d for d in lts001b.details if d["counted"]]) == 4 * len(people)
+    assert lts001b.counted == len(people) == 3
+    assert results.tables["LTS001a"].counted == 3 and results.tables["STS001"].counted == 1
+    client.force_login(staff.performance_analyst)
+    html = client.get(reverse("returns:salt"), YEAR).content.decode()
+    assert "3 people<span class='govuk-visually-hidden'> counted in LTS001b</span>" in html
+    assert f"{reverse('returns:salt-detail', args=['LTS001b'])}?year=2024" in html
+    detail = client.get(reverse("returns:salt-detail", args=["LTS001b"]), YEAR).content.decode()
+    assert detail.count("P0000200") == 1  # opened from the headline: each person listed once
+
+
 def test_ascof_page_links_to_salt_and_unknown_table_is_404(client, staff, record):
     client.force_login(staff.performance_analyst)
     html = client.get(reverse("returns:ascof"), YEAR).content.decode()
