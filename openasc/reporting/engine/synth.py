@@ -7,7 +7,8 @@ carer per eight users, as four stacked rolling 12-month quarterly submissions en
 
 Per person: a request, usually an assessment, often an ST-Max (reablement) episode (sometimes in
 two parts), then a sequel (long term community / residential / nursing support with realistic
-weekly costs, equipment, or nothing), reviews of long term support, some deaths.  Carers get
+weekly costs, equipment, or nothing), reviews of long term support (mostly planned; some unplanned or changing
+the support), reablement for some people already in long-term support, some deaths.  Carers get
 carer assessments and carer services with direct payments, personal budgets or commissioned
 support.  Everything is generated inside DuckDB from hashes of (person, seed, salt), so it is
 deterministic for a seed and fast (200,000 people, 1.4 million rows, in about 20 seconds, most of it
@@ -245,6 +246,16 @@ def write_synthetic_cld(path: str | Path, *, people: int, seed: int, period_end:
     dp = _s("Direct payment")
     nfa_other = _s("NFA: Other")
     stmax_outcome = f"CASE WHEN stmax_split THEN {nfa_other} ELSE {outcome_stmax} END"
+    review_reason = _pick("u(pid, 51)", [(_s("Planned"), 0.8), (_s("Unplanned: Hospital"), 0.08),
+                                          (_s("Unplanned: Carer related"), 0.04),
+                                          (_s("Unplanned: Safeguarding concern"), 0.03),
+                                          (_s("Unplanned: Other reason"), 0.05)])
+    review_outcome = _pick("u(pid, 52)", [(_s("Continuation of support or services"), 0.75),
+                                           (_s("Progress to support planning or services"), 0.1),
+                                           (_s("Progress to reablement/ST-Max"), 0.05),
+                                           (_s("Progress to assessment, review or reassessment"), 0.04),
+                                           (_s("Admitted to hospital"), 0.03),
+                                           (_s("NFA: Support ended for other reason"), 0.03)])
     community_component = (
         f"CASE WHEN d = {dp} AND u(pid, 42) < 0.5 THEN {dp} "
         f"WHEN u(pid, 43) < 0.75 THEN {_s('Home support or domiciliary care')} "
@@ -273,8 +284,10 @@ def write_synthetic_cld(path: str | Path, *, people: int, seed: int, period_end:
         f"SELECT {ev(pid='pid', Event_Type=_s('Service'), Event_Start_Date='lts_start', Event_End_Date='lts_start + lts_len', Event_Outcome=_s('Continuation of support or services'), Service_Type=_s('Long term support: Nursing care'), Service_Component=_s('Long term nursing care'), Delivery_Mechanism=_s('CASSR commissioned support'), Unit_Cost='CAST(round(900 + u(pid, 47) * 600, 2) AS DECIMAL(18,2))', Cost_Frequency_Unit_Type=_s('Weekly'), Planned_units_per_week='CAST(1 AS DECIMAL(18,2))', Client_Type=su)} FROM tl6 WHERE kind = 'N'",
         # equipment (ongoing low level)
         f"SELECT {ev(pid='pid', Event_Type=_s('Service'), Event_Start_Date='lts_start', Event_End_Date='lts_start + 1', Event_Outcome=_s('NFA: Support ended as planned'), Service_Type=_s('Short term support: Ongoing low level'), Service_Component=_s('Equipment'), Delivery_Mechanism=_s('CASSR commissioned support'), Unit_Cost='CAST(round(50 + u(pid, 48) * 400, 2) AS DECIMAL(18,2))', Cost_Frequency_Unit_Type=_s('One-off'), Client_Type=su)} FROM tl6 WHERE kind = 'E'",
-        # reviews of long term support
-        f"SELECT {ev(pid='pid', Event_Type=_s('Review'), Event_Start_Date='lts_start + 84 + CAST(floor(u(pid, 50) * 40) AS INTEGER)', Event_End_Date='lts_start + 90 + CAST(floor(u(pid, 50) * 40) AS INTEGER)', Event_Outcome=_s('Continuation of support or services'), Review_Reason=_s('Planned'), Client_Type=su)} FROM tl6 WHERE kind IN ('C', 'R', 'N')",
+        # reviews of long term support: mostly planned and continuing; some unplanned, some changing the support
+        f"SELECT {ev(pid='pid', Event_Type=_s('Review'), Event_Start_Date='lts_start + 84 + CAST(floor(u(pid, 50) * 40) AS INTEGER)', Event_End_Date='lts_start + 90 + CAST(floor(u(pid, 50) * 40) AS INTEGER)', Event_Outcome=review_outcome, Review_Reason=review_reason, Client_Type=su)} FROM tl6 WHERE kind IN ('C', 'R', 'N')",
+        # reablement for people already in long-term community support (SALT STS002b), while it stays open
+        f"SELECT {ev(pid='pid', Event_Type=_s('Service'), Event_Start_Date='lts_start + 150', Event_End_Date='lts_start + 178', Event_Outcome=_s('Continuation of support or services'), Service_Type=_s('Short term support: ST-Max'), Service_Component=_s('Reablement'), Delivery_Mechanism=_s('CASSR commissioned support'), Unit_Cost='CAST(24.00 AS DECIMAL(18,2))', Cost_Frequency_Unit_Type=_s('Hourly'), Planned_units_per_week='CAST(8 AS DECIMAL(18,2))', Client_Type=su)} FROM tl6 WHERE kind = 'C' AND u(pid, 53) < 0.08 AND (lts_len IS NULL OR lts_len > 190)",
         # carers: assessment + carer service
         f"SELECT {ev(pid='pid', Event_Type=_s('Assessment'), Event_Start_Date='t0', Event_End_Date='t0 + 14', Event_Outcome=_s('Progress to support planning or services'), Assessment_Type=_s('Long term assessment'), Client_Type=_s('Unpaid carer'), Adult_1_Linked_Person_ID=linked)} FROM people WHERE is_carer",
         f"SELECT {ev(pid='pid', Event_Type=_s('Service'), Event_Start_Date='t0 + 20', Event_End_Date='t0 + 20 + CAST(floor(u(pid, 61) * 300) AS INTEGER)', Event_Outcome=_s('NFA: Support ended as planned'), Service_Type=carer_type, Service_Component=carer_component, Delivery_Mechanism='d', Unit_Cost='CAST(round(100 + u(pid, 63) * 400, 2) AS DECIMAL(18,2))', Cost_Frequency_Unit_Type=_s('One-off'), Client_Type=_s('Unpaid carer'), Adult_1_Linked_Person_ID=linked)} FROM (SELECT *, {carer_dm} AS d FROM people WHERE is_carer)",

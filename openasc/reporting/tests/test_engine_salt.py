@@ -392,7 +392,8 @@ def test_json_shape_and_every_table_has_notes():
     assert list(out["tables"]) == ["STS001", "STS002a", "STS002b", "LTS001a", "LTS001b", "LTS001c", "LTS002a",
                                    "LTS002b", "LTS003", "LTS004"]
     sts = out["tables"]["STS001"]
-    assert set(sts) == {"title", "unit", "columns", "rows", "notes"}
+    assert set(sts) == {"title", "unit", "counted", "columns", "rows", "notes"}
+    assert sts["counted"] == 1  # the headline: the one request
     first = next(r for r in sts["rows"] if r["label"] == ROUTE and r["group"] == OLD)
     assert first["cells"][sts["columns"].index(S1_UNIVERSAL)] == 1 and first["cells"][-1] == 1
     assert all(len(v["notes"]) >= 3 for v in out["tables"].values())
