@@ -255,7 +255,7 @@ class Checker:
             return False
         if self.plan.error_count:  # no point keeping rows that will not be loaded
             return True
-        self._keep_row(row, nhs, la, et, dates[4][P_START], dates[4][P_END], reporting[4][P_RPE])
+        self._keep_row(row, n, nhs, la, et, dates[4][P_START], dates[4][P_END], reporting[4][P_RPE])
         return True
 
     def _same_person(self, nhs: str, la: str, n: int, nhs_raw: str) -> bool:
@@ -480,10 +480,13 @@ class Checker:
         for p in self.money_pos:
             if row[p]:
                 row[p] = self.money_cache[row[p]]
-        self._keep_row(row, nhs, la, et, start, end, rpe)
+        self._keep_row(row, n, nhs, la, et, start, end, rpe)
 
-    def _keep_row(self, row, nhs, la, et, start, end, rpe) -> None:
-        """Keep a checked row whose values are already converted (dates, decimals, NHS number, mapped values)."""
+    def _keep_row(self, row, n, nhs, la, et, start, end, rpe) -> None:
+        """Keep a checked row whose values are already converted (dates, decimals, NHS number, mapped values).
+
+        Ranks: an event's is (reporting period end, end date (open last), -outcome hierarchy, order in the files,
+        file row); a person's (reporting period end, order in the files, file row). The largest wins."""
         plan = self.plan
         g = row.__getitem__
         pid = f"NHS:{nhs}" if nhs else f"LA:{la}"
@@ -494,12 +497,12 @@ class Checker:
                g(P_COMPONENT).lower() if et == "Service" else "")
         hierarchy = OUTCOME_HIERARCHY.get(g(P_OUTCOME), 999)
         self.rownum += 1
-        rank = (rpe or MIN_DATE, end or MAX_DATE, -hierarchy, self.rownum)
+        rank = (rpe or MIN_DATE, end or MAX_DATE, -hierarchy, self.rownum, n)
         row = tuple(row)
         current = plan.events.get(key)
         if current is None or current[0] < rank:
             plan.events[key] = (rank, row)
-        prank = (rpe or MIN_DATE, self.rownum)
+        prank = (rpe or MIN_DATE, self.rownum, n)
         current = plan.people.get(pid)
         if current is None or current[0] < prank:
             plan.people[pid] = (prank, row)
@@ -508,9 +511,10 @@ class Checker:
                 linked = g(POS[name])
                 if linked:
                     lk = (pid, linked)
+                    link = (g(POS["Total Hrs Caring per week"]), start)
                     prev = plan.links.get(lk)
-                    if prev is None or (start and (prev[1] is None or start < prev[1])):
-                        plan.links[lk] = (g(POS["Total Hrs Caring per week"]), start)
+                    if prev is None or _earlier_link(link, prev):
+                        plan.links[lk] = link
 
     def finish(self) -> None:
         """Merge LA-id-only people into their NHS-numbered selves, then crop events that disappeared."""
@@ -527,7 +531,9 @@ class Checker:
                 if to_nhs[pid] not in plan.people or plan.people[to_nhs[pid]][0] < value[0]:
                     plan.people[to_nhs[pid]] = value
             for lk in [k for k in plan.links if k[0] in to_nhs]:
-                plan.links[(to_nhs[lk[0]], lk[1])] = plan.links.pop(lk)
+                value, new = plan.links.pop(lk), (to_nhs[lk[0]], lk[1])
+                if new not in plan.links or _earlier_link(value, plan.links[new]):
+                    plan.links[new] = value
         ends = {rank[0] for rank, _ in plan.events.values()}
         plan.submissions = len(ends)
         latest = max(ends) if ends else None
@@ -539,9 +545,15 @@ class Checker:
                     cropped[e_end] = row[rpe_p]
                     plan.events[key] = (rank, tuple(cropped))
                     plan.cropped += 1
-                    self.warn(rank[3], "Event End Date", "",
+                    self.warn(rank[4], "Event End Date", "",
                               "Open in an earlier submission but missing from the latest one: ended at the end of "
                               "the last reporting period it appeared in (as DHSC crops it)")
+
+
+def _earlier_link(link: tuple, than: tuple) -> bool:
+    """Whether a carer link (hours, start) started before another: the earliest start is kept (an unknown start
+    gives way to a known one)."""
+    return link[1] is not None and (than[1] is None or link[1] < than[1])
 
 
 def read_header(header: list[str]) -> tuple[list[int], list[str]]:
@@ -559,12 +571,21 @@ def read_header(header: list[str]) -> tuple[list[int], list[str]]:
 
 def check_files(paths: list[Path], *, on_error: Callable[[Issue], None] = lambda issue: None,
                 on_progress: Callable[[int, int], None] = lambda rows, nbytes: None,
-                names: list[str] | None = None) -> Plan:
-    """Validate every row of every file; return the plan (errors, warnings, people and events to load)."""
+                names: list[str] | None = None, fast: bool = True) -> Plan:
+    """Validate every row of every file; return the plan (errors, warnings, people and events to load).
+
+    Clean files are checked as sets in DuckDB (``fastcheck``); anything else, and always with ``fast=False``, row
+    by row here, which words each error."""
     rules = load_rules()
     names = names or [p.name for p in paths]
     plan = Plan(files=names)
     checker = Checker(rules, plan, on_error)
+    if fast:
+        from .fastcheck import check_clean
+
+        if check_clean(checker, paths, names, on_progress):
+            checker.finish()
+            return plan
     done_bytes = 0
     for path, name in zip(paths, names, strict=True):
         checker.file = name

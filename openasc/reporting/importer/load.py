@@ -103,7 +103,7 @@ def match_people(plan: Plan) -> tuple[dict[str, Person], list[Issue]]:
             other = by_la.get(la) if la else None
             if person is None and other is not None:
                 if other.nhs_number and other.nhs_number != nhs:
-                    issues.append(Issue("", rank[1], "LA Person Unique Identifier", la,
+                    issues.append(Issue("", rank[2], "LA Person Unique Identifier", la,
                                         f"This LA person id belongs to a person with another NHS number "
                                         f"({other.nhs_number}) in the record"))
                     continue

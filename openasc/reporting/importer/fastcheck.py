@@ -1,0 +1,391 @@
+"""The check of clean, well-formed CLD files as set operations in DuckDB: the same result as the row checker
+(``check.Checker``), several times faster.
+
+A council's file is checked each time it is loaded, and a file that loads is one with no errors: for it, every
+check can run over the distinct values of a column or as one aggregate over all the rows, and de-duplication as a
+grouping. ``check_clean(checker, paths, names)`` does that and fills the checker's plan (people, events, carer links,
+warnings, row count) exactly as the row checker would have, or returns False, leaving the plan untouched, as soon
+as anything is not plainly right: any value the row checker would reject, a file it would read differently (blank
+lines, line breaks inside quoted values, a header spanning lines), or anything DuckDB cannot read. The row checker
+then checks the files from the start and words every error. So a file with errors loses nothing by the fast path:
+its report is the row checker's, row by row.
+
+Where a value's meaning is decided (defined-list classification and Release 1 mapping, date and money parsing, whole
+numbers, lengths) it is decided by the row checker's own code, on each distinct value; the SQL only finds where
+the values are. Dates are parsed in SQL for ordering and de-duplication, and that parse is compared with the row
+checker's on every distinct value before it is used.
+"""
+
+from __future__ import annotations
+
+import csv
+import gzip
+from collections.abc import Callable
+from pathlib import Path
+
+import duckdb
+
+from .check import (
+    CARER_TYPES,
+    EVENT_TYPES,
+    FIELDS,
+    INT_RE,
+    LINKED,
+    MAX_DATE,
+    MIN_DATE,
+    OUTCOME_HIERARCHY,
+    P_CLIENT,
+    P_DOB,
+    P_DOD,
+    P_END,
+    P_EVENT_TYPE,
+    P_LA,
+    P_NHS,
+    P_OUTCOME,
+    P_RPE,
+    P_RPS,
+    P_START,
+    POS,
+    Checker,
+    Warning_,
+    open_text,
+    parse_date,
+    read_header,
+)
+from .rules import DATE_FIELDS, INTEGER_FIELDS, MONEY_FIELDS
+
+DATE_POS = [POS[n] for n in DATE_FIELDS]
+MONEY_POS = [POS[n] for n in MONEY_FIELDS]
+INT_POS = [POS[n] for n in INTEGER_FIELDS]
+# Parts of the unique event key compared without case (as the row checker's str.lower()): they must be plain ASCII
+# for DuckDB's lower() to agree with Python's.
+LOWERED = [POS["Request: Route of Access"], POS["Assessment Type"], POS["Service Component"]]
+P_ROUTE, P_ASSESSMENT = POS["Request: Route of Access"], POS["Assessment Type"]
+P_SERVICE, P_COMPONENT = POS["Service Type"], POS["Service Component"]
+P_HOURS = POS["Total Hrs Caring per week"]
+CHUNK = 1 << 24
+
+
+class NotClean(Exception):
+    """Something the row checker must look at (an error, or a file it would read differently)."""
+
+
+def _lit(value: str) -> str:
+    return "'" + value.replace("'", "''") + "'"
+
+
+def _count_lines(path: Path) -> tuple[int, bool]:
+    """Line breaks in the (decompressed) file, and whether it is gzipped."""
+    with path.open("rb") as f:
+        gz = f.read(2) == b"\x1f\x8b"
+    opener = gzip.open if gz else open
+    breaks, last = 0, b""
+    with opener(path, "rb") as f:
+        while chunk := f.read(CHUNK):
+            breaks += chunk.count(b"\n")
+            last = chunk[-1:]
+    return breaks + (0 if last in (b"\n", b"") else 1), gz
+
+
+def check_clean(checker: Checker, paths: list[Path], names: list[str],
+                on_progress: Callable[[int, int], None] = lambda rows, nbytes: None) -> bool:
+    """Check the files as sets; True when they are clean and the checker's plan is filled, else False."""
+    con = duckdb.connect()
+    try:
+        con.execute("SET enable_progress_bar = false")
+        result = _check(con, checker, paths, names, on_progress)
+    except (NotClean, duckdb.Error, UnicodeDecodeError, csv.Error, OSError, EOFError, StopIteration):
+        return False
+    finally:
+        con.close()
+    plan = checker.plan
+    plan.rows, plan.people, plan.events, plan.links = result["rows"], result["people"], result["events"], \
+        result["links"]
+    for w in result["warnings"]:
+        plan.warnings[(w.field, w.value, w.reason)] = w
+    checker.file = names[-1]  # as after the row checker's last file (warnings made at the end name it)
+    return True
+
+
+def _check(con, checker: Checker, paths, names, on_progress) -> dict:
+    rules = checker.rules
+    warnings: list[tuple[tuple, Warning_]] = []  # (order, warning)
+    parts = []
+    done_bytes = done_rows = 0
+    for fi, (path, name) in enumerate(zip(paths, names, strict=True)):
+        text, _raw = open_text(path)
+        with text:
+            header = next(csv.reader(text))
+        idx, unknown = read_header(header)
+        if idx[P_EVENT_TYPE] < 0 or idx[POS["Event Start Date"]] < 0 or (idx[P_NHS] < 0 and idx[P_LA] < 0):
+            raise NotClean
+        for h in unknown:
+            warnings.append(((fi, 1, -1), Warning_(h, "", "Not a CLD field: this column is ignored", 1, name, 1)))
+        lines, gz = _count_lines(path)
+        columns = "{" + ", ".join(f"'c{j}': 'VARCHAR'" for j in range(len(header))) + "}"
+        con.execute(
+            f"CREATE TABLE raw{fi} AS SELECT * FROM read_csv({_lit(str(path))}, header = true, auto_detect = false, "
+            f"delim = ',', quote = '\"', escape = '\"', columns = {columns}, null_padding = true, "
+            f"strict_mode = false, compression = '{'gzip' if gz else 'none'}', all_varchar = true)")
+        rows = con.execute(f"SELECT count(*) FROM raw{fi}").fetchone()[0]
+        if rows != lines - 1:  # blank lines, or line breaks inside values: as the row checker reads it, or not
+            raise NotClean
+        # trim() takes spaces off; values with any other whitespace at either end are looked at below
+        cells = [f"NULLIF(NULLIF(trim(c{j}), ''), 'NULL')" for j in range(len(header))]
+        blank = con.execute(f"SELECT count(*) FROM raw{fi} WHERE " + " AND ".join(f"{c} IS NULL" for c in cells))
+        if blank.fetchone()[0]:  # a row with nothing in it: the row checker decides (skip or error)
+            raise NotClean
+        select = ", ".join(f"{cells[j]} AS f{p}" if j >= 0 else f"CAST(NULL AS VARCHAR) AS f{p}"
+                           for p, j in enumerate(idx))
+        parts.append(f"SELECT {fi} AS fi, rowid + 2 AS n, {select} FROM raw{fi}")
+        done_bytes += path.stat().st_size
+        done_rows += rows
+        on_progress(done_rows, done_bytes)
+    con.execute("CREATE TABLE t AS " + " UNION ALL ".join(parts))
+    for fi in range(len(paths)):
+        con.execute(f"DROP TABLE raw{fi}")
+    total = con.execute("SELECT count(*) FROM t").fetchone()[0]
+    _check_ends(con)
+
+    mapped = _check_values(con, checker, warnings, names)
+    _check_rows(con, rules)
+    _nhs_with_two_la_ids(con, warnings, names)
+    result = _deduplicate(con, checker, mapped)
+    result["rows"] = total
+    result["warnings"] = [w for _, w in sorted(warnings, key=lambda x: x[0])]
+    return result
+
+
+def _check_ends(con) -> None:
+    """The row checker strips every value with str.strip(), which removes more than spaces (tabs, line breaks,
+    no-break spaces, ...): a value starting or ending with anything but printable ASCII is compared with its
+    str.strip(), and any difference sends the files to the row checker."""
+    def odd(x: str) -> str:
+        return (f"(unicode({x}) < 33 OR unicode({x}) > 126 OR unicode(right({x}, 1)) < 33 "
+                f"OR unicode(right({x}, 1)) > 126)")
+
+    sql = " UNION ALL ".join(f"SELECT DISTINCT f{p} AS v FROM t WHERE {odd(f'f{p}')}" for p in range(len(FIELDS)))
+    for (v,) in con.execute(sql).fetchall():
+        if v != v.strip():
+            raise NotClean
+
+
+def _distinct(con, positions: list[int]) -> dict[int, list[str]]:
+    if not positions:
+        return {}
+    sql = " UNION ALL ".join(f"SELECT DISTINCT {p} AS p, f{p} AS v FROM t WHERE f{p} IS NOT NULL" for p in positions)
+    out: dict[int, list[str]] = {p: [] for p in positions}
+    for p, v in con.execute(sql).fetchall():
+        out[p].append(v)
+    return out
+
+
+def _first(con, p: int, values: list[str]) -> dict[str, tuple[int, int, int]]:
+    """For each value of field p: (count of rows, file index, row) of its first row."""
+    con.execute("CREATE OR REPLACE TEMP TABLE _vals (v VARCHAR)")
+    con.executemany("INSERT INTO _vals VALUES (?)", [(v,) for v in values])
+    return {v: (c, fi, n) for v, c, fi, n in con.execute(
+        f"SELECT f{p}, count(*), min({{'fi': fi, 'n': n}}).fi, min({{'fi': fi, 'n': n}}).n "
+        f"FROM t SEMI JOIN _vals ON f{p} = _vals.v "
+        f"GROUP BY f{p}").fetchall()}
+
+
+def _check_values(con, checker: Checker, warnings: list, names: list[str]) -> dict[int, dict[str, str]]:
+    """Every distinct value by the row checker's own rules; returns the Release 1 values to replace, by field."""
+    coded = dict(checker.coded)
+    lengths = {POS[name]: m for name, m in checker.rules.max_length.items() if m and name in POS}
+    wanted = sorted(set(coded) | set(DATE_POS) | set(MONEY_POS) | set(INT_POS))
+    values = _distinct(con, wanted)
+    replace: dict[int, dict[str, str]] = {}
+    for p, lst in coded.items():
+        warned = {}
+        for v in values[p]:
+            stored, status, reason = checker._classify(lst, v)
+            if status == "error":
+                raise NotClean
+            if status == "warn":
+                warned[v] = (stored, reason)
+        if warned:
+            for v, (count, fi, n) in _first(con, p, list(warned)).items():
+                stored, reason = warned[v]
+                warnings.append(((fi, n, p), Warning_(FIELDS[p], v, reason, count, names[fi], n)))
+                if stored != v:
+                    replace.setdefault(p, {})[v] = stored
+    for p in DATE_POS:
+        for v in values[p]:
+            d = checker.date_cache.get(v, MIN_DATE)
+            if d is MIN_DATE:
+                d = checker.date_cache[v] = parse_date(v)
+            if d is None:
+                raise NotClean
+    # the SQL date parse used for ordering must agree with the row checker's on every value
+    for p in DATE_POS:
+        for v, d in con.execute(f"SELECT DISTINCT f{p}, {_date_sql(f'f{p}')} FROM t WHERE f{p} IS NOT NULL").fetchall():
+            if d != checker.date_cache[v]:
+                raise NotClean
+    for p in MONEY_POS:
+        for v in values[p]:
+            money = checker.money_cache.get(v)
+            if money is None:
+                money = checker.money_cache[v] = checker._money(FIELDS[p], v)
+            if isinstance(money, str):
+                raise NotClean
+    for p in INT_POS:
+        if any(not INT_RE.fullmatch(v) for v in values[p]):
+            raise NotClean
+    if lengths:
+        longest = con.execute("SELECT " + ", ".join(f"max(length(f{p}))" for p in lengths) + " FROM t").fetchone()
+        if any((got or 0) > m for got, m in zip(longest, lengths.values(), strict=True)):
+            raise NotClean
+    lowered = con.execute("SELECT count(*) FROM t WHERE " + " OR ".join(
+        f"regexp_matches(f{p}, '[^\\x00-\\x7F]')" for p in LOWERED)).fetchone()[0]
+    if lowered:  # non-ASCII text in a key compared without case: Python's lower() decides
+        raise NotClean
+    return replace
+
+
+def _date_sql(col: str) -> str:
+    return (f"CASE WHEN {col} LIKE '____-__-__' THEN TRY_CAST({col} AS DATE) "
+            f"WHEN {col} LIKE '__/__/____' THEN TRY_CAST(TRY_STRPTIME({col}, '%d/%m/%Y') AS DATE) END")
+
+
+def _nhs_sql(col: str) -> str:
+    return f"NULLIF(regexp_replace({col}, '[\\s-]', '', 'g'), '')"
+
+
+def _check_rows(con, rules) -> None:
+    """The checks across the fields of a row, as counts of rows that fail them (any -> not clean)."""
+    nhs = "nhs"
+    digits = " + ".join(f"CAST(substr({nhs}, {i}, 1) AS INTEGER) * {w}" for i, w in enumerate(range(10, 1, -1), 1))
+    check_digit = f"(11 - (({digits}) % 11))"
+    con.execute(f"""
+        CREATE OR REPLACE TEMP TABLE ids AS
+        SELECT fi, n, f{P_LA} AS la, {_nhs_sql(f'f{P_NHS}')} AS nhs, f{P_NHS} AS nhs_raw FROM t""")
+    bad_nhs = con.execute(f"""
+        SELECT count(*) FROM ids WHERE nhs_raw IS NOT NULL AND NOT COALESCE(
+          regexp_full_match({nhs}, '[0-9]{{10}}') AND {nhs} <> repeat(substr({nhs}, 1, 1), 10)
+          AND CASE {check_digit} WHEN 11 THEN 0 WHEN 10 THEN -1 ELSE {check_digit} END
+              = CAST(substr({nhs}, 10, 1) AS INTEGER), false)
+          OR (nhs_raw IS NULL AND la IS NULL)""").fetchone()[0]
+    if bad_nhs:
+        raise NotClean
+    two = con.execute("""SELECT count(*) FROM (SELECT la FROM ids WHERE la IS NOT NULL AND nhs IS NOT NULL
+                         GROUP BY la HAVING count(DISTINCT nhs) > 1)""").fetchone()[0]
+    if two:  # one LA person id with two NHS numbers
+        raise NotClean
+    required = {et: rules.required.get("*", []) + rules.required.get(et, []) for et in EVENT_TYPES}
+    failing = [f"f{P_EVENT_TYPE} IS NULL"]
+    for et, fields in required.items():
+        missing = [f"f{POS[f]} IS NULL" + (f" AND f{P_END} IS NOT NULL" if only_ended else "")
+                   for f, only_ended in fields]
+        if missing:
+            failing.append(f"(f{P_EVENT_TYPE} = {_lit(et)} AND ({' OR '.join(f'({m})' for m in missing)}))")
+    for first, then in ((P_START, P_END), (P_RPS, P_RPE), (P_DOB, P_DOD)):
+        failing.append(f"({_date_sql(f'f{then}')} < {_date_sql(f'f{first}')})")
+    if con.execute("SELECT count(*) FROM t WHERE " + " OR ".join(failing)).fetchone()[0]:
+        raise NotClean
+
+
+def _nhs_with_two_la_ids(con, warnings: list, names: list[str]) -> None:
+    """An NHS number given with two LA person ids is one person: warned as the row checker does (at the NHS
+    number's first row, once per later row with the other id)."""
+    for nhs, la, la0, _at_fi, at_n, count, fi, n in con.execute("""
+        WITH x AS (SELECT * FROM ids WHERE nhs IS NOT NULL AND la IS NOT NULL),
+        f AS (SELECT nhs, arg_min(la, (fi, n)) AS la0, min({'fi': fi, 'n': n}) AS at FROM x GROUP BY nhs)
+        SELECT x.nhs, x.la, f.la0, f.at.fi, f.at.n, count(*), min({'fi': x.fi, 'n': x.n}).fi,
+               min({'fi': x.fi, 'n': x.n}).n
+        FROM x JOIN f USING (nhs) WHERE x.la <> f.la0 GROUP BY ALL""").fetchall():
+        reason = (f"NHS number {nhs} also has LA person id {la0}: treated as one person (NHS number first), keeping "
+                  "the LA person id already recorded")
+        warnings.append(((fi, n, P_LA), Warning_("LA Person Unique Identifier", la, reason, count, names[fi], at_n)))
+
+
+def _deduplicate(con, checker: Checker, replace: dict[int, dict[str, str]]) -> dict:
+    """One row per unique event, the latest row per person and the carer links, as the row checker keeps them."""
+    def value(p: int) -> str:
+        if p in replace:
+            whens = " ".join(f"WHEN {_lit(k)} THEN {_lit(v)}" for k, v in replace[p].items())
+            return f"CASE f{p} {whens} ELSE f{p} END"
+        return f"f{p}"
+
+    hierarchy = " ".join(f"WHEN {_lit(k)} THEN {v}" for k, v in OUTCOME_HIERARCHY.items())
+    cols = []
+    for p in range(len(FIELDS)):
+        if p in DATE_POS:
+            cols.append(f"{_date_sql(f'f{p}')} AS v{p}")
+        elif p == P_NHS:
+            cols.append(f"COALESCE({_nhs_sql(f'f{p}')}, '') AS v{p}")
+        else:
+            cols.append(f"COALESCE({value(p)}, '') AS v{p}")
+    con.execute(f"CREATE OR REPLACE TEMP VIEW c AS SELECT fi, n, {', '.join(cols)} FROM t")
+    con.execute(f"""
+        CREATE OR REPLACE TEMP TABLE k AS
+        WITH la_nhs AS (SELECT la, any_value(nhs) AS nhs FROM ids WHERE la IS NOT NULL AND nhs IS NOT NULL
+                        GROUP BY la)
+        SELECT c.*,
+          CASE WHEN v{P_NHS} <> '' THEN 'NHS:' || v{P_NHS} WHEN m.nhs IS NOT NULL THEN 'NHS:' || m.nhs
+               ELSE 'LA:' || v{P_LA} END AS pid,
+          COALESCE(CASE v{P_OUTCOME} {hierarchy} END, 999) AS h
+        FROM c LEFT JOIN la_nhs m ON m.la = c.v{P_LA}""")
+    key = (f"pid, v{P_EVENT_TYPE}, v{P_START}, v{P_CLIENT}, "
+           f"CASE WHEN v{P_EVENT_TYPE} = 'Request' THEN lower(v{P_ROUTE}) ELSE '' END, "
+           f"CASE WHEN v{P_EVENT_TYPE} = 'Assessment' THEN lower(v{P_ASSESSMENT}) ELSE '' END, "
+           f"CASE WHEN v{P_EVENT_TYPE} = 'Service' THEN v{P_SERVICE} ELSE '' END, "
+           f"CASE WHEN v{P_EVENT_TYPE} = 'Service' THEN lower(v{P_COMPONENT}) ELSE '' END")
+    far_past, far_future = f"DATE '{MIN_DATE.isoformat()}'", f"DATE '{MAX_DATE.isoformat()}'"
+    row = ", ".join(f"v{p}" for p in range(len(FIELDS)))
+    events = con.execute(f"""
+        WITH w AS (
+          SELECT arg_max({{'fi': fi, 'n': n}},
+                         (COALESCE(v{P_RPE}, {far_past}), COALESCE(v{P_END}, {far_future}), -h, fi, n)) AS kept,
+                 min((fi, n)) AS first
+          FROM k GROUP BY {key})
+        SELECT {row}, pid, h, k.fi, k.n FROM k JOIN w ON k.fi = w.kept.fi AND k.n = w.kept.n
+        ORDER BY w.first""").fetchall()
+    people = con.execute(f"""
+        WITH w AS (SELECT arg_max({{'fi': fi, 'n': n}}, (COALESCE(v{P_RPE}, {far_past}), fi, n)) AS kept,
+                          min((fi, n)) AS first
+                   FROM k GROUP BY pid)
+        SELECT {row}, pid, k.fi, k.n FROM k JOIN w ON k.fi = w.kept.fi AND k.n = w.kept.n
+        ORDER BY w.first""").fetchall()
+    carers = ", ".join(_lit(c) for c in CARER_TYPES)
+    linked = " UNION ALL ".join(
+        f"SELECT pid, v{POS[name]} AS linked, v{P_HOURS} AS hours, v{P_START} AS start, fi, n FROM k "
+        f"WHERE v{P_CLIENT} IN ({carers}) AND v{POS[name]} <> ''" for name in LINKED)
+    links = con.execute(f"""
+        SELECT pid, linked, arg_min({{'hours': hours, 'start': start}}, (start IS NULL, start, fi, n)) AS link,
+               min((fi, n)) AS first
+        FROM ({linked}) GROUP BY pid, linked ORDER BY first""").fetchall()
+
+    money = checker.money_cache
+    width = len(FIELDS)
+
+    def convert(r: tuple) -> tuple:
+        values = list(r[:width])
+        for p in MONEY_POS:
+            if values[p]:
+                values[p] = money[values[p]]
+        return tuple(values)
+
+    def order(fi: int, n: int) -> int:  # the rows' order across the files (ranks are compared within one import)
+        return fi * 10**12 + n
+
+    plan_events = {}
+    for r in events:
+        values = convert(r)
+        et = values[P_EVENT_TYPE]
+        key_ = (r[width], et, values[P_START], values[P_CLIENT],
+                values[P_ROUTE].lower() if et == "Request" else "",
+                values[P_ASSESSMENT].lower() if et == "Assessment" else "",
+                values[P_SERVICE] if et == "Service" else "",
+                values[P_COMPONENT].lower() if et == "Service" else "")
+        fi, n = r[width + 2], r[width + 3]
+        plan_events[key_] = ((values[P_RPE] or MIN_DATE, values[P_END] or MAX_DATE, -r[width + 1], order(fi, n), n),
+                             values)
+    plan_people = {}
+    for r in people:
+        values = convert(r)
+        fi, n = r[width + 1], r[width + 2]
+        plan_people[r[width]] = ((values[P_RPE] or MIN_DATE, order(fi, n), n), values)
+    plan_links = {(pid, linked): (link["hours"], link["start"]) for pid, linked, link, _ in links}
+    return {"events": plan_events, "people": plan_people, "links": plan_links}

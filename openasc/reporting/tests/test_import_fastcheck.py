@@ -1,0 +1,130 @@
+"""The set check of clean files (importer/fastcheck.py) keeps exactly what the row checker keeps, and hands every
+file it cannot vouch for to the row checker."""
+
+from __future__ import annotations
+
+import datetime as dt
+import gzip
+
+import pytest
+
+from openasc.reporting.engine.synth import write_synthetic_cld
+from openasc.reporting.importer.check import Checker, Plan, check_files
+from openasc.reporting.importer.fastcheck import check_clean
+from openasc.reporting.importer.rules import load_rules
+
+from .test_import import (
+    CARER,
+    FIELDS,
+    NHS1,
+    assessment_row,
+    carer_assessment_row,
+    request_row,
+    review_row,
+    service_row,
+    write,
+)
+
+pytestmark = pytest.mark.django_db
+
+Q1 = {"Reporting Period Start Date": "2024-01-01", "Reporting Period End Date": "2024-12-31"}
+Q2 = {"Reporting Period Start Date": "2024-04-01", "Reporting Period End Date": "2025-03-31"}
+
+
+def comparable(plan: Plan) -> dict:
+    """What a plan holds, without the rows' order across the files (numbered differently by the two checks)."""
+    return {
+        "rows": plan.rows, "submissions": plan.submissions, "cropped": plan.cropped, "errors": plan.error_count,
+        "events": {k: ((*rank[:3], rank[4]), row) for k, (rank, row) in plan.events.items()},
+        "people": {k: ((rank[0], rank[2]), row) for k, (rank, row) in plan.people.items()},
+        "links": plan.links,
+        "warnings": {k: (w.count, w.first_row, w.file) for k, w in plan.warnings.items()},
+    }
+
+
+def both(paths) -> tuple[Plan, Plan]:
+    used = []
+    checker = Checker(load_rules(), Plan(files=[p.name for p in paths]), lambda issue: None)
+    used.append(check_clean(checker, paths, [p.name for p in paths]))
+    assert used == [True], "the set check should have taken these files"
+    return check_files(paths), check_files(paths, fast=False)
+
+
+def mixed_rows() -> list[dict]:
+    """Two stacked submissions with most of what a council's file holds."""
+    return [
+        request_row(**Q1, **{"Event End Date": "", "Event Outcome": "", "First Name": "Adah"}),
+        request_row(**Q2, **{"Event End Date": "2025-01-10",
+                             "Event Outcome": "NFA: Information and advice or signposting"}),
+        assessment_row(**Q1, **{"Event End Date": "", "Event Outcome": ""}),  # cropped: gone from Q2
+        service_row(**Q1, **{"Service Type": "Long Term Support: Nursing Care", "Client Type": "Service User"}),
+        service_row(**Q2, **{"Unit Cost": "25.5", "Planned units per week": " 7 ", "Gender": "Non-binary"}),
+        review_row(**Q2, **{"NHS Number": "", "Event Start Date": "01/09/2024", "Event Outcome": "NFA - Deceased"}),
+        review_row(**Q2, **{"LA Person Unique Identifier": "P1-OLD", "Review Reason": "Annual",
+                            "Event Start Date": "2024-10-01", "Event End Date": "NULL", "Event Outcome": ""}),
+        carer_assessment_row(**Q2, **{"Client Type": "Carer"}),
+        carer_assessment_row(**Q1, **{"Event Start Date": "2024-06-01", "Adult 2 Linked Person_ID": NHS1}),
+        {**CARER, **Q2, "Event Type": "Service", "Event Start Date": "2024-08-01", "Event End Date": "",
+         "Service Type": "Long term support: Community", "Service Component": "Direct payment",
+         "Unit Cost": "150", "Cost Frequency (Unit Type)": "Weekly"},
+    ]
+
+
+def test_same_plan_for_a_hand_made_file_with_most_of_what_a_council_sends(tmp_path):
+    path = write(tmp_path / "cld.csv", mixed_rows(), fields=[*FIELDS, "Team"])
+    fast, slow = both([path])
+    assert comparable(fast) == comparable(slow)
+    assert fast.submissions == 2 and fast.cropped >= 1 and fast.links
+    assert {w.reason.split(":")[0] for w in fast.warnings.values()} >= {
+        "Not a CLD field", "Release 1 value, stored as the Release 2 value 'Long term support", "Unfamiliar value"}
+
+
+def test_same_plan_for_two_files_one_gzipped(tmp_path):
+    rows = mixed_rows()
+    first = write(tmp_path / "a.csv", rows[:5])
+    second = write(tmp_path / "b.csv.gz", rows[5:], gz=True)
+    fast, slow = both([first, second])
+    assert comparable(fast) == comparable(slow)
+    assert {w.file for w in fast.warnings.values()} <= {"a.csv", "b.csv.gz"}
+
+
+def test_same_plan_for_a_synthetic_council(tmp_path):
+    path = tmp_path / "synthetic.csv"
+    write_synthetic_cld(path, people=300, seed=7, period_end=dt.date(2025, 3, 31))
+    fast, slow = both([path])
+    assert comparable(fast) == comparable(slow)
+    assert len(fast.events) > 800 and fast.submissions == 4 and fast.warnings
+
+
+@pytest.mark.parametrize("spoil", ["blank line", "trailing tab", "invalid value", "line break in a value",
+                                   "bad NHS number", "missing required field"])
+def test_files_it_cannot_vouch_for_go_to_the_row_checker(tmp_path, spoil):
+    rows = [request_row(), assessment_row(), review_row()]
+    if spoil == "trailing tab":
+        rows[1]["Assessment Type"] += "\t"
+    elif spoil == "invalid value":
+        rows[1]["Client Type"] = "Customer"
+    elif spoil == "line break in a value":
+        rows[2]["Event Description"] = "Reviewed at home,\nwith her daughter"
+    elif spoil == "bad NHS number":
+        rows[0]["NHS Number"] = "1234567890"
+    elif spoil == "missing required field":
+        rows[2]["Review Reason"] = ""
+    path = write(tmp_path / "cld.csv", rows)
+    if spoil == "blank line":
+        text = path.read_text().splitlines(keepends=True)
+        path.write_text("".join([*text[:2], "\n", *text[2:]]))
+    plan = Plan(files=["cld.csv"])
+    assert check_clean(Checker(load_rules(), plan, lambda issue: None), [path], ["cld.csv"]) is False
+    assert (plan.rows, plan.events, plan.people, plan.warnings) == (0, {}, {}, {})  # untouched
+    fast, slow = check_files([path]), check_files([path], fast=False)
+    assert comparable(fast) == comparable(slow)
+    assert [(e.row, e.field, e.reason) for e in fast.errors] == [(e.row, e.field, e.reason) for e in slow.errors]
+    assert fast.ok == (spoil in ("blank line", "trailing tab", "line break in a value"))
+
+
+def test_gzip_detected_by_content_not_name(tmp_path):
+    path = write(tmp_path / "cld.csv", [request_row(), review_row()])
+    path.write_bytes(gzip.compress(path.read_bytes()))
+    fast, slow = both([path])
+    assert comparable(fast) == comparable(slow)
