@@ -14,7 +14,7 @@ from pathlib import Path
 
 import duckdb
 
-from .schema import ALL_COLUMNS, DATE, HEADER_LOOKUP, INTEGER, MONEY, normalise_header
+from .schema import ALL_COLUMNS, DATE, HEADER_LOOKUP, INTEGER, MONEY, VARCHAR, normalise_header
 
 DATE_FORMATS = [
     "%Y-%m-%d",
@@ -126,7 +126,7 @@ def select_columns(con: duckdb.DuckDBPyConnection, table: str, used: Collection[
             value = f"CAST(NULL AS {typ})"
         elif clean:
             value = _q(src)
-        elif typ == "VARCHAR":
+        elif typ == VARCHAR:
             value = f"NULLIF(NULLIF(TRIM(CAST({_q(src)} AS VARCHAR)), ''), 'NULL')"
         else:
             value = f"CAST({_q(src)} AS {typ})"

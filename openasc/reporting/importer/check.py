@@ -111,12 +111,25 @@ class Plan:
 MAX_KEPT = 200
 
 
+UNKNOWN_COLUMN = "Not a CLD field: this column is ignored"
+
+
+def two_la_ids(nhs: str, first_la: str) -> str:
+    """The warning for an NHS number given with a second LA person id."""
+    return (f"NHS number {nhs} also has LA person id {first_la}: treated as one person (NHS number first), keeping "
+            "the LA person id already recorded")
+
+
+def is_gzip(path: Path) -> bool:
+    """Whether the file starts with the gzip magic bytes (whatever it is called)."""
+    with path.open("rb") as f:
+        return f.read(2) == b"\x1f\x8b"
+
+
 def open_text(path: Path):
-    """Text stream of a CSV file, gunzipped when it starts with the gzip magic bytes; returns (text, raw)."""
+    """Text stream of a CSV file, gunzipped when it is gzip; returns (text, raw)."""
     raw = path.open("rb")
-    magic = raw.read(2)
-    raw.seek(0)
-    stream = gzip.GzipFile(fileobj=raw) if magic == b"\x1f\x8b" else raw
+    stream = gzip.GzipFile(fileobj=raw) if is_gzip(path) else raw
     return io.TextIOWrapper(stream, encoding="utf-8-sig", newline=""), raw
 
 
@@ -262,9 +275,7 @@ class Checker:
         """The NHS number and LA person id of a row agree with the rows before it (as ``_check_row_full``)."""
         other = self.nhs_la.setdefault(nhs, (la, n))
         if other[0] != la:
-            self.warn(other[1], "LA Person Unique Identifier", la,
-                      f"NHS number {nhs} also has LA person id {other[0]}: treated as one person (NHS number "
-                      "first), keeping the LA person id already recorded")
+            self.warn(other[1], "LA Person Unique Identifier", la, two_la_ids(nhs, other[0]))
         seen = self.la_nhs.get(la)
         if seen is None:
             self.la_nhs[la] = (nhs, n)
@@ -273,6 +284,21 @@ class Checker:
                        "one person cannot have two NHS numbers")
             return False
         return True
+
+    def date_of(self, text: str) -> dt.date | None:
+        """The date a non-blank value gives (None when it is not one), parsed once per distinct value."""
+        d = self.date_cache.get(text, MIN_DATE)
+        if d is MIN_DATE:
+            d = self.date_cache[text] = parse_date(text)
+        return d
+
+    def money_of(self, p: int, text: str):
+        """The amount a non-blank value of money field ``p`` gives, or the reason it is not one (checked once per
+        distinct value)."""
+        money = self.money_cache.get(text)
+        if money is None:
+            money = self.money_cache[text] = self._money(FIELDS[p], text)
+        return money
 
     def _entry(self, positions: tuple[int, ...], values: tuple) -> list:
         """The checks on one group of fields, without reporting anything: [clean, warning keys, the warnings (once
@@ -298,18 +324,14 @@ class Checker:
             if p in self.date_set:
                 d = None
                 if v:
-                    d = self.date_cache.get(v, MIN_DATE)
-                    if d is MIN_DATE:
-                        d = self.date_cache[v] = parse_date(v)
+                    d = self.date_of(v)
                     if d is None:
                         clean = False
                 parsed[p] = d
                 replace.append((p, d))
             elif p in self.money_set:
                 if v:
-                    money = self.money_cache.get(v)
-                    if money is None:
-                        money = self.money_cache[v] = self._money(FIELDS[p], v)
+                    money = self.money_of(p, v)
                     if isinstance(money, str):
                         clean = False
                     else:
@@ -368,9 +390,7 @@ class Checker:
             if not v:
                 dates[p] = None
                 continue
-            d = self.date_cache.get(v, MIN_DATE)
-            if d is MIN_DATE:
-                d = self.date_cache[v] = parse_date(v)
+            d = self.date_of(v)
             if d is None:
                 err(n, FIELDS[p], v, "Not a date: use YYYY-MM-DD or DD/MM/YYYY, and a real day of the month")
                 ok = False
@@ -379,9 +399,7 @@ class Checker:
             v = row[p]
             if not v:
                 continue
-            parsed = self.money_cache.get(v)
-            if parsed is None:
-                parsed = self.money_cache[v] = self._money(FIELDS[p], v)
+            parsed = self.money_of(p, v)
             if isinstance(parsed, str):
                 err(n, FIELDS[p], v, parsed)
                 ok = False
@@ -414,19 +432,8 @@ class Checker:
         if not nhs_raw and not la:
             err(n, "LA Person Unique Identifier", "", "Every row needs the person's NHS number or LA person id")
             ok = False
-        if nhs and la:
-            other = self.nhs_la.setdefault(nhs, (la, n))
-            if other[0] != la:
-                self.warn(other[1], "LA Person Unique Identifier", la,
-                          f"NHS number {nhs} also has LA person id {other[0]}: treated as one person (NHS number "
-                          "first), keeping the LA person id already recorded")
-            seen = self.la_nhs.get(la)
-            if seen is None:
-                self.la_nhs[la] = (nhs, n)
-            elif seen[0] != nhs:
-                err(n, "NHS Number", nhs_raw, f"LA person id {la} has NHS number {seen[0]} at row {seen[1]}: one "
-                    "person cannot have two NHS numbers")
-                ok = False
+        if nhs and la and not self._same_person(nhs, la, n, nhs_raw):
+            ok = False
         # event type and required fields
         et = row[POS["Event Type"]]
         start, end = dates[POS["Event Start Date"]], dates[POS["Event End Date"]]
@@ -606,7 +613,7 @@ def check_files(paths: list[Path], *, on_error: Callable[[Issue], None] = lambda
                 checker.error(1, "", "", "No 'NHS Number' or 'LA Person Unique Identifier' column found")
                 continue
             for h in unknown:
-                checker.warn(1, h, "", "Not a CLD field: this column is ignored")
+                checker.warn(1, h, "", UNKNOWN_COLUMN)
             pairs = [(i, j) for i, j in enumerate(idx) if j >= 0]
             width = max(j for _, j in pairs) + 1
             # each field's value from the file's column (a column the file lacks reads the "" put at the end)

@@ -25,6 +25,8 @@ from pathlib import Path
 
 import duckdb
 
+from openasc.reporting.engine.refdata import sql_quote
+
 from .check import (
     CARER_TYPES,
     EVENT_TYPES,
@@ -46,11 +48,13 @@ from .check import (
     P_RPS,
     P_START,
     POS,
+    UNKNOWN_COLUMN,
     Checker,
     Warning_,
+    is_gzip,
     open_text,
-    parse_date,
     read_header,
+    two_la_ids,
 )
 from .rules import DATE_FIELDS, INTEGER_FIELDS, MONEY_FIELDS
 
@@ -70,14 +74,9 @@ class NotClean(Exception):
     """Something the row checker must look at (an error, or a file it would read differently)."""
 
 
-def _lit(value: str) -> str:
-    return "'" + value.replace("'", "''") + "'"
-
-
 def _count_lines(path: Path) -> tuple[int, bool]:
     """Line breaks in the (decompressed) file, and whether it is gzipped."""
-    with path.open("rb") as f:
-        gz = f.read(2) == b"\x1f\x8b"
+    gz = is_gzip(path)
     opener = gzip.open if gz else open
     breaks, last = 0, b""
     with opener(path, "rb") as f:
@@ -120,11 +119,11 @@ def _check(con, checker: Checker, paths, names, on_progress) -> dict:
         if idx[P_EVENT_TYPE] < 0 or idx[POS["Event Start Date"]] < 0 or (idx[P_NHS] < 0 and idx[P_LA] < 0):
             raise NotClean
         for h in unknown:
-            warnings.append(((fi, 1, -1), Warning_(h, "", "Not a CLD field: this column is ignored", 1, name, 1)))
+            warnings.append(((fi, 1, -1), Warning_(h, "", UNKNOWN_COLUMN, 1, name, 1)))
         lines, gz = _count_lines(path)
         columns = "{" + ", ".join(f"'c{j}': 'VARCHAR'" for j in range(len(header))) + "}"
         con.execute(
-            f"CREATE TABLE raw{fi} AS SELECT * FROM read_csv({_lit(str(path))}, header = true, auto_detect = false, "
+            f"CREATE TABLE raw{fi} AS SELECT * FROM read_csv({sql_quote(str(path))}, header = true, auto_detect = false, "
             f"delim = ',', quote = '\"', escape = '\"', columns = {columns}, null_padding = true, "
             f"strict_mode = false, compression = '{'gzip' if gz else 'none'}', all_varchar = true)")
         rows = con.execute(f"SELECT count(*) FROM raw{fi}").fetchone()[0]
@@ -212,24 +211,16 @@ def _check_values(con, checker: Checker, warnings: list, names: list[str]) -> di
                 if stored != v:
                     replace.setdefault(p, {})[v] = stored
     for p in DATE_POS:
-        for v in values[p]:
-            d = checker.date_cache.get(v, MIN_DATE)
-            if d is MIN_DATE:
-                d = checker.date_cache[v] = parse_date(v)
-            if d is None:
-                raise NotClean
+        if any(checker.date_of(v) is None for v in values[p]):
+            raise NotClean
     # the SQL date parse used for ordering must agree with the row checker's on every value
     for p in DATE_POS:
         for v, d in con.execute(f"SELECT DISTINCT f{p}, {_date_sql(f'f{p}')} FROM t WHERE f{p} IS NOT NULL").fetchall():
             if d != checker.date_cache[v]:
                 raise NotClean
     for p in MONEY_POS:
-        for v in values[p]:
-            money = checker.money_cache.get(v)
-            if money is None:
-                money = checker.money_cache[v] = checker._money(FIELDS[p], v)
-            if isinstance(money, str):
-                raise NotClean
+        if any(isinstance(checker.money_of(p, v), str) for v in values[p]):
+            raise NotClean
     for p in INT_POS:
         if any(not INT_RE.fullmatch(v) for v in values[p]):
             raise NotClean
@@ -279,7 +270,7 @@ def _check_rows(con, rules) -> None:
         missing = [f"f{POS[f]} IS NULL" + (f" AND f{P_END} IS NOT NULL" if only_ended else "")
                    for f, only_ended in fields]
         if missing:
-            failing.append(f"(f{P_EVENT_TYPE} = {_lit(et)} AND ({' OR '.join(f'({m})' for m in missing)}))")
+            failing.append(f"(f{P_EVENT_TYPE} = {sql_quote(et)} AND ({' OR '.join(f'({m})' for m in missing)}))")
     for first, then in ((P_START, P_END), (P_RPS, P_RPE), (P_DOB, P_DOD)):
         failing.append(f"({_date_sql(f'f{then}')} < {_date_sql(f'f{first}')})")
     if con.execute("SELECT count(*) FROM t WHERE " + " OR ".join(failing)).fetchone()[0]:
@@ -295,20 +286,19 @@ def _nhs_with_two_la_ids(con, warnings: list, names: list[str]) -> None:
         SELECT x.nhs, x.la, f.la0, f.at.fi, f.at.n, count(*), min({'fi': x.fi, 'n': x.n}).fi,
                min({'fi': x.fi, 'n': x.n}).n
         FROM x JOIN f USING (nhs) WHERE x.la <> f.la0 GROUP BY ALL""").fetchall():
-        reason = (f"NHS number {nhs} also has LA person id {la0}: treated as one person (NHS number first), keeping "
-                  "the LA person id already recorded")
-        warnings.append(((fi, n, P_LA), Warning_("LA Person Unique Identifier", la, reason, count, names[fi], at_n)))
+        warnings.append(((fi, n, P_LA), Warning_("LA Person Unique Identifier", la, two_la_ids(nhs, la0), count,
+                                                 names[fi], at_n)))
 
 
 def _deduplicate(con, checker: Checker, replace: dict[int, dict[str, str]]) -> dict:
     """One row per unique event, the latest row per person and the carer links, as the row checker keeps them."""
     def value(p: int) -> str:
         if p in replace:
-            whens = " ".join(f"WHEN {_lit(k)} THEN {_lit(v)}" for k, v in replace[p].items())
+            whens = " ".join(f"WHEN {sql_quote(k)} THEN {sql_quote(v)}" for k, v in replace[p].items())
             return f"CASE f{p} {whens} ELSE f{p} END"
         return f"f{p}"
 
-    hierarchy = " ".join(f"WHEN {_lit(k)} THEN {v}" for k, v in OUTCOME_HIERARCHY.items())
+    hierarchy = " ".join(f"WHEN {sql_quote(k)} THEN {v}" for k, v in OUTCOME_HIERARCHY.items())
     cols = []
     for p in range(len(FIELDS)):
         if p in DATE_POS:
@@ -348,7 +338,7 @@ def _deduplicate(con, checker: Checker, replace: dict[int, dict[str, str]]) -> d
                    FROM k GROUP BY pid)
         SELECT {row}, pid, k.fi, k.n FROM k JOIN w ON k.fi = w.kept.fi AND k.n = w.kept.n
         ORDER BY w.first""").fetchall()
-    carers = ", ".join(_lit(c) for c in CARER_TYPES)
+    carers = ", ".join(sql_quote(c) for c in CARER_TYPES)
     linked = " UNION ALL ".join(
         f"SELECT pid, v{POS[name]} AS linked, v{P_HOURS} AS hours, v{P_START} AS start, fi, n FROM k "
         f"WHERE v{P_CLIENT} IN ({carers}) AND v{POS[name]} <> ''" for name in LINKED)
