@@ -163,7 +163,7 @@ class Checker:
         self.date_pos = [POS[n] for n in DATE_FIELDS]
         self.date_cache: dict[str, dt.date | None] = {}
         self.money_pos = [POS[n] for n in MONEY_FIELDS]
-        self.money_cache: dict[str, object] = {}
+        self.money_cache: dict[tuple[int, str], object] = {}  # (field position, text): each field has its own rules
         self.int_pos = [POS[n] for n in INTEGER_FIELDS]
         self.length_pos = [(POS[n], n, m) for n, m in rules.max_length.items() if m]
         self.required = {
@@ -295,9 +295,9 @@ class Checker:
     def money_of(self, p: int, text: str):
         """The amount a non-blank value of money field ``p`` gives, or the reason it is not one (checked once per
         distinct value)."""
-        money = self.money_cache.get(text)
+        money = self.money_cache.get((p, text))
         if money is None:
-            money = self.money_cache[text] = self._money(FIELDS[p], text)
+            money = self.money_cache[(p, text)] = self._money(FIELDS[p], text)
         return money
 
     def _entry(self, positions: tuple[int, ...], values: tuple) -> list:
@@ -486,7 +486,7 @@ class Checker:
             row[POS["NHS Number"]] = nhs
         for p in self.money_pos:
             if row[p]:
-                row[p] = self.money_cache[row[p]]
+                row[p] = self.money_cache[(p, row[p])]
         self._keep_row(row, n, nhs, la, et, start, end, rpe)
 
     def _keep_row(self, row, n, nhs, la, et, start, end, rpe) -> None:

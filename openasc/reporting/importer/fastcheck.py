@@ -354,7 +354,7 @@ def _deduplicate(con, checker: Checker, replace: dict[int, dict[str, str]]) -> d
         values = list(r[:width])
         for p in MONEY_POS:
             if values[p]:
-                values[p] = money[values[p]]
+                values[p] = money[(p, values[p])]
         return tuple(values)
 
     def order(fi: int, n: int) -> int:  # the rows' order across the files (ranks are compared within one import)

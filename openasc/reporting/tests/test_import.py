@@ -18,6 +18,7 @@ from openasc.people.tests.factories import valid_nhs_number
 from openasc.planning.models import Review, ReviewStatus
 from openasc.reporting import importer
 from openasc.reporting.engine.schema import CLD_COLUMNS
+from openasc.reporting.importer.check import check_files
 from openasc.reporting.models import ImportedEvent, ImportRun, ImportStatus
 from openasc.services.models import Service, ServiceCost
 
@@ -174,6 +175,17 @@ def test_each_error_is_reported_by_row_field_value_and_reason_and_nothing_is_loa
     assert (errors[0]["Row"], errors[0]["Field"], errors[0]["Value"]) == ("3", field, value)
     assert reason in errors[0]["Reason"]
     assert ImportRun.objects.get().status == ImportStatus.REJECTED
+
+
+@pytest.mark.parametrize("fast", [True, False])
+def test_a_money_value_is_judged_for_its_own_field(staff, tmp_path, fast):
+    """-5 is a (strange but allowed) number of planned units; as a unit cost it is an error, even when the same text
+    was seen first in the other field."""
+    path = write(tmp_path / "cld.csv", [service_row(**{"Planned units per week": "-5"}),
+                                        service_row(**{"Event Start Date": "2024-07-01", "Unit Cost": "-5"})])
+    plan = check_files([path], fast=fast)
+    assert [(e.row, e.field, e.value, e.reason) for e in plan.errors] == [
+        (3, "Unit Cost", "-5", "Cannot be negative")]
 
 
 def test_errors_can_be_written_to_a_named_file(staff, tmp_path):
