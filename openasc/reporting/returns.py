@@ -20,7 +20,7 @@ from openasc.core import access, audit
 from openasc.core.models import AuditAction, User
 from openasc.people.models import Person
 from openasc.reporting import population, projection
-from openasc.reporting.engine.load import load_cld_csv
+from openasc.reporting.engine.load import load_cld_csv, scratch
 from openasc.reporting.engine.measures import MEASURE_KEYS, all_details, compute_measures
 
 CACHE_SECONDS = 300
@@ -77,8 +77,9 @@ def _from_projection(project_from: dt.date, period_end: dt.date, compute):
         n = projection.write_csv(projection.project(project_from, period_end), path)
         con = duckdb.connect()
         try:
-            load_cld_csv(con, [path])
-            return compute(con), n
+            with scratch(con):
+                load_cld_csv(con, [path])
+                return compute(con), n
         finally:
             con.close()
 

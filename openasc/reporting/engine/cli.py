@@ -14,12 +14,14 @@ import io
 import json
 import re
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import duckdb
 
-from .load import load_cld_csv
+from .load import load_cld_csv, scratch
 from .measures import MEASURE_KEYS, all_details, compute_measures
 from .prepare import USED_COLUMNS
 
@@ -114,20 +116,26 @@ def _safe_name(measure: str) -> str:
     return "ascof_" + re.sub(r"[^A-Za-z0-9]+", "_", measure).strip("_") + ".csv"
 
 
-def _open_cld(args: argparse.Namespace, columns=None) -> duckdb.DuckDBPyConnection:
-    """Check the file and output arguments every command shares, then read the CLD file(s) into DuckDB."""
+@contextmanager
+def _open_cld(args: argparse.Namespace, columns=None) -> Iterator[duckdb.DuckDBPyConnection]:
+    """Check the file and output arguments every command shares, then read the CLD file(s) into DuckDB: the
+    connection, for the command's work, in a transaction rolled back at the end (``load.scratch``)."""
     for f in args.cld:
         if not Path(f).is_file():
             raise UsageError(f"CLD file not found: {f}")
     if args.format == "xlsx" and not args.out:
         raise UsageError("--format xlsx needs --out FILE")
     con = duckdb.connect()
-    con.execute("SET enable_progress_bar = false")
     try:
-        load_cld_csv(con, args.cld, columns=columns)
-    except (ValueError, duckdb.Error) as exc:
-        raise UsageError(f"could not read CLD file(s): {str(exc).splitlines()[0]}") from None
-    return con
+        con.execute("SET enable_progress_bar = false")
+        with scratch(con):
+            try:
+                load_cld_csv(con, args.cld, columns=columns)
+            except (ValueError, duckdb.Error) as exc:
+                raise UsageError(f"could not read CLD file(s): {str(exc).splitlines()[0]}") from None
+            yield con
+    finally:
+        con.close()
 
 
 def _emit(text: str | None, out: str | None) -> None:
@@ -157,8 +165,9 @@ def run(argv: list[str]) -> int:
     args = _parser().parse_args(argv)
     start, end = parse_period(args.period)
     population = _parse_population(args.population)
-    con = _open_cld(args, columns=USED_COLUMNS)  # what the measures read: a third of the file
-    result = compute_measures(con, period_start=start, period_end=end, population=population)
+    with _open_cld(args, columns=USED_COLUMNS) as con:  # what the measures read: a third of the file
+        result = compute_measures(con, period_start=start, period_end=end, population=population)
+        details = all_details(con) if args.detail else None
     rows = figure_rows(result)
     if args.format == "json":
         text = json.dumps(result, indent=2) + "\n"
@@ -171,7 +180,6 @@ def run(argv: list[str]) -> int:
     if args.detail:
         d = Path(args.detail)
         d.mkdir(parents=True, exist_ok=True)
-        details = all_details(con)
         for measure in MEASURE_KEYS:
             recs = details[measure]
             fields = (
@@ -242,8 +250,8 @@ def run_salt(argv: list[str]) -> int:
 
     args = _salt_parser().parse_args(argv)
     start, end = parse_period(args.period)
-    con = _open_cld(args)
-    tables = salt_tables(con, start, end)
+    with _open_cld(args) as con:
+        tables = salt_tables(con, start, end)
     result = salt_json(tables, start, end)
     if args.format == "json":
         text = json.dumps(result, indent=2) + "\n"
