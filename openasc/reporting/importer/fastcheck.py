@@ -18,6 +18,7 @@ checker's on every distinct value before it is used.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import gzip
 from collections.abc import Callable
@@ -68,22 +69,32 @@ P_ROUTE, P_ASSESSMENT = POS["Request: Route of Access"], POS["Assessment Type"]
 P_SERVICE, P_COMPONENT = POS["Service Type"], POS["Service Component"]
 P_HOURS = POS["Total Hrs Caring per week"]
 CHUNK = 1 << 24
+PLAIN = bytes(range(32, 127)) + b"\r\n"  # the bytes of a plain file (see _scan)
 
 
 class NotClean(Exception):
     """Something the row checker must look at (an error, or a file it would read differently)."""
 
 
-def _count_lines(path: Path) -> tuple[int, bool]:
-    """Line breaks in the (decompressed) file, and whether it is gzipped."""
+def _scan(path: Path) -> tuple[int, bool, bool]:
+    """Line breaks in the (decompressed) file, whether it is gzipped, and whether it is plain: printable ASCII and
+    line breaks only (a byte order mark at the start allowed, every carriage return before a line feed). In a plain
+    file no value can start or end with whitespace other than spaces, so ``_check_ends`` has nothing to find."""
     gz = is_gzip(path)
     opener = gzip.open if gz else open
-    breaks, last = 0, b""
+    breaks, last, plain, returns, crlf = 0, b"", True, 0, 0
     with opener(path, "rb") as f:
+        first = True
         while chunk := f.read(CHUNK):
             breaks += chunk.count(b"\n")
+            if plain:
+                text = chunk[len(codecs.BOM_UTF8):] if first and chunk.startswith(codecs.BOM_UTF8) else chunk
+                plain = not text.translate(None, PLAIN)
+                returns += chunk.count(b"\r")
+                crlf += chunk.count(b"\r\n") + (last == b"\r" and chunk[:1] == b"\n")
+            first = False
             last = chunk[-1:]
-    return breaks + (0 if last in (b"\n", b"") else 1), gz
+    return breaks + (0 if last in (b"\n", b"") else 1), gz, plain and returns == crlf
 
 
 def check_clean(checker: Checker, paths: list[Path], names: list[str],
@@ -111,6 +122,7 @@ def _check(con, checker: Checker, paths, names, on_progress) -> dict:
     warnings: list[tuple[tuple, Warning_]] = []  # (order, warning)
     parts = []
     done_bytes = done_rows = 0
+    plain = True
     for fi, (path, name) in enumerate(zip(paths, names, strict=True)):
         text, _raw = open_text(path)
         with text:
@@ -120,31 +132,30 @@ def _check(con, checker: Checker, paths, names, on_progress) -> dict:
             raise NotClean
         for h in unknown:
             warnings.append(((fi, 1, -1), Warning_(h, "", UNKNOWN_COLUMN, 1, name, 1)))
-        lines, gz = _count_lines(path)
+        lines, gz, plain_file = _scan(path)
+        plain = plain and plain_file
         columns = "{" + ", ".join(f"'c{j}': 'VARCHAR'" for j in range(len(header))) + "}"
+        # trim() takes spaces off; values with any other whitespace at either end are looked at below. One copy of
+        # the file's values (the fields it has, cleaned), in file order: its rowid gives the row in the file. A row
+        # with nothing in it needs no check of its own: it has no event type, which fails the row checks.
+        select = ", ".join(f"NULLIF(NULLIF(trim(c{j}), ''), 'NULL') AS f{p}" if j >= 0
+                           else f"CAST(NULL AS VARCHAR) AS f{p}" for p, j in enumerate(idx))
         con.execute(
-            f"CREATE TABLE raw{fi} AS SELECT * FROM read_csv({sql_quote(str(path))}, header = true, auto_detect = false, "
-            f"delim = ',', quote = '\"', escape = '\"', columns = {columns}, null_padding = true, "
-            f"strict_mode = false, compression = '{'gzip' if gz else 'none'}', all_varchar = true)")
-        rows = con.execute(f"SELECT count(*) FROM raw{fi}").fetchone()[0]
+            f"CREATE TABLE t{fi} AS SELECT {select} FROM read_csv({sql_quote(str(path))}, header = true, "
+            f"auto_detect = false, delim = ',', quote = '\"', escape = '\"', columns = {columns}, "
+            f"null_padding = true, strict_mode = false, compression = '{'gzip' if gz else 'none'}', "
+            "all_varchar = true)")
+        rows = con.execute(f"SELECT count(*) FROM t{fi}").fetchone()[0]
         if rows != lines - 1:  # blank lines, or line breaks inside values: as the row checker reads it, or not
             raise NotClean
-        # trim() takes spaces off; values with any other whitespace at either end are looked at below
-        cells = [f"NULLIF(NULLIF(trim(c{j}), ''), 'NULL')" for j in range(len(header))]
-        blank = con.execute(f"SELECT count(*) FROM raw{fi} WHERE " + " AND ".join(f"{c} IS NULL" for c in cells))
-        if blank.fetchone()[0]:  # a row with nothing in it: the row checker decides (skip or error)
-            raise NotClean
-        select = ", ".join(f"{cells[j]} AS f{p}" if j >= 0 else f"CAST(NULL AS VARCHAR) AS f{p}"
-                           for p, j in enumerate(idx))
-        parts.append(f"SELECT {fi} AS fi, rowid + 2 AS n, {select} FROM raw{fi}")
+        parts.append(f"SELECT {fi} AS fi, rowid + 2 AS n, * FROM t{fi}")
         done_bytes += path.stat().st_size
         done_rows += rows
         on_progress(done_rows, done_bytes)
-    con.execute("CREATE TABLE t AS " + " UNION ALL ".join(parts))
-    for fi in range(len(paths)):
-        con.execute(f"DROP TABLE raw{fi}")
-    total = con.execute("SELECT count(*) FROM t").fetchone()[0]
-    _check_ends(con)
+    con.execute("CREATE VIEW t AS " + " UNION ALL ".join(parts))
+    total = done_rows
+    if not plain:
+        _check_ends(con)
 
     mapped = _check_values(con, checker, warnings, names)
     _check_rows(con, rules)

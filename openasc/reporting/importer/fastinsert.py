@@ -4,10 +4,10 @@
 (about 100 microseconds a row for our models), and a multi-row ``INSERT ... VALUES (%s, ...), ...`` is slow on
 PostgreSQL too: psycopg's client-side binding parses the long statement in Python. Here:
 
-* the ids are reserved first, so no ``RETURNING`` is needed: on PostgreSQL from the table's own sequence
-  (``nextval``, safe alongside other writers), on SQLite from ``sqlite_sequence`` / ``MAX(id)`` inside the
-  import's transaction (``transaction_mode`` IMMEDIATE holds the write lock for the whole of it; outside a
-  transaction the multi-row ``INSERT ... RETURNING`` is used instead);
+* no ``RETURNING`` is needed: on PostgreSQL the ids are reserved first from the table's own sequence (``nextval``,
+  safe alongside other writers); on SQLite, inside the import's transaction (``transaction_mode`` IMMEDIATE holds
+  the write lock for the whole of it), they follow from ``sqlite_sequence`` / ``MAX(id)`` and are checked after the
+  insert (outside a transaction the multi-row ``INSERT ... RETURNING`` is used instead);
 * the rows go in with ``COPY ... FROM STDIN`` on PostgreSQL and one ``executemany`` on SQLite (other databases:
   multi-row ``INSERT ... RETURNING``);
 * values are converted only for the field types that need it (date-times, decimals, JSON); plain text, integers,
@@ -19,14 +19,85 @@ Signals are not sent (nor are they by ``bulk_create``): the importer writes its 
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from operator import itemgetter
 
-from django.db import connections, router
+from django.db import connection, connections, router
 from django.db.models import Model
 from django.utils import timezone
 
 CONVERT = {"DateTimeField", "DecimalField", "JSONField"}
 MAX_PARAMS = 30000  # below SQLite's 32,766 and PostgreSQL's 65,535 bind parameters
+
+
+@contextmanager
+def moving_in(models: list[type[Model]]) -> Iterator[list[str]]:
+    """Inside a transaction: for each of ``models`` whose table is empty (a council moving in), take its indexes
+    off (and on PostgreSQL its foreign keys) while the block fills it, and put them back at the end of the block.
+
+    Building an index over a full table is several times faster than keeping it up row by row, and on PostgreSQL
+    one check of a foreign key over the table (``ADD CONSTRAINT``) is faster than a check per row at commit. Put
+    back, they check what they always check: a duplicate or a missing parent fails the import. If the block fails,
+    the transaction's rollback restores them (both databases change their schema inside transactions). Only
+    empty tables: on a table in use, dropping an index would slow or block everyone else for the whole import.
+    Yields the names of the tables it took them off."""
+    if not connection.in_atomic_block:
+        raise RuntimeError("moving_in() needs a transaction: its changes must be undone if the import fails")
+    restore: list[str] = []
+    tables = []
+    with connection.cursor() as cursor:
+        _checks_now(cursor)
+        for model in models:
+            if model._default_manager.exists():
+                continue
+            table = model._meta.db_table
+            tables.append(table)
+            restore += _take_off(cursor, table)
+    yield tables
+    with connection.cursor() as cursor:
+        _checks_now(cursor)
+        for sql in restore:
+            cursor.execute(sql)
+        if connection.vendor == "postgresql":
+            cursor.execute("SET CONSTRAINTS ALL DEFERRED")  # as Django makes them: checked at commit
+
+
+def _checks_now(cursor) -> None:
+    """PostgreSQL: run the foreign-key checks the transaction has deferred so far (it cannot alter a table with
+    checks pending)."""
+    if connection.vendor == "postgresql":
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+
+
+def _take_off(cursor, table: str) -> list[str]:
+    """Drop a table's indexes (not its primary key, nor those a constraint owns) and, on PostgreSQL, its foreign
+    keys; returns the statements that put them back."""
+    qn = connection.ops.quote_name
+    if connection.vendor == "sqlite":
+        # indexes with SQL text: those Django made (an index a column's own UNIQUE makes has none, and stays)
+        cursor.execute("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = %s AND sql IS NOT NULL",
+                       [table])
+        found = cursor.fetchall()
+        for name, _ in found:
+            cursor.execute(f"DROP INDEX {qn(name)}")
+        return [sql for _, sql in found]
+    if connection.vendor != "postgresql":
+        return []
+    cursor.execute("""
+        SELECT i.relname, pg_get_indexdef(i.oid) FROM pg_index x JOIN pg_class i ON i.oid = x.indexrelid
+        WHERE x.indrelid = %s::regclass AND NOT x.indisprimary
+          AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = x.indexrelid)""", [qn(table)])
+    indexes = cursor.fetchall()
+    cursor.execute("SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint WHERE conrelid = %s::regclass "
+                   "AND contype = 'f'", [qn(table)])
+    keys = cursor.fetchall()
+    for name, _ in keys:
+        cursor.execute(f"ALTER TABLE {qn(table)} DROP CONSTRAINT {qn(name)}")
+    for name, _ in indexes:
+        cursor.execute(f"DROP INDEX {qn(name)}")
+    return [sql for _, sql in indexes] + [f"ALTER TABLE {qn(table)} ADD CONSTRAINT {qn(name)} {definition}"
+                                          for name, definition in keys]
 
 
 def fast_insert(model: type[Model], objs: list[Model]) -> None:
@@ -90,15 +161,7 @@ def _insert(conn, model: type[Model], fields: list, values: list) -> list[int]:
                     write((pk_value, *row))
             return ids
         if conn.vendor == "sqlite" and conn.in_atomic_block:
-            cursor.execute("SELECT MAX(seq) FROM sqlite_sequence WHERE name = %s", [meta.db_table])
-            seq = cursor.fetchone()[0] or 0
-            cursor.execute(f"SELECT MAX({pk}) FROM {table}")
-            first = max(seq, cursor.fetchone()[0] or 0) + 1
-            ids = list(range(first, first + len(values)))
-            marks = ", ".join(["%s"] * (len(fields) + 1))
-            cursor.executemany(f"INSERT INTO {table} ({pk}, {columns}) VALUES ({marks})",
-                               [(pk_value, *row) for pk_value, row in zip(ids, values, strict=True)])
-            return ids
+            return _insert_sqlite(cursor, meta.db_table, table, pk, columns, len(fields), values)
         ids = []
         one = "(" + ", ".join(["%s"] * len(fields)) + ")"
         size = max(1, MAX_PARAMS // len(fields))
@@ -108,6 +171,24 @@ def _insert(conn, model: type[Model], fields: list, values: list) -> list[int]:
                            + f" RETURNING {pk}", [v for row in chunk for v in row])
             ids.extend(r[0] for r in cursor.fetchall())
         return ids
+
+
+def _insert_sqlite(cursor, name: str, table: str, pk: str, columns: str, width: int, values: list) -> range:
+    """Insert the rows and let SQLite number them: Django's SQLite tables are AUTOINCREMENT, so each new row takes
+    one more than the larger of the table's highest id and the highest it ever gave, and the rows of one
+    ``executemany`` inside the import's transaction (which holds the write lock) take consecutive ids. That is
+    checked afterwards against the table's sequence: a gap would mean the ids are not the ones returned."""
+    cursor.execute("SELECT MAX(seq) FROM sqlite_sequence WHERE name = %s", [name])
+    seq = cursor.fetchone()[0] or 0
+    cursor.execute(f"SELECT MAX({pk}) FROM {table}")
+    first = max(seq, cursor.fetchone()[0] or 0) + 1
+    marks = ", ".join(["%s"] * width)
+    cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({marks})", values)
+    cursor.execute("SELECT MAX(seq) FROM sqlite_sequence WHERE name = %s", [name])
+    last = cursor.fetchone()[0]
+    if last != first + len(values) - 1:
+        raise RuntimeError(f"{name}: expected ids {first} to {first + len(values) - 1}, the sequence is at {last}")
+    return range(first, last + 1)
 
 
 def _reserve_postgresql(cursor, table: str, pk: str, n: int) -> list[int] | range:

@@ -33,7 +33,7 @@ from openasc.reporting.models import ImportedEvent, ImportRun
 from openasc.services.models import Service, ServiceCost
 
 from .check import CARER_TYPES, FIELDS, POS, Issue, Plan, row_hash
-from .fastinsert import fast_insert, fast_insert_rows
+from .fastinsert import fast_insert, fast_insert_rows, moving_in
 
 BATCH = 2000
 EVENT_BATCH = 50_000  # events written per round of inserts (known events are looked up BATCH at a time)
@@ -50,6 +50,9 @@ PERSON_FIELDS = {  # Person field -> CLD field (demographics, from the person's 
     "funding_status": "Client Funding Status",
 }
 EVENT_MODELS = {"Request": SupportRequest, "Assessment": Assessment, "Service": Service, "Review": Review}
+# The tables a first import fills from empty (a council moving in): loaded without their indexes, which are built
+# at the end (fastinsert.moving_in). Not the audit trail, which is never empty and is append-only.
+FIRST_LOAD_MODELS = [Person, *EVENT_MODELS.values(), ServiceCost, CarerLink, ImportedEvent]
 
 
 class Conflict(Exception):
@@ -478,7 +481,7 @@ def load(plan: Plan, *, user: User, run: ImportRun, progress: Callable[[int], No
     existing, conflicts = match_people(plan)
     if conflicts:
         raise Conflict(conflicts)
-    with _large_cache(), transaction.atomic():
+    with _large_cache(), transaction.atomic(), moving_in(FIRST_LOAD_MODELS):
         loader = Loader(plan, user, run, progress)
         loader.people(existing)
         loader.provider_locations()

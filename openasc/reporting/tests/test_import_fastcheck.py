@@ -10,7 +10,7 @@ import pytest
 
 from openasc.reporting.engine.synth import write_synthetic_cld
 from openasc.reporting.importer.check import Checker, Plan, check_files
-from openasc.reporting.importer.fastcheck import check_clean
+from openasc.reporting.importer.fastcheck import _scan, check_clean
 from openasc.reporting.importer.rules import load_rules
 
 from .test_import import (
@@ -96,7 +96,7 @@ def test_same_plan_for_a_synthetic_council(tmp_path):
 
 
 @pytest.mark.parametrize("spoil", ["blank line", "trailing tab", "invalid value", "line break in a value",
-                                   "bad NHS number", "missing required field"])
+                                   "bad NHS number", "missing required field", "row of empty fields"])
 def test_files_it_cannot_vouch_for_go_to_the_row_checker(tmp_path, spoil):
     rows = [request_row(), assessment_row(), review_row()]
     if spoil == "trailing tab":
@@ -110,9 +110,10 @@ def test_files_it_cannot_vouch_for_go_to_the_row_checker(tmp_path, spoil):
     elif spoil == "missing required field":
         rows[2]["Review Reason"] = ""
     path = write(tmp_path / "cld.csv", rows)
-    if spoil == "blank line":
+    if spoil in ("blank line", "row of empty fields"):
         text = path.read_text().splitlines(keepends=True)
-        path.write_text("".join([*text[:2], "\n", *text[2:]]))
+        empty = "\n" if spoil == "blank line" else "," * (len(FIELDS) - 1) + "\n"
+        path.write_text("".join([*text[:2], empty, *text[2:]]))
     plan = Plan(files=["cld.csv"])
     assert check_clean(Checker(load_rules(), plan, lambda issue: None), [path], ["cld.csv"]) is False
     assert (plan.rows, plan.events, plan.people, plan.warnings) == (0, {}, {}, {})  # untouched
@@ -143,3 +144,29 @@ def test_same_plan_for_the_shapes_spreadsheets_save(tmp_path, shape):
     fast, slow = both([path])
     assert comparable(fast) == comparable(slow)
     assert fast.rows == len(mixed_rows())
+
+
+def test_text_beyond_ascii_is_taken_by_the_set_check(tmp_path):
+    """Names with accents make the file not plain ASCII: the ends of its values are then compared one by one with
+    what the row checker would make of them (and here they agree)."""
+    rows = mixed_rows()
+    rows[0]["First Name"] = "Zoë"
+    rows[3]["Last Name"] = "Ó Súilleabháin"
+    rows[4]["Last Name"] += "\u00a0"  # a no-break space: DuckDB's trim() takes it off, as str.strip() does
+    path = write(tmp_path / "cld.csv", rows)
+    assert _scan(path)[2] is False
+    fast, slow = both([path])
+    assert comparable(fast) == comparable(slow)
+    last_names = {row[FIELDS.index("Last Name")] for _, row in fast.events.values()}
+    assert {"Ó Súilleabháin", "Lovelace"} <= last_names
+
+
+@pytest.mark.parametrize(("data", "plain"), [
+    (b"a,b\r\n1,2\r\n", True), (b"\xef\xbb\xbfa,b\n1, 2\n", True), (b"a,b\n1,\xc3\xa9\n", False),
+    (b"a,b\n1,2\t\n", False), (b"a,b\r1,2\n", False), (b"a,b\n\xef\xbb\xbf1,2\n", False),
+])
+def test_a_plain_file_is_printable_ascii_and_line_breaks(tmp_path, data, plain):
+    path = tmp_path / "f.csv"
+    path.write_bytes(data)
+    lines, gz, is_plain = _scan(path)
+    assert (lines, gz, is_plain) == (data.count(b"\n"), False, plain)
