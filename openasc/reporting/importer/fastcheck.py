@@ -362,11 +362,14 @@ def _deduplicate(con, checker: Checker, replace: dict[int, dict[str, str]]) -> d
     width = len(FIELDS)
 
     def convert(r: tuple) -> tuple:
-        values = list(r[:width])
-        for p in MONEY_POS:
-            if values[p]:
-                values[p] = money[(p, values[p])]
-        return tuple(values)
+        values = r[:width]
+        if any(values[p] for p in MONEY_POS):  # amounts as the row checker keeps them (Decimal, as given)
+            values = list(values)
+            for p in MONEY_POS:
+                if values[p]:
+                    values[p] = money[(p, values[p])]
+            values = tuple(values)
+        return values
 
     def order(fi: int, n: int) -> int:  # the rows' order across the files (ranks are compared within one import)
         return fi * 10**12 + n

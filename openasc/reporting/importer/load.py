@@ -49,6 +49,22 @@ PERSON_FIELDS = {  # Person field -> CLD field (demographics, from the person's 
     "accommodation_status": "Accommodation Status", "employment_status": "Employment Status",
     "funding_status": "Client Funding Status",
 }
+# Where _values finds what it reads in a row, and the status values it writes (looked up once, not per event).
+P_START, P_END, P_OUTCOME, P_CLIENT = POS["Event Start Date"], POS["Event End Date"], POS["Event Outcome"], \
+    POS["Client Type"]
+P_ROUTE, P_DESCRIPTION, P_ELIGIBLE = POS["Request: Route of Access"], POS["Event Description"], \
+    POS["Eligible Needs Identified"]
+P_LINKED_1, P_ASSESSMENT, P_METHOD = POS["Adult 1 Linked Person_ID"], POS["Assessment Type"], \
+    POS["Method of Assessment"]
+P_CQC, P_SERVICE, P_COMPONENT, P_DELIVERY = POS["Provider CQC Location ID"], POS["Service Type"], \
+    POS["Service Component"], POS["Delivery Mechanism"]
+P_REVIEW_REASON, P_REVIEW_METHOD, P_REVIEW_OUTCOMES = POS["Review Reason"], POS["Method of Review"], \
+    POS["Review Outcomes Achieved"]
+REQUEST_OPEN, REQUEST_ROUTED, REQUEST_CONCLUDED = (RequestStatus.OPEN.value, RequestStatus.ROUTED.value,
+                                                   RequestStatus.CONCLUDED.value)
+ASSESSMENT_NEEDS, ASSESSMENT_CARER = AssessmentKind.NEEDS.value, AssessmentKind.CARER.value
+ASSESSMENT_COMPLETED, ASSESSMENT_IN_PROGRESS = AssessmentStatus.COMPLETED.value, AssessmentStatus.IN_PROGRESS.value
+REVIEW_COMPLETED, REVIEW_SCHEDULED = ReviewStatus.COMPLETED.value, ReviewStatus.SCHEDULED.value
 EVENT_MODELS = {"Request": SupportRequest, "Assessment": Assessment, "Service": Service, "Review": Review}
 # The tables a first import fills from empty (a council moving in): loaded without their indexes, which are built
 # at the end (fastinsert.moving_in). Not the audit trail, which is never empty and is append-only.
@@ -61,6 +77,12 @@ class Conflict(Exception):
     def __init__(self, issues: list[Issue]):
         super().__init__(f"{len(issues)} conflicts with the record")
         self.issues = issues
+
+
+def _key_text(key: tuple) -> str:
+    """An event's unique key as ImportedEvent keeps it: its parts joined by '|' (a date in ISO form, none blank)."""
+    pid, et, start, client, route, assessment, service, component = key
+    return f"{pid}|{et}|{'' if start is None else start}|{client}|{route}|{assessment}|{service}|{component}"
 
 
 def _chunks(items: list, size: int = BATCH) -> Iterable[list]:
@@ -203,42 +225,39 @@ class Loader:
         """Column values (by attribute name) a CLD row gives the record of its event."""
         g = row.__getitem__
         person_id = self.pk_of[self._pid(row)]
-        start, end = g(POS["Event Start Date"]), g(POS["Event End Date"])
-        outcome = g(POS["Event Outcome"]) if end else ""
-        client = g(POS["Client Type"]) or "Service user"
+        start, end = g(P_START), g(P_END)
+        outcome = g(P_OUTCOME) if end else ""
+        client = g(P_CLIENT) or "Service user"
         if et == "Request":
             routed = bool(end) and outcome.startswith(PROGRESS_PREFIX)
-            status = (RequestStatus.ROUTED if routed else RequestStatus.CONCLUDED) if end else RequestStatus.OPEN
-            return {"person_id": person_id, "received_on": start, "route_of_access": g(POS["Request: Route of Access"]),
-                    "client_type": client, "outcome": outcome, "reason": g(POS["Event Description"]),
+            status = (REQUEST_ROUTED if routed else REQUEST_CONCLUDED) if end else REQUEST_OPEN
+            return {"person_id": person_id, "received_on": start, "route_of_access": g(P_ROUTE),
+                    "client_type": client, "outcome": outcome, "reason": g(P_DESCRIPTION),
                     "concluded_on": None if routed else end, "triaged_on": end if routed else None,
-                    "status": status.value}
+                    "status": status}
         if et == "Assessment":
             carer = client in CARER_TYPES
-            eligible = {"Yes": True, "No": False}.get(g(POS["Eligible Needs Identified"]))
+            eligible = {"Yes": True, "No": False}.get(g(P_ELIGIBLE))
             cared_for = None
             if carer:
-                linked = g(POS["Adult 1 Linked Person_ID"])
+                linked = g(P_LINKED_1)
                 cared_for = self.linked_pk(linked) if linked else None
-            kind = AssessmentKind.CARER if carer else AssessmentKind.NEEDS
-            status = AssessmentStatus.COMPLETED if end else AssessmentStatus.IN_PROGRESS
-            return {"person_id": person_id, "kind": kind.value, "cared_for_id": cared_for,
-                    "assessment_type": g(POS["Assessment Type"]), "method": g(POS["Method of Assessment"]),
-                    "started_on": start, "completed_on": end, "status": status.value,
+            return {"person_id": person_id, "kind": ASSESSMENT_CARER if carer else ASSESSMENT_NEEDS,
+                    "cared_for_id": cared_for, "assessment_type": g(P_ASSESSMENT), "method": g(P_METHOD),
+                    "started_on": start, "completed_on": end,
+                    "status": ASSESSMENT_COMPLETED if end else ASSESSMENT_IN_PROGRESS,
                     "eligible": eligible if end else None, "outcome": outcome}
         if et == "Service":
-            cqc = g(POS["Provider CQC Location ID"])
+            cqc = g(P_CQC)
             location = self.locations.get(cqc) if cqc else None
-            return {"person_id": person_id, "service_type": g(POS["Service Type"]),
-                    "service_component": g(POS["Service Component"]),
+            return {"person_id": person_id, "service_type": g(P_SERVICE), "service_component": g(P_COMPONENT),
                     "provider_location_id": location.pk if location else None,
-                    "delivery_mechanism": g(POS["Delivery Mechanism"]), "client_type": client, "start_on": start,
-                    "end_on": end, "end_outcome": outcome, "description": g(POS["Event Description"])}
-        status = ReviewStatus.COMPLETED if end else ReviewStatus.SCHEDULED
-        return {"person_id": person_id, "due_on": start, "reason": g(POS["Review Reason"]) or "Planned",
-                "method": g(POS["Method of Review"]), "started_on": start, "completed_on": end,
-                "outcomes_achieved": g(POS["Review Outcomes Achieved"]), "outcome": outcome,
-                "notes": g(POS["Event Description"]), "status": status.value}
+                    "delivery_mechanism": g(P_DELIVERY), "client_type": client, "start_on": start,
+                    "end_on": end, "end_outcome": outcome, "description": g(P_DESCRIPTION)}
+        return {"person_id": person_id, "due_on": start, "reason": g(P_REVIEW_REASON) or "Planned",
+                "method": g(P_REVIEW_METHOD), "started_on": start, "completed_on": end,
+                "outcomes_achieved": g(P_REVIEW_OUTCOMES), "outcome": outcome, "notes": g(P_DESCRIPTION),
+                "status": REVIEW_COMPLETED if end else REVIEW_SCHEDULED}
 
     def _new(self, et: str, row: tuple) -> dict:
         values = self._values(et, row)
@@ -328,7 +347,7 @@ class Loader:
         any_imported = ImportedEvent.objects.exists()  # none yet (a first import): nothing to look up
         created, touched = self.created, self.touched
         for chunk in _chunks(items, EVENT_BATCH):
-            keys = {"|".join(["" if x is None else str(x) for x in key]): (key, row) for key, (_, row) in chunk}
+            keys = {_key_text(key): (key, row) for key, (_, row) in chunk}
             known = {}
             if any_imported:
                 for part in _chunks(list(keys)):

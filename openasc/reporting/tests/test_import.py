@@ -147,6 +147,16 @@ def test_loading_twice_changes_nothing(staff, full):
     assert "Nothing to change" in out
 
 
+def test_imported_events_keep_the_key_and_fingerprint_later_imports_look_for(staff, tmp_path):
+    """The key text is what files already loaded were stored under: a later import finds them by it."""
+    path = write(tmp_path / "cld.csv", [request_row(), carer_assessment_row()])
+    assert run([path])[0] == 0
+    keys = set(ImportedEvent.objects.values_list("event_key", flat=True))
+    assert keys == {f"NHS:{NHS1}|Request|2024-05-01|Service user|community or other route|||",
+                    f"NHS:{NHS2}|Assessment|2024-07-01|Unpaid carer||long term assessment||"}
+    assert all(len(h) == 32 for h in ImportedEvent.objects.values_list("row_hash", flat=True))
+
+
 @pytest.mark.parametrize(("row", "field", "value", "reason"), [
     (request_row(**{"Client Type": "service user"}), "Client Type", "service user", "did you mean 'Service user'"),
     (service_row(**{"Service Type": "Long term: community"}), "Service Type", "Long term: community",
