@@ -96,7 +96,8 @@ def test_same_plan_for_a_synthetic_council(tmp_path):
 
 
 @pytest.mark.parametrize("spoil", ["blank line", "trailing tab", "invalid value", "line break in a value",
-                                   "bad NHS number", "missing required field", "row of empty fields"])
+                                   "bad NHS number", "missing required field", "row of empty fields",
+                                   "unit separator in a value"])
 def test_files_it_cannot_vouch_for_go_to_the_row_checker(tmp_path, spoil):
     rows = [request_row(), assessment_row(), review_row()]
     if spoil == "trailing tab":
@@ -109,6 +110,8 @@ def test_files_it_cannot_vouch_for_go_to_the_row_checker(tmp_path, spoil):
         rows[0]["NHS Number"] = "1234567890"
     elif spoil == "missing required field":
         rows[2]["Review Reason"] = ""
+    elif spoil == "unit separator in a value":  # the character the set check joins a row's values with
+        rows[0]["Event Description"] = "Referred by\x1fher GP"
     path = write(tmp_path / "cld.csv", rows)
     if spoil in ("blank line", "row of empty fields"):
         text = path.read_text().splitlines(keepends=True)
@@ -120,7 +123,7 @@ def test_files_it_cannot_vouch_for_go_to_the_row_checker(tmp_path, spoil):
     fast, slow = check_files([path]), check_files([path], fast=False)
     assert comparable(fast) == comparable(slow)
     assert [(e.row, e.field, e.reason) for e in fast.errors] == [(e.row, e.field, e.reason) for e in slow.errors]
-    assert fast.ok == (spoil in ("blank line", "trailing tab", "line break in a value"))
+    assert fast.ok == (spoil in ("blank line", "trailing tab", "line break in a value", "unit separator in a value"))
 
 
 def test_gzip_detected_by_content_not_name(tmp_path):
