@@ -137,9 +137,10 @@ def _check(con, checker: Checker, paths, names, on_progress) -> dict:
         lines, gz, plain_file = _scan(path)
         plain = plain and plain_file
         columns = "{" + ", ".join(f"'c{j}': 'VARCHAR'" for j in range(len(header))) + "}"
-        # trim() takes spaces off; values with any other whitespace at either end are looked at below. One copy of
-        # the file's values (the fields it has, cleaned), in file order: its rowid gives the row in the file. A row
-        # with nothing in it needs no check of its own: it has no event type, which fails the row checks.
+        # One copy of the file's values (the fields it has, cleaned), in file order: its rowid gives the row in the
+        # file. trim() takes spaces off; in a file that is not plain ASCII (see _scan), values with any other
+        # whitespace at either end are looked at below (_check_ends). A row with nothing in it needs no check of its
+        # own: it has no event type, which fails the row checks.
         select = ", ".join(f"NULLIF(NULLIF(trim(c{j}), ''), 'NULL') AS f{p}" if j >= 0
                            else f"CAST(NULL AS VARCHAR) AS f{p}" for p, j in enumerate(idx))
         con.execute(
