@@ -109,7 +109,11 @@ def check_clean(checker: Checker, paths: list[Path], names: list[str],
     except (NotClean, duckdb.Error, UnicodeDecodeError, csv.Error, OSError, EOFError, StopIteration):
         return False
     finally:
-        con.close()
+        con.close()  # before the plan is built: DuckDB's copy of the files is freed first (a gigabyte at 200,000)
+    try:
+        result.update(_plan(checker, result.pop("kept")))
+    except NotClean:
+        return False
     plan = checker.plan
     plan.rows, plan.people, plan.events, plan.links = result["rows"], result["people"], result["events"], \
         result["links"]
@@ -163,10 +167,8 @@ def _check(con, checker: Checker, paths, names, on_progress) -> dict:
     mapped = _check_values(con, checker, warnings, names)
     _check_rows(con, rules)
     _nhs_with_two_la_ids(con, warnings, names)
-    result = _deduplicate(con, checker, mapped)
-    result["rows"] = total
-    result["warnings"] = [w for _, w in sorted(warnings, key=lambda x: x[0])]
-    return result
+    return {"kept": _deduplicate(con, mapped), "rows": total,
+            "warnings": [w for _, w in sorted(warnings, key=lambda x: x[0])]}
 
 
 def _check_ends(con) -> None:
@@ -304,8 +306,9 @@ def _nhs_with_two_la_ids(con, warnings: list, names: list[str]) -> None:
                                                  names[fi], at_n)))
 
 
-def _deduplicate(con, checker: Checker, replace: dict[int, dict[str, str]]) -> dict:
-    """One row per unique event, the latest row per person and the carer links, as the row checker keeps them."""
+def _deduplicate(con, replace: dict[int, dict[str, str]]) -> tuple[list, list, list]:
+    """One row per unique event, the latest row per person and the carer links, as the row checker keeps them:
+    the rows as fetched (see ``_plan``)."""
     def value(p: int) -> str:
         if p in replace:
             whens = " ".join(f"WHEN {sql_quote(k)} THEN {sql_quote(v)}" for k, v in replace[p].items())
@@ -364,6 +367,12 @@ def _deduplicate(con, checker: Checker, replace: dict[int, dict[str, str]]) -> d
                min((fi, n)) AS first
         FROM ({linked}) GROUP BY pid, linked ORDER BY first""").fetchall()
 
+    return events, people, links
+
+
+def _plan(checker: Checker, kept: tuple[list, list, list]) -> dict:
+    """The plan's events, people and carer links from the rows ``_deduplicate`` fetched."""
+    events, people, links = kept
     money = checker.money_cache
     width = len(FIELDS)
     dates: dict[str, dt.date] = {}
