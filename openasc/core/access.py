@@ -122,19 +122,29 @@ def _team_ids(user: User) -> list[int]:
 
 def people_visible_to(user: User, queryset: QuerySet) -> QuerySet:
     """Filter a Person queryset to the records `user` may open right now."""
+    condition = may_open(user, "pk")
+    return queryset.none() if condition is None else queryset.filter(condition)
+
+
+def may_open(user: User, person: str) -> Q | None:
+    """The condition that `user` may open, right now, the record of the person whose id is in field `person` of the
+    rows filtered ("pk" on people, "person_id" on anything about a person); None when they may open none.
+
+    On a table that refers to people it is asked of that table's own column, so the database does not look each
+    person up first (at 6,000 waiting requests, that look-up was a third of the waiting list's query)."""
     if not (user and user.is_authenticated and user.is_active):
-        return queryset.none()
+        return None
     now = timezone.now()
-    rels = _active(CareRelationship.objects.filter(person=OuterRef("pk")), now)
+    ref = OuterRef(person)
+    rels = _active(CareRelationship.objects.filter(person=ref), now)
     individual = Exists(rels.filter(user=user))
     team = Exists(rels.filter(team_id__in=_team_ids(user)))
-    glass = Exists(BreakGlassAccess.objects.filter(person=OuterRef("pk"), user=user, expires_at__gt=now,
-                                                   ended_at__isnull=True))
-    restriction = Restriction.objects.filter(person=OuterRef("pk"), lifted_at__isnull=True)
+    glass = Exists(BreakGlassAccess.objects.filter(person=ref, user=user, expires_at__gt=now, ended_at__isnull=True))
+    restriction = Restriction.objects.filter(person=ref, lifted_at__isnull=True)
     restricted = Exists(restriction)
     excepted = Exists(restriction.filter(Q(allowed_users=user) | Q(allowed_roles__contains=f"|{user.role}|")))
-    wide = Q(pk__isnull=False) if has(user, Capability.VIEW_ALL) else team
-    return queryset.filter(individual | glass | (wide & (~restricted | excepted)))
+    wide = Q(**{f"{person}__isnull": False}) if has(user, Capability.VIEW_ALL) else team
+    return individual | glass | (wide & (~restricted | excepted))
 
 
 def explain(user: User, person) -> Access:
