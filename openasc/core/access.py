@@ -131,7 +131,7 @@ def may_open(user: User, person: str) -> Q | None:
     rows filtered ("pk" on people, "person_id" on anything about a person); None when they may open none.
 
     On a table that refers to people it is asked of that table's own column, so the database does not look each
-    person up first (at 6,000 waiting requests, that look-up was a third of the waiting list's query)."""
+    person up first (at 6,000 waiting requests, that look-up took a quarter of the waiting list's query)."""
     if not (user and user.is_authenticated and user.is_active):
         return None
     now = timezone.now()
