@@ -38,7 +38,9 @@ from .check import (
     MAX_DATE,
     MIN_DATE,
     OUTCOME_HIERARCHY,
+    P_ASSESSMENT,
     P_CLIENT,
+    P_COMPONENT,
     P_DOB,
     P_DOD,
     P_END,
@@ -46,8 +48,10 @@ from .check import (
     P_LA,
     P_NHS,
     P_OUTCOME,
+    P_ROUTE,
     P_RPE,
     P_RPS,
+    P_SERVICE,
     P_START,
     POS,
     UNKNOWN_COLUMN,
@@ -65,9 +69,7 @@ MONEY_POS = [POS[n] for n in MONEY_FIELDS]
 INT_POS = [POS[n] for n in INTEGER_FIELDS]
 # Parts of the unique event key compared without case (as the row checker's str.lower()): they must be plain ASCII
 # for DuckDB's lower() to agree with Python's.
-LOWERED = [POS["Request: Route of Access"], POS["Assessment Type"], POS["Service Component"]]
-P_ROUTE, P_ASSESSMENT = POS["Request: Route of Access"], POS["Assessment Type"]
-P_SERVICE, P_COMPONENT = POS["Service Type"], POS["Service Component"]
+LOWERED = [P_ROUTE, P_ASSESSMENT, P_COMPONENT]
 P_HOURS = POS["Total Hrs Caring per week"]
 CHUNK = 1 << 24
 SEPARATOR = "\x1f"  # the unit separator

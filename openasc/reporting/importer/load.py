@@ -32,7 +32,22 @@ from openasc.providers.models import Provider, ProviderLocation
 from openasc.reporting.models import ImportedEvent, ImportRun
 from openasc.services.models import Service, ServiceCost
 
-from .check import CARER_TYPES, FIELDS, POS, Issue, Plan, row_hash
+from .check import (
+    CARER_TYPES,
+    FIELDS,
+    P_ASSESSMENT,
+    P_CLIENT,
+    P_COMPONENT,
+    P_END,
+    P_OUTCOME,
+    P_ROUTE,
+    P_SERVICE,
+    P_START,
+    POS,
+    Issue,
+    Plan,
+    row_hash,
+)
 from .fastinsert import fast_insert, fast_insert_rows, moving_in
 
 BATCH = 2000
@@ -49,15 +64,11 @@ PERSON_FIELDS = {  # Person field -> CLD field (demographics, from the person's 
     "accommodation_status": "Accommodation Status", "employment_status": "Employment Status",
     "funding_status": "Client Funding Status",
 }
-# Where _values finds what it reads in a row, and the status values it writes (looked up once, not per event).
-P_START, P_END, P_OUTCOME, P_CLIENT = POS["Event Start Date"], POS["Event End Date"], POS["Event Outcome"], \
-    POS["Client Type"]
-P_ROUTE, P_DESCRIPTION, P_ELIGIBLE = POS["Request: Route of Access"], POS["Event Description"], \
-    POS["Eligible Needs Identified"]
-P_LINKED_1, P_ASSESSMENT, P_METHOD = POS["Adult 1 Linked Person_ID"], POS["Assessment Type"], \
-    POS["Method of Assessment"]
-P_CQC, P_SERVICE, P_COMPONENT, P_DELIVERY = POS["Provider CQC Location ID"], POS["Service Type"], \
-    POS["Service Component"], POS["Delivery Mechanism"]
+# Where _values finds what it reads in a row (besides the key fields check.py places), and the status values it
+# writes (looked up once, not per event).
+P_DESCRIPTION, P_ELIGIBLE = POS["Event Description"], POS["Eligible Needs Identified"]
+P_LINKED_1, P_METHOD = POS["Adult 1 Linked Person_ID"], POS["Method of Assessment"]
+P_CQC, P_DELIVERY = POS["Provider CQC Location ID"], POS["Delivery Mechanism"]
 P_REVIEW_REASON, P_REVIEW_METHOD, P_REVIEW_OUTCOMES = POS["Review Reason"], POS["Method of Review"], \
     POS["Review Outcomes Achieved"]
 REQUEST_OPEN, REQUEST_ROUTED, REQUEST_CONCLUDED = (RequestStatus.OPEN.value, RequestStatus.ROUTED.value,
