@@ -231,10 +231,12 @@ def requests_close_waiting(*, person=None, on: dt.date | None = None, actor: Use
             .filter((for_assessment & Q(assessed)) | (~for_assessment & (Q(has_worker) | Q(served)))))
     if person is not None:
         done = done.filter(person=person)
+    on = on or timezone.localdate()
+    if actor is None:  # nothing to audit: one UPDATE (after an import, a hundred thousand rows)
+        return done.update(waiting_ended_on=on)
     rows = list(done.only("pk", "person_id"))
     if not rows:
         return 0
-    on = on or timezone.localdate()
     SupportRequest.objects.filter(pk__in=[r.pk for r in rows]).update(waiting_ended_on=on)
     if actor is not None:
         audit.record_many(actor=actor, action=AuditAction.UPDATE, objs=rows,

@@ -25,6 +25,7 @@ from django.utils import timezone
 from openasc.core.models import User
 from openasc.reporting.models import ImportRun, ImportStatus
 
+from . import setload
 from .check import Issue, Plan, check_files, file_hash
 from .load import Conflict, load
 
@@ -79,10 +80,35 @@ def run_import(paths: list[Path], *, user: User, source: str = "cli", names: lis
             on_error(issue)
 
     t0 = time.perf_counter()
-    plan = check_files(paths, on_error=error, on_progress=progress.checking, names=names)
+    # a first import (nobody in the record yet) keeps clean files' rows in DuckDB and loads them as sets (setload)
+    plan = check_files(paths, on_error=error, on_progress=progress.checking, names=names,
+                       stage=not check_only and setload.available())
+    try:
+        result = _load(plan, run, user, progress, error, names, check_only, t0)
+    finally:
+        if plan.staged is not None:
+            plan.staged.close()
+            plan.staged = None
+    result.error_csv = buffer.getvalue().encode("utf-8") if plan.error_count else b""
+    run.finished_at = timezone.now()
+    run.rows = plan.rows
+    run.error_count = plan.error_count
+    run.warning_count = plan.warning_count
+    run.counts = result.counts
+    run.warnings = [[w.field, w.value, w.reason, w.count, w.first_row]
+                    for w in sorted(plan.warnings.values(), key=lambda w: -w.count)[:500]]
+    run.status = (ImportStatus.REJECTED if not plan.ok else ImportStatus.VALIDATED if check_only
+                  else ImportStatus.LOADED)
+    run.error_report = gzip.compress(result.error_csv) if result.error_csv else None
+    run.save()
+    return result
+
+
+def _load(plan: Plan, run: ImportRun, user: User, progress: _Progress, error: Callable[[Issue], None],
+          names: list[str], check_only: bool, t0: float) -> ImportResult:
     result = ImportResult(run=run, plan=plan, seconds_checking=time.perf_counter() - t0)
     if plan.ok and not check_only:
-        progress.loading_total(len(plan.events))
+        progress.loading_total(plan.staged.events if plan.staged is not None else len(plan.events))
         t1 = time.perf_counter()
         try:
             result.counts, result.unlinked = load(plan, user=user, run=run, progress=progress.loading)
@@ -108,18 +134,6 @@ def run_import(paths: list[Path], *, user: User, source: str = "cli", names: lis
         result.seconds_loading = time.perf_counter() - t1
     if result.unlinked:
         plan.warnings[("Adult 1-3 Linked Person_ID", "", "unlinked")] = _unlinked_warning(result.unlinked)
-    result.error_csv = buffer.getvalue().encode("utf-8") if plan.error_count else b""
-    run.finished_at = timezone.now()
-    run.rows = plan.rows
-    run.error_count = plan.error_count
-    run.warning_count = plan.warning_count
-    run.counts = result.counts
-    run.warnings = [[w.field, w.value, w.reason, w.count, w.first_row]
-                    for w in sorted(plan.warnings.values(), key=lambda w: -w.count)[:500]]
-    run.status = (ImportStatus.REJECTED if not plan.ok else ImportStatus.VALIDATED if check_only
-                  else ImportStatus.LOADED)
-    run.error_report = gzip.compress(result.error_csv) if result.error_csv else None
-    run.save()
     return result
 
 

@@ -36,6 +36,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from operator import itemgetter
 from pathlib import Path
+from typing import Any
 
 from openasc.core import nhs_number
 from openasc.reporting.engine import refdata
@@ -98,6 +99,7 @@ class Plan:
     links: dict[tuple[str, str], tuple] = field(default_factory=dict)  # (carer pid, linked id) -> (hours, start)
     submissions: int = 0
     cropped: int = 0
+    staged: Any = None  # fastcheck.Staged: the rows to load, kept in DuckDB (a first import; see setload)
 
     @property
     def ok(self) -> bool:
@@ -112,6 +114,8 @@ MAX_KEPT = 200
 
 
 UNKNOWN_COLUMN = "Not a CLD field: this column is ignored"
+CROPPED = ("Open in an earlier submission but missing from the latest one: ended at the end of the last reporting "
+           "period it appeared in (as DHSC crops it)")
 
 
 def two_la_ids(nhs: str, first_la: str) -> str:
@@ -552,9 +556,7 @@ class Checker:
                     cropped[e_end] = row[rpe_p]
                     plan.events[key] = (rank, tuple(cropped))
                     plan.cropped += 1
-                    self.warn(rank[4], "Event End Date", "",
-                              "Open in an earlier submission but missing from the latest one: ended at the end of "
-                              "the last reporting period it appeared in (as DHSC crops it)")
+                    self.warn(rank[4], "Event End Date", "", CROPPED)
 
 
 def _earlier_link(link: tuple, than: tuple) -> bool:
@@ -578,11 +580,12 @@ def read_header(header: list[str]) -> tuple[list[int], list[str]]:
 
 def check_files(paths: list[Path], *, on_error: Callable[[Issue], None] = lambda issue: None,
                 on_progress: Callable[[int, int], None] = lambda rows, nbytes: None,
-                names: list[str] | None = None, fast: bool = True) -> Plan:
+                names: list[str] | None = None, fast: bool = True, stage: bool = False) -> Plan:
     """Validate every row of every file; return the plan (errors, warnings, people and events to load).
 
     Clean files are checked as sets in DuckDB (``fastcheck``); anything else, and always with ``fast=False``, row
-    by row here, which words each error."""
+    by row here, which words each error. With ``stage`` (a first import: see ``setload``), clean files' rows to
+    load stay in DuckDB (``plan.staged``) rather than filling the plan."""
     rules = load_rules()
     names = names or [p.name for p in paths]
     plan = Plan(files=names)
@@ -590,8 +593,11 @@ def check_files(paths: list[Path], *, on_error: Callable[[Issue], None] = lambda
     if fast:
         from .fastcheck import check_clean
 
-        if check_clean(checker, paths, names, on_progress):
-            checker.finish()
+        if check_clean(checker, paths, names, on_progress, stage=stage):
+            if plan.staged is not None:
+                plan.staged.finish()
+            else:
+                checker.finish()
             return plan
     done_bytes = 0
     for path, name in zip(paths, names, strict=True):

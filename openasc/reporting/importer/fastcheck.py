@@ -31,6 +31,7 @@ from openasc.reporting.engine.refdata import sql_quote
 
 from .check import (
     CARER_TYPES,
+    CROPPED,
     EVENT_TYPES,
     FIELDS,
     INT_RE,
@@ -102,27 +103,72 @@ def _scan(path: Path) -> tuple[int, bool, bool]:
 
 
 def check_clean(checker: Checker, paths: list[Path], names: list[str],
-                on_progress: Callable[[int, int], None] = lambda rows, nbytes: None) -> bool:
-    """Check the files as sets; True when they are clean and the checker's plan is filled, else False."""
+                on_progress: Callable[[int, int], None] = lambda rows, nbytes: None, *, stage: bool = False) -> bool:
+    """Check the files as sets; True when they are clean and the checker's plan is filled, else False.
+
+    With ``stage``, the rows to load stay in DuckDB instead (``plan.staged``, for ``setload``: a first import), and
+    the plan's people, events and links stay empty; ``Staged.finish`` then does what ``Checker.finish`` does."""
     con = duckdb.connect()
+    staged = None
     try:
         con.execute("SET enable_progress_bar = false")
         result = _check(con, checker, paths, names, on_progress)
+        if stage:
+            staged = Staged(con, checker)
+        else:
+            result["kept"] = _fetch(con)
     except (NotClean, duckdb.Error, UnicodeDecodeError, csv.Error, OSError, EOFError, StopIteration):
         return False
     finally:
-        con.close()  # before the plan is built: DuckDB's copy of the files is freed first (a gigabyte at 200,000)
-    try:
-        result.update(_plan(checker, result.pop("kept")))
-    except NotClean:
-        return False
+        if staged is None:
+            con.close()  # before the plan is built: DuckDB's copy of the files is freed first (a gigabyte at 200,000)
     plan = checker.plan
-    plan.rows, plan.people, plan.events, plan.links = result["rows"], result["people"], result["events"], \
-        result["links"]
+    if staged is None:
+        try:
+            result.update(_plan(checker, result.pop("kept")))
+        except NotClean:
+            return False
+        plan.people, plan.events, plan.links = result["people"], result["events"], result["links"]
+    else:
+        plan.staged = staged
+    plan.rows = result["rows"]
     for w in result["warnings"]:
         plan.warnings[(w.field, w.value, w.reason)] = w
     checker.file = names[-1]  # as after the row checker's last file (warnings made at the end name it)
     return True
+
+
+class Staged:
+    """The rows a clean import would load, kept in DuckDB (tables ``ev``, ``pe`` and ``li``, see ``_stage``) for a
+    load that never makes them Python objects (``setload``). Close it when done: it holds the files' values."""
+
+    def __init__(self, con, checker: Checker):
+        self.con, self.checker = con, checker
+        self.events = con.execute("SELECT count(*) FROM ev").fetchone()[0]
+
+    def finish(self) -> None:
+        """``Checker.finish`` on the staged rows: people are already merged (the person id is worked out from the
+        NHS number an LA person id is given with anywhere in the files); an event open in an earlier submission but
+        missing from the latest is ended at the end of the last reporting period it appeared in."""
+        con, checker = self.con, self.checker
+        far_past = f"DATE '{MIN_DATE.isoformat()}'"
+        submissions, latest = con.execute(f"SELECT count(DISTINCT COALESCE(v{P_RPE}, {far_past})), "
+                                          f"max(COALESCE(v{P_RPE}, {far_past})) FROM ev").fetchone()
+        plan = checker.plan
+        plan.submissions = submissions
+        if latest is None or latest == MIN_DATE or submissions < 2:
+            return
+        cropped = f"v{P_END} IS NULL AND v{P_RPE} IS NOT NULL AND v{P_RPE} < DATE '{latest.isoformat()}'"
+        count, first_row = con.execute(f"SELECT count(*), arg_min(n, ord) FROM ev WHERE {cropped}").fetchone()
+        if not count:
+            return
+        con.execute(f"UPDATE ev SET v{P_END} = v{P_RPE} WHERE {cropped}")
+        plan.cropped = count
+        plan.warnings[("Event End Date", "", CROPPED)] = Warning_("Event End Date", "", CROPPED, count, checker.file,
+                                                                  first_row)
+
+    def close(self) -> None:
+        self.con.close()
 
 
 def _check(con, checker: Checker, paths, names, on_progress) -> dict:
@@ -169,7 +215,8 @@ def _check(con, checker: Checker, paths, names, on_progress) -> dict:
     mapped = _check_values(con, checker, warnings, names)
     _check_rows(con, rules)
     _nhs_with_two_la_ids(con, warnings, names)
-    return {"kept": _deduplicate(con, mapped), "rows": total,
+    _stage(con, mapped)
+    return {"rows": total,
             "warnings": [w for _, w in sorted(warnings, key=lambda x: x[0])]}
 
 
@@ -308,9 +355,11 @@ def _nhs_with_two_la_ids(con, warnings: list, names: list[str]) -> None:
                                                  names[fi], at_n)))
 
 
-def _deduplicate(con, replace: dict[int, dict[str, str]]) -> tuple[list, list, list]:
-    """One row per unique event, the latest row per person and the carer links, as the row checker keeps them:
-    the rows as fetched (see ``_plan``)."""
+def _stage(con, replace: dict[int, dict[str, str]]) -> None:
+    """One row per unique event (table ``ev``), the latest row per person (``pe``) and the carer links (``li``), as
+    the row checker keeps them, each numbered (``ord``) in the row checker's order. ``k`` holds every row with its
+    values as the row checker converts them (``v0``...: mapped, NHS numbers without spaces, dates as dates, blanks
+    as '' except dates), its person id (``pid``) and outcome rank (``h``)."""
     def value(p: int) -> str:
         if p in replace:
             whens = " ".join(f"WHEN {sql_quote(k)} THEN {sql_quote(v)}" for k, v in replace[p].items())
@@ -342,33 +391,42 @@ def _deduplicate(con, replace: dict[int, dict[str, str]]) -> tuple[list, list, l
            f"CASE WHEN v{P_EVENT_TYPE} = 'Service' THEN v{P_SERVICE} ELSE '' END, "
            f"CASE WHEN v{P_EVENT_TYPE} = 'Service' THEN lower(v{P_COMPONENT}) ELSE '' END")
     far_past, far_future = f"DATE '{MIN_DATE.isoformat()}'", f"DATE '{MAX_DATE.isoformat()}'"
-    # Each kept row comes to Python as one string of its values (dates in ISO form) joined by the unit separator and
-    # split there: a few times faster than DuckDB making a Python object of each of its fifty-odd values.
-    row = "concat_ws(chr(31), " + ", ".join(f"COALESCE(CAST(v{p} AS VARCHAR), '')" if p in DATE_POS else f"v{p}"
-                                            for p in range(len(FIELDS))) + ")"
-    events = con.execute(f"""
+    # ord: the order the row checker would keep them in (by each one's first row in the files)
+    con.execute(f"""
+        CREATE OR REPLACE TEMP TABLE ev AS
         WITH w AS (
           SELECT arg_max({{'fi': fi, 'n': n}},
                          (COALESCE(v{P_RPE}, {far_past}), COALESCE(v{P_END}, {far_future}), -h, fi, n)) AS kept,
                  min((fi, n)) AS first
           FROM k GROUP BY {key})
-        SELECT {row}, pid, h, k.fi, k.n FROM k JOIN w ON k.fi = w.kept.fi AND k.n = w.kept.n
-        ORDER BY w.first""").fetchall()
-    people = con.execute(f"""
+        SELECT k.*, row_number() OVER (ORDER BY w.first) AS ord FROM k JOIN w ON k.fi = w.kept.fi AND k.n = w.kept.n""")
+    con.execute(f"""
+        CREATE OR REPLACE TEMP TABLE pe AS
         WITH w AS (SELECT arg_max({{'fi': fi, 'n': n}}, (COALESCE(v{P_RPE}, {far_past}), fi, n)) AS kept,
                           min((fi, n)) AS first
                    FROM k GROUP BY pid)
-        SELECT {row}, pid, k.fi, k.n FROM k JOIN w ON k.fi = w.kept.fi AND k.n = w.kept.n
-        ORDER BY w.first""").fetchall()
+        SELECT k.*, row_number() OVER (ORDER BY w.first) AS ord FROM k JOIN w ON k.fi = w.kept.fi AND k.n = w.kept.n""")
     carers = ", ".join(sql_quote(c) for c in CARER_TYPES)
     linked = " UNION ALL ".join(
         f"SELECT pid, v{POS[name]} AS linked, v{P_HOURS} AS hours, v{P_START} AS start, fi, n FROM k "
         f"WHERE v{P_CLIENT} IN ({carers}) AND v{POS[name]} <> ''" for name in LINKED)
-    links = con.execute(f"""
-        SELECT pid, linked, arg_min({{'hours': hours, 'start': start}}, (start IS NULL, start, fi, n)) AS link,
-               min((fi, n)) AS first
-        FROM ({linked}) GROUP BY pid, linked ORDER BY first""").fetchall()
+    con.execute(f"""
+        CREATE OR REPLACE TEMP TABLE li AS
+        SELECT pid, linked, link.hours AS hours, link.start AS start, row_number() OVER (ORDER BY first) AS ord
+        FROM (SELECT pid, linked, arg_min({{'hours': hours, 'start': start}}, (start IS NULL, start, fi, n)) AS link,
+                     min((fi, n)) AS first
+              FROM ({linked}) GROUP BY pid, linked)""")
 
+
+def _fetch(con) -> tuple[list, list, list]:
+    """The rows ``_stage`` kept, as ``_plan`` takes them. Each kept row comes to Python as one string of its values
+    (dates in ISO form) joined by the unit separator and split there: a few times faster than DuckDB making a
+    Python object of each of its fifty-odd values."""
+    row = "concat_ws(chr(31), " + ", ".join(f"COALESCE(CAST(v{p} AS VARCHAR), '')" if p in DATE_POS else f"v{p}"
+                                            for p in range(len(FIELDS))) + ")"
+    events = con.execute(f"SELECT {row}, pid, h, fi, n FROM ev ORDER BY ord").fetchall()
+    people = con.execute(f"SELECT {row}, pid, fi, n FROM pe ORDER BY ord").fetchall()
+    links = con.execute("SELECT pid, linked, {'hours': hours, 'start': start} FROM li ORDER BY ord").fetchall()
     return events, people, links
 
 
@@ -416,5 +474,5 @@ def _plan(checker: Checker, kept: tuple[list, list, list]) -> dict:
         values = convert(r[0])
         fi, n = r[2], r[3]
         plan_people[r[1]] = ((values[P_RPE] or MIN_DATE, order(fi, n), n), values)
-    plan_links = {(pid, linked): (link["hours"], link["start"]) for pid, linked, link, _ in links}
+    plan_links = {(pid, linked): (link["hours"], link["start"]) for pid, linked, link in links}
     return {"events": plan_events, "people": plan_people, "links": plan_links}

@@ -220,16 +220,7 @@ class Loader:
             cqc = _v(row, "Provider CQC Location ID")
             if cqc:
                 wanted.setdefault(cqc, _v(row, "Provider CQC Location Name") or cqc)
-        if not wanted:
-            return
-        for loc in ProviderLocation.objects.filter(cqc_location_id__in=list(wanted)):
-            self.locations.setdefault(loc.cqc_location_id, loc)
-        for cqc, name in wanted.items():
-            if cqc not in self.locations:
-                provider = Provider.objects.create(name=name)
-                self.locations[cqc] = ProviderLocation.objects.create(provider=provider, name=name,
-                                                                      cqc_location_id=cqc)
-                self.counts["provider locations created"] += 1
+        self.locations, self.counts["provider locations created"] = provider_locations(wanted)
 
     # -- events ---------------------------------------------------------------------------------------------------
     def _values(self, et: str, row: tuple) -> dict:
@@ -488,6 +479,23 @@ class Loader:
         return n + len(events)
 
 
+def provider_locations(wanted: dict[str, str]) -> tuple[dict[str, ProviderLocation], int]:
+    """The provider location of each CQC location id wanted (id -> name for a new one): found in the record, else
+    created with a provider of the same name; and how many were created."""
+    locations: dict[str, ProviderLocation] = {}
+    if not wanted:
+        return locations, 0
+    for loc in ProviderLocation.objects.filter(cqc_location_id__in=list(wanted)):
+        locations.setdefault(loc.cqc_location_id, loc)
+    created = 0
+    for cqc, name in wanted.items():
+        if cqc not in locations:
+            provider = Provider.objects.create(name=name)
+            locations[cqc] = ProviderLocation.objects.create(provider=provider, name=name, cqc_location_id=cqc)
+            created += 1
+    return locations, created
+
+
 @contextmanager
 def _large_cache():
     """SQLite: a 256 MB page cache while loading, so index inserts for a million rows stay in memory."""
@@ -507,7 +515,14 @@ def _large_cache():
 
 def load(plan: Plan, *, user: User, run: ImportRun, progress: Callable[[int], None] = lambda n: None
          ) -> tuple[dict[str, int], list[tuple[str, str]]]:
-    """Write the plan in one transaction; returns (counts, carer links whose cared-for person was not found)."""
+    """Write the plan in one transaction; returns (counts, carer links whose cared-for person was not found).
+
+    A plan whose rows were left in DuckDB (a first import, ``plan.staged``) is written as sets (``setload``)."""
+    if plan.staged is not None:
+        from .setload import load_staged
+
+        with _large_cache(), transaction.atomic(), moving_in(FIRST_LOAD_MODELS):
+            return load_staged(plan.staged, user=user, run=run, progress=progress)
     existing, conflicts = match_people(plan)
     if conflicts:
         raise Conflict(conflicts)

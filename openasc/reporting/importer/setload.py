@@ -1,0 +1,424 @@
+"""A first import (a council moving in) loaded as sets: DuckDB works out every row the record gets, and the rows go
+to the database without becoming Python objects.
+
+When the record holds nobody yet and the files are clean, the set check (``fastcheck``) leaves the rows it kept in
+DuckDB (``fastcheck.Staged``: tables ``ev``, ``pe`` and ``li``). Here each table of the record is one DuckDB query
+over them: ids from ranges reserved in the database's own sequences, person ids joined, the row fingerprint
+(``check.row_hash``) and the event key (``load._key_text``) computed in SQL. On PostgreSQL the query's result is
+written as CSV by DuckDB and streamed to ``COPY ... FROM STDIN``; on SQLite it is fetched in batches of tuples for
+``executemany``. Python never touches a row.
+
+It writes what ``load.Loader`` writes for the same plan (tests compare the two loads table by table): the same
+people, events, costs, carer links, imported-event keys and fingerprints and audit events, in the same order. It
+only covers a first import: with nobody in the record there is nobody to match, nothing to update and nothing
+already imported, which is what keeps it simple enough to be sure of. Later imports go row by row (``load``).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from collections import Counter
+from collections.abc import Callable
+from decimal import Decimal
+
+import duckdb
+from django.db import connection
+from django.db.models import Model
+from django.utils import timezone
+
+from openasc.assessments.models import Assessment
+from openasc.core import audit
+from openasc.core.context import current_request_id
+from openasc.core.models import AuditAction, AuditEvent, User
+from openasc.core.validation import postcode_key
+from openasc.frontdoor.models import ContactBy, SupportRequest
+from openasc.people.models import CarerLink, Person
+from openasc.people.names import fold, sound_key
+from openasc.planning.models import Review
+from openasc.reporting.engine.refdata import sql_quote
+from openasc.reporting.models import ImportedEvent, ImportRun
+from openasc.services.models import Service, ServiceCost
+
+from .check import (
+    CARER_TYPES,
+    FIELDS,
+    P_ASSESSMENT,
+    P_CLIENT,
+    P_COMPONENT,
+    P_END,
+    P_EVENT_TYPE,
+    P_LA,
+    P_OUTCOME,
+    P_ROUTE,
+    P_SERVICE,
+    P_START,
+    POS,
+    Issue,
+)
+from .fastcheck import DATE_POS, MONEY_POS, Staged
+from .fastinsert import _reserve_postgresql
+from .load import (
+    ASSESSMENT_CARER,
+    ASSESSMENT_COMPLETED,
+    ASSESSMENT_IN_PROGRESS,
+    ASSESSMENT_NEEDS,
+    P_CQC,
+    P_DELIVERY,
+    P_DESCRIPTION,
+    P_ELIGIBLE,
+    P_LINKED_1,
+    P_METHOD,
+    P_REVIEW_METHOD,
+    P_REVIEW_OUTCOMES,
+    P_REVIEW_REASON,
+    PERSON_FIELDS,
+    PROGRESS_PREFIX,
+    REQUEST_CONCLUDED,
+    REQUEST_OPEN,
+    REQUEST_ROUTED,
+    REVIEW_COMPLETED,
+    REVIEW_SCHEDULED,
+    Conflict,
+    provider_locations,
+)
+
+FETCH = 50_000  # rows fetched from DuckDB at a time for SQLite's executemany
+P_CQC_NAME, P_UNIT_COST = POS["Provider CQC Location Name"], POS["Unit Cost"]
+P_FREQUENCY, P_UNITS = POS["Cost Frequency (Unit Type)"], POS["Planned units per week"]
+P_FIRST, P_LAST, P_POSTCODE = POS["First Name"], POS["Last Name"], POS["Postcode"]
+EVENT_TABLES = {"Request": SupportRequest, "Assessment": Assessment, "Service": Service, "Review": Review}
+LABELS = {"Request": "requests", "Assessment": "assessments", "Service": "services", "Review": "reviews"}
+
+
+RECORD_CHANGED = ("People were added to the record while the files were being checked, so they were not loaded as a "
+                  "first import: run the import again")
+
+
+def available() -> bool:
+    """Whether the next import would be a first import this module loads: nobody in the record, nothing imported."""
+    return (connection.vendor in ("postgresql", "sqlite") and not Person.objects.exists()
+            and not ImportedEvent.objects.exists())
+
+
+def load_staged(staged: Staged, *, user: User, run: ImportRun, progress: Callable[[int], None]
+                ) -> tuple[dict[str, int], list[tuple[str, str]]]:
+    """Write the staged rows; inside the import's transaction (and ``load.moving_in``). Returns what ``load.load``
+    returns: (counts, carer links whose cared-for person was not found)."""
+    if not available():  # someone added to the record between the check and the load
+        raise Conflict([Issue("", 0, "", "", RECORD_CHANGED)])
+    with tempfile.TemporaryDirectory(prefix="openasc-import-") as tmp:
+        loader = SetLoader(staged, user, run, progress, tmp)
+        missing = loader.load()
+    return {k: v for k, v in loader.counts.items() if v}, missing
+
+
+def _d(p: int) -> str:
+    """A date value as the database takes it (ISO text; NULL for none)."""
+    return f"CAST(ev.v{p} AS VARCHAR)"
+
+
+class SetLoader:
+    def __init__(self, staged: Staged, user: User, run: ImportRun, progress: Callable[[int], None], tmp: str):
+        self.con: duckdb.DuckDBPyConnection = staged.con
+        self.checker = staged.checker
+        self.user, self.run, self.progress, self.tmp = user, run, progress, tmp
+        self.counts: Counter = Counter()
+        self.now = timezone.now()
+
+    def load(self) -> list[tuple[str, str]]:
+        self._money()
+        self._people()
+        self._locations()
+        self._linked()
+        self._events()
+        self._costs()
+        self._imported()
+        missing = self._carer_links()
+        self._audit()
+        return missing
+
+    # -- writing --------------------------------------------------------------------------------------------------
+    def _literal(self, field, value) -> str:
+        """A constant as a DuckDB literal of the text (or number) the database stores for ``field``."""
+        if value is None:
+            return "NULL"
+        if field.get_internal_type() == "JSONField":
+            return sql_quote(json.dumps(value, cls=field.encoder))
+        prepared = field.get_db_prep_save(value, connection)
+        if isinstance(prepared, bool):
+            return "true" if prepared else "false"
+        if isinstance(prepared, int):
+            return str(prepared)
+        if hasattr(prepared, "isoformat"):
+            prepared = prepared.isoformat(sep=" ") if hasattr(prepared, "hour") else prepared.isoformat()
+        return sql_quote(str(prepared))
+
+    def _default(self, field) -> str:
+        if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
+            return self._literal(field, self.now)
+        return self._literal(field, field.get_default())
+
+    def _ids(self, model: type[Model], n: int, name: str) -> None:
+        """DuckDB table ``name`` (i, id): n new ids for ``model``'s table, i from 1. On PostgreSQL they are taken
+        from the table's sequence (as ``fastinsert`` takes them, safe alongside other writers); on SQLite they follow
+        the highest the table ever gave (the import's transaction holds the write lock), and SQLite moves its
+        sequence on past the ids inserted."""
+        table = model._meta.db_table
+        with connection.cursor() as cursor:
+            if not n:
+                ids = range(1, 1)
+            elif connection.vendor == "postgresql":
+                ids = _reserve_postgresql(cursor, connection.ops.quote_name(table), model._meta.pk.column, n)
+            else:
+                cursor.execute("SELECT MAX(seq) FROM sqlite_sequence WHERE name = %s", [table])
+                seq = cursor.fetchone()[0] or 0
+                cursor.execute(f"SELECT MAX({connection.ops.quote_name(model._meta.pk.column)}) FROM "
+                               f"{connection.ops.quote_name(table)}")
+                start = max(seq, cursor.fetchone()[0] or 0) + 1
+                ids = range(start, start + n)
+        if isinstance(ids, range):
+            self.con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS "
+                             f"SELECT i, {ids.start} + i - 1 AS id FROM range(1, {n + 1}) r(i)")
+        else:  # another session took ids from the sequence meanwhile: ours are not one run
+            self.con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS "
+                             f"SELECT unnest(range(1, {n + 1})) AS i, unnest(?::BIGINT[]) AS id", [list(ids)])
+
+    def _write(self, model: type[Model], given: dict[str, str], source: str) -> int:
+        """Insert the rows of ``SELECT <every column of model> <source>``: the expressions in ``given`` (by
+        attribute name; the primary key among them), each other column its default. Returns the count."""
+        qn = connection.ops.quote_name
+        fields = model._meta.concrete_fields
+        unknown = set(given) - {f.attname for f in fields}
+        if unknown:
+            raise ValueError(f"{model.__name__} has no column {sorted(unknown)}")
+        select = "SELECT " + ", ".join(given.get(f.attname) or self._default(f) for f in fields) + " " + source
+        table = qn(model._meta.db_table)
+        columns = ", ".join(qn(f.column) for f in fields)
+        count = 0
+        if connection.vendor == "postgresql":
+            path = os.path.join(self.tmp, f"{model._meta.db_table}.csv")
+            count = self.con.execute(f"COPY ({select}) TO {sql_quote(path)} (HEADER false)").fetchone()[0]
+            with connection.cursor() as cursor, open(path, "rb") as f, \
+                    cursor.copy(f"COPY {table} ({columns}) FROM STDIN (FORMAT csv)") as copy:
+                while data := f.read(1 << 22):
+                    copy.write(data)
+            os.remove(path)
+            return count
+        result = self.con.execute(select)
+        marks = ", ".join(["%s"] * len(fields))
+        with connection.cursor() as cursor:
+            while rows := result.fetchmany(FETCH):
+                cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({marks})", rows)
+                count += len(rows)
+        return count
+
+    def _table(self, name: str, rows: list[tuple], columns: str) -> None:
+        """A small DuckDB table from Python rows (one list per column, unnested together)."""
+        self.con.execute(f"CREATE OR REPLACE TEMP TABLE {name} ({columns})")
+        if rows:
+            width = len(rows[0])
+            self.con.execute(f"INSERT INTO {name} SELECT " + ", ".join(f"unnest(${j + 1})" for j in range(width)),
+                             [list(col) for col in zip(*rows, strict=True)])
+
+    # -- the parts ------------------------------------------------------------------------------------------------
+    def _money(self) -> None:
+        """Each amount as the row checker keeps it (its ``str()``, for the fingerprint) and in pence."""
+        rows = [(p, text, str(m), int((m * 100).quantize(Decimal(1))))
+                for (p, text), m in self.checker.money_cache.items() if isinstance(m, Decimal)]
+        self._table("money", rows, "p INTEGER, v VARCHAR, s VARCHAR, pence BIGINT")
+
+    def _people(self) -> None:
+        con = self.con
+        n = con.execute("SELECT count(*) FROM pe").fetchone()[0]
+        self._ids(Person, n, "ids_person")
+        con.execute(f"""CREATE OR REPLACE TEMP TABLE pid AS
+                        SELECT pe.pid, pe.ord, ids.id, pe.v{P_LA} AS la FROM pe JOIN ids_person ids ON ids.i = pe.ord""")
+        # search keys (people.services.set_search_keys), once per distinct name and postcode
+        names = [v for (v,) in con.execute(f"SELECT v{P_FIRST} FROM pe UNION SELECT v{P_LAST} FROM pe").fetchall()]
+        self._table("names", [(v, fold(v), sound_key(v)) for v in names], "v VARCHAR, fkey VARCHAR, skey VARCHAR")
+        postcodes = [v for (v,) in con.execute(f"SELECT DISTINCT v{P_POSTCODE} FROM pe").fetchall()]
+        self._table("postcodes", [(v, postcode_key(v)) for v in postcodes], "v VARCHAR, pkey VARCHAR")
+        nhs = "CASE WHEN starts_with(ev.pid, 'NHS:') THEN substr(ev.pid, 5) ELSE '' END"
+        given = {"id": "ids.id", "la_person_id": f"COALESCE(NULLIF(ev.v{P_LA}, ''), {nhs})", "nhs_number": nhs,
+                 "first_key": "f.fkey", "first_sound": "f.skey", "last_key": "l.fkey", "last_sound": "l.skey",
+                 "postcode_key": "pc.pkey"}
+        for attname, cld in PERSON_FIELDS.items():  # the person's latest row; a blank keeps the default
+            field, p = Person._meta.get_field(attname), POS[cld]
+            default = self._default(field)
+            given[attname] = (f"COALESCE({_d(p)}, {default})" if p in DATE_POS
+                              else f"COALESCE(NULLIF(ev.v{p}, ''), {default})")
+        self.counts["people created"] = self._write(Person, given, f"""
+            FROM pe ev JOIN ids_person ids ON ids.i = ev.ord JOIN names f ON f.v = ev.v{P_FIRST}
+            JOIN names l ON l.v = ev.v{P_LAST} JOIN postcodes pc ON pc.v = ev.v{P_POSTCODE} ORDER BY ev.ord""")
+
+    def _locations(self) -> None:
+        wanted = dict(self.con.execute(f"""
+            SELECT v{P_CQC}, arg_min(COALESCE(NULLIF(v{P_CQC_NAME}, ''), v{P_CQC}), ord) FROM ev
+            WHERE v{P_CQC} <> '' GROUP BY v{P_CQC} ORDER BY min(ord)""").fetchall())
+        locations, self.counts["provider locations created"] = provider_locations(wanted)
+        self._table("loc", [(cqc, loc.pk) for cqc, loc in locations.items()], "cqc VARCHAR, id BIGINT")
+
+    def _linked(self) -> None:
+        """The person each linked person id names (``Loader.linked_pk`` on an empty record): the person whose latest
+        row has that LA person id, else the person with that NHS number."""
+        carers = ", ".join(sql_quote(c) for c in CARER_TYPES)
+        self.con.execute(f"""
+            CREATE OR REPLACE TEMP TABLE lk AS
+            WITH wanted AS (SELECT linked FROM li
+                            UNION SELECT v{P_LINKED_1} FROM ev
+                            WHERE v{P_LINKED_1} <> '' AND COALESCE(NULLIF(v{P_CLIENT}, ''), 'Service user') IN ({carers}))
+            SELECT w.linked, COALESCE(a.id, b.id) AS id FROM wanted w
+            LEFT JOIN (SELECT la, arg_max(id, ord) AS id FROM pid GROUP BY la) a ON a.la = w.linked
+            LEFT JOIN pid b ON b.pid = 'NHS:' || w.linked""")
+
+    def _events(self) -> None:
+        con = self.con
+        con.execute(f"""CREATE OR REPLACE TEMP TABLE eid AS
+                        SELECT ord, v{P_EVENT_TYPE} AS et, row_number() OVER (PARTITION BY v{P_EVENT_TYPE} ORDER BY ord) AS i
+                        FROM ev""")
+        counts = dict(con.execute("SELECT et, count(*) FROM eid GROUP BY et").fetchall())
+        parts = []
+        for et, model in EVENT_TABLES.items():
+            self._ids(model, counts.get(et, 0), f"ids_{et.lower()}")
+            parts.append(f"SELECT e.ord, e.et, x.id FROM eid e JOIN ids_{et.lower()} x ON x.i = e.i "
+                         f"WHERE e.et = {sql_quote(et)}")
+        con.execute("CREATE OR REPLACE TEMP TABLE eids AS " + " UNION ALL ".join(parts))
+        uid = str(self.user.pk)
+        client = f"COALESCE(NULLIF(ev.v{P_CLIENT}, ''), 'Service user')"
+        ended = f"ev.v{P_END} IS NOT NULL"
+        outcome = f"CASE WHEN {ended} THEN ev.v{P_OUTCOME} ELSE '' END"
+        routed = f"({ended} AND starts_with(ev.v{P_OUTCOME}, {sql_quote(PROGRESS_PREFIX)}))"
+        common = {"id": "x.id", "person_id": "p.id"}
+        given = {
+            "Request": {
+                "received_on": _d(P_START), "route_of_access": f"ev.v{P_ROUTE}", "client_type": client,
+                "outcome": outcome, "reason": f"ev.v{P_DESCRIPTION}",
+                "concluded_on": f"CASE WHEN {routed} THEN NULL ELSE {_d(P_END)} END",
+                "triaged_on": f"CASE WHEN {routed} THEN {_d(P_END)} END",
+                "status": f"CASE WHEN NOT {ended} THEN {sql_quote(REQUEST_OPEN)} WHEN {routed} "
+                          f"THEN {sql_quote(REQUEST_ROUTED)} ELSE {sql_quote(REQUEST_CONCLUDED)} END",
+                "contact_by": sql_quote(ContactBy.OTHER_PROFESSIONAL.value), "what_matters": "''",
+                "created_by_id": uid},
+            "Assessment": {
+                "kind": f"CASE WHEN {client} IN ({', '.join(sql_quote(c) for c in CARER_TYPES)}) "
+                        f"THEN {sql_quote(ASSESSMENT_CARER)} ELSE {sql_quote(ASSESSMENT_NEEDS)} END",
+                "cared_for_id": f"CASE WHEN {client} IN ({', '.join(sql_quote(c) for c in CARER_TYPES)}) "
+                                f"AND ev.v{P_LINKED_1} <> '' THEN lk.id END",
+                "assessment_type": f"ev.v{P_ASSESSMENT}", "method": f"ev.v{P_METHOD}", "started_on": _d(P_START),
+                "completed_on": _d(P_END),
+                "status": f"CASE WHEN {ended} THEN {sql_quote(ASSESSMENT_COMPLETED)} "
+                          f"ELSE {sql_quote(ASSESSMENT_IN_PROGRESS)} END",
+                "eligible": f"CASE WHEN {ended} THEN CASE ev.v{P_ELIGIBLE} WHEN 'Yes' THEN true WHEN 'No' THEN false "
+                            f"END END",
+                "outcome": outcome, "assessor_id": uid},
+            "Service": {
+                "service_type": f"ev.v{P_SERVICE}", "service_component": f"ev.v{P_COMPONENT}",
+                "provider_location_id": "loc.id", "delivery_mechanism": f"ev.v{P_DELIVERY}", "client_type": client,
+                "start_on": _d(P_START), "end_on": _d(P_END), "end_outcome": outcome,
+                "description": f"ev.v{P_DESCRIPTION}", "created_by_id": uid},
+            "Review": {
+                "due_on": _d(P_START), "reason": f"COALESCE(NULLIF(ev.v{P_REVIEW_REASON}, ''), 'Planned')",
+                "method": f"ev.v{P_REVIEW_METHOD}", "started_on": _d(P_START), "completed_on": _d(P_END),
+                "outcomes_achieved": f"ev.v{P_REVIEW_OUTCOMES}", "outcome": outcome,
+                "notes": f"ev.v{P_DESCRIPTION}",
+                "status": f"CASE WHEN {ended} THEN {sql_quote(REVIEW_COMPLETED)} ELSE {sql_quote(REVIEW_SCHEDULED)} END",
+                "reviewer_id": uid},
+        }
+        joins = {"Assessment": f"LEFT JOIN lk ON lk.linked = ev.v{P_LINKED_1}",
+                 "Service": f"LEFT JOIN loc ON loc.cqc = ev.v{P_CQC}"}
+        for et, model in EVENT_TABLES.items():
+            if not counts.get(et):
+                continue
+            n = self._write(model, {**common, **given[et]}, f"""
+                FROM ev JOIN eids x ON x.ord = ev.ord JOIN pid p ON p.pid = ev.pid {joins.get(et, '')}
+                WHERE x.et = {sql_quote(et)} ORDER BY ev.ord""")
+            self.counts[f"{LABELS[et]} created"] = n
+            self.progress(n)
+
+    def _costs(self) -> None:
+        con = self.con
+        n = con.execute(f"SELECT count(*) FROM ev WHERE v{P_EVENT_TYPE} = 'Service' AND v{P_UNIT_COST} <> ''"
+                        ).fetchone()[0]
+        if not n:
+            return
+        self._ids(ServiceCost, n, "ids_cost")
+        self.counts["service costs created"] = self._write(ServiceCost, {
+            "id": "ids.id", "service_id": "x.id", "effective_from": _d(P_START), "unit_cost_pence": "m.pence",
+            "cost_frequency": f"ev.v{P_FREQUENCY}", "planned_units_per_week": "u.s", "reason": "'CLD import'",
+            "created_by_id": str(self.user.pk)}, f"""
+            FROM (SELECT *, row_number() OVER (ORDER BY ord) AS i FROM ev
+                  WHERE v{P_EVENT_TYPE} = 'Service' AND v{P_UNIT_COST} <> '') ev
+            JOIN ids_cost ids ON ids.i = ev.i JOIN eids x ON x.ord = ev.ord
+            JOIN money m ON m.p = {P_UNIT_COST} AND m.v = ev.v{P_UNIT_COST}
+            LEFT JOIN money u ON u.p = {P_UNITS} AND u.v = ev.v{P_UNITS}
+            ORDER BY ev.ord""")
+
+    def _imported(self) -> None:
+        """The key and fingerprint of each event (``load._key_text``, ``check.row_hash``), to know it again."""
+        con = self.con
+        n = con.execute("SELECT count(*) FROM ev").fetchone()[0]
+        self._ids(ImportedEvent, n, "ids_imported")
+
+        def text(p: int) -> str:
+            if p in DATE_POS:
+                return f"COALESCE(CAST(ev.v{p} AS VARCHAR), 'None')"
+            if p in MONEY_POS:
+                return f"COALESCE(m{p}.s, '')"
+            return f"ev.v{p}"
+
+        money = " ".join(f"LEFT JOIN money m{p} ON m{p}.p = {p} AND m{p}.v = ev.v{p}" for p in MONEY_POS)
+        et = f"ev.v{P_EVENT_TYPE}"
+        key = (f"concat_ws('|', ev.pid, {et}, COALESCE(CAST(ev.v{P_START} AS VARCHAR), ''), ev.v{P_CLIENT}, "
+               f"CASE WHEN {et} = 'Request' THEN lower(ev.v{P_ROUTE}) ELSE '' END, "
+               f"CASE WHEN {et} = 'Assessment' THEN lower(ev.v{P_ASSESSMENT}) ELSE '' END, "
+               f"CASE WHEN {et} = 'Service' THEN ev.v{P_SERVICE} ELSE '' END, "
+               f"CASE WHEN {et} = 'Service' THEN lower(ev.v{P_COMPONENT}) ELSE '' END)")
+        label = "CASE x.et " + " ".join(f"WHEN {sql_quote(t)} THEN {sql_quote(m._meta.label_lower)}"
+                                        for t, m in EVENT_TABLES.items()) + " END"
+        fingerprint = "md5(concat_ws(chr(31), " + ", ".join(text(p) for p in range(len(FIELDS))) + "))"
+        self._write(ImportedEvent, {
+            "id": "ids.id", "event_key": key, "object_type": label, "object_id": "x.id", "row_hash": fingerprint,
+            "import_run_id": str(self.run.pk)}, f"""
+            FROM ev JOIN ids_imported ids ON ids.i = ev.ord JOIN eids x ON x.ord = ev.ord {money} ORDER BY ev.ord""")
+
+    def _carer_links(self) -> list[tuple[str, str]]:
+        """Each carer's link to each person they care for (``Loader.carer_links`` on an empty record); returns the
+        links whose cared-for person is not in the files."""
+        con = self.con
+        con.execute("""CREATE OR REPLACE TEMP TABLE links AS
+                       SELECT li.ord, li.pid, li.linked, c.id AS carer, lk.id AS cared_for, li.hours, li.start
+                       FROM li JOIN pid c ON c.pid = li.pid LEFT JOIN lk ON lk.linked = li.linked""")
+        missing = con.execute("SELECT pid, linked FROM links WHERE cared_for IS NULL OR cared_for = carer "
+                              "ORDER BY ord").fetchall()
+        # one link per pair of people: where two linked ids name the same person, the later row's hours and start
+        con.execute("""CREATE OR REPLACE TEMP TABLE pairs AS
+                       SELECT carer, cared_for, arg_max(hours, ord) AS hours, arg_max(start, ord) AS start,
+                              row_number() OVER (ORDER BY min(ord)) AS i
+                       FROM links WHERE cared_for IS NOT NULL AND cared_for <> carer GROUP BY carer, cared_for""")
+        n = con.execute("SELECT count(*) FROM pairs").fetchone()[0]
+        if n:
+            self._ids(CarerLink, n, "ids_link")
+            self.counts["carer links created"] = self._write(CarerLink, {
+                "id": "ids.id", "carer_id": "pairs.carer", "cared_for_id": "pairs.cared_for",
+                "hours_caring_per_week": "pairs.hours", "started_on": "CAST(pairs.start AS VARCHAR)"},
+                "FROM pairs JOIN ids_link ids ON ids.i = pairs.i ORDER BY pairs.i")
+        return [tuple(m) for m in missing]
+
+    def _audit(self) -> None:
+        """One create event per person created, as ``Loader.audit`` writes them."""
+        details = {"import_run": self.run.pk, "what": "CLD import", "files": self.checker.plan.files}
+        audit.record_many(actor=self.user, action=AuditAction.CREATE, objs=[], basis="CLD import", details=details)
+        n = self.counts["people created"]
+        if not n:
+            return
+        self._ids(AuditEvent, n, "ids_audit")
+        field = AuditEvent._meta.get_field
+        self.counts["audit events"] = self._write(AuditEvent, {
+            "id": "ids.id", "occurred_at": self._literal(field("occurred_at"), timezone.now()),
+            "actor_id": str(self.user.pk), "action": sql_quote(str(AuditAction.CREATE)), "person_id": "p.id",
+            "object_type": "'people.person'", "object_id": "CAST(p.id AS VARCHAR)", "basis": "'CLD import'",
+            "request_id": self._literal(field("request_id"), current_request_id()),
+            "details": self._literal(field("details"), details)},
+            "FROM pid p JOIN ids_audit ids ON ids.i = p.ord ORDER BY p.ord")
