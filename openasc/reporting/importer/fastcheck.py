@@ -391,21 +391,25 @@ def _stage(con, replace: dict[int, dict[str, str]]) -> None:
            f"CASE WHEN v{P_EVENT_TYPE} = 'Service' THEN v{P_SERVICE} ELSE '' END, "
            f"CASE WHEN v{P_EVENT_TYPE} = 'Service' THEN lower(v{P_COMPONENT}) ELSE '' END")
     far_past, far_future = f"DATE '{MIN_DATE.isoformat()}'", f"DATE '{MAX_DATE.isoformat()}'"
-    # ord: the order the row checker would keep them in (by each one's first row in the files)
+    # ord: the order the row checker would keep them in (by each one's first row in the files), numbered before the
+    # join (sorting the kept rows' positions, not the rows: 2.9 s against 1.0 s at 200,000 people)
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE ev AS
         WITH w AS (
-          SELECT arg_max({{'fi': fi, 'n': n}},
-                         (COALESCE(v{P_RPE}, {far_past}), COALESCE(v{P_END}, {far_future}), -h, fi, n)) AS kept,
-                 min((fi, n)) AS first
-          FROM k GROUP BY {key})
-        SELECT k.*, row_number() OVER (ORDER BY w.first) AS ord FROM k JOIN w ON k.fi = w.kept.fi AND k.n = w.kept.n""")
+          SELECT kept, row_number() OVER (ORDER BY first) AS ord FROM (
+            SELECT arg_max({{'fi': fi, 'n': n}},
+                           (COALESCE(v{P_RPE}, {far_past}), COALESCE(v{P_END}, {far_future}), -h, fi, n)) AS kept,
+                   min((fi, n)) AS first
+            FROM k GROUP BY {key}))
+        SELECT k.*, w.ord FROM k JOIN w ON k.fi = w.kept.fi AND k.n = w.kept.n""")
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE pe AS
-        WITH w AS (SELECT arg_max({{'fi': fi, 'n': n}}, (COALESCE(v{P_RPE}, {far_past}), fi, n)) AS kept,
-                          min((fi, n)) AS first
-                   FROM k GROUP BY pid)
-        SELECT k.*, row_number() OVER (ORDER BY w.first) AS ord FROM k JOIN w ON k.fi = w.kept.fi AND k.n = w.kept.n""")
+        WITH w AS (
+          SELECT kept, row_number() OVER (ORDER BY first) AS ord FROM (
+            SELECT arg_max({{'fi': fi, 'n': n}}, (COALESCE(v{P_RPE}, {far_past}), fi, n)) AS kept,
+                   min((fi, n)) AS first
+            FROM k GROUP BY pid))
+        SELECT k.*, w.ord FROM k JOIN w ON k.fi = w.kept.fi AND k.n = w.kept.n""")
     carers = ", ".join(sql_quote(c) for c in CARER_TYPES)
     linked = " UNION ALL ".join(
         f"SELECT pid, v{POS[name]} AS linked, v{P_HOURS} AS hours, v{P_START} AS start, fi, n FROM k "

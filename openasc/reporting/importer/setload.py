@@ -16,11 +16,15 @@ already imported, which is what keeps it simple enough to be sure of. Later impo
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
+import queue
 import tempfile
+import threading
 from collections import Counter
 from collections.abc import Callable
+from dataclasses import dataclass
 from decimal import Decimal
 
 import duckdb
@@ -114,6 +118,14 @@ def load_staged(staged: Staged, *, user: User, run: ImportRun, progress: Callabl
     return {k: v for k, v in loader.counts.items() if v}, missing
 
 
+@dataclass
+class Write:
+    model: type[Model]
+    select: str
+    count: str
+    progress: bool
+
+
 def _d(p: int) -> str:
     """A date value as the database takes it (ISO text; NULL for none)."""
     return f"CAST(ev.v{p} AS VARCHAR)"
@@ -125,6 +137,7 @@ class SetLoader:
         self.checker = staged.checker
         self.user, self.run, self.progress, self.tmp = user, run, progress, tmp
         self.counts: Counter = Counter()
+        self.writes: list[Write] = []
         self.now = timezone.now()
 
     def load(self) -> list[tuple[str, str]]:
@@ -137,6 +150,7 @@ class SetLoader:
         self._imported()
         missing = self._carer_links()
         self._audit()
+        self._write_all()
         return missing
 
     # -- writing --------------------------------------------------------------------------------------------------
@@ -185,34 +199,84 @@ class SetLoader:
             self.con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS "
                              f"SELECT unnest(range(1, {n + 1})) AS i, unnest(?::BIGINT[]) AS id", [list(ids)])
 
-    def _write(self, model: type[Model], given: dict[str, str], source: str) -> int:
-        """Insert the rows of ``SELECT <every column of model> <source>``: the expressions in ``given`` (by
-        attribute name; the primary key among them), each other column its default. Returns the count."""
-        qn = connection.ops.quote_name
+    def _write(self, model: type[Model], given: dict[str, str], source: str, count: str = "",
+               progress: bool = False) -> None:
+        """Queue the insert of the rows of ``SELECT <every column of model> <source>``: the expressions in ``given``
+        (by attribute name; the primary key among them), each other column its default. ``count`` names the count
+        the rows add to; ``progress`` reports them to the progress bar (events)."""
         fields = model._meta.concrete_fields
         unknown = set(given) - {f.attname for f in fields}
         if unknown:
             raise ValueError(f"{model.__name__} has no column {sorted(unknown)}")
         select = "SELECT " + ", ".join(given.get(f.attname) or self._default(f) for f in fields) + " " + source
-        table = qn(model._meta.db_table)
-        columns = ", ".join(qn(f.column) for f in fields)
-        count = 0
+        self.writes.append(Write(model, select, count, progress))
+
+    def _write_all(self) -> None:
+        """Run the queued inserts, in order."""
         if connection.vendor == "postgresql":
-            path = os.path.join(self.tmp, f"{model._meta.db_table}.csv")
-            count = self.con.execute(f"COPY ({select}) TO {sql_quote(path)} (HEADER false)").fetchone()[0]
-            with connection.cursor() as cursor, open(path, "rb") as f, \
-                    cursor.copy(f"COPY {table} ({columns}) FROM STDIN (FORMAT csv)") as copy:
-                while data := f.read(1 << 22):
-                    copy.write(data)
-            os.remove(path)
-            return count
-        result = self.con.execute(select)
-        marks = ", ".join(["%s"] * len(fields))
-        with connection.cursor() as cursor:
-            while rows := result.fetchmany(FETCH):
-                cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({marks})", rows)
-                count += len(rows)
-        return count
+            self._write_postgresql()
+            return
+        for w in self.writes:
+            result = self.con.execute(w.select)
+            table, columns, marks = self._insert_parts(w.model)
+            n = 0
+            with connection.cursor() as cursor:
+                while rows := result.fetchmany(FETCH):
+                    cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({marks})", rows)
+                    n += len(rows)
+            self._written(w, n)
+
+    def _write_postgresql(self) -> None:
+        """DuckDB writes each table's rows as CSV while PostgreSQL reads the one before (``COPY ... FROM STDIN``):
+        the two run side by side, on a thread of their own each (DuckDB and psycopg both let go of Python's lock
+        while they work). At most two files wait at a time."""
+        ready: queue.Queue = queue.Queue(maxsize=2)
+        stop = threading.Event()
+
+        def make() -> None:
+            try:
+                for i, w in enumerate(self.writes):
+                    if stop.is_set():
+                        return
+                    path = os.path.join(self.tmp, f"{i}.csv")
+                    n = self.con.execute(f"COPY ({w.select}) TO {sql_quote(path)} (HEADER false)").fetchone()[0]
+                    ready.put((w, path, n))
+            except BaseException as exc:  # handed to the loading thread, which raises it
+                ready.put(exc)
+
+        maker = threading.Thread(target=make, name="openasc-import-csv", daemon=True)
+        maker.start()
+        try:
+            for _ in self.writes:
+                item = ready.get()
+                if isinstance(item, BaseException):
+                    raise item
+                w, path, n = item
+                table, columns, _ = self._insert_parts(w.model)
+                with connection.cursor() as cursor, open(path, "rb") as f, \
+                        cursor.copy(f"COPY {table} ({columns}) FROM STDIN (FORMAT csv)") as copy:
+                    while data := f.read(1 << 22):
+                        copy.write(data)
+                os.remove(path)
+                self._written(w, n)
+        finally:
+            stop.set()
+            while maker.is_alive():  # let a waiting maker finish its put and see the stop
+                with contextlib.suppress(queue.Empty):
+                    ready.get(timeout=0.1)
+            maker.join()
+
+    def _insert_parts(self, model: type[Model]) -> tuple[str, str, str]:
+        qn = connection.ops.quote_name
+        fields = model._meta.concrete_fields
+        return (qn(model._meta.db_table), ", ".join(qn(f.column) for f in fields),
+                ", ".join(["%s"] * len(fields)))
+
+    def _written(self, w: Write, n: int) -> None:
+        if w.count:
+            self.counts[w.count] += n
+        if w.progress:
+            self.progress(n)
 
     def _table(self, name: str, rows: list[tuple], columns: str) -> None:
         """A small DuckDB table from Python rows (one list per column, unnested together)."""
@@ -249,7 +313,8 @@ class SetLoader:
             default = self._default(field)
             given[attname] = (f"COALESCE({_d(p)}, {default})" if p in DATE_POS
                               else f"COALESCE(NULLIF(ev.v{p}, ''), {default})")
-        self.counts["people created"] = self._write(Person, given, f"""
+        self.people = n
+        self._write(Person, given, count="people created", source=f"""
             FROM pe ev JOIN ids_person ids ON ids.i = ev.ord JOIN names f ON f.v = ev.v{P_FIRST}
             JOIN names l ON l.v = ev.v{P_LAST} JOIN postcodes pc ON pc.v = ev.v{P_POSTCODE} ORDER BY ev.ord""")
 
@@ -331,11 +396,9 @@ class SetLoader:
         for et, model in EVENT_TABLES.items():
             if not counts.get(et):
                 continue
-            n = self._write(model, {**common, **given[et]}, f"""
+            self._write(model, {**common, **given[et]}, count=f"{LABELS[et]} created", progress=True, source=f"""
                 FROM ev JOIN eids x ON x.ord = ev.ord JOIN pid p ON p.pid = ev.pid {joins.get(et, '')}
                 WHERE x.et = {sql_quote(et)} ORDER BY ev.ord""")
-            self.counts[f"{LABELS[et]} created"] = n
-            self.progress(n)
 
     def _costs(self) -> None:
         con = self.con
@@ -344,10 +407,10 @@ class SetLoader:
         if not n:
             return
         self._ids(ServiceCost, n, "ids_cost")
-        self.counts["service costs created"] = self._write(ServiceCost, {
+        self._write(ServiceCost, count="service costs created", given={
             "id": "ids.id", "service_id": "x.id", "effective_from": _d(P_START), "unit_cost_pence": "m.pence",
             "cost_frequency": f"ev.v{P_FREQUENCY}", "planned_units_per_week": "u.s", "reason": "'CLD import'",
-            "created_by_id": str(self.user.pk)}, f"""
+            "created_by_id": str(self.user.pk)}, source=f"""
             FROM (SELECT *, row_number() OVER (ORDER BY ord) AS i FROM ev
                   WHERE v{P_EVENT_TYPE} = 'Service' AND v{P_UNIT_COST} <> '') ev
             JOIN ids_cost ids ON ids.i = ev.i JOIN eids x ON x.ord = ev.ord
@@ -400,25 +463,25 @@ class SetLoader:
         n = con.execute("SELECT count(*) FROM pairs").fetchone()[0]
         if n:
             self._ids(CarerLink, n, "ids_link")
-            self.counts["carer links created"] = self._write(CarerLink, {
+            self._write(CarerLink, count="carer links created", given={
                 "id": "ids.id", "carer_id": "pairs.carer", "cared_for_id": "pairs.cared_for",
                 "hours_caring_per_week": "pairs.hours", "started_on": "CAST(pairs.start AS VARCHAR)"},
-                "FROM pairs JOIN ids_link ids ON ids.i = pairs.i ORDER BY pairs.i")
+                source="FROM pairs JOIN ids_link ids ON ids.i = pairs.i ORDER BY pairs.i")
         return [tuple(m) for m in missing]
 
     def _audit(self) -> None:
         """One create event per person created, as ``Loader.audit`` writes them."""
         details = {"import_run": self.run.pk, "what": "CLD import", "files": self.checker.plan.files}
         audit.record_many(actor=self.user, action=AuditAction.CREATE, objs=[], basis="CLD import", details=details)
-        n = self.counts["people created"]
+        n = self.people
         if not n:
             return
         self._ids(AuditEvent, n, "ids_audit")
         field = AuditEvent._meta.get_field
-        self.counts["audit events"] = self._write(AuditEvent, {
+        self._write(AuditEvent, count="audit events", given={
             "id": "ids.id", "occurred_at": self._literal(field("occurred_at"), timezone.now()),
             "actor_id": str(self.user.pk), "action": sql_quote(str(AuditAction.CREATE)), "person_id": "p.id",
             "object_type": "'people.person'", "object_id": "CAST(p.id AS VARCHAR)", "basis": "'CLD import'",
             "request_id": self._literal(field("request_id"), current_request_id()),
             "details": self._literal(field("details"), details)},
-            "FROM pid p JOIN ids_audit ids ON ids.i = p.ord ORDER BY p.ord")
+            source="FROM pid p JOIN ids_audit ids ON ids.i = p.ord ORDER BY p.ord")

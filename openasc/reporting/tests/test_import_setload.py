@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import duckdb
 import pytest
 from django.db import models, transaction
 
@@ -17,7 +18,7 @@ from openasc.providers.models import Provider, ProviderLocation
 from openasc.reporting import importer
 from openasc.reporting.engine.synth import write_synthetic_cld
 from openasc.reporting.importer import setload
-from openasc.reporting.models import ImportedEvent
+from openasc.reporting.models import ImportedEvent, ImportRun, ImportStatus
 from openasc.services.models import Service, ServiceCost
 
 from .test_import import (
@@ -143,3 +144,21 @@ def test_amounts_keep_the_row_checkers_fingerprint(staff, tmp_path, monkeypatch,
     path = write(tmp_path / "a.csv", [service_row(**{"Planned units per week": money})])
     as_sets, by_row = both_loads([path], staff.system, monkeypatch)
     assert as_sets[0]["ImportedEvent"] == by_row[0]["ImportedEvent"]
+
+
+def test_a_failure_while_writing_loads_nothing(staff, tmp_path, monkeypatch):
+    """A query that fails part way through the writes (on PostgreSQL, in the thread that makes the CSV) stops the
+    import with its error, and the transaction leaves the record as it was."""
+    path = write(tmp_path / "a.csv", [request_row(), service_row()])
+    real = setload.SetLoader._audit
+
+    def audit_then_fail(self):
+        real(self)
+        self._write(Review, {"id": "no_such_column"}, source="FROM pid")
+
+    monkeypatch.setattr(setload.SetLoader, "_audit", audit_then_fail)
+    with pytest.raises(duckdb.BinderException):
+        importer.run_import([path], user=staff.system)
+    assert not Person.objects.exists() and not SupportRequest.objects.exists()
+    assert not AuditEvent.objects.filter(basis="CLD import").exists()
+    assert ImportRun.objects.get().status == ImportStatus.FAILED
