@@ -110,9 +110,10 @@ def _load(plan: Plan, run: ImportRun, user: User, progress: _Progress, error: Ca
     if plan.ok and not check_only:
         progress.loading_total(plan.staged.events if plan.staged is not None else len(plan.events))
         t1 = time.perf_counter()
+        as_sets = plan.staged is not None  # a first import, which sets its requests' waiting itself (setload)
         try:
             result.counts, result.unlinked = load(plan, user=user, run=run, progress=progress.loading)
-            if any(k.split()[0] in ("requests", "assessments", "services") for k in result.counts):
+            if not as_sets and any(k.split()[0] in ("requests", "assessments", "services") for k in result.counts):
                 # Requests passed to a team whose work has begun (an assessment or a service after them) stop
                 # waiting, as they would have in the product; the rest wait on the lists. Part of loading them: the
                 # import's own audit events (one per record created or updated) cover it, so none is added per row.

@@ -365,7 +365,11 @@ class SetLoader:
                 "status": f"CASE WHEN NOT {ended} THEN {sql_quote(REQUEST_OPEN)} WHEN {routed} "
                           f"THEN {sql_quote(REQUEST_ROUTED)} ELSE {sql_quote(REQUEST_CONCLUDED)} END",
                 "contact_by": sql_quote(ContactBy.OTHER_PROFESSIONAL.value), "what_matters": "''",
-                "created_by_id": uid},
+                "created_by_id": uid,
+                # frontdoor.services.requests_close_waiting, for the people of a first import: a request passed to
+                # a team stops waiting once a service starts after it (none of them has a worker yet)
+                "waiting_ended_on": f"CASE WHEN {routed} AND served.last >= ev.v{P_START} "
+                                    f"THEN {sql_quote(timezone.localdate().isoformat())} END"},
             "Assessment": {
                 "kind": f"CASE WHEN {client} IN ({', '.join(sql_quote(c) for c in CARER_TYPES)}) "
                         f"THEN {sql_quote(ASSESSMENT_CARER)} ELSE {sql_quote(ASSESSMENT_NEEDS)} END",
@@ -391,7 +395,10 @@ class SetLoader:
                 "status": f"CASE WHEN {ended} THEN {sql_quote(REVIEW_COMPLETED)} ELSE {sql_quote(REVIEW_SCHEDULED)} END",
                 "reviewer_id": uid},
         }
-        joins = {"Assessment": f"LEFT JOIN lk ON lk.linked = ev.v{P_LINKED_1}",
+        con.execute(f"""CREATE OR REPLACE TEMP TABLE served AS SELECT pid, max(v{P_START}) AS last FROM ev
+                        WHERE v{P_EVENT_TYPE} = 'Service' GROUP BY pid""")
+        joins = {"Request": "LEFT JOIN served ON served.pid = ev.pid",
+                 "Assessment": f"LEFT JOIN lk ON lk.linked = ev.v{P_LINKED_1}",
                  "Service": f"LEFT JOIN loc ON loc.cqc = ev.v{P_CQC}"}
         for et, model in EVENT_TABLES.items():
             if not counts.get(et):

@@ -416,4 +416,12 @@ def test_imported_requests_whose_work_has_begun_do_not_wait(staff, full):
     assert code == 0, out
     req = SupportRequest.objects.get()
     assert req.status == "routed"
-    assert req.waiting_ended_on is not None  # the assessment after it started the work
+    assert req.waiting_ended_on is not None  # the service after it started the work
+
+
+def test_imported_requests_with_no_service_after_them_wait(staff, tmp_path):
+    later = service_row(**{"Event Start Date": "2024-04-20"})  # before the request
+    code, out, _ = run([write(tmp_path / "a.csv", [request_row(), assessment_row(), later])])
+    assert code == 0, out
+    req = SupportRequest.objects.get()
+    assert (req.status, req.waiting_ended_on) == ("routed", None)

@@ -92,6 +92,8 @@ def test_a_synthetic_council_loads_the_same_as_sets_and_row_by_row(staff, tmp_pa
     assert len(written["Person"]) == counts["people created"] > 250
     assert counts["carer links created"] and counts["service costs created"] and as_sets[4] > 1  # stacked
     assert written["ImportedEvent"][0][3] != written["ImportedEvent"][1][3]
+    waiting = [r["waiting_ended_on"] for r in written["SupportRequest"] if r["status"] == "routed"]
+    assert None in waiting and set(waiting) - {None}  # some routed requests still wait, some are served
 
 
 def test_awkward_files_load_the_same_as_sets_and_row_by_row(staff, tmp_path, monkeypatch):
