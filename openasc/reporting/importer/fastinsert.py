@@ -72,7 +72,7 @@ def _checks_now(cursor) -> None:
 
 def _take_off(cursor, table: str) -> list[str]:
     """Drop a table's indexes (not its primary key, nor those a constraint owns) and, on PostgreSQL, its foreign
-    keys; returns the statements that put them back."""
+    keys and the unique constraints no foreign key refers to; returns the statements that put them back."""
     qn = connection.ops.quote_name
     if connection.vendor == "sqlite":
         # indexes with SQL text: those Django made (an index a column's own UNIQUE makes has none, and stays)
@@ -92,12 +92,19 @@ def _take_off(cursor, table: str) -> list[str]:
     cursor.execute("SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint WHERE conrelid = %s::regclass "
                    "AND contype = 'f'", [qn(table)])
     keys = cursor.fetchall()
-    for name, _ in keys:
+    # unique constraints no foreign key leans on (an event's key, a person's LA id): checked once, at the end
+    cursor.execute("""
+        SELECT c.conname, pg_get_constraintdef(c.oid) FROM pg_constraint c
+        WHERE c.conrelid = %s::regclass AND c.contype = 'u'
+          AND NOT EXISTS (SELECT 1 FROM pg_constraint f WHERE f.contype = 'f' AND f.conindid = c.conindid)""",
+                   [qn(table)])
+    uniques = cursor.fetchall()
+    for name, _ in keys + uniques:
         cursor.execute(f"ALTER TABLE {qn(table)} DROP CONSTRAINT {qn(name)}")
     for name, _ in indexes:
         cursor.execute(f"DROP INDEX {qn(name)}")
     return [sql for _, sql in indexes] + [f"ALTER TABLE {qn(table)} ADD CONSTRAINT {qn(name)} {definition}"
-                                          for name, definition in keys]
+                                          for name, definition in uniques + keys]
 
 
 def fast_insert(model: type[Model], objs: list[Model]) -> None:

@@ -90,3 +90,13 @@ def test_moving_in_still_refuses_a_row_whose_parent_is_missing():
 def test_moving_in_needs_a_transaction():
     with pytest.raises(RuntimeError, match="needs a transaction"), moving_in([Person]):
         pass
+
+
+def test_moving_in_still_refuses_a_duplicate_at_the_end():
+    """On PostgreSQL the unique constraints come off too (a person's LA id): put back, they refuse duplicates."""
+    before = constraints(Person)
+    with pytest.raises(IntegrityError), transaction.atomic(), moving_in([Person]):
+        fast_insert_rows(Person, [{"first_name": "Ada", "last_name": "Lovelace", "la_person_id": "P1"},
+                                  {"first_name": "Bea", "last_name": "Lovelace", "la_person_id": "P1"}])
+    assert constraints(Person) == before
+    assert not Person.objects.exists()
