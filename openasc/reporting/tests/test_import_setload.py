@@ -108,7 +108,7 @@ def test_awkward_files_load_the_same_as_sets_and_row_by_row(staff, tmp_path, mon
         service_row(**{"Provider CQC Location ID": "", "Provider CQC Location Name": "",  # no provider
                        "Service Component": "Short term residential care"}),
         service_row(**{"Unit Cost": "007.50", "Planned units per week": "3", "Service Component": "Direct payment"}),
-        review_row(**{"Event End Date": ""}),
+        review_row(**{"Event End Date": "", "Event Description": 'Reviewed at home, "as agreed" \\ by phone'}),
         {**la_only, "Event Type": "Request", "Event Start Date": "2024-06-01", "Event End Date": "2024-06-02",
          "Request: Route of Access": "Community or other route", "Event Outcome": "NFA: Other"},
         carer_assessment_row(),  # cared for: P1, by LA person id
@@ -126,6 +126,8 @@ def test_awkward_files_load_the_same_as_sets_and_row_by_row(staff, tmp_path, mon
     counts, unlinked = as_sets[1], as_sets[2]
     assert counts["people created"] == 4 and ("NHS:" + nhs3, "C3") in unlinked
     assert any(reason.startswith("Open in an earlier submission") for _, _, reason in as_sets[6])
+    assert [r["notes"] for r in as_sets[0]["Review"]] == ['Reviewed at home, "as agreed" \\ by phone']
+    assert any(p["first_name"] == "Zoë" and p["first_key"] == "zoe" for p in as_sets[0]["Person"])
 
 
 NHS_1_TEXT = PERSON["NHS Number"]
