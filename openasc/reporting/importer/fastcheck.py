@@ -95,8 +95,9 @@ def _scan(path: Path) -> tuple[int, bool, bool]:
             if plain:
                 text = chunk[len(codecs.BOM_UTF8):] if first and chunk.startswith(codecs.BOM_UTF8) else chunk
                 plain = not text.translate(None, PLAIN)
-                returns += chunk.count(b"\r")
-                crlf += chunk.count(b"\r\n") + (last == b"\r" and chunk[:1] == b"\n")
+                if b"\r" in chunk or last == b"\r":  # counting them costs 0.8 s at 671 MB: only when there are any
+                    returns += chunk.count(b"\r")
+                    crlf += chunk.count(b"\r\n") + (last == b"\r" and chunk[:1] == b"\n")
             first = False
             last = chunk[-1:]
     return breaks + (0 if last in (b"\n", b"") else 1), gz, plain and returns == crlf

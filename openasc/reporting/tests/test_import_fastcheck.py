@@ -9,6 +9,7 @@ import gzip
 import pytest
 
 from openasc.reporting.engine.synth import write_synthetic_cld
+from openasc.reporting.importer import fastcheck
 from openasc.reporting.importer.check import Checker, Plan, check_files
 from openasc.reporting.importer.fastcheck import _scan, check_clean
 from openasc.reporting.importer.rules import load_rules
@@ -173,3 +174,16 @@ def test_a_plain_file_is_printable_ascii_and_line_breaks(tmp_path, data, plain):
     path.write_bytes(data)
     lines, gz, is_plain = _scan(path)
     assert (lines, gz, is_plain) == (data.count(b"\n"), False, plain)
+
+
+@pytest.mark.parametrize("data", [b"a,b\r\n1,2\r\n", b"a,b\r\n1,2\n3,4\r", b"a,b\r1,2\n", b"ab\ncd\r\nef\n"])
+@pytest.mark.parametrize("chunk", [1, 2, 3, 4, 5])
+def test_the_scan_gives_the_same_verdict_whatever_the_chunks(tmp_path, monkeypatch, data, chunk):
+    """A carriage return at the end of one chunk and its line feed at the start of the next still make a pair; a
+    chunk with no carriage return is not counted again."""
+    path = tmp_path / "f.csv"
+    path.write_bytes(data)
+    whole = _scan(path)
+    monkeypatch.setattr(fastcheck, "CHUNK", chunk)
+    assert _scan(path) == whole
+    assert whole[2] == (data.count(b"\r") == data.count(b"\r\n"))
