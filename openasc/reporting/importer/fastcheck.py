@@ -358,9 +358,9 @@ def _nhs_with_two_la_ids(con, warnings: list, names: list[str]) -> None:
 
 def _stage(con, replace: dict[int, dict[str, str]]) -> None:
     """One row per unique event (table ``ev``), the latest row per person (``pe``) and the carer links (``li``), as
-    the row checker keeps them, each numbered (``ord``) in the row checker's order. ``k`` holds every row with its
-    values as the row checker converts them (``v0``...: mapped, NHS numbers without spaces, dates as dates, blanks
-    as '' except dates), its person id (``pid``) and outcome rank (``h``)."""
+    the row checker keeps them, each numbered (``ord``) in the row checker's order, with their values as the row
+    checker converts them (``v0``...: mapped, NHS numbers without spaces, dates as dates, blanks as '' except dates),
+    person id (``pid``) and outcome rank (``h``)."""
     def value(p: int) -> str:
         if p in replace:
             whens = " ".join(f"WHEN {sql_quote(k)} THEN {sql_quote(v)}" for k, v in replace[p].items())
@@ -376,16 +376,22 @@ def _stage(con, replace: dict[int, dict[str, str]]) -> None:
             cols.append(f"COALESCE({_nhs_sql(f'f{p}')}, '') AS v{p}")
         else:
             cols.append(f"COALESCE({value(p)}, '') AS v{p}")
+    # k: every row's person id, outcome rank and the values that decide what is kept (ev, pe and li below); the
+    # other values are worked out for the kept rows only, from t (half the rows at 200,000 people)
     con.execute(f"CREATE OR REPLACE TEMP VIEW c AS SELECT fi, n, {', '.join(cols)} FROM t")
+    deciding = sorted({P_NHS, P_LA, P_EVENT_TYPE, P_START, P_END, P_CLIENT, P_ROUTE, P_ASSESSMENT, P_SERVICE,
+                       P_COMPONENT, P_RPE, P_OUTCOME, P_HOURS, *(POS[name] for name in LINKED)})
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE k AS
         WITH la_nhs AS (SELECT la, any_value(nhs) AS nhs FROM ids WHERE la IS NOT NULL AND nhs IS NOT NULL
                         GROUP BY la)
-        SELECT c.*,
+        SELECT fi, n, {', '.join(f'v{p}' for p in deciding)},
           CASE WHEN v{P_NHS} <> '' THEN 'NHS:' || v{P_NHS} WHEN m.nhs IS NOT NULL THEN 'NHS:' || m.nhs
                ELSE 'LA:' || v{P_LA} END AS pid,
           COALESCE(CASE v{P_OUTCOME} {hierarchy} END, 999) AS h
         FROM c LEFT JOIN la_nhs m ON m.la = c.v{P_LA}""")
+    kept_rows = (f"SELECT k.fi, k.n, {', '.join(cols)}, k.pid, k.h, w.ord FROM w "
+                 "JOIN k ON k.fi = w.kept.fi AND k.n = w.kept.n JOIN t ON t.fi = w.kept.fi AND t.n = w.kept.n")
     key = (f"pid, v{P_EVENT_TYPE}, v{P_START}, v{P_CLIENT}, "
            f"CASE WHEN v{P_EVENT_TYPE} = 'Request' THEN lower(v{P_ROUTE}) ELSE '' END, "
            f"CASE WHEN v{P_EVENT_TYPE} = 'Assessment' THEN lower(v{P_ASSESSMENT}) ELSE '' END, "
@@ -402,7 +408,7 @@ def _stage(con, replace: dict[int, dict[str, str]]) -> None:
                            (COALESCE(v{P_RPE}, {far_past}), COALESCE(v{P_END}, {far_future}), -h, fi, n)) AS kept,
                    min((fi, n)) AS first
             FROM k GROUP BY {key}))
-        SELECT k.*, w.ord FROM k JOIN w ON k.fi = w.kept.fi AND k.n = w.kept.n""")
+        {kept_rows}""")
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE pe AS
         WITH w AS (
@@ -410,7 +416,7 @@ def _stage(con, replace: dict[int, dict[str, str]]) -> None:
             SELECT arg_max({{'fi': fi, 'n': n}}, (COALESCE(v{P_RPE}, {far_past}), fi, n)) AS kept,
                    min((fi, n)) AS first
             FROM k GROUP BY pid))
-        SELECT k.*, w.ord FROM k JOIN w ON k.fi = w.kept.fi AND k.n = w.kept.n""")
+        {kept_rows}""")
     carers = ", ".join(sql_quote(c) for c in CARER_TYPES)
     linked = " UNION ALL ".join(
         f"SELECT pid, v{POS[name]} AS linked, v{P_HOURS} AS hours, v{P_START} AS start, fi, n FROM k "
