@@ -6,7 +6,7 @@ import datetime as dt
 
 import duckdb
 import pytest
-from django.db import models, transaction
+from django.db import connection, models, transaction
 
 from openasc.assessments.models import Assessment
 from openasc.core.models import AuditEvent
@@ -166,3 +166,23 @@ def test_a_failure_while_writing_loads_nothing(staff, tmp_path, monkeypatch):
     assert not Person.objects.exists() and not SupportRequest.objects.exists()
     assert not AuditEvent.objects.filter(basis="CLD import").exists()
     assert ImportRun.objects.get().status == ImportStatus.FAILED
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL sequences")
+def test_ids_that_are_not_one_run_are_used_as_given(staff, tmp_path, monkeypatch):
+    """When another session takes ids from a sequence while they are reserved, the ids reserved are not one run:
+    each row takes its own from the list, in order."""
+    real = setload._reserve_postgresql
+    given = {}
+
+    def every_other(cursor, table, pk, n):
+        ids = list(real(cursor, table, pk, 2 * n))[::2]
+        given[table] = ids
+        return ids
+
+    monkeypatch.setattr(setload, "_reserve_postgresql", every_other)
+    path = write(tmp_path / "a.csv", [request_row(), service_row(), carer_assessment_row()])
+    assert importer.run_import([path], user=staff.system).ok
+    assert list(Person.objects.order_by("pk").values_list("pk", flat=True)) == given['"people_person"']
+    assert list(SupportRequest.objects.values_list("pk", flat=True)) == given['"frontdoor_supportrequest"']
+    assert CarerLink.objects.get().cared_for == Person.objects.get(la_person_id="P1")
