@@ -20,6 +20,7 @@ import contextlib
 import json
 import os
 import queue
+import re
 import tempfile
 import threading
 from collections import Counter
@@ -89,6 +90,9 @@ from .load import (
 )
 
 FETCH = 50_000  # rows fetched from DuckDB at a time for SQLite's executemany
+# A constant (as _literal writes them, the same in DuckDB's SQL and SQLite's): NULL, true, false, a whole number, a
+# quoted text.
+LITERAL = re.compile(r"NULL|true|false|-?[0-9]+|'(?:[^']|'')*'")
 P_CQC_NAME, P_UNIT_COST = POS["Provider CQC Location Name"], POS["Unit Cost"]
 P_FREQUENCY, P_UNITS = POS["Cost Frequency (Unit Type)"], POS["Planned units per week"]
 P_FIRST, P_LAST, P_POSTCODE = POS["First Name"], POS["Last Name"], POS["Postcode"]
@@ -121,7 +125,9 @@ def load_staged(staged: Staged, *, user: User, run: ImportRun, progress: Callabl
 @dataclass
 class Write:
     model: type[Model]
-    select: str
+    select: str  # every column (PostgreSQL: the CSV file's)
+    varying: str  # only the columns that are not the same on every row (SQLite: the rows fetched)
+    values: str  # SQLite's VALUES (...): a placeholder for each varying column, the constant for each other
     count: str
     progress: bool
 
@@ -208,21 +214,25 @@ class SetLoader:
         unknown = set(given) - {f.attname for f in fields}
         if unknown:
             raise ValueError(f"{model.__name__} has no column {sorted(unknown)}")
-        select = "SELECT " + ", ".join(given.get(f.attname) or self._default(f) for f in fields) + " " + source
-        self.writes.append(Write(model, select, count, progress))
+        exprs = [given.get(f.attname) or self._default(f) for f in fields]
+        varying = [e for e in exprs if not LITERAL.fullmatch(e)]
+        values = ", ".join(e.replace("%", "%%") if LITERAL.fullmatch(e) else "%s" for e in exprs)
+        self.writes.append(Write(model, f"SELECT {', '.join(exprs)} {source}", f"SELECT {', '.join(varying)} {source}",
+                                 values, count, progress))
 
     def _write_all(self) -> None:
         """Run the queued inserts, in order."""
         if connection.vendor == "postgresql":
             self._write_postgresql()
             return
+        # SQLite: the constants are written into the INSERT, so DuckDB hands over and sqlite3 binds only the rest
         for w in self.writes:
-            result = self.con.execute(w.select)
-            table, columns, marks = self._insert_parts(w.model)
+            result = self.con.execute(w.varying)
+            table, columns, _ = self._insert_parts(w.model)
             n = 0
             with connection.cursor() as cursor:
                 while rows := result.fetchmany(FETCH):
-                    cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({marks})", rows)
+                    cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({w.values})", rows)
                     n += len(rows)
             self._written(w, n)
 

@@ -186,3 +186,13 @@ def test_ids_that_are_not_one_run_are_used_as_given(staff, tmp_path, monkeypatch
     assert list(Person.objects.order_by("pk").values_list("pk", flat=True)) == given['"people_person"']
     assert list(SupportRequest.objects.values_list("pk", flat=True)) == given['"frontdoor_supportrequest"']
     assert CarerLink.objects.get().cared_for == Person.objects.get(la_person_id="P1")
+
+
+def test_constants_are_written_as_given_even_with_a_percent_sign(staff, tmp_path, monkeypatch):
+    """On SQLite the values the same on every row go into the INSERT itself (the audit events' details naming the
+    file among them): a '%' in them is kept, not read as a placeholder."""
+    path = write(tmp_path / "100% of us.csv", [request_row(), carer_assessment_row()])
+    as_sets, by_row = both_loads([path], staff.system, monkeypatch)
+    assert as_sets == by_row
+    assert {e[6]["files"][0] for e in as_sets[0]["AuditEvent"]} == {"100% of us.csv"}
+    assert all(not a["condition_met"] and a["computed_reasons"] == [] for a in as_sets[0]["Assessment"])
