@@ -238,9 +238,8 @@ def requests_close_waiting(*, person=None, on: dt.date | None = None, actor: Use
     if not rows:
         return 0
     SupportRequest.objects.filter(pk__in=[r.pk for r in rows]).update(waiting_ended_on=on)
-    if actor is not None:
-        audit.record_many(actor=actor, action=AuditAction.UPDATE, objs=rows,
-                          details={"transition": "waiting ended", "waiting_ended_on": on.isoformat()})
+    audit.record_many(actor=actor, action=AuditAction.UPDATE, objs=rows,
+                      details={"transition": "waiting ended", "waiting_ended_on": on.isoformat()})
     return len(rows)
 
 
