@@ -62,7 +62,7 @@ from .check import (
     POS,
     Issue,
 )
-from .fastcheck import DATE_POS, MONEY_POS, Staged
+from .fastcheck import DATE_POS, MONEY_POS, Staged, key_parts
 from .fastinsert import _reserve_postgresql
 from .load import (
     ASSESSMENT_CARER,
@@ -449,12 +449,9 @@ class SetLoader:
             return f"ev.v{p}"
 
         money = " ".join(f"LEFT JOIN money m{p} ON m{p}.p = {p} AND m{p}.v = ev.v{p}" for p in MONEY_POS)
-        et = f"ev.v{P_EVENT_TYPE}"
-        key = (f"concat_ws('|', ev.pid, {et}, COALESCE(CAST(ev.v{P_START} AS VARCHAR), ''), ev.v{P_CLIENT}, "
-               f"CASE WHEN {et} = 'Request' THEN lower(ev.v{P_ROUTE}) ELSE '' END, "
-               f"CASE WHEN {et} = 'Assessment' THEN lower(ev.v{P_ASSESSMENT}) ELSE '' END, "
-               f"CASE WHEN {et} = 'Service' THEN ev.v{P_SERVICE} ELSE '' END, "
-               f"CASE WHEN {et} = 'Service' THEN lower(ev.v{P_COMPONENT}) ELSE '' END)")
+        parts = key_parts("ev.")
+        parts[2] = f"COALESCE(CAST({parts[2]} AS VARCHAR), '')"  # the start, in ISO form ('' for none)
+        key = f"concat_ws('|', {', '.join(parts)})"
         label = "CASE x.et " + " ".join(f"WHEN {sql_quote(t)} THEN {sql_quote(m._meta.label_lower)}"
                                         for t, m in EVENT_TABLES.items()) + " END"
         fingerprint = "md5(concat_ws(chr(31), " + ", ".join(text(p) for p in range(len(FIELDS))) + "))"
