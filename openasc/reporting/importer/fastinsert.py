@@ -185,10 +185,7 @@ def _insert_sqlite(cursor, name: str, table: str, pk: str, columns: str, width: 
     one more than the larger of the table's highest id and the highest it ever gave, and the rows of one
     ``executemany`` inside the import's transaction (which holds the write lock) take consecutive ids. That is
     checked afterwards against the table's sequence: a gap would mean the ids are not the ones returned."""
-    cursor.execute("SELECT MAX(seq) FROM sqlite_sequence WHERE name = %s", [name])
-    seq = cursor.fetchone()[0] or 0
-    cursor.execute(f"SELECT MAX({pk}) FROM {table}")
-    first = max(seq, cursor.fetchone()[0] or 0) + 1
+    first = next_sqlite_id(cursor, name, table, pk)
     marks = ", ".join(["%s"] * width)
     cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({marks})", values)
     cursor.execute("SELECT MAX(seq) FROM sqlite_sequence WHERE name = %s", [name])
@@ -196,6 +193,15 @@ def _insert_sqlite(cursor, name: str, table: str, pk: str, columns: str, width: 
     if last != first + len(values) - 1:
         raise RuntimeError(f"{name}: expected ids {first} to {first + len(values) - 1}, the sequence is at {last}")
     return range(first, last + 1)
+
+
+def next_sqlite_id(cursor, name: str, table: str, pk: str) -> int:
+    """The id SQLite gives the next row of an AUTOINCREMENT table (``name``; ``table`` and ``pk`` quoted): one more
+    than the larger of its highest id and the highest it ever gave."""
+    cursor.execute("SELECT MAX(seq) FROM sqlite_sequence WHERE name = %s", [name])
+    seq = cursor.fetchone()[0] or 0
+    cursor.execute(f"SELECT MAX({pk}) FROM {table}")
+    return max(seq, cursor.fetchone()[0] or 0) + 1
 
 
 def _reserve_postgresql(cursor, table: str, pk: str, n: int) -> list[int] | range:

@@ -63,7 +63,7 @@ from .check import (
     Issue,
 )
 from .fastcheck import DATE_POS, MONEY_POS, Staged, key_parts
-from .fastinsert import _reserve_postgresql
+from .fastinsert import _reserve_postgresql, next_sqlite_id
 from .load import (
     ASSESSMENT_CARER,
     ASSESSMENT_COMPLETED,
@@ -192,11 +192,8 @@ class SetLoader:
             elif connection.vendor == "postgresql":
                 ids = _reserve_postgresql(cursor, connection.ops.quote_name(table), model._meta.pk.column, n)
             else:
-                cursor.execute("SELECT MAX(seq) FROM sqlite_sequence WHERE name = %s", [table])
-                seq = cursor.fetchone()[0] or 0
-                cursor.execute(f"SELECT MAX({connection.ops.quote_name(model._meta.pk.column)}) FROM "
-                               f"{connection.ops.quote_name(table)}")
-                start = max(seq, cursor.fetchone()[0] or 0) + 1
+                qn = connection.ops.quote_name
+                start = next_sqlite_id(cursor, table, qn(table), qn(model._meta.pk.column))
                 ids = range(start, start + n)
         if isinstance(ids, range):
             self.con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS "
