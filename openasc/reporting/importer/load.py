@@ -518,15 +518,14 @@ def load(plan: Plan, *, user: User, run: ImportRun, progress: Callable[[int], No
     """Write the plan in one transaction; returns (counts, carer links whose cared-for person was not found).
 
     A plan whose rows were left in DuckDB (a first import, ``plan.staged``) is written as sets (``setload``)."""
-    if plan.staged is not None:
-        from .setload import load_staged
-
-        with _large_cache(), transaction.atomic(), moving_in(FIRST_LOAD_MODELS):
-            return load_staged(plan.staged, user=user, run=run, progress=progress)
-    existing, conflicts = match_people(plan)
+    existing, conflicts = match_people(plan)  # (a staged plan has no people of its own to match)
     if conflicts:
         raise Conflict(conflicts)
     with _large_cache(), transaction.atomic(), moving_in(FIRST_LOAD_MODELS):
+        if plan.staged is not None:
+            from .setload import load_staged
+
+            return load_staged(plan.staged, user=user, run=run, progress=progress)
         loader = Loader(plan, user, run, progress)
         loader.people(existing)
         loader.provider_locations()
