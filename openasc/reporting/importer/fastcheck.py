@@ -75,6 +75,7 @@ P_HOURS = POS["Total Hrs Caring per week"]
 CHUNK = 1 << 24
 SEPARATOR = "\x1f"  # the unit separator
 PLAIN = bytes(range(32, 127)) + b"\r\n"  # the bytes of a plain file (see _scan)
+CARERS_SQL = ", ".join(sql_quote(c) for c in CARER_TYPES)  # the carers' client types, as a list for SQL's IN (...)
 
 
 class NotClean(Exception):
@@ -426,10 +427,9 @@ def _stage(con, replace: dict[int, dict[str, str]]) -> None:
                    min((fi, n)) AS first
             FROM k GROUP BY pid))
         {kept_rows}""")
-    carers = ", ".join(sql_quote(c) for c in CARER_TYPES)
     linked = " UNION ALL ".join(
         f"SELECT pid, v{POS[name]} AS linked, v{P_HOURS} AS hours, v{P_START} AS start, fi, n FROM k "
-        f"WHERE v{P_CLIENT} IN ({carers}) AND v{POS[name]} <> ''" for name in LINKED)
+        f"WHERE v{P_CLIENT} IN ({CARERS_SQL}) AND v{POS[name]} <> ''" for name in LINKED)
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE li AS
         SELECT pid, linked, link.hours AS hours, link.start AS start, row_number() OVER (ORDER BY first) AS ord

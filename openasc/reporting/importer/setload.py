@@ -47,7 +47,6 @@ from openasc.reporting.models import ImportedEvent, ImportRun
 from openasc.services.models import Service, ServiceCost
 
 from .check import (
-    CARER_TYPES,
     FIELDS,
     P_ASSESSMENT,
     P_CLIENT,
@@ -62,7 +61,7 @@ from .check import (
     POS,
     Issue,
 )
-from .fastcheck import DATE_POS, MONEY_POS, Staged, key_parts
+from .fastcheck import CARERS_SQL, DATE_POS, MONEY_POS, Staged, key_parts
 from .fastinsert import _reserve_postgresql, next_sqlite_id
 from .load import (
     ASSESSMENT_CARER,
@@ -132,6 +131,11 @@ class Write:
     progress: bool
 
 
+def _client(t: str = "") -> str:
+    """A row's client type, as the record takes it (a blank is a service user), over the table named in ``t``."""
+    return f"COALESCE(NULLIF({t}v{P_CLIENT}, ''), 'Service user')"
+
+
 def _d(p: int) -> str:
     """A date value as the database takes it (ISO text; NULL for none)."""
     return f"CAST(ev.v{p} AS VARCHAR)"
@@ -140,6 +144,7 @@ def _d(p: int) -> str:
 class SetLoader:
     def __init__(self, staged: Staged, user: User, run: ImportRun, progress: Callable[[int], None], tmp: str):
         self.con: duckdb.DuckDBPyConnection = staged.con
+        self.events = staged.events
         self.checker = staged.checker
         self.user, self.run, self.progress, self.tmp = user, run, progress, tmp
         self.counts: Counter = Counter()
@@ -225,7 +230,7 @@ class SetLoader:
         # SQLite: the constants are written into the INSERT, so DuckDB hands over and sqlite3 binds only the rest
         for w in self.writes:
             result = self.con.execute(w.varying)
-            table, columns, _ = self._insert_parts(w.model)
+            table, columns = self._insert_parts(w.model)
             n = 0
             with connection.cursor() as cursor:
                 while rows := result.fetchmany(FETCH):
@@ -259,7 +264,7 @@ class SetLoader:
                 if isinstance(item, BaseException):
                     raise item
                 w, path, n = item
-                table, columns, _ = self._insert_parts(w.model)
+                table, columns = self._insert_parts(w.model)
                 with connection.cursor() as cursor, open(path, "rb") as f, \
                         cursor.copy(f"COPY {table} ({columns}) FROM STDIN (FORMAT csv)") as copy:
                     while data := f.read(1 << 22):
@@ -273,11 +278,10 @@ class SetLoader:
                     ready.get(timeout=0.1)
             maker.join()
 
-    def _insert_parts(self, model: type[Model]) -> tuple[str, str, str]:
+    def _insert_parts(self, model: type[Model]) -> tuple[str, str]:
+        """The table's name and its columns, quoted, for an INSERT or a COPY."""
         qn = connection.ops.quote_name
-        fields = model._meta.concrete_fields
-        return (qn(model._meta.db_table), ", ".join(qn(f.column) for f in fields),
-                ", ".join(["%s"] * len(fields)))
+        return qn(model._meta.db_table), ", ".join(qn(f.column) for f in model._meta.concrete_fields)
 
     def _written(self, w: Write, n: int) -> None:
         if w.count:
@@ -335,12 +339,11 @@ class SetLoader:
     def _linked(self) -> None:
         """The person each linked person id names (``Loader.linked_pk`` on an empty record): the person whose latest
         row has that LA person id, else the person with that NHS number."""
-        carers = ", ".join(sql_quote(c) for c in CARER_TYPES)
         self.con.execute(f"""
             CREATE OR REPLACE TEMP TABLE lk AS
             WITH wanted AS (SELECT linked FROM li
                             UNION SELECT v{P_LINKED_1} FROM ev
-                            WHERE v{P_LINKED_1} <> '' AND COALESCE(NULLIF(v{P_CLIENT}, ''), 'Service user') IN ({carers}))
+                            WHERE v{P_LINKED_1} <> '' AND {_client()} IN ({CARERS_SQL}))
             SELECT w.linked, COALESCE(a.id, b.id) AS id FROM wanted w
             LEFT JOIN (SELECT la, arg_max(id, ord) AS id FROM pid GROUP BY la) a ON a.la = w.linked
             LEFT JOIN pid b ON b.pid = 'NHS:' || w.linked""")
@@ -358,7 +361,7 @@ class SetLoader:
                          f"WHERE e.et = {sql_quote(et)}")
         con.execute("CREATE OR REPLACE TEMP TABLE eids AS " + " UNION ALL ".join(parts))
         uid = str(self.user.pk)
-        client = f"COALESCE(NULLIF(ev.v{P_CLIENT}, ''), 'Service user')"
+        client = _client("ev.")
         ended = f"ev.v{P_END} IS NOT NULL"
         outcome = f"CASE WHEN {ended} THEN ev.v{P_OUTCOME} ELSE '' END"
         routed = f"({ended} AND starts_with(ev.v{P_OUTCOME}, {sql_quote(PROGRESS_PREFIX)}))"
@@ -378,9 +381,9 @@ class SetLoader:
                 "waiting_ended_on": f"CASE WHEN {routed} AND served.last >= ev.v{P_START} "
                                     f"THEN {sql_quote(timezone.localdate().isoformat())} END"},
             "Assessment": {
-                "kind": f"CASE WHEN {client} IN ({', '.join(sql_quote(c) for c in CARER_TYPES)}) "
+                "kind": f"CASE WHEN {client} IN ({CARERS_SQL}) "
                         f"THEN {sql_quote(ASSESSMENT_CARER)} ELSE {sql_quote(ASSESSMENT_NEEDS)} END",
-                "cared_for_id": f"CASE WHEN {client} IN ({', '.join(sql_quote(c) for c in CARER_TYPES)}) "
+                "cared_for_id": f"CASE WHEN {client} IN ({CARERS_SQL}) "
                                 f"AND ev.v{P_LINKED_1} <> '' THEN lk.id END",
                 "assessment_type": f"ev.v{P_ASSESSMENT}", "method": f"ev.v{P_METHOD}", "started_on": _d(P_START),
                 "completed_on": _d(P_END),
@@ -434,9 +437,7 @@ class SetLoader:
 
     def _imported(self) -> None:
         """The key and fingerprint of each event (``load._key_text``, ``check.row_hash``), to know it again."""
-        con = self.con
-        n = con.execute("SELECT count(*) FROM ev").fetchone()[0]
-        self._ids(ImportedEvent, n, "ids_imported")
+        self._ids(ImportedEvent, self.events, "ids_imported")
 
         def text(p: int) -> str:
             if p in DATE_POS:
