@@ -119,6 +119,9 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and not e
     # count (`make bench`). Off for the app's connections; PG_JIT=1 leaves the server's setting.
     _options = DATABASES["default"].setdefault("OPTIONS", {})
     _options["options"] = f"{_options.get('options', '')} -c jit=off".strip()
+if os.environ.get("OPENASC_PG_TEST_NAME") and DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Several test runs side by side on one PostgreSQL server each need their own test database.
+    DATABASES["default"]["TEST"] = {"NAME": os.environ["OPENASC_PG_TEST_NAME"]}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "core.User"
