@@ -79,6 +79,8 @@ class AuditAction(models.TextChoices):
     SIGN_IN = "sign_in", "Signed in"
     SIGN_IN_FAILED = "sign_in_failed", "Sign-in failed"
     SIGN_OUT = "sign_out", "Signed out"
+    ACCESS_REFUSED = "access_refused", "Access refused"
+    DISCLOSE = "disclose", "Shown in a search result or warning"
 
 
 class AuditEvent(models.Model):
