@@ -11,12 +11,16 @@ rules; the permission-matrix tests check that they always agree.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
+from openasc.core import audit
+from openasc.core.errors import AccessDenied
 from openasc.core.models import (
+    AuditAction,
     BreakGlassAccess,
     CareRelationship,
     RelationshipKind,
@@ -175,3 +179,83 @@ def explain(user: User, person) -> Access:
     return Access(False, "", "You do not have a working relationship with this person: they are not "
                   "allocated to you or your team, and no access has been granted to you.",
                   break_glass_possible=can_glass)
+
+
+# --- Opening a record: the one place that decides, audits (refusals included) and hands out the record ------------
+
+_SEAL = object()
+
+
+@dataclass(frozen=True)
+class OpenedRecord:
+    """A person's record opened by one user for one purpose, after the decision was made and audited.
+
+    Only `open_record` makes one (the seal), so a selector or service handed an OpenedRecord knows the access
+    rules were applied and the view written to the audit trail; the basis it records comes from here, never from
+    the caller."""
+
+    person: Any
+    user: User
+    decision: Access
+    purpose: str
+    _seal: object = field(default=None, repr=False, compare=False)
+
+    def __post_init__(self):
+        if self._seal is not _SEAL:
+            raise TypeError("An opened record is made only by openasc.core.access.open_record")
+
+    @property
+    def basis(self) -> str:
+        return self.decision.basis
+
+    @property
+    def person_id(self) -> int:
+        return self.person.pk
+
+
+def _audit_refusal(user: User, person_id: int | None, purpose: str, decision: Access, obj=None) -> None:
+    """A refused attempt leaves a trace against the person it was about (anonymous attempts cannot be audited)."""
+    if not (user and user.is_authenticated and user.is_active and user.pk):
+        return
+    audit.record(actor=user, action=AuditAction.ACCESS_REFUSED, obj=obj, person_id=person_id,
+                 details={"purpose": purpose, "restricted": decision.restricted,
+                          "break_glass_possible": decision.break_glass_possible})
+
+
+def refuse(user: User, *, person_id: int | None, purpose: str, explanation: str, obj=None) -> AccessDenied:
+    """Audit a refusal decided elsewhere (a role that cannot do something to this person) and return the error."""
+    decision = Access(False, "", explanation)
+    _audit_refusal(user, person_id, purpose, decision, obj)
+    return AccessDenied(decision)
+
+
+def check(user: User, person, purpose: str) -> Access:
+    """Decide without writing a view (the record was opened already on this page); a refusal is audited."""
+    decision = explain(user, person)
+    if not decision.allowed:
+        _audit_refusal(user, person.pk, purpose, decision)
+        raise AccessDenied(decision)
+    return decision
+
+
+def open_record(user: User, person, purpose: str, *, obj=None, details: dict | None = None) -> OpenedRecord:
+    """Open `person`'s record (or `obj`, something in it) for `user`: decide, audit the view or the refusal.
+
+    Raises AccessDenied after auditing the refusal. The view event carries the basis and the purpose, so the access
+    log says how and why the record was opened."""
+    decision = explain(user, person)
+    if not decision.allowed:
+        _audit_refusal(user, person.pk, purpose, decision, obj)
+        raise AccessDenied(decision)
+    audit.record(actor=user, action=AuditAction.VIEW, obj=obj if obj is not None else person, person_id=person.pk,
+                 basis=decision.basis, details={"purpose": purpose, **(details or {})})
+    return OpenedRecord(person=person, user=user, decision=decision, purpose=purpose, _seal=_SEAL)
+
+
+def disclose(user: User, people, *, purpose: str, details: dict | None = None) -> int:
+    """Audit that each of `people` was shown to `user` (in search results, a duplicate warning, a list)."""
+    people = list(people)
+    if not people:
+        return 0
+    return audit.record_many(actor=user, action=AuditAction.DISCLOSE, objs=people,
+                             details={"purpose": purpose, **(details or {})})

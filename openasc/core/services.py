@@ -82,8 +82,9 @@ def care_relationship_end(*, actor: User, relationship: CareRelationship, ends_a
 def restriction_set(*, actor: User, person, reason: str, review_on: dt.date, allowed_roles: list[str] = (),
                     allowed_users: list[User] = ()) -> Restriction:
     """Restrict a record (e.g. a member of staff who is a client): team and role-wide access stop."""
-    if actor.role not in (Role.INFORMATION_GOVERNANCE, Role.TEAM_MANAGER, Role.SYSTEM):
-        raise PermissionError("Only information governance or a team manager can restrict a record.")
+    from openasc.core.selectors import restriction_for
+
+    restriction_for(user=actor, person=person)  # who may change it; a refusal is audited
     errors = {}
     if not reason.strip():
         errors["reason"] = "Enter why the record is restricted"
@@ -107,8 +108,12 @@ def restriction_set(*, actor: User, person, reason: str, review_on: dt.date, all
 @transaction.atomic
 def restriction_lift(*, actor: User, restriction: Restriction, reason: str) -> Restriction:
     """End a restriction (for example when the member of staff leaves): team access applies again."""
-    if actor.role not in (Role.INFORMATION_GOVERNANCE, Role.TEAM_MANAGER, Role.SYSTEM):
-        raise PermissionError("Only information governance or a team manager can lift a restriction.")
+    from openasc.core.selectors import RESTRICTION_REFUSED, may_change_restriction
+
+    if not may_change_restriction(actor, restriction.person, restriction):
+        access.refuse(actor, person_id=restriction.person_id, purpose="lift restriction",
+                      explanation=RESTRICTION_REFUSED)
+        raise PermissionError(RESTRICTION_REFUSED)
     if not reason.strip():
         raise ValidationFailed({"reason": "Enter why the restriction is being lifted"})
     restriction.lifted_at = timezone.now()

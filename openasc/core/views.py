@@ -18,7 +18,7 @@ from openasc.core.forms import BreakGlassForm, BreakGlassReviewForm, SignInForm
 from openasc.core.models import AuditAction, BreakGlassAccess
 from openasc.people import selectors as people_selectors
 from openasc.ui import forms as ui
-from openasc.ui.responses import forbidden
+from openasc.ui.responses import forbidden, not_found
 
 
 def _safe_next(request: HttpRequest, default: str = "/") -> str:
@@ -95,10 +95,19 @@ def drafts(request: HttpRequest) -> JsonResponse:
 
 @require_http_methods(["GET", "POST"])
 def break_glass(request: HttpRequest, person_id: int) -> HttpResponse:
-    person = people_selectors.person_identity(person_id=person_id)
     from openasc.core import access
 
-    decision = access.explain(request.user, person)
+    if not access.has(request.user, access.Capability.BREAK_GLASS):
+        # The same answer whether or not the record exists, and nothing about whose it is.
+        access.refuse(request.user, person_id=None, purpose="break-glass page",
+                      explanation=f"Role cannot use break-glass (asked for record id {person_id})")
+        return forbidden(request, "You cannot open this record",
+                         "Your role cannot use emergency access. Ask the person's allocated worker or their team "
+                         "manager to allocate the person to you, or to grant you access.")
+    try:
+        person, decision = people_selectors.person_for_break_glass(user=request.user, person_id=person_id)
+    except ObjectDoesNotExist:
+        return not_found(request, "person")
     if decision.allowed:
         return redirect("people:detail", person_id=person.pk)
     form = BreakGlassForm(request.POST or None)
@@ -116,6 +125,7 @@ def break_glass(request: HttpRequest, person_id: int) -> HttpResponse:
     return render(request, "core/break_glass.jinja", {
         "form": form, "person": person, "decision": decision, "title": "Access this record in an emergency",
         "errors": ui.error_summary(form),
+        "show_name": access.has(request.user, access.Capability.SEARCH_ALL),
     }, status=200 if request.method == "GET" or form.is_valid() else 400)
 
 
@@ -158,19 +168,18 @@ def break_glass_review(request: HttpRequest, grant_id: int) -> HttpResponse:
             return redirect("core:break-glass-reviews")
     return render(request, "core/break_glass_review.jinja", {
         "form": form, "grant": grant, "title": "Review break-glass access", "errors": ui.error_summary(form),
-        "active_nav": "reviews",
+        "active_nav": "reviews", "events": selectors.break_glass_events(user=request.user, grant=grant),
     }, status=400 if request.method == "POST" else 200)
 
 
 @require_http_methods(["GET", "POST"])
 def restriction(request: HttpRequest, person_id: int) -> HttpResponse:
-    """Restrict a record, or lift its restriction: information governance and team managers."""
+    """Restrict a record, or lift its restriction: information governance, the roles named on the restriction, and
+    team managers who work with the person."""
     from openasc.core.forms import LiftRestrictionForm, RestrictionForm
-    from openasc.ui.responses import forbidden, not_found
 
     try:
-        person = people_selectors.person_identity(person_id=person_id)
-        current = selectors.restriction_for(user=request.user, person_id=person_id)
+        person, current = people_selectors.person_for_restriction(user=request.user, person_id=person_id)
     except PermissionError as exc:
         return forbidden(request, "You cannot see this page", str(exc))
     except ObjectDoesNotExist:
@@ -189,6 +198,8 @@ def restriction(request: HttpRequest, person_id: int) -> HttpResponse:
                 messages.success(request, "Record restricted")
         except ValidationFailed as exc:
             ui.add_service_errors(form, exc.errors)
+        except PermissionError as exc:
+            return forbidden(request, "You cannot see this page", str(exc))
         else:
             return redirect("people:access-log", person_id=person.pk)
     chosen = request.POST.getlist("allowed_roles") if request.method == "POST" else []

@@ -97,6 +97,7 @@ class SearchHitOut(Schema):
     postcode: str
     score: float
     can_open: bool
+    restricted: bool = Field(False, description="A restricted record you cannot open: only its person id is given")
 
 
 class SearchOut(Schema):
@@ -122,8 +123,9 @@ def search(request: HttpRequest, q: str):
     results = selectors.person_search(user=request.user, query=q)
     return {"query": q, "interpreted_as": results.interpreted_as, "results": [
         {"id": h.person.pk, "la_person_id": h.person.la_person_id,
-         "name": f"{h.person.first_name} {h.person.last_name}", "date_of_birth": h.person.date_of_birth,
-         "nhs_number": h.person.nhs_number, "postcode": h.person.postcode, "score": h.score, "can_open": h.can_open}
+         "name": f"{h.person.first_name} {h.person.last_name}".strip(), "date_of_birth": h.person.date_of_birth,
+         "nhs_number": h.person.nhs_number, "postcode": h.person.postcode, "score": h.score, "can_open": h.can_open,
+         "restricted": h.restricted}
         for h in results.hits]}
 
 
@@ -141,11 +143,11 @@ def create(request: HttpRequest, payload: PersonIn):
     try:
         person = services.person_create(actor=request.user, data=data, confirm_not_duplicate=confirm)
     except services.PossibleDuplicate as exc:
-        return Status(409, {"detail": "This person may already have a record. Check the candidates, or send "
-                     "confirm_not_duplicate=true.", "candidates": [
+        detail = exc.message if exc.nhs_clash else f"{exc.message} To create it anyway, send confirm_not_duplicate=true."
+        return Status(409, {"detail": detail, "candidates": [
                          {"id": c.pk, "la_person_id": c.la_person_id, "name": f"{c.first_name} {c.last_name}",
                           "date_of_birth": c.date_of_birth, "nhs_number": c.nhs_number, "postcode": c.postcode,
-                          "score": 100.0, "can_open": False} for c in exc.candidates]})
+                          "score": 100.0, "can_open": c.pk in exc.openable} for c in exc.candidates]})
     return Status(201, person)
 
 

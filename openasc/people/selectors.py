@@ -12,7 +12,7 @@ from rapidfuzz import fuzz
 
 from openasc.core import access, audit, nhs_number
 from openasc.core.errors import AccessDenied
-from openasc.core.models import AuditAction, AuditEvent, User
+from openasc.core.models import AuditAction, AuditEvent, Restriction, User
 from openasc.core.validation import postcode_key
 from openasc.people.models import Alert, CarerLink, Contact, Person
 from openasc.people.names import fold, sound_key, tokens
@@ -31,7 +31,7 @@ class SearchHit:
     person: Person
     score: float
     can_open: bool
-    restricted: bool = False
+    restricted: bool = False  # a restricted record the user cannot open: only its person id is shown
 
 
 @dataclass
@@ -39,7 +39,7 @@ class SearchResults:
     query: str
     hits: list[SearchHit] = field(default_factory=list)
     interpreted_as: list[str] = field(default_factory=list)
-    hidden_count: int = 0  # matches the user may not see; never listed
+    limited_to_own: bool = False  # the role sees only the people it may open (said on every search, found or not)
 
 
 @dataclass
@@ -163,13 +163,10 @@ def person_search(*, user: User, query: str, limit: int = 50) -> SearchResults:
     results.interpreted_as = _describe(parsed)
     candidates = _candidates(parsed)
     search_all = access.has(user, access.Capability.SEARCH_ALL)
-    exact_identifier = bool(parsed.nhs_number or parsed.la_person_id)
-    visible_ids = None
     if not search_all:
-        if exact_identifier:
-            visible_ids = set(access.people_visible_to(user, candidates).values_list("pk", flat=True))
-        else:
-            candidates = access.people_visible_to(user, candidates)
+        # Only the records the user may open are candidates, for an exact identifier too: a role that cannot search
+        # everyone learns nothing about anyone else, not even whether a record exists.
+        candidates = access.people_visible_to(user, candidates)
     if connection.vendor == "sqlite":
         # Which candidates are kept when there are more than MAX_CANDIDATES: SQLite used to return them in
         # id order (it read them through the merged_into index); keep that order now that it reads the name
@@ -185,16 +182,34 @@ def person_search(*, user: User, query: str, limit: int = 50) -> SearchResults:
     scored = scored[:limit]
     shown = Person.objects.only(*_HIT_FIELDS).in_bulk([r.pk for r, _ in scored])
     scored = [(shown[r.pk], s) for r, s in scored if r.pk in shown]
+    ids = [p.pk for p, _ in scored]
     if search_all:
-        open_ids = set(access.people_visible_to(user, Person.objects.filter(pk__in=[p.pk for p, _ in scored]))
-                       .values_list("pk", flat=True))
+        open_ids = set(access.people_visible_to(user, Person.objects.filter(pk__in=ids)).values_list("pk", flat=True))
+        restricted_ids = set(Restriction.objects.filter(person_id__in=ids, lifted_at__isnull=True)
+                             .values_list("person_id", flat=True))
     else:
-        open_ids = visible_ids if visible_ids is not None else {p.pk for p, _ in scored}
-    results.hits = [SearchHit(person=p, score=s, can_open=p.pk in open_ids) for p, s in scored]
+        open_ids, restricted_ids = set(ids), set()
+    hits = []
+    for p, s in scored:
+        can_open = p.pk in open_ids
+        # A restricted record the user cannot open is listed (so that nobody adds a duplicate) by its person id
+        # alone: no name, date of birth, NHS number or address.
+        hits.append(SearchHit(person=_identity_only(p) if (p.pk in restricted_ids and not can_open) else p,
+                              score=s, can_open=can_open, restricted=p.pk in restricted_ids))
+    results.hits = hits
+    results.limited_to_own = not search_all
     audit.record(actor=user, action=AuditAction.SEARCH,
                  basis="Search everyone (role)" if search_all else "Own relationships",
-                 details={"query": query, "results": [h.person.pk for h in results.hits]})
+                 details={"query": query, "results": ids})
+    # Each person shown is audited against that person, so the search appears in their "who has looked".
+    access.disclose(user, [h.person for h in hits], purpose="search result", details={"query": query})
     return results
+
+
+def _identity_only(person: Person) -> Person:
+    """A stand-in for a restricted record in search results: its ids only."""
+    return Person(pk=person.pk, la_person_id=person.la_person_id, first_name="", last_name="", middle_names="",
+                  nhs_number="", postcode="", town="", client_type="", date_of_birth=None, date_of_death=None)
 
 
 def _describe(parsed: ParsedQuery) -> list[str]:
@@ -215,18 +230,41 @@ def _describe(parsed: ParsedQuery) -> list[str]:
 
 
 def person_get(*, user: User, person_id: int, purpose: str = "view") -> tuple[Person, access.Access]:
-    """Open a record: allowed only on a legitimate basis, and every opening is audited with that basis."""
+    """Open a record: allowed only on a legitimate basis; every opening and every refusal is audited."""
+    opened = person_open(user=user, person_id=person_id, purpose=purpose)
+    return opened.person, opened.decision
+
+
+def person_open(*, user: User, person_id: int, purpose: str = "view") -> access.OpenedRecord:
+    """The record opened for a purpose (raises Person.DoesNotExist or, after auditing the refusal, AccessDenied)."""
     person = Person.objects.select_related("merged_into").get(pk=person_id)
+    return access.open_record(user, person, purpose)
+
+
+_IDENTITY_FIELDS = ("id", "la_person_id", "first_name", "last_name", "date_of_birth")
+
+
+def person_for_break_glass(*, user: User, person_id: int) -> tuple[Person, access.Access]:
+    """The record's identity for the emergency-access page, and whether the user may open it already.
+
+    Only roles that may use break-glass get here (the view refuses the others before looking the record up). The
+    page names the person only to roles that may search everyone; each showing is audited against the person."""
+    person = Person.objects.only(*_IDENTITY_FIELDS).get(pk=person_id)
     decision = access.explain(user, person)
     if not decision.allowed:
-        raise AccessDenied(decision)
-    audit.record(actor=user, action=AuditAction.VIEW, obj=person, basis=decision.basis, details={"purpose": purpose})
+        access.disclose(user, [person], purpose="break-glass page")
     return person, decision
 
 
-def person_identity(*, person_id: int) -> Person:
-    """Only the name and identifiers, for the access-denied and break-glass pages (the person must exist)."""
-    return Person.objects.only("id", "la_person_id", "first_name", "last_name", "date_of_birth").get(pk=person_id)
+def person_for_restriction(*, user: User, person_id: int):
+    """(identity, live restriction or None) for the restriction page, for those who may change it; audited."""
+    from openasc.core.selectors import restriction_for
+
+    person = Person.objects.only(*_IDENTITY_FIELDS).get(pk=person_id)
+    current = restriction_for(user=user, person=person)
+    audit.record(actor=user, action=AuditAction.VIEW, obj=person, basis="Restriction management",
+                 details={"purpose": "restriction"})
+    return person, current
 
 
 @dataclass
@@ -258,24 +296,35 @@ def person_record(*, user: User, person_id: int) -> PersonRecord:
     )
 
 
-def person_access_log(*, user: User, person_id: int, limit: int = 200) -> list[AuditEvent]:
-    """Who has looked at or changed this record: for managers and information governance."""
-    if not access.has(user, access.Capability.VIEW_ACCESS_LOG):
-        raise AccessDenied(access.Access(False, "", "Only managers and information governance can see who has "
-                                         "looked at a record."))
-    events = list(AuditEvent.objects.filter(person_id=person_id).select_related("actor")
+ACCESS_LOG_REFUSED = ("Only information governance, or a manager who works with this person, can see who has looked "
+                      "at their record.")
+
+
+def person_access_log(*, user: User, person_id: int, limit: int = 200) -> tuple[Person, list[AuditEvent]]:
+    """Who has looked at or changed this record: for information governance, and managers who may open it."""
+    person = Person.objects.only(*_IDENTITY_FIELDS).get(pk=person_id)
+    allowed = access.has(user, access.Capability.VIEW_ACCESS_LOG) and (
+        user.role == "information_governance" or access.explain(user, person).allowed)
+    if not allowed:
+        raise access.refuse(user, person_id=person.pk, purpose="access log", explanation=ACCESS_LOG_REFUSED)
+    events = list(AuditEvent.objects.filter(person_id=person_id).select_related("actor", "on_behalf_of")
                   .order_by("-occurred_at", "-pk")[:limit])
     audit.record(actor=user, action=AuditAction.VIEW, person_id=person_id, basis="Access log review",
                  details={"purpose": "access log"})
-    return events
+    return person, events
 
 
-def person_by_la_id(*, user: User, la_person_id: str) -> Person | None:
-    """A live record by its LA person id, for linking or merging: only if the user may open it."""
+NOT_FOUND_OR_CLOSED = "There is no person with that id that you can open: check it, or ask the front door"
+
+
+def person_by_la_id(*, user: User, la_person_id: str, purpose: str = "link or merge") -> Person | None:
+    """A live record by its LA person id, for linking or merging, only if the user may open it: None otherwise, the
+    same answer whether or not the record exists (a refusal is audited against the person)."""
     person = Person.objects.filter(la_person_id=la_person_id.strip().upper(), merged_into__isnull=True).first()
     if person is None:
         return None
-    decision = access.explain(user, person)
-    if not decision.allowed:
-        raise AccessDenied(decision)
+    try:
+        access.check(user, person, purpose)
+    except AccessDenied:
+        return None
     return person

@@ -27,11 +27,51 @@ PERSON_FIELDS = (
 
 
 class PossibleDuplicate(Exception):
-    """The new person may already have a record; the caller offers those records first."""
+    """The new person may already have a record; the caller offers those records first.
 
-    def __init__(self, candidates: list[Person]):
+    `candidates` holds only the records the actor may see (those they may open, and for roles that search everyone
+    the identity of unrestricted records); `hidden` counts the others, of which the actor learns only that a record
+    may exist. `nhs_clash`: a record already holds this NHS number, so no new one can be made."""
+
+    def __init__(self, candidates: list[Person], hidden: int = 0, nhs_clash: bool = False,
+                 openable: frozenset[int] = frozenset()):
         super().__init__("This person may already have a record")
         self.candidates = candidates
+        self.hidden = hidden
+        self.nhs_clash = nhs_clash
+        self.openable = openable  # ids of the candidates the actor may open (linked on the page)
+
+    @property
+    def message(self) -> str:
+        if self.nhs_clash and not self.candidates:
+            return ("A record with this NHS number already exists, and you cannot open it. Ask the front door to check "
+                    "before you add this person.")
+        if self.nhs_clash:
+            return "A record with this NHS number already exists. Use the existing record."
+        if not self.candidates:
+            return ("A record may already exist for this person. Ask the front door to check, or confirm that you "
+                    "have checked and this is a new person.")
+        return "This person may already have a record. Use the existing record if it is the same person."
+
+
+def _duplicate_warning(actor: User, candidates: list[Person], *, nhs_clash: bool) -> PossibleDuplicate:
+    """Split the candidates into those the actor may see and the rest, and audit each against that person."""
+    from openasc.core.models import Restriction
+
+    ids = [c.pk for c in candidates]
+    may_open = set(access.people_visible_to(actor, Person.objects.filter(pk__in=ids)).values_list("pk", flat=True))
+    if access.has(actor, access.Capability.SEARCH_ALL):
+        restricted = set(Restriction.objects.filter(person_id__in=ids, lifted_at__isnull=True)
+                         .values_list("person_id", flat=True))
+        shown = [c for c in candidates if c.pk in may_open or c.pk not in restricted]
+    else:
+        shown = [c for c in candidates if c.pk in may_open]
+    hidden = [c for c in candidates if c not in shown]
+    # Outside the creating transaction, so the trail keeps what was disclosed even though nothing was created.
+    access.disclose(actor, shown, purpose="duplicate warning", details={"shown": "identity", "nhs_clash": nhs_clash})
+    access.disclose(actor, hidden, purpose="duplicate warning",
+                    details={"shown": "that a record may exist", "nhs_clash": nhs_clash})
+    return PossibleDuplicate(shown, hidden=len(hidden), nhs_clash=nhs_clash, openable=frozenset(may_open))
 
 
 def _require(actor: User, capability: str, what: str) -> None:
@@ -87,7 +127,6 @@ def person_check(data: dict[str, Any]) -> dict[str, str]:
     return {}
 
 
-@transaction.atomic
 def person_create(*, actor: User, data: dict[str, Any], confirm_not_duplicate: bool = False) -> Person:
     """Create a person after checking for an existing record; same NHS number is never allowed twice."""
     _require(actor, access.Capability.CREATE_PERSON, "create records")
@@ -96,10 +135,16 @@ def person_create(*, actor: User, data: dict[str, Any], confirm_not_duplicate: b
         nhs_number=clean.get("nhs_number", ""), first_name=clean["first_name"], last_name=clean["last_name"],
         date_of_birth=clean.get("date_of_birth"),
     )
-    if any(c.nhs_number and c.nhs_number == clean.get("nhs_number") for c in candidates):
-        raise PossibleDuplicate([c for c in candidates if c.nhs_number == clean.get("nhs_number")])
+    same_nhs = [c for c in candidates if c.nhs_number and c.nhs_number == clean.get("nhs_number")]
+    if same_nhs:
+        raise _duplicate_warning(actor, same_nhs, nhs_clash=True)
     if candidates and not confirm_not_duplicate:
-        raise PossibleDuplicate(candidates)
+        raise _duplicate_warning(actor, candidates, nhs_clash=False)
+    return _person_create(actor, clean)
+
+
+@transaction.atomic
+def _person_create(actor: User, clean: dict[str, Any]) -> Person:
     person = Person(la_person_id="tmp-" + uuid.uuid4().hex[:14], **clean)
     set_search_keys(person)
     try:
@@ -124,18 +169,24 @@ def person_create(*, actor: User, data: dict[str, Any], confirm_not_duplicate: b
     return person
 
 
-@transaction.atomic
 def person_update(*, actor: User, person: Person, data: dict[str, Any], basis: str = "") -> Person:
     """Change some of a person's details; the audit event holds each old and new value."""
     _require(actor, access.Capability.EDIT_PERSON, "change records")
     if person.merged_into_id:
         raise ValidationFailed({"person": "This record was merged into another; change that record instead"})
     clean = _clean(data, partial=True)
-    before = {k: getattr(person, k) for k in clean}
     if clean.get("nhs_number") and clean["nhs_number"] != person.nhs_number:
         clash = find_possible_duplicates(nhs_number=clean["nhs_number"], exclude_id=person.pk)
         if clash:
-            raise ValidationFailed({"nhs_number": f"This NHS number belongs to another record ({clash[0].la_person_id})"})
+            warning = _duplicate_warning(actor, clash, nhs_clash=True)
+            where = f" ({warning.candidates[0].la_person_id})" if warning.candidates else ""
+            raise ValidationFailed({"nhs_number": f"This NHS number belongs to another record{where}"})
+    return _person_update(actor, person, clean, basis)
+
+
+@transaction.atomic
+def _person_update(actor: User, person: Person, clean: dict[str, Any], basis: str) -> Person:
+    before = {k: getattr(person, k) for k in clean}
     for k, v in clean.items():
         setattr(person, k, v)
     set_search_keys(person)

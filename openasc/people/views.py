@@ -63,7 +63,7 @@ def create(request: HttpRequest) -> HttpResponse:
     if not access.has(request.user, access.Capability.CREATE_PERSON):
         return forbidden(request, "You cannot add people", "Your role cannot create records.")
     path = reverse("people:create")
-    candidates = []
+    duplicate = None
     restored = None
     if request.method == "POST":
         form = forms.PersonForm(request.POST)
@@ -74,7 +74,7 @@ def create(request: HttpRequest) -> HttpResponse:
             except ValidationFailed as exc:
                 ui.add_service_errors(form, exc.errors)
             except services.PossibleDuplicate as exc:
-                candidates = exc.candidates
+                duplicate = exc
             else:
                 core_services.form_draft_discard(user=request.user, path=path)
                 messages.success(request, f"Record created for {person.full_name} ({person.la_person_id})")
@@ -83,9 +83,9 @@ def create(request: HttpRequest) -> HttpResponse:
             _all_errors(form)
     else:
         form, restored = restore_draft(request, forms.PersonForm, path)
-    status = 400 if request.method == "POST" and (form.errors or candidates) else 200
+    status = 400 if request.method == "POST" and (form.errors or duplicate) else 200
     return render(request, "people/form.jinja", {
-        "form": form, "title": "Add a person", "errors": ui.error_summary(form), "candidates": candidates,
+        "form": form, "title": "Add a person", "errors": ui.error_summary(form), "duplicate": duplicate,
         "draft_path": path, "restored": restored, "active_nav": "create", "submit": "Save person",
     }, status=status)
 
@@ -122,12 +122,9 @@ def edit(request: HttpRequest, person: Person, decision) -> HttpResponse:
 
 
 def _linked_person(user, la_id: str, field: str) -> Person:
-    try:
-        person = selectors.person_by_la_id(user=user, la_person_id=la_id)
-    except AccessDenied:
-        raise ValidationFailed({field: "You cannot open that record, so you cannot link or merge it"}) from None
+    person = selectors.person_by_la_id(user=user, la_person_id=la_id)
     if person is None:
-        raise ValidationFailed({field: "There is no person with that id: check it, or add them first"})
+        raise ValidationFailed({field: selectors.NOT_FOUND_OR_CLOSED})
     return person
 
 
@@ -186,8 +183,7 @@ def merge(request: HttpRequest, person_id: int) -> HttpResponse:
 
 def access_log(request: HttpRequest, person_id: int) -> HttpResponse:
     try:
-        person = selectors.person_identity(person_id=person_id)
-        events = selectors.person_access_log(user=request.user, person_id=person_id)
+        person, events = selectors.person_access_log(user=request.user, person_id=person_id)
     except Person.DoesNotExist:
         return not_found(request, "person")
     except AccessDenied as exc:

@@ -54,7 +54,7 @@ def test_search_read_create_update_with_audit(client, token):
                            **auth(plain))
     assert changed.status_code == 200 and changed.json()["phone"] == "01632 960001"
     actions = set(AuditEvent.objects.filter(actor=system).values_list("action", flat=True))
-    assert actions == {"search", "view", "create", "update"}
+    assert actions == {"search", "disclose", "view", "create", "update"}
 
 
 def test_field_level_errors(client, token):

@@ -142,7 +142,7 @@ def test_access_log_is_for_managers_and_ig(client, staff):
     ("people:alert-add", {"kind": "risk_to_staff", "description": ""}, "description",
      "Describe what staff need to know"),
     ("people:carer-add", {"carer_id": "P9999999", "lives_with": "yes"}, "carer_id",
-     "There is no person with that id: check it, or add them first"),
+     "There is no person with that id that you can open: check it, or ask the front door"),
     ("people:merge", {"duplicate_id": "", "reason": "same"}, "duplicate_id",
      "Enter the person id of the duplicate record, like P0001234"),
 ])
