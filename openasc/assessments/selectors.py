@@ -10,7 +10,6 @@ from django.utils import timezone
 from openasc.assessments import eligibility, sections
 from openasc.assessments.models import Assessment, AssessmentKind, AssessmentStatus, OutcomeAssessment
 from openasc.core import access, audit
-from openasc.core.errors import AccessDenied
 from openasc.core.models import AuditAction, CareRelationship, RelationshipKind, User
 
 NOT_STARTED = "Not started"
@@ -22,11 +21,7 @@ def assessment_get(*, user: User, assessment_id: int, purpose: str = "view") -> 
     """Open an assessment: allowed only with a legitimate basis to open the person's record; audited."""
     assessment = Assessment.objects.select_related("person", "cared_for", "assessor", "signed_off_by",
                                                    "request").get(pk=assessment_id)
-    decision = access.explain(user, assessment.person)
-    if not decision.allowed:
-        raise AccessDenied(decision)
-    audit.record(actor=user, action=AuditAction.VIEW, obj=assessment, basis=decision.basis,
-                 details={"purpose": purpose})
+    access.open_record(user, assessment.person, purpose, obj=assessment)
     return assessment
 
 
@@ -37,9 +32,7 @@ def assessment_person_id(*, assessment_id: int) -> int:
 
 def assessments_for_person(*, user: User, person) -> list[Assessment]:
     """The person's assessments, newest first (the caller has opened the person's record through a selector)."""
-    decision = access.explain(user, person)
-    if not decision.allowed:
-        raise AccessDenied(decision)
+    access.check(user, person, "assessments")
     return list(Assessment.objects.filter(person=person).select_related("assessor", "cared_for")
                 .order_by("-started_on", "-pk"))
 

@@ -23,7 +23,7 @@ from openasc.assessments.models import (
     OutcomeAssessment,
 )
 from openasc.core import access, audit, codes
-from openasc.core.errors import AccessDenied, ValidationFailed
+from openasc.core.errors import ValidationFailed
 from openasc.core.models import AuditAction, User
 
 # Who carries out Care Act assessments (Capability.ASSESS; a system account may load them from another system) and
@@ -64,10 +64,7 @@ def _require_assessor(actor: User) -> None:
 
 
 def _check_access(actor: User, person) -> access.Access:
-    decision = access.explain(actor, person)
-    if not decision.allowed:
-        raise AccessDenied(decision)
-    return decision
+    return access.check(actor, person, "assessment work")
 
 
 def _status(assessment: Assessment, status: str, actor: User, note: str = "") -> None:

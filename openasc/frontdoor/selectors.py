@@ -13,7 +13,6 @@ from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, 
 from django.utils import timezone
 
 from openasc.core import access, audit
-from openasc.core.errors import AccessDenied
 from openasc.core.models import AuditAction, CareRelationship, RelationshipKind, Role, Team, User
 from openasc.frontdoor.models import (
     ROUTED_DECISIONS,
@@ -39,12 +38,7 @@ def _team_ids(user: User) -> list[int]:
 
 def _open_person(user: User, person: Person, purpose: str) -> str:
     """Check access to a person for front-door work, audit the view, and return the basis."""
-    decision = access.explain(user, person)
-    if not decision.allowed:
-        raise AccessDenied(decision)
-    basis = decision.basis
-    audit.record(actor=user, action=AuditAction.VIEW, obj=person, basis=basis, details={"purpose": purpose})
-    return basis
+    return access.open_record(user, person, purpose).basis
 
 
 def person_for_request(*, user: User, person_id: int, purpose: str = "front door") -> tuple[Person, str]:

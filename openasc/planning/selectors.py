@@ -23,9 +23,8 @@ from django.db.models import (
 )
 from django.utils import timezone
 
-from openasc.core import access, audit
-from openasc.core.errors import AccessDenied
-from openasc.core.models import AuditAction, CareRelationship, RelationshipKind, User
+from openasc.core import access
+from openasc.core.models import CareRelationship, RelationshipKind, User
 from openasc.planning.models import MeetBy, Plan, PlanStatus, Review, ReviewStatus
 from openasc.planning.services import OUTCOME_LABELS
 
@@ -83,11 +82,8 @@ def eligible_needs_of(assessment) -> list[EligibleNeed]:
     return needs
 
 
-def _check(user: User, person) -> access.Access:
-    decision = access.explain(user, person)
-    if not decision.allowed:
-        raise AccessDenied(decision)
-    return decision
+def _check(user: User, person, purpose: str = "plans") -> access.Access:
+    return access.check(user, person, purpose)
 
 
 def plan_prefill(*, user: User, person) -> Prefill:
@@ -106,8 +102,7 @@ def plan_prefill(*, user: User, person) -> Prefill:
 def plan_get(*, user: User, plan_id: int, purpose: str = "view") -> tuple[Plan, access.Access]:
     """One plan version, if the user may open the person's record; the opening is audited."""
     plan = Plan.objects.select_related("person", "created_by", "signed_off_by", "assessment").get(pk=plan_id)
-    decision = _check(user, plan.person)
-    audit.record(actor=user, action=AuditAction.VIEW, obj=plan, basis=decision.basis, details={"purpose": purpose})
+    decision = access.open_record(user, plan.person, purpose, obj=plan).decision
     return plan, decision
 
 
@@ -139,8 +134,7 @@ def reviews_for_person(*, user: User, person) -> list[Review]:
 
 def review_get(*, user: User, review_id: int, purpose: str = "view") -> tuple[Review, access.Access]:
     review = Review.objects.select_related("person", "plan", "reviewer").get(pk=review_id)
-    decision = _check(user, review.person)
-    audit.record(actor=user, action=AuditAction.VIEW, obj=review, basis=decision.basis, details={"purpose": purpose})
+    decision = access.open_record(user, review.person, purpose, obj=review).decision
     return review, decision
 
 

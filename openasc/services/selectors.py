@@ -4,26 +4,20 @@ from __future__ import annotations
 
 import datetime as dt
 
-from openasc.core import access, audit
-from openasc.core.errors import AccessDenied
-from openasc.core.models import AuditAction, User
+from openasc.core import access
+from openasc.core.models import User
 from openasc.services.models import Service, ServiceCost
 
 
-def _check(user: User, person) -> access.Access:
-    decision = access.explain(user, person)
-    if not decision.allowed:
-        raise AccessDenied(decision)
-    return decision
+def _check(user: User, person, purpose: str = "services") -> access.Access:
+    return access.check(user, person, purpose)
 
 
 def service_get(*, user: User, service_id: int, purpose: str = "view") -> tuple[Service, access.Access]:
     """One service, if the user may open the person's record; the opening is audited."""
     service = (Service.objects.select_related("person", "plan", "provider_location__provider", "created_by")
                .get(pk=service_id))
-    decision = _check(user, service.person)
-    audit.record(actor=user, action=AuditAction.VIEW, obj=service, basis=decision.basis, details={"purpose": purpose})
-    return service, decision
+    return service, access.open_record(user, service.person, purpose, obj=service).decision
 
 
 def services_for_person(*, user: User, person) -> list[Service]:
