@@ -58,6 +58,10 @@ def access_denied(request, exc: AccessDenied):
 
 @api.exception_handler(PermissionError)
 def permission_error(request, exc: PermissionError):
+    # AccessDenied (about a person) was audited where it was decided; this is a role refused an action.
+    from openasc.ui.responses import audit_refusal
+
+    audit_refusal(request, str(exc))
     return api.create_response(request, {"detail": str(exc)}, status=403)
 
 

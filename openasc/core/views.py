@@ -103,7 +103,7 @@ def break_glass(request: HttpRequest, person_id: int) -> HttpResponse:
                       explanation=f"Role cannot use break-glass (asked for record id {person_id})")
         return forbidden(request, "You cannot open this record",
                          "Your role cannot use emergency access. Ask the person's allocated worker or their team "
-                         "manager to allocate the person to you, or to grant you access.")
+                         "manager to allocate the person to you, or to grant you access.", audited=True)
     try:
         person, decision = people_selectors.person_for_break_glass(user=request.user, person_id=person_id)
     except ObjectDoesNotExist:
@@ -181,7 +181,7 @@ def restriction(request: HttpRequest, person_id: int) -> HttpResponse:
     try:
         person, current = people_selectors.person_for_restriction(user=request.user, person_id=person_id)
     except PermissionError as exc:
-        return forbidden(request, "You cannot see this page", str(exc))
+        return forbidden(request, "You cannot see this page", str(exc), audited=True)
     except ObjectDoesNotExist:
         return not_found(request, "person")
     form_class = LiftRestrictionForm if current else RestrictionForm
@@ -199,7 +199,7 @@ def restriction(request: HttpRequest, person_id: int) -> HttpResponse:
         except ValidationFailed as exc:
             ui.add_service_errors(form, exc.errors)
         except PermissionError as exc:
-            return forbidden(request, "You cannot see this page", str(exc))
+            return forbidden(request, "You cannot see this page", str(exc), audited=True)
         else:
             return redirect("people:access-log", person_id=person.pk)
     chosen = request.POST.getlist("allowed_roles") if request.method == "POST" else []

@@ -187,6 +187,6 @@ def access_log(request: HttpRequest, person_id: int) -> HttpResponse:
     except Person.DoesNotExist:
         return not_found(request, "person")
     except AccessDenied as exc:
-        return forbidden(request, "You cannot see this page", exc.access.explanation)
+        return forbidden(request, "You cannot see this page", exc.access.explanation, audited=True)
     return render(request, "people/access_log.jinja", {"person": person, "events": events,
                                                         "title": f"Who has looked at this record – {person.la_person_id}"})

@@ -9,8 +9,22 @@ from openasc.core import services as core_services
 from openasc.core.errors import AccessDenied
 
 
-def forbidden(request: HttpRequest, title: str, explanation: str) -> HttpResponse:
+def forbidden(request: HttpRequest, title: str, explanation: str, *, audited: bool = False) -> HttpResponse:
+    """The refusal page; the refusal is written to the audit trail unless the caller's access check already did."""
+    if not audited:
+        audit_refusal(request, explanation)
     return render(request, "core/forbidden.jinja", {"title": title, "explanation": explanation}, status=403)
+
+
+def audit_refusal(request: HttpRequest, explanation: str) -> None:
+    """A refused page or API call that is about no one person (a role that cannot do something) leaves a trace."""
+    from openasc.core import audit
+    from openasc.core.models import AuditAction
+
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated and user.is_active:
+        audit.record(actor=user, action=AuditAction.ACCESS_REFUSED,
+                     details={"path": request.path[:300], "method": request.method, "reason": explanation[:300]})
 
 
 def not_found(request: HttpRequest, what: str = "page", *, explanation: str = "") -> HttpResponse:
@@ -24,7 +38,7 @@ def denied(request: HttpRequest, exc: AccessDenied, person_id: int | None = None
     """No basis to open the record: offer break-glass where the role allows it, else explain why."""
     if exc.access.break_glass_possible and person_id is not None:
         return redirect("core:break-glass", person_id=person_id)
-    return forbidden(request, "You cannot open this record", exc.access.explanation)
+    return forbidden(request, "You cannot open this record", exc.access.explanation, audited=True)
 
 
 def restore_draft(request: HttpRequest, form_class, path: str, **form_kwargs):

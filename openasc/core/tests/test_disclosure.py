@@ -283,3 +283,25 @@ def test_a_break_glass_review_lists_what_was_opened_during_the_grant(client, sta
     assert "What was opened during the access" in page
     assert "View for view" in page or "View for " in page
     assert "Nothing was opened" not in page
+
+
+def test_a_role_refused_a_page_or_an_api_call_leaves_a_trace(client, staff):
+    client.force_login(staff.broker)
+    assert client.get("/people/new").status_code == 403
+    assert client.get("/break-glass/reviews").status_code == 403
+    refused = AuditEvent.objects.filter(actor=staff.broker, action=AuditAction.ACCESS_REFUSED)
+    assert sorted(refused.values_list("details__path", flat=True)) == ["/break-glass/reviews", "/people/new"]
+    client.force_login(staff.performance_analyst)
+    response = client.post("/api/people", {"first_name": "A", "last_name": "B"}, content_type="application/json")
+    assert response.status_code == 403
+    assert AuditEvent.objects.filter(actor=staff.performance_analyst, action=AuditAction.ACCESS_REFUSED,
+                                     details__path="/api/people").count() == 1
+
+
+def test_a_refusal_is_audited_once(client, staff):
+    person = PersonFactory()
+    client.force_login(staff.team_manager)
+    client.get(f"/people/{person.pk}/access-log")
+    client.force_login(staff.performance_analyst)
+    client.get(f"/people/{person.pk}/break-glass")
+    assert AuditEvent.objects.filter(action=AuditAction.ACCESS_REFUSED).count() == 2
