@@ -154,9 +154,8 @@ def create(request: HttpRequest, payload: PersonIn):
 @router.patch("/{person_id}", response={200: PersonOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
               summary="Change some of a person's details")
 def update(request: HttpRequest, person_id: int, payload: PersonPatch):
-    person, decision = selectors.person_get(user=request.user, person_id=person_id, purpose="api update")
-    data = payload.dict(exclude_unset=True)
-    return services.person_update(actor=request.user, person=person, data=data, basis=decision.basis)
+    record = selectors.person_open(user=request.user, person_id=person_id, purpose="api update")
+    return services.person_update(record=record, data=payload.dict(exclude_unset=True))
 
 
 __all__ = ["Person", "router"]

@@ -15,13 +15,16 @@ from openasc.ui.responses import denied, not_found
 
 
 def open_person(request, person_id: int, purpose: str):
-    """(person, access decision), or the response to send instead."""
+    """(person, access decision), or the response to send instead; the opened record is kept on the request
+    (`request.opened_record`) for the services that change it."""
     try:
-        return selectors.person_get(user=request.user, person_id=person_id, purpose=purpose)
+        opened = selectors.person_open(user=request.user, person_id=person_id, purpose=purpose)
     except Person.DoesNotExist:
         return not_found(request, "person")
     except AccessDenied as exc:
         return denied(request, exc, person_id)
+    request.opened_record = opened
+    return opened.person, opened.decision
 
 
 def opens_person(purpose: str):

@@ -169,8 +169,12 @@ def _person_create(actor: User, clean: dict[str, Any]) -> Person:
     return person
 
 
-def person_update(*, actor: User, person: Person, data: dict[str, Any], basis: str = "") -> Person:
-    """Change some of a person's details; the audit event holds each old and new value."""
+def person_update(*, record: access.OpenedRecord, data: dict[str, Any]) -> Person:
+    """Change some of a person's details; the audit event holds each old and new value.
+
+    Takes the record as opened by the access rules (access.open_record), never a bare person: who is changing it
+    and on what basis come from the opening, not from the caller."""
+    actor, person, basis = record.user, record.person, record.basis
     _require(actor, access.Capability.EDIT_PERSON, "change records")
     if person.merged_into_id:
         raise ValidationFailed({"person": "This record was merged into another; change that record instead"})

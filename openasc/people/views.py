@@ -101,8 +101,7 @@ def edit(request: HttpRequest, person: Person, decision) -> HttpResponse:
         form = forms.PersonForm(request.POST)
         if form.is_valid():
             try:
-                services.person_update(actor=request.user, person=person, data=form.person_data(),
-                                       basis=decision.basis)
+                services.person_update(record=request.opened_record, data=form.person_data())
             except ValidationFailed as exc:
                 ui.add_service_errors(form, exc.errors)
             else:

@@ -157,7 +157,8 @@ def test_changing_to_a_taken_nhs_number_names_the_other_record_only_to_those_who
     CareRelationshipFactory(person=mine, user=staff.social_worker, kind=RelationshipKind.ALLOCATED_WORKER)
     other = PersonFactory(nhs_number="9434765919")
     with pytest.raises(ValidationFailed) as refused:
-        services.person_update(actor=staff.social_worker, person=mine, data={"nhs_number": "9434765919"})
+        services.person_update(record=access.open_record(staff.social_worker, mine, "edit"),
+                               data={"nhs_number": "9434765919"})
     assert refused.value.errors == {"nhs_number": "This NHS number belongs to another record"}
     assert _events(other, AuditAction.DISCLOSE).count() == 1
 
@@ -305,3 +306,10 @@ def test_a_refusal_is_audited_once(client, staff):
     client.force_login(staff.performance_analyst)
     client.get(f"/people/{person.pk}/break-glass")
     assert AuditEvent.objects.filter(action=AuditAction.ACCESS_REFUSED).count() == 2
+
+
+def test_an_opened_record_is_made_only_by_the_access_rules(staff):
+    person = PersonFactory()
+    with pytest.raises(TypeError):
+        access.OpenedRecord(person=person, user=staff.broker, decision=access.Access(True, "Forged", ""),
+                            purpose="edit")

@@ -2,6 +2,7 @@ import datetime as dt
 
 import pytest
 
+from openasc.core import access
 from openasc.core.errors import ValidationFailed
 from openasc.core.models import AuditEvent
 from openasc.people import services
@@ -89,8 +90,10 @@ def test_roles_without_the_capability_cannot_create(staff):
 
 def test_update_records_old_and_new_values(staff):
     person = services.person_create(actor=staff.front_door, data=GOOD)
-    services.person_update(actor=staff.social_worker, person=person, data={"postcode": "ns2 1xy", "phone": "01632 1"})
+    services.person_update(record=access.open_record(staff.front_door, person, "edit"),
+                           data={"postcode": "ns2 1xy", "phone": "01632 1"})
     event = AuditEvent.objects.filter(action="update", object_id=str(person.pk)).get()
+    assert event.basis == "Role: Front door officer"
     assert event.details["changes"] == {"postcode": ["NS1 4AB", "NS2 1XY"], "phone": ["", "01632 1"]}
     assert Person.objects.get(pk=person.pk).postcode_key == "NS21XY"
 
@@ -99,13 +102,15 @@ def test_update_cannot_take_another_persons_nhs_number(staff):
     PersonFactory(nhs_number="9434765919")
     person = PersonFactory(nhs_number="")
     with pytest.raises(ValidationFailed) as exc:
-        services.person_update(actor=staff.front_door, person=person, data={"nhs_number": "9434765919"})
+        services.person_update(record=access.open_record(staff.front_door, person, "edit"),
+                               data={"nhs_number": "9434765919"})
     assert "belongs to another record" in exc.value.errors["nhs_number"]
 
 
 def test_unknown_fields_are_refused(staff):
     with pytest.raises(ValidationFailed) as exc:
-        services.person_update(actor=staff.front_door, person=PersonFactory(), data={"la_person_id": "P1"})
+        services.person_update(record=access.open_record(staff.front_door, PersonFactory(), "edit"),
+                               data={"la_person_id": "P1"})
     assert exc.value.errors == {"la_person_id": "This field cannot be set here"}
 
 
