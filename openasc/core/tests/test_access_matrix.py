@@ -235,3 +235,47 @@ def test_nhs_partners_only_get_access_through_a_recorded_sharing_basis(staff, te
     services.care_relationship_create(actor=staff.team_manager, person=person, kind="nhs_sharing",
                                       user=staff.nhs_partner, basis="Direct care: discharge planning")
     assert access.explain(staff.nhs_partner, person).allowed
+
+
+# --- What each role learns about a person it has no relationship with (ADR 0009) ----------------------------------
+
+@pytest.mark.parametrize("role", ROLES, ids=lambda r: r.value)
+def test_what_each_role_learns_about_a_stranger(client, staff, role):
+    from openasc.core import audit
+    from openasc.people import services as people_services
+
+    user = getattr(staff, role.value)
+    stranger = PersonFactory(first_name="Theodora", last_name="Kettlewell", nhs_number="9434765919",
+                             la_person_id="P0000777")
+    search_all = access.has(user, access.Capability.SEARCH_ALL)
+    # Search by exact person id.
+    hits = selectors.person_search(user=user, query="P0000777").hits
+    assert [h.person.last_name for h in hits] == (["Kettlewell"] if search_all else [])
+    # The duplicate warning.
+    if access.has(user, access.Capability.CREATE_PERSON):
+        with pytest.raises(people_services.PossibleDuplicate) as warned:
+            people_services.person_create(actor=user, data={"first_name": "A", "last_name": "B",
+                                                            "nhs_number": "9434765919"})
+        assert [c.pk for c in warned.value.candidates] == ([stranger.pk] if search_all else [])
+    else:
+        with pytest.raises(PermissionError):
+            people_services.person_create(actor=user, data={"first_name": "A", "last_name": "B"})
+    # The emergency-access page.
+    client.force_login(user)
+    page = client.get(f"/people/{stranger.pk}/break-glass")
+    if access.has(user, access.Capability.VIEW_ALL):
+        assert page.status_code == 302  # opens the record directly
+    elif access.has(user, access.Capability.BREAK_GLASS):
+        assert page.status_code == 200
+        assert ("Kettlewell" in page.content.decode()) is search_all
+    else:
+        assert page.status_code == 403 and "Kettlewell" not in page.content.decode()
+    # Who has looked at the record, and lifting its restriction: information governance only, without a relationship.
+    log = client.get(f"/people/{stranger.pk}/access-log")
+    assert log.status_code == (200 if role == Role.INFORMATION_GOVERNANCE else 403)
+    with audit.exempt_from_safety_net():
+        restriction = Restriction.objects.create(person=stranger, reason="Staff", review_on=dt.date(2031, 1, 1),
+                                                 created_by=staff.information_governance)
+    lifted = client.post(f"/people/{stranger.pk}/restriction", {"reason": "Try"})
+    restriction.refresh_from_db()
+    assert (restriction.lifted_at is not None) is (role == Role.INFORMATION_GOVERNANCE), lifted.status_code
