@@ -145,6 +145,7 @@ def break_glass_reviews(request: HttpRequest) -> HttpResponse:
         return forbidden(request, "You cannot see this page",
                          "Only managers and information governance review break-glass access.")
     queue = list(selectors.break_glass_review_queue(user=request.user)[:200])
+    access.disclose(request.user, [g.person for g in queue], purpose="break-glass review queue")
     return render(request, "core/break_glass_reviews.jinja", {"queue": queue, "title": "Break-glass reviews",
                                                               "active_nav": "reviews"})
 
@@ -157,6 +158,10 @@ def break_glass_review(request: HttpRequest, grant_id: int) -> HttpResponse:
         return render(request, "core/forbidden.jinja", {"title": "Review not found",
                       "explanation": "This access has been reviewed already, or it is not yours to review."},
                       status=404)
+    from openasc.core import access
+
+    if request.method == "GET":
+        access.disclose(request.user, [grant.person], purpose="break-glass review")
     form = BreakGlassReviewForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:

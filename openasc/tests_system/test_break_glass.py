@@ -20,7 +20,8 @@ def test_social_worker_breaks_glass_and_team_manager_reviews_it(new_journey, sta
     grace = PersonFactory(first_name="Grace", last_name="Holt", nhs_number="4010232137")
     CareRelationshipFactory(person=grace, user=south_worker)  # someone else's case, in another team
 
-    # The social worker finds her by exact NHS number, but has no relationship with her.
+    # The social worker has no relationship with her: even her exact NHS number finds no one they can open, and the
+    # page does not say whether a record exists (ADR 0009).
     worker = new_journey()
     worker.sign_in("social_worker")
     page = worker.page
@@ -29,16 +30,17 @@ def test_social_worker_breaks_glass_and_team_manager_reviews_it(new_journey, sta
         page.get_by_role("button", name="Search", exact=True).click()
     page.locator("#results h2").wait_for()
     worker.check()
-    row = page.locator("#results tbody tr")
-    assert row.count() == 1
-    assert "HOLT, Grace" in row.inner_text()
-    assert row.get_by_role("link", name="You have no relationship with this person (Grace Holt)").count() == 1
+    assert page.locator("#results tbody tr").count() == 0
+    assert "No one you can open matches" in page.locator("#results").inner_text()
+    assert "Holt" not in page.locator("#results").inner_text()
 
-    # Opening the record sends them to break-glass.
+    # Opening the record from a link (the out-of-hours duty log) sends them to break-glass, which names the record
+    # by its person id only.
     worker.goto(f"/people/{grace.pk}")
     assert worker.path == f"/people/{grace.pk}/break-glass"
     assert page.get_by_role("heading", level=1).inner_text() == "You cannot open this record"
-    assert "Grace Holt" in page.locator(".govuk-caption-l").inner_text()
+    caption = page.locator(".govuk-caption-l").inner_text()
+    assert grace.la_person_id in caption and "Holt" not in caption
     assert not AuditEvent.objects.filter(action=AuditAction.VIEW, object_id=str(grace.pk)).exists()
 
     worker.submit("Open the record", status=400)
@@ -87,6 +89,8 @@ def test_social_worker_breaks_glass_and_team_manager_reviews_it(new_journey, sta
     )
     manager.click_link(f"Review access by {staff.social_worker.display_name} to Grace Holt’s record")
     assert manager.path == f"/break-glass/reviews/{grant.pk}"
+    opened = mpage.locator("main ul.govuk-list").inner_text()
+    assert "View for view" in opened  # what the social worker opened while the grant was in force
 
     outcome = mpage.get_by_role("group", name="Was this access appropriate?")
     outcome.get_by_label("Not appropriate: referred to information governance").check()
