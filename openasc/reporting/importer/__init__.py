@@ -31,6 +31,16 @@ from .load import Conflict, load
 
 ERROR_HEADER = ["File", "Row", "Field", "Value", "Reason"]
 
+try:  # the project's one rule for cells of CSV and spreadsheet downloads (openasc/core/cells.py), once it exists
+    from openasc.core.cells import safe_cell
+except ImportError:  # until then, the same rule here: a value a spreadsheet would run as a formula is given as text
+    def safe_cell(value):
+        """A file's value as a cell of the error report: text starting with =, +, -, @, a tab or a carriage return
+        gets a leading apostrophe, so a spreadsheet shows it rather than running it."""
+        if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+            return "'" + value
+        return value
+
 __all__ = ["ImportResult", "main", "run_import"]
 
 
@@ -75,7 +85,7 @@ def run_import(paths: list[Path], *, user: User, source: str = "cli", names: lis
     writer.writerow(ERROR_HEADER)
 
     def error(issue: Issue) -> None:
-        writer.writerow([issue.file, issue.row, issue.field, issue.value, issue.reason])
+        writer.writerow([safe_cell(x) for x in (issue.file, issue.row, issue.field, issue.value, issue.reason)])
         if on_error:
             on_error(issue)
 

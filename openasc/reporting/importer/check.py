@@ -25,6 +25,7 @@ files with an NHS number is the same person.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import datetime as dt
 import gzip
@@ -48,8 +49,14 @@ FIELDS = [sub for sub, _, _ in CLD_COLUMNS]
 POS = {name: i for i, name in enumerate(FIELDS)}
 EVENT_TYPES = refdata.EVENT_TYPES
 MIN_DATE, MAX_DATE = dt.date.min, dt.date.max
-MONEY_RE = re.compile(r"-?\d{1,16}(\.\d+)?")
-INT_RE = re.compile(r"\d{1,6}")
+# ASCII digits only: \d (and int(), Decimal()) would also take full-width and other scripts' digits
+MONEY_RE = re.compile(r"-?[0-9]{1,16}(\.[0-9]+)?")
+NUMBER_RE = re.compile(r"-?[0-9]+(\.[0-9]+)?")  # a number, however long (MONEY_RE: one the record can hold)
+INT_RE = re.compile(r"[0-9]{1,6}")
+# The largest unit cost a service cost holds (ServiceCost.unit_cost_pence, a PositiveIntegerField), in pounds
+MAX_UNIT_COST = Decimal("21474836.47")
+# A date of birth before this is taken as a mistake (nobody alive was born before it)
+EARLIEST_BIRTH = dt.date(1900, 1, 1)
 LINKED = ["Adult 1 Linked Person_ID", "Adult 2 Linked Person_ID", "Adult 3 Linked Person_ID"]
 CARER_TYPES = ("Unpaid carer", "Unpaid carer known by association")
 OUTCOME_HIERARCHY = refdata.EVENT_OUTCOME_HIERARCHY
@@ -113,7 +120,15 @@ class Plan:
 MAX_KEPT = 200
 
 
-UNKNOWN_COLUMN = "Not a CLD field: this column is ignored"
+UNKNOWN_COLUMN = ("Not a CLD field: correct the column's name or remove the column (every column must be a CLD "
+                  "field)")
+DUPLICATE_COLUMN = "This CLD field has two columns: keep one"
+NAMELESS_COLUMN = "A column with no name: remove it (an extra comma at the end of the first row makes one)"
+NO_REPORTING_END = "Required: every row belongs to a submission, named by its reporting period end date"
+NON_ASCII_DIGITS = "Write numbers with the digits 0-9 only"
+NOT_UTF8 = ("Not UTF-8 text (a spreadsheet saved as plain 'CSV' writes Latin-1 or Windows-1252): save the file as "
+            "'CSV UTF-8' and import it again")
+UTF16 = "The file is UTF-16 text: save it as 'CSV UTF-8' and import it again"
 CROPPED = ("Open in an earlier submission but missing from the latest one: ended at the end of the last reporting "
            "period it appeared in (as DHSC crops it)")
 
@@ -137,6 +152,21 @@ def open_text(path: Path):
     return io.TextIOWrapper(stream, encoding="utf-8-sig", newline=""), raw
 
 
+def _validate_nhs(raw: str) -> str | Exception:
+    """The NHS number a value gives, or the error (only the digits 0-9: isdigit() also takes other scripts')."""
+    if not raw.isascii():
+        return nhs_number.InvalidNhsNumber("NHS number must be written with the digits 0-9")
+    try:
+        return nhs_number.validate(raw)
+    except nhs_number.InvalidNhsNumber as exc:
+        return exc
+
+
+def _foreign_digits(v: str) -> bool:
+    """Whether a value holds digits other than 0-9 (full-width, Arabic-Indic, ...)."""
+    return not v.isascii() and any(c.isdigit() for c in v)
+
+
 def _getter(positions: list[int]) -> Callable[[list], tuple]:
     """The values at ``positions`` of a row, as a tuple (also for one position)."""
     if len(positions) == 1:
@@ -146,7 +176,9 @@ def _getter(positions: list[int]) -> Callable[[list], tuple]:
 
 
 def parse_date(text: str) -> dt.date | None:
-    """YYYY-MM-DD or DD/MM/YYYY; None when it is neither or not a real date."""
+    """YYYY-MM-DD or DD/MM/YYYY (ASCII digits); None when it is neither or not a real date."""
+    if not text.isascii():  # int() would read full-width and other scripts' digits
+        return None
     try:
         if len(text) == 10 and text[4] == "-" and text[7] == "-":
             return dt.date(int(text[:4]), int(text[5:7]), int(text[8:]))
@@ -178,6 +210,7 @@ class Checker:
         self.la_nhs: dict[str, tuple[str, int]] = {}
         self.nhs_la: dict[str, tuple[str, int]] = {}
         self.rownum = 0
+        self.today = dt.date.today()  # (dates of birth after it are refused; the set check uses the same day)
         # the fast path (check_row): what is checked where, and the groups of checked fields
         self.coded_at = dict(self.coded)
         self.date_set, self.money_set, self.int_set = set(self.date_pos), set(self.money_pos), set(self.int_pos)
@@ -254,6 +287,9 @@ class Checker:
                 e[2] = found
             entries.append(e)
         person, reporting, event, dates = entries[0], entries[1], entries[2], entries[3]
+        dob = person[4].get(P_DOB)
+        if dob and dob > reporting[4][P_RPE]:  # (a row reaching here has a reporting period end)
+            return self._check_row_full(row, n)
         et = event[4][P_EVENT_TYPE]
         required = self.required_fast.get(et)
         if required is None:
@@ -329,8 +365,10 @@ class Checker:
                 d = None
                 if v:
                     d = self.date_of(v)
-                    if d is None:
+                    if d is None or (p == P_DOB and self._birth_problem(d)):
                         clean = False
+                elif p == P_RPE:
+                    clean = False
                 parsed[p] = d
                 replace.append((p, d))
             elif p in self.money_set:
@@ -352,11 +390,7 @@ class Checker:
             if nhs_raw:
                 got = self.nhs_cache.get(nhs_raw)
                 if got is None:
-                    try:
-                        got = nhs_number.validate(nhs_raw)
-                    except nhs_number.InvalidNhsNumber as exc:
-                        got = exc
-                    self.nhs_cache[nhs_raw] = got
+                    got = self.nhs_cache[nhs_raw] = _validate_nhs(nhs_raw)
                 if isinstance(got, Exception):
                     clean = False
                 else:
@@ -396,7 +430,8 @@ class Checker:
                 continue
             d = self.date_of(v)
             if d is None:
-                err(n, FIELDS[p], v, "Not a date: use YYYY-MM-DD or DD/MM/YYYY, and a real day of the month")
+                err(n, FIELDS[p], v, NON_ASCII_DIGITS if _foreign_digits(v) else
+                    "Not a date: use YYYY-MM-DD or DD/MM/YYYY, and a real day of the month")
                 ok = False
             dates[p] = d
         for p in self.money_pos:
@@ -410,7 +445,7 @@ class Checker:
         for p in self.int_pos:
             v = row[p]
             if v and not INT_RE.fullmatch(v):
-                err(n, FIELDS[p], v, "Must be a whole number, e.g. 1")
+                err(n, FIELDS[p], v, NON_ASCII_DIGITS if _foreign_digits(v) else "Must be a whole number, e.g. 1")
                 ok = False
         for p, name, m in self.length_pos:
             v = row[p]
@@ -423,11 +458,7 @@ class Checker:
         if nhs_raw:
             got = self.nhs_cache.get(nhs_raw)
             if got is None:
-                try:
-                    got = nhs_number.validate(nhs_raw)
-                except nhs_number.InvalidNhsNumber as exc:
-                    got = exc
-                self.nhs_cache[nhs_raw] = got
+                got = self.nhs_cache[nhs_raw] = _validate_nhs(nhs_raw)
             if isinstance(got, Exception):
                 err(n, "NHS Number", nhs_raw, f"{got} (Modulus 11); leave it blank if it is not known")
                 ok = False
@@ -459,7 +490,16 @@ class Checker:
             err(n, "Reporting Period End Date", row[POS["Reporting Period End Date"]],
                 "The reporting period ends before it starts")
             ok = False
+        if not row[P_RPE]:
+            err(n, "Reporting Period End Date", "", NO_REPORTING_END)
+            ok = False
         dob, dod = dates[POS["Date of Birth"]], dates[POS["Date of Death"]]
+        if dob:
+            problem = self._birth_problem(dob) or (
+                rpe and dob > rpe and f"After the end of the reporting period ({row[P_RPE]})")
+            if problem:
+                err(n, "Date of Birth", row[P_DOB], problem)
+                ok = False
         if dob and dod and dod < dob:
             err(n, "Date of Death", row[POS["Date of Death"]], "The date of death is before the date of birth")
             ok = False
@@ -470,15 +510,29 @@ class Checker:
         self._keep(row, n, dates, nhs, la, et, start, end, rpe)
         return True
 
+    def _birth_problem(self, dob: dt.date) -> str:
+        """Why a date of birth cannot be right ('' when it can be)."""
+        if dob > self.today:
+            return "In the future"
+        if dob < EARLIEST_BIRTH:
+            return f"Before {EARLIEST_BIRTH:%Y}: check the year"
+        return ""
+
     def _money(self, name: str, v: str):
         if not MONEY_RE.fullmatch(v):
-            return "Must be a number such as 123.45 (no £ sign or commas)"
+            if _foreign_digits(v):
+                return NON_ASCII_DIGITS
+            if NUMBER_RE.fullmatch(v):
+                return "Too large: no amount has more than 16 digits before the decimal point"
+            return "Must be a number such as 123.45 (no £ sign, commas or exponent)"
         if "." in v and len(v.split(".")[1]) > 2:
             return "Has more than two decimal places: round it to pence (two decimal places)"
         value = Decimal(v)
-        if name == "Unit Cost" and value < 0:
+        if value < 0:  # a cost, or a number of units a week
             return "Cannot be negative"
-        if name == "Planned units per week" and abs(value) >= 1_000_000:
+        if name == "Unit Cost" and value > MAX_UNIT_COST:
+            return f"Too large: at most {MAX_UNIT_COST}"
+        if name == "Planned units per week" and value >= 1_000_000:
             return "Too large: at most 999999.99"
         return value
 
@@ -565,6 +619,30 @@ def _earlier_link(link: tuple, than: tuple) -> bool:
     return link[1] is not None and (than[1] is None or link[1] < than[1])
 
 
+def header_problems(header: list[str]) -> list[tuple[int, str, str]]:
+    """What is wrong with a file's first row: (column number, the name as written, reason) for each column that is
+    not a CLD field, that has no name, or that repeats a field an earlier column holds."""
+    seen: dict[str, int] = {}
+    out = []
+    for i, h in enumerate(header, 1):
+        db = HEADER_LOOKUP.get(normalise_header(h))
+        if not h.strip():
+            out.append((i, f"Column {i}", NAMELESS_COLUMN))
+        elif not db:
+            out.append((i, h, UNKNOWN_COLUMN))
+        elif db in seen:
+            out.append((i, h, f"{DUPLICATE_COLUMN} (columns {seen[db]} and {i})"))
+        else:
+            seen[db] = i
+    return out
+
+
+def wrong_width(n: int, got: int, want: int) -> str:
+    """The reason a row with the wrong number of fields is refused."""
+    return (f"Row {n} has {got} fields but the first row has {want}: the row is cut short, or has values "
+            "beyond the last column")
+
+
 def read_header(header: list[str]) -> tuple[list[int], list[str]]:
     """Column index in the file of each CLD field (-1 when absent), and the unknown headers."""
     found: dict[str, int] = {}
@@ -604,13 +682,16 @@ def check_files(paths: list[Path], *, on_error: Callable[[Issue], None] = lambda
         checker.file = name
         text, raw = open_text(path)
         with text:
-            reader = csv.reader(text)
+            reader = csv.reader(text, strict=True)  # a quoted value never closed (a file cut short) is an error
             try:
                 header = next(reader)
-            except (StopIteration, UnicodeDecodeError, csv.Error, OSError) as exc:
+            except UnicodeDecodeError:
+                _not_utf8(checker, path)
+                continue
+            except (StopIteration, csv.Error, OSError) as exc:
                 checker.error(1, "", "", f"Cannot read the file as CSV: {exc or 'it is empty'}")
                 continue
-            idx, unknown = read_header(header)
+            idx, _unknown = read_header(header)
             if idx[POS["Event Type"]] < 0 or idx[POS["Event Start Date"]] < 0:
                 checker.error(1, "", "", "The first row must hold the CLD field names (no 'Event Type' or "
                               "'Event Start Date' column found)")
@@ -618,10 +699,9 @@ def check_files(paths: list[Path], *, on_error: Callable[[Issue], None] = lambda
             if idx[POS["NHS Number"]] < 0 and idx[POS["LA Person Unique Identifier"]] < 0:
                 checker.error(1, "", "", "No 'NHS Number' or 'LA Person Unique Identifier' column found")
                 continue
-            for h in unknown:
-                checker.warn(1, h, "", UNKNOWN_COLUMN)
-            pairs = [(i, j) for i, j in enumerate(idx) if j >= 0]
-            width = max(j for _, j in pairs) + 1
+            for _col, h, reason in header_problems(header):  # (the rows are still checked, for the report)
+                checker.error(1, h, "", reason)
+            width = len(header)
             # each field's value from the file's column (a column the file lacks reads the "" put at the end)
             take = itemgetter(*[j if j >= 0 else -1 for j in idx])
             strip = str.strip
@@ -629,10 +709,17 @@ def check_files(paths: list[Path], *, on_error: Callable[[Issue], None] = lambda
             try:
                 for r in reader:
                     n += 1
-                    if len(r) < width:
-                        if not any(c.strip() for c in r):
+                    if len(r) != width:
+                        if len(r) <= 1 and not any(c.strip() for c in r):  # a blank line
                             continue
-                        r = r + [""] * (width - len(r))
+                        # cut short (a file that ends mid-row), or values beyond the last column: not guessed at
+                        if len(r) < width:  # named by the first column it has no value for
+                            where, value = header[len(r)], ""
+                        else:
+                            where, value = f"Column {width + 1}", ",".join(r[width:])[:100]
+                        checker.error(n, where, value, wrong_width(n, len(r), width))
+                        plan.rows += 1
+                        continue
                     r.append("")
                     row = list(map(strip, take(r)))
                     if "NULL" in row:
@@ -641,7 +728,9 @@ def check_files(paths: list[Path], *, on_error: Callable[[Issue], None] = lambda
                     plan.rows += 1
                     if not plan.rows % 5000:
                         on_progress(plan.rows, done_bytes + raw.tell())
-            except (UnicodeDecodeError, csv.Error, OSError, EOFError) as exc:
+            except UnicodeDecodeError:
+                _not_utf8(checker, path, after=n)
+            except (csv.Error, OSError, EOFError) as exc:
                 checker.error(n + 1, "", "", f"Cannot read the file from here: {exc}")
             done_bytes += path.stat().st_size
             on_progress(plan.rows, done_bytes)
@@ -651,6 +740,32 @@ def check_files(paths: list[Path], *, on_error: Callable[[Issue], None] = lambda
         plan.events.clear()
         plan.links.clear()
     return plan
+
+
+def _not_utf8(checker: Checker, path: Path, after: int = 0) -> None:
+    """Report each line of a file that is not UTF-8 (its row, and the field holding the bytes), or that the file
+    is UTF-16; lines up to ``after`` were read (and reported) already."""
+    def lines():
+        with (gzip.open(path, "rb") if is_gzip(path) else path.open("rb")) as f:
+            yield from f
+
+    head = next(lines(), b"")[:4]
+    if head[:2] in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE) or b"\x00" in head:
+        checker.error(1, "", "", UTF16)
+        return
+    header: list[str] = []
+    for n, line in enumerate(lines(), 1):
+        try:
+            text = line.decode("utf-8-sig" if n == 1 else "utf-8")
+        except UnicodeDecodeError:
+            text = line.decode("utf-8", "replace")
+            if n > after:
+                values = next(csv.reader([text]), [])
+                at = next((i for i, v in enumerate(values) if "\ufffd" in v), None)
+                name = header[at] if at is not None and at < len(header) else ""
+                checker.error(n, name, values[at] if at is not None else "", NOT_UTF8)
+        if n == 1:
+            header = next(csv.reader([text]), [])
 
 
 def row_hash(row: tuple) -> str:

@@ -55,9 +55,9 @@ from .check import (
     P_SERVICE,
     P_START,
     POS,
-    UNKNOWN_COLUMN,
     Checker,
     Warning_,
+    header_problems,
     is_gzip,
     open_text,
     read_header,
@@ -74,6 +74,7 @@ LOWERED = [P_ROUTE, P_ASSESSMENT, P_COMPONENT]
 P_HOURS = POS["Total Hrs Caring per week"]
 CHUNK = 1 << 24
 SEPARATOR = "\x1f"  # the unit separator
+NO_NULL = "\n\n"  # read_csv's text for NULL: a value no file the set check takes can hold (see _check)
 PLAIN = bytes(range(32, 127)) + b"\r\n"  # the bytes of a plain file (see _scan)
 CARERS_SQL = ", ".join(sql_quote(c) for c in CARER_TYPES)  # the carers' client types, as a list for SQL's IN (...)
 
@@ -179,18 +180,23 @@ def _check(con, checker: Checker, paths, names, on_progress) -> dict:
     parts = []
     done_bytes = done_rows = 0
     plain = True
-    for fi, (path, name) in enumerate(zip(paths, names, strict=True)):
+    for fi, path in enumerate(paths):
         text, _raw = open_text(path)
         with text:
             header = next(csv.reader(text))
-        idx, unknown = read_header(header)
+        idx, _unknown = read_header(header)
         if idx[P_EVENT_TYPE] < 0 or idx[POS["Event Start Date"]] < 0 or (idx[P_NHS] < 0 and idx[P_LA] < 0):
             raise NotClean
-        for h in unknown:
-            warnings.append(((fi, 1, -1), Warning_(h, "", UNKNOWN_COLUMN, 1, name, 1)))
+        if header_problems(header):  # a column that is not a CLD field, or a field given twice: an error
+            raise NotClean
         lines, gz, plain_file = _scan(path)
         plain = plain and plain_file
-        columns = "{" + ", ".join(f"'c{j}': 'VARCHAR'" for j in range(len(header))) + "}"
+        # One column more than the header has: a value there is a row too long. No value reads as NULL (nullstr
+        # is two line breaks, which no value of a file taken here can be), so NULL in the header's last column is a
+        # row cut short (null_padding) and NULL in the extra column a row of the right length. strict_mode sends
+        # quotes the row checker (csv strict) would refuse, and a quoted value never closed, to the row checker.
+        width = len(header)
+        columns = "{" + ", ".join(f"'c{j}': 'VARCHAR'" for j in range(width + 1)) + "}"
         # One copy of the file's values (the fields it has, cleaned), in file order: its rowid gives the row in the
         # file. trim() takes spaces off; in a file that is not plain ASCII (see _scan), values with any other
         # whitespace at either end are looked at below (_check_ends). A row with nothing in it needs no check of its
@@ -198,14 +204,17 @@ def _check(con, checker: Checker, paths, names, on_progress) -> dict:
         select = ", ".join(f"NULLIF(NULLIF(trim(c{j}), ''), 'NULL') AS f{p}" if j >= 0
                            else f"CAST(NULL AS VARCHAR) AS f{p}" for p, j in enumerate(idx))
         con.execute(
-            f"CREATE TABLE t{fi} AS SELECT {select} FROM read_csv({sql_quote(str(path))}, header = true, "
+            f"CREATE TABLE t{fi} AS SELECT {select}, (c{width - 1} IS NULL OR c{width} IS NOT NULL) AS wrong_width "
+            f"FROM read_csv({sql_quote(str(path))}, header = true, "
             f"auto_detect = false, delim = ',', quote = '\"', escape = '\"', columns = {columns}, "
-            f"null_padding = true, strict_mode = false, compression = '{'gzip' if gz else 'none'}', "
-            "all_varchar = true)")
-        rows = con.execute(f"SELECT count(*) FROM t{fi}").fetchone()[0]
+            f"null_padding = true, strict_mode = true, nullstr = {sql_quote(NO_NULL)}, "
+            f"compression = '{'gzip' if gz else 'none'}', all_varchar = true)")
+        rows, wrong = con.execute(f"SELECT count(*), count(*) FILTER (wrong_width) FROM t{fi}").fetchone()
         if rows != lines - 1:  # blank lines, or line breaks inside values: as the row checker reads it, or not
             raise NotClean
-        parts.append(f"SELECT {fi} AS fi, rowid + 2 AS n, * FROM t{fi}")
+        if wrong:  # a row with fewer or more fields than the header: the row checker words it
+            raise NotClean
+        parts.append(f"SELECT {fi} AS fi, rowid + 2 AS n, * EXCLUDE (wrong_width) FROM t{fi}")
         done_bytes += path.stat().st_size
         done_rows += rows
         on_progress(done_rows, done_bytes)
@@ -280,6 +289,8 @@ def _check_values(con, checker: Checker, warnings: list, names: list[str]) -> di
     for p in DATE_POS:
         if any(checker.date_of(v) is None for v in values[p]):
             raise NotClean
+    if any(checker._birth_problem(checker.date_of(v)) for v in values[P_DOB]):  # in the future, or absurd
+        raise NotClean
     # the SQL date parse used for ordering must agree with the row checker's on every value
     for p in DATE_POS:
         for v, d in con.execute(f"SELECT DISTINCT f{p}, {_date_sql(f'f{p}')} FROM t WHERE f{p} IS NOT NULL").fetchall():
@@ -338,8 +349,9 @@ def _check_rows(con, rules) -> None:
                    for f, only_ended in fields]
         if missing:
             failing.append(f"(f{P_EVENT_TYPE} = {sql_quote(et)} AND ({' OR '.join(f'({m})' for m in missing)}))")
-    for first, then in ((P_START, P_END), (P_RPS, P_RPE), (P_DOB, P_DOD)):
+    for first, then in ((P_START, P_END), (P_RPS, P_RPE), (P_DOB, P_DOD), (P_DOB, P_RPE)):
         failing.append(f"({_date_sql(f'f{then}')} < {_date_sql(f'f{first}')})")
+    failing.append(f"f{P_RPE} IS NULL")  # every row names its submission
     if con.execute("SELECT count(*) FROM t WHERE " + " OR ".join(failing)).fetchone()[0]:
         raise NotClean
 

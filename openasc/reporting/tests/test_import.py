@@ -189,13 +189,14 @@ def test_each_error_is_reported_by_row_field_value_and_reason_and_nothing_is_loa
 
 @pytest.mark.parametrize("fast", [True, False])
 def test_a_money_value_is_judged_for_its_own_field(staff, tmp_path, fast):
-    """-5 is a (strange but allowed) number of planned units; as a unit cost it is an error, even when the same text
-    was seen first in the other field."""
-    path = write(tmp_path / "cld.csv", [service_row(**{"Planned units per week": "-5"}),
-                                        service_row(**{"Event Start Date": "2024-07-01", "Unit Cost": "-5"})])
+    """5000000 is an allowed unit cost (a one-off cost of five million pounds); as planned units a week it is too
+    large, and it is judged so even when the same text was seen first in the other field."""
+    path = write(tmp_path / "cld.csv", [service_row(**{"Unit Cost": "5000000"}),
+                                        service_row(**{"Event Start Date": "2024-07-01",
+                                                       "Planned units per week": "5000000"})])
     plan = check_files([path], fast=fast)
     assert [(e.row, e.field, e.value, e.reason) for e in plan.errors] == [
-        (3, "Unit Cost", "-5", "Cannot be negative")]
+        (3, "Planned units per week", "5000000", "Too large: at most 999999.99")]
 
 
 def test_errors_can_be_written_to_a_named_file(staff, tmp_path):

@@ -143,7 +143,7 @@ def test_a_record_changed_since_the_check_loads_nothing(staff, tmp_path, monkeyp
     assert not Person.objects.exists() and real()
 
 
-@pytest.mark.parametrize("money", ["12", "12.5", "-0.50"])
+@pytest.mark.parametrize("money", ["12", "12.5", "0.50", "012.30"])
 def test_amounts_keep_the_row_checkers_fingerprint(staff, tmp_path, monkeypatch, money):
     path = write(tmp_path / "a.csv", [service_row(**{"Planned units per week": money})])
     as_sets, by_row = both_loads([path], staff.system, monkeypatch)
