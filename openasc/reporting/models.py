@@ -34,9 +34,22 @@ class ImportRun(models.Model):
     # The full error report as gzip-compressed CSV (row, field, value, reason), for the download link.
     error_report = models.BinaryField(null=True, blank=True)
     by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    # Imports run one at a time (importer/lock.py): a run still RUNNING is the lock, alive while its process is
+    # (pid on host) and its heartbeat is recent; one that died is marked FAILED by the next import to start.
+    pid = models.PositiveIntegerField(null=True, blank=True, help_text="The process running the import")
+    host = models.CharField(max_length=255, blank=True, help_text="The machine the process runs on")
+    heartbeat_at = models.DateTimeField(null=True, blank=True, help_text="When the run last showed it was alive")
+    failure = models.TextField(blank=True, help_text="Why a failed run failed")
 
     class Meta:
         ordering = ["-started_at", "-pk"]
+
+
+class ImportLock(models.Model):
+    """One row (id 1), locked by each import as it starts (importer/lock.py): two imports starting at once take
+    turns to look for a run in progress and to record their own."""
+
+    taken_at = models.DateTimeField(null=True, blank=True)
 
 
 @audit.sensitive

@@ -41,6 +41,7 @@ def cld_import(request: HttpRequest) -> HttpResponse:
     if not may_import(request.user):
         return _forbidden(request)
     form = CldImportForm(request.POST, request.FILES) if request.method == "POST" else CldImportForm()
+    busy = False
     if form.is_bound and form.is_valid():
         upload = form.cleaned_data["file"]
         suffix = ".csv.gz" if upload.name.lower().endswith(".gz") else ".csv"
@@ -49,14 +50,19 @@ def cld_import(request: HttpRequest) -> HttpResponse:
             with path.open("wb") as out:
                 for chunk in upload.chunks():
                     out.write(chunk)
-            result = importer.run_import([path], user=request.user, source="browser", names=[upload.name],
-                                         check_only=form.cleaned_data["check_only"])
-        return redirect("reporting:cld-import-result", run_id=result.run.pk)
+            try:
+                result = importer.run_import([path], user=request.user, source="browser", names=[upload.name],
+                                             check_only=form.cleaned_data["check_only"])
+            except importer.ImportBusy as exc:  # imports run one at a time
+                form.add_error(None, str(exc))
+                result, busy = None, True
+        if result is not None:
+            return redirect("reporting:cld-import-result", run_id=result.run.pk)
     recent = ImportRun.objects.select_related("by").order_by("-started_at", "-pk")[:10]
     return render(request, "reporting/cld_import.jinja", {
         "title": "Import a Client Level Data file", "form": form, "errors": error_summary(form),
         "recent": recent, "active_nav": "cld-import",
-    }, status=400 if request.method == "POST" else 200)
+    }, status=(409 if busy else 400) if request.method == "POST" else 200)
 
 
 def _errors(run: ImportRun, limit: int | None = None) -> list[list[str]]:

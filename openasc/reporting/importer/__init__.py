@@ -25,7 +25,7 @@ from django.utils import timezone
 from openasc.core.models import User
 from openasc.reporting.models import ImportRun, ImportStatus
 
-from . import setload
+from . import lock, setload
 from .check import Issue, Plan, check_files, file_hash
 from .load import Conflict, load
 
@@ -41,7 +41,9 @@ except ImportError:  # until then, the same rule here: a value a spreadsheet wou
             return "'" + value
         return value
 
-__all__ = ["ImportResult", "main", "run_import"]
+ImportBusy = lock.ImportBusy
+
+__all__ = ["ImportBusy", "ImportResult", "main", "run_import"]
 
 
 @dataclass
@@ -78,8 +80,18 @@ def run_import(paths: list[Path], *, user: User, source: str = "cli", names: lis
     """Check every row; when there is no error (and not check_only) load it all in one transaction."""
     progress = progress or _Progress()
     names = names or [p.name for p in paths]
-    run = ImportRun.objects.create(file_names=names, file_hashes=[file_hash(p) for p in paths],
-                                   started_at=timezone.now(), source=source, by=user)
+    hashes = [file_hash(p) for p in paths]
+    # one import at a time: ImportBusy when another is running (lock.py)
+    run = lock.start_run(file_names=names, file_hashes=hashes, started_at=timezone.now(), source=source, by=user)
+    try:
+        return _run(run, paths, user, names, check_only, progress, on_error)
+    except BaseException as exc:
+        lock.fail(run, exc)
+        raise
+
+
+def _run(run: ImportRun, paths: list[Path], user: User, names: list[str], check_only: bool, progress: _Progress,
+         on_error: Callable[[Issue], None] | None) -> ImportResult:
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(ERROR_HEADER)
@@ -89,10 +101,15 @@ def run_import(paths: list[Path], *, user: User, source: str = "cli", names: lis
         if on_error:
             on_error(issue)
 
+    def checking(rows: int, nbytes: int) -> None:
+        lock.beat(run)
+        progress.checking(rows, nbytes)
+
     t0 = time.perf_counter()
     # a first import (nobody in the record yet) keeps clean files' rows in DuckDB and loads them as sets (setload)
-    plan = check_files(paths, on_error=error, on_progress=progress.checking, names=names,
+    plan = check_files(paths, on_error=error, on_progress=checking, names=names,
                        stage=not check_only and setload.available())
+    lock.beat(run, force=True)  # (the load is one transaction: its heartbeat is this one)
     try:
         result = _load(plan, run, user, progress, error, names, check_only, t0)
     finally:
@@ -132,8 +149,7 @@ def _load(plan: Plan, run: ImportRun, user: User, progress: _Progress, error: Ca
                 requests_close_waiting()
         except Exception as exc:
             if not isinstance(exc, Conflict):
-                run.status, run.finished_at = ImportStatus.FAILED, timezone.now()
-                run.save(update_fields=["status", "finished_at"])
+                lock.fail(run, exc)
                 raise
 
             for issue in exc.issues:  # the files disagree with the record: nothing was written
@@ -199,7 +215,8 @@ def _table(rows: list[list[str]], out: TextIO, *, with_file: bool) -> None:
 
 
 def main(argv: list[str], stdout: TextIO | None = None, stderr: TextIO | None = None) -> int:
-    """``openasc cld import``: 0 = loaded (or checked, with --check-only), 1 = errors (nothing loaded), 2 = usage."""
+    """``openasc cld import``: 0 = loaded (or checked, with --check-only), 1 = errors (nothing loaded), 2 = usage,
+    3 = another import is running (nothing done)."""
     stdout = stdout or sys.stdout
     stderr = stderr or sys.stderr
     try:
@@ -222,6 +239,15 @@ def main(argv: list[str], stdout: TextIO | None = None, stderr: TextIO | None = 
     # Django's OutputWrapper adds a newline to every write: rich needs the real stream underneath.
     raw_out = getattr(stdout, "_out", stdout)
     show = not args.no_progress and getattr(raw_out, "isatty", lambda: False)()
+    try:
+        result = _main_run(paths, user, args, raw_out, show)
+    except lock.ImportBusy as exc:
+        stderr.write(f"{exc}\n")
+        return 3
+    return _report(result, paths, args, errors_path, stdout, stderr, raw_out)
+
+
+def _main_run(paths: list[Path], user: User, args, raw_out, show: bool) -> ImportResult:
     if show:
         from rich.console import Console
         from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
@@ -233,6 +259,11 @@ def main(argv: list[str], stdout: TextIO | None = None, stderr: TextIO | None = 
                                 progress=_RichProgress(bar, sum(p.stat().st_size for p in paths)))
     else:
         result = run_import(paths, user=user, check_only=args.check_only)
+    return result
+
+
+def _report(result: ImportResult, paths: list[Path], args, errors_path: Path, stdout: TextIO, stderr: TextIO,
+            raw_out) -> int:
     plan = result.plan
     out = stdout.write
     out(f"{plan.rows:,} rows checked in {len(paths)} file(s); {plan.submissions} submission(s); "
