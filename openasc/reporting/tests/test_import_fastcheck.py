@@ -187,3 +187,15 @@ def test_the_scan_gives_the_same_verdict_whatever_the_chunks(tmp_path, monkeypat
     monkeypatch.setattr(fastcheck, "CHUNK", chunk)
     assert _scan(path) == whole
     assert whole[2] == (data.count(b"\r") == data.count(b"\r\n"))
+
+
+def test_same_plan_at_the_edges_of_what_is_allowed(tmp_path):
+    """A date of birth on the last day of the reporting period or on 1 January 1900, no planned units, a unit cost
+    of the most the record holds: allowed, and the set check takes them as the row checker does."""
+    rows = [request_row(**{"Date of Birth": "2025-03-31"}),
+            review_row(**{"NHS Number": "", "LA Person Unique Identifier": "P9", "Date of Birth": "01/01/1900"}),
+            service_row(**{"Planned units per week": "0", "Unit Cost": "21474836.47"})]
+    path = write(tmp_path / "cld.csv", rows)
+    fast, slow = both([path])
+    assert comparable(fast) == comparable(slow)
+    assert fast.ok and len(fast.events) == 3
