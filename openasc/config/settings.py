@@ -144,6 +144,17 @@ AUTH_PASSWORD_VALIDATORS = [
 # Sign-in lockout and inactivity timeout (minutes unless stated).
 OPENASC_LOCKOUT_ATTEMPTS = int(os.environ.get("OPENASC_LOCKOUT_ATTEMPTS", "5"))
 OPENASC_LOCKOUT_MINUTES = int(os.environ.get("OPENASC_LOCKOUT_MINUTES", "15"))
+# Failures for one account from anywhere in OPENASC_LOCKOUT_MINUTES that lock it for everyone (many clients guessing).
+OPENASC_LOCKOUT_ACCOUNT_ATTEMPTS = int(os.environ.get("OPENASC_LOCKOUT_ACCOUNT_ATTEMPTS", "50"))
+# Failures from one client (any accounts) in the window after which that client is refused for every account.
+OPENASC_SIGN_IN_CLIENT_ATTEMPTS = int(os.environ.get("OPENASC_SIGN_IN_CLIENT_ATTEMPTS", "20"))
+OPENASC_SIGN_IN_CLIENT_WINDOW_MINUTES = int(os.environ.get("OPENASC_SIGN_IN_CLIENT_WINDOW_MINUTES", "15"))
+# Failed sign-ins are kept this long (the record of attempts on unknown usernames), then pruned.
+OPENASC_SIGN_IN_ATTEMPT_DAYS = int(os.environ.get("OPENASC_SIGN_IN_ATTEMPT_DAYS", "90"))
+# How many reverse proxies we trust to append to X-Forwarded-For; 0 (default) means only REMOTE_ADDR is used.
+OPENASC_TRUSTED_PROXY_COUNT = int(os.environ.get("OPENASC_TRUSTED_PROXY_COUNT", "0"))
+# A draft of a form is audited when first saved and then at most once per this many minutes while it is typed.
+OPENASC_DRAFT_AUDIT_MINUTES = int(os.environ.get("OPENASC_DRAFT_AUDIT_MINUTES", "30"))
 OPENASC_IDLE_TIMEOUT_SECONDS = int(os.environ.get("OPENASC_IDLE_TIMEOUT_SECONDS", str(30 * 60)))
 OPENASC_IDLE_WARNING_SECONDS = int(os.environ.get("OPENASC_IDLE_WARNING_SECONDS", str(5 * 60)))
 OPENASC_BREAK_GLASS_MINUTES = int(os.environ.get("OPENASC_BREAK_GLASS_MINUTES", "60"))

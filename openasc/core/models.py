@@ -249,3 +249,24 @@ class FormDraft(models.Model):
 
 def new_request_id() -> str:
     return uuid.uuid4().hex
+
+
+class SignInAttempt(models.Model):
+    """One failed sign-in, kept to throttle a client and lock an account (ADR 0006), then pruned.
+
+    The username is stored only as a keyed hash: a failed attempt may have a password typed into the username
+    box, and an unknown username has no user to point at. The client is the address the request came from."""
+
+    client_key = models.CharField(max_length=64)
+    username_key = models.CharField(max_length=64)
+    attempted_at = models.DateTimeField(db_index=True)
+    # True once the account then signed in from the same client: it no longer counts towards that lockout
+    # (it still counts towards the client's throttle, so signing in to a known account does not reset it).
+    cleared = models.BooleanField(default=False)
+    throttled = models.BooleanField(default=False, help_text="Refused without checking the password")
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["client_key", "attempted_at"], name="signin_client_time"),
+            models.Index(fields=["username_key", "attempted_at"], name="signin_username_time"),
+        ]

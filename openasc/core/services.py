@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import hmac
+import ipaddress
+import logging
 import secrets
 
 from django.conf import settings
@@ -25,9 +28,12 @@ from openasc.core.models import (
     RelationshipKind,
     Restriction,
     Role,
+    SignInAttempt,
     Team,
     User,
 )
+
+logger = logging.getLogger(__name__)
 
 
 @transaction.atomic
@@ -192,41 +198,114 @@ class SignInRefused(Exception):
         self.locked = locked
 
 
+# The only answer a failed sign-in ever gives: the same for an unknown username, a wrong password, a locked account
+# and a throttled client, so that nobody can find out which usernames exist (ADR 0006).
 GENERIC_SIGN_IN_ERROR = "Enter a correct username and password"
 
 
+def sign_in_client_key(request) -> str:
+    """The address a sign-in came from: REMOTE_ADDR, or X-Forwarded-For as written by our trusted proxies.
+
+    With `OPENASC_TRUSTED_PROXY_COUNT = n` the client is the n-th address from the right of X-Forwarded-For (the
+    one our outermost proxy saw); anything further left was written by the client and is ignored. An IPv6
+    client is keyed by its /64 network, which one household or server is usually given whole."""
+    address = request.META.get("REMOTE_ADDR", "") or ""
+    trusted = settings.OPENASC_TRUSTED_PROXY_COUNT
+    if trusted > 0:
+        forwarded = [p.strip() for p in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if p.strip()]
+        if len(forwarded) >= trusted:
+            address = forwarded[-trusted]
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return "unknown"
+    if isinstance(ip, ipaddress.IPv6Address):
+        if ip.ipv4_mapped is not None:
+            return str(ip.ipv4_mapped)
+        return str(ipaddress.ip_network(f"{ip}/64", strict=False))
+    return str(ip)
+
+
+def _username_key(username: str) -> str:
+    """A keyed hash of the username as typed (case-insensitive): never the username itself."""
+    return hmac.new(settings.SECRET_KEY.encode(), username.casefold().encode(), hashlib.sha256).hexdigest()
+
+
+def _record_sign_in_failure(*, client: str, username_key: str, user: User | None, now: dt.datetime,
+                            throttled: bool, locked: bool) -> None:
+    """Keep the failure (for every username, known or not), prune old ones, and audit it for a known account."""
+    with transaction.atomic():
+        SignInAttempt.objects.create(client_key=client, username_key=username_key, attempted_at=now,
+                                     throttled=throttled)
+        SignInAttempt.objects.filter(
+            attempted_at__lt=now - dt.timedelta(days=settings.OPENASC_SIGN_IN_ATTEMPT_DAYS)).delete()
+        if user is None:
+            return
+        User.objects.filter(pk=user.pk).update(failed_sign_ins=F("failed_sign_ins") + 1)
+        if not (user.locked_until and user.locked_until > now) and SignInAttempt.objects.filter(
+                username_key=username_key, cleared=False,
+                attempted_at__gte=now - dt.timedelta(minutes=settings.OPENASC_LOCKOUT_MINUTES),
+        ).count() >= settings.OPENASC_LOCKOUT_ACCOUNT_ATTEMPTS:
+            # Many clients guessing one account: lock it everywhere for a while.
+            user.locked_until = now + dt.timedelta(minutes=settings.OPENASC_LOCKOUT_MINUTES)
+            User.objects.filter(pk=user.pk).update(locked_until=user.locked_until)
+            logger.warning("Sign-in: account %s locked after failures from many clients", user.pk)
+        if user.is_active:
+            audit.record(actor=user, action=AuditAction.SIGN_IN_FAILED,
+                         details={"locked": locked or bool(user.locked_until and user.locked_until > now),
+                                  "throttled": throttled, "client": client})
+
+
 def sign_in_check(*, request, username: str, password: str) -> User:
-    """Authenticate with lockout after repeated failures; never says whether the username exists."""
+    """Authenticate, throttled per client and locked per account; never says whether the username exists.
+
+    - A client (address) with `OPENASC_SIGN_IN_CLIENT_ATTEMPTS` failures in the last
+      `OPENASC_SIGN_IN_CLIENT_WINDOW_MINUTES` is refused for every account without a password check.
+    - An account with `OPENASC_LOCKOUT_ATTEMPTS` failures from one client in the last `OPENASC_LOCKOUT_MINUTES` is
+      locked for that client only, so an attacker elsewhere cannot lock a worker out of their own computer;
+      `OPENASC_LOCKOUT_ACCOUNT_ATTEMPTS` failures from anywhere lock it everywhere (`User.locked_until`).
+    - Every refusal is the same message, and every attempt that is not throttled checks or hashes the password
+      once, so an unknown username, a wrong password and a locked account look and take the same."""
     username = (username or "").strip()
-    user = User.objects.filter(username__iexact=username).first() if username else None
     now = timezone.now()
-    if user is not None and user.locked_until and user.locked_until > now:
-        raise SignInRefused(
-            f"Your account is locked after {settings.OPENASC_LOCKOUT_ATTEMPTS} failed attempts. "
-            f"Try again after {timezone.localtime(user.locked_until):%H:%M} or ask an administrator to unlock it.",
-            locked=True)
+    client = sign_in_client_key(request)
+    ukey = _username_key(username)
+    user = User.objects.filter(username__iexact=username).first() if username else None
+    client_failures = SignInAttempt.objects.filter(
+        client_key=client,
+        attempted_at__gte=now - dt.timedelta(minutes=settings.OPENASC_SIGN_IN_CLIENT_WINDOW_MINUTES)).count()
+    if client_failures >= settings.OPENASC_SIGN_IN_CLIENT_ATTEMPTS:
+        _record_sign_in_failure(client=client, username_key=ukey, user=user, now=now, throttled=True, locked=False)
+        raise SignInRefused(GENERIC_SIGN_IN_ERROR, locked=True)
+    # Asked for every username, known or not, so that the work done is the same.
+    account_failures = SignInAttempt.objects.filter(
+        client_key=client, username_key=ukey, cleared=False,
+        attempted_at__gte=now - dt.timedelta(minutes=settings.OPENASC_LOCKOUT_MINUTES)).count()
+    locked = account_failures >= settings.OPENASC_LOCKOUT_ATTEMPTS or bool(
+        user is not None and user.locked_until and user.locked_until > now)
+    # ModelBackend checks the password of a known user and hashes it for an unknown one: one hash either way,
+    # also when the account is locked (the result is then ignored).
     authenticated = authenticate(request, username=user.username if user else username, password=password)
-    if authenticated is None or authenticated.role == Role.SYSTEM:
-        if user is not None:
-            with transaction.atomic():
-                User.objects.filter(pk=user.pk).update(failed_sign_ins=F("failed_sign_ins") + 1)
-                user.refresh_from_db(fields=["failed_sign_ins"])
-                if user.failed_sign_ins >= settings.OPENASC_LOCKOUT_ATTEMPTS:
-                    user.locked_until = now + dt.timedelta(minutes=settings.OPENASC_LOCKOUT_MINUTES)
-                    user.failed_sign_ins = 0
-                    user.save(update_fields=["locked_until", "failed_sign_ins"])
-                if user.is_active:
-                    audit.record(actor=user, action=AuditAction.SIGN_IN_FAILED,
-                                 details={"locked": user.locked_until is not None and user.locked_until > now})
-            if user.locked_until and user.locked_until > now:
-                raise SignInRefused(
-                    f"Your account is locked after {settings.OPENASC_LOCKOUT_ATTEMPTS} failed attempts. "
-                    f"Try again after {timezone.localtime(user.locked_until):%H:%M} or ask an administrator "
-                    "to unlock it.", locked=True)
-        raise SignInRefused(GENERIC_SIGN_IN_ERROR)
+    if authenticated is None or authenticated.role == Role.SYSTEM or locked:
+        _record_sign_in_failure(client=client, username_key=ukey, user=user, now=now, throttled=False, locked=locked)
+        if client_failures + 1 == settings.OPENASC_SIGN_IN_CLIENT_ATTEMPTS:
+            logger.warning("Sign-in: client %s throttled after %s failures", client, client_failures + 1)
+        raise SignInRefused(GENERIC_SIGN_IN_ERROR, locked=locked)
+    SignInAttempt.objects.filter(client_key=client, username_key=ukey, cleared=False).update(cleared=True)
     if authenticated.failed_sign_ins or authenticated.locked_until:
         User.objects.filter(pk=authenticated.pk).update(failed_sign_ins=0, locked_until=None)
     return authenticated
+
+
+@transaction.atomic
+def sign_in_unlock(*, actor: User, user: User) -> None:
+    """An administrator lets a locked account sign in again, from every client."""
+    if actor.role != Role.ADMINISTRATOR and not actor.is_superuser:
+        raise PermissionError("Only an administrator can unlock an account.")
+    User.objects.filter(pk=user.pk).update(failed_sign_ins=0, locked_until=None)
+    user.failed_sign_ins, user.locked_until = 0, None
+    SignInAttempt.objects.filter(username_key=_username_key(user.username), cleared=False).update(cleared=True)
+    audit.record(actor=actor, action=AuditAction.UPDATE, obj=user, details={"unlocked": True})
 
 
 def api_token_create(*, actor: User, user: User, name: str, days: int | None = 365) -> str:
