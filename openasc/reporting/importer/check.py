@@ -699,6 +699,10 @@ def check_files(paths: list[Path], *, on_error: Callable[[Issue], None] = lambda
             if idx[POS["NHS Number"]] < 0 and idx[POS["LA Person Unique Identifier"]] < 0:
                 checker.error(1, "", "", "No 'NHS Number' or 'LA Person Unique Identifier' column found")
                 continue
+            if idx[P_RPE] < 0:  # (rather than the same error on every row)
+                checker.error(1, "Reporting Period End Date", "", f"No 'Reporting Period End Date' column found: "
+                              f"{NO_REPORTING_END.lower()}")
+                continue
             for _col, h, reason in header_problems(header):  # (the rows are still checked, for the report)
                 checker.error(1, h, "", reason)
             width = len(header)

@@ -185,7 +185,8 @@ def _check(con, checker: Checker, paths, names, on_progress) -> dict:
         with text:
             header = next(csv.reader(text))
         idx, _unknown = read_header(header)
-        if idx[P_EVENT_TYPE] < 0 or idx[POS["Event Start Date"]] < 0 or (idx[P_NHS] < 0 and idx[P_LA] < 0):
+        if (idx[P_EVENT_TYPE] < 0 or idx[POS["Event Start Date"]] < 0 or (idx[P_NHS] < 0 and idx[P_LA] < 0)
+                or idx[P_RPE] < 0):
             raise NotClean
         if header_problems(header):  # a column that is not a CLD field, or a field given twice: an error
             raise NotClean

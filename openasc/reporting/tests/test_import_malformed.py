@@ -124,6 +124,10 @@ CORPUS = {
                               3, "NHS Number", "digits 0-9"),
     "blank reporting period end": (lambda: one_bad_request(**{"Reporting Period End Date": ""}), 3,
                                    "Reporting Period End Date", "Required"),
+    "no reporting period end column": (lambda: csv_text([[f for f in FIELDS if f != "Reporting Period End Date"],
+                                                         [v for f, v in zip(FIELDS, values(review_row()), strict=True)
+                                                          if f != "Reporting Period End Date"]]).encode(), 1,
+                                       "Reporting Period End Date", "No 'Reporting Period End Date' column"),
     "born 9999-12-31": (lambda: one_bad_request(**{"Date of Birth": "9999-12-31"}), 3, "Date of Birth",
                         "In the future"),
     "born 2099-01-01": (lambda: one_bad_request(**{"Date of Birth": "2099-01-01"}), 3, "Date of Birth",
