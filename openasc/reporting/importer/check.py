@@ -735,7 +735,9 @@ def check_files(paths: list[Path], *, on_error: Callable[[Issue], None] = lambda
             except UnicodeDecodeError:
                 _not_utf8(checker, path, after=n)
             except (csv.Error, OSError, EOFError) as exc:
-                checker.error(n + 1, "", "", f"Cannot read the file from here: {exc}")
+                where = _unclosed(path, n + 1, header) if "unexpected end of data" in str(exc) else ""
+                checker.error(n + 1, where, "", f"Cannot read the file from here: {exc}" + (
+                    " (a quoted value is never closed: the file is cut short)" if where else ""))
             done_bytes += path.stat().st_size
             on_progress(plan.rows, done_bytes)
     checker.finish()
@@ -744,6 +746,16 @@ def check_files(paths: list[Path], *, on_error: Callable[[Issue], None] = lambda
         plan.events.clear()
         plan.links.clear()
     return plan
+
+
+def _unclosed(path: Path, row: int, header: list[str]) -> str:
+    """The column of a row whose quoted value runs to the end of the file (read again leniently: an error only)."""
+    text, _raw = open_text(path)
+    with text:
+        for n, r in enumerate(csv.reader(text), 1):
+            if n == row:
+                return header[len(r) - 1] if 0 < len(r) <= len(header) else ""
+    return ""
 
 
 def _not_utf8(checker: Checker, path: Path, after: int = 0) -> None:

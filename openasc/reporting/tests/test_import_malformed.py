@@ -87,7 +87,7 @@ def one_bad_request(**change) -> bytes:
 CORPUS = {
     "truncated mid-row": (truncated_mid_row, 4, FIELDS[ROUTE + 1], f"has {ROUTE + 1} fields but the first row has "
                                                                    f"{WIDTH}"),
-    "truncated inside a quoted value": (truncated_in_quotes, 4, "", "unexpected end of data"),
+    "truncated inside a quoted value": (truncated_in_quotes, 4, "Event Description", "never closed"),
     "too few fields": (short_row, 3, FIELDS[44], f"has 44 fields but the first row has {WIDTH}"),
     "too many fields": (long_row, 3, f"Column {WIDTH + 1}", f"has {WIDTH + 1} fields but the first row has {WIDTH}"),
     "an empty field too many": (trailing_comma, 3, f"Column {WIDTH + 1}", f"has {WIDTH + 1} fields"),
