@@ -92,3 +92,23 @@ class LoginRequiredMiddleware:
         if not request.user.is_authenticated and not request.path.startswith(PUBLIC_PREFIXES):
             return HttpResponseRedirect(reverse("core:sign-in") + "?next=" + quote(request.get_full_path()))
         return self.get_response(request)
+
+
+class NoStoreMiddleware:
+    """Pages for a signed-in user or an API token carry personal data: no browser or proxy may keep a copy.
+
+    Council computers are shared; without this the back button or the browser's cache shows the last worker's
+    pages to the next person. Static files never reach here (WhiteNoise answers them first)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        has_token = request.headers.get("Authorization", "").lower().startswith("bearer ")
+        if ((user is not None and user.is_authenticated) or has_token) \
+                and not request.path.startswith(settings.STATIC_URL):
+            response["Cache-Control"] = "no-store, private"
+            response["Pragma"] = "no-cache"
+        return response
