@@ -20,6 +20,7 @@ from openasc.core.errors import ValidationFailed
 from openasc.core.models import (
     ApiToken,
     AuditAction,
+    AuditEvent,
     BreakGlassAccess,
     BreakGlassReason,
     BreakGlassReview,
@@ -308,18 +309,38 @@ def sign_in_unlock(*, actor: User, user: User) -> None:
     audit.record(actor=actor, action=AuditAction.UPDATE, obj=user, details={"unlocked": True})
 
 
+@transaction.atomic
 def api_token_create(*, actor: User, user: User, name: str, days: int | None = 365) -> str:
-    """Issue a token for a system account; the plain token is shown once and never stored."""
+    """Issue a token for a system account; the plain token is shown once and never stored (nor audited)."""
     if actor.role not in (Role.ADMINISTRATOR, Role.SYSTEM) and not actor.is_superuser:
         raise PermissionError("Only an administrator can issue API tokens.")
     if user.role != Role.SYSTEM:
         raise ValidationFailed({"user": "API tokens are only for system accounts"})
     plain = "oasc_" + secrets.token_urlsafe(32)
-    ApiToken.objects.create(
+    token = ApiToken.objects.create(
         user=user, name=name, digest=hashlib.sha256(plain.encode()).hexdigest(), prefix=plain[5:13],
         expires_at=timezone.now() + dt.timedelta(days=days) if days else None,
     )
+    audit.record(actor=actor, action=AuditAction.CREATE, obj=token, details=_token_details(token))
     return plain
+
+
+@transaction.atomic
+def api_token_revoke(*, actor: User, token: ApiToken) -> ApiToken:
+    """Stop a token working from now on."""
+    if actor.role not in (Role.ADMINISTRATOR, Role.SYSTEM) and not actor.is_superuser:
+        raise PermissionError("Only an administrator can revoke API tokens.")
+    if token.revoked_at is None:
+        token.revoked_at = timezone.now()
+        token.save(update_fields=["revoked_at"])
+        audit.record(actor=actor, action=AuditAction.UPDATE, obj=token,
+                     details={**_token_details(token), "revoked_at": token.revoked_at.isoformat()})
+    return token
+
+
+def _token_details(token: ApiToken) -> dict:
+    return {"name": token.name, "prefix": token.prefix, "user": token.user_id,
+            "expires_at": token.expires_at.isoformat() if token.expires_at else None}
 
 
 def api_token_user(plain: str) -> User | None:
@@ -338,13 +359,22 @@ def api_token_user(plain: str) -> User | None:
 MAX_DRAFT_BYTES = 200_000
 
 
+@transaction.atomic
 def form_draft_save(*, user: User, path: str, data: dict) -> FormDraft:
-    """Keep what a worker has typed, so that a timeout, a closed tab or a lost connection loses nothing."""
+    """Keep what a worker has typed, so that a timeout, a closed tab or a lost connection loses nothing.
+
+    Audited without the values (path and field names): when a draft is first saved, then at most once per
+    `OPENASC_DRAFT_AUDIT_MINUTES` while it is typed, since it is saved a moment after every change (ADR 0006)."""
     clean = {str(k)[:100]: v if isinstance(v, str) else [str(x) for x in v][:50]
              for k, v in data.items() if k != "csrfmiddlewaretoken" and isinstance(v, str | list)}
     if len(str(clean)) > MAX_DRAFT_BYTES:
         raise ValidationFailed({"draft": "This form is too large to save as a draft"})
-    draft, _ = FormDraft.objects.update_or_create(user=user, path=path[:300], defaults={"data": clean})
+    draft, created = FormDraft.objects.update_or_create(user=user, path=path[:300], defaults={"data": clean})
+    since = timezone.now() - dt.timedelta(minutes=settings.OPENASC_DRAFT_AUDIT_MINUTES)
+    if created or not AuditEvent.objects.filter(object_type=audit.object_type(FormDraft), object_id=str(draft.pk),
+                                                occurred_at__gte=since).exists():
+        audit.record(actor=user, action=AuditAction.CREATE if created else AuditAction.UPDATE, obj=draft,
+                     details={"path": draft.path, "fields": sorted(clean)})
     return draft
 
 
@@ -353,5 +383,11 @@ def form_draft_get(*, user: User, path: str) -> dict | None:
     return draft.data if draft else None
 
 
+@transaction.atomic
 def form_draft_discard(*, user: User, path: str) -> None:
-    FormDraft.objects.filter(user=user, path=path[:300]).delete()
+    draft = FormDraft.objects.filter(user=user, path=path[:300]).first()
+    if draft is None:
+        return
+    audit.record(actor=user, action=AuditAction.DELETE, obj=draft,
+                 details={"path": draft.path, "fields": sorted(draft.data) if isinstance(draft.data, dict) else []})
+    draft.delete()
