@@ -53,6 +53,7 @@ MIN_DATE, MAX_DATE = dt.date.min, dt.date.max
 MONEY_RE = re.compile(r"-?[0-9]{1,16}(\.[0-9]+)?")
 NUMBER_RE = re.compile(r"-?[0-9]+(\.[0-9]+)?")  # a number, however long (MONEY_RE: one the record can hold)
 INT_RE = re.compile(r"[0-9]{1,6}")
+DATE_RE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}|[0-9]{2}/[0-9]{2}/[0-9]{4}")
 # The largest unit cost a service cost holds (ServiceCost.unit_cost_pence, a PositiveIntegerField), in pounds
 MAX_UNIT_COST = Decimal("21474836.47")
 # A date of birth before this is taken as a mistake (nobody alive was born before it)
@@ -177,7 +178,7 @@ def _getter(positions: list[int]) -> Callable[[list], tuple]:
 
 def parse_date(text: str) -> dt.date | None:
     """YYYY-MM-DD or DD/MM/YYYY (ASCII digits); None when it is neither or not a real date."""
-    if not text.isascii():  # int() would read full-width and other scripts' digits
+    if not DATE_RE.fullmatch(text):  # int() would also read full-width digits, signs and underscores
         return None
     try:
         if len(text) == 10 and text[4] == "-" and text[7] == "-":

@@ -122,6 +122,8 @@ CORPUS = {
     "full-width NHS number": (lambda: one_bad(**{"NHS Number": "".join(chr(ord(c) + 0xFEE0) for c in
                                                                      review_row()["NHS Number"])}),
                               3, "NHS Number", "digits 0-9"),
+    "a sign inside a date": (lambda: one_bad(**{"Event Start Date": "2024-+6-10"}), 3, "Event Start Date",
+                             "Not a date"),
     "blank reporting period end": (lambda: one_bad_request(**{"Reporting Period End Date": ""}), 3,
                                    "Reporting Period End Date", "Required"),
     "no reporting period end column": (lambda: csv_text([[f for f in FIELDS if f != "Reporting Period End Date"],
