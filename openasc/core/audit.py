@@ -6,12 +6,15 @@ change it describes, so a change and its audit event are saved together or not a
 
 from __future__ import annotations
 
+import datetime as dt
+import hashlib
+import json
 import threading
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from django.db import models
+from django.db import DEFAULT_DB_ALIAS, connections, models, transaction
 from django.utils import timezone
 
 from openasc.core.context import current_request_id
@@ -84,6 +87,182 @@ def record_many(*, actor: User, action: AuditAction | str, objs: Iterable[models
     ]
     AuditEvent.objects.bulk_create(events, batch_size=500)
     return len(events)
+
+
+# --- the hash chain (ADR 0008) -----------------------------------------------------------------------------------
+# Each event's row_hash is SHA-256 over prev_hash and a canonical serialisation of the fields below; prev_hash is the
+# row_hash of the event before it in id order (GENESIS for the first). Writers take the chain's lock (PostgreSQL: a
+# transaction-level advisory lock, held to commit; SQLite: the write lock BEGIN IMMEDIATE takes), then read the last
+# hash and take the next ids, so that chain order is id order.
+GENESIS = "0" * 64
+CHAIN_LOCK = 0x6F61736361756474  # "oascaudt": the advisory lock key
+CHAINED_FIELDS = ("id", "occurred_at", "actor_id", "on_behalf_of_id", "action", "person_id", "object_type",
+                  "object_id", "basis", "reason", "request_id", "details")
+TABLE = "core_auditevent"
+
+
+def _normal(value: Any) -> Any:
+    """JSON as the database gives it back: integral floats read back from jsonb as integers, so both are integers."""
+    if isinstance(value, dict):
+        return {str(k): _normal(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_normal(v) for v in value]
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+def normal_details(details: Any) -> Any:
+    """The details as stored: through JSON and back (tuples become lists, keys text), then ``_normal``."""
+    return _normal(json.loads(json.dumps(details if details is not None else {})))
+
+
+def _when(value: dt.datetime | str) -> str:
+    if isinstance(value, str):  # a raw SQLite value
+        value = dt.datetime.fromisoformat(value)
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=dt.UTC)
+    return value.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def canonical(values: dict[str, Any] | tuple) -> bytes:
+    """The fields of one event (a dict by attribute name, or a tuple in CHAINED_FIELDS order), canonically."""
+    if isinstance(values, dict):
+        values = tuple(values[f] for f in CHAINED_FIELDS)
+    row = list(values)
+    row[1] = _when(row[1])
+    details = row[11]
+    if isinstance(details, str):
+        details = json.loads(details)
+    row[11] = _normal(details)
+    return json.dumps(["v1", *row], sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+
+
+def hash_row(values: dict[str, Any] | tuple, prev_hash: str) -> str:
+    return hashlib.sha256(prev_hash.encode() + b"\n" + canonical(values)).hexdigest()
+
+
+def lock_chain(cursor, vendor: str) -> None:
+    """Serialise chain writers until the transaction ends. SQLite: the transaction already holds the write lock."""
+    if vendor == "postgresql":
+        cursor.execute("SELECT pg_advisory_xact_lock(%s)", [CHAIN_LOCK])
+
+
+def chain_head(cursor) -> str:
+    """The row_hash of the last event (GENESIS for none); call with the chain's lock held."""
+    cursor.execute(f"SELECT row_hash FROM {TABLE} ORDER BY id DESC LIMIT 1")
+    row = cursor.fetchone()
+    return row[0] if row else GENESIS
+
+
+def reserve_ids(cursor, vendor: str, n: int) -> list[int]:
+    """n new ids for audit events, ascending; call with the chain's lock held (so ids follow chain order)."""
+    if not n:
+        return []
+    if vendor == "postgresql":
+        cursor.execute("SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s) ORDER BY 1",
+                       [TABLE, n])
+        return [r[0] for r in cursor.fetchall()]
+    # SQLite (AUTOINCREMENT): one more than the larger of the highest id and the highest ever given; inserting
+    # these ids moves sqlite_sequence on
+    cursor.execute("SELECT MAX(seq) FROM sqlite_sequence WHERE name = %s", [TABLE])
+    seq = cursor.fetchone()[0] or 0
+    cursor.execute(f"SELECT MAX(id) FROM {TABLE}")
+    start = max(seq, cursor.fetchone()[0] or 0) + 1
+    return list(range(start, start + n))
+
+
+def chain_rows(rows: list[dict[str, Any]], *, using: str = DEFAULT_DB_ALIAS) -> None:
+    """Give rows ({attribute name: value} for every CHAINED_FIELDS but id) their id, prev_hash and row_hash, in
+    order, in place. Call inside ``transaction.atomic`` and insert them in the same transaction."""
+    conn = connections[using]
+    if not conn.in_atomic_block:
+        raise RuntimeError("audit.chain_rows() needs a transaction: the chain's lock is held until it ends")
+    with conn.cursor() as cursor:
+        lock_chain(cursor, conn.vendor)
+        prev = chain_head(cursor)
+        ids = reserve_ids(cursor, conn.vendor, len(rows))
+    for row, pk in zip(rows, ids, strict=True):
+        row["id"] = pk
+        row["details"] = normal_details(row.get("details"))
+        row["prev_hash"] = prev
+        row["row_hash"] = prev = hash_row(row, prev)
+
+
+def chain(events: list[AuditEvent], *, using: str | None = None) -> None:
+    """Chain unsaved AuditEvent instances (sets pk, prev_hash, row_hash); they must be inserted in this
+    transaction. ``AuditEvent.save()`` and ``AuditEvent.objects.bulk_create()`` call it."""
+    rows = []
+    for e in events:
+        if e.pk is not None:
+            raise ValueError("audit.chain() numbers new events itself; this one already has an id")
+        e.details = normal_details(e.details)
+        if e.occurred_at is None:
+            e.occurred_at = timezone.now()
+        rows.append({f: getattr(e, f) for f in CHAINED_FIELDS if f != "id"})
+    chain_rows(rows, using=using or DEFAULT_DB_ALIAS)
+    for e, row in zip(events, rows, strict=True):
+        e.pk, e.prev_hash, e.row_hash = row["id"], row["prev_hash"], row["row_hash"]
+
+
+def insert_rows(rows: list[dict[str, Any]], *, using: str = DEFAULT_DB_ALIAS) -> list[int]:
+    """Chain and insert audit events given as {attribute name: value} (bulk loads: COPY on PostgreSQL,
+    executemany on SQLite, no model instances); returns their ids. Missing fields take their defaults."""
+    if not rows:
+        return []
+    conn = connections[using]
+    fields = list(AuditEvent._meta.concrete_fields)
+    defaults = {f.attname: f.get_default() for f in fields}
+    with transaction.atomic(using=using):
+        rows = [{**defaults, **row} for row in rows]
+        for row in rows:
+            row.pop("id", None)
+        chain_rows(rows, using=using)
+        columns = ", ".join(conn.ops.quote_name(f.column) for f in fields)
+        def prep(f):
+            if f.get_internal_type() == "JSONField":
+                return lambda v: json.dumps(v, cls=f.encoder)
+            return lambda v: f.get_db_prep_save(v, conn)
+
+        preps = [(f.attname, prep(f)) for f in fields]
+        values = [[p(row[a]) for a, p in preps] for row in rows]
+        with conn.cursor() as cursor:
+            if conn.vendor == "postgresql":
+                with cursor.copy(f"COPY {TABLE} ({columns}) FROM STDIN") as copy:
+                    for v in values:
+                        copy.write_row(v)
+            else:
+                marks = ", ".join(["%s"] * len(fields))
+                cursor.executemany(f"INSERT INTO {TABLE} ({columns}) VALUES ({marks})", values)
+    return [row["id"] for row in rows]
+
+
+def verify(*, batch: int = 20000, using: str = DEFAULT_DB_ALIAS) -> Iterator[tuple[int, int, str]]:
+    """Walk the chain in id order. Yields (count so far, id, problem) for each broken link ("" problem for a
+    progress tick at the end of each batch). Read with keyset batches, so millions of rows take constant memory."""
+    prev = GENESIS
+    count = 0
+    last_id = 0
+    qs = AuditEvent.objects.using(using).order_by("id").values_list(*CHAINED_FIELDS, "prev_hash", "row_hash")
+    while True:
+        rows = list(qs.filter(id__gt=last_id)[:batch])
+        if not rows:
+            return
+        for row in rows:
+            count += 1
+            pk, stored_prev, stored = row[0], row[-2], row[-1]
+            if stored_prev != prev:
+                what = ("the first event does not start the chain" if prev == GENESIS and count == 1 else
+                        "prev_hash does not match the row_hash of the event before it (an event before it was "
+                        "deleted, inserted or changed)")
+                yield count, pk, f"{what}: prev_hash {stored_prev or '(empty)'}, expected {prev}"
+            computed = hash_row(row[:-2], stored_prev)
+            if computed != stored:
+                yield count, pk, (f"row_hash does not match its fields (the event was changed, or written "
+                                  f"without the chain): stored {stored or '(empty)'}, computed {computed}")
+            prev = stored
+            last_id = pk
+        yield count, last_id, ""
 
 
 def _person_id_of(obj: models.Model) -> int | None:

@@ -83,6 +83,24 @@ class AuditAction(models.TextChoices):
     DISCLOSE = "disclose", "Shown in a search result or warning"
 
 
+class AuditEventQuerySet(models.QuerySet):
+    def bulk_create(self, objs, *args, **kwargs):
+        """Every bulk insert of audit events is chained (ids and hashes assigned under the chain's lock)."""
+        from django.db import transaction
+
+        from openasc.core import audit
+
+        objs = list(objs)
+        if not objs:
+            return objs
+        with transaction.atomic(using=self.db):
+            audit.chain(objs, using=self.db)
+            return super().bulk_create(objs, *args, **kwargs)
+
+
+AuditEventManager = models.Manager.from_queryset(AuditEventQuerySet)
+
+
 class AuditEvent(models.Model):
     """One append-only row per action on personal data. Never updated or deleted."""
 
@@ -99,6 +117,12 @@ class AuditEvent(models.Model):
     reason = models.TextField(blank=True)
     request_id = models.CharField(max_length=64, blank=True)
     details = models.JSONField(default=dict, blank=True)
+    # The hash chain (ADR 0008): row_hash is SHA-256 over this row's fields and prev_hash, the row_hash of the row
+    # before it in id order. Written by audit.chain(); `openasc audit verify` walks it.
+    prev_hash = models.CharField(max_length=64, blank=True, default="")
+    row_hash = models.CharField(max_length=64, blank=True, default="")
+
+    objects = AuditEventManager()
 
     class Meta:
         indexes = [
@@ -110,6 +134,16 @@ class AuditEvent(models.Model):
     def save(self, *args, **kwargs):
         if self.pk is not None and not kwargs.get("force_insert"):
             raise ValueError("Audit events are append-only and cannot be changed.")
+        if self.pk is None:
+            from django.db import transaction
+
+            from openasc.core import audit
+
+            with transaction.atomic(using=kwargs.get("using")):
+                audit.chain([self], using=kwargs.get("using"))
+                kwargs["force_insert"] = True
+                super().save(*args, **kwargs)
+            return
         super().save(*args, **kwargs)
 
     def delete(self, *args, **kwargs):
