@@ -120,6 +120,10 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and not e
     # count (`make bench`). Off for the app's connections; PG_JIT=1 leaves the server's setting.
     _options = DATABASES["default"].setdefault("OPTIONS", {})
     _options["options"] = f"{_options.get('options', '')} -c jit=off".strip()
+# PostgreSQL in production (ADR 0008): DATABASE_URL is the application's role, which may only append to and read
+# the audit trail; DATABASE_OWNER_URL is the owner of the schema, used by `openasc migrate` and `openasc db setup`.
+OPENASC_DATABASE_OWNER = (dj_database_url.parse(os.environ["DATABASE_OWNER_URL"])
+                          if os.environ.get("DATABASE_OWNER_URL") else None)
 if os.environ.get("OPENASC_PG_TEST_NAME") and DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # Several test runs side by side on one PostgreSQL server each need their own test database.
     DATABASES["default"]["TEST"] = {"NAME": os.environ["OPENASC_PG_TEST_NAME"]}
