@@ -13,6 +13,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from openasc.core import audit
+from openasc.core.cells import append_row, safe_row
 from openasc.core.errors import ValidationFailed
 from openasc.core.models import AuditAction
 from openasc.reporting import population, returns
@@ -171,8 +172,8 @@ def _table_download(header: list, data: list[list], fmt: str, name: str, notes: 
     if fmt == "csv":
         buffer = io.StringIO()
         writer = csv.writer(buffer)
-        writer.writerow(header)
-        writer.writerows(data)
+        writer.writerow(safe_row(header))
+        writer.writerows(safe_row(row) for row in data)
         response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
         return response
@@ -181,13 +182,13 @@ def _table_download(header: list, data: list[list], fmt: str, name: str, notes: 
     book = Workbook()
     sheet = book.active
     sheet.title = sheet_title
-    sheet.append(header)
+    append_row(sheet, header)
     for row in data:
-        sheet.append(row)
+        append_row(sheet, row)
     if notes:
         notes_sheet = book.create_sheet("Notes")
         for note in notes:
-            notes_sheet.append([note])
+            append_row(notes_sheet, [note])
     out = io.BytesIO()
     book.save(out)
     response = HttpResponse(out.getvalue(),

@@ -21,6 +21,8 @@ from typing import Any
 
 import duckdb
 
+from openasc.core.cells import append_row, safe_cell
+
 from .load import load_cld_csv, scratch
 from .measures import MEASURE_KEYS, all_details, compute_measures
 from .prepare import USED_COLUMNS
@@ -95,7 +97,7 @@ def _csv_text(rows: list[dict[str, Any]], fields: list[str]) -> str:
     w = csv.DictWriter(buf, fieldnames=fields, lineterminator="\n", extrasaction="ignore")
     w.writeheader()
     for r in rows:
-        w.writerow({k: ("" if r.get(k) is None else r.get(k)) for k in fields})
+        w.writerow({k: ("" if r.get(k) is None else safe_cell(r.get(k))) for k in fields})
     return buf.getvalue()
 
 
@@ -105,10 +107,10 @@ def _write_xlsx(path: str, rows: list[dict[str, Any]], period: dict[str, str]) -
     wb = Workbook()
     ws = wb.active
     ws.title = "ASCOF"
-    ws.append(["Period", f"{period['start']} to {period['end']}"])
-    ws.append(FIELDS)
+    append_row(ws, ["Period", f"{period['start']} to {period['end']}"])
+    append_row(ws, FIELDS)
     for r in rows:
-        ws.append([r.get(k) for k in FIELDS])
+        append_row(ws, [r.get(k) for k in FIELDS])
     wb.save(path)
 
 
@@ -235,13 +237,13 @@ def _write_salt_xlsx(path: str, result: dict[str, Any]) -> None:
     wb.remove(wb.active)
     for table_id, t in result["tables"].items():
         ws = wb.create_sheet(table_id)
-        ws.append([f"{table_id}: {t['title']}", f"{result['period']['start']} to {result['period']['end']}"])
-        ws.append(["Group", "Row", *t["columns"]])
+        append_row(ws, [f"{table_id}: {t['title']}", f"{result['period']['start']} to {result['period']['end']}"])
+        append_row(ws, ["Group", "Row", *t["columns"]])
         for r in t["rows"]:
-            ws.append([r["group"], r["label"], *r["cells"]])
+            append_row(ws, [r["group"], r["label"], *r["cells"]])
         ws.append([])
         for note in t["notes"]:
-            ws.append(["Note", note])
+            append_row(ws, ["Note", note])
     wb.save(path)
 
 

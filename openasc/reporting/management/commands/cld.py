@@ -9,6 +9,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from openasc.core import audit
+from openasc.core.cells import safe_dict, safe_row
 from openasc.core.models import AuditAction, User
 from openasc.people.models import Person
 from openasc.reporting import projection, validation
@@ -74,12 +75,12 @@ class Command(BaseCommand):
             problems.writerow(["Event Reference", "LA Person Unique Identifier", "Field", "Value", "Problem",
                                "Fix it at"])
             for row, found in validation.check_rows(rows, person_ids):
-                writer.writerow(row)
+                writer.writerow(safe_dict(row))
                 n += 1
                 if found:
                     rows_with_problems += 1
                 for p in found:
-                    problems.writerow([p.event_reference, p.person, p.field, p.value, p.reason, p.fix_url])
+                    problems.writerow(safe_row([p.event_reference, p.person, p.field, p.value, p.reason, p.fix_url]))
                     problems_n += 1
         audit.record(actor=user, action=AuditAction.EXPORT, basis="CLD statutory return",
                      details={"what": "CLD file", "period": [start.isoformat(), end.isoformat()], "rows": n,
