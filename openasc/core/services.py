@@ -240,13 +240,15 @@ def _record_sign_in_failure(*, client: str, username_key: str, user: User | None
                                      throttled=throttled)
         SignInAttempt.objects.filter(
             attempted_at__lt=now - dt.timedelta(days=settings.OPENASC_SIGN_IN_ATTEMPT_DAYS)).delete()
+        # Counted for unknown usernames too, so that the work done does not depend on whether the account exists.
+        everywhere = SignInAttempt.objects.filter(
+            username_key=username_key, cleared=False,
+            attempted_at__gte=now - dt.timedelta(minutes=settings.OPENASC_LOCKOUT_MINUTES)).count()
         if user is None:
             return
         User.objects.filter(pk=user.pk).update(failed_sign_ins=F("failed_sign_ins") + 1)
-        if not (user.locked_until and user.locked_until > now) and SignInAttempt.objects.filter(
-                username_key=username_key, cleared=False,
-                attempted_at__gte=now - dt.timedelta(minutes=settings.OPENASC_LOCKOUT_MINUTES),
-        ).count() >= settings.OPENASC_LOCKOUT_ACCOUNT_ATTEMPTS:
+        if not (user.locked_until and user.locked_until > now) \
+                and everywhere >= settings.OPENASC_LOCKOUT_ACCOUNT_ATTEMPTS:
             # Many clients guessing one account: lock it everywhere for a while.
             user.locked_until = now + dt.timedelta(minutes=settings.OPENASC_LOCKOUT_MINUTES)
             User.objects.filter(pk=user.pk).update(locked_until=user.locked_until)
