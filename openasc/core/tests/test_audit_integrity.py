@@ -305,3 +305,29 @@ def test_sqlite_still_refuses_updates_after_the_chain_migration(staff):
     with pytest.raises(DatabaseError, match="append-only"), connection.cursor() as cursor:
         cursor.execute("UPDATE core_auditevent SET reason = 'x' WHERE id = %s", [event.pk])
 
+
+
+@pytest.mark.parametrize("as_sets", [True, False], ids=["set load", "row by row"])
+def test_the_cld_import_keeps_the_chain(staff, tmp_path, monkeypatch, as_sets):
+    import datetime as dt
+
+    from openasc.reporting import importer
+    from openasc.reporting.engine.synth import write_synthetic_cld
+    from openasc.reporting.importer import setload
+
+    audit.record(actor=staff.system, action="view", person_id=1)
+    path = tmp_path / "council.csv"
+    write_synthetic_cld(path, people=60, seed=3, period_end=dt.date(2025, 3, 31))
+    if not as_sets:
+        monkeypatch.setattr(setload, "available", lambda: False)
+    result = importer.run_import([path], user=staff.system)
+    assert result.ok and result.counts["people created"] > 40
+    assert (result.plan.staged is None and result.plan.events == {}) == as_sets
+    audit.record(actor=staff.system, action="view", person_id=2)
+    assert AuditEvent.objects.filter(basis="CLD import").count() >= result.counts["people created"]
+    code, out = verify()
+    assert code == 0, out
+    # a second import of a changed file updates row by row: its update events are chained too
+    assert importer.run_import([path], user=staff.system).ok
+    code, out = verify()
+    assert code == 0, out

@@ -460,23 +460,22 @@ class Loader:
     def audit(self) -> int:
         created_pks = self.created
         details = {"import_run": self.run.pk, "what": "CLD import", "files": self.plan.files}
-        from openasc.core.models import AuditEvent
-
         # one create event per person created, as audit.record_many writes them (which checks the actor here)
         audit.record_many(actor=self.user, action=AuditAction.CREATE, objs=[], basis="CLD import", details=details)
         now = timezone.now()
         rid = current_request_id()
-        n = len(fast_insert_rows(AuditEvent, [
+        # both kinds in one chained insert (audit.insert_rows: ids and hashes under the chain's lock, ADR 0008)
+        created = [
             {"occurred_at": now, "actor_id": self.user.pk, "action": str(AuditAction.CREATE), "person_id": pk,
              "object_type": "people.person", "object_id": str(pk), "basis": "CLD import", "request_id": rid,
-             "details": details} for pk in self.created_pks]))
+             "details": details} for pk in self.created_pks]
         changed_pks = [pk for pk in self.touched if pk not in created_pks]
         # one update event per existing person whose record changed, naming what changed
-        events = [AuditEvent(occurred_at=now, actor=self.user, action=str(AuditAction.UPDATE), person_id=pk,
-                             object_type="people.person", object_id=str(pk), basis="CLD import",
-                             details={**details, "changes": dict(self.touched[pk])}) for pk in changed_pks]
-        fast_insert(AuditEvent, events)
-        return n + len(events)
+        changed = [{"occurred_at": now, "actor_id": self.user.pk, "action": str(AuditAction.UPDATE), "person_id": pk,
+                    "object_type": "people.person", "object_id": str(pk), "basis": "CLD import",
+                    "details": {**details, "changes": dict(self.touched[pk])}} for pk in changed_pks]
+        audit.insert_rows(created + changed)
+        return len(created) + len(changed)
 
 
 def provider_locations(wanted: dict[str, str]) -> tuple[dict[str, ProviderLocation], int]:

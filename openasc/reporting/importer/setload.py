@@ -488,12 +488,24 @@ class SetLoader:
         n = self.people
         if not n:
             return
-        self._ids(AuditEvent, n, "ids_audit")
         field = AuditEvent._meta.get_field
+        now, rid = timezone.now(), current_request_id()
+        # the hash chain (ADR 0008): ids and hashes are given here, under the chain's lock (held to commit)
+        people = self.con.execute("SELECT ord, id FROM pid ORDER BY ord").fetchall()
+        rows = [{"occurred_at": now, "actor_id": self.user.pk, "on_behalf_of_id": None,
+                 "action": str(AuditAction.CREATE), "person_id": pk, "object_type": "people.person",
+                 "object_id": str(pk), "basis": "CLD import", "reason": "", "request_id": rid, "details": details}
+                for _, pk in people]
+        audit.chain_rows(rows)
+        self.con.execute("CREATE OR REPLACE TEMP TABLE ids_audit AS SELECT unnest(?::BIGINT[]) AS i, "
+                         "unnest(?::BIGINT[]) AS id, unnest(?::VARCHAR[]) AS prev_hash, unnest(?::VARCHAR[]) AS row_hash",
+                         [[o for o, _ in people], [r["id"] for r in rows], [r["prev_hash"] for r in rows],
+                          [r["row_hash"] for r in rows]])
         self._write(AuditEvent, count="audit events", given={
-            "id": "ids.id", "occurred_at": self._literal(field("occurred_at"), timezone.now()),
+            "id": "ids.id", "occurred_at": self._literal(field("occurred_at"), now),
             "actor_id": str(self.user.pk), "action": sql_quote(str(AuditAction.CREATE)), "person_id": "p.id",
             "object_type": "'people.person'", "object_id": "CAST(p.id AS VARCHAR)", "basis": "'CLD import'",
-            "request_id": self._literal(field("request_id"), current_request_id()),
-            "details": self._literal(field("details"), details)},
+            "request_id": self._literal(field("request_id"), rid),
+            "details": self._literal(field("details"), details),
+            "prev_hash": "ids.prev_hash", "row_hash": "ids.row_hash"},
             source="FROM pid p JOIN ids_audit ids ON ids.i = p.ord ORDER BY p.ord")
