@@ -23,6 +23,7 @@ install: $(VENV)/.installed
 # DEBUG=1 only so that the session cookie works over plain http on 127.0.0.1.
 demo: install
 	DEBUG=1 $(OPENASC) demo --seed $(SEED) --people $(PEOPLE) --reset
+	DEBUG=1 $(OPENASC) audit verify
 	@echo "Serving on http://127.0.0.1:8000 (Ctrl+C to stop)"
 	DEBUG=1 $(OPENASC) runserver 127.0.0.1:8000 --noreload
 
