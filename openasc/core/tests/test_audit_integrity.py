@@ -331,3 +331,36 @@ def test_the_cld_import_keeps_the_chain(staff, tmp_path, monkeypatch, as_sets):
     assert importer.run_import([path], user=staff.system).ok
     code, out = verify()
     assert code == 0, out
+
+
+@postgresql_only
+def test_concurrent_writers_keep_one_chain(transactional_db, django_user_model):
+    """Writers on several connections at once: the advisory lock keeps chain order the same as id order."""
+    import threading
+
+    from django.db import connections
+
+    actor = django_user_model.objects.create(username="concurrent-actor")
+    errors = []
+
+    def write(n):
+        try:
+            for i in range(15):
+                with transaction.atomic():
+                    audit.record(actor=actor, action="view", person_id=n * 100 + i)
+                    if i % 5 == 0:
+                        audit.record_many(actor=actor, action="search", objs=[actor, actor], details={"n": n})
+        except Exception as exc:  # reported below
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=write, args=(n,)) for n in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not errors
+    assert AuditEvent.objects.count() == 4 * (15 + 3 * 2)
+    code, out = verify()
+    assert code == 0, out
