@@ -125,21 +125,26 @@ def _when(value: dt.datetime | str) -> str:
     return value.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
-def canonical(values: dict[str, Any] | tuple) -> bytes:
-    """The fields of one event (a dict by attribute name, or a tuple in CHAINED_FIELDS order), canonically."""
+def _details_text(details: Any) -> str:
+    if isinstance(details, str):  # raw JSON text
+        details = json.loads(details)
+    return json.dumps(_normal(details), sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+def canonical(values: dict[str, Any] | tuple, details_text: str | None = None) -> bytes:
+    """The fields of one event (a dict by attribute name, or a tuple in CHAINED_FIELDS order), canonically:
+    ``["v1", id, occurred_at, ..., details]`` as compact JSON, keys sorted (``details_text``: the details already
+    in that form)."""
     if isinstance(values, dict):
         values = tuple(values[f] for f in CHAINED_FIELDS)
-    row = list(values)
-    row[1] = _when(row[1])
-    details = row[11]
-    if isinstance(details, str):
-        details = json.loads(details)
-    row[11] = _normal(details)
-    return json.dumps(["v1", *row], sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+    head = json.dumps(["v1", values[0], _when(values[1]), *values[2:11]], separators=(",", ":"), ensure_ascii=False)
+    if details_text is None:
+        details_text = _details_text(values[11])
+    return (head[:-1] + "," + details_text + "]").encode()
 
 
-def hash_row(values: dict[str, Any] | tuple, prev_hash: str) -> str:
-    return hashlib.sha256(prev_hash.encode() + b"\n" + canonical(values)).hexdigest()
+def hash_row(values: dict[str, Any] | tuple, prev_hash: str, details_text: str | None = None) -> str:
+    return hashlib.sha256(prev_hash.encode() + b"\n" + canonical(values, details_text)).hexdigest()
 
 
 def lock_chain(cursor, vendor: str) -> None:
@@ -182,11 +187,16 @@ def chain_rows(rows: list[dict[str, Any]], *, using: str = DEFAULT_DB_ALIAS) -> 
         lock_chain(cursor, conn.vendor)
         prev = chain_head(cursor)
         ids = reserve_ids(cursor, conn.vendor, len(rows))
+    seen: dict[int, tuple[Any, Any, str]] = {}  # the rows of a bulk load often share one details object
     for row, pk in zip(rows, ids, strict=True):
         row["id"] = pk
-        row["details"] = normal_details(row.get("details"))
+        given = row.get("details")
+        if id(given) not in seen:
+            normal = normal_details(given)
+            seen[id(given)] = (given, normal, _details_text(normal))
+        _, row["details"], text = seen[id(given)]
         row["prev_hash"] = prev
-        row["row_hash"] = prev = hash_row(row, prev)
+        row["row_hash"] = prev = hash_row(row, prev, text)
 
 
 def chain(events: list[AuditEvent], *, using: str | None = None) -> None:
@@ -219,13 +229,19 @@ def insert_rows(rows: list[dict[str, Any]], *, using: str = DEFAULT_DB_ALIAS) ->
             row.pop("id", None)
         chain_rows(rows, using=using)
         columns = ", ".join(conn.ops.quote_name(f.column) for f in fields)
-        def prep(f):
-            if f.get_internal_type() == "JSONField":
-                return lambda v: json.dumps(v, cls=f.encoder)
-            return lambda v: f.get_db_prep_save(v, conn)
+        # only date-times and JSON need converting (as fastinsert does); a repeated value is converted once
+        cache: dict[tuple[int, int], Any] = {}
 
-        preps = [(f.attname, prep(f)) for f in fields]
-        values = [[p(row[a]) for a, p in preps] for row in rows]
+        def prep(i, f, v):
+            key = (i, id(v))
+            if key not in cache:
+                cache[key] = (v, json.dumps(v, cls=f.encoder) if f.get_internal_type() == "JSONField"
+                              else f.get_db_prep_save(v, conn))
+            return cache[key][1]
+
+        kinds = [(i, f, f.attname, f.get_internal_type() in {"DateTimeField", "JSONField"})
+                 for i, f in enumerate(fields)]
+        values = [[prep(i, f, row[a]) if convert else row[a] for i, f, a, convert in kinds] for row in rows]
         with conn.cursor() as cursor:
             if conn.vendor == "postgresql":
                 with cursor.copy(f"COPY {TABLE} ({columns}) FROM STDIN") as copy:
