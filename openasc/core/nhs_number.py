@@ -5,7 +5,8 @@ from __future__ import annotations
 import re
 
 WEIGHTS = (10, 9, 8, 7, 6, 5, 4, 3, 2)
-_SEPARATORS = re.compile(r"[\s-]")
+_SEPARATORS = re.compile(r"[\s\-\u2010-\u2015\u2212]")
+_DIGITS = re.compile(r"[0-9]+", re.ASCII)
 
 
 class InvalidNhsNumber(ValueError):
@@ -13,8 +14,14 @@ class InvalidNhsNumber(ValueError):
 
 
 def normalise(raw: str) -> str:
-    """Strip spaces and hyphens that people type or paste between the digit groups."""
-    return _SEPARATORS.sub("", raw or "")
+    """Strip spaces and hyphens that people type or paste between the digit groups, and give every digit as 0-9.
+
+    Digits typed or pasted in another script (full-width ４５２, Arabic-Indic ٤٥٢, ...) are the same NHS number as
+    the ASCII one (validation.ascii_digits): stored and searched as 0-9, so the duplicate check and search find the
+    record that already holds it."""
+    from openasc.core.validation import ascii_digits
+
+    return _SEPARATORS.sub("", ascii_digits(raw or ""))
 
 
 def check_digit(first_nine: str) -> int | None:
@@ -33,7 +40,7 @@ def validate(raw: str) -> str:
     number = normalise(raw)
     if not number:
         raise InvalidNhsNumber("Enter an NHS number")
-    if not number.isdigit():
+    if not _DIGITS.fullmatch(number):
         raise InvalidNhsNumber("NHS number must contain only numbers")
     if len(number) != 10:
         raise InvalidNhsNumber("NHS number must be 10 digits")

@@ -13,7 +13,7 @@ from rapidfuzz import fuzz
 from openasc.core import access, audit, nhs_number
 from openasc.core.errors import AccessDenied
 from openasc.core.models import AuditAction, AuditEvent, Restriction, User
-from openasc.core.validation import postcode_key
+from openasc.core.validation import normalise_query, postcode_key
 from openasc.people.models import Alert, CarerLink, Contact, Person
 from openasc.people.names import fold, sound_key, tokens
 
@@ -55,7 +55,7 @@ class ParsedQuery:
 def parse_query(text: str) -> ParsedQuery:
     """Split free text into the identifiers it holds: NHS number, LA id, date of birth, postcode, names."""
     parsed = ParsedQuery()
-    raw = (text or "").strip()
+    raw = normalise_query(text).strip()  # NFKC, digits as 0-9 (an NHS number in any script), no control chars
     digits = nhs_number.normalise(raw)
     if digits.isdigit() and len(digits) == 10:
         parsed.nhs_number = digits
