@@ -75,8 +75,24 @@ def drafts(request: HttpRequest) -> JsonResponse:
         return JsonResponse({"data": services.form_draft_get(user=request.user, path=request.GET.get("path", ""))})
     try:
         payload = json.loads(request.body or b"{}")
-    except json.JSONDecodeError:
+    except (json.JSONDecodeError, UnicodeDecodeError, RecursionError):
         return JsonResponse({"error": "The draft must be JSON"}, status=400)
+    if not isinstance(payload, dict):
+        return JsonResponse({"error": "The draft must be a JSON object with its path and data"}, status=400)
+
+    def control(value) -> bool:  # NUL and lone surrogates, which PostgreSQL cannot store (text or JSONB)
+        if isinstance(value, str):
+            return any(ch == "\x00" or 0xD800 <= ord(ch) <= 0xDFFF for ch in value)
+        if isinstance(value, dict):
+            return any(control(k) or control(v) for k, v in value.items())
+        return isinstance(value, list) and any(control(v) for v in value)
+
+    try:
+        bad = control(payload)
+    except RecursionError:
+        bad = True
+    if bad:
+        return JsonResponse({"error": "The draft cannot contain a NUL character or a broken character"}, status=400)
     path = str(payload.get("path") or "")
     if not path.startswith("/"):
         return JsonResponse({"error": "The draft needs the path of its form"}, status=400)
