@@ -10,12 +10,13 @@ past date stays known (`selectors.cost_on`). Starting a service schedules the pe
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.db import transaction
 
-from openasc.core import access, audit, codes
+from openasc.core import access, audit, codes, validation
 from openasc.core.errors import ValidationFailed
 from openasc.core.models import AuditAction, User
 from openasc.services.models import Service, ServiceCost, weekly_cost_pence
@@ -43,35 +44,71 @@ def needs_units(frequency: str) -> bool:
     return (frequency or "").strip().lower() in NEEDS_UNITS
 
 
+# The largest values a page, the API or a cost change accepts: a unit cost of £100,000 (one-off adaptations and the
+# most complex annual packages included), and 10,000 planned units a week (hours, days or sessions; a week has 168
+# hours, so this leaves room for several carers and per-session units while refusing mistakes such as 1e30).
+MAX_UNIT_COST = Decimal("100000")
+MAX_UNITS_PER_WEEK = Decimal("10000")
+_UNITS = re.compile(r"-?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)", re.ASCII)
+UNITS_HINT = "Enter the planned units per week as a number, like 14 or 3.5"
+
+
+def parse_units(value: Any) -> Decimal:
+    """Planned units per week: digits 0 to 9 (any script's digits are given as 0-9 first), more than 0, at most
+    10,000, at most 2 decimal places. Raises ValueError with the message for the field."""
+    if isinstance(value, bool):
+        raise ValueError(UNITS_HINT)
+    if isinstance(value, Decimal):
+        units = value
+    elif isinstance(value, int):
+        units = Decimal(value)
+    elif isinstance(value, float):
+        units = Decimal(repr(value)) if value == value and abs(value) != float("inf") else Decimal("NaN")
+    else:
+        text = validation.ascii_digits(str(value)).strip()
+        units = Decimal(text) if _UNITS.fullmatch(text) else Decimal("NaN")
+    if not units.is_finite():
+        raise ValueError(UNITS_HINT)
+    if units <= 0:
+        raise ValueError("The planned units per week must be more than 0")
+    if units > MAX_UNITS_PER_WEEK:
+        raise ValueError("The planned units per week must be 10,000 or fewer")
+    try:
+        exact = units == units.quantize(Decimal("0.01"))
+    except InvalidOperation:
+        exact = False
+    if not exact:
+        raise ValueError("The planned units per week can have at most 2 decimal places, like 3.25")
+    return units
+
+
 def _check_cost(*, unit_cost: Any, cost_frequency: str, planned_units_per_week: Any,
                 errors: dict[str, str]) -> tuple[int | None, Decimal | None]:
     pence = None
-    if isinstance(unit_cost, int) and not isinstance(unit_cost, bool):
-        unit_cost = Decimal(unit_cost)
     try:
-        pence = parse_pounds(unit_cost, what="unit cost")
+        pence = parse_pounds(unit_cost, what="unit cost", maximum=MAX_UNIT_COST)
     except MoneyError as exc:
         errors["unit_cost"] = str(exc)
-    if not codes.is_valid(codes.ListName.COST_FREQUENCY, cost_frequency or ""):
+    if not isinstance(cost_frequency, str) or not codes.is_valid(codes.ListName.COST_FREQUENCY, cost_frequency):
         errors["cost_frequency"] = "Select how often the unit cost is charged from the list"
+        cost_frequency = ""
     units = None
-    if planned_units_per_week not in (None, ""):
+    if planned_units_per_week is not None and not (isinstance(planned_units_per_week, str)
+                                                   and not planned_units_per_week.strip()):
         try:
-            units = Decimal(str(planned_units_per_week).strip())
-            if not units.is_finite():
-                raise InvalidOperation
-        except InvalidOperation:
-            errors["planned_units_per_week"] = "Enter the planned units per week as a number, like 14 or 3.5"
-        else:
-            if units <= 0:
-                errors["planned_units_per_week"] = "The planned units per week must be more than 0"
-            elif units != units.quantize(Decimal("0.01")) or units >= Decimal("1000000"):
-                errors["planned_units_per_week"] = ("The planned units per week can have at most 2 decimal places "
-                                                    "and must be less than 1,000,000")
+            units = parse_units(planned_units_per_week)
+        except ValueError as exc:
+            errors["planned_units_per_week"] = str(exc)
     if units is None and needs_units(cost_frequency) and "planned_units_per_week" not in errors:
         errors["planned_units_per_week"] = (f"Enter the planned units per week: a cost charged "
                                             f"{cost_frequency.lower()} needs them to work out the weekly cost")
     return pence, units
+
+
+def _check_words(clean: dict[str, Any], errors: dict[str, str], **fields: tuple[str, int | None, bool]) -> None:
+    """Free text a service write stores: normalised, no control characters, within the column (validation)."""
+    for name, (label, max_length, multiline) in fields.items():
+        validation.check_text(clean, errors, name, label=label, max_length=max_length, multiline=multiline)
 
 
 def _check_service(*, service_type: str, service_component: str, delivery_mechanism: str, start_on: dt.date | None,
@@ -100,6 +137,9 @@ def service_start(*, actor: User, person, service_type: str, start_on: dt.date, 
                    delivery_mechanism=delivery_mechanism, start_on=start_on, end_on=end_on, errors=errors)
     pence, units = _check_cost(unit_cost=unit_cost, cost_frequency=cost_frequency,
                                planned_units_per_week=planned_units_per_week, errors=errors)
+    words = {"description": description}
+    _check_words(words, errors, description=("description", None, True))
+    description = words["description"]
     if plan is not None:
         if plan.person_id != person.pk:
             errors["plan"] = "The plan belongs to someone else"
@@ -116,7 +156,7 @@ def service_start(*, actor: User, person, service_type: str, start_on: dt.date, 
     service = Service.objects.create(
         person=person, plan=plan, service_type=service_type, service_component=service_component,
         provider_location=provider_location, delivery_mechanism=delivery_mechanism, client_type=client_type,
-        start_on=start_on, end_on=end_on, description=description.strip(), created_by=actor)
+        start_on=start_on, end_on=end_on, description=description, created_by=actor)
     cost = ServiceCost.objects.create(service=service, effective_from=start_on, unit_cost_pence=pence,
                                       cost_frequency=cost_frequency, planned_units_per_week=units,
                                       reason="Service started", created_by=actor)
@@ -154,14 +194,18 @@ def service_cost_change(*, actor: User, service: Service, effective_from: dt.dat
         errors["effective_from"] = "There is already a cost from this date: choose another date"
     pence, units = _check_cost(unit_cost=unit_cost, cost_frequency=cost_frequency,
                                planned_units_per_week=planned_units_per_week, errors=errors)
+    words = {"reason": reason}
+    _check_words(words, errors, reason=("reason for the change", ServiceCost._meta.get_field("reason").max_length,
+                                        False))
+    reason = words["reason"]
     if errors:
         raise ValidationFailed(errors)
     before = service.costs.filter(effective_from__lte=effective_from).order_by("-effective_from").first()
     cost = ServiceCost.objects.create(service=service, effective_from=effective_from, unit_cost_pence=pence,
                                       cost_frequency=cost_frequency, planned_units_per_week=units,
-                                      reason=reason.strip()[:200], created_by=actor)
+                                      reason=reason, created_by=actor)
     audit.record(actor=actor, action=AuditAction.CREATE, obj=cost, person_id=service.person_id,
-                 reason=reason.strip(),
+                 reason=reason,
                  details={"event": "service_cost_changed", "service": service.pk,
                           "effective_from": effective_from.isoformat(), "unit_cost_pence": pence,
                           "cost_frequency": cost_frequency,
