@@ -8,7 +8,7 @@ from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
-from openasc.core import access, audit, codes
+from openasc.core import access, audit, codes, validation
 from openasc.core import services as core_services
 from openasc.core.errors import ValidationFailed
 from openasc.core.models import AuditAction, CareRelationship, RelationshipKind, Team, User
@@ -49,6 +49,22 @@ def can_allocate(user: User) -> bool:
     return access.has(user, access.Capability.ALLOCATE)
 
 
+MULTILINE_FIELDS = ("what_matters", "reason", "outcome_reason", "information_given")
+
+
+def _check_words(errors: dict[str, str], **fields: tuple[str, str]) -> dict[str, str]:
+    """The request's free text (field=(label, value)): normalised and trimmed, a control character or more than the
+    column holds reported against the field (validation.clean_text); returns the clean values by field."""
+    clean = {name: value for name, (_label, value) in fields.items()}
+    for name, (label, _value) in fields.items():
+        max_length = validation.model_max_length("frontdoor.SupportRequest", name)
+        validation.check_text(clean, errors, name, label=label, max_length=max_length,
+                              multiline=name in MULTILINE_FIELDS)
+        if name in errors:
+            clean[name] = ""
+    return clean
+
+
 def _status(request: SupportRequest, *, actor: User, status: str, note: str = "") -> SupportRequestStatus:
     return SupportRequestStatus.objects.create(request=request, status=status, changed_at=timezone.now(),
                                                changed_by=actor, note=note)
@@ -68,15 +84,24 @@ def request_record(*, actor: User, person, received_on: dt.date | None, route_of
         errors["received_on"] = "Enter the date the request was received"
     elif received_on > today:
         errors["received_on"] = "The date received must be today or in the past"
+    elif received_on < validation.EARLIEST_DATE_OF_BIRTH:
+        errors["received_on"] = "The date received must be on or after 1 January 1900"
     elif person.date_of_birth and received_on < person.date_of_birth:
         errors["received_on"] = "The date received must be after the person's date of birth"
     if not codes.is_valid(codes.ListName.ROUTE_OF_ACCESS, route_of_access):
         errors["route_of_access"] = "Select the route of access from the list"
+    words = _check_words(errors, contact_name=("name of the person who made contact", contact_name),
+                         contact_phone=("phone number of the person who made contact", contact_phone),
+                         what_matters=("what matters to the person", what_matters),
+                         reason=("reason for contacting us", reason))
+    contact_name, contact_phone = words["contact_name"], words["contact_phone"]
+    what_matters, reason = words["what_matters"], words["reason"]
     if contact_by not in ContactBy.values:
         errors["contact_by"] = "Select who made contact"
-    elif contact_by not in (ContactBy.SELF, ContactBy.ANONYMOUS) and not contact_name.strip():
+    elif (contact_by not in (ContactBy.SELF, ContactBy.ANONYMOUS) and not contact_name
+          and "contact_name" not in errors):
         errors["contact_name"] = "Enter the name of the person who made contact"
-    if not what_matters.strip():
+    if not what_matters and "what_matters" not in errors:
         errors["what_matters"] = "Enter what matters to the person, in their words"
     if urgency not in Urgency.values:
         errors["urgency"] = "Select how urgent the request is"
@@ -88,8 +113,8 @@ def request_record(*, actor: User, person, received_on: dt.date | None, route_of
         raise ValidationFailed(errors)
     request = SupportRequest.objects.create(
         person=person, received_on=received_on, route_of_access=route_of_access, contact_by=contact_by,
-        contact_name=contact_name.strip(), contact_phone=contact_phone.strip(), what_matters=what_matters.strip(),
-        reason=reason.strip(), urgency=urgency, client_type=client_type, created_by=actor,
+        contact_name=contact_name, contact_phone=contact_phone, what_matters=what_matters,
+        reason=reason, urgency=urgency, client_type=client_type, created_by=actor,
     )
     _status(request, actor=actor, status=RequestStatus.OPEN, note="Request received")
     audit.record(actor=actor, action=AuditAction.CREATE, obj=request, basis=basis,
@@ -118,6 +143,9 @@ def request_triage(*, actor: User, request: SupportRequest, decision: str, triag
     elif triaged_on < request.received_on:
         errors["triaged_on"] = (f"The triage date must be the same as or after the date received "
                                 f"({request.received_on:%-d %B %Y})")
+    words = _check_words(errors, outcome_reason=("reason no further action is needed", outcome_reason),
+                         information_given=("information and advice given", information_given))
+    outcome_reason, information_given = words["outcome_reason"], words["information_given"]
     outcome = ""
     if decision not in TriageDecision.values:
         errors["decision"] = "Select what happens next"
@@ -126,11 +154,11 @@ def request_triage(*, actor: User, request: SupportRequest, decision: str, triag
             errors["nfa_outcome"] = "Select why no further action is needed"
         else:
             outcome = nfa_outcome
-        if not outcome_reason.strip():
+        if not outcome_reason and "outcome_reason" not in errors:
             errors["outcome_reason"] = "Explain why no further action is needed"
     else:
         outcome = TRIAGE_OUTCOME[TriageDecision(decision)]
-    if decision in INFORMATION_DECISIONS and not information_given.strip():
+    if decision in INFORMATION_DECISIONS and not information_given and "information_given" not in errors:
         errors["information_given"] = ("Enter the information and advice given"
                                        if decision == TriageDecision.INFORMATION_AND_ADVICE
                                        else "Enter the community service the person was signposted to")
@@ -187,7 +215,10 @@ def request_cancel(*, actor: User, request: SupportRequest, reason: str, basis: 
                                               "be marked as recorded in error"})
         raise PermissionError("Only the person who recorded a request, or someone who triages requests, can mark it "
                               "as recorded in error.")
-    reason = (reason or "").strip()
+    try:
+        reason = validation.clean_text(reason, label="reason", multiline=True)
+    except validation.TextError as exc:
+        raise ValidationFailed({"reason": str(exc)}) from None
     if not reason:
         raise ValidationFailed({"reason": "Explain why the request was recorded in error"})
     if len(reason) > 2000:
