@@ -364,3 +364,26 @@ def test_concurrent_writers_keep_one_chain(transactional_db, django_user_model):
     assert AuditEvent.objects.count() == 4 * (15 + 3 * 2)
     code, out = verify()
     assert code == 0, out
+
+
+@postgresql_only
+def test_setup_refuses_an_app_role_that_could_rewrite_the_trail(app_role):
+    from openasc.core import dbroles
+
+    _, _, name = app_role
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT current_user")
+        owner = cursor.fetchone()[0]
+        with pytest.raises(dbroles.RoleError, match="both"):
+            dbroles.grant_app_role(cursor, owner)  # the owner as the application's role
+        with pytest.raises(dbroles.RoleError, match="superuser"):
+            dbroles.create_app_role(cursor, owner, None)  # the tests' owner is a superuser
+        with pytest.raises(dbroles.RoleError, match="no role"):
+            dbroles.grant_app_role(cursor, f"{name}_missing")
+        dbroles.grant_app_role(cursor, name)  # again: changes nothing, refuses nothing
+        cursor.execute(f'CREATE TABLE openasc_owned_by_app (id int); ALTER TABLE openasc_owned_by_app OWNER TO "{name}"')
+        try:
+            with pytest.raises(dbroles.RoleError, match="owns tables"):
+                dbroles.grant_app_role(cursor, name)
+        finally:
+            cursor.execute("DROP TABLE openasc_owned_by_app")
