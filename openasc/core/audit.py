@@ -64,9 +64,9 @@ def record(
         object_type=object_type(obj) if obj is not None else "",
         object_id=str(obj.pk) if obj is not None else "",
         basis=basis[:64],
-        reason=reason,
+        reason=_storable(reason),
         request_id=current_request_id(),
-        details=details or {},
+        details=_storable(details or {}),
     )
 
 
@@ -77,16 +77,29 @@ def record_many(*, actor: User, action: AuditAction | str, objs: Iterable[models
         raise AnonymousWriteRefused("An audit event needs a signed-in user or system account.")
     now = timezone.now()
     rid = current_request_id()
+    stored = _storable(details or {})
     events = [
         AuditEvent(
             occurred_at=now, actor=actor, action=str(action), person_id=_person_id_of(o),
             object_type=object_type(o), object_id=str(o.pk), basis=basis[:64], request_id=rid,
-            details=details or {},
+            details=stored,
         )
         for o in objs
     ]
     AuditEvent.objects.bulk_create(events, batch_size=500)
     return len(events)
+
+
+def _storable(value: Any) -> Any:
+    """What a user typed (a search, a field's old value) is recorded as typed, except NUL, which PostgreSQL's text and
+    jsonb cannot hold: it becomes U+FFFD, so that writing the audit event never fails because of the input."""
+    if isinstance(value, str):
+        return value.replace("\x00", "\ufffd")
+    if isinstance(value, dict):
+        return {_storable(k): _storable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_storable(v) for v in value]
+    return value
 
 
 # --- the hash chain (ADR 0008) -----------------------------------------------------------------------------------

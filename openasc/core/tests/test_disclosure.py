@@ -313,3 +313,12 @@ def test_an_opened_record_is_made_only_by_the_access_rules(staff):
     with pytest.raises(TypeError):
         access.OpenedRecord(person=person, user=staff.broker, decision=access.Access(True, "Forged", ""),
                             purpose="edit")
+
+
+def test_a_nul_in_what_was_typed_is_audited_not_a_server_error(client, staff):
+    """PostgreSQL's jsonb cannot hold NUL: the fuzz test found `GET /api/people?q=t%00hen` gave a 500 there."""
+    client.force_login(staff.front_door)
+    response = client.get("/api/people", {"q": "t\x00hen"})
+    assert response.status_code == 200
+    event = AuditEvent.objects.filter(action=AuditAction.SEARCH).latest("pk")
+    assert event.details["query"] == "t\ufffdhen"
