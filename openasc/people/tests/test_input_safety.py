@@ -58,7 +58,6 @@ def test_search_finds_the_record_by_nhs_number_in_other_digits(staff, typed):
 
 
 def test_parse_query_reads_a_nul_character_as_a_space(db):
-    # person_search itself audits the query as typed: a NUL there is for its owner (see the report of finding 12)
     assert selectors.parse_query("Agnes\x00Whitfield").names == selectors.parse_query("Agnes Whitfield").names
     assert selectors.parse_query(f"{ARABIC_INDIC}\x00").nhs_number == NHS
 
@@ -109,3 +108,9 @@ def test_the_page_reports_a_nul_and_an_over_length_town_as_field_errors(client, 
     assert response.status_code == 400
     assert 'href="#first_name"' in html and 'href="#town"' in html
     assert not Person.objects.exists()
+
+
+def test_search_with_a_nul_character_finds_the_person(staff):
+    PersonFactory(first_name="Agnes", last_name="Whitfield")
+    results = selectors.person_search(user=staff.front_door, query="Agnes\x00 Whitfield")
+    assert [h.person.last_name for h in results.hits] == ["Whitfield"]
