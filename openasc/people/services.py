@@ -79,6 +79,23 @@ def _require(actor: User, capability: str, what: str) -> None:
         raise PermissionError(f"Your role cannot {what}.")
 
 
+def _texts(model, errors: dict[str, str], **fields: tuple[str, bool, str]) -> dict[str, str]:
+    """Each text field (label, multi-line, value) through the shared normaliser, with the model's maximum length:
+    NFKC, trimmed, no NUL or control characters; an error per bad field, all at once."""
+    from django.core.exceptions import FieldDoesNotExist
+
+    from openasc.core.validation import check_text
+
+    clean = {name: value or "" for name, (_, _, value) in fields.items()}
+    for name, (label, multiline, _) in fields.items():
+        try:
+            max_length = model._meta.get_field(name).max_length
+        except FieldDoesNotExist:  # a value that is not a column of the model (a merge's reason)
+            max_length = None
+        check_text(clean, errors, name, label=label, max_length=max_length, multiline=multiline)
+    return clean
+
+
 def set_search_keys(person: Person) -> None:
     """Derived keys used by search; set whenever names or postcode change."""
     person.first_key = fold(person.first_name)
@@ -210,7 +227,11 @@ def person_merge(*, actor: User, keep: Person, duplicate: Person, reason: str) -
         raise ValidationFailed({"duplicate": "One of these records has already been merged"})
     if keep.nhs_number and duplicate.nhs_number and keep.nhs_number != duplicate.nhs_number:
         raise ValidationFailed({"duplicate": "These records have different NHS numbers, so they are different people"})
-    if not reason.strip():
+    errors: dict[str, str] = {}
+    reason = _texts(Person, errors, reason=("the reason", True, reason))["reason"]
+    if errors:
+        raise ValidationFailed(errors)
+    if not reason:
         raise ValidationFailed({"reason": "Enter why these records are the same person"})
     filled = {}
     for field in PERSON_FIELDS:
@@ -275,15 +296,17 @@ def _move_care_records(actor: User, keep: Person, duplicate: Person) -> dict[str
 def contact_add(*, actor: User, person: Person, kind: str, name: str, relationship: str = "", phone: str = "",
                 email: str = "", notes: str = "") -> Contact:
     _require(actor, access.Capability.EDIT_PERSON, "change records")
-    errors = {}
-    if not name.strip():
+    errors: dict[str, str] = {}
+    text = _texts(Contact, errors, name=("the contact's name", False, name), relationship=("relationship", False,
+                  relationship), phone=("phone number", False, phone), email=("email address", False, email),
+                  notes=("notes", True, notes))
+    if "name" not in errors and not text["name"]:
         errors["name"] = "Enter the contact's name"
     if kind not in dict(Contact._meta.get_field("kind").choices):
         errors["kind"] = "Select the kind of contact"
     if errors:
         raise ValidationFailed(errors)
-    contact = Contact.objects.create(person=person, kind=kind, name=name.strip(), relationship=relationship.strip(),
-                                     phone=phone.strip(), email=email.strip(), notes=notes)
+    contact = Contact.objects.create(person=person, kind=kind, **text)
     audit.record(actor=actor, action=AuditAction.CREATE, obj=contact)
     return contact
 
@@ -297,7 +320,11 @@ def carer_link_create(*, actor: User, carer: Person, cared_for: Person, relation
         raise ValidationFailed({"cared_for": "A person cannot be their own carer"})
     if CarerLink.objects.filter(carer=carer, cared_for=cared_for, ended_on__isnull=True).exists():
         raise ValidationFailed({"cared_for": "This carer is already linked to this person"})
-    link = CarerLink.objects.create(carer=carer, cared_for=cared_for, relationship=relationship.strip(),
+    errors: dict[str, str] = {}
+    relationship = _texts(CarerLink, errors, relationship=("relationship", False, relationship))["relationship"]
+    if errors:
+        raise ValidationFailed(errors)
+    link = CarerLink.objects.create(carer=carer, cared_for=cared_for, relationship=relationship,
                                     lives_with=lives_with, started_on=started_on)
     audit.record(actor=actor, action=AuditAction.CREATE, obj=link, person_id=cared_for.pk,
                  details={"carer": carer.pk, "cared_for": cared_for.pk})
@@ -310,17 +337,18 @@ def carer_link_create(*, actor: User, carer: Person, cared_for: Person, relation
 def alert_add(*, actor: User, person: Person, kind: str, description: str, starts_on: dt.date | None = None,
               ends_on: dt.date | None = None) -> Alert:
     _require(actor, access.Capability.EDIT_PERSON, "change records")
-    errors = {}
+    errors: dict[str, str] = {}
+    description = _texts(Alert, errors, description=("the alert", True, description))["description"]
     if kind not in dict(Alert._meta.get_field("kind").choices):
         errors["kind"] = "Select the kind of alert"
-    if not description.strip():
+    if "description" not in errors and not description:
         errors["description"] = "Describe what staff need to know"
     starts_on = starts_on or dt.date.today()
     if ends_on and ends_on < starts_on:
         errors["ends_on"] = "The end date must be the same as or after the start date"
     if errors:
         raise ValidationFailed(errors)
-    alert = Alert.objects.create(person=person, kind=kind, description=description.strip(), starts_on=starts_on,
+    alert = Alert.objects.create(person=person, kind=kind, description=description, starts_on=starts_on,
                                  ends_on=ends_on)
     audit.record(actor=actor, action=AuditAction.CREATE, obj=alert)
     return alert

@@ -186,3 +186,25 @@ def test_alerts_validate_dates(staff):
     services.alert_end(actor=staff.social_worker, alert=alert)
     alert.refresh_from_db()
     assert alert.ends_on == dt.date.today()
+
+
+def test_contacts_alerts_and_carer_links_refuse_nul_and_over_long_text_naming_each_field(staff):
+    """Finding 12 of the access issue: on PostgreSQL a NUL or an over-long value was a DataError (500)."""
+    person = PersonFactory()
+    with pytest.raises(ValidationFailed) as refused:
+        services.contact_add(actor=staff.front_door, person=person, kind="other", name="A\x00B",
+                             relationship="r" * 101, phone="0" * 31)
+    assert set(refused.value.errors) == {"name", "relationship", "phone"}
+    assert "NUL" in refused.value.errors["name"]
+    assert refused.value.errors["relationship"] == "The relationship must be 100 characters or fewer"
+    # At the limit it is kept, trimmed and normalised (NFKC: a full-width digit is a digit).
+    contact = services.contact_add(actor=staff.front_door, person=person, kind="other", name=" Ann ",
+                                   relationship="r" * 100, phone="０１６３２")
+    assert (contact.name, contact.phone) == ("Ann", "01632")
+    with pytest.raises(ValidationFailed) as refused:
+        services.alert_add(actor=staff.front_door, person=person, kind="health", description="bad\x00")
+    assert set(refused.value.errors) == {"description"}
+    with pytest.raises(ValidationFailed) as refused:
+        services.carer_link_create(actor=staff.front_door, carer=PersonFactory(), cared_for=person,
+                                   relationship="x" * 101)
+    assert set(refused.value.errors) == {"relationship"}
