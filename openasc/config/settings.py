@@ -168,6 +168,8 @@ OPENASC_ASSESSMENT_SIGN_OFF = env_bool("OPENASC_ASSESSMENT_SIGN_OFF", True)  # a
 OPENASC_PLAN_SIGN_OFF = env_bool("OPENASC_PLAN_SIGN_OFF", True)
 OPENASC_FIRST_REVIEW_WEEKS = int(os.environ.get("OPENASC_FIRST_REVIEW_WEEKS", "6"))  # after services start
 OPENASC_REVIEW_INTERVAL_WEEKS = int(os.environ.get("OPENASC_REVIEW_INTERVAL_WEEKS", "52"))
+# Role codes (comma-separated) that see NHS numbers in the people behind a returns figure; none by default.
+OPENASC_RETURNS_NHS_NUMBER_ROLES = os.environ.get("OPENASC_RETURNS_NHS_NUMBER_ROLES", "")
 
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
 SESSION_COOKIE_AGE = 12 * 60 * 60  # absolute cap; inactivity is enforced by middleware

@@ -51,6 +51,9 @@ class Capability:
     IMPORT_CLD = "import_cld"  # load a council's Client Level Data files (changes many records at once)
     SET_POPULATION = "set_population"  # the ONS population figures behind ASCOF 2B and 2C
     SEE_RETURNS = "see_returns"  # the statutory returns and the people behind each figure (each view audited)
+    # NHS numbers in the people behind a returns figure: held by the roles in OPENASC_RETURNS_NHS_NUMBER_ROLES (none
+    # by default; returns are built from LA person ids), see returns_show_nhs_numbers
+    SEE_NHS_NUMBERS_IN_RETURNS = "see_nhs_numbers_in_returns"
 
 
 ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
@@ -259,3 +262,13 @@ def disclose(user: User, people, *, purpose: str, details: dict | None = None) -
         return 0
     return audit.record_many(actor=user, action=AuditAction.DISCLOSE, objs=people,
                              details={"purpose": purpose, **(details or {})})
+
+
+def returns_show_nhs_numbers(user: User) -> bool:
+    """Whether the people behind a returns figure (pages, downloads) show `user` their NHS numbers: only for the roles
+    a council names in OPENASC_RETURNS_NHS_NUMBER_ROLES (Capability.SEE_NHS_NUMBERS_IN_RETURNS; none by default)."""
+    from django.conf import settings
+
+    roles = {r.strip() for r in str(getattr(settings, "OPENASC_RETURNS_NHS_NUMBER_ROLES", "") or "").split(",")}
+    return bool(user and user.is_authenticated and user.is_active and has(user, Capability.SEE_RETURNS)
+                and user.role in roles - {""})

@@ -115,20 +115,69 @@ def ascof(*, user: User, period_start: dt.date, period_end: dt.date, refresh: bo
                    refresh=refresh, compute=lambda: _compute(period_start, period_end, population))
 
 
+NOT_SHOWN = "Not shown: you cannot open this record"
+
+
 @dataclass
 class DetailRow:
-    person_id: str
+    person_id: str  # the CLD person id (an NHS number where the record has one): never shown unless nhs_number is
     person: Person | None
     can_open: bool
     age_band: str
     in_numerator: bool
     in_denominator: bool
     rule: str
+    la_person_id: str = ""
+    name: str = ""  # only for people the user may open
+    nhs_number: str = ""  # only for roles that see NHS numbers in returns (access.returns_show_nhs_numbers)
+
+
+def _people_behind(user: User, ids: set[str]) -> tuple[dict[str, Person], set[int], bool]:
+    """The records behind CLD person ids (an NHS number, else "<LA code>_<LA person id>"): by id, the pks of those
+    `user` may open (one set query) and whether the user sees NHS numbers."""
+    fields = ("id", "nhs_number", "la_person_id", "first_name", "last_name")
+    people = {p.nhs_number: p for p in Person.objects.filter(nhs_number__in=ids).only(*fields)}
+    rest = ids - set(people)
+    by_la = {i.split("_", 1)[1] if "_" in i else i: i for i in rest}
+    for p in Person.objects.filter(la_person_id__in=set(by_la) | rest).only(*fields):
+        people[by_la.get(p.la_person_id, p.la_person_id)] = p
+    visible = set(access.people_visible_to(user, Person.objects.filter(pk__in=[p.pk for p in people.values()]))
+                  .values_list("pk", flat=True))
+    return people, visible, access.returns_show_nhs_numbers(user)
+
+
+def _identity(cld_id: str, person: Person | None, visible: set[int], show_nhs: bool) -> dict:
+    """What a row may show of the person: LA id always, name if they may open them, NHS number if the role needs it."""
+    can_open = person is not None and person.pk in visible
+    if person is not None:
+        la_id, nhs = person.la_person_id, person.nhs_number or ""
+    else:  # counted in the CLD but not (or no longer) on the record
+        la_id = cld_id.split("_", 1)[1] if "_" in cld_id else ""
+        nhs = "" if "_" in cld_id else cld_id
+    return {"can_open": can_open, "la_person_id": la_id,
+            "name": f"{person.first_name} {person.last_name}".strip() if can_open else "",
+            "nhs_number": nhs if show_nhs else ""}
+
+
+def _audit_people(user: User, people: list[Person | None], *, what: str, cell: dict, fmt: str,
+                  results) -> None:
+    """One audit event per person shown ("view") or downloaded ("export"), in each person's access log; rows not
+    matched to a record are counted on one further event."""
+    action = AuditAction.EXPORT if fmt else AuditAction.VIEW
+    details = {"what": what, **cell, "format": fmt or "page",
+               "period": [str(results.period_start), str(results.period_end)]}
+    unique = list({p.pk: p for p in people if p is not None}.values())
+    audit.record_many(actor=user, action=action, objs=unique, basis="Statutory returns", details=details)
+    unmatched = sum(1 for p in people if p is None)
+    if unmatched or not people:
+        audit.record(actor=user, action=action, basis="Statutory returns",
+                     details={**details, "rows_without_a_record": unmatched})
 
 
 def detail(*, user: User, results: Results, measure: str, age_group: str = "Total", part: str = "denominator",
-           gender: str = "") -> list[DetailRow]:
-    """The people or episodes behind one figure, with the rule that placed each one."""
+           gender: str = "", fmt: str = "") -> list[DetailRow]:
+    """The people or episodes behind one figure, with the rule that placed each one; audited per person (`fmt`
+    "csv" or "xlsx" for a download, else a page view)."""
     if measure not in MEASURE_KEYS:
         raise ValueError(f"Unknown measure {measure!r}")
     rows = results.details.get(measure, [])
@@ -137,23 +186,14 @@ def detail(*, user: User, results: Results, measure: str, age_group: str = "Tota
         flag = "in_numerator"  # the denominator is the ONS population
     chosen = [r for r in rows if r.get(flag) and (age_group in ("Total", "") or r.get("age_band") == age_group)
               and (not gender or gender == "Total" or r.get("gender") == gender)]
-    ids = {r["person_id"] for r in chosen}
-    people = {}
-    for p in Person.objects.filter(nhs_number__in=ids).only("id", "nhs_number", "la_person_id", "first_name",
-                                                             "last_name"):
-        people[p.nhs_number] = p
-    for p in Person.objects.filter(la_person_id__in=ids - set(people)).only("id", "nhs_number", "la_person_id",
-                                                                             "first_name", "last_name"):
-        people[p.la_person_id] = p
-    visible = set(access.people_visible_to(user, Person.objects.filter(pk__in=[p.pk for p in people.values()]))
-                  .values_list("pk", flat=True))
+    people, visible, show_nhs = _people_behind(user, {r["person_id"] for r in chosen})
     out = [DetailRow(person_id=r["person_id"], person=people.get(r["person_id"]),
-                     can_open=bool(people.get(r["person_id"])) and people[r["person_id"]].pk in visible,
                      age_band=r.get("age_band") or "Unknown", in_numerator=bool(r.get("in_numerator")),
-                     in_denominator=bool(r.get("in_denominator")), rule=r.get("rule", "")) for r in chosen]
-    audit.record(actor=user, action=AuditAction.VIEW, basis="Statutory returns",
-                 details={"what": f"people behind ASCOF {measure} {age_group} {part}", "count": len(out),
-                          "period": [str(results.period_start), str(results.period_end)]})
+                     in_denominator=bool(r.get("in_denominator")), rule=r.get("rule", ""),
+                     **_identity(r["person_id"], people.get(r["person_id"]), visible, show_nhs)) for r in chosen]
+    _audit_people(user, [r.person for r in out], what=f"people behind ASCOF {measure} {age_group} {part}",
+                  cell={"measure": measure, "age_group": age_group, "part": part, "gender": gender},
+                  fmt=fmt, results=results)
     return out
 
 
@@ -187,7 +227,7 @@ def salt(*, user: User, period_start: dt.date, period_end: dt.date, refresh: boo
 
 @dataclass
 class SaltDetailRow:
-    person_id: str
+    person_id: str  # the CLD person id: see DetailRow
     person: Person | None
     can_open: bool
     unit: str
@@ -195,26 +235,24 @@ class SaltDetailRow:
     row: str
     column: str
     rule: str
+    la_person_id: str = ""
+    name: str = ""
+    nhs_number: str = ""
 
 
 def salt_detail(*, user: User, results: SaltResults, table: str, group: str = "", row: str = "Total",
-                column: str = "Total") -> list[SaltDetailRow]:
-    """The people, requests, episodes or reviews behind one SALT cell, with the rule that placed each one."""
+                column: str = "Total", fmt: str = "") -> list[SaltDetailRow]:
+    """The people, requests, episodes or reviews behind one SALT cell, with the rule that placed each one; audited
+    per person as `detail`."""
     if table not in results.tables:
         raise ValueError(f"Unknown table {table!r}")
     chosen = results.tables[table].cell_details(group, row, column)
-    ids = {d["person_id"] for d in chosen}
-    fields = ("id", "nhs_number", "la_person_id", "first_name", "last_name")
-    people = {p.nhs_number: p for p in Person.objects.filter(nhs_number__in=ids).only(*fields)}
-    for p in Person.objects.filter(la_person_id__in=ids - set(people)).only(*fields):
-        people[p.la_person_id] = p
-    visible = set(access.people_visible_to(user, Person.objects.filter(pk__in=[p.pk for p in people.values()]))
-                  .values_list("pk", flat=True))
+    people, visible, show_nhs = _people_behind(user, {d["person_id"] for d in chosen})
     out = [SaltDetailRow(person_id=d["person_id"], person=people.get(d["person_id"]),
-                         can_open=bool(people.get(d["person_id"])) and people[d["person_id"]].pk in visible,
-                         unit=d["unit"], group=d["group"], row=d["row"], column=d["column"], rule=d["rule"])
+                         unit=d["unit"], group=d["group"], row=d["row"], column=d["column"], rule=d["rule"],
+                         **_identity(d["person_id"], people.get(d["person_id"]), visible, show_nhs))
            for d in chosen]
-    audit.record(actor=user, action=AuditAction.VIEW, basis="Statutory returns",
-                 details={"what": f"people behind SALT {table} {group} {row} {column}".replace("  ", " "),
-                          "count": len(out), "period": [str(results.period_start), str(results.period_end)]})
+    _audit_people(user, [r.person for r in out],
+                  what=f"people behind SALT {table} {group} {row} {column}".replace("  ", " "),
+                  cell={"table": table, "group": group, "row": row, "column": column}, fmt=fmt, results=results)
     return out

@@ -12,7 +12,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
-from openasc.core import audit
+from openasc.core import access, audit
 from openasc.core.cells import append_row, safe_row
 from openasc.core.errors import ValidationFailed
 from openasc.core.models import AuditAction
@@ -73,24 +73,36 @@ def ascof_detail(request: HttpRequest, measure: str) -> HttpResponse:
         results = returns.ascof(user=request.user, period_start=start, period_end=end)
     except returns.NotAllowed as exc:
         return _forbidden(request, exc)
-    rows = returns.detail(user=request.user, results=results, measure=measure, age_group=age_group, part=part,
-                          gender=gender)
     fmt = request.GET.get("format", "")
-    if fmt in ("csv", "xlsx"):
-        audit.record(actor=request.user, action=AuditAction.EXPORT, basis="Statutory returns",
-                     details={"what": f"ASCOF {measure} {age_group} {part}", "format": fmt, "rows": len(rows)})
-        return _download(rows, fmt, f"ascof-{measure.replace(' ', '-')}-{year}-{age_group.replace(' ', '-')}-{part}")
+    fmt = fmt if fmt in ("csv", "xlsx") else ""
+    # audited per person: "export" for a download, "view" for the page
+    rows = returns.detail(user=request.user, results=results, measure=measure, age_group=age_group, part=part,
+                          gender=gender, fmt=fmt)
+    show_nhs = access.returns_show_nhs_numbers(request.user)
+    if fmt:
+        return _download(rows, fmt, f"ascof-{measure.replace(' ', '-')}-{year}-{age_group.replace(' ', '-')}-{part}",
+                         show_nhs)
     return render(request, "reporting/ascof_detail.jinja", {
         "title": f"ASCOF {measure}: {part} ({age_group})", "measure": measure, "measure_title": returns.TITLES[measure],
         "rows": rows, "year": year, "age_group": age_group, "part": part, "gender": gender, "active_nav": "returns",
-        "results": results,
+        "results": results, "show_nhs": show_nhs, "not_shown": returns.NOT_SHOWN,
     })
 
 
-def _download(rows, fmt: str, name: str) -> HttpResponse:
-    header = ["Person id (CLD)", "LA person id", "Age group", "In numerator", "In denominator", "Rule"]
-    data = [[r.person_id, r.person.la_person_id if r.person else "", r.age_band, "Yes" if r.in_numerator else "No",
-             "Yes" if r.in_denominator else "No", r.rule] for r in rows]
+def _who(rows, show_nhs: bool) -> tuple[list[str], list[list[str]]]:
+    """The person columns of a download: LA person id, name (only of people the user may open), NHS number only for
+    roles that see them (access.returns_show_nhs_numbers)."""
+    header = ["LA person id", "Name", *(["NHS number"] if show_nhs else [])]
+    data = [[r.la_person_id, r.name if r.can_open else returns.NOT_SHOWN, *([r.nhs_number] if show_nhs else [])]
+            for r in rows]
+    return header, data
+
+
+def _download(rows, fmt: str, name: str, show_nhs: bool) -> HttpResponse:
+    who, people = _who(rows, show_nhs)
+    header = [*who, "Age group", "In numerator", "In denominator", "Rule"]
+    data = [[*p, r.age_band, "Yes" if r.in_numerator else "No", "Yes" if r.in_denominator else "No", r.rule]
+            for p, r in zip(people, rows, strict=True)]
     return _table_download(header, data, fmt, name, sheet_title="People")
 
 
@@ -148,22 +160,22 @@ def salt_detail(request: HttpRequest, table: str) -> HttpResponse:
         results = returns.salt(user=request.user, period_start=start, period_end=end)
     except returns.NotAllowed as exc:
         return _forbidden(request, exc)
-    rows = returns.salt_detail(user=request.user, results=results, table=table, group=group, row=row, column=column)
     fmt = request.GET.get("format", "")
-    if fmt in ("csv", "xlsx"):
-        audit.record(actor=request.user, action=AuditAction.EXPORT, basis="Statutory returns",
-                     details={"what": f"people behind SALT {table} {group} {row} {column}", "format": fmt,
-                              "rows": len(rows)})
-        header = ["Person id (CLD)", "LA person id", "What was counted", "Group", "Row", "Column", "Rule"]
-        data = [[r.person_id, r.person.la_person_id if r.person else "", r.unit, r.group, r.row, r.column, r.rule]
-                for r in rows]
+    fmt = fmt if fmt in ("csv", "xlsx") else ""
+    rows = returns.salt_detail(user=request.user, results=results, table=table, group=group, row=row, column=column,
+                               fmt=fmt)  # audited per person, as ascof_detail
+    show_nhs = access.returns_show_nhs_numbers(request.user)
+    if fmt:
+        who, people = _who(rows, show_nhs)
+        header = [*who, "What was counted", "Group", "Row", "Column", "Rule"]
+        data = [[*p, r.unit, r.group, r.row, r.column, r.rule] for p, r in zip(people, rows, strict=True)]
         from openasc.reporting.engine.salt import slug
 
         return _table_download(header, data, fmt, f"salt-{table}-{year}-{slug(group)}-{slug(row)}-{slug(column)}")
     t = results.tables[table]
     return render(request, "reporting/salt_detail.jinja", {
         "title": f"SALT {table}: people behind a figure", "t": t, "rows": rows, "year": year, "group": group,
-        "row": row, "column": column, "active_nav": "returns",
+        "row": row, "column": column, "active_nav": "returns", "show_nhs": show_nhs, "not_shown": returns.NOT_SHOWN,
     })
 
 
