@@ -151,9 +151,9 @@ def _identity(cld_id: str, person: Person | None, visible: set[int], show_nhs: b
     can_open = person is not None and person.pk in visible
     if person is not None:
         la_id, nhs = person.la_person_id, person.nhs_number or ""
-    else:  # counted in the CLD but not (or no longer) on the record
-        la_id = cld_id.split("_", 1)[1] if "_" in cld_id else ""
-        nhs = "" if "_" in cld_id else cld_id
+    else:  # counted in the CLD but not (or no longer) on the record: an NHS number, "<LA code>_<LA id>" or an LA id
+        nhs = cld_id if cld_id.isdigit() and len(cld_id) == 10 else ""
+        la_id = "" if nhs else (cld_id.split("_", 1)[1] if "_" in cld_id else cld_id)
     return {"can_open": can_open, "la_person_id": la_id,
             "name": f"{person.first_name} {person.last_name}".strip() if can_open else "",
             "nhs_number": nhs if show_nhs else ""}

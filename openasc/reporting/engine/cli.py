@@ -53,6 +53,9 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--format", default="json", choices=["json", "csv", "xlsx"])
     p.add_argument("--out", help="output file (default: stdout for json/csv; required for xlsx)")
     p.add_argument("--detail", metavar="DIR", help="write one CSV of detail rows per measure into DIR")
+    p.add_argument("--with-nhs-numbers", action="store_true",
+                   help="detail files carry the CLD person id (the NHS number where there is one); by default only "
+                        "the LA person id")
     return p
 
 
@@ -118,6 +121,36 @@ def _safe_name(measure: str) -> str:
     return "ascof_" + re.sub(r"[^A-Za-z0-9]+", "_", measure).strip("_") + ".csv"
 
 
+def _la_ids(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
+    """The LA person id of each person id the engines give (the NHS number where there is one, else
+    "<LA code>_<LA id>" in the measures and the LA id itself in SALT)."""
+    out: dict[str, str] = {}
+    for nhs, code, la_id in con.execute(r"""
+            SELECT DISTINCT NULLIF(regexp_replace(NHS_Number, '\s', '', 'g'), ''), LA_Code,
+                   LA_Person_Unique_Identifier
+            FROM cld_input WHERE LA_Person_Unique_Identifier IS NOT NULL""").fetchall():
+        out[f"{code}_{la_id}"] = out[str(la_id)] = str(la_id)
+        if nhs:
+            out[nhs] = str(la_id)
+    return out
+
+
+def _detail_rows(recs: list[dict[str, Any]], fields: list[str], la_ids: dict[str, str], with_nhs: bool
+                 ) -> tuple[list[dict[str, Any]], list[str]]:
+    """Detail rows for a file on disk: the LA person id in place of the engine's person id (an NHS number where
+    there is one) unless `with_nhs` (--with-nhs-numbers), when both are written."""
+    rest = [f for f in fields if f != "person_id"]
+    rows = [{**r, "la_person_id": _la_of(str(r.get("person_id") or ""), la_ids)} for r in recs]
+    if with_nhs:
+        return rows, ["person_id", "la_person_id", *rest]
+    return [{k: v for k, v in r.items() if k != "person_id"} for r in rows], ["la_person_id", *rest]
+
+
+def _la_of(pid: str, la_ids: dict[str, str]) -> str:
+    # the measures' "<LA code>_<LA id>", where the LA code came from elsewhere than the file's column
+    return la_ids.get(pid) or (pid.split("_", 1)[1] if "_" in pid else "")
+
+
 @contextmanager
 def _open_cld(args: argparse.Namespace, columns=None) -> Iterator[duckdb.DuckDBPyConnection]:
     """Check the file and output arguments every command shares, then read the CLD file(s) into DuckDB: the
@@ -170,6 +203,7 @@ def run(argv: list[str]) -> int:
     with _open_cld(args, columns=USED_COLUMNS) as con:  # what the measures read: a third of the file
         result = compute_measures(con, period_start=start, period_end=end, population=population)
         details = all_details(con) if args.detail else None
+        la_ids = _la_ids(con) if args.detail else {}
     rows = figure_rows(result)
     if args.format == "json":
         text = json.dumps(result, indent=2) + "\n"
@@ -189,6 +223,7 @@ def run(argv: list[str]) -> int:
                 if recs
                 else ["person_id", "age_band", "in_numerator", "in_denominator", "rule"]
             )
+            recs, fields = _detail_rows(recs, fields, la_ids, args.with_nhs_numbers)
             (d / _safe_name(measure)).write_text(_csv_text(recs, fields), encoding="utf-8")
     return 0
 
@@ -216,6 +251,9 @@ def _salt_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", default="json", choices=["json", "csv", "xlsx"])
     p.add_argument("--out", help="output file (default: stdout for json/csv; required for xlsx)")
     p.add_argument("--detail", metavar="DIR", help="write one CSV per table of the people/episodes counted into DIR")
+    p.add_argument("--with-nhs-numbers", action="store_true",
+                   help="detail files carry the CLD person id (the NHS number where there is one); by default only "
+                        "the LA person id")
     return p
 
 
@@ -254,6 +292,7 @@ def run_salt(argv: list[str]) -> int:
     start, end = parse_period(args.period)
     with _open_cld(args) as con:
         tables = salt_tables(con, start, end)
+        la_ids = _la_ids(con) if args.detail else {}
     result = salt_json(tables, start, end)
     if args.format == "json":
         text = json.dumps(result, indent=2) + "\n"
@@ -267,8 +306,9 @@ def run_salt(argv: list[str]) -> int:
         d = Path(args.detail)
         d.mkdir(parents=True, exist_ok=True)
         for table_id in TABLE_IDS:
-            (d / f"salt_{table_id}.csv").write_text(_csv_text(tables[table_id].details, SALT_DETAIL_FIELDS),
-                                                     encoding="utf-8")
+            recs, fields = _detail_rows(tables[table_id].details, SALT_DETAIL_FIELDS, la_ids,
+                                        args.with_nhs_numbers)
+            (d / f"salt_{table_id}.csv").write_text(_csv_text(recs, fields), encoding="utf-8")
     return 0
 
 

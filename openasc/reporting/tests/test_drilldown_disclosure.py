@@ -111,3 +111,23 @@ def test_each_download_and_view_is_audited_per_person(client, staff, admitted):
     log = AuditEvent.objects.filter(person_id=admitted[1].pk, actor=staff.performance_analyst)
     assert set(log.values_list("action", flat=True)) == {"export", "view"}
     assert log.filter(action="export").count() == 2
+
+
+def test_cli_detail_files_carry_la_ids_and_nhs_numbers_only_when_asked(tmp_path):
+    from openasc.reporting.engine import cli
+
+    from .test_engine_load_cli import ROWS, write_csv
+
+    nhs = "9434765919"
+    path = tmp_path / "cld.csv"
+    write_csv(path, [{**r, "NHS_Number": nhs} if r["person"] == "A" else r for r in ROWS])
+    args = ["--cld", str(path), "--period", "2024-04-01:2025-03-31", "--out", str(tmp_path / "out.json")]
+    for main, extra in ((cli.main, ["--population", "65+=1000"]), (cli.salt_main, [])):
+        assert main([*args, *extra, "--detail", str(tmp_path / "plain")]) == 0
+        assert main([*args, *extra, "--detail", str(tmp_path / "nhs"), "--with-nhs-numbers"]) == 0
+    plain = "".join(f.read_text() for f in (tmp_path / "plain").glob("*.csv"))
+    with_nhs = "".join(f.read_text() for f in (tmp_path / "nhs").glob("*.csv"))
+    assert nhs not in plain and "la_person_id" in plain and "person_id," not in plain.replace("la_person_id,", "")
+    assert nhs in with_nhs
+    a2 = (tmp_path / "plain" / "ascof_2A.csv").read_text().splitlines()
+    assert a2[0].startswith("la_person_id,") and {line.split(",")[0] for line in a2[1:]} == {"A", "B"}

@@ -426,7 +426,8 @@ def test_cli_json_csv_and_detail(tmp_path, capsys):
     row = next(r for r in sts["rows"] if r["group"] == OLD and r["label"] == ROUTE)
     assert row["cells"][sts["columns"].index(S1_UNIVERSAL)] == 2
     detail = (tmp_path / "d" / "salt_STS001.csv").read_text().splitlines()
-    assert detail[0] == "person_id,la_code,unit,group,row,column,counted,rule" and len(detail) == 3
+    # the LA person id, not the NHS number, unless --with-nhs-numbers
+    assert detail[0] == "la_person_id,la_code,unit,group,row,column,counted,rule" and len(detail) == 3
     assert salt_main(["--cld", str(path), "--period", "2024-04-01:2025-03-31", "--format", "csv"]) == 0
     lines = capsys.readouterr().out.splitlines()
     assert lines[0] == "table,group,row,column,count"
