@@ -221,6 +221,29 @@ def _draft_value(value: Any) -> str | list[str]:
 
 
 @transaction.atomic
+def _clean_texts(data: dict[str, Any]) -> dict[str, Any]:
+    """Every text typed into a section through the shared normaliser (NFKC, trimmed, no NUL or control characters
+    other than new lines and tabs), every bad field reported at once; other values are left to the section's checks."""
+    from openasc.core.validation import TextError, clean_text
+
+    errors: dict[str, str] = {}
+    clean: dict[str, Any] = {}
+    for name, value in data.items():
+        label = name.replace("_", " ")
+        try:
+            if isinstance(value, str):
+                clean[name] = clean_text(value, label=label, multiline=True)
+            elif isinstance(value, list):
+                clean[name] = [clean_text(v, label=label, multiline=True) if isinstance(v, str) else v for v in value]
+            else:
+                clean[name] = value
+        except TextError as exc:
+            errors[name] = str(exc)
+    if errors:
+        raise ValidationFailed(errors)
+    return clean
+
+
 def assessment_section_save(*, actor: User, assessment: Assessment, section: str, data: dict[str, Any],
                             complete: bool = True) -> Assessment:
     """Save one section. complete=True checks it and marks it done; complete=False ("Save and come back later")
@@ -235,6 +258,7 @@ def assessment_section_save(*, actor: User, assessment: Assessment, section: str
     unknown = sorted(set(data) - set(allowed_fields))
     if unknown:
         raise ValidationFailed(dict.fromkeys(unknown, "This field cannot be set in this section"))
+    data = _clean_texts(data)
     done = [k for k in assessment.sections_done if k != sec.key]
     drafts = {k: v for k, v in assessment.section_drafts.items() if k != sec.key}
     fields: list[str] = []

@@ -327,3 +327,16 @@ def test_carer_eligible_on_health_at_risk_alone(staff, person):
     assert a.eligible is True
     assert a.sections_done[-2:] == [sections.WELLBEING, sections.ELIGIBILITY]
     assert sections.CARER_HEALTH in a.sections_done
+
+
+def test_a_section_refuses_a_nul_naming_the_field(staff, person):
+    """Finding 12 of the access issue: on PostgreSQL a NUL in what matters was a DataError (found by the fuzz test)."""
+    assessment = start(staff.social_worker, person)
+    with pytest.raises(ValidationFailed) as refused:
+        services.assessment_section_save(actor=staff.social_worker, assessment=assessment, section=sections.ABOUT,
+                                         data={"what_matters": "+\x00"})
+    assert refused.value.errors == {"what_matters": "The what matters cannot contain a NUL character: remove it "
+                                                    "and try again"}
+    saved = services.assessment_section_save(actor=staff.social_worker, assessment=assessment,
+                                             section=sections.ABOUT, data={"what_matters": " Gardening\n "})
+    assert saved.what_matters == "Gardening"
