@@ -328,3 +328,72 @@ def exempt_from_safety_net():
 
 def is_exempt() -> bool:
     return getattr(_exempt, "depth", 0) > 0
+
+
+# --- audited bulk writes (ADR 0003): a QuerySet's update()/delete() and bulk_create()/bulk_update() send no
+# post_save/post_delete, so the safety net cannot see them. The managers of sensitive models (core.sensitive) refuse
+# them unless the thread is inside `audit.bulk(...)`, which names who is writing and why and is audited, or inside
+# exempt_from_safety_net() (test factories, the demo build). Raw SQL cannot be caught here: the architecture test
+# allows it only in a few modules (core/tests/test_architecture.py, RAW_SQL_ALLOWED).
+class UnauditedBulkWrite(PermissionError):
+    """A bulk write on a sensitive model outside an `audit.bulk()` block."""
+
+
+class BulkBlock:
+    """One open `audit.bulk()` block: who writes, why, and the rows each bulk write touched (for the summary)."""
+
+    def __init__(self, *, actor: User, action: str, reason: str, basis: str, obj: models.Model | None,
+                 details: dict[str, Any], summary: bool):
+        self.actor, self.action, self.reason, self.basis, self.obj = actor, action, reason, basis, obj
+        self.details, self.summary = details, summary
+        self.writes: dict[str, dict[str, int]] = {}  # model label -> {operation: rows}
+
+    def note(self, model: type[models.Model], operation: str, rows: int) -> None:
+        ops = self.writes.setdefault(object_type(model), {})
+        ops[operation] = ops.get(operation, 0) + int(rows)
+
+
+_bulk = threading.local()
+
+
+@contextmanager
+def bulk(*, actor: User, action: AuditAction | str, reason: str, basis: str = "", obj: models.Model | None = None,
+         details: dict[str, Any] | None = None, summary: bool = True) -> Iterator[BulkBlock]:
+    """Allow bulk writes on sensitive models in this thread, in one transaction, and audit them.
+
+    With ``summary`` (the default) one event is written when the block ends without an error: the actor, action,
+    reason and ``obj`` given, with ``details`` plus ``"bulk_writes"``: rows per model and operation. Callers that
+    audit each object themselves (``record_many``, or the merge's events) pass ``summary=False``; the block still
+    refuses an anonymous actor and a blank reason. ``block.details`` may be added to inside the block."""
+    if actor is None or not getattr(actor, "is_authenticated", False) or not actor.pk or not actor.is_active:
+        raise AnonymousWriteRefused("A bulk write needs a signed-in, active user or system account.")
+    if not reason or not reason.strip():
+        raise ValueError("audit.bulk() needs the reason for the bulk write")
+    block = BulkBlock(actor=actor, action=str(action), reason=reason, basis=basis, obj=obj,
+                      details=dict(details or {}), summary=summary)
+    stack = _bulk.__dict__.setdefault("stack", [])
+    with transaction.atomic():
+        stack.append(block)
+        try:
+            yield block
+        finally:
+            stack.pop()
+        if summary:
+            record(actor=actor, action=action, obj=obj, basis=basis, reason=reason,
+                   details={**block.details, "bulk_writes": block.writes})
+
+
+def current_bulk() -> BulkBlock | None:
+    """The innermost open `audit.bulk()` block of this thread, if any."""
+    stack = getattr(_bulk, "stack", None)
+    return stack[-1] if stack else None
+
+
+def allow_bulk_write(model: type[models.Model], operation: str) -> BulkBlock | None:
+    """Called by the sensitive managers before a bulk write: the open block (None when exempt), or raises."""
+    block = current_bulk()
+    if block is not None or is_exempt():
+        return block
+    raise UnauditedBulkWrite(
+        f"{object_type(model)}: {operation}() writes rows without an audit event; do it inside "
+        f"`with audit.bulk(actor=..., action=..., reason=...)` (or save each object and call audit.record)")

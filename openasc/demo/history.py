@@ -21,7 +21,8 @@ from django.utils import timezone
 
 from openasc.assessments.eligibility import ADULT_OUTCOMES, CARER_OUTCOMES
 from openasc.assessments.models import Assessment, AssessmentKind, AssessmentStatus, OutcomeAssessment
-from openasc.core.models import CareRelationship, RelationshipKind, Role, Team, User
+from openasc.core import audit
+from openasc.core.models import AuditAction, CareRelationship, RelationshipKind, Role, Team, User
 from openasc.frontdoor.models import (
     ROUTED_DECISIONS,
     TRIAGE_OUTCOME,
@@ -196,7 +197,8 @@ class HistoryBuilder:
                 self._carer(p, carers_of.get(p["pk"]))
             elif self.rng.random() < 0.9:
                 self._service_user(p)
-        with transaction.atomic():
+        with audit.bulk(actor=self.system, action=AuditAction.CREATE, reason="Demo: synthetic care history",
+                        details={"people": len(batch)}):  # one summary event a batch, with the rows written
             SupportRequest.objects.bulk_create(self.out["requests"], batch_size=1000)
             Assessment.objects.bulk_create(self.out["assessments"], batch_size=1000)
             OutcomeAssessment.objects.bulk_create(self.out["outcomes"], batch_size=2000)
@@ -542,7 +544,8 @@ def reset_history() -> None:
     from openasc.frontdoor.models import SupportRequestStatus
     from openasc.planning.models import PlanStatusChange, ReviewStatusChange
 
-    with transaction.atomic():
+    # (no audit event: reset_database wipes the audit trail next, demo databases only)
+    with transaction.atomic(), audit.exempt_from_safety_net():
         for model in (ReviewStatusChange, PlanStatusChange, AssessmentStatusChange, SupportRequestStatus,
                       ServiceCost, Review, Service, PlanNeed):
             model.objects.all()._raw_delete(model.objects.db)

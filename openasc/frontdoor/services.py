@@ -263,14 +263,15 @@ def requests_close_waiting(*, person=None, on: dt.date | None = None, actor: Use
     if person is not None:
         done = done.filter(person=person)
     on = on or timezone.localdate()
-    if actor is None:  # nothing to audit: one UPDATE (after an import, a hundred thousand rows)
+    if actor is None:  # one UPDATE (after an import, a hundred thousand rows): the caller's audit.bulk() audits it
         return done.update(waiting_ended_on=on)
     rows = list(done.only("pk", "person_id"))
     if not rows:
         return 0
-    SupportRequest.objects.filter(pk__in=[r.pk for r in rows]).update(waiting_ended_on=on)
-    audit.record_many(actor=actor, action=AuditAction.UPDATE, objs=rows,
-                      details={"transition": "waiting ended", "waiting_ended_on": on.isoformat()})
+    with audit.bulk(actor=actor, action=AuditAction.UPDATE, reason="Waiting ended", summary=False):
+        SupportRequest.objects.filter(pk__in=[r.pk for r in rows]).update(waiting_ended_on=on)
+        audit.record_many(actor=actor, action=AuditAction.UPDATE, objs=rows,
+                          details={"transition": "waiting ended", "waiting_ended_on": on.isoformat()})
     return len(rows)
 
 

@@ -237,17 +237,20 @@ def person_merge(*, actor: User, keep: Person, duplicate: Person, reason: str) -
     for field in PERSON_FIELDS:
         if getattr(keep, field) in ("", None) and getattr(duplicate, field) not in ("", None):
             filled[field] = getattr(duplicate, field)
-    moved = {
-        "contacts": Contact.objects.filter(person=duplicate).update(person=keep),
-        "alerts": Alert.objects.filter(person=duplicate).update(person=keep),
-        "carer_links_as_carer": CarerLink.objects.filter(carer=duplicate).exclude(cared_for=keep).update(carer=keep),
-        "carer_links_as_cared_for": CarerLink.objects.filter(cared_for=duplicate).exclude(carer=keep)
-        .update(cared_for=keep),
-    }
-    from openasc.core.models import CareRelationship
+    # bulk moves: audited by the two merge events below, which say how many of each moved
+    with audit.bulk(actor=actor, action=AuditAction.MERGE, reason=reason, summary=False):
+        moved = {
+            "contacts": Contact.objects.filter(person=duplicate).update(person=keep),
+            "alerts": Alert.objects.filter(person=duplicate).update(person=keep),
+            "carer_links_as_carer": CarerLink.objects.filter(carer=duplicate).exclude(cared_for=keep)
+            .update(carer=keep),
+            "carer_links_as_cared_for": CarerLink.objects.filter(cared_for=duplicate).exclude(carer=keep)
+            .update(cared_for=keep),
+        }
+        from openasc.core.models import CareRelationship
 
-    moved["care_relationships"] = CareRelationship.objects.filter(person=duplicate).update(person=keep)
-    moved.update(_move_care_records(actor, keep, duplicate))
+        moved["care_relationships"] = CareRelationship.objects.filter(person=duplicate).update(person=keep)
+        moved.update(_move_care_records(actor, keep, duplicate))
     duplicate.merged_into = keep
     dup_nhs = duplicate.nhs_number
     duplicate.save(update_fields=["merged_into", "updated_at"])

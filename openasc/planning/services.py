@@ -179,9 +179,10 @@ def plan_update(*, actor: User, plan: Plan, goals: str, needs: list[NeedIn | dic
         setattr(plan, k, v)
     plan.save(update_fields=list(after))
     old = list(plan.needs.all())
-    audit.record_many(actor=actor, action=AuditAction.DELETE, objs=[_with_person(n, plan) for n in old],
-                      details={"plan": plan.pk, "replaced": True})
-    plan.needs.all().delete()
+    with audit.bulk(actor=actor, action=AuditAction.DELETE, reason="Plan needs replaced", summary=False):
+        audit.record_many(actor=actor, action=AuditAction.DELETE, objs=[_with_person(n, plan) for n in old],
+                          details={"plan": plan.pk, "replaced": True})
+        plan.needs.all().delete()
     _create_needs(actor, plan, needs)
     audit.record(actor=actor, action=AuditAction.UPDATE, obj=plan,
                  details={"event": "plan_changed", "changes": audit.changes_between(before, after)})
@@ -246,7 +247,12 @@ def _agree(actor: User, plan: Plan, signed_off_by: User | None, note: str = "") 
             _plan_status(old, PlanStatus.SUPERSEDED, actor, f"Replaced by version {plan.version}")
             audit.record(actor=actor, action=AuditAction.UPDATE, obj=old,
                          details={"event": "plan_superseded", "by": plan.pk, "version": old.version})
-        Review.objects.filter(plan=old, status=ReviewStatus.SCHEDULED).update(plan=plan)
+        moving = list(Review.objects.filter(plan=old, status=ReviewStatus.SCHEDULED).only("pk", "person_id"))
+        with audit.bulk(actor=actor, action=AuditAction.UPDATE, reason="Reviews follow the agreed plan",
+                        summary=False):
+            Review.objects.filter(pk__in=[r.pk for r in moving]).update(plan=plan)
+            audit.record_many(actor=actor, action=AuditAction.UPDATE, objs=moving,
+                              details={"event": "review_moved_to_plan", "from_plan": old.pk, "plan": plan.pk})
     return plan
 
 

@@ -143,10 +143,14 @@ def _load(plan: Plan, run: ImportRun, user: User, progress: _Progress, error: Ca
             if not as_sets and any(k.split()[0] in ("requests", "assessments", "services") for k in result.counts):
                 # Requests passed to a team whose work has begun (an assessment or a service after them) stop
                 # waiting, as they would have in the product; the rest wait on the lists. Part of loading them: the
-                # import's own audit events (one per record created or updated) cover it, so none is added per row.
+                # import's own audit events (one per record created or updated) cover it: one summary, none per row.
+                from openasc.core import audit
+                from openasc.core.models import AuditAction
                 from openasc.frontdoor.services import requests_close_waiting
 
-                requests_close_waiting()
+                with audit.bulk(actor=user, action=AuditAction.UPDATE, reason="CLD import: waiting ended",
+                                details={"import_run": run.pk}):  # one summary event
+                    requests_close_waiting()
         except Exception as exc:
             if not isinstance(exc, Conflict):
                 lock.fail(run, exc)

@@ -520,7 +520,9 @@ def load(plan: Plan, *, user: User, run: ImportRun, progress: Callable[[int], No
     existing, conflicts = match_people(plan)  # (a staged plan has no people of its own to match)
     if conflicts:
         raise Conflict(conflicts)
-    with _large_cache(), transaction.atomic(), moving_in(FIRST_LOAD_MODELS):
+    # bulk writes allowed: each person created or changed gets its audit event (Loader.audit, setload's)
+    with _large_cache(), transaction.atomic(), moving_in(FIRST_LOAD_MODELS), \
+            audit.bulk(actor=user, action=AuditAction.CREATE, reason="CLD import", summary=False):
         if plan.staged is not None:
             from .setload import load_staged
 
