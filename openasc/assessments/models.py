@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 
 from openasc.core import audit
+from openasc.core.sensitive import SensitiveManager
 from openasc.core.workflow import StatusChange
 
 
@@ -73,6 +74,7 @@ class Assessment(models.Model):
     signed_off_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    objects = SensitiveManager()  # refuses unaudited bulk writes (core.sensitive)
 
     class Meta:
         indexes = [models.Index(fields=["status", "assessor"], name="assessment_work"),
@@ -88,6 +90,7 @@ class OutcomeAssessment(models.Model):
     can_achieve = models.BooleanField()
     limbs = models.JSONField(default=list, blank=True, help_text="Any of a, b, c, d (carers: a, b, c)")
     notes = models.TextField(blank=True)
+    objects = SensitiveManager()  # refuses unaudited bulk writes (core.sensitive)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["assessment", "code"], name="outcome_once_per_assessment")]

@@ -8,6 +8,8 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models import Q
 
+from openasc.core.sensitive import SensitiveManager
+
 
 class Role(models.TextChoices):
     FRONT_DOOR = "front_door", "Front door officer"
@@ -170,6 +172,7 @@ class CareRelationship(models.Model):
     basis = models.CharField(max_length=200, blank=True, help_text="For NHS sharing or grants: the recorded basis")
     created_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
+    objects = SensitiveManager()  # refuses unaudited bulk writes (core.sensitive)
 
     class Meta:
         constraints = [
@@ -203,6 +206,7 @@ class Restriction(models.Model):
     created_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     lifted_at = models.DateTimeField(null=True, blank=True)
+    objects = SensitiveManager()  # refuses unaudited bulk writes (core.sensitive)
 
     @property
     def allowed_role_list(self) -> list[str]:
@@ -241,6 +245,7 @@ class BreakGlassAccess(models.Model):
     reviewed_at = models.DateTimeField(null=True, blank=True)
     review_outcome = models.CharField(max_length=20, choices=BreakGlassReview.choices, blank=True)
     review_note = models.TextField(blank=True)
+    objects = SensitiveManager()  # refuses unaudited bulk writes (core.sensitive)
 
     class Meta:
         indexes = [models.Index(fields=["user", "person", "expires_at"], name="breakglass_active")]

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 
 from openasc.core import audit
+from openasc.core.sensitive import SensitiveManager
 from openasc.core.workflow import StatusChange
 
 
@@ -106,6 +107,7 @@ class SupportRequest(models.Model):
                   "assessment, one had started. Empty while it may still be waiting (the lists then check).")
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
+    objects = SensitiveManager()  # refuses unaudited bulk writes (core.sensitive)
 
     class Meta:
         indexes = [

@@ -7,6 +7,7 @@ from django.db.models import Q
 
 from openasc.core import audit
 from openasc.core.nhs_number import display as nhs_display
+from openasc.core.sensitive import SensitiveManager
 
 
 @audit.sensitive
@@ -48,6 +49,7 @@ class Person(models.Model):
     merged_into = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    objects = SensitiveManager()  # refuses unaudited bulk writes (core.sensitive)
 
     class Meta:
         constraints = [
@@ -101,6 +103,7 @@ class Contact(models.Model):
     email = models.EmailField(blank=True)
     notes = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    objects = SensitiveManager()  # refuses unaudited bulk writes (core.sensitive)
 
 
 @audit.sensitive
@@ -115,6 +118,7 @@ class CarerLink(models.Model):
     started_on = models.DateField(null=True, blank=True)
     ended_on = models.DateField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    objects = SensitiveManager()  # refuses unaudited bulk writes (core.sensitive)
 
     class Meta:
         constraints = [
@@ -141,3 +145,4 @@ class Alert(models.Model):
     starts_on = models.DateField()
     ends_on = models.DateField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    objects = SensitiveManager()  # refuses unaudited bulk writes (core.sensitive)

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 
 from openasc.core import audit
+from openasc.core.sensitive import SensitiveManager
 from openasc.core.workflow import StatusChange
 
 
@@ -58,6 +59,7 @@ class Plan(models.Model):
     signed_off_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
                                       related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
+    objects = SensitiveManager()  # refuses unaudited bulk writes (core.sensitive)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["person", "version"], name="plan_version_unique")]
@@ -71,6 +73,7 @@ class PlanNeed(models.Model):
     outcome_code = models.CharField(max_length=30)
     meet_by = models.CharField(max_length=20, choices=MeetBy.choices)
     description = models.TextField()
+    objects = SensitiveManager()  # refuses unaudited bulk writes (core.sensitive)
 
 
 class PlanStatusChange(StatusChange):
@@ -122,6 +125,7 @@ class Review(models.Model):
     reviewer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
                                  related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
+    objects = SensitiveManager()  # refuses unaudited bulk writes (core.sensitive)
 
     class Meta:
         indexes = [models.Index(fields=["status", "due_on"], name="review_due")]

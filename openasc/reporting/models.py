@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 
 from openasc.core import audit
+from openasc.core.sensitive import SensitiveManager
 
 
 class ImportStatus(models.TextChoices):
@@ -62,6 +63,7 @@ class ImportedEvent(models.Model):
     object_id = models.BigIntegerField()
     row_hash = models.CharField(max_length=40, help_text="Hash of the mapped row last loaded for this event")
     import_run = models.ForeignKey(ImportRun, on_delete=models.PROTECT, related_name="events")
+    objects = SensitiveManager()  # refuses unaudited bulk writes (core.sensitive)
 
     class Meta:
         # A constraint rather than unique=True: keys are only ever looked up whole, so PostgreSQL needs no second

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db import models
 
 from openasc.core import audit
+from openasc.core.sensitive import SensitiveManager
 
 
 @audit.sensitive
@@ -33,6 +34,7 @@ class Service(models.Model):
     description = models.TextField(blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
+    objects = SensitiveManager()  # refuses unaudited bulk writes (core.sensitive)
 
     class Meta:
         indexes = [models.Index(fields=["person", "start_on"], name="service_person"),
@@ -52,6 +54,7 @@ class ServiceCost(models.Model):
     reason = models.CharField(max_length=200, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
+    objects = SensitiveManager()  # refuses unaudited bulk writes (core.sensitive)
 
     class Meta:
         ordering = ["service", "effective_from", "pk"]

@@ -332,9 +332,12 @@ def test_round_trip_from_export(staff, tmp_path):
     call_command("cld", "export", "--period", "2024-04-01:2025-03-31", "--out", str(exported),
                  stdout=io.StringIO())
     # an empty database
-    for model in (ImportedEvent, CarerLink, ServiceCost, Service, Review, Assessment, SupportRequest):
-        model.objects.all().delete()
-    Person.objects.all().delete()
+    from openasc.core import audit
+
+    with audit.exempt_from_safety_net():  # (test set-up: the sensitive managers refuse unaudited bulk deletes)
+        for model in (ImportedEvent, CarerLink, ServiceCost, Service, Review, Assessment, SupportRequest):
+            model.objects.all().delete()
+        Person.objects.all().delete()
     code, out, err = run([exported])
     assert code == 0, out + err
     assert snapshot() == original
