@@ -256,3 +256,19 @@ def salt_detail(*, user: User, results: SaltResults, table: str, group: str = ""
                   what=f"people behind SALT {table} {group} {row} {column}".replace("  ", " "),
                   cell={"table": table, "group": group, "row": row, "column": column}, fmt=fmt, results=results)
     return out
+
+
+def audit_detail_files(*, user: User, la_person_ids: set[str], command: str, files: list[str], with_nhs: bool,
+                       period: tuple[dt.date, dt.date]) -> int:
+    """The people in the detail files `openasc measures/salt --detail` wrote from the record: one export event per
+    person, against the account the command ran as (--as-user), so each appears in that person's access log; rows
+    not matched to a record (people since removed) are counted on one further event. Returns the people audited."""
+    people = list(Person.objects.filter(la_person_id__in=la_person_ids).only("id", "la_person_id"))
+    details = {"what": f"openasc {command} --detail", "files": sorted(files), "with_nhs_numbers": with_nhs,
+               "period": [period[0].isoformat(), period[1].isoformat()]}
+    audit.record_many(actor=user, action=AuditAction.EXPORT, objs=people, basis="Statutory returns", details=details)
+    unmatched = len(la_person_ids) - len(people)
+    if unmatched or not people:
+        audit.record(actor=user, action=AuditAction.EXPORT, basis="Statutory returns",
+                     details={**details, "rows_without_a_record": unmatched})
+    return len(people)

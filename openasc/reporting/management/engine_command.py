@@ -4,6 +4,7 @@ and the engine reads that, so a council's file and the database give the same fi
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import sys
 import tempfile
@@ -11,9 +12,9 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from openasc.core import audit
-from openasc.core.models import AuditAction, User
-from openasc.reporting import projection
+from openasc.core import access, audit
+from openasc.core.models import AuditAction, Role, User
+from openasc.reporting import projection, returns
 from openasc.reporting.management.commands.cld import parse_period
 
 
@@ -55,15 +56,72 @@ class EngineCommand(BaseCommand):
         except CommandError as exc:
             sys.stderr.write(f"{self.name}: error: {exc}\n")
             return 2
+        as_user, argv = take_value(argv, "--as-user")
+        user = User.objects.filter(username=as_user or "system", is_active=True).first()
+        if user is None:
+            sys.stderr.write(f"{self.name}: error: no active account called {as_user or 'system'!r} to run as "
+                             "(--as-user); create it with `openasc users add system --role system`\n")
+            return 2
+        detail = value_of(argv, "--detail")
+        with_nhs = "--with-nhs-numbers" in argv
+        refusal = self.detail_refusal(user, detail=detail, with_nhs=with_nhs)
+        if refusal:
+            access.refuse(user, person_id=None, purpose=f"openasc {self.name} --detail", explanation=refusal)
+            sys.stderr.write(f"{self.name}: error: {refusal}\n")
+            return 2
         argv = self.database_args(start, argv)
-        system = User.objects.filter(username="system", is_active=True).first()
         with tempfile.TemporaryDirectory() as tmp:
             path = Path(tmp) / "cld_from_database.csv"
             n = projection.write_csv(projection.project(start - dt.timedelta(days=self.lookback_days), end), path)
-            if system is not None:
-                audit.record(actor=system, action=AuditAction.EXPORT, basis=self.basis,
-                             details={"what": self.what, "rows": n, "period": [start.isoformat(), end.isoformat()]})
-            return self.engine_main(["--cld", str(path), *argv])
+            audit.record(actor=user, action=AuditAction.EXPORT, basis=self.basis,
+                         details={"what": self.what, "rows": n, "period": [start.isoformat(), end.isoformat()]})
+            started = dt.datetime.now().timestamp()
+            code = self.engine_main(["--cld", str(path), *argv])
+        if code == 0 and detail:
+            files, ids = detail_people(Path(detail), since=started)
+            returns.audit_detail_files(user=user, la_person_ids=ids, command=self.name, files=files,
+                                       with_nhs=with_nhs, period=(start, end))
+        return code
+
+    def detail_refusal(self, user: User, *, detail: str | None, with_nhs: bool) -> str:
+        """Why `user` may not have the people behind the figures written to files, or "" if they may: --detail
+        needs the returns capability (or the system account), --with-nhs-numbers a role the council names in
+        OPENASC_RETURNS_NHS_NUMBER_ROLES, as on the pages."""
+        if not detail:
+            return ""
+        if user.role != Role.SYSTEM and not access.has(user, access.Capability.SEE_RETURNS):
+            return f"{user.username!r} may not see the people behind the returns, so --detail is refused"
+        if with_nhs and not access.returns_show_nhs_numbers(user):
+            return (f"{user.username!r} may not see NHS numbers in returns (the roles named in "
+                    "OPENASC_RETURNS_NHS_NUMBER_ROLES may), so --with-nhs-numbers is refused")
+        return ""
+
+
+def take_value(argv: list[str], flag: str) -> tuple[str | None, list[str]]:
+    """The value of `flag` and the arguments without it (the flag is this command's, not the engine's)."""
+    rest, value, skip = [], None, False
+    for i, arg in enumerate(argv):
+        if skip:
+            skip = False
+        elif arg == flag and i + 1 < len(argv):
+            value, skip = argv[i + 1], True
+        elif arg.startswith(flag + "="):
+            value = arg.split("=", 1)[1]
+        else:
+            rest.append(arg)
+    return value, rest
+
+
+def detail_people(directory: Path, *, since: float) -> tuple[list[str], set[str]]:
+    """The detail files this run wrote (changed since `since`) and the LA person ids in them."""
+    files, ids = [], set()
+    for f in sorted(directory.glob("*.csv")):
+        if f.stat().st_mtime < since - 1:
+            continue
+        files.append(f.name)
+        with f.open(newline="", encoding="utf-8") as fh:
+            ids |= {row["la_person_id"] for row in csv.DictReader(fh) if row.get("la_person_id")}
+    return files, ids
 
 
 def value_of(argv: list[str], flag: str) -> str | None:
