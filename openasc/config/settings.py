@@ -32,6 +32,9 @@ if not SECRET_KEY:
 
         raise ImproperlyConfigured("Set SECRET_KEY (or DEBUG=1 for local development).")
 
+# `openasc serve` refuses DEBUG or the development key unless this says the instance is not production (a bench).
+OPENASC_SERVE_ALLOW_INSECURE = env_bool("OPENASC_SERVE_ALLOW_INSECURE", False)
+
 ALLOWED_HOSTS = [h.strip() for h in os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",")]
 CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("CSRF_TRUSTED_ORIGINS", "").split(",") if o]
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from openasc.core import views
+from openasc.core import health, views
 
 app_name = "core"
 
@@ -14,5 +14,5 @@ urlpatterns = [
     path("break-glass/reviews", views.break_glass_reviews, name="break-glass-reviews"),
     path("break-glass/reviews/<int:grant_id>", views.break_glass_review, name="break-glass-review"),
     path("people/<int:person_id>/restriction", views.restriction, name="restriction"),
-    path("healthz", views.healthz, name="healthz"),
+    path("healthz", health.healthz, name="healthz"),
 ]
