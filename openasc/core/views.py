@@ -231,6 +231,3 @@ def restriction(request: HttpRequest, person_id: int) -> HttpResponse:
         "title": "Lift the restriction" if current else "Restrict this record",
     }, status=400 if request.method == "POST" else 200)
 
-
-def healthz(request: HttpRequest) -> HttpResponse:
-    return HttpResponse("ok", content_type="text/plain")
