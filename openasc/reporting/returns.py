@@ -19,7 +19,7 @@ from django.utils import timezone
 from openasc.core import access, audit
 from openasc.core.models import AuditAction, User
 from openasc.people.models import Person
-from openasc.reporting import population, projection
+from openasc.reporting import population, projection, selectors
 from openasc.reporting.engine.load import load_cld_csv, scratch
 from openasc.reporting.engine.measures import MEASURE_KEYS, all_details, compute_measures
 
@@ -132,20 +132,6 @@ class DetailRow:
     nhs_number: str = ""  # only for roles that see NHS numbers in returns (access.returns_show_nhs_numbers)
 
 
-def _people_behind(user: User, ids: set[str]) -> tuple[dict[str, Person], set[int], bool]:
-    """The records behind CLD person ids (an NHS number, else "<LA code>_<LA person id>"): by id, the pks of those
-    `user` may open (one set query) and whether the user sees NHS numbers."""
-    fields = ("id", "nhs_number", "la_person_id", "first_name", "last_name")
-    people = {p.nhs_number: p for p in Person.objects.filter(nhs_number__in=ids).only(*fields)}
-    rest = ids - set(people)
-    by_la = {i.split("_", 1)[1] if "_" in i else i: i for i in rest}
-    for p in Person.objects.filter(la_person_id__in=set(by_la) | rest).only(*fields):
-        people[by_la.get(p.la_person_id, p.la_person_id)] = p
-    visible = set(access.people_visible_to(user, Person.objects.filter(pk__in=[p.pk for p in people.values()]))
-                  .values_list("pk", flat=True))
-    return people, visible, access.returns_show_nhs_numbers(user)
-
-
 def _identity(cld_id: str, person: Person | None, visible: set[int], show_nhs: bool) -> dict:
     """What a row may show of the person: LA id always, name if they may open them, NHS number if the role needs it."""
     can_open = person is not None and person.pk in visible
@@ -186,7 +172,7 @@ def detail(*, user: User, results: Results, measure: str, age_group: str = "Tota
         flag = "in_numerator"  # the denominator is the ONS population
     chosen = [r for r in rows if r.get(flag) and (age_group in ("Total", "") or r.get("age_band") == age_group)
               and (not gender or gender == "Total" or r.get("gender") == gender)]
-    people, visible, show_nhs = _people_behind(user, {r["person_id"] for r in chosen})
+    people, visible, show_nhs = selectors.people_behind_figure(user=user, cld_ids={r["person_id"] for r in chosen})
     out = [DetailRow(person_id=r["person_id"], person=people.get(r["person_id"]),
                      age_band=r.get("age_band") or "Unknown", in_numerator=bool(r.get("in_numerator")),
                      in_denominator=bool(r.get("in_denominator")), rule=r.get("rule", ""),
@@ -247,7 +233,7 @@ def salt_detail(*, user: User, results: SaltResults, table: str, group: str = ""
     if table not in results.tables:
         raise ValueError(f"Unknown table {table!r}")
     chosen = results.tables[table].cell_details(group, row, column)
-    people, visible, show_nhs = _people_behind(user, {d["person_id"] for d in chosen})
+    people, visible, show_nhs = selectors.people_behind_figure(user=user, cld_ids={d["person_id"] for d in chosen})
     out = [SaltDetailRow(person_id=d["person_id"], person=people.get(d["person_id"]),
                          unit=d["unit"], group=d["group"], row=d["row"], column=d["column"], rule=d["rule"],
                          **_identity(d["person_id"], people.get(d["person_id"]), visible, show_nhs))
@@ -263,7 +249,7 @@ def audit_detail_files(*, user: User, la_person_ids: set[str], command: str, fil
     """The people in the detail files `openasc measures/salt --detail` wrote from the record: one export event per
     person, against the account the command ran as (--as-user), so each appears in that person's access log; rows
     not matched to a record (people since removed) are counted on one further event. Returns the people audited."""
-    people = list(Person.objects.filter(la_person_id__in=la_person_ids).only("id", "la_person_id"))
+    people = selectors.people_with_la_ids(user=user, la_person_ids=la_person_ids)
     details = {"what": f"openasc {command} --detail", "files": sorted(files), "with_nhs_numbers": with_nhs,
                "period": [period[0].isoformat(), period[1].isoformat()]}
     audit.record_many(actor=user, action=AuditAction.EXPORT, objs=people, basis="Statutory returns", details=details)

@@ -11,8 +11,7 @@ from django.core.management.base import BaseCommand, CommandError
 from openasc.core import audit
 from openasc.core.cells import safe_dict, safe_row
 from openasc.core.models import AuditAction, User
-from openasc.people.models import Person
-from openasc.reporting import projection, validation
+from openasc.reporting import projection, selectors, validation
 from openasc.reporting.engine import cli as engine_cli
 
 
@@ -64,7 +63,7 @@ class Command(BaseCommand):
                                "does) or pass --as-user")
         out_path = Path(out)
         report_path = Path(report) if report else out_path.with_suffix(".problems.csv")
-        person_ids = dict(Person.objects.values_list("la_person_id", "pk"))
+        person_ids = selectors.person_pks_by_la_id(user=user)
         rows = projection.project(start, end)
         n = problems_n = 0
         rows_with_problems = 0
