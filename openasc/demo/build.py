@@ -154,6 +154,11 @@ def demo_password(username: str, seed: int) -> str:
     return f"{username}-demo-{seed}"
 
 
+def database_has_people() -> bool:
+    """Whether the configured database already holds people: the demo refuses to build over a real record."""
+    return Person.objects.exists()
+
+
 def reset_database() -> None:
     """Remove everything the demo build makes (used with --reset on a demo database only)."""
     # (no audit event: the audit trail is wiped with everything else)

@@ -106,3 +106,27 @@ def test_same_seed_same_council(transactional_db):
                 sorted(User.objects.values_list("username", flat=True)))
 
     assert snapshot() == snapshot()
+
+
+def test_database_has_people_on_both_sides(db):
+    from openasc.core import audit
+    from openasc.demo.build import database_has_people
+    from openasc.people.tests.factories import PersonFactory
+
+    assert database_has_people() is False
+    with audit.exempt_from_safety_net():
+        PersonFactory()
+    assert database_has_people() is True
+
+
+def test_demo_refuses_to_build_over_people_without_reset(db):
+    from django.core.management.base import CommandError
+
+    from openasc.core import audit
+    from openasc.people.tests.factories import PersonFactory
+
+    with audit.exempt_from_safety_net():
+        PersonFactory(last_name="Realperson")
+    with pytest.raises(CommandError, match="already has people"):
+        call_command("demo", "--people", "5", stdout=StringIO(), stderr=StringIO())
+    assert list(Person.objects.values_list("last_name", flat=True)) == ["Realperson"]

@@ -6,9 +6,8 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
 from openasc.core import audit
-from openasc.demo.build import TODAY, Builder, reset_database
+from openasc.demo.build import TODAY, Builder, database_has_people, reset_database
 from openasc.demo.history import HistoryBuilder, reset_history
-from openasc.people.models import Person
 
 
 class Command(BaseCommand):
@@ -28,7 +27,7 @@ class Command(BaseCommand):
         if reset:
             reset_history()
             reset_database()
-        elif Person.objects.exists():
+        elif database_has_people():
             raise CommandError("The database already has people in it. Use --reset to start again.")
         verbose = options["verbosity"] > 0
 
