@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "openasc.services",
     "openasc.workspace",
     "openasc.reporting",
+    "openasc.staff",
 ]
 
 MIDDLEWARE = [

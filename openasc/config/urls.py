@@ -14,5 +14,6 @@ urlpatterns = [
     path("my/", include("openasc.workspace.urls")),
     path("returns/", include("openasc.reporting.returns_urls")),
     path("reporting/", include("openasc.reporting.urls")),
+    path("staff/", include("openasc.staff.urls")),
     path("api/", api.urls),
 ]

@@ -54,6 +54,7 @@ class Capability:
     # NHS numbers in the people behind a returns figure: held by the roles in OPENASC_RETURNS_NHS_NUMBER_ROLES (none
     # by default; returns are built from LA person ids), see returns_show_nhs_numbers
     SEE_NHS_NUMBERS_IN_RETURNS = "see_nhs_numbers_in_returns"
+    MANAGE_STAFF = "manage_staff"  # staff accounts, teams, system accounts and API tokens (openasc.staff)
 
 
 ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
@@ -80,7 +81,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
     Role.NHS_PARTNER: frozenset({Capability.BREAK_GLASS}),
     Role.INFORMATION_GOVERNANCE: frozenset({Capability.SEARCH_ALL, Capability.REVIEW_BREAK_GLASS,
                                             Capability.VIEW_ACCESS_LOG, Capability.SEE_RETURNS}),
-    Role.ADMINISTRATOR: frozenset({Capability.IMPORT_CLD, Capability.SET_POPULATION}),
+    Role.ADMINISTRATOR: frozenset({Capability.IMPORT_CLD, Capability.SET_POPULATION, Capability.MANAGE_STAFF}),
     Role.SYSTEM: frozenset({Capability.SEARCH_ALL, Capability.VIEW_ALL, Capability.CREATE_PERSON,
                             Capability.EDIT_PERSON, Capability.USE_API, Capability.ASSESS, Capability.PLAN,
                             Capability.ARRANGE_SERVICES}),
