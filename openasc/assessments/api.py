@@ -149,7 +149,10 @@ def _out(assessment: Assessment) -> dict:
 
 
 def _get(request: HttpRequest, assessment_id: int, purpose: str) -> Assessment:
-    return selectors.assessment_get(user=request.user, assessment_id=assessment_id, purpose=purpose)
+    """The assessment; the person's record as opened is kept on the request for the write services."""
+    assessment, request.opened_record = selectors.assessment_open(user=request.user, assessment_id=assessment_id,
+                                                                  purpose=purpose)
+    return assessment
 
 
 @router.post("", response={201: AssessmentOut, **ERRORS}, summary="Start an assessment")
@@ -166,7 +169,7 @@ def start(request: HttpRequest, payload: StartIn):
             raise ValidationFailed({"cared_for_id": "The carer is not linked to this person: link them on the "
                                                     "cared-for person's record first"})
     assessment = services.assessment_start(
-        actor=request.user, person=options.person, kind=payload.kind, assessment_type=payload.assessment_type,
+        record=options.record, kind=payload.kind, assessment_type=payload.assessment_type,
         method=payload.method, request=support_request, cared_for=cared_for, started_on=payload.started_on)
     return Status(201, _out(assessment))
 
@@ -180,7 +183,7 @@ def read(request: HttpRequest, assessment_id: int):
             summary="Save what matters, strengths and existing support")
 def save_about(request: HttpRequest, assessment_id: int, payload: AboutIn):
     assessment = _get(request, assessment_id, "api update")
-    services.assessment_section_save(actor=request.user, assessment=assessment, section=sections.ABOUT,
+    services.assessment_section_save(record=request.opened_record, assessment=assessment, section=sections.ABOUT,
                                      data=payload.dict())
     return _out(assessment)
 
@@ -189,7 +192,7 @@ def save_about(request: HttpRequest, assessment_id: int, payload: AboutIn):
             summary="Save the answer for one Care Act outcome")
 def save_outcome(request: HttpRequest, assessment_id: int, code: str, payload: OutcomeIn):
     assessment = _get(request, assessment_id, "api update")
-    services.assessment_section_save(actor=request.user, assessment=assessment,
+    services.assessment_section_save(record=request.opened_record, assessment=assessment,
                                      section=sections.OUTCOME_PREFIX + code, data=payload.dict())
     return _out(assessment)
 
@@ -207,7 +210,7 @@ def save_conditions(request: HttpRequest, assessment_id: int, payload: Condition
     with transaction.atomic():
         for key, names in parts:
             if any(n in sent for n in names):
-                services.assessment_section_save(actor=request.user, assessment=assessment, section=key,
+                services.assessment_section_save(record=request.opened_record, assessment=assessment, section=key,
                                                  data={n: sent.get(n, getattr(payload, n)) for n in names})
     return _out(assessment)
 
@@ -216,7 +219,7 @@ def save_conditions(request: HttpRequest, assessment_id: int, payload: Condition
             summary="Confirm the determination, or record a professional judgement with its reason")
 def save_eligibility(request: HttpRequest, assessment_id: int, payload: EligibilityIn):
     assessment = _get(request, assessment_id, "api update")
-    services.assessment_section_save(actor=request.user, assessment=assessment, section=sections.ELIGIBILITY,
+    services.assessment_section_save(record=request.opened_record, assessment=assessment, section=sections.ELIGIBILITY,
                                      data=payload.dict())
     return _out(assessment)
 
@@ -224,7 +227,7 @@ def save_eligibility(request: HttpRequest, assessment_id: int, payload: Eligibil
 @router.post("/{assessment_id}/complete", response={200: AssessmentOut, **ERRORS}, summary="Complete an assessment")
 def complete(request: HttpRequest, assessment_id: int, payload: CompleteIn):
     assessment = _get(request, assessment_id, "api complete")
-    services.assessment_complete(actor=request.user, assessment=assessment, **payload.dict())
+    services.assessment_complete(record=request.opened_record, assessment=assessment, **payload.dict())
     return _out(assessment)
 
 
@@ -232,5 +235,5 @@ def complete(request: HttpRequest, assessment_id: int, payload: CompleteIn):
              summary="Sign off an assessment, or return it to the assessor with a reason (team managers)")
 def sign_off(request: HttpRequest, assessment_id: int, payload: SignOffIn):
     assessment = _get(request, assessment_id, "api sign off")
-    services.assessment_sign_off(actor=request.user, assessment=assessment, **payload.dict())
+    services.assessment_sign_off(record=request.opened_record, assessment=assessment, **payload.dict())
     return _out(assessment)

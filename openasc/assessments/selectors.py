@@ -17,12 +17,18 @@ IN_PROGRESS = "In progress"
 COMPLETED = "Completed"
 
 
-def assessment_get(*, user: User, assessment_id: int, purpose: str = "view") -> Assessment:
-    """Open an assessment: allowed only with a legitimate basis to open the person's record; audited."""
+def assessment_open(*, user: User, assessment_id: int,
+                    purpose: str = "view") -> tuple[Assessment, access.OpenedRecord]:
+    """Open an assessment: allowed only with a legitimate basis to open the person's record; audited. The opened
+    record is what the assessment write services take."""
     assessment = Assessment.objects.select_related("person", "cared_for", "assessor", "signed_off_by",
                                                    "request").get(pk=assessment_id)
-    access.open_record(user, assessment.person, purpose, obj=assessment)
-    return assessment
+    return assessment, access.open_record(user, assessment.person, purpose, obj=assessment)
+
+
+def assessment_get(*, user: User, assessment_id: int, purpose: str = "view") -> Assessment:
+    """Open an assessment to read it (`assessment_open`, without the record)."""
+    return assessment_open(user=user, assessment_id=assessment_id, purpose=purpose)[0]
 
 
 def assessment_person_id(*, assessment_id: int) -> int:
@@ -40,6 +46,7 @@ def assessments_for_person(*, user: User, person) -> list[Assessment]:
 @dataclass
 class StartOptions:
     person: object
+    record: access.OpenedRecord | None = None  # the person's record as opened for starting the assessment
     requests: list = field(default_factory=list)
     cared_for: list = field(default_factory=list)  # people this person is an unpaid carer for
 
@@ -50,11 +57,12 @@ def start_options(*, user: User, person_id: int) -> StartOptions:
     from openasc.people import selectors as people_selectors
     from openasc.people.models import CarerLink
 
-    person, _ = people_selectors.person_get(user=user, person_id=person_id, purpose="start assessment")
+    record = people_selectors.person_open(user=user, person_id=person_id, purpose="start assessment")
+    person = record.person
     requests = list(SupportRequest.objects.filter(person=person).exclude(status="cancelled")
                     .order_by("-received_on", "-pk")[:20])
     links = list(CarerLink.objects.filter(carer=person, ended_on__isnull=True).select_related("cared_for"))
-    return StartOptions(person=person, requests=requests, cared_for=[link.cared_for for link in links])
+    return StartOptions(person=person, record=record, requests=requests, cared_for=[link.cared_for for link in links])
 
 
 def outcome_answers(assessment: Assessment) -> dict[str, OutcomeAssessment]:

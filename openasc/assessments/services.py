@@ -25,6 +25,7 @@ from openasc.assessments.models import (
 from openasc.core import access, audit, codes
 from openasc.core.errors import ValidationFailed
 from openasc.core.models import AuditAction, User
+from openasc.core.workflow import require_belongs, require_record
 
 # Who carries out Care Act assessments (Capability.ASSESS; a system account may load them from another system) and
 # who signs off another worker's assessment when settings.OPENASC_ASSESSMENT_SIGN_OFF is on (Capability.SIGN_OFF):
@@ -63,10 +64,6 @@ def _require_assessor(actor: User) -> None:
         raise PermissionError("Your role cannot carry out assessments.")
 
 
-def _check_access(actor: User, person) -> access.Access:
-    return access.check(actor, person, "assessment work")
-
-
 def _status(assessment: Assessment, status: str, actor: User, note: str = "") -> None:
     AssessmentStatusChange.objects.create(assessment=assessment, status=status, changed_at=timezone.now(),
                                           changed_by=actor, note=note)
@@ -91,14 +88,15 @@ def _yes_no(value: Any) -> bool | None:
 
 
 @transaction.atomic
-def assessment_start(*, actor: User, person, kind: str = AssessmentKind.NEEDS,
+def assessment_start(*, record: access.OpenedRecord, kind: str = AssessmentKind.NEEDS,
                      assessment_type: str = "Long term assessment", method: str = "", request=None,
                      cared_for=None, started_on: dt.date | None = None) -> Assessment:
-    """Start a needs assessment, or a carer's assessment linked to the adult the carer looks after."""
+    """Start a needs assessment, or a carer's assessment linked to the adult the carer looks after, on the record
+    as opened (access.open_record): the assessor, the person and the basis come from the opening."""
     from openasc.people.models import CarerLink
 
+    actor, person, decision = require_record(record).user, record.person, record.decision
     _require_assessor(actor)
-    decision = _check_access(actor, person)
     errors: dict[str, str] = {}
     if kind not in AssessmentKind.values:
         errors["kind"] = "Select a needs assessment or a carer's assessment"
@@ -244,12 +242,13 @@ def _clean_texts(data: dict[str, Any]) -> dict[str, Any]:
     return clean
 
 
-def assessment_section_save(*, actor: User, assessment: Assessment, section: str, data: dict[str, Any],
-                            complete: bool = True) -> Assessment:
+def assessment_section_save(*, record: access.OpenedRecord, assessment: Assessment, section: str,
+                            data: dict[str, Any], complete: bool = True) -> Assessment:
     """Save one section. complete=True checks it and marks it done; complete=False ("Save and come back later")
     keeps what was typed on the assessment as work in progress, without checking it."""
+    actor, decision = require_record(record).user, record.decision
     _require_assessor(actor)
-    decision = _check_access(actor, assessment.person)
+    require_belongs(record, assessment, field="assessment", what="assessment")
     _require_open(assessment)
     sec = sections.get(assessment.kind, section)
     if sec is None:
@@ -338,13 +337,14 @@ def final_eligibility(*, computed: bool, judgement: str) -> bool:
 
 
 @transaction.atomic
-def assessment_complete(*, actor: User, assessment: Assessment, information_given: str = "", outcome: str = "",
-                        completed_on: dt.date | None = None) -> Assessment:
+def assessment_complete(*, record: access.OpenedRecord, assessment: Assessment, information_given: str = "",
+                        outcome: str = "", completed_on: dt.date | None = None) -> Assessment:
     """Complete the assessment with its CLD event outcome; it then waits for sign-off if the council asks for it."""
     from openasc.assessments import selectors
 
+    actor, decision = require_record(record).user, record.decision
     _require_assessor(actor)
-    decision = _check_access(actor, assessment.person)
+    require_belongs(record, assessment, field="assessment", what="assessment")
     _require_open(assessment)
     errors: dict[str, str] = {}
     missing = selectors.missing_sections(assessment)
@@ -379,11 +379,13 @@ def assessment_complete(*, actor: User, assessment: Assessment, information_give
 
 
 @transaction.atomic
-def assessment_sign_off(*, actor: User, assessment: Assessment, approve: bool = True, reason: str = "") -> Assessment:
+def assessment_sign_off(*, record: access.OpenedRecord, assessment: Assessment, approve: bool = True,
+                        reason: str = "") -> Assessment:
     """A team manager (not the assessor) signs the assessment off, or returns it to the assessor with a reason."""
+    actor, decision = require_record(record).user, record.decision
     if not can_sign_off(actor):
         raise PermissionError("Only a team manager can sign off an assessment.")
-    decision = _check_access(actor, assessment.person)
+    require_belongs(record, assessment, field="assessment", what="assessment")
     if assessment.assessor_id == actor.pk:
         raise ValidationFailed({"decision": "You carried out this assessment, so another manager must sign it off"})
     if assessment.status != AssessmentStatus.AWAITING_SIGN_OFF:

@@ -19,9 +19,12 @@ from openasc.ui.responses import denied, forbidden, not_found
 
 
 def _open(request: HttpRequest, assessment_id: int, purpose: str = "view"):
-    """The assessment, or the response to send instead (not found, or no basis to open it)."""
+    """The assessment, or the response to send instead (not found, or no basis to open it); the opened record is
+    kept on the request (`request.opened_record`) for the services that change it."""
     try:
-        return selectors.assessment_get(user=request.user, assessment_id=assessment_id, purpose=purpose), None
+        assessment, request.opened_record = selectors.assessment_open(user=request.user,
+                                                                      assessment_id=assessment_id, purpose=purpose)
+        return assessment, None
     except Assessment.DoesNotExist:
         return None, not_found(request)
     except AccessDenied as exc:
@@ -54,7 +57,7 @@ def start(request: HttpRequest, person_id: int) -> HttpResponse:
         data = form.cleaned_data
         try:
             assessment = services.assessment_start(
-                actor=request.user, person=person, kind=data["kind"], assessment_type=data["assessment_type"],
+                record=options.record, kind=data["kind"], assessment_type=data["assessment_type"],
                 method=data["method"], request=form.requests.get(data["request"]),
                 cared_for=form.cared_for_people.get(data["cared_for"]) if data["kind"] == AssessmentKind.CARER
                 else None, started_on=data["started_on"])
@@ -143,8 +146,8 @@ def section(request: HttpRequest, assessment_id: int, section: str) -> HttpRespo
         later = request.POST.get("action") == "later"
         if form.is_valid():
             try:
-                services.assessment_section_save(actor=request.user, assessment=assessment, section=sec.key,
-                                                 data=form.section_data(), complete=not later)
+                services.assessment_section_save(record=request.opened_record, assessment=assessment,
+                                                 section=sec.key, data=form.section_data(), complete=not later)
             except ValidationFailed as exc:
                 ui.add_service_errors(form, exc.errors)
             except PermissionError as exc:
@@ -205,7 +208,7 @@ def complete(request: HttpRequest, assessment_id: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            services.assessment_complete(actor=request.user, assessment=assessment,
+            services.assessment_complete(record=request.opened_record, assessment=assessment,
                                          information_given=data["information_given"], outcome=data["outcome"],
                                          completed_on=data["completed_on"])
         except ValidationFailed as exc:
@@ -248,7 +251,7 @@ def sign_off(request: HttpRequest, assessment_id: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         approve = form.cleaned_data["decision"] == "approve"
         try:
-            services.assessment_sign_off(actor=request.user, assessment=assessment, approve=approve,
+            services.assessment_sign_off(record=request.opened_record, assessment=assessment, approve=approve,
                                          reason=form.cleaned_data["reason"])
         except ValidationFailed as exc:
             ui.add_service_errors(form, exc.errors)

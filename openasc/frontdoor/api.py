@@ -140,11 +140,11 @@ def waiting(request: HttpRequest, list: str = Query("triage", description="triag
 def create(request: HttpRequest, payload: RequestIn):
     data = payload.dict()
     try:
-        person, basis = selectors.person_for_request(user=request.user, person_id=data.pop("person_id"),
-                                                     purpose="api record request")
+        _, record = selectors.person_for_request(user=request.user, person_id=data.pop("person_id"),
+                                                 purpose="api record request")
     except Person.DoesNotExist:
         raise ValidationFailed({"person_id": "There is no person with that id: find or add them first"}) from None
-    req = services.request_record(actor=request.user, person=person, basis=basis, **data)
+    req = services.request_record(record=record, **data)
     return Status(201, _out(req))
 
 
@@ -157,12 +157,12 @@ def read(request: HttpRequest, request_id: int):
 @router.post("/{int:request_id}/triage", response={200: RequestOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
              summary="Triage a request: decide what happens next")
 def triage(request: HttpRequest, request_id: int, payload: TriageIn):
-    req, basis = selectors.request_get(user=request.user, request_id=request_id, purpose="api triage")
+    req, record = selectors.request_get(user=request.user, request_id=request_id, purpose="api triage")
     data = payload.dict()
     team = selectors.team_by_id(data.pop("team"))
     if payload.team and team is None:
         raise ValidationFailed({"team": "There is no team with that id"})
-    req = services.request_triage(actor=request.user, request=req, team=team, basis=basis, **data)
+    req = services.request_triage(record=record, request=req, team=team, **data)
     return _out(req)
 
 
@@ -170,5 +170,5 @@ def triage(request: HttpRequest, request_id: int, payload: TriageIn):
              response={200: RequestOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
              summary="Mark a request as recorded in error: kept, no longer waiting, not counted in the returns")
 def cancel(request: HttpRequest, request_id: int, payload: CancelIn):
-    req, basis = selectors.request_get(user=request.user, request_id=request_id, purpose="api cancel")
-    return _out(services.request_cancel(actor=request.user, request=req, reason=payload.reason, basis=basis))
+    req, record = selectors.request_get(user=request.user, request_id=request_id, purpose="api cancel")
+    return _out(services.request_cancel(record=record, request=req, reason=payload.reason))

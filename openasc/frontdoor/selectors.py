@@ -36,23 +36,20 @@ def _team_ids(user: User) -> list[int]:
     return list(user.teams.values_list("id", flat=True))
 
 
-def _open_person(user: User, person: Person, purpose: str) -> str:
-    """Check access to a person for front-door work, audit the view, and return the basis."""
-    return access.open_record(user, person, purpose).basis
-
-
-def person_for_request(*, user: User, person_id: int, purpose: str = "front door") -> tuple[Person, str]:
-    """The person a request is being recorded for, and the basis of access (raises AccessDenied)."""
+def person_for_request(*, user: User, person_id: int,
+                       purpose: str = "front door") -> tuple[Person, access.OpenedRecord]:
+    """The person a request is being recorded for, and their record as opened (raises AccessDenied, audited)."""
     person = Person.objects.get(pk=person_id)
-    return person, _open_person(user, person, purpose)
+    return person, access.open_record(user, person, purpose)
 
 
-def request_get(*, user: User, request_id: int, purpose: str = "view request") -> tuple[SupportRequest, str]:
-    """One request with its person, team and status history; the opening is audited with its basis."""
+def request_get(*, user: User, request_id: int,
+                purpose: str = "view request") -> tuple[SupportRequest, access.OpenedRecord]:
+    """One request with its person, team and status history, and the person's record as opened (audited with its
+    basis): the record is what the front door's write services take."""
     request = (SupportRequest.objects.select_related("person", "team", "created_by", "triaged_by")
                .get(pk=request_id))
-    basis = _open_person(user, request.person, purpose)
-    return request, basis
+    return request, access.open_record(user, request.person, purpose)
 
 
 def request_history(*, request: SupportRequest) -> list:
@@ -69,7 +66,7 @@ def requests_for_person(*, person: Person) -> list[SupportRequest]:
 @dataclass
 class AllocationContext:
     person: Person
-    basis: str
+    record: access.OpenedRecord
     allocations: list[CareRelationship]
     waiting_requests: list[SupportRequest]
 
@@ -77,22 +74,23 @@ class AllocationContext:
 def allocation_context(*, user: User, person_id: int) -> AllocationContext:
     """Everything the allocation page needs: the person, current allocations and the requests they wait on."""
     person = Person.objects.get(pk=person_id)
-    basis = _open_person(user, person, "allocation")
+    record = access.open_record(user, person, "allocation")
     now = timezone.now()
     allocations = list(CareRelationship.objects.filter(access.active_at(now), person=person, kind__in=ALLOCATION_KINDS)
                        .select_related("user", "team")
                        .order_by("kind", "starts_at"))
     waiting = list(SupportRequest.objects.filter(person=person, status=RequestStatus.ROUTED)
                    .select_related("team").order_by("received_on"))
-    return AllocationContext(person=person, basis=basis, allocations=allocations, waiting_requests=waiting)
+    return AllocationContext(person=person, record=record, allocations=allocations, waiting_requests=waiting)
 
 
-def allocation_get(*, user: User, person_id: int, relationship_id: int) -> CareRelationship:
-    """An active allocation of a person the user may open (for ending it)."""
+def allocation_get(*, user: User, person_id: int,
+                   relationship_id: int) -> tuple[CareRelationship, access.OpenedRecord]:
+    """An active allocation of a person the user may open (for ending it), with the record as opened."""
     person = Person.objects.get(pk=person_id)
-    _open_person(user, person, "end allocation")
+    record = access.open_record(user, person, "end allocation")
     return CareRelationship.objects.select_related("user", "team").get(
-        pk=relationship_id, person=person, kind__in=ALLOCATION_KINDS)
+        pk=relationship_id, person=person, kind__in=ALLOCATION_KINDS), record
 
 
 def team_choices() -> list[tuple[int, str]]:

@@ -12,6 +12,7 @@ from openasc.core import access, audit, codes, validation
 from openasc.core import services as core_services
 from openasc.core.errors import ValidationFailed
 from openasc.core.models import AuditAction, CareRelationship, RelationshipKind, Team, User
+from openasc.core.workflow import require_belongs, require_record
 from openasc.frontdoor.models import (
     INFORMATION_DECISIONS,
     NFA_OUTCOMES,
@@ -71,11 +72,14 @@ def _status(request: SupportRequest, *, actor: User, status: str, note: str = ""
 
 
 @transaction.atomic
-def request_record(*, actor: User, person, received_on: dt.date | None, route_of_access: str, contact_by: str,
-                   what_matters: str, contact_name: str = "", contact_phone: str = "", reason: str = "",
-                   urgency: str = Urgency.ROUTINE, client_type: str = "Service user",
-                   basis: str = "") -> SupportRequest:
-    """Record a contact or request for support: the start of a CLD 'Request' event, waiting for triage."""
+def request_record(*, record: access.OpenedRecord, received_on: dt.date | None, route_of_access: str,
+                   contact_by: str, what_matters: str, contact_name: str = "", contact_phone: str = "",
+                   reason: str = "", urgency: str = Urgency.ROUTINE,
+                   client_type: str = "Service user") -> SupportRequest:
+    """Record a contact or request for support: the start of a CLD 'Request' event, waiting for triage.
+
+    On the record as opened (access.open_record): who records it, for whom and on what basis come from the opening."""
+    actor, person, basis = require_record(record).user, record.person, record.basis
     if not can_record(actor):
         raise PermissionError("Your role cannot record requests for support.")
     errors: dict[str, str] = {}
@@ -124,13 +128,15 @@ def request_record(*, actor: User, person, received_on: dt.date | None, route_of
 
 
 @transaction.atomic
-def request_triage(*, actor: User, request: SupportRequest, decision: str, triaged_on: dt.date | None = None,
-                   team: Team | None = None, nfa_outcome: str = "", outcome_reason: str = "",
-                   information_given: str = "", basis: str = "") -> SupportRequest:
+def request_triage(*, record: access.OpenedRecord, request: SupportRequest, decision: str,
+                   triaged_on: dt.date | None = None, team: Team | None = None, nfa_outcome: str = "",
+                   outcome_reason: str = "", information_given: str = "") -> SupportRequest:
     """Decide what happens next; set the CLD event outcome; conclude the request or pass it to a team."""
+    actor, basis = require_record(record).user, record.basis
     if not can_triage(actor):
         raise PermissionError("Only the front door, social workers, safeguarding leads and team managers can "
                               "triage requests.")
+    require_belongs(record, request, field="request", what="request")
     request = SupportRequest.objects.select_for_update().get(pk=request.pk)
     if request.status != RequestStatus.OPEN:
         raise ValidationFailed({"decision": f"This request has already been triaged "
@@ -205,9 +211,11 @@ def can_cancel(user: User, request: SupportRequest) -> bool:
 
 
 @transaction.atomic
-def request_cancel(*, actor: User, request: SupportRequest, reason: str, basis: str = "") -> SupportRequest:
+def request_cancel(*, record: access.OpenedRecord, request: SupportRequest, reason: str) -> SupportRequest:
     """A request recorded in error (the wrong person, a duplicate): kept, with who said so and why, but no longer
     waiting and never counted in the statutory returns. A team the triage allocated stays allocated."""
+    actor, basis = require_record(record).user, record.basis
+    require_belongs(record, request, field="request", what="request")
     request = SupportRequest.objects.select_for_update().get(pk=request.pk)
     if not can_cancel(actor, request):
         if request.status not in (RequestStatus.OPEN, RequestStatus.ROUTED):
@@ -281,9 +289,10 @@ def _active_allocations(person) -> list[CareRelationship]:
 
 
 @transaction.atomic
-def allocation_create(*, actor: User, person, team: Team | None = None,
+def allocation_create(*, record: access.OpenedRecord, team: Team | None = None,
                       worker: User | None = None) -> list[CareRelationship]:
     """Allocate a person to a team and/or a named worker: the care relationships the access rules use."""
+    actor, person = require_record(record).user, record.person
     if not can_allocate(actor):
         raise PermissionError("Only team managers and safeguarding leads can allocate people.")
     errors: dict[str, str] = {}
@@ -322,10 +331,12 @@ def allocation_create(*, actor: User, person, team: Team | None = None,
 
 
 @transaction.atomic
-def allocation_end(*, actor: User, relationship: CareRelationship) -> CareRelationship:
+def allocation_end(*, record: access.OpenedRecord, relationship: CareRelationship) -> CareRelationship:
     """End an allocation to a team or a worker (the person may then wait for allocation again)."""
+    actor = require_record(record).user
     if not can_allocate(actor):
         raise PermissionError("Only team managers and safeguarding leads can end allocations.")
+    require_belongs(record, relationship, field="relationship", what="allocation")
     if relationship.kind not in ALLOCATION_KINDS:
         raise ValidationFailed({"relationship": "Only allocations to a team or a worker can be ended here"})
     if relationship.ends_at is not None and relationship.ends_at <= timezone.now():

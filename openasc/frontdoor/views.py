@@ -25,7 +25,7 @@ def request_new(request: HttpRequest, person_id: int) -> HttpResponse:
     if not services.can_record(request.user):
         return forbidden(request, "You cannot record requests", "Your role cannot record requests for support.")
     try:
-        person, basis = selectors.person_for_request(user=request.user, person_id=person_id, purpose="record request")
+        person, record = selectors.person_for_request(user=request.user, person_id=person_id, purpose="record request")
     except Person.DoesNotExist:
         return not_found(request)
     except AccessDenied as exc:
@@ -36,8 +36,7 @@ def request_new(request: HttpRequest, person_id: int) -> HttpResponse:
         form = forms.RequestForm(request.POST)
         if form.is_valid():
             try:
-                support_request = services.request_record(actor=request.user, person=person, basis=basis,
-                                                          **form.cleaned_data)
+                support_request = services.request_record(record=record, **form.cleaned_data)
             except ValidationFailed as exc:
                 ui.add_service_errors(form, exc.errors)
             else:
@@ -57,13 +56,13 @@ def request_new(request: HttpRequest, person_id: int) -> HttpResponse:
 
 def request_detail(request: HttpRequest, request_id: int) -> HttpResponse:
     try:
-        support_request, basis = selectors.request_get(user=request.user, request_id=request_id)
+        support_request, record = selectors.request_get(user=request.user, request_id=request_id)
     except SupportRequest.DoesNotExist:
         return not_found(request, "request")
     except AccessDenied as exc:
         return denied(request, exc, selectors.person_id_of_request(request_id=request_id))
     return render(request, "frontdoor/request_detail.jinja", {
-        "req": support_request, "person": support_request.person, "basis": basis,
+        "req": support_request, "person": support_request.person, "basis": record.basis,
         "history": selectors.request_history(request=support_request),
         "title": f"Request for support received {support_request.received_on:%-d %B %Y}",
         "can_triage": services.can_triage(request.user), "can_allocate": services.can_allocate(request.user),
@@ -78,7 +77,7 @@ def triage(request: HttpRequest, request_id: int) -> HttpResponse:
                           "Only the front door, social workers, safeguarding leads and team managers can triage "
                           "requests for support.")
     try:
-        support_request, basis = selectors.request_get(user=request.user, request_id=request_id, purpose="triage")
+        support_request, record = selectors.request_get(user=request.user, request_id=request_id, purpose="triage")
     except SupportRequest.DoesNotExist:
         return not_found(request, "request")
     except AccessDenied as exc:
@@ -94,8 +93,7 @@ def triage(request: HttpRequest, request_id: int) -> HttpResponse:
             data = dict(form.cleaned_data)
             team = selectors.team_by_id(data.pop("team"))
             try:
-                support_request = services.request_triage(actor=request.user, request=support_request, team=team,
-                                                          basis=basis, **data)
+                support_request = services.request_triage(record=record, request=support_request, team=team, **data)
             except ValidationFailed as exc:
                 ui.add_service_errors(form, exc.errors)
             else:
@@ -115,7 +113,7 @@ def triage(request: HttpRequest, request_id: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def cancel(request: HttpRequest, request_id: int) -> HttpResponse:
     try:
-        support_request, basis = selectors.request_get(user=request.user, request_id=request_id, purpose="cancel")
+        support_request, record = selectors.request_get(user=request.user, request_id=request_id, purpose="cancel")
     except SupportRequest.DoesNotExist:
         return not_found(request, "request")
     except AccessDenied as exc:
@@ -129,8 +127,7 @@ def cancel(request: HttpRequest, request_id: int) -> HttpResponse:
     form = forms.CancelForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.request_cancel(actor=request.user, request=support_request, basis=basis,
-                                    reason=form.cleaned_data["reason"])
+            services.request_cancel(record=record, request=support_request, reason=form.cleaned_data["reason"])
         except ValidationFailed as exc:
             ui.add_service_errors(form, exc.errors)
         else:
@@ -158,7 +155,7 @@ def allocate(request: HttpRequest, person_id: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             made = services.allocation_create(
-                actor=request.user, person=context.person, team=selectors.team_by_id(form.cleaned_data["team"]),
+                record=context.record, team=selectors.team_by_id(form.cleaned_data["team"]),
                 worker=selectors.worker_by_id(form.cleaned_data["worker"]))
         except ValidationFailed as exc:
             ui.add_service_errors(form, exc.errors)
@@ -178,14 +175,14 @@ def allocation_end(request: HttpRequest, person_id: int, relationship_id: int) -
         return forbidden(request, "You cannot end allocations", "Only team managers and safeguarding leads can "
                           "end an allocation.")
     try:
-        relationship = selectors.allocation_get(user=request.user, person_id=person_id,
-                                                relationship_id=relationship_id)
+        relationship, record = selectors.allocation_get(user=request.user, person_id=person_id,
+                                                        relationship_id=relationship_id)
     except (Person.DoesNotExist, CareRelationship.DoesNotExist):
         return not_found(request, "allocation")
     except AccessDenied as exc:
         return denied(request, exc, person_id)
     try:
-        services.allocation_end(actor=request.user, relationship=relationship)
+        services.allocation_end(record=record, relationship=relationship)
     except ValidationFailed as exc:
         messages.info(request, next(iter(exc.errors.values())))
     else:

@@ -134,8 +134,8 @@ def overdue(request: HttpRequest, teams: bool = False, limit: int = 500):
 @router.post("/reviews/{review_id}/complete", response={200: ReviewOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
              summary="Complete a review (the next one is scheduled)")
 def review_complete(request: HttpRequest, review_id: int, payload: ReviewCompleteIn):
-    review, _ = selectors.review_get(user=request.user, review_id=review_id, purpose="api complete")
-    return plan_writes.review_complete(actor=request.user, review=review, **payload.dict())
+    review, record = selectors.review_get(user=request.user, review_id=review_id, purpose="api complete")
+    return plan_writes.review_complete(record=record, review=review, **payload.dict())
 
 
 @router.get("/people/{person_id}/prefill", response={200: PrefillOut, 403: ErrorOut, 404: ErrorOut},
@@ -152,11 +152,11 @@ def prefill(request: HttpRequest, person_id: int):
 @router.post("", response={201: PlanOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
              summary="Create a plan (a draft; the indicative budget comes from the latest eligible assessment)")
 def create(request: HttpRequest, payload: PlanIn):
-    person, _ = people_selectors.person_get(user=request.user, person_id=payload.person_id, purpose="api plan")
+    record = people_selectors.person_open(user=request.user, person_id=payload.person_id, purpose="api plan")
     data = payload.dict()
     data.pop("person_id")
-    assessment = selectors.plan_prefill(user=request.user, person=person).assessment
-    plan = plan_writes.plan_create(actor=request.user, person=person, assessment=assessment, **data)
+    assessment = selectors.plan_prefill(user=request.user, person=record.person).assessment
+    plan = plan_writes.plan_create(record=record, assessment=assessment, **data)
     return Status(201, _plan_out(plan))
 
 
@@ -169,21 +169,21 @@ def read(request: HttpRequest, plan_id: int):
 @router.post("/{plan_id}/agree", response={200: PlanOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
              summary="Agree a draft plan (goes to a team manager first when sign-off is required)")
 def agree(request: HttpRequest, plan_id: int):
-    plan, _ = selectors.plan_get(user=request.user, plan_id=plan_id, purpose="api agree")
-    return _plan_out(plan_writes.plan_agree(actor=request.user, plan=plan))
+    plan, record = selectors.plan_get(user=request.user, plan_id=plan_id, purpose="api agree")
+    return _plan_out(plan_writes.plan_agree(record=record, plan=plan))
 
 
 @router.post("/{plan_id}/sign-off", response={200: PlanOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
              summary="A team manager signs off a plan, or returns it with a note")
 def sign_off(request: HttpRequest, plan_id: int, payload: SignOffIn):
-    plan, _ = selectors.plan_get(user=request.user, plan_id=plan_id, purpose="api sign off")
-    return _plan_out(plan_writes.plan_sign_off(actor=request.user, plan=plan, **payload.dict()))
+    plan, record = selectors.plan_get(user=request.user, plan_id=plan_id, purpose="api sign off")
+    return _plan_out(plan_writes.plan_sign_off(record=record, plan=plan, **payload.dict()))
 
 
 @router.post("/{plan_id}/versions", response={201: PlanOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
              summary="Create version n+1 of an agreed plan (as a draft; the agreed version is kept)")
 def new_version(request: HttpRequest, plan_id: int, payload: PlanVersionIn):
-    plan, _ = selectors.plan_get(user=request.user, plan_id=plan_id, purpose="api new version")
+    plan, record = selectors.plan_get(user=request.user, plan_id=plan_id, purpose="api new version")
     data = payload.dict()
-    new = plan_writes.plan_new_version(actor=request.user, plan=plan, **data)
+    new = plan_writes.plan_new_version(record=record, plan=plan, **data)
     return Status(201, _plan_out(new))

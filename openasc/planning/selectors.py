@@ -99,11 +99,11 @@ def plan_prefill(*, user: User, person) -> Prefill:
                    indicative_weekly_pence=indicative, goals=assessment.what_matters or "")
 
 
-def plan_get(*, user: User, plan_id: int, purpose: str = "view") -> tuple[Plan, access.Access]:
-    """One plan version, if the user may open the person's record; the opening is audited."""
+def plan_get(*, user: User, plan_id: int, purpose: str = "view") -> tuple[Plan, access.OpenedRecord]:
+    """One plan version, if the user may open the person's record, with the record as opened (audited): what the
+    plan write services take."""
     plan = Plan.objects.select_related("person", "created_by", "signed_off_by", "assessment").get(pk=plan_id)
-    decision = access.open_record(user, plan.person, purpose, obj=plan).decision
-    return plan, decision
+    return plan, access.open_record(user, plan.person, purpose, obj=plan)
 
 
 def plan_needs(plan: Plan) -> list:
@@ -132,10 +132,10 @@ def reviews_for_person(*, user: User, person) -> list[Review]:
     return list(Review.objects.filter(person=person).select_related("reviewer").order_by("-due_on", "-pk"))
 
 
-def review_get(*, user: User, review_id: int, purpose: str = "view") -> tuple[Review, access.Access]:
+def review_get(*, user: User, review_id: int, purpose: str = "view") -> tuple[Review, access.OpenedRecord]:
+    """One review, if the user may open the person's record, with the record as opened (audited)."""
     review = Review.objects.select_related("person", "plan", "reviewer").get(pk=review_id)
-    decision = access.open_record(user, review.person, purpose, obj=review).decision
-    return review, decision
+    return review, access.open_record(user, review.person, purpose, obj=review)
 
 
 # --- work lists --------------------------------------------------------------------------------------------------

@@ -19,6 +19,7 @@ from openasc.assessments.eligibility import ADULT_OUTCOMES, CARER_OUTCOMES
 from openasc.core import access, audit, codes
 from openasc.core.errors import ValidationFailed
 from openasc.core.models import AuditAction, User
+from openasc.core.workflow import require_belongs, require_record
 from openasc.planning import bands
 from openasc.planning.models import (
     REVIEW_OUTCOME,
@@ -114,11 +115,11 @@ def indicative_for(assessment, *, on: dt.date | None = None) -> tuple[int | None
     return points, bands.indicative_weekly_pence(points, on=on)
 
 
-def _create_needs(actor: User, plan: Plan, needs: list[NeedIn]) -> None:
+def _create_needs(record: access.OpenedRecord, plan: Plan, needs: list[NeedIn]) -> None:
     rows = [PlanNeed.objects.create(plan=plan, outcome_code=n.outcome_code, meet_by=n.meet_by,
                                     description=n.description.strip()) for n in needs]
-    audit.record_many(actor=actor, action=AuditAction.CREATE, objs=[_with_person(r, plan) for r in rows],
-                      details={"plan": plan.pk, "version": plan.version})
+    audit.record_many(actor=record.user, action=AuditAction.CREATE, objs=[_with_person(r, plan) for r in rows],
+                      basis=record.basis, details={"plan": plan.pk, "version": plan.version})
 
 
 def _with_person(need: PlanNeed, plan: Plan) -> PlanNeed:
@@ -127,10 +128,12 @@ def _with_person(need: PlanNeed, plan: Plan) -> PlanNeed:
 
 
 @transaction.atomic
-def plan_create(*, actor: User, person, goals: str, needs: list[NeedIn | dict[str, Any]],
+def plan_create(*, record: access.OpenedRecord, goals: str, needs: list[NeedIn | dict[str, Any]],
                 delivery_mechanism: str = "", agreed_weekly_pence: int | None = None,
                 starts_on: dt.date | None = None, assessment=None) -> Plan:
-    """Draft the first plan for a person, with its indicative budget from the resource allocation table."""
+    """Draft the first plan for a person, with its indicative budget from the resource allocation table, on the
+    record as opened (access.open_record): the worker, the person and the basis come from the opening."""
+    actor, person = require_record(record).user, record.person
     _require(actor, access.Capability.PLAN, "write care and support plans")
     needs = [_as_need(n) for n in needs]
     errors: dict[str, str] = {}
@@ -149,19 +152,21 @@ def plan_create(*, actor: User, person, goals: str, needs: list[NeedIn | dict[st
                                indicative_weekly_pence=indicative, agreed_weekly_pence=agreed_weekly_pence,
                                delivery_mechanism=delivery_mechanism, starts_on=starts_on, created_by=actor)
     PlanStatusChange.objects.create(plan=plan, status=PlanStatus.DRAFT, changed_at=timezone.now(), changed_by=actor)
-    audit.record(actor=actor, action=AuditAction.CREATE, obj=plan,
+    audit.record(actor=actor, action=AuditAction.CREATE, obj=plan, basis=record.basis,
                  details={"event": "plan_created", "version": 1, "points": points, "indicative_pence": indicative,
                           "needs": [n.outcome_code for n in needs]})
-    _create_needs(actor, plan, needs)
+    _create_needs(record, plan, needs)
     return plan
 
 
 @transaction.atomic
-def plan_update(*, actor: User, plan: Plan, goals: str, needs: list[NeedIn | dict[str, Any]],
+def plan_update(*, record: access.OpenedRecord, plan: Plan, goals: str, needs: list[NeedIn | dict[str, Any]],
                 delivery_mechanism: str = "", agreed_weekly_pence: int | None = None,
                 starts_on: dt.date | None = None) -> Plan:
     """Change a draft plan (an agreed plan is never changed: create a new version of it instead)."""
+    actor = require_record(record).user
     _require(actor, access.Capability.PLAN, "write care and support plans")
+    require_belongs(record, plan, field="plan", what="plan")
     plan = Plan.objects.select_for_update().get(pk=plan.pk)
     if plan.status != PlanStatus.DRAFT:
         raise ValidationFailed({"plan": "Only a draft plan can be changed: create a new version of an agreed plan"})
@@ -181,21 +186,23 @@ def plan_update(*, actor: User, plan: Plan, goals: str, needs: list[NeedIn | dic
     old = list(plan.needs.all())
     with audit.bulk(actor=actor, action=AuditAction.DELETE, reason="Plan needs replaced", summary=False):
         audit.record_many(actor=actor, action=AuditAction.DELETE, objs=[_with_person(n, plan) for n in old],
-                          details={"plan": plan.pk, "replaced": True})
+                          basis=record.basis, details={"plan": plan.pk, "replaced": True})
         plan.needs.all().delete()
-    _create_needs(actor, plan, needs)
-    audit.record(actor=actor, action=AuditAction.UPDATE, obj=plan,
+    _create_needs(record, plan, needs)
+    audit.record(actor=actor, action=AuditAction.UPDATE, obj=plan, basis=record.basis,
                  details={"event": "plan_changed", "changes": audit.changes_between(before, after)})
     return plan
 
 
 @transaction.atomic
-def plan_new_version(*, actor: User, plan: Plan, goals: str | None = None,
+def plan_new_version(*, record: access.OpenedRecord, plan: Plan, goals: str | None = None,
                      needs: list[NeedIn | dict[str, Any]] | None = None, delivery_mechanism: str | None = None,
                      agreed_weekly_pence: int | None = None, starts_on: dt.date | None = None,
                      reason: str = "") -> Plan:
     """Version n+1 of an agreed plan, as a draft: unchanged parts are copied, the agreed version is kept."""
+    actor = require_record(record).user
     _require(actor, access.Capability.PLAN, "write care and support plans")
+    require_belongs(record, plan, field="plan", what="plan")
     plan = Plan.objects.select_for_update().get(pk=plan.pk)
     latest = Plan.objects.filter(person_id=plan.person_id).order_by("-version").first()
     errors: dict[str, str] = {}
@@ -225,41 +232,44 @@ def plan_new_version(*, actor: User, plan: Plan, goals: str | None = None,
                               starts_on=starts_on, created_by=actor)
     PlanStatusChange.objects.create(plan=new, status=PlanStatus.DRAFT, changed_at=timezone.now(), changed_by=actor,
                                     note=reason)
-    audit.record(actor=actor, action=AuditAction.CREATE, obj=new, reason=reason,
+    audit.record(actor=actor, action=AuditAction.CREATE, obj=new, reason=reason, basis=record.basis,
                  details={"event": "plan_new_version", "version": new.version, "previous": plan.pk,
                           "indicative_pence": indicative})
-    _create_needs(actor, new, new_needs)
+    _create_needs(record, new, new_needs)
     return new
 
 
-def _agree(actor: User, plan: Plan, signed_off_by: User | None, note: str = "") -> Plan:
+def _agree(record: access.OpenedRecord, plan: Plan, signed_off_by: User | None, note: str = "") -> Plan:
+    actor = record.user
     today = timezone.localdate()
     plan.agreed_on = today
     plan.starts_on = plan.starts_on or today
     plan.signed_off_by = signed_off_by
     _plan_status(plan, PlanStatus.AGREED, actor, note)
-    audit.record(actor=actor, action=AuditAction.UPDATE, obj=plan,
+    audit.record(actor=actor, action=AuditAction.UPDATE, obj=plan, basis=record.basis,
                  details={"event": "plan_agreed", "version": plan.version,
                           "signed_off_by": signed_off_by.pk if signed_off_by else None})
     if plan.previous_id:
         old = Plan.objects.select_for_update().get(pk=plan.previous_id)
         if old.status == PlanStatus.AGREED:
             _plan_status(old, PlanStatus.SUPERSEDED, actor, f"Replaced by version {plan.version}")
-            audit.record(actor=actor, action=AuditAction.UPDATE, obj=old,
+            audit.record(actor=actor, action=AuditAction.UPDATE, obj=old, basis=record.basis,
                          details={"event": "plan_superseded", "by": plan.pk, "version": old.version})
         moving = list(Review.objects.filter(plan=old, status=ReviewStatus.SCHEDULED).only("pk", "person_id"))
         with audit.bulk(actor=actor, action=AuditAction.UPDATE, reason="Reviews follow the agreed plan",
                         summary=False):
             Review.objects.filter(pk__in=[r.pk for r in moving]).update(plan=plan)
-            audit.record_many(actor=actor, action=AuditAction.UPDATE, objs=moving,
+            audit.record_many(actor=actor, action=AuditAction.UPDATE, objs=moving, basis=record.basis,
                               details={"event": "review_moved_to_plan", "from_plan": old.pk, "plan": plan.pk})
     return plan
 
 
 @transaction.atomic
-def plan_agree(*, actor: User, plan: Plan, note: str = "") -> Plan:
+def plan_agree(*, record: access.OpenedRecord, plan: Plan, note: str = "") -> Plan:
     """The person and worker agree the plan; it goes to a team manager first when sign-off is required."""
+    actor = require_record(record).user
     _require(actor, access.Capability.PLAN, "agree care and support plans")
+    require_belongs(record, plan, field="plan", what="plan")
     plan = Plan.objects.select_for_update().get(pk=plan.pk)
     errors = {}
     if plan.status != PlanStatus.DRAFT:
@@ -271,16 +281,18 @@ def plan_agree(*, actor: User, plan: Plan, note: str = "") -> Plan:
     # A team manager may agree a plan someone else wrote; their own plans go to another manager like anyone's.
     if settings.OPENASC_PLAN_SIGN_OFF and (not can_sign_off(actor) or plan.created_by_id == actor.pk):
         _plan_status(plan, PlanStatus.AWAITING_SIGN_OFF, actor, note)
-        audit.record(actor=actor, action=AuditAction.UPDATE, obj=plan,
+        audit.record(actor=actor, action=AuditAction.UPDATE, obj=plan, basis=record.basis,
                      details={"event": "plan_sent_for_sign_off", "version": plan.version})
         return plan
-    return _agree(actor, plan, actor if settings.OPENASC_PLAN_SIGN_OFF else None, note)
+    return _agree(record, plan, actor if settings.OPENASC_PLAN_SIGN_OFF else None, note)
 
 
 @transaction.atomic
-def plan_sign_off(*, actor: User, plan: Plan, approve: bool = True, note: str = "") -> Plan:
+def plan_sign_off(*, record: access.OpenedRecord, plan: Plan, approve: bool = True, note: str = "") -> Plan:
     """A team manager agrees the plan, or returns it to draft with a note saying what to change."""
+    actor = require_record(record).user
     _require(actor, access.Capability.SIGN_OFF, "sign off care and support plans")
+    require_belongs(record, plan, field="plan", what="plan")
     plan = Plan.objects.select_for_update().get(pk=plan.pk)
     if plan.status != PlanStatus.AWAITING_SIGN_OFF:
         raise ValidationFailed({"plan": "This plan is not waiting for sign-off"})
@@ -290,10 +302,10 @@ def plan_sign_off(*, actor: User, plan: Plan, approve: bool = True, note: str = 
         if not note.strip():
             raise ValidationFailed({"note": "Say what needs to change before the plan can be signed off"})
         _plan_status(plan, PlanStatus.DRAFT, actor, note)
-        audit.record(actor=actor, action=AuditAction.UPDATE, obj=plan, reason=note,
+        audit.record(actor=actor, action=AuditAction.UPDATE, obj=plan, reason=note, basis=record.basis,
                      details={"event": "plan_returned", "version": plan.version})
         return plan
-    return _agree(actor, plan, actor, note)
+    return _agree(record, plan, actor, note)
 
 
 # --- reviews -----------------------------------------------------------------------------------------------------
@@ -316,11 +328,12 @@ def _current_plan(person) -> Plan | None:
     return Plan.objects.filter(person=person, status=PlanStatus.AGREED).order_by("-version").first()
 
 
-def _schedule(actor: User, person, due_on: dt.date, reason: str = "Planned", note: str = "") -> Review:
+def _schedule(record: access.OpenedRecord, due_on: dt.date, reason: str = "Planned", note: str = "") -> Review:
+    person = record.person
     review = Review.objects.create(person=person, plan=_current_plan(person), due_on=due_on, reason=reason,
                                    reviewer=_allocated_worker(person))
-    _review_status(review, ReviewStatus.SCHEDULED, actor, note)
-    audit.record(actor=actor, action=AuditAction.CREATE, obj=review,
+    _review_status(review, ReviewStatus.SCHEDULED, record.user, note)
+    audit.record(actor=record.user, action=AuditAction.CREATE, obj=review, basis=record.basis,
                  details={"event": "review_scheduled", "due_on": due_on.isoformat(), "reason": reason})
     return review
 
@@ -332,10 +345,13 @@ def _long_term(person):
 
 
 @transaction.atomic
-def review_schedule_for(*, actor: User, person, started=None) -> Review | None:
+def review_schedule_for(*, record: access.OpenedRecord, started=None) -> Review | None:
     """Make sure the person has their next planned review: OPENASC_FIRST_REVIEW_WEEKS after long-term support
     starts (the first time, or again after it had ended), then OPENASC_REVIEW_INTERVAL_WEEKS after each completed
-    review. `started` is a service that has just started. Idempotent."""
+    review. `started` is a service that has just started. Idempotent. On the record as opened by whoever's work
+    led here (a service starting, a review completing), or by a system actor with its purpose."""
+    person = require_record(record).person
+    require_belongs(record, started, field="service", what="service")
     scheduled = (Review.objects.filter(person=person, status=ReviewStatus.SCHEDULED, reason="Planned")
                  .order_by("due_on").first())
     if scheduled:  # (an unplanned review someone asked for does not replace the planned cycle)
@@ -344,26 +360,27 @@ def review_schedule_for(*, actor: User, person, started=None) -> Review | None:
         already = (_long_term(person).exclude(pk=started.pk).filter(start_on__lte=started.start_on)
                    .exclude(end_on__lt=started.start_on))
         if not already.exists():  # long-term support starts (again) with this service
-            return _schedule(actor, person, started.start_on + _weeks(settings.OPENASC_FIRST_REVIEW_WEEKS),
+            return _schedule(record, started.start_on + _weeks(settings.OPENASC_FIRST_REVIEW_WEEKS),
                              note="First review after long-term support started")
     last = (Review.objects.filter(person=person, status=ReviewStatus.COMPLETED).order_by("-completed_on", "-pk")
             .first())
     if last is not None:
         if last.what_followed == WhatFollowed.ENDED:
             return None
-        return _schedule(actor, person, last.completed_on + _weeks(settings.OPENASC_REVIEW_INTERVAL_WEEKS))
+        return _schedule(record, last.completed_on + _weeks(settings.OPENASC_REVIEW_INTERVAL_WEEKS))
     first = _long_term(person).order_by("start_on").values_list("start_on", flat=True).first()
     if first is None:
         return None
-    return _schedule(actor, person, first + _weeks(settings.OPENASC_FIRST_REVIEW_WEEKS),
+    return _schedule(record, first + _weeks(settings.OPENASC_FIRST_REVIEW_WEEKS),
                      note="First review after long-term support started")
 
 
 @transaction.atomic
-def reviews_cancel_when_support_ends(*, actor: User, person, ended_on: dt.date) -> list[Review]:
+def reviews_cancel_when_support_ends(*, record: access.OpenedRecord, ended_on: dt.date) -> list[Review]:
     """When the person's last long-term service has ended there is nothing left for the planned review to review:
     cancel it, so it no longer shows as due or overdue. Unplanned reviews someone asked for stay. A new long-term
     service schedules a first review again (`review_schedule_for`)."""
+    actor, person = require_record(record).user, record.person
     if _long_term(person).exclude(end_on__lte=ended_on).exists():
         return []
     cancelled = []
@@ -373,7 +390,7 @@ def reviews_cancel_when_support_ends(*, actor: User, person, ended_on: dt.date) 
         review.save(update_fields=["status"])
         note = f"Long-term support ended on {ended_on:%-d %B %Y}"
         _review_status(review, ReviewStatus.CANCELLED, actor, note)
-        audit.record(actor=actor, action=AuditAction.UPDATE, obj=review, reason=note,
+        audit.record(actor=actor, action=AuditAction.UPDATE, obj=review, reason=note, basis=record.basis,
                      details={"event": "review_cancelled", "due_on": review.due_on.isoformat(),
                               "support_ended_on": ended_on.isoformat()})
         cancelled.append(review)
@@ -381,21 +398,24 @@ def reviews_cancel_when_support_ends(*, actor: User, person, ended_on: dt.date) 
 
 
 @transaction.atomic
-def review_create_unplanned(*, actor: User, person, reason: str, due_on: dt.date | None = None,
+def review_create_unplanned(*, record: access.OpenedRecord, reason: str, due_on: dt.date | None = None,
                             notes: str = "") -> Review:
     """An unplanned review (hospital, carer, safeguarding, provider failure...) or a review of short-term support."""
-    _require(actor, access.Capability.PLAN, "arrange reviews")
+    _require(require_record(record).user, access.Capability.PLAN, "arrange reviews")
     if not codes.is_valid(codes.ListName.REVIEW_REASON, reason) or reason == "Planned":
         raise ValidationFailed({"reason": "Select why this unplanned review is needed from the list"})
-    review = _schedule(actor, person, due_on or timezone.localdate(), reason=reason, note=notes)
+    review = _schedule(record, due_on or timezone.localdate(), reason=reason, note=notes)
     return review
 
 
 @transaction.atomic
-def review_complete(*, actor: User, review: Review, completed_on: dt.date, method: str, outcomes_achieved: str,
-                    what_followed: str, notes: str = "", started_on: dt.date | None = None) -> Review:
+def review_complete(*, record: access.OpenedRecord, review: Review, completed_on: dt.date, method: str,
+                    outcomes_achieved: str, what_followed: str, notes: str = "",
+                    started_on: dt.date | None = None) -> Review:
     """Record the review and what followed (with its CLD event outcome); the next planned review is scheduled."""
+    actor = require_record(record).user
     _require(actor, access.Capability.PLAN, "complete reviews")
+    require_belongs(record, review, field="review", what="review")
     review = Review.objects.select_for_update().get(pk=review.pk)
     errors: dict[str, str] = {}
     if review.status != ReviewStatus.SCHEDULED:
@@ -426,7 +446,7 @@ def review_complete(*, actor: User, review: Review, completed_on: dt.date, metho
     review.reviewer = review.reviewer or actor
     review.save()
     _review_status(review, ReviewStatus.COMPLETED, actor)
-    audit.record(actor=actor, action=AuditAction.UPDATE, obj=review,
+    audit.record(actor=actor, action=AuditAction.UPDATE, obj=review, basis=record.basis,
                  details={"event": "review_completed", "outcome": review.outcome, "what_followed": what_followed})
-    review_schedule_for(actor=actor, person=review.person)
+    review_schedule_for(record=record)
     return review

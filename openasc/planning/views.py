@@ -73,7 +73,7 @@ def plan_create(request: HttpRequest, person: Person, _decision) -> HttpResponse
         form = forms.PlanForm(request.POST, needs=prefill.needs)
         if form.is_valid():
             try:
-                plan = plan_writes.plan_create(actor=request.user, person=person, assessment=prefill.assessment,
+                plan = plan_writes.plan_create(record=request.opened_record, assessment=prefill.assessment,
                                                **form.plan_data())
             except ValidationFailed as exc:
                 ui.add_service_errors(form, exc.errors)
@@ -92,8 +92,10 @@ def plan_create(request: HttpRequest, person: Person, _decision) -> HttpResponse
 
 
 def _get_plan(request: HttpRequest, plan_id: int, purpose: str = "view"):
+    """The plan, or the response to send instead; the opened record is kept on the request
+    (`request.opened_record`) for the services that change it."""
     try:
-        plan, _ = selectors.plan_get(user=request.user, plan_id=plan_id, purpose=purpose)
+        plan, request.opened_record = selectors.plan_get(user=request.user, plan_id=plan_id, purpose=purpose)
     except Plan.DoesNotExist:
         return None, not_found(request, "plan")
     except AccessDenied as exc:
@@ -166,10 +168,10 @@ def _plan_change(request: HttpRequest, plan_id: int, *, new_version: bool) -> Ht
             data = form.plan_data()
             try:
                 if new_version:
-                    saved = plan_writes.plan_new_version(actor=request.user, plan=plan,
+                    saved = plan_writes.plan_new_version(record=request.opened_record, plan=plan,
                                                          reason=form.cleaned_data["reason"], **data)
                 else:
-                    saved = plan_writes.plan_update(actor=request.user, plan=plan, **data)
+                    saved = plan_writes.plan_update(record=request.opened_record, plan=plan, **data)
             except ValidationFailed as exc:
                 ui.add_service_errors(form, exc.errors)
             else:
@@ -201,7 +203,7 @@ def agree(request: HttpRequest, plan_id: int) -> HttpResponse:
     if failed:
         return failed
     try:
-        plan = plan_writes.plan_agree(actor=request.user, plan=plan)
+        plan = plan_writes.plan_agree(record=request.opened_record, plan=plan)
     except ValidationFailed as exc:
         for message in exc.errors.values():
             messages.error(request, message)
@@ -221,7 +223,7 @@ def sign_off(request: HttpRequest, plan_id: int) -> HttpResponse:
     form = forms.SignOffForm(request.POST)
     if form.is_valid():
         try:
-            plan = plan_writes.plan_sign_off(actor=request.user, plan=plan,
+            plan = plan_writes.plan_sign_off(record=request.opened_record, plan=plan,
                                              approve=form.cleaned_data["decision"] == "approve",
                                              note=form.cleaned_data["note"])
         except ValidationFailed as exc:
@@ -272,7 +274,7 @@ def sign_off_queue(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def review(request: HttpRequest, review_id: int) -> HttpResponse:
     try:
-        item, _ = selectors.review_get(user=request.user, review_id=review_id)
+        item, record = selectors.review_get(user=request.user, review_id=review_id)
     except Review.DoesNotExist:
         return not_found(request, "review")
     except AccessDenied as exc:
@@ -286,7 +288,7 @@ def review(request: HttpRequest, review_id: int) -> HttpResponse:
         if form.is_valid():
             d = form.cleaned_data
             try:
-                plan_writes.review_complete(actor=request.user, review=item, completed_on=d["completed_on"],
+                plan_writes.review_complete(record=record, review=item, completed_on=d["completed_on"],
                                             started_on=d.get("started_on"), method=d["method"],
                                             outcomes_achieved=d["outcomes_achieved"],
                                             what_followed=d["what_followed"], notes=d["notes"])
@@ -311,7 +313,7 @@ def review_unplanned(request: HttpRequest, person: Person, _decision) -> HttpRes
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:
-            plan_writes.review_create_unplanned(actor=request.user, person=person, reason=d["reason"],
+            plan_writes.review_create_unplanned(record=request.opened_record, reason=d["reason"],
                                                 due_on=d.get("due_on"), notes=d["notes"])
         except ValidationFailed as exc:
             ui.add_service_errors(form, exc.errors)

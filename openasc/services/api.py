@@ -108,7 +108,7 @@ def _service_out(service) -> dict:
 @router.post("", response={201: ServiceOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
              summary="Start a service (its reviews are scheduled automatically)")
 def start(request: HttpRequest, payload: ServiceIn):
-    person, _ = people_selectors.person_get(user=request.user, person_id=payload.person_id, purpose="api service")
+    record = people_selectors.person_open(user=request.user, person_id=payload.person_id, purpose="api service")
     data = payload.dict()
     data.pop("person_id")
     plan_id = data.pop("plan_id")
@@ -120,8 +120,7 @@ def start(request: HttpRequest, payload: ServiceIn):
             location = provider_selectors.location_get(user=request.user, location_id=location_id)
         except ProviderLocation.DoesNotExist:
             raise ValidationFailed({"provider_location_id": "There is no provider location with this id"}) from None
-    service = service_writes.service_start(actor=request.user, person=person, plan=plan, provider_location=location,
-                                           **data)
+    service = service_writes.service_start(record=record, plan=plan, provider_location=location, **data)
     return Status(201, _service_out(service))
 
 
@@ -143,15 +142,15 @@ def cost_on(request: HttpRequest, service_id: int, on: dt.date | None = None):
 @router.post("/{service_id}/costs", response={201: CostOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
              summary="Change the cost or hours from a date (earlier costs are kept)")
 def cost_change(request: HttpRequest, service_id: int, payload: CostIn):
-    service, _ = selectors.service_get(user=request.user, service_id=service_id, purpose="api cost change")
-    cost = service_writes.service_cost_change(actor=request.user, service=service, **payload.dict())
+    service, record = selectors.service_get(user=request.user, service_id=service_id, purpose="api cost change")
+    cost = service_writes.service_cost_change(record=record, service=service, **payload.dict())
     return Status(201, _cost_out(cost))
 
 
 @router.post("/{service_id}/end", response={200: ServiceOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
              summary="End a service with its CLD event outcome")
 def end(request: HttpRequest, service_id: int, payload: EndIn):
-    service, _ = selectors.service_get(user=request.user, service_id=service_id, purpose="api end")
-    service = service_writes.service_end(actor=request.user, service=service, **payload.dict())
+    service, record = selectors.service_get(user=request.user, service_id=service_id, purpose="api end")
+    service = service_writes.service_end(record=record, service=service, **payload.dict())
     service, _ = selectors.service_get(user=request.user, service_id=service.pk, purpose="api")
     return _service_out(service)

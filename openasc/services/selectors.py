@@ -13,11 +13,12 @@ def _check(user: User, person, purpose: str = "services") -> access.Access:
     return access.check(user, person, purpose)
 
 
-def service_get(*, user: User, service_id: int, purpose: str = "view") -> tuple[Service, access.Access]:
-    """One service, if the user may open the person's record; the opening is audited."""
+def service_get(*, user: User, service_id: int, purpose: str = "view") -> tuple[Service, access.OpenedRecord]:
+    """One service, if the user may open the person's record, with the record as opened (audited): what the service
+    write services take."""
     service = (Service.objects.select_related("person", "plan", "provider_location__provider", "created_by")
                .get(pk=service_id))
-    return service, access.open_record(user, service.person, purpose, obj=service).decision
+    return service, access.open_record(user, service.person, purpose, obj=service)
 
 
 def services_for_person(*, user: User, person) -> list[Service]:

@@ -19,6 +19,7 @@ from django.db import transaction
 from openasc.core import access, audit, codes, validation
 from openasc.core.errors import ValidationFailed
 from openasc.core.models import AuditAction, User
+from openasc.core.workflow import require_belongs, require_record
 from openasc.services.models import Service, ServiceCost, weekly_cost_pence
 from openasc.services.money import MoneyError, parse_pounds
 
@@ -126,11 +127,13 @@ def _check_service(*, service_type: str, service_component: str, delivery_mechan
 
 
 @transaction.atomic
-def service_start(*, actor: User, person, service_type: str, start_on: dt.date, unit_cost: Any,
+def service_start(*, record: access.OpenedRecord, service_type: str, start_on: dt.date, unit_cost: Any,
                   cost_frequency: str, planned_units_per_week: Any = None, service_component: str = "",
                   provider_location=None, delivery_mechanism: str = "", end_on: dt.date | None = None,
                   description: str = "", plan=None, client_type: str = "") -> Service:
-    """Start a service with its first cost, then make sure the person's reviews are scheduled."""
+    """Start a service with its first cost, then make sure the person's reviews are scheduled. On the record as
+    opened (access.open_record): the worker, the person and the basis come from the opening."""
+    actor, person = require_record(record).user, record.person
     _require(actor)
     errors: dict[str, str] = {}
     _check_service(service_type=service_type, service_component=service_component,
@@ -160,17 +163,17 @@ def service_start(*, actor: User, person, service_type: str, start_on: dt.date, 
     cost = ServiceCost.objects.create(service=service, effective_from=start_on, unit_cost_pence=pence,
                                       cost_frequency=cost_frequency, planned_units_per_week=units,
                                       reason="Service started", created_by=actor)
-    audit.record(actor=actor, action=AuditAction.CREATE, obj=service,
+    audit.record(actor=actor, action=AuditAction.CREATE, obj=service, basis=record.basis,
                  details={"event": "service_started", "service_type": service_type,
                           "service_component": service_component, "start_on": start_on.isoformat(),
                           "plan": plan.pk if plan else None})
-    audit.record(actor=actor, action=AuditAction.CREATE, obj=cost, person_id=person.pk,
+    audit.record(actor=actor, action=AuditAction.CREATE, obj=cost, person_id=person.pk, basis=record.basis,
                  details={"service": service.pk, "unit_cost_pence": pence, "cost_frequency": cost_frequency,
                           "planned_units_per_week": str(units) if units is not None else None,
                           "weekly_pence": cost.weekly_pence})
     from openasc.planning import services as planning_writes
 
-    planning_writes.review_schedule_for(actor=actor, person=person, started=service)
+    planning_writes.review_schedule_for(record=record, started=service)
     from openasc.frontdoor.services import requests_close_waiting
 
     requests_close_waiting(person=person, actor=actor)
@@ -178,10 +181,12 @@ def service_start(*, actor: User, person, service_type: str, start_on: dt.date, 
 
 
 @transaction.atomic
-def service_cost_change(*, actor: User, service: Service, effective_from: dt.date, unit_cost: Any,
+def service_cost_change(*, record: access.OpenedRecord, service: Service, effective_from: dt.date, unit_cost: Any,
                         cost_frequency: str, planned_units_per_week: Any = None, reason: str = "") -> ServiceCost:
     """A new cost or number of hours from a date; earlier costs are kept, so past costs stay known."""
+    actor = require_record(record).user
     _require(actor)
+    require_belongs(record, service, field="service", what="service")
     service = Service.objects.select_for_update().get(pk=service.pk)
     errors: dict[str, str] = {}
     if effective_from is None:
@@ -205,7 +210,7 @@ def service_cost_change(*, actor: User, service: Service, effective_from: dt.dat
                                       cost_frequency=cost_frequency, planned_units_per_week=units,
                                       reason=reason, created_by=actor)
     audit.record(actor=actor, action=AuditAction.CREATE, obj=cost, person_id=service.person_id,
-                 reason=reason,
+                 reason=reason, basis=record.basis,
                  details={"event": "service_cost_changed", "service": service.pk,
                           "effective_from": effective_from.isoformat(), "unit_cost_pence": pence,
                           "cost_frequency": cost_frequency,
@@ -216,9 +221,11 @@ def service_cost_change(*, actor: User, service: Service, effective_from: dt.dat
 
 
 @transaction.atomic
-def service_end(*, actor: User, service: Service, end_on: dt.date, outcome: str) -> Service:
+def service_end(*, record: access.OpenedRecord, service: Service, end_on: dt.date, outcome: str) -> Service:
     """End a service on a date with its CLD event outcome (for reablement: what followed)."""
+    actor = require_record(record).user
     _require(actor)
+    require_belongs(record, service, field="service", what="service")
     service = Service.objects.select_for_update().get(pk=service.pk)
     errors: dict[str, str] = {}
     if service.end_outcome:
@@ -237,13 +244,13 @@ def service_end(*, actor: User, service: Service, end_on: dt.date, outcome: str)
     service.end_on = end_on
     service.end_outcome = outcome
     service.save(update_fields=["end_on", "end_outcome"])
-    audit.record(actor=actor, action=AuditAction.UPDATE, obj=service,
+    audit.record(actor=actor, action=AuditAction.UPDATE, obj=service, basis=record.basis,
                  details={"event": "service_ended", "end_on": end_on.isoformat(), "outcome": outcome,
                           "changes": audit.changes_between(before, {"end_on": end_on, "end_outcome": outcome})})
     from openasc.planning import services as planning_writes
 
     if service.service_type.startswith(planning_writes.LONG_TERM_PREFIX):
-        planning_writes.reviews_cancel_when_support_ends(actor=actor, person=service.person, ended_on=end_on)
+        planning_writes.reviews_cancel_when_support_ends(record=record, ended_on=end_on)
     return service
 
 

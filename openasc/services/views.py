@@ -67,7 +67,7 @@ def create(request: HttpRequest, person: Person, _decision) -> HttpResponse:
                 location = (provider_selectors.location_get(user=request.user, location_id=int(d["provider_location"]))
                             if d.get("provider_location") else None)
                 service = service_writes.service_start(
-                    actor=request.user, person=person, plan=plan, service_type=d["service_type"],
+                    record=request.opened_record, plan=plan, service_type=d["service_type"],
                     service_component=d.get("service_component") or "", provider_location=location,
                     start_on=d["start_on"], end_on=d.get("end_on"), delivery_mechanism=d.get("delivery_mechanism")
                     or "", description=d.get("description") or "", **form.cost_data())
@@ -95,8 +95,11 @@ def create(request: HttpRequest, person: Person, _decision) -> HttpResponse:
 
 
 def _get(request: HttpRequest, service_id: int, purpose: str = "view"):
+    """The service, or the response to send instead; the opened record is kept on the request
+    (`request.opened_record`) for the services that change it."""
     try:
-        service, _ = selectors.service_get(user=request.user, service_id=service_id, purpose=purpose)
+        service, request.opened_record = selectors.service_get(user=request.user, service_id=service_id,
+                                                               purpose=purpose)
     except Service.DoesNotExist:
         return None, not_found(request, "service")
     except AccessDenied as exc:
@@ -137,7 +140,7 @@ def cost_change(request: HttpRequest, service_id: int) -> HttpResponse:
     })
     if request.method == "POST" and form.is_valid():
         try:
-            service_writes.service_cost_change(actor=request.user, service=service,
+            service_writes.service_cost_change(record=request.opened_record, service=service,
                                                effective_from=form.cleaned_data["effective_from"],
                                                reason=form.cleaned_data.get("reason") or "", **form.cost_data())
         except ValidationFailed as exc:
@@ -161,7 +164,7 @@ def end(request: HttpRequest, service_id: int) -> HttpResponse:
     form = forms.EndForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            service_writes.service_end(actor=request.user, service=service, end_on=form.cleaned_data["end_on"],
+            service_writes.service_end(record=request.opened_record, service=service, end_on=form.cleaned_data["end_on"],
                                        outcome=form.cleaned_data["outcome"])
         except ValidationFailed as exc:
             ui.add_service_errors(form, exc.errors)

@@ -7,6 +7,7 @@ import factory
 from openasc.assessments import sections, services
 from openasc.assessments.models import Assessment, AssessmentKind
 from openasc.core.tests.factories import AuditExemptFactory, UserFactory
+from openasc.frontdoor.tests.factories import opened
 from openasc.people.tests.factories import PersonFactory
 
 
@@ -26,20 +27,21 @@ def answer_all(assessment, actor, *, unable=("nutrition", "hygiene"), condition=
                health_at_risk=False, judgement="agree", judgement_reason="", limbs=("a",)):
     """Answer every section through the services, as a worker would; returns the assessment."""
     save = services.assessment_section_save
-    save(actor=actor, assessment=assessment, section=sections.ABOUT,
+    record = opened(actor, assessment.person)
+    save(record=record, assessment=assessment, section=sections.ABOUT,
          data={"what_matters": "Staying at home with my cat", "strengths": "Good neighbours",
                "existing_support": "Daughter visits on Sundays"})
-    save(actor=actor, assessment=assessment, section=sections.CONDITION,
+    save(record=record, assessment=assessment, section=sections.CONDITION,
          data={"condition_met": condition, "condition_description": "Parkinson's disease" if condition else ""})
     for code, _ in sections.outcomes_for(assessment.kind):
         cannot = code in unable
-        save(actor=actor, assessment=assessment, section=sections.OUTCOME_PREFIX + code,
+        save(record=record, assessment=assessment, section=sections.OUTCOME_PREFIX + code,
              data={"can_achieve": not cannot, "limbs": list(limbs) if cannot else [], "notes": f"About {code}"})
     if assessment.kind == AssessmentKind.CARER:
-        save(actor=actor, assessment=assessment, section=sections.CARER_HEALTH,
+        save(record=record, assessment=assessment, section=sections.CARER_HEALTH,
              data={"carer_health_at_risk": health_at_risk})
-    save(actor=actor, assessment=assessment, section=sections.WELLBEING,
+    save(record=record, assessment=assessment, section=sections.WELLBEING,
          data={"wellbeing_impact": wellbeing, "wellbeing_description": "Isolated and anxious" if wellbeing else ""})
-    save(actor=actor, assessment=assessment, section=sections.ELIGIBILITY,
+    save(record=record, assessment=assessment, section=sections.ELIGIBILITY,
          data={"judgement": judgement, "judgement_reason": judgement_reason})
     return assessment

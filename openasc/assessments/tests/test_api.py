@@ -3,6 +3,7 @@ import pytest
 from openasc.core import services as core_services
 from openasc.core.models import AuditEvent, RelationshipKind, Role
 from openasc.core.tests.factories import CareRelationshipFactory, UserFactory
+from openasc.frontdoor.tests.factories import opened
 from openasc.people.tests.factories import CarerLinkFactory, PersonFactory
 
 
@@ -111,7 +112,7 @@ def test_access_rules_apply(client, person, teams, staff):
     stranger = UserFactory(username="south-worker", role="social_worker", teams=[teams.south])
     from openasc.assessments import services
 
-    a = services.assessment_start(actor=staff.social_worker, person=person, method="Telephone")
+    a = services.assessment_start(record=opened(staff.social_worker, person), method="Telephone")
     client.force_login(stranger)
     assert client.get(f"/api/assessments/{a.pk}").status_code == 403
     assert client.get("/api/assessments/99999").status_code == 404

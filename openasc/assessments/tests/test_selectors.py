@@ -5,6 +5,7 @@ from openasc.assessments.tests.factories import answer_all
 from openasc.core.errors import AccessDenied
 from openasc.core.models import AuditEvent, RelationshipKind
 from openasc.core.tests.factories import CareRelationshipFactory, UserFactory
+from openasc.frontdoor.tests.factories import opened
 from openasc.people.tests.factories import PersonFactory
 
 
@@ -18,7 +19,7 @@ def person(staff, teams):
 
 @pytest.fixture
 def assessment(staff, person):
-    return services.assessment_start(actor=staff.social_worker, person=person, method="Telephone")
+    return services.assessment_start(record=opened(staff.social_worker, person), method="Telephone")
 
 
 def test_worker_without_relationship_cannot_open(assessment, teams):
@@ -36,9 +37,9 @@ def test_opening_is_audited_with_the_basis(staff, assessment):
 
 
 def test_task_list_statuses(staff, assessment):
-    services.assessment_section_save(actor=staff.social_worker, assessment=assessment, section="about",
+    services.assessment_section_save(record=opened(staff.social_worker, assessment.person), assessment=assessment, section="about",
                                      data={"what_matters": "Home"})
-    services.assessment_section_save(actor=staff.social_worker, assessment=assessment, section="condition",
+    services.assessment_section_save(record=opened(staff.social_worker, assessment.person), assessment=assessment, section="condition",
                                      data={"condition_met": "yes"}, complete=False)
     statuses = {t.section.key: t.status for t in selectors.task_list(assessment)}
     assert statuses["about"] == "Completed"
@@ -61,14 +62,14 @@ def test_eligible_needs_for_the_plan(staff, assessment):
 def test_awaiting_sign_off_lists_the_managers_teams_people_not_their_own(staff, teams, person, assessment, settings):
     settings.OPENASC_ASSESSMENT_SIGN_OFF = True
     answer_all(assessment, staff.social_worker)
-    services.assessment_complete(actor=staff.social_worker, assessment=assessment)
+    services.assessment_complete(record=opened(staff.social_worker, assessment.person), assessment=assessment)
     south_manager = UserFactory(username="south-manager", role="team_manager", teams=[teams.south])
     assert selectors.awaiting_sign_off(user=staff.team_manager) == [assessment]
     assert selectors.awaiting_sign_off(user=south_manager) == []
     assert selectors.awaiting_sign_off(user=staff.social_worker) == []
-    own = services.assessment_start(actor=staff.team_manager, person=person, method="Telephone")
+    own = services.assessment_start(record=opened(staff.team_manager, person), method="Telephone")
     answer_all(own, staff.team_manager)
-    services.assessment_complete(actor=staff.team_manager, assessment=own)
+    services.assessment_complete(record=opened(staff.team_manager, own.person), assessment=own)
     assert selectors.awaiting_sign_off(user=staff.team_manager) == [assessment]
 
 

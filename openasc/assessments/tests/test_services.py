@@ -9,6 +9,7 @@ from openasc.assessments.tests.factories import answer_all
 from openasc.core.errors import AccessDenied, ValidationFailed
 from openasc.core.models import AuditEvent, RelationshipKind
 from openasc.core.tests.factories import CareRelationshipFactory, UserFactory
+from openasc.frontdoor.tests.factories import opened
 from openasc.people.tests.factories import CarerLinkFactory, PersonFactory
 
 
@@ -21,7 +22,7 @@ def person(staff, teams):
 
 
 def start(actor, person, **kwargs):
-    return services.assessment_start(actor=actor, person=person, **{"method": "Face to face", **kwargs})
+    return services.assessment_start(record=opened(actor, person), **{"method": "Face to face", **kwargs})
 
 
 def test_start_writes_status_row_and_audit(staff, person):
@@ -46,9 +47,32 @@ def test_start_checks_coded_values_and_dates(staff, person):
 
 
 def test_worker_without_relationship_cannot_start(staff, person):
+    from openasc.core import access
+
     stranger = UserFactory(username="stranger", role="social_worker")
-    with pytest.raises(AccessDenied):
-        start(stranger, person)
+    with pytest.raises(AccessDenied):  # the record cannot be opened, so there is nothing to start the assessment on
+        access.open_record(stranger, person, "start assessment")
+    assert not Assessment.objects.exists()
+    assert AuditEvent.objects.filter(actor=stranger, action="access_refused", person_id=person.pk).exists()
+
+
+def test_a_bare_person_is_refused(staff, person):
+    with pytest.raises(TypeError, match="open_record"):
+        services.assessment_start(record=person, method="Face to face")
+    assert not Assessment.objects.exists()
+
+
+def test_an_assessment_of_someone_else_is_refused_on_this_record(staff, person):
+    other = PersonFactory()
+    a = start(staff.social_worker, person)
+    before = AuditEvent.objects.filter(action="update").count()
+    with pytest.raises(ValidationFailed) as exc:
+        services.assessment_section_save(record=opened(staff.social_worker, other), assessment=a, section="about",
+                                         data={"what_matters": "Somebody else's words"})
+    assert list(exc.value.errors) == ["assessment"]
+    assert "another person's record" in exc.value.errors["assessment"]
+    a.refresh_from_db()
+    assert a.what_matters == "" and AuditEvent.objects.filter(action="update").count() == before
 
 
 def test_role_that_does_not_assess_cannot_start(staff, person):
@@ -96,12 +120,12 @@ def test_ended_carer_link_does_not_count(staff, person):
 
 def test_section_saved_later_is_work_in_progress_then_completed(staff, person):
     a = start(staff.social_worker, person)
-    services.assessment_section_save(actor=staff.social_worker, assessment=a, section="about",
+    services.assessment_section_save(record=opened(staff.social_worker, a.person), assessment=a, section="about",
                                      data={"what_matters": "Gardening", "strengths": ""}, complete=False)
     a.refresh_from_db()
     assert a.section_drafts == {"about": {"what_matters": "Gardening", "strengths": ""}}
     assert a.sections_done == [] and a.what_matters == ""
-    services.assessment_section_save(actor=staff.social_worker, assessment=a, section="about",
+    services.assessment_section_save(record=opened(staff.social_worker, a.person), assessment=a, section="about",
                                      data={"what_matters": " Gardening ", "strengths": "Determined"})
     a.refresh_from_db()
     assert (a.what_matters, a.strengths, a.sections_done, a.section_drafts) == (
@@ -112,11 +136,11 @@ def test_section_saved_later_is_work_in_progress_then_completed(staff, person):
 
 def test_work_in_progress_need_not_be_valid_but_completion_must(staff, person):
     a = start(staff.social_worker, person)
-    services.assessment_section_save(actor=staff.social_worker, assessment=a, section="outcome-nutrition",
+    services.assessment_section_save(record=opened(staff.social_worker, a.person), assessment=a, section="outcome-nutrition",
                                      data={"can_achieve": "no", "limbs": [], "notes": "Skips meals"}, complete=False)
     assert not OutcomeAssessment.objects.exists()
     with pytest.raises(ValidationFailed) as exc:
-        services.assessment_section_save(actor=staff.social_worker, assessment=a, section="outcome-nutrition",
+        services.assessment_section_save(record=opened(staff.social_worker, a.person), assessment=a, section="outcome-nutrition",
                                          data={"can_achieve": "no", "limbs": [], "notes": "Skips meals"})
     assert exc.value.errors == {"limbs": "Select at least one way in which the person is unable to achieve this "
                                          "outcome"}
@@ -126,9 +150,9 @@ def test_work_in_progress_need_not_be_valid_but_completion_must(staff, person):
 
 def test_outcome_answer_is_stored_and_limbs_cleared_when_achievable(staff, person):
     a = start(staff.social_worker, person)
-    services.assessment_section_save(actor=staff.social_worker, assessment=a, section="outcome-hygiene",
+    services.assessment_section_save(record=opened(staff.social_worker, a.person), assessment=a, section="outcome-hygiene",
                                      data={"can_achieve": "no", "limbs": ["b", "a"], "notes": "Cannot bathe"})
-    services.assessment_section_save(actor=staff.social_worker, assessment=a, section="outcome-toilet",
+    services.assessment_section_save(record=opened(staff.social_worker, a.person), assessment=a, section="outcome-toilet",
                                      data={"can_achieve": True, "limbs": ["a"]})
     assert {o.code: (o.can_achieve, o.limbs) for o in OutcomeAssessment.objects.all()} == {
         "hygiene": (False, ["a", "b"]), "toilet": (True, [])}
@@ -140,11 +164,11 @@ def test_carer_cannot_record_limb_d(staff, person):
     CarerLinkFactory(carer=carer, cared_for=person)
     a = start(staff.social_worker, carer, kind="carer", cared_for=person)
     with pytest.raises(ValidationFailed) as exc:
-        services.assessment_section_save(actor=staff.social_worker, assessment=a, section="outcome-recreation",
+        services.assessment_section_save(record=opened(staff.social_worker, a.person), assessment=a, section="outcome-recreation",
                                          data={"can_achieve": False, "limbs": ["d"]})
     assert "does not apply to carers" in exc.value.errors["limbs"]
     with pytest.raises(ValidationFailed):
-        services.assessment_section_save(actor=staff.social_worker, assessment=a, section="outcome-hygiene",
+        services.assessment_section_save(record=opened(staff.social_worker, a.person), assessment=a, section="outcome-hygiene",
                                          data={"can_achieve": False, "limbs": ["a"]})  # an adult outcome only
 
 
@@ -161,14 +185,14 @@ def test_carer_cannot_record_limb_d(staff, person):
 def test_section_messages(staff, person, section, data, errors):
     a = start(staff.social_worker, person)
     with pytest.raises(ValidationFailed) as exc:
-        services.assessment_section_save(actor=staff.social_worker, assessment=a, section=section, data=data)
+        services.assessment_section_save(record=opened(staff.social_worker, a.person), assessment=a, section=section, data=data)
     assert exc.value.errors == errors
 
 
 def test_eligibility_needs_the_other_sections_first(staff, person):
     a = start(staff.social_worker, person)
     with pytest.raises(ValidationFailed) as exc:
-        services.assessment_section_save(actor=staff.social_worker, assessment=a, section="eligibility",
+        services.assessment_section_save(record=opened(staff.social_worker, a.person), assessment=a, section="eligibility",
                                          data={"judgement": "agree"})
     assert exc.value.errors["judgement"].startswith("Finish these sections before deciding eligibility: About the")
 
@@ -187,7 +211,7 @@ def test_professional_judgement_needs_a_reason(staff, person):
         answer_all(a, staff.social_worker, unable=("nutrition",), judgement="eligible")
     assert exc.value.errors == {"judgement_reason": "Explain the professional judgement that leads to a different "
                                                     "decision"}
-    services.assessment_section_save(actor=staff.social_worker, assessment=a, section="eligibility",
+    services.assessment_section_save(record=opened(staff.social_worker, a.person), assessment=a, section="eligibility",
                                      data={"judgement": "eligible", "judgement_reason": "Fluctuating needs: on bad "
                                            "days she cannot wash either"})
     assert (a.computed_eligible, a.eligible, a.judgement) == (False, True, "eligible")
@@ -203,17 +227,17 @@ def test_judgement_the_same_as_the_determination_is_refused(staff, person):
 def test_changing_an_answer_means_deciding_eligibility_again(staff, person):
     a = answer_all(start(staff.social_worker, person), staff.social_worker)
     assert "eligibility" in a.sections_done
-    services.assessment_section_save(actor=staff.social_worker, assessment=a, section="outcome-hygiene",
+    services.assessment_section_save(record=opened(staff.social_worker, a.person), assessment=a, section="outcome-hygiene",
                                      data={"can_achieve": True})
     assert "eligibility" not in a.sections_done and a.eligible is None
 
 
 def test_complete_blocked_until_every_section_done(staff, person):
     a = start(staff.social_worker, person)
-    services.assessment_section_save(actor=staff.social_worker, assessment=a, section="about",
+    services.assessment_section_save(record=opened(staff.social_worker, a.person), assessment=a, section="about",
                                      data={"what_matters": "Home"})
     with pytest.raises(ValidationFailed) as exc:
-        services.assessment_complete(actor=staff.social_worker, assessment=a)
+        services.assessment_complete(record=opened(staff.social_worker, a.person), assessment=a)
     assert exc.value.errors["sections"].startswith("Complete every section first. Not completed: Needs arising")
     a.refresh_from_db()
     assert a.status == AssessmentStatus.IN_PROGRESS and a.completed_on is None
@@ -221,10 +245,10 @@ def test_complete_blocked_until_every_section_done(staff, person):
 
 def test_work_in_progress_blocks_completion(staff, person):
     a = answer_all(start(staff.social_worker, person), staff.social_worker)
-    services.assessment_section_save(actor=staff.social_worker, assessment=a, section="about",
+    services.assessment_section_save(record=opened(staff.social_worker, a.person), assessment=a, section="about",
                                      data={"what_matters": "Changing my mind"}, complete=False)
     with pytest.raises(ValidationFailed) as exc:
-        services.assessment_complete(actor=staff.social_worker, assessment=a)
+        services.assessment_complete(record=opened(staff.social_worker, a.person), assessment=a)
     assert "About the person" in exc.value.errors["sections"]
 
 
@@ -236,7 +260,7 @@ def test_work_in_progress_blocks_completion(staff, person):
 def test_completion_outcome(staff, person, settings, unable, information, outcome):
     settings.OPENASC_ASSESSMENT_SIGN_OFF = False
     a = answer_all(start(staff.social_worker, person), staff.social_worker, unable=unable)
-    services.assessment_complete(actor=staff.social_worker, assessment=a, information_given=information)
+    services.assessment_complete(record=opened(staff.social_worker, a.person), assessment=a, information_given=information)
     a.refresh_from_db()
     assert (a.status, a.outcome, a.completed_on) == (AssessmentStatus.COMPLETED, outcome, timezone.localdate())
     assert a.status_changes.last().note.startswith("Completed: ")
@@ -246,9 +270,9 @@ def test_worker_may_record_declined_or_deceased(staff, person, settings):
     settings.OPENASC_ASSESSMENT_SIGN_OFF = False
     a = answer_all(start(staff.social_worker, person), staff.social_worker)
     with pytest.raises(ValidationFailed) as exc:
-        services.assessment_complete(actor=staff.social_worker, assessment=a, outcome="Declined")
+        services.assessment_complete(record=opened(staff.social_worker, a.person), assessment=a, outcome="Declined")
     assert exc.value.errors == {"outcome": "Select an outcome from the list"}
-    services.assessment_complete(actor=staff.social_worker, assessment=a, outcome="NFA: Support declined")
+    services.assessment_complete(record=opened(staff.social_worker, a.person), assessment=a, outcome="NFA: Support declined")
     assert a.outcome == "NFA: Support declined"
 
 
@@ -256,7 +280,7 @@ def test_completion_date_not_before_start(staff, person):
     a = answer_all(start(staff.social_worker, person, started_on=dt.date.today() - dt.timedelta(days=3)),
                    staff.social_worker)
     with pytest.raises(ValidationFailed) as exc:
-        services.assessment_complete(actor=staff.social_worker, assessment=a,
+        services.assessment_complete(record=opened(staff.social_worker, a.person), assessment=a,
                                      completed_on=dt.date.today() - dt.timedelta(days=4))
     assert exc.value.errors["completed_on"].startswith("The completion date must be on or after the start date")
 
@@ -264,16 +288,16 @@ def test_completion_date_not_before_start(staff, person):
 def test_sign_off_on_waits_for_a_manager_not_the_assessor(staff, person, settings):
     settings.OPENASC_ASSESSMENT_SIGN_OFF = True
     a = answer_all(start(staff.team_manager, person), staff.team_manager)
-    services.assessment_complete(actor=staff.team_manager, assessment=a)
+    services.assessment_complete(record=opened(staff.team_manager, a.person), assessment=a)
     assert a.status == AssessmentStatus.AWAITING_SIGN_OFF
     with pytest.raises(ValidationFailed) as exc:
-        services.assessment_sign_off(actor=staff.team_manager, assessment=a)
+        services.assessment_sign_off(record=opened(staff.team_manager, a.person), assessment=a)
     assert exc.value.errors == {"decision": "You carried out this assessment, so another manager must sign it off"}
     with pytest.raises(PermissionError):
-        services.assessment_sign_off(actor=staff.social_worker, assessment=a)
+        services.assessment_sign_off(record=opened(staff.social_worker, a.person), assessment=a)
     other_manager = UserFactory(username="manager2", role="team_manager", teams=[person.care_relationships.filter(
         team__isnull=False).first().team])
-    services.assessment_sign_off(actor=other_manager, assessment=a)
+    services.assessment_sign_off(record=opened(other_manager, a.person), assessment=a)
     a.refresh_from_db()
     assert (a.status, a.signed_off_by) == (AssessmentStatus.COMPLETED, other_manager)
     assert list(a.status_changes.values_list("status", flat=True)) == ["in_progress", "awaiting_sign_off",
@@ -283,27 +307,27 @@ def test_sign_off_on_waits_for_a_manager_not_the_assessor(staff, person, setting
 def test_sign_off_off_completes_straight_away(staff, person, settings):
     settings.OPENASC_ASSESSMENT_SIGN_OFF = False
     a = answer_all(start(staff.social_worker, person), staff.social_worker)
-    services.assessment_complete(actor=staff.social_worker, assessment=a)
+    services.assessment_complete(record=opened(staff.social_worker, a.person), assessment=a)
     assert a.status == AssessmentStatus.COMPLETED
     with pytest.raises(ValidationFailed) as exc:
-        services.assessment_sign_off(actor=staff.team_manager, assessment=a)
+        services.assessment_sign_off(record=opened(staff.team_manager, a.person), assessment=a)
     assert exc.value.errors == {"decision": "This assessment is not waiting for sign-off"}
 
 
 def test_manager_returns_with_a_reason_and_the_worker_can_change_it(staff, person, settings):
     settings.OPENASC_ASSESSMENT_SIGN_OFF = True
     a = answer_all(start(staff.social_worker, person), staff.social_worker)
-    services.assessment_complete(actor=staff.social_worker, assessment=a)
+    services.assessment_complete(record=opened(staff.social_worker, a.person), assessment=a)
     with pytest.raises(ValidationFailed) as exc:
-        services.assessment_sign_off(actor=staff.team_manager, assessment=a, approve=False)
+        services.assessment_sign_off(record=opened(staff.team_manager, a.person), assessment=a, approve=False)
     assert exc.value.errors == {"reason": "Explain what the assessor needs to change"}
-    services.assessment_sign_off(actor=staff.team_manager, assessment=a, approve=False,
+    services.assessment_sign_off(record=opened(staff.team_manager, a.person), assessment=a, approve=False,
                                  reason="Say more about the toileting risk")
     a.refresh_from_db()
     assert (a.status, a.completed_on, a.outcome) == (AssessmentStatus.IN_PROGRESS, None, "")
     assert AssessmentStatusChange.objects.filter(assessment=a).last().note == "Returned: Say more about the " \
                                                                              "toileting risk"
-    services.assessment_section_save(actor=staff.social_worker, assessment=a, section="outcome-toilet",
+    services.assessment_section_save(record=opened(staff.social_worker, a.person), assessment=a, section="outcome-toilet",
                                      data={"can_achieve": False, "limbs": ["c"], "notes": "Falls at night"})
     assert a.status == AssessmentStatus.IN_PROGRESS
 
@@ -311,9 +335,9 @@ def test_manager_returns_with_a_reason_and_the_worker_can_change_it(staff, perso
 def test_completed_assessment_cannot_be_changed(staff, person, settings):
     settings.OPENASC_ASSESSMENT_SIGN_OFF = False
     a = answer_all(start(staff.social_worker, person), staff.social_worker)
-    services.assessment_complete(actor=staff.social_worker, assessment=a)
+    services.assessment_complete(record=opened(staff.social_worker, a.person), assessment=a)
     with pytest.raises(ValidationFailed) as exc:
-        services.assessment_section_save(actor=staff.social_worker, assessment=a, section="about",
+        services.assessment_section_save(record=opened(staff.social_worker, a.person), assessment=a, section="about",
                                          data={"what_matters": "x"})
     assert exc.value.errors == {"assessment": "This assessment is completed, so it can no longer be changed"}
 
@@ -333,10 +357,10 @@ def test_a_section_refuses_a_nul_naming_the_field(staff, person):
     """Finding 12 of the access issue: on PostgreSQL a NUL in what matters was a DataError (found by the fuzz test)."""
     assessment = start(staff.social_worker, person)
     with pytest.raises(ValidationFailed) as refused:
-        services.assessment_section_save(actor=staff.social_worker, assessment=assessment, section=sections.ABOUT,
+        services.assessment_section_save(record=opened(staff.social_worker, assessment.person), assessment=assessment, section=sections.ABOUT,
                                          data={"what_matters": "+\x00"})
     assert refused.value.errors == {"what_matters": "The what matters cannot contain a NUL character: remove it "
                                                     "and try again"}
-    saved = services.assessment_section_save(actor=staff.social_worker, assessment=assessment,
+    saved = services.assessment_section_save(record=opened(staff.social_worker, assessment.person), assessment=assessment,
                                              section=sections.ABOUT, data={"what_matters": " Gardening\n "})
     assert saved.what_matters == "Gardening"

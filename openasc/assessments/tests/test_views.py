@@ -9,6 +9,7 @@ from openasc.assessments.tests.factories import answer_all
 from openasc.core import services as core_services
 from openasc.core.models import RelationshipKind
 from openasc.core.tests.factories import CareRelationshipFactory, UserFactory
+from openasc.frontdoor.tests.factories import opened
 from openasc.people.tests.factories import CarerLinkFactory, PersonFactory
 
 
@@ -34,7 +35,7 @@ def person(staff, teams):
 
 @pytest.fixture
 def assessment(staff, person):
-    return services.assessment_start(actor=staff.social_worker, person=person, method="Face to face")
+    return services.assessment_start(record=opened(staff.social_worker, person), method="Face to face")
 
 
 def test_start_with_errors_then_success(client, staff, person):
@@ -90,9 +91,9 @@ def test_worker_without_relationship_cannot_open_an_assessment(client, staff, te
 
 
 def test_task_list_shows_each_sections_status(client, staff, assessment):
-    services.assessment_section_save(actor=staff.social_worker, assessment=assessment, section="about",
+    services.assessment_section_save(record=opened(staff.social_worker, assessment.person), assessment=assessment, section="about",
                                      data={"what_matters": "Home"})
-    services.assessment_section_save(actor=staff.social_worker, assessment=assessment, section="outcome-nutrition",
+    services.assessment_section_save(record=opened(staff.social_worker, assessment.person), assessment=assessment, section="outcome-nutrition",
                                      data={"notes": "Half typed"}, complete=False)
     client.force_login(staff.social_worker)
     html = client.get(reverse("assessments:detail", args=[assessment.pk])).content.decode()
@@ -178,7 +179,7 @@ def test_complete_is_blocked_until_sections_done_then_goes_for_sign_off(client, 
 def test_manager_signs_off_from_the_list(client, staff, assessment, settings):
     settings.OPENASC_ASSESSMENT_SIGN_OFF = True
     answer_all(assessment, staff.social_worker)
-    services.assessment_complete(actor=staff.social_worker, assessment=assessment)
+    services.assessment_complete(record=opened(staff.social_worker, assessment.person), assessment=assessment)
     client.force_login(staff.social_worker)
     assert client.get(reverse("assessments:sign-off-list")).status_code == 403
     client.force_login(staff.team_manager)
@@ -205,7 +206,7 @@ def test_carers_assessment_task_list_and_health_page(client, staff, person):
     carer = PersonFactory(first_name="Ron", last_name="Lane", client_type="Unpaid carer")
     CareRelationshipFactory(person=carer, user=staff.social_worker)
     CarerLinkFactory(carer=carer, cared_for=person)
-    a = services.assessment_start(actor=staff.social_worker, person=carer, kind="carer", cared_for=person,
+    a = services.assessment_start(record=opened(staff.social_worker, carer), kind="carer", cared_for=person,
                                   method="Telephone")
     client.force_login(staff.social_worker)
     html = client.get(reverse("assessments:detail", args=[a.pk])).content.decode()
@@ -230,7 +231,7 @@ def test_unknown_section_is_not_found(client, staff, assessment):
 def test_completed_assessment_complete_page_goes_back_to_task_list(client, staff, assessment, settings):
     settings.OPENASC_ASSESSMENT_SIGN_OFF = False
     answer_all(assessment, staff.social_worker)
-    services.assessment_complete(actor=staff.social_worker, assessment=assessment)
+    services.assessment_complete(record=opened(staff.social_worker, assessment.person), assessment=assessment)
     client.force_login(staff.social_worker)
     response = client.get(reverse("assessments:complete", args=[assessment.pk]))
     assert response["Location"] == reverse("assessments:detail", args=[assessment.pk])

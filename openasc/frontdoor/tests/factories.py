@@ -53,3 +53,17 @@ class AssessmentFactory(AuditExemptFactory):
     started_on = factory.LazyFunction(timezone.localdate)
     status = AssessmentStatus.IN_PROGRESS
     assessor = factory.SubFactory(UserFactory, username="factory-assessor", role=Role.SOCIAL_WORKER)
+
+
+def opened(user, person, purpose: str = "test"):
+    """The person's record opened by `user` through the access rules (access.open_record, audited), as the write
+    services take it. A user with no working relationship is first given a time-limited grant (set-up data), so that
+    a test of a service's own rules (role, state, input) is not refused at the door."""
+    from openasc.core import access
+    from openasc.core.models import RelationshipKind
+    from openasc.core.tests.factories import CareRelationshipFactory
+
+    if not access.explain(user, person).allowed:
+        CareRelationshipFactory(person=person, user=user, kind=RelationshipKind.GRANT,
+                                ends_at=timezone.now() + dt.timedelta(days=1))
+    return access.open_record(user, person, purpose)

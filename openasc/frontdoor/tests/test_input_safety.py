@@ -14,7 +14,7 @@ from openasc.core.models import Role
 from openasc.core.tests.factories import UserFactory
 from openasc.frontdoor import services
 from openasc.frontdoor.models import SupportRequest
-from openasc.frontdoor.tests.factories import SupportRequestFactory
+from openasc.frontdoor.tests.factories import SupportRequestFactory, opened
 from openasc.people.tests.factories import PersonFactory
 
 TODAY = timezone.localdate()
@@ -26,7 +26,7 @@ def record(actor, person, **overrides):
             "what_matters": "Getting home to my cat", "reason": "Fall at home", "urgency": "soon",
             "client_type": "Service user"}
     data.update(overrides)
-    return services.request_record(actor=actor, person=person, **data)
+    return services.request_record(record=opened(actor, person), **data)
 
 
 def test_contact_name_and_phone_are_accepted_at_their_max_length(staff):
@@ -65,11 +65,11 @@ def test_received_on_before_1900_is_refused(staff):
 def test_triage_and_cancel_text_with_a_nul_is_a_field_error(staff, teams):
     req = SupportRequestFactory()
     with pytest.raises(ValidationFailed) as exc:
-        services.request_triage(actor=staff.front_door, request=req, decision="information_and_advice",
+        services.request_triage(record=opened(staff.front_door, req.person), request=req, decision="information_and_advice",
                                 information_given="Leaflet\x00")
     assert set(exc.value.errors) == {"information_given"}
     with pytest.raises(ValidationFailed) as exc:
-        services.request_cancel(actor=staff.front_door, request=req, reason="Duplicate\x00")
+        services.request_cancel(record=opened(staff.front_door, req.person), request=req, reason="Duplicate\x00")
     assert set(exc.value.errors) == {"reason"}
 
 

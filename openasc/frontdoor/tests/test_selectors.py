@@ -10,7 +10,13 @@ from openasc.core.models import AuditEvent, RelationshipKind, Restriction
 from openasc.core.tests.factories import CareRelationshipFactory
 from openasc.frontdoor import selectors, services
 from openasc.frontdoor.models import SupportRequest
-from openasc.frontdoor.tests.factories import AssessmentFactory, SupportRequestFactory, concluded, routed
+from openasc.frontdoor.tests.factories import (
+    AssessmentFactory,
+    SupportRequestFactory,
+    concluded,
+    opened,
+    routed,
+)
 from openasc.people.tests.factories import PersonFactory
 
 TODAY = timezone.localdate()
@@ -33,7 +39,7 @@ def test_triage_list_holds_open_requests_only(staff, teams):
 def test_a_request_leaves_the_triage_list_when_triaged(staff, teams):
     req = SupportRequestFactory()
     assert people_on(staff.front_door, "triage") == [req.person]
-    services.request_triage(actor=staff.front_door, request=req, decision="information_and_advice",
+    services.request_triage(record=opened(staff.front_door, req.person), request=req, decision="information_and_advice",
                             information_given="Leaflet")
     assert people_on(staff.front_door, "triage") == []
 
@@ -74,7 +80,7 @@ def test_allocation_list_ended_or_future_worker_allocations_do_not_count(staff, 
 
 def test_allocation_takes_a_person_off_the_allocation_list(staff, teams):
     req = routed(teams.north)
-    services.allocation_create(actor=staff.team_manager, person=req.person, worker=staff.social_worker)
+    services.allocation_create(record=opened(staff.team_manager, req.person), worker=staff.social_worker)
     assert people_on(staff.team_manager, "allocation") == []
 
 
@@ -210,15 +216,16 @@ def test_request_get_needs_a_basis_and_audits_it(staff, teams):
     req = SupportRequestFactory()
     with pytest.raises(AccessDenied):
         selectors.request_get(user=staff.social_worker, request_id=req.pk)
-    opened, basis = selectors.request_get(user=staff.front_door, request_id=req.pk)
-    assert opened == req and basis == "Role: Front door officer"
-    assert AuditEvent.objects.filter(action="view", person_id=req.person_id, basis=basis).exists()
+    found, record = selectors.request_get(user=staff.front_door, request_id=req.pk)
+    assert found == req and record.basis == "Role: Front door officer"
+    assert (record.person, record.user) == (req.person, staff.front_door)
+    assert AuditEvent.objects.filter(action="view", person_id=req.person_id, basis=record.basis).exists()
 
 
 def test_a_request_passed_to_a_team_is_a_basis_for_its_members(staff, teams):
     req = routed(teams.north)  # triage allocates the person to the team
-    _, basis = selectors.request_get(user=staff.social_worker, request_id=req.pk)
-    assert basis == "Team: Locality team north"
+    _, record = selectors.request_get(user=staff.social_worker, request_id=req.pk)
+    assert record.basis == "Team: Locality team north"
     south_worker = type(staff.social_worker).objects.create(username="south-sw", role="social_worker")
     south_worker.teams.set([teams.south])
     with pytest.raises(AccessDenied):
@@ -227,13 +234,13 @@ def test_a_request_passed_to_a_team_is_a_basis_for_its_members(staff, teams):
 
 def test_timeline_shows_received_triaged_and_concluded(staff, teams):
     person = PersonFactory()
-    first = services.request_record(actor=staff.front_door, person=person, received_on=TODAY,
+    first = services.request_record(record=opened(staff.front_door, person), received_on=TODAY,
                                     route_of_access="Prison", contact_by="self", what_matters="Housing on release")
-    services.request_triage(actor=staff.front_door, request=first, decision="no_further_action",
+    services.request_triage(record=opened(staff.front_door, first.person), request=first, decision="no_further_action",
                             nfa_outcome="NFA: Support declined", outcome_reason="Declined")
-    second = services.request_record(actor=staff.front_door, person=person, received_on=TODAY,
+    second = services.request_record(record=opened(staff.front_door, person), received_on=TODAY,
                                      route_of_access="Prison", contact_by="self", what_matters="Help at home")
-    services.request_triage(actor=staff.team_manager, request=second, decision="assessment", team=teams.north)
+    services.request_triage(record=opened(staff.team_manager, second.person), request=second, decision="assessment", team=teams.north)
     entries = [e for e in timeline.entries_for(person) if e.kind == "request"]
     titles = [e.title for e in entries]
     assert titles == ["Request triaged: Assessment of needs", "Request for support received",
@@ -246,9 +253,9 @@ def test_timeline_shows_received_triaged_and_concluded(staff, teams):
 def test_timeline_reads_what_it_shows_in_one_query_per_kind_of_event(staff, teams, django_assert_max_num_queries):
     person = PersonFactory()
     for i in range(4):
-        req = services.request_record(actor=staff.front_door, person=person, received_on=TODAY, contact_by="self",
+        req = services.request_record(record=opened(staff.front_door, person), received_on=TODAY, contact_by="self",
                                       route_of_access="Prison", what_matters=f"Help at home {i}")
-        services.request_triage(actor=staff.team_manager, request=req, decision="assessment", team=teams.north)
+        services.request_triage(record=opened(staff.team_manager, req.person), request=req, decision="assessment", team=teams.north)
     with django_assert_max_num_queries(len(timeline._providers) + 1):  # + the first status of each plan
         entries = [e for e in timeline.entries_for(person) if e.kind == "request"]
     assert len(entries) == 8 and all(e.who and e.href.startswith("/front-door/requests/") for e in entries)

@@ -6,6 +6,7 @@ from django.utils import timezone
 from openasc.core.errors import ValidationFailed
 from openasc.core.models import AuditEvent
 from openasc.core.tests.factories import UserFactory
+from openasc.frontdoor.tests.factories import opened
 from openasc.people.tests.factories import PersonFactory
 from openasc.planning import bands, selectors
 from openasc.planning import services as plan_writes
@@ -44,7 +45,7 @@ def test_needs_are_prefilled_from_the_latest_eligible_assessment(staff):
 def test_create_plan_as_draft_with_indicative_budget_and_audit(staff):
     person = PersonFactory()
     assessment = completed_assessment(person, {"hygiene": ["a"], "nutrition": ["a", "b"]})
-    plan = plan_writes.plan_create(actor=staff.social_worker, person=person, goals="To stay at home with my cat",
+    plan = plan_writes.plan_create(record=opened(staff.social_worker, person), goals="To stay at home with my cat",
                                    needs=NEEDS, delivery_mechanism="Direct payment", assessment=assessment)
     assert (plan.version, plan.status, plan.indicative_weekly_pence) == (1, PlanStatus.DRAFT, 9500)
     assert [(n.outcome_code, n.meet_by) for n in plan.needs.order_by("pk")] == [("hygiene", "service"),
@@ -56,7 +57,7 @@ def test_create_plan_as_draft_with_indicative_budget_and_audit(staff):
 def test_plan_validation_messages(staff):
     person = PersonFactory()
     with pytest.raises(ValidationFailed) as exc:
-        plan_writes.plan_create(actor=staff.social_worker, person=person, goals=" ", delivery_mechanism="Cash",
+        plan_writes.plan_create(record=opened(staff.social_worker, person), goals=" ", delivery_mechanism="Cash",
                                 needs=[{"outcome_code": "hygiene", "meet_by": "magic", "description": ""}])
     assert exc.value.errors == {
         "goals": "Enter the person's goals, in their own words",
@@ -65,39 +66,39 @@ def test_plan_validation_messages(staff):
         "delivery_mechanism": "Select a delivery mechanism from the list",
     }
     with pytest.raises(ValidationFailed) as exc:
-        plan_writes.plan_create(actor=staff.social_worker, person=person, goals="Goals", needs=[])
+        plan_writes.plan_create(record=opened(staff.social_worker, person), goals="Goals", needs=[])
     assert exc.value.errors == {"needs": "Add at least one eligible need and how it will be met "
                                          "(complete an assessment first)"}
     with pytest.raises(PermissionError):
-        plan_writes.plan_create(actor=staff.broker, person=person, goals="Goals", needs=NEEDS)
+        plan_writes.plan_create(record=opened(staff.broker, person), goals="Goals", needs=NEEDS)
 
 
 def _agreed_plan(staff, person=None):
     person = person or PersonFactory()
-    plan = plan_writes.plan_create(actor=staff.social_worker, person=person, goals="Stay at home", needs=NEEDS,
+    plan = plan_writes.plan_create(record=opened(staff.social_worker, person), goals="Stay at home", needs=NEEDS,
                                    agreed_weekly_pence=21000)
-    plan_writes.plan_agree(actor=staff.social_worker, plan=plan)
+    plan_writes.plan_agree(record=opened(staff.social_worker, plan.person), plan=plan)
     manager = UserFactory(username="manager-2", role="team_manager")
-    return plan_writes.plan_sign_off(actor=manager, plan=plan)
+    return plan_writes.plan_sign_off(record=opened(manager, plan.person), plan=plan)
 
 
 def test_agreement_goes_to_a_team_manager_when_sign_off_is_on(staff, settings):
     settings.OPENASC_PLAN_SIGN_OFF = True
     person = PersonFactory()
-    plan = plan_writes.plan_create(actor=staff.social_worker, person=person, goals="Stay at home", needs=NEEDS)
+    plan = plan_writes.plan_create(record=opened(staff.social_worker, person), goals="Stay at home", needs=NEEDS)
     with pytest.raises(ValidationFailed) as exc:
-        plan_writes.plan_agree(actor=staff.social_worker, plan=plan)
+        plan_writes.plan_agree(record=opened(staff.social_worker, plan.person), plan=plan)
     assert exc.value.errors == {"agreed_weekly": "Enter the agreed weekly personal budget before agreeing the plan"}
-    plan = plan_writes.plan_update(actor=staff.social_worker, plan=plan, goals="Stay at home", needs=NEEDS,
+    plan = plan_writes.plan_update(record=opened(staff.social_worker, plan.person), plan=plan, goals="Stay at home", needs=NEEDS,
                                    agreed_weekly_pence=21000)
-    plan = plan_writes.plan_agree(actor=staff.social_worker, plan=plan)
+    plan = plan_writes.plan_agree(record=opened(staff.social_worker, plan.person), plan=plan)
     assert plan.status == PlanStatus.AWAITING_SIGN_OFF
     with pytest.raises(PermissionError):
-        plan_writes.plan_sign_off(actor=staff.social_worker, plan=plan)
+        plan_writes.plan_sign_off(record=opened(staff.social_worker, plan.person), plan=plan)
     with pytest.raises(ValidationFailed) as exc:
-        plan_writes.plan_sign_off(actor=staff.team_manager, plan=plan, approve=False)
+        plan_writes.plan_sign_off(record=opened(staff.team_manager, plan.person), plan=plan, approve=False)
     assert exc.value.errors == {"note": "Say what needs to change before the plan can be signed off"}
-    plan = plan_writes.plan_sign_off(actor=staff.team_manager, plan=plan)
+    plan = plan_writes.plan_sign_off(record=opened(staff.team_manager, plan.person), plan=plan)
     assert (plan.status, plan.signed_off_by, plan.agreed_on) == (PlanStatus.AGREED, staff.team_manager,
                                                                  timezone.localdate())
     assert list(plan.status_changes.values_list("status", flat=True)) == ["draft", "awaiting_sign_off", "agreed"]
@@ -105,26 +106,26 @@ def test_agreement_goes_to_a_team_manager_when_sign_off_is_on(staff, settings):
 
 def test_without_sign_off_the_worker_agrees_directly(staff, settings):
     settings.OPENASC_PLAN_SIGN_OFF = False
-    plan = plan_writes.plan_create(actor=staff.social_worker, person=PersonFactory(), goals="Goals", needs=NEEDS,
+    plan = plan_writes.plan_create(record=opened(staff.social_worker, PersonFactory()), goals="Goals", needs=NEEDS,
                                    agreed_weekly_pence=0)
-    plan = plan_writes.plan_agree(actor=staff.social_worker, plan=plan)
+    plan = plan_writes.plan_agree(record=opened(staff.social_worker, plan.person), plan=plan)
     assert (plan.status, plan.signed_off_by) == (PlanStatus.AGREED, None)
 
 
 def test_new_version_keeps_the_old_one_until_it_is_agreed(staff):
     plan = _agreed_plan(staff)
     with pytest.raises(ValidationFailed):
-        plan_writes.plan_create(actor=staff.social_worker, person=plan.person, goals="Again", needs=NEEDS)
-    v2 = plan_writes.plan_new_version(actor=staff.social_worker, plan=plan, agreed_weekly_pence=30000,
+        plan_writes.plan_create(record=opened(staff.social_worker, plan.person), goals="Again", needs=NEEDS)
+    v2 = plan_writes.plan_new_version(record=opened(staff.social_worker, plan.person), plan=plan, agreed_weekly_pence=30000,
                                       needs=NEEDS[:1], reason="More help after a fall")
     plan.refresh_from_db()
     assert (v2.version, v2.previous, v2.status, v2.goals) == (2, plan, PlanStatus.DRAFT, "Stay at home")
     assert plan.status == PlanStatus.AGREED  # still in force while v2 is prepared
     with pytest.raises(ValidationFailed) as exc:
-        plan_writes.plan_new_version(actor=staff.social_worker, plan=plan)
+        plan_writes.plan_new_version(record=opened(staff.social_worker, plan.person), plan=plan)
     assert exc.value.errors == {"plan": "Version 2 is already being prepared (draft): change that one"}
-    plan_writes.plan_agree(actor=staff.social_worker, plan=v2)
-    plan_writes.plan_sign_off(actor=staff.team_manager, plan=v2)
+    plan_writes.plan_agree(record=opened(staff.social_worker, v2.person), plan=v2)
+    plan_writes.plan_sign_off(record=opened(staff.team_manager, v2.person), plan=v2)
     plan.refresh_from_db()
     assert plan.status == PlanStatus.SUPERSEDED
     assert (plan.agreed_weekly_pence, plan.needs.count()) == (21000, 2)  # never overwritten
@@ -137,12 +138,12 @@ def test_review_scheduling_first_then_after_each_completion(staff, settings):
     settings.OPENASC_FIRST_REVIEW_WEEKS = 6
     settings.OPENASC_REVIEW_INTERVAL_WEEKS = 52
     person = PersonFactory()
-    assert plan_writes.review_schedule_for(actor=staff.system, person=person) is None  # no service yet
+    assert plan_writes.review_schedule_for(record=opened(staff.system, person)) is None  # no service yet
     ServiceFactory(person=person, start_on=dt.date(2026, 2, 2))
-    first = plan_writes.review_schedule_for(actor=staff.system, person=person)
+    first = plan_writes.review_schedule_for(record=opened(staff.system, person))
     assert first.due_on == dt.date(2026, 3, 16)
-    assert plan_writes.review_schedule_for(actor=staff.system, person=person) == first  # idempotent
-    plan_writes.review_complete(actor=staff.social_worker, review=first, completed_on=dt.date(2026, 3, 20),
+    assert plan_writes.review_schedule_for(record=opened(staff.system, person)) == first  # idempotent
+    plan_writes.review_complete(record=opened(staff.social_worker, first.person), review=first, completed_on=dt.date(2026, 3, 20),
                                 method="Face to face", outcomes_achieved="Partially achieved",
                                 what_followed="increase", notes="More evening calls")
     first.refresh_from_db()
@@ -155,8 +156,8 @@ def test_review_scheduling_first_then_after_each_completion(staff, settings):
 def test_no_next_review_when_services_ended(staff):
     person = PersonFactory()
     ServiceFactory(person=person, start_on=dt.date(2026, 2, 2))
-    review = plan_writes.review_schedule_for(actor=staff.system, person=person)
-    plan_writes.review_complete(actor=staff.social_worker, review=review, completed_on=dt.date(2026, 3, 20),
+    review = plan_writes.review_schedule_for(record=opened(staff.system, person))
+    plan_writes.review_complete(record=opened(staff.social_worker, review.person), review=review, completed_on=dt.date(2026, 3, 20),
                                 method="Telephone", outcomes_achieved="Fully achieved", what_followed="ended")
     review.refresh_from_db()
     assert review.outcome == "NFA: Support ended as planned"
@@ -166,9 +167,9 @@ def test_no_next_review_when_services_ended(staff):
 def test_review_completion_validation(staff):
     person = PersonFactory()
     ServiceFactory(person=person, start_on=dt.date(2026, 2, 2))
-    review = plan_writes.review_schedule_for(actor=staff.system, person=person)
+    review = plan_writes.review_schedule_for(record=opened(staff.system, person))
     with pytest.raises(ValidationFailed) as exc:
-        plan_writes.review_complete(actor=staff.social_worker, review=review,
+        plan_writes.review_complete(record=opened(staff.social_worker, review.person), review=review,
                                     completed_on=timezone.localdate() + dt.timedelta(days=1), method="Carrier pigeon",
                                     outcomes_achieved="", what_followed="")
     assert exc.value.errors == {
@@ -181,22 +182,22 @@ def test_review_completion_validation(staff):
 
 def test_unplanned_review(staff):
     person = PersonFactory()
-    review = plan_writes.review_create_unplanned(actor=staff.social_worker, person=person,
+    review = plan_writes.review_create_unplanned(record=opened(staff.social_worker, person),
                                                  reason="Unplanned: Hospital")
     assert (review.reason, review.due_on) == ("Unplanned: Hospital", timezone.localdate())
     with pytest.raises(ValidationFailed):
-        plan_writes.review_create_unplanned(actor=staff.social_worker, person=person, reason="Planned")
+        plan_writes.review_create_unplanned(record=opened(staff.social_worker, person), reason="Planned")
 
 
 def test_a_team_manager_cannot_agree_their_own_plan_alone(staff, settings):
     settings.OPENASC_PLAN_SIGN_OFF = True
-    own = plan_writes.plan_create(actor=staff.team_manager, person=PersonFactory(), goals="Goals", needs=NEEDS,
+    own = plan_writes.plan_create(record=opened(staff.team_manager, PersonFactory()), goals="Goals", needs=NEEDS,
                                   agreed_weekly_pence=100)
-    assert plan_writes.plan_agree(actor=staff.team_manager, plan=own).status == PlanStatus.AWAITING_SIGN_OFF
+    assert plan_writes.plan_agree(record=opened(staff.team_manager, own.person), plan=own).status == PlanStatus.AWAITING_SIGN_OFF
     with pytest.raises(ValidationFailed) as exc:
-        plan_writes.plan_sign_off(actor=staff.team_manager, plan=own)
+        plan_writes.plan_sign_off(record=opened(staff.team_manager, own.person), plan=own)
     assert exc.value.errors == {"plan": "Another team manager must sign off a plan you wrote"}
-    theirs = plan_writes.plan_create(actor=staff.social_worker, person=PersonFactory(), goals="Goals", needs=NEEDS,
+    theirs = plan_writes.plan_create(record=opened(staff.social_worker, PersonFactory()), goals="Goals", needs=NEEDS,
                                      agreed_weekly_pence=100)
-    agreed = plan_writes.plan_agree(actor=staff.team_manager, plan=theirs)
+    agreed = plan_writes.plan_agree(record=opened(staff.team_manager, theirs.person), plan=theirs)
     assert (agreed.status, agreed.signed_off_by) == (PlanStatus.AGREED, staff.team_manager)

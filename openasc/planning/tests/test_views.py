@@ -5,6 +5,7 @@ import pytest
 from django.urls import reverse
 
 from openasc.core.tests.factories import CareRelationshipFactory
+from openasc.frontdoor.tests.factories import opened
 from openasc.people.tests.factories import PersonFactory
 from openasc.planning.models import Plan, PlanStatus, Review, ReviewStatus
 from openasc.planning.tests.factories import PlanFactory, PlanNeedFactory, ReviewFactory, completed_assessment
@@ -165,7 +166,7 @@ def test_person_plans_page_and_unplanned_review(client, staff, person):
 def test_other_pages_render(client, staff, person):
     from openasc.planning import services as plan_writes
 
-    draft = plan_writes.plan_create(actor=staff.social_worker, person=person, goals="Stay at home", needs=[
+    draft = plan_writes.plan_create(record=opened(staff.social_worker, person), goals="Stay at home", needs=[
         {"outcome_code": "hygiene", "meet_by": "service", "description": "Morning calls"}], agreed_weekly_pence=100)
     client.force_login(staff.social_worker)
     html = client.get(reverse("planning:edit", args=[draft.pk])).content.decode()
@@ -190,11 +191,11 @@ def test_timeline_shows_versions(client, staff, person, settings):
     from openasc.planning import services as plan_writes
 
     needs = [{"outcome_code": "hygiene", "meet_by": "service", "description": "Morning calls"}]
-    plan = plan_writes.plan_create(actor=staff.social_worker, person=person, goals="Home", needs=needs,
+    plan = plan_writes.plan_create(record=opened(staff.social_worker, person), goals="Home", needs=needs,
                                    agreed_weekly_pence=100)
-    plan_writes.plan_agree(actor=staff.social_worker, plan=plan)
-    v2 = plan_writes.plan_new_version(actor=staff.social_worker, plan=plan, reason="More help")
-    plan_writes.plan_agree(actor=staff.social_worker, plan=v2)
+    plan_writes.plan_agree(record=opened(staff.social_worker, plan.person), plan=plan)
+    v2 = plan_writes.plan_new_version(record=opened(staff.social_worker, plan.person), plan=plan, reason="More help")
+    plan_writes.plan_agree(record=opened(staff.social_worker, v2.person), plan=v2)
     client.force_login(staff.social_worker)
     html = client.get(reverse("people:detail", args=[person.pk])).content.decode()
     for title in ("Care and support plan created", "Plan version 1 agreed", "New version of the plan (2)",

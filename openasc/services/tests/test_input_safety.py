@@ -13,6 +13,7 @@ from openasc.core import services as core_services
 from openasc.core.errors import ValidationFailed
 from openasc.core.models import Role
 from openasc.core.tests.factories import UserFactory
+from openasc.frontdoor.tests.factories import opened
 from openasc.people.tests.factories import PersonFactory
 from openasc.services import services as service_writes
 from openasc.services.models import Service, ServiceCost
@@ -38,7 +39,7 @@ def _start(actor, person, **overrides):
             "start_on": dt.date(2026, 3, 2), "unit_cost": "22.50", "cost_frequency": "Hourly",
             "planned_units_per_week": "14", "delivery_mechanism": "CASSR commissioned support"}
     data.update(overrides)
-    return service_writes.service_start(actor=actor, person=person, **data)
+    return service_writes.service_start(record=opened(actor, person), **data)
 
 
 def _errors(actor, **overrides) -> dict[str, str]:
@@ -100,7 +101,7 @@ def test_a_nul_in_the_description_or_reason_is_a_field_error(staff):
         "description": "The description cannot contain a NUL character: remove it and try again"}
     service = _start(staff.broker, PersonFactory())
     with pytest.raises(ValidationFailed) as exc:
-        service_writes.service_cost_change(actor=staff.broker, service=service, effective_from=dt.date(2026, 4, 6),
+        service_writes.service_cost_change(record=opened(staff.broker, service.person), service=service, effective_from=dt.date(2026, 4, 6),
                                            unit_cost="1e30", cost_frequency="Hourly", planned_units_per_week="1e30",
                                            reason="r" * 201)
     assert exc.value.errors == {"unit_cost": "Enter the unit cost in pounds, like 18.50",
