@@ -234,8 +234,8 @@ def main(argv: list[str], stdout: TextIO | None = None, stderr: TextIO | None = 
             return 2
     user = User.objects.filter(username=args.as_user, is_active=True).first()
     if user is None:
-        stderr.write(f"No active account called {args.as_user!r}: create the system account (openasc demo does) "
-                     "or pass --as-user\n")
+        stderr.write(f"No active account called {args.as_user!r}: create it with `openasc users add {args.as_user} "
+                     "--role system --as ADMIN` (a system account; see README, Going live) or pass --as-user\n")
         return 2
     errors_path = Path(args.errors) if args.errors else paths[0].with_name(
         paths[0].name.removesuffix(".gz").removesuffix(".csv") + ".errors.csv")

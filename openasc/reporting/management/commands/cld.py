@@ -59,8 +59,8 @@ class Command(BaseCommand):
         start, end = parse_period(period)
         user = User.objects.filter(username=as_user, is_active=True).first()
         if user is None:
-            raise CommandError(f"No active account called {as_user!r}: create the system account (openasc demo "
-                               "does) or pass --as-user")
+            raise CommandError(f"No active account called {as_user!r}: create it with `openasc users add {as_user} "
+                               "--role system --as ADMIN` (a system account; see README, Going live) or pass --as-user")
         out_path = Path(out)
         report_path = Path(report) if report else out_path.with_suffix(".problems.csv")
         person_ids = selectors.person_pks_by_la_id(user=user)
