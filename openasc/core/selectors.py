@@ -52,10 +52,15 @@ def restriction_for(*, user: User, person):
     from openasc.core.models import Restriction
 
     current = Restriction.objects.filter(person=person, lifted_at__isnull=True).first()
-    if not may_change_restriction(user, person, current):
-        access.refuse(user, person_id=person.pk, purpose="restriction", explanation=RESTRICTION_REFUSED)
-        raise PermissionError(RESTRICTION_REFUSED)
+    require_may_change_restriction(user, person, current, purpose="restriction")
     return current
+
+
+def require_may_change_restriction(user: User, person, restriction, *, purpose: str) -> None:
+    """Raise PermissionError (the refusal audited against the person) unless `user` may change the restriction."""
+    if not may_change_restriction(user, person, restriction):
+        access.refuse(user, person_id=person.pk, purpose=purpose, explanation=RESTRICTION_REFUSED)
+        raise PermissionError(RESTRICTION_REFUSED)
 
 
 def break_glass_events(*, user: User, grant: BreakGlassAccess) -> list:

@@ -115,12 +115,9 @@ def restriction_set(*, actor: User, person, reason: str, review_on: dt.date, all
 @transaction.atomic
 def restriction_lift(*, actor: User, restriction: Restriction, reason: str) -> Restriction:
     """End a restriction (for example when the member of staff leaves): team access applies again."""
-    from openasc.core.selectors import RESTRICTION_REFUSED, may_change_restriction
+    from openasc.core.selectors import require_may_change_restriction
 
-    if not may_change_restriction(actor, restriction.person, restriction):
-        access.refuse(actor, person_id=restriction.person_id, purpose="lift restriction",
-                      explanation=RESTRICTION_REFUSED)
-        raise PermissionError(RESTRICTION_REFUSED)
+    require_may_change_restriction(actor, restriction.person, restriction, purpose="lift restriction")
     if not reason.strip():
         raise ValidationFailed({"reason": "Enter why the restriction is being lifted"})
     restriction.lifted_at = timezone.now()
