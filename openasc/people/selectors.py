@@ -200,8 +200,9 @@ def person_search(*, user: User, query: str, limit: int = 50) -> SearchResults:
     results.limited_to_own = not search_all
     audit.record(actor=user, action=AuditAction.SEARCH,
                  basis="Search everyone (role)" if search_all else "Own relationships",
-                 details={"query": query, "results": ids})
-    # Each person shown is audited against that person, so the search appears in their "who has looked".
+                 details={"query": query, "results": len(ids)})
+    # Each person shown is audited against that person (same request id), so the search appears in their "who has
+    # looked"; the search event itself keeps the count, not a second copy of the ids.
     access.disclose(user, [h.person for h in hits], purpose="search result", details={"query": query})
     return results
 
