@@ -3,11 +3,21 @@
 from __future__ import annotations
 
 from django import forms
+from django.core.validators import ProhibitNullCharactersValidator
 
 from openasc.staff.selectors import STATUS_CHOICES
 from openasc.staff.services import STAFF_ROLES, TOKEN_MAX_DAYS
 
 ROLE_CHOICES = [(r.value, r.label) for r in STAFF_ROLES]
+
+
+class TextField(forms.CharField):
+    """Text left to the services' checks (openasc.core.validation), whose NUL error names the field."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("strip", False)
+        super().__init__(**kwargs)
+        self.validators = [v for v in self.validators if not isinstance(v, ProhibitNullCharactersValidator)]
 
 
 class StaffFilterForm(forms.Form):
@@ -21,10 +31,10 @@ class StaffFilterForm(forms.Form):
 
 
 class _AccountForm(forms.Form):
-    first_name = forms.CharField(required=False, strip=False, error_messages={"required": "Enter a first name"})
-    last_name = forms.CharField(required=False, strip=False)
-    job_title = forms.CharField(required=False, strip=False)
-    email = forms.CharField(required=False, strip=False)
+    first_name = TextField(required=False, error_messages={"required": "Enter a first name"})
+    last_name = TextField(required=False)
+    job_title = TextField(required=False)
+    email = TextField(required=False)
     role = forms.ChoiceField(choices=ROLE_CHOICES, error_messages={"required": "Select a role",
                                                                    "invalid_choice": "Select a role from the list"})
     teams = forms.MultipleChoiceField(required=False, choices=[],
@@ -40,7 +50,7 @@ class _AccountForm(forms.Form):
 
 
 class StaffCreateForm(_AccountForm):
-    username = forms.CharField(strip=False, error_messages={"required": "Enter a username"})
+    username = TextField(strip=False, error_messages={"required": "Enter a username"})
     field_order = ["username", "first_name", "last_name", "job_title", "email", "role", "teams"]
 
 
@@ -49,8 +59,8 @@ class StaffChangeForm(_AccountForm):
 
 
 class SystemAccountForm(forms.Form):
-    username = forms.CharField(strip=False, error_messages={"required": "Enter a username"})
-    description = forms.CharField(required=False, strip=False)
+    username = TextField(strip=False, error_messages={"required": "Enter a username"})
+    description = TextField(required=False)
 
 
 class PasswordForm(forms.Form):
@@ -58,7 +68,7 @@ class PasswordForm(forms.Form):
                                      ("given", "I will type the password")],
                             error_messages={"required": "Select how to set the password",
                                             "invalid_choice": "Select how to set the password"})
-    password = forms.CharField(required=False, strip=False)
+    password = TextField(required=False)
 
     def clean(self):
         data = super().clean()
@@ -68,8 +78,8 @@ class PasswordForm(forms.Form):
 
 
 class TeamForm(forms.Form):
-    name = forms.CharField(strip=False, error_messages={"required": "Enter the team's name"})
-    organisation = forms.CharField(required=False, strip=False)
+    name = TextField(strip=False, error_messages={"required": "Enter the team's name"})
+    organisation = TextField(required=False)
     is_nhs_partner = forms.ChoiceField(choices=[("no", "No, a council team"), ("yes", "Yes, an NHS partner team")],
                                        error_messages={"required": "Select whether this is an NHS partner team",
                                                        "invalid_choice": "Select whether this is an NHS partner team"})
@@ -78,7 +88,7 @@ class TeamForm(forms.Form):
 class TokenIssueForm(forms.Form):
     user = forms.ChoiceField(choices=[], error_messages={"required": "Select the system account",
                                                          "invalid_choice": "Select a system account from the list"})
-    name = forms.CharField(strip=False, error_messages={"required": "Enter a name for the token"})
+    name = TextField(strip=False, error_messages={"required": "Enter a name for the token"})
     days = forms.IntegerField(min_value=1, max_value=TOKEN_MAX_DAYS, initial=365, error_messages={
         "required": "Enter how many days the token lasts",
         "invalid": "Enter how many days the token lasts as a whole number, like 365",
