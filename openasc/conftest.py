@@ -63,7 +63,7 @@ def audit_safety_net(request):
     request.getfixturevalue("transactional_db" if names & {"transactional_db", "live_server"} else "db")
     last = AuditEvent.objects.order_by("-pk").values_list("pk", flat=True).first()
     floor = last or 0
-    touched: list[tuple[str, str, str, str]] = []  # (model label, pk, "save" or "delete", request id)
+    touched: list[_Write] = []
 
     def remember(sender, instance, kind):
         if sender not in audit.SENSITIVE_MODELS or audit.is_exempt():
@@ -71,7 +71,7 @@ def audit_safety_net(request):
         block = audit.current_bulk()
         if block is not None and block.summary:
             return  # the block writes one event for all its writes when it ends, or rolls them back
-        touched.append((sender._meta.label_lower, str(instance.pk), kind, current_request_id()))
+        touched.append(_Write(sender._meta.label_lower, str(instance.pk), kind, current_request_id()))
 
     def saved(sender, instance, **kwargs):
         remember(sender, instance, "save")
@@ -88,8 +88,28 @@ def audit_safety_net(request):
         post_delete.disconnect(dispatch_uid="audit-safety-net-delete")
     if not touched:
         return
-    missing = unaccounted(touched, floor)
+    # A write rolled back with its transaction or savepoint (a request that failed half way) changed nothing.
+    missing = unaccounted([w.key for w in touched if w.kept()], floor)
     assert not missing, f"Personal data saved without an audit event of that change in that request: {missing}"
+
+
+class _Write:
+    """One save or delete the safety net saw, and whether it was kept: Django drops the on-commit callback of a
+    savepoint that rolls back, so a write is kept if its callback ran (committed) or is still waiting to."""
+
+    def __init__(self, label: str, pk: str, kind: str, rid: str):
+        from django.db import transaction
+
+        self.key = (label, pk, kind, rid)
+        self.committed = False
+        self.connection = transaction.get_connection()
+        transaction.on_commit(self._commit)
+
+    def _commit(self):
+        self.committed = True
+
+    def kept(self) -> bool:
+        return self.committed or any(func == self._commit for _, func, _ in self.connection.run_on_commit)
 
 
 def unaccounted(touched, floor: int) -> list[tuple[str, str, str, str]]:

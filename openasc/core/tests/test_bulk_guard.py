@@ -125,3 +125,17 @@ def test_the_safety_net_matches_the_object_the_change_and_the_request(people, st
     assert unaccounted(delete, floor) != []  # a create does not account for a delete
     new_floor = AuditEvent.objects.order_by("-pk").values_list("pk", flat=True).first()
     assert unaccounted(save, new_floor) != []  # events from before the test do not count
+
+
+def test_the_safety_net_ignores_a_write_that_was_rolled_back(audit_safety_net, people, staff):
+    touched = audit_safety_net
+    person = people[0]
+    with pytest.raises(RuntimeError), transaction.atomic():
+        person.first_name = "Undone"
+        person.save()
+        raise RuntimeError("the request failed half way")
+    with transaction.atomic():
+        person.first_name = "Kept"
+        person.save()
+        audit.record(actor=staff.team_manager, action="update", obj=person)
+    assert [(w.key[0], w.kept()) for w in touched] == [("people.person", False), ("people.person", True)]
