@@ -36,10 +36,11 @@ lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 
-## bench: speed figures for the 200,000-person council (SQLite and PostgreSQL)
+## bench: speed figures for the 200,000-person council, then `openasc serve` under 8 and 32 users (SQLite and PostgreSQL)
 bench: install
 	$(PY) bench/run.py
 	$(PY) bench/cld.py
+	$(PY) bench/load.py
 
 clean:
 	rm -rf $(VENV) node_modules openasc/ui/static/ui
