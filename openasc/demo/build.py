@@ -214,41 +214,58 @@ class Builder:
             cur.execute(statement)
 
     # --- staff and teams
+    def _administrator(self, staff) -> User:
+        """Who creates the demo's accounts (through the staff services, audited): its "admin" account, made the
+        first administrator on an empty database; otherwise an active administrator already there."""
+        if not User.objects.exists():
+            first, last = next((f, la) for u, _, _, f, la in DEMO_STAFF if u == "admin")
+            return staff.first_administrator_create(username="admin", first_name=first, last_name=last,
+                                                    how="first administrator created by the demo build")
+        admin = (User.objects.filter(username="admin", role=Role.ADMINISTRATOR, is_active=True).first()
+                 or User.objects.filter(role=Role.ADMINISTRATOR, is_active=True).order_by("pk").first())
+        if admin is None:
+            raise RuntimeError("The database has accounts but no active administrator to create the demo's: "
+                               "use openasc demo --reset, or make one with openasc users")
+        return admin
+
     def build_staff(self):
-        teams = {code: Team.objects.get_or_create(code=code, defaults={
-            "name": name, "is_nhs_partner": nhs, "organisation": "NHS Northshire" if nhs else settings.COUNCIL_NAME,
-        })[0] for code, name, nhs in TEAMS}
-        system, _ = User.objects.get_or_create(username="system", defaults={
-            "role": Role.SYSTEM, "first_name": "OpenASC", "last_name": "system"})
-        system.set_unusable_password()
-        system.save()
+        from openasc.staff import services as staff
+
+        admin = self._administrator(staff)
+        existing = {t.code: t for t in Team.objects.all()}
+        teams = {code: existing.get(code) or staff.team_create(
+            actor=admin, name=name, code=code, is_nhs_partner=nhs,
+            organisation="NHS Northshire" if nhs else settings.COUNCIL_NAME) for code, name, nhs in TEAMS}
+        system = User.objects.filter(username="system").first() or staff.system_account_create(
+            actor=admin, username="system", description="The demo's history and imports")
+        staff.user_change(actor=admin, user=system, first_name="OpenASC", last_name="system")
         for username, role, team_codes, first, last in DEMO_STAFF:
-            user = User.objects.filter(username=username).first() or User(username=username)
-            user.role, user.first_name, user.last_name = role, first, last
-            user.job_title = Role(role).label
             password = demo_password(username, self.seed)
-            user.set_password(password)
-            user.save()
-            user.teams.set([teams[c] for c in team_codes])
+            fields = {"first_name": first, "last_name": last, "job_title": Role(role).label}
+            user = User.objects.filter(username=username).first()
+            if user is None:
+                user = staff.user_create(actor=admin, username=username, role=role,
+                                         teams=[teams[c] for c in team_codes], **fields)
+            else:
+                staff.user_change(actor=admin, user=user, role=role, teams=[teams[c] for c in team_codes], **fields)
+            # Demo passwords are printed for anyone to use, and are like the usernames, so the rules are not checked
+            staff.user_password_set(actor=admin, user=user, password=password, check_password_rules=False)
             self.report.staff.append((username, Role(role).label, password))
-        # A realistic workforce behind the demo accounts, to allocate people to.
-        workers = []
+        # A realistic workforce behind the demo accounts, to allocate people to (no passwords: they never sign in).
+        team_cycle = ("locality-north", "locality-south", "locality-east", "hospital-discharge",
+                      "learning-disability", "mental-health", "reablement")
         for i in range(1, 61):
             username = f"worker{i:02d}"
-            if User.objects.filter(username=username).exists():
+            team = teams[team_cycle[(i - 1) % len(team_cycle)]]
+            worker = User.objects.filter(username=username).first()
+            if worker is not None:
+                staff.user_change(actor=admin, user=worker, teams=[team])
                 continue
             female = self.rng.random() < 0.75
             first = self.rng.choice(names.FEMALE_YOUNGER if female else names.MALE_YOUNGER)
             role = Role.OCCUPATIONAL_THERAPIST if i % 6 == 0 else Role.SOCIAL_WORKER
-            user = User(username=username, role=role, first_name=first, last_name=self.rng.choice(names.SURNAMES),
-                        job_title=Role(role).label)
-            user.set_unusable_password()
-            workers.append(user)
-        User.objects.bulk_create(workers)
-        team_cycle = ("locality-north", "locality-south", "locality-east", "hospital-discharge",
-                      "learning-disability", "mental-health", "reablement")
-        for i, user in enumerate(User.objects.filter(username__startswith="worker").order_by("username")):
-            user.teams.set([teams[team_cycle[i % len(team_cycle)]]])
+            staff.user_create(actor=admin, username=username, role=role, teams=[team], first_name=first,
+                              last_name=self.rng.choice(names.SURNAMES), job_title=Role(role).label)
         self.workers_by_team = {}
         for user in User.objects.filter(username__startswith="worker").prefetch_related("teams"):
             for t in user.teams.all():
