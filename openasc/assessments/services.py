@@ -18,10 +18,10 @@ from openasc.assessments.models import (
     Assessment,
     AssessmentKind,
     AssessmentStatus,
-    AssessmentStatusChange,
     Judgement,
     OutcomeAssessment,
 )
+from openasc.assessments.workflows import ASSESSMENT
 from openasc.core import access, audit, codes
 from openasc.core.errors import ValidationFailed
 from openasc.core.models import AuditAction, User
@@ -62,11 +62,6 @@ def completion_outcome(*, eligible: bool, information_given: bool) -> str:
 def _require_assessor(actor: User) -> None:
     if not can_assess(actor):
         raise PermissionError("Your role cannot carry out assessments.")
-
-
-def _status(assessment: Assessment, status: str, actor: User, note: str = "") -> None:
-    AssessmentStatusChange.objects.create(assessment=assessment, status=status, changed_at=timezone.now(),
-                                          changed_by=actor, note=note)
 
 
 def _require_open(assessment: Assessment) -> None:
@@ -129,7 +124,7 @@ def assessment_start(*, record: access.OpenedRecord, kind: str = AssessmentKind.
         person=person, kind=kind, request=request, cared_for=cared_for, assessment_type=assessment_type,
         method=method, started_on=started_on, assessor=actor, status=AssessmentStatus.IN_PROGRESS,
     )
-    _status(assessment, AssessmentStatus.IN_PROGRESS, actor, note="Started")
+    ASSESSMENT.begin(record, assessment, note="Started")
     audit.record(actor=actor, action=AuditAction.CREATE, obj=assessment, basis=decision.basis,
                  details={"kind": kind, "assessment_type": assessment_type, "method": method,
                           "request": request.pk if request else None, "cared_for": cared_for.pk if cared_for else None})
@@ -336,16 +331,25 @@ def final_eligibility(*, computed: bool, judgement: str) -> bool:
     return computed
 
 
-@transaction.atomic
 def assessment_complete(*, record: access.OpenedRecord, assessment: Assessment, information_given: str = "",
                         outcome: str = "", completed_on: dt.date | None = None) -> Assessment:
     """Complete the assessment with its CLD event outcome; it then waits for sign-off if the council asks for it."""
+
+    require_belongs(require_record(record), assessment, field="assessment", what="assessment")
+    transition = "submit" if settings.OPENASC_ASSESSMENT_SIGN_OFF else "complete"
+    ASSESSMENT.check(record, assessment, transition)
+    with transaction.atomic():
+        locked = Assessment.objects.select_for_update().get(pk=assessment.pk)
+        _complete(record, locked, transition, information_given=information_given, outcome=outcome,
+                  completed_on=completed_on)
+    assessment.refresh_from_db()
+    return assessment
+
+
+def _complete(record: access.OpenedRecord, assessment: Assessment, transition: str, *, information_given: str,
+              outcome: str, completed_on: dt.date | None) -> None:
     from openasc.assessments import selectors
 
-    actor, decision = require_record(record).user, record.decision
-    _require_assessor(actor)
-    require_belongs(record, assessment, field="assessment", what="assessment")
-    _require_open(assessment)
     errors: dict[str, str] = {}
     missing = selectors.missing_sections(assessment)
     if missing:
@@ -367,44 +371,36 @@ def assessment_complete(*, record: access.OpenedRecord, assessment: Assessment, 
     assessment.outcome = outcome or completion_outcome(eligible=bool(assessment.eligible),
                                                        information_given=bool(information_given))
     assessment.completed_on = completed_on
-    assessment.status = (AssessmentStatus.AWAITING_SIGN_OFF if settings.OPENASC_ASSESSMENT_SIGN_OFF
-                         else AssessmentStatus.COMPLETED)
-    assessment.save()
-    _status(assessment, assessment.status, actor,
-            note=f"Completed: {'eligible' if assessment.eligible else 'not eligible'}; {assessment.outcome}")
-    audit.record(actor=actor, action=AuditAction.UPDATE, obj=assessment, basis=decision.basis,
-                 details={"status": assessment.status, "eligible": assessment.eligible, "outcome": assessment.outcome,
-                          "completed_on": completed_on.isoformat()})
-    return assessment
+    ASSESSMENT.apply(record, assessment, transition,
+                     note=f"Completed: {'eligible' if assessment.eligible else 'not eligible'}; {assessment.outcome}",
+                     fields=["information_given", "outcome", "completed_on", "updated_at"],
+                     details={"eligible": assessment.eligible, "outcome": assessment.outcome,
+                              "completed_on": completed_on.isoformat()})
 
 
-@transaction.atomic
 def assessment_sign_off(*, record: access.OpenedRecord, assessment: Assessment, approve: bool = True,
                         reason: str = "") -> Assessment:
     """A team manager (not the assessor) signs the assessment off, or returns it to the assessor with a reason."""
-    actor, decision = require_record(record).user, record.decision
-    if not can_sign_off(actor):
-        raise PermissionError("Only a team manager can sign off an assessment.")
+    actor = require_record(record).user
     require_belongs(record, assessment, field="assessment", what="assessment")
-    if assessment.assessor_id == actor.pk:
-        raise ValidationFailed({"decision": "You carried out this assessment, so another manager must sign it off"})
-    if assessment.status != AssessmentStatus.AWAITING_SIGN_OFF:
-        raise ValidationFailed({"decision": "This assessment is not waiting for sign-off"})
+    transition = "sign_off" if approve else "return"
+    ASSESSMENT.check(record, assessment, transition)
     reason = _text(reason)
     if not approve and not reason:
         raise ValidationFailed({"reason": "Explain what the assessor needs to change"})
-    if approve:
-        assessment.status = AssessmentStatus.COMPLETED
-        assessment.signed_off_by = actor
-        assessment.signed_off_at = timezone.now()
-        note = "Signed off" + (f": {reason}" if reason else "")
-    else:
-        assessment.status = AssessmentStatus.IN_PROGRESS
-        assessment.completed_on = None
-        assessment.outcome = ""
-        note = f"Returned: {reason}"
-    assessment.save()
-    _status(assessment, assessment.status, actor, note=note)
-    audit.record(actor=actor, action=AuditAction.UPDATE, obj=assessment, basis=decision.basis, reason=reason,
-                 details={"status": assessment.status, "signed_off": approve})
+    with transaction.atomic():
+        locked = Assessment.objects.select_for_update().get(pk=assessment.pk)
+        if approve:
+            locked.signed_off_by = actor
+            locked.signed_off_at = timezone.now()
+            note = "Signed off" + (f": {reason}" if reason else "")
+            fields = ["signed_off_by", "signed_off_at"]
+        else:
+            locked.completed_on = None
+            locked.outcome = ""
+            note = f"Returned: {reason}"
+            fields = ["completed_on", "outcome"]
+        ASSESSMENT.apply(record, locked, transition, note=note, reason=reason, fields=[*fields, "updated_at"],
+                         details={"signed_off": approve})
+    assessment.refresh_from_db()
     return assessment

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_http_methods
 
 from openasc.assessments import forms, sections, selectors, services
 from openasc.assessments.models import Assessment, AssessmentKind, AssessmentStatus
+from openasc.assessments.workflows import ASSESSMENT
 from openasc.core import services as core_services
 from openasc.core.errors import AccessDenied, ValidationFailed
 from openasc.people.models import Person
@@ -125,8 +126,7 @@ def detail(request: HttpRequest, assessment_id: int) -> HttpResponse:
         "title": f"{assessment.get_kind_display()} for {assessment.person.full_name}", "editable": editable,
         "return_note": selectors.return_note(assessment),
         "needs": selectors.eligible_needs(assessment) if assessment.eligible is not None else None,
-        "can_sign_off": assessment.status == AssessmentStatus.AWAITING_SIGN_OFF
-        and services.can_sign_off(request.user) and assessment.assessor_id != request.user.pk,
+        "can_sign_off": ASSESSMENT.may(request.user, assessment, "sign_off"),  # state, role, not their own work
     })
 
 

@@ -21,10 +21,10 @@ from openasc.frontdoor.models import (
     ContactBy,
     RequestStatus,
     SupportRequest,
-    SupportRequestStatus,
     TriageDecision,
     Urgency,
 )
+from openasc.frontdoor.workflows import REQUEST
 
 # Who may decide what happens to a request (Capability.TRIAGE: the front door, and the practitioners and managers
 # who triage requests that come straight to their team) and who can be a person's named worker: see core.access.
@@ -64,11 +64,6 @@ def _check_words(errors: dict[str, str], **fields: tuple[str, str]) -> dict[str,
         if name in errors:
             clean[name] = ""
     return clean
-
-
-def _status(request: SupportRequest, *, actor: User, status: str, note: str = "") -> SupportRequestStatus:
-    return SupportRequestStatus.objects.create(request=request, status=status, changed_at=timezone.now(),
-                                               changed_by=actor, note=note)
 
 
 @transaction.atomic
@@ -120,27 +115,32 @@ def request_record(*, record: access.OpenedRecord, received_on: dt.date | None, 
         contact_name=contact_name, contact_phone=contact_phone, what_matters=what_matters,
         reason=reason, urgency=urgency, client_type=client_type, created_by=actor,
     )
-    _status(request, actor=actor, status=RequestStatus.OPEN, note="Request received")
+    REQUEST.begin(record, request, note="Request received")
     audit.record(actor=actor, action=AuditAction.CREATE, obj=request, basis=basis,
                  details={"received_on": received_on.isoformat(), "route_of_access": route_of_access,
                           "contact_by": contact_by, "urgency": urgency, "client_type": client_type})
     return request
 
 
-@transaction.atomic
 def request_triage(*, record: access.OpenedRecord, request: SupportRequest, decision: str,
                    triaged_on: dt.date | None = None, team: Team | None = None, nfa_outcome: str = "",
                    outcome_reason: str = "", information_given: str = "") -> SupportRequest:
-    """Decide what happens next; set the CLD event outcome; conclude the request or pass it to a team."""
-    actor, basis = require_record(record).user, record.basis
-    if not can_triage(actor):
-        raise PermissionError("Only the front door, social workers, safeguarding leads and team managers can "
-                              "triage requests.")
+    """Decide what happens next; set the CLD event outcome; conclude the request or pass it to a team (the
+    request workflow's "route" or "conclude": a refusal is audited before anything is written)."""
+    require_record(record)
     require_belongs(record, request, field="request", what="request")
-    request = SupportRequest.objects.select_for_update().get(pk=request.pk)
-    if request.status != RequestStatus.OPEN:
-        raise ValidationFailed({"decision": f"This request has already been triaged "
-                                            f"({request.get_status_display().lower()})"})
+    transition = "route" if decision in ROUTED_DECISIONS else "conclude"
+    REQUEST.check(record, request, transition)
+    with transaction.atomic():
+        request = SupportRequest.objects.select_for_update().get(pk=request.pk)
+        return _triage(record, request, transition, decision=decision, triaged_on=triaged_on, team=team,
+                       nfa_outcome=nfa_outcome, outcome_reason=outcome_reason, information_given=information_given)
+
+
+def _triage(record: access.OpenedRecord, request: SupportRequest, transition: str, *, decision: str,
+            triaged_on: dt.date | None, team: Team | None, nfa_outcome: str, outcome_reason: str,
+            information_given: str) -> SupportRequest:
+    actor = record.user
     errors: dict[str, str] = {}
     today = timezone.localdate()
     triaged_on = triaged_on or today
@@ -184,10 +184,7 @@ def request_triage(*, record: access.OpenedRecord, request: SupportRequest, deci
     request.triaged_on = triaged_on
     request.triaged_by = actor
     request.team = team if routed else None
-    request.status = RequestStatus.ROUTED if routed else RequestStatus.CONCLUDED
     request.concluded_on = None if routed else triaged_on
-    request.save(update_fields=["decision", "outcome", "outcome_reason", "information_given", "triaged_on",
-                                "triaged_by", "team", "status", "concluded_on"])
     if routed and not any(r.team_id == team.pk and r.kind == RelationshipKind.ALLOCATED_TEAM
                           for r in _active_allocations(request.person)):
         # Passing the request to a team allocates the person to it: the team can then open the record.
@@ -195,34 +192,25 @@ def request_triage(*, record: access.OpenedRecord, request: SupportRequest, deci
                                                kind=RelationshipKind.ALLOCATED_TEAM, team=team,
                                                automatic="triage")
     label = TriageDecision(decision).label
-    _status(request, actor=actor, status=request.status,
-            note=f"{label}: passed to {team.name}" if routed else f"{label}: {outcome}")
-    audit.record(actor=actor, action=AuditAction.UPDATE, obj=request, basis=basis,
-                 details={"transition": "triage", "decision": decision, "outcome": outcome,
-                          "status": request.status, "team": team.pk if routed else None,
-                          "triaged_on": triaged_on.isoformat()})
+    REQUEST.apply(record, request, transition,
+                  note=f"{label}: passed to {team.name}" if routed else f"{label}: {outcome}",
+                  fields=["decision", "outcome", "outcome_reason", "information_given", "triaged_on", "triaged_by",
+                          "team", "concluded_on"],
+                  details={"decision": decision, "outcome": outcome, "team": team.pk if routed else None,
+                           "triaged_on": triaged_on.isoformat()})
     return request
 
 
 def can_cancel(user: User, request: SupportRequest) -> bool:
     """Whoever recorded a request, or anyone who triages, may say it was recorded in error (before it concludes)."""
-    return bool(request.status in (RequestStatus.OPEN, RequestStatus.ROUTED)
-                and (can_triage(user) or (user.is_authenticated and request.created_by_id == user.pk)))
+    return REQUEST.may(user, request, "cancel")
 
 
-@transaction.atomic
 def request_cancel(*, record: access.OpenedRecord, request: SupportRequest, reason: str) -> SupportRequest:
     """A request recorded in error (the wrong person, a duplicate): kept, with who said so and why, but no longer
     waiting and never counted in the statutory returns. A team the triage allocated stays allocated."""
-    actor, basis = require_record(record).user, record.basis
-    require_belongs(record, request, field="request", what="request")
-    request = SupportRequest.objects.select_for_update().get(pk=request.pk)
-    if not can_cancel(actor, request):
-        if request.status not in (RequestStatus.OPEN, RequestStatus.ROUTED):
-            raise ValidationFailed({"reason": f"This request is {request.get_status_display().lower()}: it cannot "
-                                              "be marked as recorded in error"})
-        raise PermissionError("Only the person who recorded a request, or someone who triages requests, can mark it "
-                              "as recorded in error.")
+    require_belongs(require_record(record), request, field="request", what="request")
+    REQUEST.check(record, request, "cancel")
     try:
         reason = validation.clean_text(reason, label="reason", multiline=True)
     except validation.TextError as exc:
@@ -231,12 +219,9 @@ def request_cancel(*, record: access.OpenedRecord, request: SupportRequest, reas
         raise ValidationFailed({"reason": "Explain why the request was recorded in error"})
     if len(reason) > 2000:
         raise ValidationFailed({"reason": "The reason must be 2,000 characters or fewer"})
-    before = request.status
-    request.status = RequestStatus.CANCELLED
-    request.save(update_fields=["status"])
-    _status(request, actor=actor, status=RequestStatus.CANCELLED, note=f"Recorded in error: {reason}")
-    audit.record(actor=actor, action=AuditAction.UPDATE, obj=request, basis=basis, reason=reason,
-                 details={"transition": "cancel", "status": RequestStatus.CANCELLED, "previous_status": before})
+    with transaction.atomic():
+        request = SupportRequest.objects.select_for_update().get(pk=request.pk)
+        REQUEST.apply(record, request, "cancel", note=f"Recorded in error: {reason}", reason=reason)
     return request
 
 

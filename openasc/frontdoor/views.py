@@ -15,6 +15,7 @@ from openasc.core.errors import AccessDenied, ValidationFailed
 from openasc.core.models import CareRelationship
 from openasc.frontdoor import forms, selectors, services
 from openasc.frontdoor.models import RequestStatus, SupportRequest, TriageDecision
+from openasc.frontdoor.workflows import REQUEST
 from openasc.people.models import Person
 from openasc.ui import forms as ui
 from openasc.ui.responses import denied, forbidden, not_found, restore_draft
@@ -65,8 +66,10 @@ def request_detail(request: HttpRequest, request_id: int) -> HttpResponse:
         "req": support_request, "person": support_request.person, "basis": record.basis,
         "history": selectors.request_history(request=support_request),
         "title": f"Request for support received {support_request.received_on:%-d %B %Y}",
-        "can_triage": services.can_triage(request.user), "can_allocate": services.can_allocate(request.user),
-        "can_cancel": services.can_cancel(request.user, support_request),
+        # The buttons: what the request's workflow lets this user do now (its state, their role).
+        "can_triage": bool({t.name for t in REQUEST.allowed(request.user, support_request)} & {"route", "conclude"}),
+        "can_allocate": services.can_allocate(request.user),
+        "can_cancel": REQUEST.may(request.user, support_request, "cancel"),
     })
 
 

@@ -27,12 +27,11 @@ from openasc.planning.models import (
     Plan,
     PlanNeed,
     PlanStatus,
-    PlanStatusChange,
     Review,
     ReviewStatus,
-    ReviewStatusChange,
     WhatFollowed,
 )
+from openasc.planning.workflows import PLAN, REVIEW
 
 # Who may write plans and reviews (Capability.PLAN) and who signs plans off when OPENASC_PLAN_SIGN_OFF is on
 # (Capability.SIGN_OFF): see core.access.
@@ -58,17 +57,6 @@ def can_write_plans(user: User) -> bool:
 
 def can_sign_off(user: User) -> bool:
     return access.has(user, access.Capability.SIGN_OFF)
-
-
-def _plan_status(plan: Plan, status: str, actor: User, note: str = "") -> None:
-    plan.status = status
-    plan.save(update_fields=["status", "agreed_on", "starts_on", "signed_off_by"])
-    PlanStatusChange.objects.create(plan=plan, status=status, changed_at=timezone.now(), changed_by=actor, note=note)
-
-
-def _review_status(review: Review, status: str, actor: User, note: str = "") -> None:
-    ReviewStatusChange.objects.create(review=review, status=status, changed_at=timezone.now(), changed_by=actor,
-                                      note=note)
 
 
 def _as_need(n: NeedIn | dict[str, Any]) -> NeedIn:
@@ -151,7 +139,7 @@ def plan_create(*, record: access.OpenedRecord, goals: str, needs: list[NeedIn |
     plan = Plan.objects.create(person=person, assessment=assessment, version=1, goals=goals.strip(),
                                indicative_weekly_pence=indicative, agreed_weekly_pence=agreed_weekly_pence,
                                delivery_mechanism=delivery_mechanism, starts_on=starts_on, created_by=actor)
-    PlanStatusChange.objects.create(plan=plan, status=PlanStatus.DRAFT, changed_at=timezone.now(), changed_by=actor)
+    PLAN.begin(record, plan)
     audit.record(actor=actor, action=AuditAction.CREATE, obj=plan, basis=record.basis,
                  details={"event": "plan_created", "version": 1, "points": points, "indicative_pence": indicative,
                           "needs": [n.outcome_code for n in needs]})
@@ -230,8 +218,7 @@ def plan_new_version(*, record: access.OpenedRecord, plan: Plan, goals: str | No
                               previous=plan, goals=goals.strip(), indicative_weekly_pence=indicative,
                               agreed_weekly_pence=agreed, delivery_mechanism=delivery_mechanism,
                               starts_on=starts_on, created_by=actor)
-    PlanStatusChange.objects.create(plan=new, status=PlanStatus.DRAFT, changed_at=timezone.now(), changed_by=actor,
-                                    note=reason)
+    PLAN.begin(record, new, note=reason)
     audit.record(actor=actor, action=AuditAction.CREATE, obj=new, reason=reason, basis=record.basis,
                  details={"event": "plan_new_version", "version": new.version, "previous": plan.pk,
                           "indicative_pence": indicative})
@@ -239,22 +226,22 @@ def plan_new_version(*, record: access.OpenedRecord, plan: Plan, goals: str | No
     return new
 
 
-def _agree(record: access.OpenedRecord, plan: Plan, signed_off_by: User | None, note: str = "") -> Plan:
+def _agree(record: access.OpenedRecord, plan: Plan, transition: str, signed_off_by: User | None,
+           note: str = "") -> Plan:
+    """Agree (or sign off) the plan; the version it replaces is superseded and its scheduled reviews move over."""
     actor = record.user
     today = timezone.localdate()
     plan.agreed_on = today
     plan.starts_on = plan.starts_on or today
     plan.signed_off_by = signed_off_by
-    _plan_status(plan, PlanStatus.AGREED, actor, note)
-    audit.record(actor=actor, action=AuditAction.UPDATE, obj=plan, basis=record.basis,
-                 details={"event": "plan_agreed", "version": plan.version,
-                          "signed_off_by": signed_off_by.pk if signed_off_by else None})
+    PLAN.apply(record, plan, transition, note=note, fields=["agreed_on", "starts_on", "signed_off_by"],
+               details={"event": "plan_agreed", "version": plan.version,
+                        "signed_off_by": signed_off_by.pk if signed_off_by else None})
     if plan.previous_id:
         old = Plan.objects.select_for_update().get(pk=plan.previous_id)
         if old.status == PlanStatus.AGREED:
-            _plan_status(old, PlanStatus.SUPERSEDED, actor, f"Replaced by version {plan.version}")
-            audit.record(actor=actor, action=AuditAction.UPDATE, obj=old, basis=record.basis,
-                         details={"event": "plan_superseded", "by": plan.pk, "version": old.version})
+            PLAN.apply(record, old, "supersede", note=f"Replaced by version {plan.version}",
+                       details={"event": "plan_superseded", "by": plan.pk, "version": old.version})
         moving = list(Review.objects.filter(plan=old, status=ReviewStatus.SCHEDULED).only("pk", "person_id"))
         with audit.bulk(actor=actor, action=AuditAction.UPDATE, reason="Reviews follow the agreed plan",
                         summary=False):
@@ -264,48 +251,39 @@ def _agree(record: access.OpenedRecord, plan: Plan, signed_off_by: User | None, 
     return plan
 
 
-@transaction.atomic
 def plan_agree(*, record: access.OpenedRecord, plan: Plan, note: str = "") -> Plan:
     """The person and worker agree the plan; it goes to a team manager first when sign-off is required."""
     actor = require_record(record).user
-    _require(actor, access.Capability.PLAN, "agree care and support plans")
     require_belongs(record, plan, field="plan", what="plan")
-    plan = Plan.objects.select_for_update().get(pk=plan.pk)
-    errors = {}
-    if plan.status != PlanStatus.DRAFT:
-        errors["plan"] = f"This plan is {plan.get_status_display().lower()}: only a draft plan can be agreed"
-    elif plan.agreed_weekly_pence is None:
-        errors["agreed_weekly"] = "Enter the agreed weekly personal budget before agreeing the plan"
-    if errors:
-        raise ValidationFailed(errors)
     # A team manager may agree a plan someone else wrote; their own plans go to another manager like anyone's.
-    if settings.OPENASC_PLAN_SIGN_OFF and (not can_sign_off(actor) or plan.created_by_id == actor.pk):
-        _plan_status(plan, PlanStatus.AWAITING_SIGN_OFF, actor, note)
-        audit.record(actor=actor, action=AuditAction.UPDATE, obj=plan, basis=record.basis,
-                     details={"event": "plan_sent_for_sign_off", "version": plan.version})
-        return plan
-    return _agree(record, plan, actor if settings.OPENASC_PLAN_SIGN_OFF else None, note)
+    to_manager = settings.OPENASC_PLAN_SIGN_OFF and (not can_sign_off(actor) or plan.created_by_id == actor.pk)
+    transition = "send_for_sign_off" if to_manager else "agree"
+    PLAN.check(record, plan, transition)
+    if plan.agreed_weekly_pence is None:
+        raise ValidationFailed({"agreed_weekly": "Enter the agreed weekly personal budget before agreeing the plan"})
+    with transaction.atomic():
+        plan = Plan.objects.select_for_update().get(pk=plan.pk)
+        if to_manager:
+            PLAN.apply(record, plan, transition, note=note,
+                       details={"event": "plan_sent_for_sign_off", "version": plan.version})
+            return plan
+        return _agree(record, plan, transition, actor if settings.OPENASC_PLAN_SIGN_OFF else None, note)
 
 
-@transaction.atomic
 def plan_sign_off(*, record: access.OpenedRecord, plan: Plan, approve: bool = True, note: str = "") -> Plan:
     """A team manager agrees the plan, or returns it to draft with a note saying what to change."""
     actor = require_record(record).user
-    _require(actor, access.Capability.SIGN_OFF, "sign off care and support plans")
     require_belongs(record, plan, field="plan", what="plan")
-    plan = Plan.objects.select_for_update().get(pk=plan.pk)
-    if plan.status != PlanStatus.AWAITING_SIGN_OFF:
-        raise ValidationFailed({"plan": "This plan is not waiting for sign-off"})
-    if plan.created_by_id == actor.pk:
-        raise ValidationFailed({"plan": "Another team manager must sign off a plan you wrote"})
-    if not approve:
-        if not note.strip():
-            raise ValidationFailed({"note": "Say what needs to change before the plan can be signed off"})
-        _plan_status(plan, PlanStatus.DRAFT, actor, note)
-        audit.record(actor=actor, action=AuditAction.UPDATE, obj=plan, reason=note, basis=record.basis,
-                     details={"event": "plan_returned", "version": plan.version})
-        return plan
-    return _agree(record, plan, actor, note)
+    PLAN.check(record, plan, "sign_off" if approve else "return")
+    if not approve and not note.strip():
+        raise ValidationFailed({"note": "Say what needs to change before the plan can be signed off"})
+    with transaction.atomic():
+        plan = Plan.objects.select_for_update().get(pk=plan.pk)
+        if not approve:
+            PLAN.apply(record, plan, "return", note=note, reason=note,
+                       details={"event": "plan_returned", "version": plan.version})
+            return plan
+        return _agree(record, plan, "sign_off", actor, note)
 
 
 # --- reviews -----------------------------------------------------------------------------------------------------
@@ -332,7 +310,7 @@ def _schedule(record: access.OpenedRecord, due_on: dt.date, reason: str = "Plann
     person = record.person
     review = Review.objects.create(person=person, plan=_current_plan(person), due_on=due_on, reason=reason,
                                    reviewer=_allocated_worker(person))
-    _review_status(review, ReviewStatus.SCHEDULED, record.user, note)
+    REVIEW.begin(record, review, note=note)
     audit.record(actor=record.user, action=AuditAction.CREATE, obj=review, basis=record.basis,
                  details={"event": "review_scheduled", "due_on": due_on.isoformat(), "reason": reason})
     return review
@@ -380,17 +358,14 @@ def reviews_cancel_when_support_ends(*, record: access.OpenedRecord, ended_on: d
     """When the person's last long-term service has ended there is nothing left for the planned review to review:
     cancel it, so it no longer shows as due or overdue. Unplanned reviews someone asked for stay. A new long-term
     service schedules a first review again (`review_schedule_for`)."""
-    actor, person = require_record(record).user, record.person
+    person = require_record(record).person
     if _long_term(person).exclude(end_on__lte=ended_on).exists():
         return []
     cancelled = []
     for review in Review.objects.select_for_update().filter(person=person, status=ReviewStatus.SCHEDULED,
                                                             reason="Planned"):
-        review.status = ReviewStatus.CANCELLED
-        review.save(update_fields=["status"])
         note = f"Long-term support ended on {ended_on:%-d %B %Y}"
-        _review_status(review, ReviewStatus.CANCELLED, actor, note)
-        audit.record(actor=actor, action=AuditAction.UPDATE, obj=review, reason=note, basis=record.basis,
+        REVIEW.apply(record, review, "cancel", note=note, reason=note,
                      details={"event": "review_cancelled", "due_on": review.due_on.isoformat(),
                               "support_ended_on": ended_on.isoformat()})
         cancelled.append(review)
@@ -408,18 +383,14 @@ def review_create_unplanned(*, record: access.OpenedRecord, reason: str, due_on:
     return review
 
 
-@transaction.atomic
 def review_complete(*, record: access.OpenedRecord, review: Review, completed_on: dt.date, method: str,
                     outcomes_achieved: str, what_followed: str, notes: str = "",
                     started_on: dt.date | None = None) -> Review:
     """Record the review and what followed (with its CLD event outcome); the next planned review is scheduled."""
     actor = require_record(record).user
-    _require(actor, access.Capability.PLAN, "complete reviews")
     require_belongs(record, review, field="review", what="review")
-    review = Review.objects.select_for_update().get(pk=review.pk)
+    REVIEW.check(record, review, "complete")
     errors: dict[str, str] = {}
-    if review.status != ReviewStatus.SCHEDULED:
-        errors["review"] = f"This review is already {review.get_status_display().lower()}"
     if completed_on is None:
         errors["completed_on"] = "Enter the date the review was completed"
     elif completed_on > timezone.localdate():
@@ -435,18 +406,19 @@ def review_complete(*, record: access.OpenedRecord, review: Review, completed_on
         errors["what_followed"] = "Select what followed the review"
     if errors:
         raise ValidationFailed(errors)
-    review.started_on = started_on
-    review.completed_on = completed_on
-    review.method = method
-    review.outcomes_achieved = outcomes_achieved
-    review.what_followed = what_followed
-    review.outcome = REVIEW_OUTCOME[WhatFollowed(what_followed)]
-    review.notes = notes.strip()
-    review.status = ReviewStatus.COMPLETED
-    review.reviewer = review.reviewer or actor
-    review.save()
-    _review_status(review, ReviewStatus.COMPLETED, actor)
-    audit.record(actor=actor, action=AuditAction.UPDATE, obj=review, basis=record.basis,
-                 details={"event": "review_completed", "outcome": review.outcome, "what_followed": what_followed})
-    review_schedule_for(record=record)
+    with transaction.atomic():
+        review = Review.objects.select_for_update().get(pk=review.pk)
+        review.started_on = started_on
+        review.completed_on = completed_on
+        review.method = method
+        review.outcomes_achieved = outcomes_achieved
+        review.what_followed = what_followed
+        review.outcome = REVIEW_OUTCOME[WhatFollowed(what_followed)]
+        review.notes = notes.strip()
+        review.reviewer = review.reviewer or actor
+        REVIEW.apply(record, review, "complete",
+                     fields=["started_on", "completed_on", "method", "outcomes_achieved", "what_followed", "outcome",
+                             "notes", "reviewer"],
+                     details={"event": "review_completed", "outcome": review.outcome, "what_followed": what_followed})
+        review_schedule_for(record=record)
     return review

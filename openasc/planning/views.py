@@ -16,7 +16,8 @@ from openasc.people.models import Person
 from openasc.people.opening import opens_person
 from openasc.planning import forms, selectors
 from openasc.planning import services as plan_writes
-from openasc.planning.models import MeetBy, Plan, PlanStatus, Review, ReviewStatus
+from openasc.planning.models import MeetBy, Plan, PlanStatus, Review
+from openasc.planning.workflows import PLAN, REVIEW
 from openasc.services import selectors as service_selectors
 from openasc.services import services as service_writes
 from openasc.services.money import pounds, pounds_input
@@ -117,7 +118,7 @@ def _detail_context(request: HttpRequest, plan: Plan, sign_off_form=None) -> dic
         "history": selectors.plan_history(plan), "versions": versions, "is_latest": versions[0].pk == plan.pk,
         "has_service_needs": any(n.meet_by == MeetBy.SERVICE for n in needs),
         "can_plan": plan_writes.can_write_plans(request.user),
-        "can_sign_off": plan_writes.can_sign_off(request.user) and plan.created_by_id != request.user.pk,
+        "can_sign_off": PLAN.may(request.user, plan, "sign_off"),  # state, role, not their own plan
         "can_service": service_writes.can_write_services(request.user),
         "sign_off_form": sign_off_form or forms.SignOffForm(), "statuses": PlanStatus,
         "errors": ui.error_summary(sign_off_form) if sign_off_form is not None else [],
@@ -280,7 +281,7 @@ def review(request: HttpRequest, review_id: int) -> HttpResponse:
     except AccessDenied as exc:
         return _denied_plan(request, exc)
     form = forms.ReviewCompleteForm(request.POST or None)
-    can_complete = item.status == ReviewStatus.SCHEDULED and plan_writes.can_write_plans(request.user)
+    can_complete = REVIEW.may(request.user, item, "complete")
     if request.method == "POST":
         if not can_complete:
             return forbidden(request, "You cannot complete this review",

@@ -79,7 +79,10 @@ def test_full_journey_over_the_api(client, token, person, staff, settings):
     assert [o["code"] for o in read["outcomes"] if not o["can_achieve"]] == ["nutrition", "hygiene"]
     actions = set(AuditEvent.objects.filter(actor=system, object_type="assessments.assessment")
                   .values_list("action", flat=True))
-    assert actions == {"view", "create", "update"}
+    assert actions == {"view", "create", "update", "access_refused"}
+    # The system account's refused sign-off is in the trail, against the assessment, with what was attempted.
+    refused = AuditEvent.objects.get(actor=system, action="access_refused", object_type="assessments.assessment")
+    assert refused.details["purpose"] == "assessment: sign_off" and refused.person_id == person.pk
 
 
 def test_field_level_errors(client, token, person):

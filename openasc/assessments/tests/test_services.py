@@ -311,7 +311,9 @@ def test_sign_off_off_completes_straight_away(staff, person, settings):
     assert a.status == AssessmentStatus.COMPLETED
     with pytest.raises(ValidationFailed) as exc:
         services.assessment_sign_off(record=opened(staff.team_manager, a.person), assessment=a)
-    assert exc.value.errors == {"decision": "This assessment is not waiting for sign-off"}
+    assert exc.value.errors == {"decision": "This assessment is completed: it cannot be signed off (only an "
+                                            "assessment that is waiting for a manager to sign off can be). Nothing "
+                                            "more can be done to it."}
 
 
 def test_manager_returns_with_a_reason_and_the_worker_can_change_it(staff, person, settings):

@@ -147,7 +147,13 @@ def test_a_request_is_triaged_once(staff, teams):
     triage(staff.front_door, req, decision="assessment", team=teams.north)
     with pytest.raises(ValidationFailed) as exc:
         triage(staff.front_door, req, decision="safeguarding")
-    assert exc.value.errors == {"decision": "This request has already been triaged (passed to a team)"}
+    assert exc.value.errors == {"decision": "This request is passed to a team: it cannot be triaged (only a request "
+                                            "that is waiting for triage can be). From here it can only be: mark as "
+                                            "recorded in error."}
+    # Nothing written but the refusal, audited against the person with what was attempted.
+    assert list(req.status_changes.values_list("status", flat=True)) == ["routed"]
+    refusal = AuditEvent.objects.get(action="access_refused", person_id=req.person_id)
+    assert refusal.details["purpose"] == "request: conclude" and refusal.actor == staff.front_door
     assert SupportRequest.objects.get().decision == "assessment"
 
 
@@ -271,7 +277,13 @@ def test_a_concluded_request_cannot_be_marked_recorded_in_error(staff):
     req = concluded()
     with pytest.raises(ValidationFailed) as exc:
         services.request_cancel(record=opened(staff.front_door, req.person), request=req, reason="Duplicate")
-    assert exc.value.errors == {"reason": "This request is concluded: it cannot be marked as recorded in error"}
+    assert exc.value.errors == {"reason": "This request is concluded: it cannot be marked as recorded in error (only "
+                                          "a request that is waiting for triage or passed to a team can be). "
+                                          "Nothing more can be done to it."}
+    req.refresh_from_db()
+    assert req.status == "concluded"
+    assert AuditEvent.objects.filter(action="access_refused", person_id=req.person_id,
+                                     details__purpose="request: cancel").count() == 1
     req.refresh_from_db()
     assert req.status == "concluded"
 
@@ -302,3 +314,39 @@ def test_a_routed_request_stops_waiting_once_it_has_a_worker_and_an_assessment(s
     services.allocation_end(record=opened(staff.team_manager, worker.person), relationship=worker)
     lists = selectors.waiting_lists(user=staff.team_manager, team_ids=[teams.north.pk])
     assert (lists.counts["allocation"], lists.counts["assessment"]) == (0, 0)
+
+
+def test_front_door_writes_refuse_a_request_or_allocation_of_another_persons_record(staff, teams):
+    req = SupportRequestFactory()
+    elsewhere = opened(staff.front_door, PersonFactory())
+    with pytest.raises(ValidationFailed) as exc:
+        services.request_triage(record=elsewhere, request=req, decision="assessment", team=teams.north)
+    assert list(exc.value.errors) == ["request"] and "another person's record" in exc.value.errors["request"]
+    with pytest.raises(ValidationFailed) as exc:
+        services.request_cancel(record=elsewhere, request=req, reason="Duplicate")
+    assert list(exc.value.errors) == ["request"]
+    req.refresh_from_db()
+    assert req.status == RequestStatus.OPEN and not req.status_changes.exists()
+    [rel] = services.allocation_create(record=opened(staff.team_manager, req.person), worker=staff.social_worker)
+    with pytest.raises(ValidationFailed) as exc:
+        services.allocation_end(record=opened(staff.team_manager, elsewhere.person), relationship=rel)
+    assert list(exc.value.errors) == ["relationship"]
+    rel.refresh_from_db()
+    assert rel.ends_at is None
+    with pytest.raises(TypeError, match="open_record"):
+        services.request_record(record=req.person, received_on=TODAY, route_of_access="Self-referral",
+                                contact_by="self", what_matters="Home")
+
+
+def test_each_request_transition_is_attributed_and_audited_with_the_record_basis(staff, teams):
+    req = SupportRequestFactory()
+    record = opened(staff.front_door, req.person)
+    services.request_triage(record=record, request=req, decision="assessment", team=teams.north)
+    services.request_cancel(record=opened(staff.team_manager, req.person), request=req, reason="Wrong person")
+    assert list(req.status_changes.values_list("status", "changed_by__username")) == [
+        ("routed", "front_door"), ("cancelled", "team_manager")]
+    events = AuditEvent.objects.filter(object_type="frontdoor.supportrequest", object_id=str(req.pk),
+                                       action="update").order_by("pk")
+    assert [(e.actor.username, e.details["transition"], e.details["status"]) for e in events] == [
+        ("front_door", "route", "routed"), ("team_manager", "cancel", "cancelled")]
+    assert events[0].basis == record.basis and events[1].reason == "Wrong person"

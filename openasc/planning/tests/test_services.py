@@ -201,3 +201,93 @@ def test_a_team_manager_cannot_agree_their_own_plan_alone(staff, settings):
                                      agreed_weekly_pence=100)
     agreed = plan_writes.plan_agree(record=opened(staff.team_manager, theirs.person), plan=theirs)
     assert (agreed.status, agreed.signed_off_by) == (PlanStatus.AGREED, staff.team_manager)
+
+
+# --- the plan and review workflows (core.workflow) ---------------------------------------------------------------
+
+def test_each_plan_transition_is_attributed_in_its_status_row_and_audit_event(staff, settings):
+    settings.OPENASC_PLAN_SIGN_OFF = True
+    manager = UserFactory(username="manager-2", role="team_manager")
+    plan = plan_writes.plan_create(record=opened(staff.social_worker, PersonFactory()), goals="Stay at home",
+                                   needs=NEEDS, agreed_weekly_pence=21000)
+    plan_writes.plan_agree(record=opened(staff.social_worker, plan.person), plan=plan)
+    plan_writes.plan_sign_off(record=opened(manager, plan.person), plan=plan, approve=False, note="Add the carer")
+    plan_writes.plan_agree(record=opened(staff.social_worker, plan.person), plan=plan)
+    plan = plan_writes.plan_sign_off(record=opened(manager, plan.person), plan=plan)
+    assert list(plan.status_changes.values_list("status", "changed_by__username", "note")) == [
+        ("draft", "social_worker", ""), ("awaiting_sign_off", "social_worker", ""),
+        ("draft", "manager-2", "Add the carer"), ("awaiting_sign_off", "social_worker", ""),
+        ("agreed", "manager-2", "")]
+    events = AuditEvent.objects.filter(object_type="planning.plan", object_id=str(plan.pk), action="update")
+    assert [(e.actor.username, e.details["transition"], e.details["previous_status"], e.details["status"])
+            for e in events.order_by("pk")] == [
+        ("social_worker", "send_for_sign_off", "draft", "awaiting_sign_off"),
+        ("manager-2", "return", "awaiting_sign_off", "draft"),
+        ("social_worker", "send_for_sign_off", "draft", "awaiting_sign_off"),
+        ("manager-2", "sign_off", "awaiting_sign_off", "agreed")]
+    assert all(e.basis for e in events)
+
+
+def test_a_plan_refused_by_state_or_role_writes_only_the_refusal(staff, settings):
+    settings.OPENASC_PLAN_SIGN_OFF = True
+    plan = plan_writes.plan_create(record=opened(staff.social_worker, PersonFactory()), goals="Stay at home",
+                                   needs=NEEDS, agreed_weekly_pence=21000)
+    with pytest.raises(ValidationFailed) as exc:  # a draft is not waiting for sign-off
+        plan_writes.plan_sign_off(record=opened(staff.team_manager, plan.person), plan=plan)
+    assert exc.value.errors == {"plan": "This plan is draft: it cannot be signed off (only a plan that is waiting "
+                                        "for sign-off can be). From here it can only be: agree the plan, agree and "
+                                        "send for sign-off."}
+    plan_writes.plan_agree(record=opened(staff.social_worker, plan.person), plan=plan)
+    with pytest.raises(PermissionError, match="Your role cannot sign off"):  # a worker is not a manager
+        plan_writes.plan_sign_off(record=opened(staff.social_worker, plan.person), plan=plan)
+    plan.refresh_from_db()
+    assert plan.status == PlanStatus.AWAITING_SIGN_OFF
+    assert list(plan.status_changes.values_list("status", flat=True)) == ["draft", "awaiting_sign_off"]
+    refusals = AuditEvent.objects.filter(action="access_refused", person_id=plan.person_id).order_by("pk")
+    assert [(e.actor.username, e.details["purpose"]) for e in refusals] == [
+        ("team_manager", "plan: sign_off"), ("social_worker", "plan: sign_off")]
+
+
+def test_agreeing_a_new_version_supersedes_the_old_through_the_workflow(staff):
+    first = _agreed_plan(staff)
+    second = plan_writes.plan_new_version(record=opened(staff.social_worker, first.person), plan=first,
+                                          goals="New goals", reason="Needs changed")
+    plan_writes.plan_agree(record=opened(staff.social_worker, second.person), plan=second)
+    manager = UserFactory(username="manager-3", role="team_manager")
+    plan_writes.plan_sign_off(record=opened(manager, second.person), plan=second)
+    first.refresh_from_db()
+    assert first.status == PlanStatus.SUPERSEDED
+    row = first.status_changes.order_by("-pk").first()
+    assert (row.status, row.changed_by, row.note) == ("superseded", manager, "Replaced by version 2")
+    event = AuditEvent.objects.filter(object_type="planning.plan", object_id=str(first.pk)).latest("pk")
+    assert (event.details["transition"], event.details["event"]) == ("supersede", "plan_superseded")
+
+
+def test_a_review_is_completed_once(staff):
+    person = PersonFactory()
+    review = plan_writes.review_create_unplanned(record=opened(staff.social_worker, person),
+                                                 reason="Unplanned: Hospital")
+    done = {"completed_on": timezone.localdate(), "method": "Face to face", "outcomes_achieved": "Fully achieved",
+            "what_followed": "no_change"}
+    plan_writes.review_complete(record=opened(staff.social_worker, person), review=review, **done)
+    with pytest.raises(ValidationFailed) as exc:
+        plan_writes.review_complete(record=opened(staff.social_worker, person), review=review, **done)
+    assert exc.value.errors == {"review": "This review is completed: it cannot be completed (only a review that is "
+                                          "scheduled can be). Nothing more can be done to it."}
+    assert list(review.status_changes.values_list("status", "changed_by__username")) == [
+        ("scheduled", "social_worker"), ("completed", "social_worker")]
+
+
+def test_plan_writes_refuse_a_plan_or_review_of_another_persons_record(staff):
+    plan = plan_writes.plan_create(record=opened(staff.social_worker, PersonFactory()), goals="Stay at home",
+                                   needs=NEEDS, agreed_weekly_pence=21000)
+    elsewhere = opened(staff.social_worker, PersonFactory())
+    for write in (lambda: plan_writes.plan_agree(record=elsewhere, plan=plan),
+                  lambda: plan_writes.plan_update(record=elsewhere, plan=plan, goals="Other", needs=NEEDS)):
+        with pytest.raises(ValidationFailed) as exc:
+            write()
+        assert list(exc.value.errors) == ["plan"] and "another person's record" in exc.value.errors["plan"]
+    plan.refresh_from_db()
+    assert (plan.status, plan.goals) == (PlanStatus.DRAFT, "Stay at home")
+    with pytest.raises(TypeError):
+        plan_writes.plan_create(record=plan.person, goals="Goals", needs=NEEDS)

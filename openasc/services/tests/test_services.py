@@ -248,3 +248,37 @@ def test_starting_a_service_ends_the_wait_of_a_request_passed_to_a_team_for_shor
            start_on=dt.date(2026, 3, 2), unit_cost="0", cost_frequency="Weekly", planned_units_per_week="")
     req.refresh_from_db()
     assert req.waiting_ended_on is not None
+
+
+def test_ending_support_cancels_the_review_through_its_workflow_by_whoever_ended_it(staff):
+    person = PersonFactory()
+    service = _start(staff.broker, person)
+    review = Review.objects.get(person=person)
+    service_writes.service_end(record=opened(staff.broker, person), service=service, end_on=dt.date(2026, 6, 1),
+                               outcome="NFA: Support ended as planned")
+    review.refresh_from_db()
+    assert review.status == "cancelled"
+    assert list(review.status_changes.values_list("status", "changed_by__username")) == [
+        ("scheduled", "broker"), ("cancelled", "broker")]
+    event = AuditEvent.objects.get(object_type="planning.review", object_id=str(review.pk),
+                                   details__transition="cancel")
+    assert (event.actor, event.details["previous_status"], event.details["status"]) == (staff.broker, "scheduled",
+                                                                                      "cancelled")
+
+
+def test_service_writes_refuse_a_service_of_another_persons_record(staff):
+    service = _start(staff.broker, PersonFactory())
+    elsewhere = opened(staff.broker, PersonFactory())
+    with pytest.raises(ValidationFailed) as exc:
+        service_writes.service_cost_change(record=elsewhere, service=service, effective_from=dt.date(2026, 4, 1),
+                                           unit_cost="30", cost_frequency="Hourly", planned_units_per_week="10")
+    assert list(exc.value.errors) == ["service"] and "another person's record" in exc.value.errors["service"]
+    with pytest.raises(ValidationFailed) as exc:
+        service_writes.service_end(record=elsewhere, service=service, end_on=dt.date(2026, 6, 1),
+                                   outcome="NFA: Support ended as planned")
+    assert list(exc.value.errors) == ["service"]
+    service.refresh_from_db()
+    assert (service.costs.count(), service.end_on, service.end_outcome) == (1, None, "")
+    with pytest.raises(TypeError, match="open_record"):
+        service_writes.service_start(record=service.person, service_type="Long term support: Community",
+                                     start_on=dt.date(2026, 3, 2), unit_cost="1", cost_frequency="Weekly")
