@@ -130,7 +130,7 @@ def assessment_start(*, record: access.OpenedRecord, kind: str = AssessmentKind.
                           "request": request.pk if request else None, "cared_for": cared_for.pk if cared_for else None})
     from openasc.frontdoor.services import requests_close_waiting
 
-    requests_close_waiting(person=person, actor=actor)
+    requests_close_waiting(record=record)
     return assessment
 
 

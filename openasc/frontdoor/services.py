@@ -239,12 +239,13 @@ def assessed_since_request() -> Exists:
                   .exclude(status=AssessmentStatus.CANCELLED))
 
 
-def requests_close_waiting(*, person=None, on: dt.date | None = None, actor: User | None = None) -> int:
+def requests_close_waiting(*, record: access.OpenedRecord | None = None, on: dt.date | None = None) -> int:
     """Mark the routed requests that no longer wait as done waiting, so the waiting lists stop checking them and a
     request from years ago does not come back when an allocation later ends. A request for an assessment stops
     waiting when an assessment starts after it; any other request passed to a team when the person has a worker or
-    a service has started after it. For one person (after an allocation, an assessment or a service starts) or,
-    without `person`, for everyone (the demo's history, data loaded from elsewhere)."""
+    a service has started after it. For the person of an opened record (after an allocation, an assessment or a
+    service starts; audited per request with the record's basis) or, without `record`, for everyone (the demo's
+    history, data loaded from elsewhere: one UPDATE, audited by the caller's audit.bulk())."""
     from openasc.services.models import Service
 
     assessed = assessed_since_request()
@@ -253,17 +254,17 @@ def requests_close_waiting(*, person=None, on: dt.date | None = None, actor: Use
     for_assessment = Q(decision=TriageDecision.ASSESSMENT)
     done = (SupportRequest.objects.filter(status=RequestStatus.ROUTED, waiting_ended_on__isnull=True)
             .filter((for_assessment & Q(assessed)) | (~for_assessment & (Q(has_worker) | Q(served)))))
-    if person is not None:
-        done = done.filter(person=person)
     on = on or timezone.localdate()
-    if actor is None:  # one UPDATE (after an import, a hundred thousand rows): the caller's audit.bulk() audits it
+    if record is None:  # one UPDATE (after an import, a hundred thousand rows): the caller's audit.bulk() audits it
         return done.update(waiting_ended_on=on)
+    actor = require_record(record).user
+    done = done.filter(person_id=record.person_id)
     rows = list(done.only("pk", "person_id"))
     if not rows:
         return 0
     with audit.bulk(actor=actor, action=AuditAction.UPDATE, reason="Waiting ended", summary=False):
         SupportRequest.objects.filter(pk__in=[r.pk for r in rows]).update(waiting_ended_on=on)
-        audit.record_many(actor=actor, action=AuditAction.UPDATE, objs=rows,
+        audit.record_many(actor=actor, action=AuditAction.UPDATE, objs=rows, basis=record.basis,
                           details={"transition": "waiting ended", "waiting_ended_on": on.isoformat()})
     return len(rows)
 
@@ -311,7 +312,7 @@ def allocation_create(*, record: access.OpenedRecord, team: Team | None = None,
     if worker is not None:
         made.append(core_services.care_relationship_create(actor=actor, person=person,
                                                            kind=RelationshipKind.ALLOCATED_WORKER, user=worker))
-        requests_close_waiting(person=person, actor=actor)
+        requests_close_waiting(record=record)
     return made
 
 

@@ -176,7 +176,7 @@ def service_start(*, record: access.OpenedRecord, service_type: str, start_on: d
     planning_writes.review_schedule_for(record=record, started=service)
     from openasc.frontdoor.services import requests_close_waiting
 
-    requests_close_waiting(person=person, actor=actor)
+    requests_close_waiting(record=record)
     return service
 
 
