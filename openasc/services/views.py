@@ -164,8 +164,8 @@ def end(request: HttpRequest, service_id: int) -> HttpResponse:
     form = forms.EndForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            service_writes.service_end(record=request.opened_record, service=service, end_on=form.cleaned_data["end_on"],
-                                       outcome=form.cleaned_data["outcome"])
+            service_writes.service_end(record=request.opened_record, service=service,
+                                       end_on=form.cleaned_data["end_on"], outcome=form.cleaned_data["outcome"])
         except ValidationFailed as exc:
             ui.add_service_errors(form, exc.errors)
         else:

@@ -37,9 +37,11 @@ def test_opening_is_audited_with_the_basis(staff, assessment):
 
 
 def test_task_list_statuses(staff, assessment):
-    services.assessment_section_save(record=opened(staff.social_worker, assessment.person), assessment=assessment, section="about",
+    services.assessment_section_save(record=opened(staff.social_worker, assessment.person),
+                                     assessment=assessment, section="about",
                                      data={"what_matters": "Home"})
-    services.assessment_section_save(record=opened(staff.social_worker, assessment.person), assessment=assessment, section="condition",
+    services.assessment_section_save(record=opened(staff.social_worker, assessment.person),
+                                     assessment=assessment, section="condition",
                                      data={"condition_met": "yes"}, complete=False)
     statuses = {t.section.key: t.status for t in selectors.task_list(assessment)}
     assert statuses["about"] == "Completed"

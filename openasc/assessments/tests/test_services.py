@@ -136,11 +136,13 @@ def test_section_saved_later_is_work_in_progress_then_completed(staff, person):
 
 def test_work_in_progress_need_not_be_valid_but_completion_must(staff, person):
     a = start(staff.social_worker, person)
-    services.assessment_section_save(record=opened(staff.social_worker, a.person), assessment=a, section="outcome-nutrition",
+    services.assessment_section_save(record=opened(staff.social_worker, a.person),
+                                     assessment=a, section="outcome-nutrition",
                                      data={"can_achieve": "no", "limbs": [], "notes": "Skips meals"}, complete=False)
     assert not OutcomeAssessment.objects.exists()
     with pytest.raises(ValidationFailed) as exc:
-        services.assessment_section_save(record=opened(staff.social_worker, a.person), assessment=a, section="outcome-nutrition",
+        services.assessment_section_save(record=opened(staff.social_worker, a.person),
+                                         assessment=a, section="outcome-nutrition",
                                          data={"can_achieve": "no", "limbs": [], "notes": "Skips meals"})
     assert exc.value.errors == {"limbs": "Select at least one way in which the person is unable to achieve this "
                                          "outcome"}
@@ -150,9 +152,11 @@ def test_work_in_progress_need_not_be_valid_but_completion_must(staff, person):
 
 def test_outcome_answer_is_stored_and_limbs_cleared_when_achievable(staff, person):
     a = start(staff.social_worker, person)
-    services.assessment_section_save(record=opened(staff.social_worker, a.person), assessment=a, section="outcome-hygiene",
+    services.assessment_section_save(record=opened(staff.social_worker, a.person),
+                                     assessment=a, section="outcome-hygiene",
                                      data={"can_achieve": "no", "limbs": ["b", "a"], "notes": "Cannot bathe"})
-    services.assessment_section_save(record=opened(staff.social_worker, a.person), assessment=a, section="outcome-toilet",
+    services.assessment_section_save(record=opened(staff.social_worker, a.person),
+                                     assessment=a, section="outcome-toilet",
                                      data={"can_achieve": True, "limbs": ["a"]})
     assert {o.code: (o.can_achieve, o.limbs) for o in OutcomeAssessment.objects.all()} == {
         "hygiene": (False, ["a", "b"]), "toilet": (True, [])}
@@ -164,11 +168,13 @@ def test_carer_cannot_record_limb_d(staff, person):
     CarerLinkFactory(carer=carer, cared_for=person)
     a = start(staff.social_worker, carer, kind="carer", cared_for=person)
     with pytest.raises(ValidationFailed) as exc:
-        services.assessment_section_save(record=opened(staff.social_worker, a.person), assessment=a, section="outcome-recreation",
+        services.assessment_section_save(record=opened(staff.social_worker, a.person),
+                                         assessment=a, section="outcome-recreation",
                                          data={"can_achieve": False, "limbs": ["d"]})
     assert "does not apply to carers" in exc.value.errors["limbs"]
     with pytest.raises(ValidationFailed):
-        services.assessment_section_save(record=opened(staff.social_worker, a.person), assessment=a, section="outcome-hygiene",
+        services.assessment_section_save(record=opened(staff.social_worker, a.person),
+                                         assessment=a, section="outcome-hygiene",
                                          data={"can_achieve": False, "limbs": ["a"]})  # an adult outcome only
 
 
@@ -185,14 +191,16 @@ def test_carer_cannot_record_limb_d(staff, person):
 def test_section_messages(staff, person, section, data, errors):
     a = start(staff.social_worker, person)
     with pytest.raises(ValidationFailed) as exc:
-        services.assessment_section_save(record=opened(staff.social_worker, a.person), assessment=a, section=section, data=data)
+        services.assessment_section_save(record=opened(staff.social_worker, a.person),
+                                         assessment=a, section=section, data=data)
     assert exc.value.errors == errors
 
 
 def test_eligibility_needs_the_other_sections_first(staff, person):
     a = start(staff.social_worker, person)
     with pytest.raises(ValidationFailed) as exc:
-        services.assessment_section_save(record=opened(staff.social_worker, a.person), assessment=a, section="eligibility",
+        services.assessment_section_save(record=opened(staff.social_worker, a.person),
+                                         assessment=a, section="eligibility",
                                          data={"judgement": "agree"})
     assert exc.value.errors["judgement"].startswith("Finish these sections before deciding eligibility: About the")
 
@@ -227,7 +235,8 @@ def test_judgement_the_same_as_the_determination_is_refused(staff, person):
 def test_changing_an_answer_means_deciding_eligibility_again(staff, person):
     a = answer_all(start(staff.social_worker, person), staff.social_worker)
     assert "eligibility" in a.sections_done
-    services.assessment_section_save(record=opened(staff.social_worker, a.person), assessment=a, section="outcome-hygiene",
+    services.assessment_section_save(record=opened(staff.social_worker, a.person),
+                                     assessment=a, section="outcome-hygiene",
                                      data={"can_achieve": True})
     assert "eligibility" not in a.sections_done and a.eligible is None
 
@@ -260,7 +269,8 @@ def test_work_in_progress_blocks_completion(staff, person):
 def test_completion_outcome(staff, person, settings, unable, information, outcome):
     settings.OPENASC_ASSESSMENT_SIGN_OFF = False
     a = answer_all(start(staff.social_worker, person), staff.social_worker, unable=unable)
-    services.assessment_complete(record=opened(staff.social_worker, a.person), assessment=a, information_given=information)
+    services.assessment_complete(record=opened(staff.social_worker, a.person),
+                                 assessment=a, information_given=information)
     a.refresh_from_db()
     assert (a.status, a.outcome, a.completed_on) == (AssessmentStatus.COMPLETED, outcome, timezone.localdate())
     assert a.status_changes.last().note.startswith("Completed: ")
@@ -272,7 +282,8 @@ def test_worker_may_record_declined_or_deceased(staff, person, settings):
     with pytest.raises(ValidationFailed) as exc:
         services.assessment_complete(record=opened(staff.social_worker, a.person), assessment=a, outcome="Declined")
     assert exc.value.errors == {"outcome": "Select an outcome from the list"}
-    services.assessment_complete(record=opened(staff.social_worker, a.person), assessment=a, outcome="NFA: Support declined")
+    services.assessment_complete(record=opened(staff.social_worker, a.person),
+                                 assessment=a, outcome="NFA: Support declined")
     assert a.outcome == "NFA: Support declined"
 
 
@@ -329,7 +340,8 @@ def test_manager_returns_with_a_reason_and_the_worker_can_change_it(staff, perso
     assert (a.status, a.completed_on, a.outcome) == (AssessmentStatus.IN_PROGRESS, None, "")
     assert AssessmentStatusChange.objects.filter(assessment=a).last().note == "Returned: Say more about the " \
                                                                              "toileting risk"
-    services.assessment_section_save(record=opened(staff.social_worker, a.person), assessment=a, section="outcome-toilet",
+    services.assessment_section_save(record=opened(staff.social_worker, a.person),
+                                     assessment=a, section="outcome-toilet",
                                      data={"can_achieve": False, "limbs": ["c"], "notes": "Falls at night"})
     assert a.status == AssessmentStatus.IN_PROGRESS
 
@@ -359,10 +371,36 @@ def test_a_section_refuses_a_nul_naming_the_field(staff, person):
     """Finding 12 of the access issue: on PostgreSQL a NUL in what matters was a DataError (found by the fuzz test)."""
     assessment = start(staff.social_worker, person)
     with pytest.raises(ValidationFailed) as refused:
-        services.assessment_section_save(record=opened(staff.social_worker, assessment.person), assessment=assessment, section=sections.ABOUT,
+        services.assessment_section_save(record=opened(staff.social_worker, assessment.person),
+                                         assessment=assessment, section=sections.ABOUT,
                                          data={"what_matters": "+\x00"})
     assert refused.value.errors == {"what_matters": "The what matters cannot contain a NUL character: remove it "
                                                     "and try again"}
-    saved = services.assessment_section_save(record=opened(staff.social_worker, assessment.person), assessment=assessment,
+    saved = services.assessment_section_save(record=opened(staff.social_worker, assessment.person),
+                                             assessment=assessment,
                                              section=sections.ABOUT, data={"what_matters": " Gardening\n "})
     assert saved.what_matters == "Gardening"
+
+
+def test_each_assessment_transition_is_attributed_and_a_refused_one_writes_only_the_refusal(staff, person,
+                                                                                           settings):
+    settings.OPENASC_ASSESSMENT_SIGN_OFF = True
+    a = answer_all(start(staff.social_worker, person), staff.social_worker)
+    services.assessment_complete(record=opened(staff.social_worker, a.person), assessment=a)
+    with pytest.raises(PermissionError, match="Only a team manager can sign off an assessment"):
+        services.assessment_sign_off(record=opened(staff.social_worker, a.person), assessment=a)
+    a.refresh_from_db()
+    assert (a.status, a.signed_off_by) == (AssessmentStatus.AWAITING_SIGN_OFF, None)
+    assert AuditEvent.objects.filter(actor=staff.social_worker, action="access_refused", person_id=person.pk,
+                                     details__purpose="assessment: sign_off").count() == 1
+    services.assessment_sign_off(record=opened(staff.team_manager, a.person), assessment=a, approve=False,
+                                 reason="Add the carer's view")
+    services.assessment_complete(record=opened(staff.social_worker, a.person), assessment=a)
+    services.assessment_sign_off(record=opened(staff.team_manager, a.person), assessment=a)
+    assert [(r.status, r.changed_by.username) for r in a.status_changes.order_by("pk")] == [
+        ("in_progress", "social_worker"), ("awaiting_sign_off", "social_worker"), ("in_progress", "team_manager"),
+        ("awaiting_sign_off", "social_worker"), ("completed", "team_manager")]
+    transitions = [(e.actor.username, e.details["transition"]) for e in AuditEvent.objects.filter(
+        object_type="assessments.assessment", object_id=str(a.pk), details__workflow="assessment").order_by("pk")]
+    assert transitions == [("social_worker", "submit"), ("team_manager", "return"), ("social_worker", "submit"),
+                           ("team_manager", "sign_off")]

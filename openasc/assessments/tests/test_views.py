@@ -91,9 +91,11 @@ def test_worker_without_relationship_cannot_open_an_assessment(client, staff, te
 
 
 def test_task_list_shows_each_sections_status(client, staff, assessment):
-    services.assessment_section_save(record=opened(staff.social_worker, assessment.person), assessment=assessment, section="about",
+    services.assessment_section_save(record=opened(staff.social_worker, assessment.person),
+                                     assessment=assessment, section="about",
                                      data={"what_matters": "Home"})
-    services.assessment_section_save(record=opened(staff.social_worker, assessment.person), assessment=assessment, section="outcome-nutrition",
+    services.assessment_section_save(record=opened(staff.social_worker, assessment.person),
+                                     assessment=assessment, section="outcome-nutrition",
                                      data={"notes": "Half typed"}, complete=False)
     client.force_login(staff.social_worker)
     html = client.get(reverse("assessments:detail", args=[assessment.pk])).content.decode()

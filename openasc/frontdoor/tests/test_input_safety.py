@@ -65,7 +65,8 @@ def test_received_on_before_1900_is_refused(staff):
 def test_triage_and_cancel_text_with_a_nul_is_a_field_error(staff, teams):
     req = SupportRequestFactory()
     with pytest.raises(ValidationFailed) as exc:
-        services.request_triage(record=opened(staff.front_door, req.person), request=req, decision="information_and_advice",
+        services.request_triage(record=opened(staff.front_door, req.person),
+                                request=req, decision="information_and_advice",
                                 information_given="Leaflet\x00")
     assert set(exc.value.errors) == {"information_given"}
     with pytest.raises(ValidationFailed) as exc:

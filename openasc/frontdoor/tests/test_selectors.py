@@ -240,7 +240,8 @@ def test_timeline_shows_received_triaged_and_concluded(staff, teams):
                             nfa_outcome="NFA: Support declined", outcome_reason="Declined")
     second = services.request_record(record=opened(staff.front_door, person), received_on=TODAY,
                                      route_of_access="Prison", contact_by="self", what_matters="Help at home")
-    services.request_triage(record=opened(staff.team_manager, second.person), request=second, decision="assessment", team=teams.north)
+    services.request_triage(record=opened(staff.team_manager, second.person),
+                            request=second, decision="assessment", team=teams.north)
     entries = [e for e in timeline.entries_for(person) if e.kind == "request"]
     titles = [e.title for e in entries]
     assert titles == ["Request triaged: Assessment of needs", "Request for support received",
@@ -255,7 +256,8 @@ def test_timeline_reads_what_it_shows_in_one_query_per_kind_of_event(staff, team
     for i in range(4):
         req = services.request_record(record=opened(staff.front_door, person), received_on=TODAY, contact_by="self",
                                       route_of_access="Prison", what_matters=f"Help at home {i}")
-        services.request_triage(record=opened(staff.team_manager, req.person), request=req, decision="assessment", team=teams.north)
+        services.request_triage(record=opened(staff.team_manager, req.person),
+                                request=req, decision="assessment", team=teams.north)
     with django_assert_max_num_queries(len(timeline._providers) + 1):  # + the first status of each plan
         entries = [e for e in timeline.entries_for(person) if e.kind == "request"]
     assert len(entries) == 8 and all(e.who and e.href.startswith("/front-door/requests/") for e in entries)

@@ -202,7 +202,8 @@ def test_triage_to_a_team_allocates_the_team_and_a_worker_can_follow(staff, team
     person = PersonFactory()
     request = services.request_record(record=opened(staff.front_door, person), received_on=TODAY,
                                       route_of_access="Prison", contact_by="self", what_matters="Help at home")
-    services.request_triage(record=opened(staff.front_door, request.person), request=request, decision="assessment", team=teams.north)
+    services.request_triage(record=opened(staff.front_door, request.person),
+                            request=request, decision="assessment", team=teams.north)
     [team_rel] = CareRelationship.objects.filter(person=person)
     assert (team_rel.kind, team_rel.team, team_rel.created_by) == (RelationshipKind.ALLOCATED_TEAM, teams.north,
                                                                    staff.front_door)

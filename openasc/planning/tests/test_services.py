@@ -89,7 +89,8 @@ def test_agreement_goes_to_a_team_manager_when_sign_off_is_on(staff, settings):
     with pytest.raises(ValidationFailed) as exc:
         plan_writes.plan_agree(record=opened(staff.social_worker, plan.person), plan=plan)
     assert exc.value.errors == {"agreed_weekly": "Enter the agreed weekly personal budget before agreeing the plan"}
-    plan = plan_writes.plan_update(record=opened(staff.social_worker, plan.person), plan=plan, goals="Stay at home", needs=NEEDS,
+    plan = plan_writes.plan_update(record=opened(staff.social_worker, plan.person),
+                                   plan=plan, goals="Stay at home", needs=NEEDS,
                                    agreed_weekly_pence=21000)
     plan = plan_writes.plan_agree(record=opened(staff.social_worker, plan.person), plan=plan)
     assert plan.status == PlanStatus.AWAITING_SIGN_OFF
@@ -116,7 +117,8 @@ def test_new_version_keeps_the_old_one_until_it_is_agreed(staff):
     plan = _agreed_plan(staff)
     with pytest.raises(ValidationFailed):
         plan_writes.plan_create(record=opened(staff.social_worker, plan.person), goals="Again", needs=NEEDS)
-    v2 = plan_writes.plan_new_version(record=opened(staff.social_worker, plan.person), plan=plan, agreed_weekly_pence=30000,
+    v2 = plan_writes.plan_new_version(record=opened(staff.social_worker, plan.person),
+                                      plan=plan, agreed_weekly_pence=30000,
                                       needs=NEEDS[:1], reason="More help after a fall")
     plan.refresh_from_db()
     assert (v2.version, v2.previous, v2.status, v2.goals) == (2, plan, PlanStatus.DRAFT, "Stay at home")
@@ -143,7 +145,8 @@ def test_review_scheduling_first_then_after_each_completion(staff, settings):
     first = plan_writes.review_schedule_for(record=opened(staff.system, person))
     assert first.due_on == dt.date(2026, 3, 16)
     assert plan_writes.review_schedule_for(record=opened(staff.system, person)) == first  # idempotent
-    plan_writes.review_complete(record=opened(staff.social_worker, first.person), review=first, completed_on=dt.date(2026, 3, 20),
+    plan_writes.review_complete(record=opened(staff.social_worker, first.person),
+                                review=first, completed_on=dt.date(2026, 3, 20),
                                 method="Face to face", outcomes_achieved="Partially achieved",
                                 what_followed="increase", notes="More evening calls")
     first.refresh_from_db()
@@ -157,7 +160,8 @@ def test_no_next_review_when_services_ended(staff):
     person = PersonFactory()
     ServiceFactory(person=person, start_on=dt.date(2026, 2, 2))
     review = plan_writes.review_schedule_for(record=opened(staff.system, person))
-    plan_writes.review_complete(record=opened(staff.social_worker, review.person), review=review, completed_on=dt.date(2026, 3, 20),
+    plan_writes.review_complete(record=opened(staff.social_worker, review.person),
+                                review=review, completed_on=dt.date(2026, 3, 20),
                                 method="Telephone", outcomes_achieved="Fully achieved", what_followed="ended")
     review.refresh_from_db()
     assert review.outcome == "NFA: Support ended as planned"
@@ -193,7 +197,8 @@ def test_a_team_manager_cannot_agree_their_own_plan_alone(staff, settings):
     settings.OPENASC_PLAN_SIGN_OFF = True
     own = plan_writes.plan_create(record=opened(staff.team_manager, PersonFactory()), goals="Goals", needs=NEEDS,
                                   agreed_weekly_pence=100)
-    assert plan_writes.plan_agree(record=opened(staff.team_manager, own.person), plan=own).status == PlanStatus.AWAITING_SIGN_OFF
+    assert plan_writes.plan_agree(record=opened(staff.team_manager, own.person),
+                                  plan=own).status == PlanStatus.AWAITING_SIGN_OFF
     with pytest.raises(ValidationFailed) as exc:
         plan_writes.plan_sign_off(record=opened(staff.team_manager, own.person), plan=own)
     assert exc.value.errors == {"plan": "Another team manager must sign off a plan you wrote"}

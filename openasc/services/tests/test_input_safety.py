@@ -101,7 +101,8 @@ def test_a_nul_in_the_description_or_reason_is_a_field_error(staff):
         "description": "The description cannot contain a NUL character: remove it and try again"}
     service = _start(staff.broker, PersonFactory())
     with pytest.raises(ValidationFailed) as exc:
-        service_writes.service_cost_change(record=opened(staff.broker, service.person), service=service, effective_from=dt.date(2026, 4, 6),
+        service_writes.service_cost_change(record=opened(staff.broker, service.person),
+                                           service=service, effective_from=dt.date(2026, 4, 6),
                                            unit_cost="1e30", cost_frequency="Hourly", planned_units_per_week="1e30",
                                            reason="r" * 201)
     assert exc.value.errors == {"unit_cost": "Enter the unit cost in pounds, like 18.50",

@@ -129,10 +129,12 @@ def test_roles_that_cannot_arrange_services(staff):
 def test_cost_on_a_past_date_across_versions(staff):
     person = PersonFactory()
     service = _start(staff.broker, person, start_on=dt.date(2026, 1, 5))
-    service_writes.service_cost_change(record=opened(staff.broker, service.person), service=service, effective_from=dt.date(2026, 4, 6),
+    service_writes.service_cost_change(record=opened(staff.broker, service.person),
+                                       service=service, effective_from=dt.date(2026, 4, 6),
                                        unit_cost="23.10", cost_frequency="Hourly", planned_units_per_week="21",
                                        reason="Annual uplift and more hours after a fall")
-    service_writes.service_cost_change(record=opened(staff.broker, service.person), service=service, effective_from=dt.date(2026, 2, 2),
+    service_writes.service_cost_change(record=opened(staff.broker, service.person),
+                                       service=service, effective_from=dt.date(2026, 2, 2),
                                        unit_cost="900", cost_frequency="4-weekly", reason="Block contract")
     assert selectors.cost_on(service, dt.date(2026, 1, 4)) is None  # before it started
     assert selectors.weekly_cost_on(service, dt.date(2026, 2, 1)) == 31500  # the day before a change
@@ -149,12 +151,14 @@ def test_cost_on_a_past_date_across_versions(staff):
 def test_cost_change_rules(staff):
     service = _start(staff.broker, PersonFactory(), start_on=dt.date(2026, 1, 5))
     with pytest.raises(ValidationFailed) as exc:
-        service_writes.service_cost_change(record=opened(staff.broker, service.person), service=service, effective_from=dt.date(2026, 1, 4),
+        service_writes.service_cost_change(record=opened(staff.broker, service.person),
+                                           service=service, effective_from=dt.date(2026, 1, 4),
                                            unit_cost="20", cost_frequency="Weekly")
     assert exc.value.errors == {"effective_from": "The new cost cannot apply before the service started "
                                                   "(5 January 2026)"}
     with pytest.raises(ValidationFailed) as exc:
-        service_writes.service_cost_change(record=opened(staff.broker, service.person), service=service, effective_from=dt.date(2026, 1, 5),
+        service_writes.service_cost_change(record=opened(staff.broker, service.person),
+                                           service=service, effective_from=dt.date(2026, 1, 5),
                                            unit_cost="20", cost_frequency="Weekly")
     assert exc.value.errors == {"effective_from": "There is already a cost from this date: choose another date"}
 
@@ -164,17 +168,20 @@ def test_end_reablement_records_what_followed(staff):
     service = _start(staff.broker, person, service_type="Short term support: ST-Max", service_component="Reablement",
                      start_on=dt.date(2026, 5, 1), unit_cost="0", cost_frequency="Weekly")
     with pytest.raises(ValidationFailed) as exc:
-        service_writes.service_end(record=opened(staff.broker, service.person), service=service, end_on=dt.date(2026, 4, 30),
+        service_writes.service_end(record=opened(staff.broker, service.person),
+                                   service=service, end_on=dt.date(2026, 4, 30),
                                    outcome="Went well")
     assert exc.value.errors == {"end_on": "The end date cannot be before the service started (1 May 2026)",
                                 "outcome": "Select what happened when the service ended from the list"}
-    service_writes.service_end(record=opened(staff.broker, service.person), service=service, end_on=dt.date(2026, 5, 29),
+    service_writes.service_end(record=opened(staff.broker, service.person),
+                               service=service, end_on=dt.date(2026, 5, 29),
                                outcome="Progress to support planning or services")
     service.refresh_from_db()
     assert (service.end_on, service.end_outcome) == (dt.date(2026, 5, 29), "Progress to support planning or services")
     assert selectors.cost_on(service, dt.date(2026, 5, 30)) is None
     with pytest.raises(ValidationFailed) as exc:
-        service_writes.service_end(record=opened(staff.broker, service.person), service=service, end_on=dt.date(2026, 6, 1),
+        service_writes.service_end(record=opened(staff.broker, service.person),
+                                   service=service, end_on=dt.date(2026, 6, 1),
                                    outcome="NFA: Support ended as planned")
     assert "service" in exc.value.errors
 
@@ -205,12 +212,14 @@ def test_ending_the_last_long_term_service_cancels_the_planned_review_and_a_rest
     [planned] = Review.objects.filter(person=person, reason="Planned")
     assert planned.due_on == dt.date(2026, 2, 16)
 
-    service_writes.service_end(record=opened(staff.broker, home_care.person), service=home_care, end_on=dt.date(2026, 2, 10),
+    service_writes.service_end(record=opened(staff.broker, home_care.person),
+                               service=home_care, end_on=dt.date(2026, 2, 10),
                                outcome="NFA: Support ended as planned")
     planned.refresh_from_db()
     assert planned.status == ReviewStatus.SCHEDULED  # day care goes on: still something to review
 
-    service_writes.service_end(record=opened(staff.broker, day_care.person), service=day_care, end_on=dt.date(2026, 2, 12),
+    service_writes.service_end(record=opened(staff.broker, day_care.person),
+                               service=day_care, end_on=dt.date(2026, 2, 12),
                                outcome="NFA: Support ended as planned")
     planned.refresh_from_db()
     unplanned.refresh_from_db()
@@ -233,7 +242,8 @@ def test_ending_a_short_term_service_leaves_reviews_alone(staff):
     reablement = _start(staff.broker, person, service_type="Short term support: ST-Max",
                         service_component="Reablement", start_on=dt.date(2026, 2, 2), unit_cost="0",
                         cost_frequency="Weekly", planned_units_per_week="")
-    service_writes.service_end(record=opened(staff.broker, reablement.person), service=reablement, end_on=dt.date(2026, 2, 20),
+    service_writes.service_end(record=opened(staff.broker, reablement.person),
+                               service=reablement, end_on=dt.date(2026, 2, 20),
                                outcome="NFA: Support ended as planned")
     assert Review.objects.get(person=person, reason="Planned").status == ReviewStatus.SCHEDULED
 
