@@ -2,6 +2,7 @@
 
 import os
 import sys
+import tempfile
 from pathlib import Path
 
 import dj_database_url
@@ -61,6 +62,9 @@ INSTALLED_APPS = [
     "openasc.workspace",
     "openasc.reporting",
     "openasc.staff",
+    "django_tasks",
+    "django_tasks_db",
+    "openasc.jobs",
 ]
 
 MIDDLEWARE = [
@@ -212,3 +216,13 @@ LOGGING = {
 }
 
 NINJA_PAGINATION_PER_PAGE = 25
+
+# Background jobs (docs/adr/0012-background-jobs.md): queued in the database, run by `openasc worker`. The tests run
+# them in the request (the immediate backend) unless a test asks for the database queue and its worker.
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend" if TESTING
+                     else "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+OPENASC_WORKER_QUEUES = os.environ.get("OPENASC_WORKER_QUEUES", "default")
+OPENASC_WORKER_INTERVAL = float(os.environ.get("OPENASC_WORKER_INTERVAL", "1"))
+# Jobs' files (uploads waiting to be imported, exports waiting to be downloaded): private, never served directly.
+OPENASC_JOB_FILES = os.environ.get("OPENASC_JOB_FILES") or str(
+    (Path(tempfile.gettempdir()) / f"openasc-test-job-files-{os.getpid()}") if TESTING else REPO_DIR / "private" / "jobs")

@@ -15,5 +15,6 @@ urlpatterns = [
     path("returns/", include("openasc.reporting.returns_urls")),
     path("reporting/", include("openasc.reporting.urls")),
     path("staff/", include("openasc.staff.urls")),
+    path("jobs/", include("openasc.jobs.urls")),
     path("api/", api.urls),
 ]

@@ -1,0 +1,138 @@
+"""Starting jobs and recording how they go. Start and end are audited; progress is not (it changes no personal data)."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import time
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.db import DatabaseError, connections, transaction
+from django.utils import timezone
+
+from openasc.core import audit
+from openasc.core.models import AuditAction, User
+from openasc.jobs.models import Job, JobKind, JobState
+
+logger = logging.getLogger(__name__)
+BASIS = "background job"
+MESSAGE_LENGTH = Job._meta.get_field("message").max_length
+
+
+def job_files_dir(*parts: str) -> Path:
+    """The private directory for jobs' files (uploads waiting to be imported, exports waiting to be downloaded):
+    OPENASC_JOB_FILES, never served by the web server; made readable by this account only."""
+    root = Path(settings.OPENASC_JOB_FILES)
+    path = root.joinpath(*parts)
+    path.mkdir(parents=True, exist_ok=True, mode=0o700)
+    return path
+
+
+def job_start(*, kind: JobKind | str, user: User, params: dict[str, Any]) -> Job:
+    """Record the job, audit that it was asked for and put it on the queue, all or nothing."""
+    from openasc.jobs.tasks import run_job
+
+    kind = JobKind(kind)
+    with transaction.atomic():
+        job = Job.objects.create(kind=kind, requested_by=user, params=params, created_at=timezone.now(),
+                                 message="Waiting for the worker to start it")
+        audit.record(actor=user, action=AuditAction.CREATE, obj=job, basis=BASIS,
+                     details={"what": f"{job.get_kind_display()} job started", "job": job.pk, "kind": str(kind),
+                              "params": params})
+        result = run_job.enqueue(job.pk)  # an immediate backend (the tests' default) runs it here and now
+        Job.objects.filter(pk=job.pk).update(task_id=str(result.id))
+    job.refresh_from_db()
+    return job
+
+
+def job_begin(job: Job) -> None:
+    """The worker has picked the job up."""
+    now = timezone.now()
+    job.state, job.started_at, job.updated_at, job.message = JobState.RUNNING, now, now, "Started"
+    job.save(update_fields=["state", "started_at", "updated_at", "message"])
+
+
+def job_succeed(job: Job, *, result: dict[str, Any], result_url: str, message: str = "Finished") -> None:
+    _finish(job, state=JobState.SUCCEEDED, result=result, result_url=result_url, message=message, failure="")
+
+
+def job_fail(job: Job, *, reason: str, result: dict[str, Any] | None = None, result_url: str = "") -> None:
+    _finish(job, state=JobState.FAILED, result=result or {}, result_url=result_url, message="Failed",
+            failure=reason[:4000])
+
+
+def _finish(job: Job, *, state: str, result: dict[str, Any], result_url: str, message: str, failure: str) -> None:
+    now = timezone.now()
+    with transaction.atomic():
+        job.state, job.result, job.result_url, job.failure = state, result, result_url, failure
+        job.finished_at = job.updated_at = now
+        job.message = message[:MESSAGE_LENGTH]
+        job.save(update_fields=["state", "result", "result_url", "failure", "finished_at", "updated_at", "message"])
+        audit.record(actor=job.requested_by, action=AuditAction.UPDATE, obj=job, basis=BASIS,
+                     details={"what": f"{job.get_kind_display()} job {job.get_state_display().lower()}",
+                              "job": job.pk, "kind": job.kind, "state": state, "result": result,
+                              **({"failure": failure} if failure else {})})
+
+
+class Progress:
+    """How far a running job has got, written where the progress page can see it.
+
+    Outside a transaction the job's row is updated directly. Inside one (a CLD load is one long transaction) an
+    update on the same connection would only show when it commits, so on PostgreSQL it goes through a second
+    connection of its own; SQLite allows one writer at a time, so there the figures wait for the commit."""
+
+    def __init__(self, job: Job, *, every: float = 0.5):
+        self.job = job
+        self.every = every
+        self._last = 0.0
+        self._side = None
+
+    def __call__(self, *, done: int | None = None, total: int | None = None, message: str | None = None,
+                 force: bool = False) -> None:
+        if done is not None:
+            self.job.done = max(0, int(done))
+        if total is not None:
+            self.job.total = max(0, int(total))
+        if message is not None:
+            self.job.message = message[:MESSAGE_LENGTH]
+        now = time.monotonic()
+        if not force and now - self._last < self.every:
+            return
+        self._last = now
+        self.job.updated_at = timezone.now()
+        values = {"done": self.job.done, "total": self.job.total, "message": self.job.message,
+                  "updated_at": self.job.updated_at}
+        connection = connections[Job.objects.db]
+        if not connection.in_atomic_block:
+            Job.objects.filter(pk=self.job.pk).update(**values)
+        elif connection.vendor == "postgresql":
+            self.outside_transaction(f"UPDATE {Job._meta.db_table} SET done = %s, total = %s, message = %s, "
+                                     "updated_at = %s WHERE id = %s",
+                                     [values["done"], values["total"], values["message"], values["updated_at"],
+                                      self.job.pk])
+
+    def outside_transaction(self, sql: str, params: list[Any]) -> bool:
+        """Run one UPDATE on a second PostgreSQL connection, so others see it while this one's transaction runs.
+        Best effort: it gives up after two seconds' wait for a lock, and never breaks the job."""
+        try:
+            if self._side is None:
+                main = connections[Job.objects.db]
+                self._side = type(main)(dict(main.settings_dict), alias=main.alias)
+                with self._side.cursor() as cursor:
+                    cursor.execute("SET lock_timeout = '2s'")
+            with self._side.cursor() as cursor:
+                cursor.execute(sql, params)
+            return True
+        except DatabaseError as exc:
+            logger.warning("progress of job %s not written: %s", self.job.pk, exc)
+            return False
+
+    def close(self) -> None:
+        if self._side is not None:
+            with contextlib.suppress(DatabaseError):
+                self._side.close()
+            self._side = None
+
+
