@@ -10,4 +10,7 @@ urlpatterns = [
     path("cld/import", views.cld_import, name="cld-import"),
     path("cld/import/<int:run_id>", views.cld_import_result, name="cld-import-result"),
     path("cld/import/<int:run_id>/errors.csv", views.cld_import_errors, name="cld-import-errors"),
+    path("cld/export", views.cld_export, name="cld-export"),
+    path("cld/export/<int:job_id>", views.cld_export_result, name="cld-export-result"),
+    path("cld/export/<int:job_id>/<str:which>.csv", views.cld_export_download, name="cld-export-download"),
 ]

@@ -1,21 +1,24 @@
-"""Reporting pages: the CLD import in the browser, for performance analysts and administrators."""
+"""Reporting pages: the CLD import in the browser, for performance analysts and administrators, and the CLD export
+for performance analysts. Both run as background jobs (openasc.jobs): the page queues the job and shows its progress."""
 
 from __future__ import annotations
 
 import csv
 import gzip
 import io
-import tempfile
-from pathlib import Path
+import uuid
 
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from openasc.core import access, audit
 from openasc.core.models import AuditAction
-from openasc.reporting import importer
-from openasc.reporting.forms import CldImportForm
+from openasc.jobs import selectors as job_selectors
+from openasc.jobs.models import JobKind, JobState
+from openasc.jobs.services import job_files_dir, job_start
+from openasc.reporting import jobs
+from openasc.reporting.forms import CldExportForm, CldImportForm
 from openasc.reporting.models import ImportRun
 from openasc.ui.forms import error_summary
 from openasc.ui.responses import forbidden, not_found
@@ -43,26 +46,34 @@ def cld_import(request: HttpRequest) -> HttpResponse:
     form = CldImportForm(request.POST, request.FILES) if request.method == "POST" else CldImportForm()
     busy = False
     if form.is_bound and form.is_valid():
-        upload = form.cleaned_data["file"]
-        suffix = ".csv.gz" if upload.name.lower().endswith(".gz") else ".csv"
-        with tempfile.TemporaryDirectory() as tmp:
-            path = Path(tmp) / f"upload{suffix}"
-            with path.open("wb") as out:
-                for chunk in upload.chunks():
-                    out.write(chunk)
-            try:
-                result = importer.run_import([path], user=request.user, source="browser", names=[upload.name],
-                                             check_only=form.cleaned_data["check_only"])
-            except importer.ImportBusy as exc:  # imports run one at a time
-                form.add_error(None, str(exc))
-                result, busy = None, True
-        if result is not None:
-            return redirect("reporting:cld-import-result", run_id=result.run.pk)
+        busy_reason = jobs.import_busy_reason()  # imports run one at a time
+        if busy_reason:
+            form.add_error(None, busy_reason)
+            busy = True
+        else:
+            return _queue_import(request, form.cleaned_data["file"], form.cleaned_data["check_only"])
     recent = ImportRun.objects.select_related("by").order_by("-started_at", "-pk")[:10]
     return render(request, "reporting/cld_import.jinja", {
         "title": "Import a Client Level Data file", "form": form, "errors": error_summary(form),
-        "recent": recent, "active_nav": "cld-import",
+        "recent": recent, "active_nav": "cld-import", "may_export": may_export(request.user),
+        "unfinished": job_selectors.jobs_unfinished(request.user, JobKind.CLD_IMPORT),
     }, status=(409 if busy else 400) if request.method == "POST" else 200)
+
+
+def _queue_import(request: HttpRequest, upload, check_only: bool) -> HttpResponse:
+    """Keep the upload in the jobs' private directory (the job deletes it when it ends) and queue the import."""
+    name = f"{uuid.uuid4().hex}{'.csv.gz' if upload.name.lower().endswith('.gz') else '.csv'}"
+    path = job_files_dir(jobs.UPLOADS) / name
+    try:
+        with path.open("xb") as out:
+            for chunk in upload.chunks():
+                out.write(chunk)
+        job = job_start(kind=JobKind.CLD_IMPORT, user=request.user,
+                        params={"file": name, "name": upload.name, "check_only": bool(check_only)})
+    except BaseException:
+        path.unlink(missing_ok=True)  # nothing half-written: no job, no file
+        raise
+    return redirect("jobs:job", job_id=job.pk)
 
 
 def _errors(run: ImportRun, limit: int | None = None) -> list[list[str]]:
@@ -106,3 +117,69 @@ def cld_import_errors(request: HttpRequest, run_id: int) -> HttpResponse:
     response = HttpResponse(gzip.decompress(bytes(run.error_report)), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="cld-import-{run.pk}-errors.csv"'
     return response
+
+
+# -- the CLD export ---------------------------------------------------------------------------------------------------
+def may_export(user) -> bool:
+    """The CLD file holds every person's events: the performance analysts who load and submit the returns only."""
+    return access.has(user, access.Capability.IMPORT_CLD) and access.has(user, access.Capability.SEE_RETURNS)
+
+
+def _export_forbidden(request: HttpRequest) -> HttpResponse:
+    return forbidden(request, "You cannot export the CLD file",
+                     "Only performance analysts can export the Client Level Data file.")
+
+
+def cld_export(request: HttpRequest) -> HttpResponse:
+    if not may_export(request.user):
+        return _export_forbidden(request)
+    form = CldExportForm(request.POST) if request.method == "POST" else CldExportForm()
+    if form.is_bound and form.is_valid():
+        job = job_start(kind=JobKind.CLD_EXPORT, user=request.user, params={"period": form.cleaned_data["period"]})
+        return redirect("jobs:job", job_id=job.pk)
+    return render(request, "reporting/cld_export.jinja", {
+        "title": "Export the Client Level Data file", "form": form, "errors": error_summary(form),
+        "unfinished": job_selectors.jobs_unfinished(request.user, JobKind.CLD_EXPORT), "active_nav": "cld-import",
+    }, status=400 if form.is_bound else 200)
+
+
+def _own_export(request: HttpRequest, job_id: int):
+    """The finished export job, only for the member of staff who ran it (anyone else: not found)."""
+    job = job_selectors.job_for(request.user, job_id)
+    if (job is None or job.kind != JobKind.CLD_EXPORT or job.requested_by_id != request.user.pk
+            or job.state != JobState.SUCCEEDED):
+        return None
+    return job
+
+
+def cld_export_result(request: HttpRequest, job_id: int) -> HttpResponse:
+    if not may_export(request.user):
+        return _export_forbidden(request)
+    job = _own_export(request, job_id)
+    if job is None:
+        return not_found(request, "export")
+    out, report = jobs.export_paths(job)
+    return render(request, "reporting/cld_export_result.jinja", {
+        "title": "CLD file ready", "job": job, "available": out.is_file(), "active_nav": "cld-import",
+        "report_available": report.is_file(),
+    })
+
+
+def cld_export_download(request: HttpRequest, job_id: int, which: str) -> HttpResponse:
+    """The CLD file (or its validation report), to the member of staff who ran the export; each download audited."""
+    if not may_export(request.user):
+        return _export_forbidden(request)
+    job = _own_export(request, job_id)
+    if job is None or which not in ("file", "problems"):
+        return not_found(request, "export")
+    out, report = jobs.export_paths(job)
+    path = out if which == "file" else report
+    if not path.is_file():
+        return not_found(request, "export", explanation="The file is no longer kept: export it again.")
+    audit.record(actor=request.user, action=AuditAction.EXPORT, obj=job, basis="CLD statutory return",
+                 details={"what": "CLD file downloaded" if which == "file" else "CLD validation report downloaded",
+                          "job": job.pk, "period": job.params.get("period"), "file": path.name,
+                          "rows": job.result.get("rows" if which == "file" else "problems")})
+    start, end = job.params["period"].split(":")
+    name = f"cld-{start}-to-{end}{'' if which == 'file' else '-problems'}.csv"
+    return FileResponse(path.open("rb"), as_attachment=True, filename=name, content_type="text/csv; charset=utf-8")

@@ -43,7 +43,7 @@ except ImportError:  # until then, the same rule here: a value a spreadsheet wou
 
 ImportBusy = lock.ImportBusy
 
-__all__ = ["ImportBusy", "ImportResult", "main", "run_import"]
+__all__ = ["ImportBusy", "ImportResult", "Progress", "main", "run_import"]
 
 
 @dataclass
@@ -74,11 +74,71 @@ class _Progress:
     def loading(self, n: int) -> None: ...
 
 
+Progress = _Progress  # subclass it to follow an import (the browser's job does: openasc/reporting/jobs.py)
+
+
+class _CallbackProgress(_Progress):
+    """A plain callable as the progress: ``progress(stage, done, total)``, with stage "checking" (done: rows
+    checked, total: 0, not known until the end) or "loading" (done: events loaded, total: events to load)."""
+
+    def __init__(self, callback: Callable[[str, int, int], None]):
+        self.callback, self.total, self.done = callback, 0, 0
+
+    def checking(self, rows: int, nbytes: int) -> None:
+        self.callback("checking", rows, 0)
+
+    def loading_total(self, n: int) -> None:
+        self.total = n
+        self.callback("loading", 0, n)
+
+    def loading(self, n: int) -> None:
+        self.done += n
+        self.callback("loading", self.done, self.total)
+
+
+class _LoadHeartbeat:
+    """The run's heartbeat during the load. The load is one transaction, and a heartbeat written inside it shows no
+    other import until it commits; so on PostgreSQL it is written through a second connection of its own (at most
+    every lock.BEAT_EVERY, waiting at most two seconds for a lock, never breaking the load). On SQLite the load holds
+    the database's only write lock, so no other import can start meanwhile and none needs to see it."""
+
+    def __init__(self, run: ImportRun):
+        self.run, self.side, self.last = run, None, timezone.now()
+
+    def __call__(self) -> None:
+        from django.db import DatabaseError, connections
+
+        main = connections[ImportRun.objects.db]
+        now = timezone.now()
+        if main.vendor != "postgresql" or now - self.last < lock.BEAT_EVERY:
+            return
+        self.last = now
+        try:
+            if self.side is None:
+                self.side = type(main)(dict(main.settings_dict), alias=main.alias)
+                with self.side.cursor() as cursor:
+                    cursor.execute("SET lock_timeout = '2s'")
+            with self.side.cursor() as cursor:
+                cursor.execute(f"UPDATE {ImportRun._meta.db_table} SET heartbeat_at = %s WHERE id = %s",
+                               [now, self.run.pk])
+        except DatabaseError:
+            pass  # a missed heartbeat: the next one may get through
+
+    def close(self) -> None:
+        if self.side is not None:
+            self.side.close()
+            self.side = None
+
+
 def run_import(paths: list[Path], *, user: User, source: str = "cli", names: list[str] | None = None,
-               check_only: bool = False, progress: _Progress | None = None,
+               check_only: bool = False, progress: _Progress | Callable[[str, int, int], None] | None = None,
                on_error: Callable[[Issue], None] | None = None) -> ImportResult:
-    """Check every row; when there is no error (and not check_only) load it all in one transaction."""
-    progress = progress or _Progress()
+    """Check every row; when there is no error (and not check_only) load it all in one transaction. ``progress``
+    follows it: a Progress, or a callable ``progress(stage, done, total)`` (see _CallbackProgress)."""
+    if progress is None:
+        progress = _Progress()
+    elif not isinstance(progress, _Progress):
+        progress = _CallbackProgress(progress)
     names = names or [p.name for p in paths]
     hashes = [file_hash(p) for p in paths]
     # one import at a time: ImportBusy when another is running (lock.py)
@@ -138,8 +198,14 @@ def _load(plan: Plan, run: ImportRun, user: User, progress: _Progress, error: Ca
         progress.loading_total(plan.staged.events if plan.staged is not None else len(plan.events))
         t1 = time.perf_counter()
         as_sets = plan.staged is not None  # a first import, which sets its requests' waiting itself (setload)
+        heartbeat = _LoadHeartbeat(run)
+
+        def loading(n: int) -> None:
+            heartbeat()
+            progress.loading(n)
+
         try:
-            result.counts, result.unlinked = load(plan, user=user, run=run, progress=progress.loading)
+            result.counts, result.unlinked = load(plan, user=user, run=run, progress=loading)
             if not as_sets and any(k.split()[0] in ("requests", "assessments", "services") for k in result.counts):
                 # Requests passed to a team whose work has begun (an assessment or a service after them) stop
                 # waiting, as they would have in the product; the rest wait on the lists. Part of loading them: the
@@ -162,6 +228,8 @@ def _load(plan: Plan, run: ImportRun, user: User, progress: _Progress, error: Ca
                 if len(plan.errors) < 200:
                     plan.errors.append(issue)
                 error(issue)
+        finally:
+            heartbeat.close()
         result.seconds_loading = time.perf_counter() - t1
     if result.unlinked:
         plan.warnings[("Adult 1-3 Linked Person_ID", "", "unlinked")] = _unlinked_warning(result.unlinked)
