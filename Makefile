@@ -19,12 +19,14 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt constraints.txt pyproj
 ## install: create .venv, install pinned Python and npm dependencies, build the front end
 install: $(VENV)/.installed
 
-## demo: build a synthetic council on SQLite and serve it on http://127.0.0.1:8000
+## demo: build a synthetic council on SQLite and serve it on http://127.0.0.1:8000, with a background worker
 # DEBUG=1 only so that the session cookie works over plain http on 127.0.0.1.
 demo: install
 	DEBUG=1 $(OPENASC) demo --seed $(SEED) --people $(PEOPLE) --reset
 	DEBUG=1 $(OPENASC) audit verify
-	@echo "Serving on http://127.0.0.1:8000 (Ctrl+C to stop)"
+	@echo "Serving on http://127.0.0.1:8000, with a worker for background jobs (Ctrl+C stops both)"
+	@DEBUG=1 $(OPENASC) worker & worker=$$!; \
+	trap 'kill -TERM $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
 	DEBUG=1 $(OPENASC) runserver 127.0.0.1:8000 --noreload
 
 ## test: the whole suite (unit, API, permission matrix, browser journeys with axe)

@@ -30,9 +30,7 @@ class Command(BaseCommand):
             raise CommandError("--interval: give a number of seconds, 0 or more")
         if max_jobs is not None and max_jobs < 1:
             raise CommandError("--max-jobs: give a number of jobs, 1 or more")
-        logger = logging.getLogger("django_tasks_db")
-        if not logger.handlers:
-            logger.addHandler(logging.StreamHandler(self.stdout))
+        logger = logging.getLogger("django_tasks_db")  # (the console handler is the root logger's, settings.py)
         logger.setLevel(logging.INFO if options["verbosity"] else logging.WARNING)
         worker = make_worker(queues=names, interval=interval, batch=once, max_tasks=max_jobs)
         self.stdout.write(f"Worker {worker.worker_id} taking jobs from {', '.join(names)} "
