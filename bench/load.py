@@ -14,7 +14,9 @@ http.client and keep-alive, no HTML parsing, nothing but a clock and a status co
 is what a user of a machine doing both would see; a separate load machine would give the server more.
 
 It prints, for each database and number of users, requests per second, p50 and p95 in ms and errors for each kind
-of page, and PASS/FAIL against the target: at 32 users at least 40 requests a second (person pages and searches
+of page, the CPU milliseconds each request cost the server's processes, PostgreSQL's backends and the generator
+(read from /proc over the timed window: other work on the machine inflates the latencies, hardly the cost), and
+PASS/FAIL against the target: at 32 users at least 40 requests a second (person pages and searches
 together), p95 under 800 ms for each kind, and no errors (any status but 200, or a failed connection). Figures go to
 bench/out/load.json. A benchmark, not a test.
 
@@ -188,6 +190,44 @@ def stop_server(proc: subprocess.Popen) -> None:
         proc.wait()
 
 
+# --- CPU used, per process, from /proc (how much each request costs, whatever else the machine is doing)
+
+TICK = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+
+
+def _stat(pid: int) -> list[str] | None:
+    try:
+        text = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return None
+    return text[text.rindex(")") + 2:].split()  # the fields after the command name
+
+
+def server_cpu_seconds(master: int) -> float:
+    """The gunicorn master, its live workers and the workers it has already replaced (cutime, cstime)."""
+    fields = _stat(master)
+    if fields is None:
+        return 0.0
+    total = sum(int(fields[i]) for i in (11, 12, 13, 14))  # utime, stime, cutime, cstime
+    for task in Path(f"/proc/{master}/task").glob("*/children"):
+        for child in task.read_text().split():
+            child_fields = _stat(int(child))
+            if child_fields:
+                total += int(child_fields[11]) + int(child_fields[12])
+    return total / TICK
+
+
+def database_cpu_seconds(db: str) -> float:
+    """PostgreSQL's backends serving the bench database (none for SQLite, which runs inside the workers)."""
+    if db != "postgresql":
+        return 0.0
+    conn, name = pg_admin(database_url(db))
+    with conn:
+        pids = [r[0] for r in conn.execute("SELECT pid FROM pg_stat_activity WHERE datname = %s "
+                                           "AND pid <> pg_backend_pid()", [name]).fetchall()]
+    return sum(int(f[11]) + int(f[12]) for f in map(_stat, pids) if f) / TICK
+
+
 # --- the simulated users
 
 
@@ -232,7 +272,7 @@ class Session:
             raise SystemExit(f"signing in as {username}: HTTP {status} (expected a redirect with a session)")
 
 
-def run_load(port: int, plan: dict, users: int, warmup: float, seconds: float, seed: int) -> dict:
+def run_load(port: int, plan: dict, users: int, warmup: float, seconds: float, seed: int, cpu=None) -> dict:
     sessions = []
     for i in range(users):
         username = ACCOUNTS[i % len(ACCOUNTS)]
@@ -263,6 +303,11 @@ def run_load(port: int, plan: dict, users: int, warmup: float, seconds: float, s
     threads = [threading.Thread(target=client, args=(i, u, s), daemon=True) for i, (u, s) in enumerate(sessions)]
     for t in threads:
         t.start()
+    # CPU over the timed window: the server's processes, the database's, and this generator's own.
+    time.sleep(max(0.0, t0 - time.monotonic()))
+    before = (cpu() if cpu else (0.0, 0.0), time.process_time())
+    time.sleep(max(0.0, t1 - time.monotonic()))
+    after = (cpu() if cpu else (0.0, 0.0), time.process_time())
     for t in threads:
         t.join()
     for _, s in sessions:
@@ -276,6 +321,10 @@ def run_load(port: int, plan: dict, users: int, warmup: float, seconds: float, s
         figures[kind] = {"requests": len(rows), "rps": round(len(rows) / seconds, 1),
                          "p50": round(percentile(ms, 50), 1), "p95": round(percentile(ms, 95), 1),
                          "max": round(max(ms), 1) if ms else None, "errors": sum(1 for r in rows if not r[3])}
+    n = max(1, len(done))
+    figures["cpu_ms_per_request"] = {"server": round((after[0][0] - before[0][0]) * 1000 / n, 1),
+                                     "database": round((after[0][1] - before[0][1]) * 1000 / n, 1),
+                                     "load generator": round((after[1] - before[1]) * 1000 / n, 1)}
     warm_errors = sum(1 for rows in results for r in rows if not r[3] and r[1] < t0)
     figures["all"]["errors"] += warm_errors  # an error is an error, timed or not
     return figures
@@ -309,7 +358,9 @@ def bench_database(db: str, people: int, seed: int, rebuild: bool, user_counts: 
             wait_for_quiet_machine(lambda msg: print(f"[{LABELS[db]}] {msg}", flush=True))
             load = os.getloadavg()[0]
             print(f"[{LABELS[db]}] {users} users: {warmup:.0f} s warm-up, {seconds:.0f} s timed ...", flush=True)
-            runs[str(users)] = {**run_load(port, plan, users, warmup, seconds, seed), "load_average": round(load, 2)}
+            cpu = lambda: (server_cpu_seconds(proc.pid), database_cpu_seconds(db))  # noqa: E731
+            runs[str(users)] = {**run_load(port, plan, users, warmup, seconds, seed, cpu),
+                                "load_average": round(load, 2)}
     finally:
         stop_server(proc)
     return {"database": LABELS[db], "people": plan["people"], "server": banner, "runs": runs,
@@ -333,6 +384,10 @@ def print_table(results: dict) -> bool:
                 f = figures[kind]
                 print(f"{LABELS[db]:<11} {users:>5} {kind:<12} {f['rps']:>7.1f} {f['p50']:>8.1f} {f['p95']:>8.1f} "
                       f"{f['max'] or 0:>8.1f} {f['errors']:>6}")
+            c = figures["cpu_ms_per_request"]
+            print(f"{'':<11} {'':>5} CPU per request: server {c['server']:.1f} ms, database {c['database']:.1f} ms, "
+                  f"load generator {c['load generator']:.1f} ms; 1-min load average at the start "
+                  f"{figures['load_average']:.1f}")
             if int(users) == TARGET_USERS:
                 verdict = passes(figures)
                 ok = ok and verdict
