@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import logging
+import os
 import time
 from pathlib import Path
 from typing import Any
@@ -74,6 +76,32 @@ def _finish(job: Job, *, state: str, result: dict[str, Any], result_url: str, me
                      details={"what": f"{job.get_kind_display()} job {job.get_state_display().lower()}",
                               "job": job.pk, "kind": job.kind, "state": state, "result": result,
                               **({"failure": failure} if failure else {})})
+
+
+def _stale_after() -> dt.timedelta:
+    return dt.timedelta(minutes=int(getattr(settings, "OPENASC_JOB_STALE_MINUTES", None)
+                                    or os.environ.get("OPENASC_JOB_STALE_MINUTES", "60")))
+
+
+def job_is_abandoned(job: Job, now: dt.datetime | None = None) -> bool:
+    """A running job with no sign of life (progress, or its start) for OPENASC_JOB_STALE_MINUTES (default 60): its
+    worker was killed or its machine stopped. (A CLD load on SQLite shows none until it commits: minutes, not an
+    hour.)"""
+    last = job.updated_at or job.started_at or job.created_at
+    return job.state == JobState.RUNNING and last < (now or timezone.now()) - _stale_after()
+
+
+def jobs_fail_abandoned() -> int:
+    """Mark abandoned jobs failed, saying why (a worker does this as it starts). Returns how many."""
+    now = timezone.now()
+    n = 0
+    for job in Job.objects.select_related("requested_by").filter(state=JobState.RUNNING):
+        if job_is_abandoned(job, now):
+            last = f"{timezone.localtime(job.updated_at or job.started_at or job.created_at):%H:%M on %-d %B %Y}"
+            job_fail(job, reason=f"The worker stopped before the job finished (no sign of life since {last}). "
+                     "Nothing was changed: start it again.")
+            n += 1
+    return n
 
 
 class Progress:

@@ -8,6 +8,7 @@ from django.shortcuts import redirect, render
 
 from openasc.jobs import selectors
 from openasc.jobs.models import Job, JobKind, JobState
+from openasc.jobs.services import job_is_abandoned
 from openasc.ui.responses import not_found
 
 POLL_SECONDS = 2
@@ -27,7 +28,8 @@ def _version(job: Job) -> str:
 def _context(job: Job, seen: str | None = None) -> dict:
     return {"job": job, "version": _version(job),
             "announce": seen is not None and seen != _version(job), "title": TITLES.get(job.kind, job.get_kind_display()), "active_nav": NAV.get(job.kind, ""),
-            "poll_seconds": POLL_SECONDS, "failed": job.state == JobState.FAILED}
+            "poll_seconds": POLL_SECONDS, "failed": job.state == JobState.FAILED,
+            "abandoned": job_is_abandoned(job)}
 
 
 def job_page(request: HttpRequest, job_id: int) -> HttpResponse:

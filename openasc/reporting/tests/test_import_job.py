@@ -283,3 +283,23 @@ def test_connections_are_left_as_they_were(staff, queue):
     assert list(connections) == ["default"]
     connection.ensure_connection()
     assert connection.is_usable()
+
+
+def test_a_job_whose_worker_died_is_marked_failed_when_a_worker_starts(client, staff, queue):
+    now = dt.datetime.now(dt.UTC)
+
+    def running(minutes_ago: int) -> Job:
+        at = now - dt.timedelta(minutes=minutes_ago)
+        return Job.objects.create(kind=JobKind.CLD_IMPORT, requested_by=staff.performance_analyst, created_at=at,
+                                  started_at=at, updated_at=at, state=JobState.RUNNING, message="5 rows checked")
+
+    dead, alive = running(61), running(59)
+    client.force_login(staff.performance_analyst)
+    assert "No sign of life since" in client.get(reverse("jobs:job", args=[dead.pk])).content.decode()
+    assert "No sign of life since" not in client.get(reverse("jobs:job", args=[alive.pk])).content.decode()
+    call_command("worker", "--once", verbosity=0)
+    dead.refresh_from_db()
+    alive.refresh_from_db()
+    assert dead.state == JobState.FAILED and "The worker stopped before the job finished" in dead.failure
+    assert alive.state == JobState.RUNNING
+    assert AuditEvent.objects.get(object_type="jobs.job", object_id=str(dead.pk)).details["state"] == "failed"

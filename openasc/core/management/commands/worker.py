@@ -7,6 +7,7 @@ import logging
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from openasc.jobs.services import jobs_fail_abandoned
 from openasc.jobs.worker import make_worker
 
 
@@ -32,6 +33,9 @@ class Command(BaseCommand):
             raise CommandError("--max-jobs: give a number of jobs, 1 or more")
         logger = logging.getLogger("django_tasks_db")  # (the console handler is the root logger's, settings.py)
         logger.setLevel(logging.INFO if options["verbosity"] else logging.WARNING)
+        abandoned = jobs_fail_abandoned()
+        if abandoned:
+            self.stdout.write(f"Marked {abandoned} job(s) failed: their worker stopped before they finished.")
         worker = make_worker(queues=names, interval=interval, batch=once, max_tasks=max_jobs)
         self.stdout.write(f"Worker {worker.worker_id} taking jobs from {', '.join(names)} "
                           f"(every {interval:g} s when idle). Stop with Ctrl+C or SIGTERM.")
