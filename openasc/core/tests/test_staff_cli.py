@@ -133,6 +133,25 @@ def test_list_deactivate_reactivate(ada):
     assert "there is no account called 'ghost'" in str(fails("users", "deactivate", "ghost", "--as", "ada"))
 
 
+def test_change_role_and_teams(ada):
+    run("teams", "add", "Locality north", "--as", "ada")
+    run("teams", "add", "Locality south", "--as", "ada")
+    run("users", "add", "sam", "--role", "social_worker", "--team", "locality-north", "--as", "ada")
+    out = run("users", "change", "sam", "--role", "team_manager", "--team", "locality-south", "--as", "ada")
+    sam = User.objects.get(username="sam")
+    assert sam.role == Role.TEAM_MANAGER and [t.code for t in sam.teams.all()] == ["locality-south"]
+    assert "Team manager, Locality south" in out
+    event = AuditEvent.objects.filter(object_type="core.user", object_id=str(sam.pk)).last()
+    assert event.details["changes"]["teams"] == {"old": ["locality-north"], "new": ["locality-south"]}
+    run("users", "change", "sam", "--role", "broker", "--as", "ada")  # teams left as they are
+    assert [t.code for t in User.objects.get(username="sam").teams.all()] == ["locality-south"]
+    run("users", "change", "sam", "--no-teams", "--as", "ada")
+    assert not User.objects.get(username="sam").teams.exists()
+    assert "Say what to change" in str(fails("users", "change", "sam", "--as", "ada"))
+    assert "--role: 'boss' is not a role" in str(fails("users", "change", "sam", "--role", "boss", "--as", "ada"))
+    assert "only active administrator" in str(fails("users", "change", "ada", "--role", "broker", "--as", "ada"))
+
+
 def test_the_last_administrator_cannot_deactivate_themselves(ada):
     exc = fails("users", "deactivate", "ada", "--as", "ada")
     assert "only active administrator" in str(exc)

@@ -23,7 +23,7 @@ ROLE_CODES = ", ".join(r.value for r in Role)
 
 class Command(BaseCommand):
     help = ("Staff and system accounts: `users add USERNAME --role ROLE [--team TEAM]... [--password-stdin]`, "
-            "`users list`, `users deactivate USERNAME`, `users reactivate USERNAME`, `users password USERNAME`, "
+            "`users list`, `users change USERNAME [--role ROLE] [--team TEAM]...`, `users deactivate USERNAME`, `users reactivate USERNAME`, `users password USERNAME`, "
             "`users unlock USERNAME`; each as the administrator named by --as.")
     stealth_options = ("stdin",)
 
@@ -49,6 +49,14 @@ class Command(BaseCommand):
         listing.add_argument("--status", default="", choices=["", "active", "deactivated", "locked"])
         listing.add_argument("--system", action="store_true", help="list the system accounts instead")
         cli.add_as_argument(listing)
+
+        change = sub.add_parser("change", help="change a member of staff's role or teams (--team replaces them all)")
+        change.add_argument("username")
+        change.add_argument("--role", default="", help=f"the new role's code: {ROLE_CODES}")
+        change.add_argument("--team", action="append", default=None, metavar="TEAM",
+                            help="a team's code or name; repeat for several; the account's teams become these")
+        change.add_argument("--no-teams", action="store_true", help="take them out of every team")
+        cli.add_as_argument(change)
 
         for name, what in (("deactivate", "stop an account signing in or using its tokens"),
                            ("reactivate", "let a deactivated account sign in again"),
@@ -169,6 +177,24 @@ class Command(BaseCommand):
             return action(admin, user)
         except ValidationFailed as exc:
             raise cli.bad_input(exc, FIELD_NAMES) from None
+
+    def do_change(self, options):
+        role = options["role"].strip() or None
+        if role is not None and role not in Role.values:
+            raise CommandError(f"--role: {role!r} is not a role; use one of {ROLE_CODES}", returncode=cli.BAD_INPUT)
+        if options["no_teams"] and options["team"]:
+            raise CommandError("--no-teams: give either --team or --no-teams", returncode=cli.BAD_INPUT)
+        if role is None and options["team"] is None and not options["no_teams"]:
+            raise CommandError("Say what to change: --role, --team or --no-teams", returncode=cli.BAD_INPUT)
+
+        def change(admin, user):
+            teams = [] if options["no_teams"] else (
+                None if options["team"] is None else self._teams(admin, options["team"]))
+            return services.user_change(actor=admin, user=user, role=role, teams=teams, via=cli.via())
+
+        user = self._one(options, change)
+        teams = ", ".join(t.name for t in user.teams.all()) or "no teams"
+        self.stdout.write(f"{user.username} is now {user.get_role_display()}, {teams}.")
 
     def do_deactivate(self, options):
         user = self._one(options, lambda admin, user: services.user_deactivate(actor=admin, user=user,
