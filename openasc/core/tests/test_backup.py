@@ -235,3 +235,51 @@ def test_postgresql_tools_must_match_the_servers_major_version(council, tmp_path
     with pytest.raises(CommandError, match=r"is version 9 but the server is PostgreSQL \d+"):
         call_command("backup", str(tmp_path / "b.dump"))
     assert list(tmp_path.iterdir()) == []
+
+
+@pg_only
+def test_postgresql_restores_as_the_owner_and_grants_the_app_role_again(council, tmp_path, monkeypatch):
+    """As in production (ADR 0008): the application connects as its own role, DATABASE_OWNER_URL names the owner."""
+    import uuid
+
+    import psycopg
+
+    from openasc.core import dbroles
+
+    name, password = f"openasc_app_test_{uuid.uuid4().hex[:8]}", uuid.uuid4().hex
+    with connection.cursor() as cursor:
+        dbroles.create_app_role(cursor, name, password)
+        dbroles.grant_app_role(cursor, name)
+    settings = connection.settings_dict
+    owner = {k: settings[k] for k in ("USER", "PASSWORD", "HOST", "PORT")}
+    monkeypatch.setattr(dbroles, "owner_settings", lambda: owner)
+    path = tmp_path / "b.dump"
+    saved = {"USER": settings["USER"], "PASSWORD": settings["PASSWORD"]}
+    connection.close()
+    settings.update({"USER": name, "PASSWORD": password})
+    try:
+        backup.backup(path)
+        result = backup.restore(path, force=True)
+        assert result.notes == [f"granted {name} its rights (append and read only on the audit trail)"]
+        assert result.audit_events == 4 and Person.objects.count() == 3  # read as the app role
+    finally:
+        connection.close()
+        settings.update(saved)
+    dsn = psycopg.conninfo.make_conninfo(dbname=settings["NAME"], user=name, password=password,
+                                         host=settings["HOST"] or "127.0.0.1", port=str(settings["PORT"] or 5432))
+    try:
+        with psycopg.connect(dsn) as conn:
+            assert conn.execute("SELECT count(*) FROM people_person").fetchone()[0] == 3
+            conn.execute("UPDATE people_person SET first_name = first_name")  # normal rights on the record
+            conn.commit()
+            with pytest.raises(psycopg.errors.InsufficientPrivilege):
+                conn.execute("TRUNCATE core_auditevent")  # only the revoked right stops this (no row trigger)
+            conn.rollback()
+        with connection.cursor() as cursor:  # the tables belong to the owner, not the app role
+            cursor.execute("SELECT DISTINCT tableowner FROM pg_tables WHERE schemaname = 'public'")
+            assert [r[0] for r in cursor.fetchall()] == [owner["USER"]]
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = %s", [name])
+            cursor.execute(f'DROP OWNED BY "{name}"')
+            cursor.execute(f'DROP ROLE IF EXISTS "{name}"')
