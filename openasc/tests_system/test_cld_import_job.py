@@ -66,3 +66,41 @@ def test_an_analyst_imports_a_file_through_the_progress_page(journey, staff, tmp
     main = page.locator("main").inner_text()
     assert "The file was not imported" in main and "2024-13-01" in main
     assert Person.objects.count() == 1
+
+
+def test_an_analyst_exports_the_cld_file_through_the_progress_page(journey, staff, tmp_path, live_worker):
+    from openasc.reporting import importer
+    from openasc.reporting.tests.test_import import assessment_row
+
+    importer.run_import([write(tmp_path / "seed.csv", [request_row(), assessment_row(), service_row(),
+                                                       review_row()])], user=staff.system)
+    page = journey.page
+    journey.sign_in("performance_analyst", start="/reporting/cld/import")
+    journey.click_link("Export the CLD file for a reporting period")
+    assert journey.path == "/reporting/cld/export"
+    page.get_by_label("Reporting period").fill("2025-03-31:2024-04-01")
+    journey.submit("Export", status=400)
+    assert journey.error_links() == [("#period", "The reporting period must end on or after the day it starts")]
+
+    page.route("**/jobs/**", lambda route: route.fulfill(response=route.fetch()))  # held while the worker runs
+    page.get_by_label("Reporting period").fill("2024-04-01:2025-03-31")
+    journey.submit("Export")
+    job = Job.objects.get()
+    assert journey.path == f"/jobs/{job.pk}"
+    assert "Exporting the Client Level Data file" in page.locator("main").inner_text()
+
+    assert live_worker() == 1
+    page.wait_for_url(f"**/reporting/cld/export/{job.pk}", timeout=10_000)
+    journey.check()
+    assert "CLD file ready" in page.locator("main").inner_text()
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Download the CLD file (CSV)").click()
+    saved = tmp_path / "downloaded.csv"
+    download.value.save_as(saved)
+    import csv
+
+    from openasc.reporting import projection
+
+    with saved.open(newline="", encoding="utf-8") as f:
+        rows = list(csv.reader(f))
+    assert rows[0] == projection.FIELDS and len(rows) == 5  # the header and one row per event
