@@ -300,11 +300,57 @@ class _Checker:
             model = self.model_of(node.args[0])
             if model and (attr is None or attr in self.names.managers):
                 self.add(node, f"getattr({model}, {attr!r})" if attr else f"getattr({model}, <dynamic>)")
+        if isinstance(func, ast.Attribute) and func.attr in QUERY_METHODS:
+            self.check_lookups(node, func)
         model = self.get_model_call(node)
         if model and self.parent_attribute(node) != "_meta":  # apps.get_model(label)._meta: metadata, not rows
             self.add(node, f"apps.get_model({model})")
         if isinstance(func, ast.Attribute) and func.attr in {"raw", "extra"}:
             self.add(node, f".{func.attr}()", "raw_sql")
+
+
+    def check_lookups(self, node: ast.Call, func: ast.Attribute) -> None:
+        """Team.objects.filter(care_relationships__person=...): a non-sensitive model's query that reaches into a
+        sensitive one through a reverse relation. Only chains that start at a model's manager are judged."""
+        root = func.value
+        while True:
+            if isinstance(root, ast.Call):
+                root = root.func
+            elif isinstance(root, ast.Attribute) and root.attr in QUERY_METHODS:
+                root = root.value
+            else:
+                break
+        if not (isinstance(root, ast.Attribute) and root.attr in self.names.managers):
+            return
+        model = _last_name(root.value)
+        if model is None or self.model_of(root.value):  # a sensitive model's manager is flagged already
+            return
+        for lookup in self.lookups(node):
+            head = lookup.split("__", 1)[0]
+            if head in self.accessors.names:
+                self.add(node, f"{model}.{root.attr} lookup {head}__")
+
+    def lookups(self, node: ast.AST) -> Iterator[str]:
+        """Field paths a query call names: string arguments and keyword names, also inside Q, F, Count, Prefetch
+        and the like (a keyword's string value is data, not a path)."""
+        if isinstance(node, ast.Call):
+            for arg in node.args:
+                if _literal(arg) is not None:
+                    yield _literal(arg)  # type: ignore[misc]
+                else:
+                    yield from self.lookups(arg)
+            for kw in node.keywords:
+                if kw.arg:
+                    yield kw.arg
+                yield from self.lookups(kw.value)
+        elif isinstance(node, ast.BinOp):
+            yield from self.lookups(node.left)
+            yield from self.lookups(node.right)
+        elif isinstance(node, ast.UnaryOp):
+            yield from self.lookups(node.operand)
+        elif isinstance(node, (ast.List, ast.Tuple)):
+            for elt in node.elts:
+                yield from self.lookups(ast.Call(func=ast.Name("_"), args=[elt], keywords=[]))
 
 
 def find_direct_queries(source: str, filename: str, names: SensitiveNames,
@@ -465,7 +511,7 @@ NAMES = SensitiveNames(
     labels=frozenset({"people.person", "people.contact", "core.carerelationship", "services.service"}),
     managers=MANAGER_ATTRIBUTES,
 )
-ACCESSORS = RelatedAccessors(names=frozenset({"care_relationships", "services", "events"}),
+ACCESSORS = RelatedAccessors(names=frozenset({"care_relationships", "break_glass_accesses", "services", "events"}),
                              sensitive_receivers=frozenset({"person", "plan"}))
 
 
@@ -515,6 +561,17 @@ EVASIONS = {
     "user related manager": ("def v(request):\n    return request.user.care_relationships.filter(ended=None)\n",
                              ".care_relationships.filter()"),
     "location related manager": ("def v(location):\n    return location.services.count()\n", ".services.count()"),
+    "lookup through a reverse relation": ("from openasc.core.models import Team\n"
+                                          "Team.objects.filter(care_relationships__person_id=1).exists()\n",
+                                          "Team.objects lookup care_relationships__"),
+    "values through a reverse relation": ("from openasc.providers.models import ProviderLocation\n"
+                                          "ProviderLocation.objects.filter(active=True)"
+                                          ".values_list('name', 'services__person__last_name')\n",
+                                          "ProviderLocation.objects lookup services__"),
+    "lookup inside Q and Count": ("from django.db.models import Count, Q\nfrom openasc.core.models import User\n"
+                                  "User.objects.filter(Q(is_active=True) | ~Q(break_glass_accesses__reason=''))"
+                                  ".annotate(n=Count('care_relationships'))\n",
+                                  "User.objects lookup break_glass_accesses__"),
     "raw": ("from openasc.core.models import User\nUser.objects.raw('select * from people_person')\n", ".raw()"),
     "extra": ("from openasc.core.models import Team\nTeam.objects.extra(where=['1=1'])\n", ".extra()"),
     "RawSQL": ("from django.db.models.expressions import RawSQL\nx = RawSQL('select 1', [])\n", "RawSQL"),
@@ -562,6 +619,11 @@ LEGITIMATE = {
     "non-sensitive get_model": "from django.apps import apps\napps.get_model('core', 'Team').objects.all()\n",
     "non-sensitive alias": "from openasc.core.models import Team as Person2\nPerson2.objects.all()\n",
     "getattr of another attribute": "from openasc.people.models import Person\ngetattr(Person, 'NOT_KNOWN', 1)\n",
+    "a lookup value that happens to be an accessor's name": ("from openasc.core.models import Team\n"
+                                                             "Team.objects.filter(name='services').first()\n"),
+    "a lookup through a non-sensitive relation": ("from openasc.core.models import Team\n"
+                                                  "Team.objects.filter(members__username='x')\n"),
+    "a sensitive instance's own queryset": "def v(person):\n    return person.plans.filter(services__isnull=True)\n",
     "team members": "def v(team):\n    return team.members.all()\n",
     "an app module named services": "import openasc.services.selectors\nopenasc.services.selectors.x()\n",
     "a class named in a string": "x = 'Person.objects.all()'\n",
