@@ -388,7 +388,9 @@ RAW_SQL_ALLOWED = {
     "reporting/importer/fastinsert.py": "the CLD importer's fast insert (COPY / multi-row INSERT)",
 }
 
-# Offenders in files other engineers are refactoring now: being moved to selectors; remove when done.
+# Offenders in files other engineers are refactoring now (frontdoor, assessments, planning, services, the reporting
+# CLD import/export views), as "file: what" keys: being moved to selectors; remove when done. Empty when the check
+# was written (2026-12-02): none of those files queried a sensitive model directly. Entries may only be removed.
 PENDING: set[str] = set()
 
 
