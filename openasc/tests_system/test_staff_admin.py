@@ -54,10 +54,12 @@ def test_administrator_creates_a_team_and_a_social_worker_and_issues_a_token(new
     assert page.get_by_label("Night duty team").is_checked()  # what was typed is kept
     page.get_by_label("Username").fill("sam")
     journey.submit("Create account", status=200)
+    journey.screenshot("staff-password-shown-once")
     password = page.locator("#secret").inner_text()
     sam = User.objects.get(username="sam")
     assert sam.role == Role.SOCIAL_WORKER and list(sam.teams.all()) == [team] and sam.check_password(password)
     journey.click_link("Go to Sam Worthing’s account")
+    journey.screenshot("staff-account")
     assert password not in page.content()
     assert "Night duty team" in page.locator(".govuk-summary-list").inner_text()
 
@@ -75,8 +77,18 @@ def test_administrator_creates_a_team_and_a_social_worker_and_issues_a_token(new
     plain = page.locator("#secret").inner_text()
     assert api_token_user(plain).username == "feed"  # now used once
     journey.click_link("Back to API tokens")
+    journey.screenshot("staff-tokens")
     listing = page.locator("table").inner_text()
     assert plain not in page.content() and ApiToken.objects.get().prefix in listing and "Never used" not in listing
+
+    # At 320 CSS pixels the wide tables scroll inside their own region: the page itself does not (WCAG 1.4.10).
+    page.set_viewport_size({"width": 320, "height": 900})
+    for path in ("/staff/tokens/", "/staff/", "/staff/teams/", "/staff/system-accounts/", f"/staff/{sam.pk}/",
+                 "/staff/add"):
+        journey.goto(path)
+        assert page.evaluate("document.documentElement.scrollWidth") <= 320, path
+    page.set_viewport_size({"width": 1280, "height": 900})
+    journey.goto("/staff/tokens/")
 
     # Revoking asks first.
     journey.click_link("Revoke")
