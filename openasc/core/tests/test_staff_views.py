@@ -181,3 +181,20 @@ def test_create_a_system_account(admin_client):
                                                             "description": "Case feed"}).status_code == 302
     robot = User.objects.get(username="case-feed")
     assert robot.role == Role.SYSTEM and not robot.has_usable_password()
+
+
+@pytest.mark.parametrize("change", ["deactivate", "password"])
+def test_a_deactivation_or_a_password_reset_ends_the_accounts_sessions(client, staff, change):
+    from django.test import Client
+
+    worker = staff.social_worker
+    client.force_login(worker)
+    assert client.get("/people/").status_code == 200
+    admin = Client()
+    admin.force_login(staff.administrator)
+    if change == "deactivate":
+        admin.post(f"/staff/{worker.pk}/deactivate")
+    else:
+        admin.post(f"/staff/{worker.pk}/password", {"how": "generate"})
+    response = client.get("/people/")
+    assert response.status_code == 302 and "/sign-in" in response["Location"]
