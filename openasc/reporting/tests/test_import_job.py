@@ -303,3 +303,22 @@ def test_a_job_whose_worker_died_is_marked_failed_when_a_worker_starts(client, s
     assert dead.state == JobState.FAILED and "The worker stopped before the job finished" in dead.failure
     assert alive.state == JobState.RUNNING
     assert AuditEvent.objects.get(object_type="jobs.job", object_id=str(dead.pk)).details["state"] == "failed"
+
+
+def test_screen_readers_hear_the_status_only_when_it_changes_and_no_javascript_still_works(client, staff, queue):
+    job = Job.objects.create(kind=JobKind.CLD_IMPORT, requested_by=staff.performance_analyst,
+                             created_at=dt.datetime.now(dt.UTC), state=JobState.QUEUED, message="Waiting")
+    client.force_login(staff.performance_analyst)
+    url = reverse("jobs:progress", args=[job.pk])
+
+    def poll(seen):
+        return client.get(url, {"seen": seen}, HTTP_HX_REQUEST="true").content.decode()
+
+    assert "hx-swap-oob" not in poll("queued-")  # nothing new: nothing announced, and it polls on
+    Job.objects.filter(pk=job.pk).update(state=JobState.RUNNING, done=30, total=100, message="30 rows checked")
+    html = poll("queued-")
+    assert 'hx-swap-oob="innerHTML"' in html and "Running: 30 rows checked" in html and "(30%)" in html
+    assert "?seen=running-1" in html  # the next poll says what this one showed
+    assert "hx-swap-oob" not in poll("running-1")  # 30% to 49%: the same quarter, not announced again
+    # without JavaScript: the fragment's address sends the browser back to the whole page, which refreshes itself
+    assert client.get(url).url == reverse("jobs:job", args=[job.pk])
