@@ -5,8 +5,8 @@ from __future__ import annotations
 from django import forms
 
 from openasc.core import codes
+from openasc.core.money import MoneyError, parse_pounds
 from openasc.planning.models import MeetBy, WhatFollowed
-from openasc.services.money import MoneyError, parse_pounds
 from openasc.ui.forms import GovukDateField
 
 

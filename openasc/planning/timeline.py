@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from django.db.models import Min
 
+from openasc.core.money import pounds
 from openasc.core.timeline import USER_FIELDS, TimelineEntry, href_for, register
 from openasc.planning.models import PlanStatus, PlanStatusChange, ReviewStatus, ReviewStatusChange
-from openasc.services.money import pounds
 
 
 @register

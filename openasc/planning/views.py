@@ -12,6 +12,7 @@ from openasc.core import audit
 from openasc.core import services as core_services
 from openasc.core.errors import AccessDenied, ValidationFailed
 from openasc.core.models import AuditAction
+from openasc.core.money import pounds, pounds_input
 from openasc.people.models import Person
 from openasc.people.opening import opens_person
 from openasc.planning import forms, selectors
@@ -20,7 +21,6 @@ from openasc.planning.models import MeetBy, Plan, PlanStatus, Review
 from openasc.planning.workflows import PLAN, REVIEW
 from openasc.services import selectors as service_selectors
 from openasc.services import services as service_writes
-from openasc.services.money import pounds, pounds_input
 from openasc.ui import forms as ui
 from openasc.ui.responses import forbidden, not_found
 

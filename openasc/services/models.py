@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 from django.conf import settings
 from django.db import models
 
 from openasc.core import audit
+from openasc.core.money import weekly_cost_pence
 from openasc.core.sensitive import SensitiveManager
 
 
@@ -63,25 +62,3 @@ class ServiceCost(models.Model):
     @property
     def weekly_pence(self) -> int | None:
         return weekly_cost_pence(self.unit_cost_pence, self.cost_frequency, self.planned_units_per_week)
-
-
-# Units per week for each cost frequency, following DHSC's cost derivation (specs/national-data.md 1.3):
-# weekly 1, fortnightly 1/2, 4-weekly 1/4, monthly 12/52, quarterly 4/52, annual 1/52; hourly, daily and per-session
-# costs use the planned units per week; one-off costs have no weekly figure.
-UNITS_PER_WEEK = {
-    "week": Decimal(1), "fortnight": Decimal(1) / 2, "4-week": Decimal(1) / 4, "month": Decimal(12) / 52,
-    "quarter": Decimal(4) / 52, "annual": Decimal(1) / 52,
-}
-
-
-def weekly_cost_pence(unit_cost_pence: int, frequency: str, planned_units: Decimal | None) -> int | None:
-    """Weekly cost in pence, rounded half up; None where it cannot be known (one-off, or units missing)."""
-    key = (frequency or "").strip().lower()
-    if key.startswith("one-off") or key.startswith("no charge"):
-        return None
-    units = next((v for prefix, v in UNITS_PER_WEEK.items() if key.startswith(prefix)), None)
-    if units is None:
-        if planned_units is None:
-            return None
-        units = abs(Decimal(planned_units))
-    return int((Decimal(unit_cost_pence) * units).quantize(Decimal(1), rounding="ROUND_HALF_UP"))

@@ -19,9 +19,9 @@ from django.db import transaction
 from openasc.core import access, audit, codes, validation
 from openasc.core.errors import ValidationFailed
 from openasc.core.models import AuditAction, User
+from openasc.core.money import MoneyError, parse_pounds, weekly_cost_pence
 from openasc.core.workflow import require_belongs, require_record
-from openasc.services.models import Service, ServiceCost, weekly_cost_pence
-from openasc.services.money import MoneyError, parse_pounds
+from openasc.services.models import Service, ServiceCost
 
 # Cost frequencies whose weekly cost depends on how many units are planned each week.
 NEEDS_UNITS = ("hourly", "daily", "per session")

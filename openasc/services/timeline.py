@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from openasc.core.models import AuditEvent
+from openasc.core.money import pounds
 from openasc.core.timeline import USER_FIELDS, TimelineEntry, href_for, register
-from openasc.services.money import pounds
 
 _EVENTS = ("service_started", "service_cost_changed", "service_ended")
 

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_http_methods
 
 from openasc.core import services as core_services
 from openasc.core.errors import AccessDenied, ValidationFailed
+from openasc.core.money import pounds
 from openasc.people.models import Person
 from openasc.people.opening import opens_person
 from openasc.planning import selectors as plan_selectors
@@ -23,7 +24,6 @@ from openasc.providers.models import ProviderLocation
 from openasc.services import forms, selectors
 from openasc.services import services as service_writes
 from openasc.services.models import Service
-from openasc.services.money import pounds
 from openasc.ui import forms as ui
 from openasc.ui.responses import denied, forbidden, not_found
 

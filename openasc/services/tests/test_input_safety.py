@@ -12,12 +12,12 @@ from django.urls import reverse
 from openasc.core import services as core_services
 from openasc.core.errors import ValidationFailed
 from openasc.core.models import Role
+from openasc.core.money import MoneyError, parse_pounds
 from openasc.core.tests.factories import UserFactory
 from openasc.frontdoor.tests.factories import opened
 from openasc.people.tests.factories import PersonFactory
 from openasc.services import services as service_writes
 from openasc.services.models import Service, ServiceCost
-from openasc.services.money import MoneyError, parse_pounds
 
 UNITS_TOO_MANY = "The planned units per week must be 10,000 or fewer"
 COST_TOO_MUCH = "The unit cost must be £100,000.00 or less"
