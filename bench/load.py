@@ -34,6 +34,7 @@ import json
 import os
 import random
 import re
+import signal
 import socket
 import subprocess
 import sys
@@ -404,6 +405,8 @@ def main() -> int:
     parser.add_argument("--rebuild", action="store_true", help="build the demo councils again")
     parser.add_argument("--prepare", choices=sorted(LABELS), help=argparse.SUPPRESS)
     args = parser.parse_args()
+    # Stopped from outside (timeout, Ctrl+C): unwind, so that the server this started is stopped too.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     people = env_int("BENCH_LOAD_PEOPLE", 2000)
     seed = env_int("BENCH_SEED", 2026)
     if args.prepare:
