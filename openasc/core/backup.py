@@ -23,7 +23,7 @@ import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from django.db import connections
+from django.db import connections, transaction
 
 from openasc.core import audit, dbroles
 
@@ -138,7 +138,8 @@ def _sqlite_raw(alias: str) -> sqlite3.Connection:
     return conn.connection
 
 
-def _sqlite_backup(path: Path, alias: str) -> None:
+def _sqlite_backup(path: Path, alias: str) -> dict[str, int]:
+    """Returns the rows in each table of the copy."""
     partial = _partial(path)
     partial.unlink(missing_ok=True)
     try:
@@ -148,6 +149,9 @@ def _sqlite_backup(path: Path, alias: str) -> None:
             # The copy is a single self-contained file: no write-ahead log next to it.
             dest.execute("PRAGMA journal_mode=DELETE")
             ok = dest.execute("PRAGMA quick_check").fetchone()[0]
+            names = [r[0] for r in dest.execute("SELECT name FROM sqlite_master WHERE type = 'table' "
+                                                "AND name NOT LIKE 'sqlite_%'")]
+            counts = {n: dest.execute(f'SELECT count(*) FROM "{n}"').fetchone()[0] for n in names}
         finally:
             dest.close()
         if ok != "ok":
@@ -155,6 +159,7 @@ def _sqlite_backup(path: Path, alias: str) -> None:
         os.replace(partial, path)
     finally:
         partial.unlink(missing_ok=True)
+    return counts
 
 
 def _sqlite_check_file(path: Path) -> None:
@@ -238,16 +243,24 @@ def _run(cmd: list[str], env: dict, what: str) -> None:
         raise BackupError(f"{what} failed (exit {done.returncode}): {done.stderr.strip() or done.stdout.strip()}")
 
 
-def _pg_backup(path: Path, alias: str) -> None:
+def _pg_backup(path: Path, alias: str) -> dict[str, int]:
+    """pg_dump of a snapshot this connection exports and counts the rows of (so the figures are the file's)."""
     tool = _pg_tool("pg_dump", alias)
     args, env = _pg_args(_pg_settings(alias))
     partial = _partial(path)
     partial.unlink(missing_ok=True)
     try:
-        _run([tool, "--format=custom", "--file", str(partial), *args], env, "pg_dump")
+        with transaction.atomic(using=alias):
+            with connections[alias].cursor() as cursor:
+                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+                cursor.execute("SELECT pg_export_snapshot()")
+                snapshot = cursor.fetchone()[0]
+            counts = table_rows(alias)
+            _run([tool, "--format=custom", f"--snapshot={snapshot}", "--file", str(partial), *args], env, "pg_dump")
         os.replace(partial, path)
     finally:
         partial.unlink(missing_ok=True)
+    return counts
 
 
 def _pg_check_file(path: Path, alias: str) -> str:
@@ -290,12 +303,11 @@ def backup(path: Path | str, *, alias: str = "default") -> Result:
     path = _target(Path(path))
     kind = vendor(alias)
     if kind == "sqlite":
-        _sqlite_backup(path, alias)
+        counts = _sqlite_backup(path, alias)
     elif kind == "postgresql":
-        _pg_backup(path, alias)
+        counts = _pg_backup(path, alias)
     else:
         raise BackupError(f"backups of {kind} databases are not supported (SQLite and PostgreSQL are)")
-    counts = table_rows(alias)
     return Result(path=path, vendor=kind, tables=len(counts), rows=sum(counts.values()),
                   audit_events=counts.get("core_auditevent", 0))
 
