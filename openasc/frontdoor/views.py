@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
+from openasc.core import access
 from openasc.core import services as core_services
 from openasc.core.errors import AccessDenied, ValidationFailed
 from openasc.core.models import CareRelationship
@@ -18,6 +19,7 @@ from openasc.frontdoor.models import RequestStatus, SupportRequest, TriageDecisi
 from openasc.frontdoor.workflows import REQUEST
 from openasc.people.models import Person
 from openasc.ui import forms as ui
+from openasc.ui.actions import RecordAction
 from openasc.ui.responses import denied, forbidden, not_found, restore_draft
 
 
@@ -73,74 +75,82 @@ def request_detail(request: HttpRequest, request_id: int) -> HttpResponse:
     })
 
 
-@require_http_methods(["GET", "POST"])
-def triage(request: HttpRequest, request_id: int) -> HttpResponse:
-    if not services.can_triage(request.user):
-        return forbidden(request, "You cannot triage requests",
-                          "Only the front door, social workers, safeguarding leads and team managers can triage "
-                          "requests for support.")
-    try:
-        support_request, record = selectors.request_get(user=request.user, request_id=request_id, purpose="triage")
-    except SupportRequest.DoesNotExist:
-        return not_found(request, "request")
-    except AccessDenied as exc:
+class _RequestAction(RecordAction):
+    """An action on one request for support, opened through the front door's selector."""
+
+    what = "request"
+
+    def open(self, request: HttpRequest, *, request_id: int):
+        return selectors.request_get(user=request.user, request_id=request_id, purpose=self.purpose)
+
+    def denied_page(self, request: HttpRequest, exc: AccessDenied, *, request_id: int) -> HttpResponse:
         return denied(request, exc, selectors.person_id_of_request(request_id=request_id))
-    if support_request.status != RequestStatus.OPEN:
-        messages.info(request, "This request has already been triaged.")
-        return redirect("frontdoor:request", request_id=request_id)
-    path = reverse("frontdoor:triage", args=[request_id])
-    restored = None
-    if request.method == "POST":
-        form = forms.TriageForm(request.POST)
-        if form.is_valid():
-            data = dict(form.cleaned_data)
-            team = selectors.team_by_id(data.pop("team"))
-            try:
-                support_request = services.request_triage(record=record, request=support_request, team=team, **data)
-            except ValidationFailed as exc:
-                ui.add_service_errors(form, exc.errors)
-            else:
-                core_services.form_draft_discard(user=request.user, path=path)
-                decision = TriageDecision(support_request.decision).label
-                messages.success(request, f"Request triaged: {decision}"
-                                 + (f", passed to {support_request.team.name}" if support_request.team else ""))
-                return redirect("frontdoor:request", request_id=request_id)
-    else:
-        form, restored = restore_draft(request, forms.TriageForm, path)
-    return render(request, "frontdoor/triage_form.jinja", {
-        "form": form, "req": support_request, "person": support_request.person, "title": "Triage the request",
-        "errors": ui.error_summary(form), "draft_path": path, "restored": restored,
-    }, status=400 if request.method == "POST" else 200)
+
+    def success_url(self, support_request: SupportRequest, result) -> str:
+        return reverse("frontdoor:request", args=[support_request.pk])
+
+    def context(self, request: HttpRequest, support_request: SupportRequest) -> dict:
+        return {"req": support_request}
 
 
-@require_http_methods(["GET", "POST"])
-def cancel(request: HttpRequest, request_id: int) -> HttpResponse:
-    try:
-        support_request, record = selectors.request_get(user=request.user, request_id=request_id, purpose="cancel")
-    except SupportRequest.DoesNotExist:
-        return not_found(request, "request")
-    except AccessDenied as exc:
-        return denied(request, exc, selectors.person_id_of_request(request_id=request_id))
-    if support_request.status not in (RequestStatus.OPEN, RequestStatus.ROUTED):
-        messages.info(request, f"This request is {support_request.get_status_display().lower()}.")
-        return redirect("frontdoor:request", request_id=request_id)
-    if not services.can_cancel(request.user, support_request):
-        return forbidden(request, "You cannot mark this request as recorded in error",
-                         "Only the person who recorded it, or someone who triages requests, can do that.")
-    form = forms.CancelForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.request_cancel(record=record, request=support_request, reason=form.cleaned_data["reason"])
-        except ValidationFailed as exc:
-            ui.add_service_errors(form, exc.errors)
-        else:
-            messages.success(request, "The request is marked as recorded in error. It is no longer waiting and is "
-                             "not counted in the returns.")
-            return redirect("frontdoor:request", request_id=request_id)
-    return render(request, "frontdoor/cancel_form.jinja", {
-        "form": form, "req": support_request, "person": support_request.person,
-        "title": "Mark this request as recorded in error", "errors": ui.error_summary(form),
-    }, status=400 if request.method == "POST" else 200)
+class Triage(_RequestAction):
+    """What happens to a request: routed to a team for assessment, or concluded (advice, signposting...)."""
+
+    purpose = "triage"
+    capability = access.Capability.TRIAGE
+    refused_title = "You cannot triage requests"
+    refused_explanation = ("Only the front door, social workers, safeguarding leads and team managers can triage "
+                           "requests for support.")
+    form_class = forms.TriageForm
+    template = "frontdoor/triage_form.jinja"
+    title = "Triage the request"
+    drafts = True
+
+    def precondition(self, request: HttpRequest, support_request: SupportRequest):
+        if support_request.status != RequestStatus.OPEN:
+            messages.info(request, "This request has already been triaged.")
+            return redirect("frontdoor:request", request_id=support_request.pk)
+        return None
+
+    def perform(self, record, support_request: SupportRequest, data: dict):
+        data = dict(data)
+        team = selectors.team_by_id(data.pop("team"))
+        return services.request_triage(record=record, request=support_request, team=team, **data)
+
+    def get_success_message(self, support_request: SupportRequest, triaged: SupportRequest) -> str:
+        decision = TriageDecision(triaged.decision).label
+        return f"Request triaged: {decision}" + (f", passed to {triaged.team.name}" if triaged.team else "")
+
+
+triage = Triage.as_view()
+
+
+class Cancel(_RequestAction):
+    """A request recorded in error (the wrong person, a duplicate): kept, with who said so and why."""
+
+    purpose = "cancel"
+    form_class = forms.CancelForm
+    template = "frontdoor/cancel_form.jinja"
+    title = "Mark this request as recorded in error"
+    refused_title = "You cannot mark this request as recorded in error"
+    refused_explanation = "Only the person who recorded it, or someone who triages requests, can do that."
+    success_message = ("The request is marked as recorded in error. It is no longer waiting and is not counted in "
+                       "the returns.")
+
+    def precondition(self, request: HttpRequest, support_request: SupportRequest):
+        if support_request.status not in (RequestStatus.OPEN, RequestStatus.ROUTED):
+            messages.info(request, f"This request is {support_request.get_status_display().lower()}.")
+            return redirect("frontdoor:request", request_id=support_request.pk)
+        return None
+
+    def may(self, user, support_request: SupportRequest) -> bool:
+        return services.can_cancel(user, support_request)
+
+    def perform(self, record, support_request: SupportRequest, data: dict):
+        return services.request_cancel(record=record, request=support_request, reason=data["reason"])
+
+
+cancel = Cancel.as_view()
 
 
 @require_http_methods(["GET", "POST"])

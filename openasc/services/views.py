@@ -11,9 +11,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
+from openasc.core import access
 from openasc.core import services as core_services
 from openasc.core.errors import AccessDenied, ValidationFailed
-from openasc.core.money import pounds
 from openasc.people.models import Person
 from openasc.people.opening import opens_person
 from openasc.planning import selectors as plan_selectors
@@ -21,15 +21,12 @@ from openasc.planning import services as plan_writes
 from openasc.planning.models import MeetBy, Plan
 from openasc.providers import selectors as provider_selectors
 from openasc.providers.models import ProviderLocation
-from openasc.services import forms, selectors
+from openasc.services import forms, presenters, selectors
 from openasc.services import services as service_writes
 from openasc.services.models import Service
 from openasc.ui import forms as ui
+from openasc.ui.actions import RecordAction
 from openasc.ui.responses import denied, forbidden, not_found
-
-
-def _page(request: HttpRequest, template: str, context: dict, status: int = 200) -> HttpResponse:
-    return render(request, template, {"pounds": pounds, **context}, status=status)
 
 
 def _plan_prefill(plan: Plan) -> dict:
@@ -88,7 +85,7 @@ def create(request: HttpRequest, person: Person, _decision) -> HttpResponse:
             form = forms.ServiceForm(data=draft, locations=locations)
             form.restored_draft = True
             restored = draft
-    return _page(request, "services/form.jinja", {
+    return render(request, "services/form.jinja", {
         "form": form, "person": person, "plan": plan, "title": "Start a service", "errors": ui.error_summary(form),
         "draft_path": path, "restored": restored, "has_locations": bool(locations),
     }, status=400 if request.method == "POST" else 200)
@@ -119,59 +116,80 @@ def detail(request: HttpRequest, service_id: int) -> HttpResponse:
             on = dt.date.fromisoformat(request.GET["on"])
         except ValueError:
             on = today
-    return _page(request, "services/detail.jinja", {
-        "service": service, "person": service.person, "title": service.service_type, "costs": costs,
-        "current": selectors.cost_on(service, today), "on": on, "cost_then": selectors.cost_on(service, on),
+    return render(request, "services/detail.jinja", {
+        "service": service, "person": service.person, "title": service.service_type,
+        "summary_rows": presenters.summary_rows(service, selectors.cost_on(service, today)),
+        "status": presenters.status_tag(service, today), "cost_rows": presenters.cost_rows(costs), "on": on,
+        "cost_then": presenters.cost_on_sentence(selectors.cost_on(service, on)),
         "can_change": service_writes.can_write_services(request.user) and not service.end_outcome,
     })
 
 
-@require_http_methods(["GET", "POST"])
-def cost_change(request: HttpRequest, service_id: int) -> HttpResponse:
-    service, failed = _get(request, service_id, purpose="change cost")
-    if failed:
-        return failed
-    if not service_writes.can_write_services(request.user):
-        return forbidden(request, "You cannot change services", "Your role cannot arrange or change services.")
-    current = selectors.cost_on(service, timezone.localdate()) or (selectors.costs_of(service) or [None])[-1]
-    form = forms.CostChangeForm(request.POST or None, initial={
-        "cost_frequency": current.cost_frequency if current else "",
-        "planned_units_per_week": current.planned_units_per_week if current else "",
-    })
-    if request.method == "POST" and form.is_valid():
-        try:
-            service_writes.service_cost_change(record=request.opened_record, service=service,
-                                               effective_from=form.cleaned_data["effective_from"],
-                                               reason=form.cleaned_data.get("reason") or "", **form.cost_data())
-        except ValidationFailed as exc:
-            ui.add_service_errors(form, exc.errors)
-        else:
-            messages.success(request, "New cost saved")
-            return redirect("services:detail", service_id=service.pk)
-    return _page(request, "services/cost_form.jinja", {
-        "form": form, "service": service, "person": service.person, "current": current,
-        "title": "Change the cost or hours", "errors": ui.error_summary(form),
-    }, status=400 if request.method == "POST" else 200)
+class _ServiceAction(RecordAction):
+    """A change to one service: opened through its selector, by someone whose role arranges services."""
+
+    capability = access.Capability.ARRANGE_SERVICES
+    refused_title = "You cannot change services"
+    refused_explanation = "Your role cannot arrange or change services."
+    what = "service"
+
+    def open(self, request: HttpRequest, *, service_id: int):
+        return selectors.service_get(user=request.user, service_id=service_id, purpose=self.purpose)
+
+    def denied_page(self, request: HttpRequest, exc: AccessDenied, **kwargs) -> HttpResponse:
+        return denied(request, exc, None)
+
+    def success_url(self, service: Service, result) -> str:
+        return reverse("services:detail", args=[service.pk])
+
+    def context(self, request: HttpRequest, service: Service) -> dict:
+        return {"service": service}
 
 
-@require_http_methods(["GET", "POST"])
-def end(request: HttpRequest, service_id: int) -> HttpResponse:
-    service, failed = _get(request, service_id, purpose="end")
-    if failed:
-        return failed
-    if not service_writes.can_write_services(request.user):
-        return forbidden(request, "You cannot change services", "Your role cannot arrange or change services.")
-    form = forms.EndForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            service_writes.service_end(record=request.opened_record, service=service,
-                                       end_on=form.cleaned_data["end_on"], outcome=form.cleaned_data["outcome"])
-        except ValidationFailed as exc:
-            ui.add_service_errors(form, exc.errors)
-        else:
-            messages.success(request, "Service ended")
-            return redirect("services:detail", service_id=service.pk)
-    return _page(request, "services/end_form.jinja", {
-        "form": form, "service": service, "person": service.person, "title": "End the service",
-        "errors": ui.error_summary(form), "reablement": service.service_type == service_writes.ST_MAX,
-    }, status=400 if request.method == "POST" else 200)
+class CostChange(_ServiceAction):
+    """A new cost or number of hours from a date; the earlier cost is kept."""
+
+    purpose = "change cost"
+    form_class = forms.CostChangeForm
+    template = "services/cost_form.jinja"
+    title = "Change the cost or hours"
+    success_message = "New cost saved"
+
+    def _current(self, service: Service):
+        return selectors.cost_on(service, timezone.localdate()) or (selectors.costs_of(service) or [None])[-1]
+
+    def initial(self, request: HttpRequest, service: Service) -> dict:
+        current = self._current(service)
+        return {"cost_frequency": current.cost_frequency if current else "",
+                "planned_units_per_week": current.planned_units_per_week if current else ""}
+
+    def perform(self, record, service: Service, data: dict):
+        return service_writes.service_cost_change(record=record, service=service,
+                                                  effective_from=data["effective_from"],
+                                                  reason=data.get("reason") or "", unit_cost=data["unit_cost"],
+                                                  cost_frequency=data["cost_frequency"],
+                                                  planned_units_per_week=data.get("planned_units_per_week") or None)
+
+    def context(self, request: HttpRequest, service: Service) -> dict:
+        return {"service": service, "current_text": presenters.cost_now_sentence(self._current(service))}
+
+
+class End(_ServiceAction):
+    """The service ends, with the CLD outcome of what happened."""
+
+    purpose = "end"
+    form_class = forms.EndForm
+    template = "services/end_form.jinja"
+    title = "End the service"
+    success_message = "Service ended"
+
+    def perform(self, record, service: Service, data: dict):
+        return service_writes.service_end(record=record, service=service, end_on=data["end_on"],
+                                          outcome=data["outcome"])
+
+    def context(self, request: HttpRequest, service: Service) -> dict:
+        return {"service": service, "reablement": service.service_type == service_writes.ST_MAX}
+
+
+cost_change = CostChange.as_view()
+end = End.as_view()

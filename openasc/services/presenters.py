@@ -1,0 +1,89 @@
+"""How a service and its costs read on a page: money, dates and labels worked out here, not in views or templates.
+
+Each presenter is a plain function of model objects (no database, no request), so it is tested on unsaved objects."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from openasc.core.money import pounds
+from openasc.ui.jinja2 import uk_date
+
+NO_WEEKLY_COST = "None (not running today, one-off, or units not known)"
+
+
+def weekly(cost) -> str:
+    """'£220.00' for a cost with a weekly figure; '' when there is no cost or its weekly figure cannot be known."""
+    if cost is None or cost.weekly_pence is None:
+        return ""
+    return pounds(cost.weekly_pence)
+
+
+def units(cost) -> str:
+    """The planned units a week as typed (12, 7.5), or '–' when the frequency does not need them."""
+    value = cost.planned_units_per_week
+    if value is None:
+        return "–"
+    return f"{value.normalize():f}" if hasattr(value, "normalize") else str(value)
+
+
+def cost_now_sentence(cost) -> str:
+    """'£25.00 hourly, 12 units a week (£300.00 a week).' for the change-cost page; '' without a cost."""
+    if cost is None:
+        return ""
+    text = f"{pounds(cost.unit_cost_pence)} {cost.cost_frequency.lower()}"
+    if cost.planned_units_per_week is not None:
+        text += f", {units(cost)} units a week"
+    if cost.weekly_pence is not None:
+        text += f" ({pounds(cost.weekly_pence)} a week)"
+    return text + "."
+
+
+def cost_on_sentence(cost) -> str:
+    """What a service cost a week on a chosen date: '£220.00 a week', 'no weekly cost' or 'not running'."""
+    if cost is None:
+        return "not running"
+    return f"{weekly(cost)} a week" if cost.weekly_pence is not None else "no weekly cost"
+
+
+def cost_rows(costs) -> list[list[dict]]:
+    """The rows of the costs table (govukTable), oldest first as given."""
+    return [[{"text": uk_date(c.effective_from)}, {"text": pounds(c.unit_cost_pence)}, {"text": c.cost_frequency},
+             {"text": units(c), "format": "numeric"}, {"text": weekly(c) or "–", "format": "numeric"},
+             {"text": c.reason or "–"}] for c in costs]
+
+
+def provider_text(location) -> str:
+    """'Oak House – Oak Care Ltd (CQC 1-123)', or 'Not recorded'."""
+    if location is None:
+        return "Not recorded"
+    text = f"{location.name} – {location.provider.name}"
+    return text + (f" (CQC {location.cqc_location_id})" if location.cqc_location_id else "")
+
+
+def summary_rows(service, current) -> list[dict]:
+    """The service's summary list (govukSummaryList rows) with the weekly cost in force today (`current`). The plan
+    row is left to the template, which links it."""
+    def row(key: str, text: str) -> dict:
+        return {"key": {"text": key}, "value": {"text": text}}
+
+    return [
+        row("Service component", service.service_component or "Not recorded"),
+        row("Provider location", provider_text(service.provider_location)),
+        row("Started", uk_date(service.start_on)),
+        row("Ends", uk_date(service.end_on) or "Ongoing"),
+        row("Outcome at the end", service.end_outcome or "Not ended"),
+        row("Delivery mechanism", service.delivery_mechanism or "Not recorded"),
+        row("Weekly cost now", weekly(current) or NO_WEEKLY_COST),
+    ]
+
+
+def status_tag(service, today: dt.date) -> dict:
+    """A govukTag for the service: ended (with its outcome), ending (an end date still to come), or current."""
+    if service.end_outcome:
+        return {"text": "Ended", "classes": "govuk-tag--grey"}
+    if service.end_on is not None and service.end_on >= today:
+        return {"text": "Ending", "classes": "govuk-tag--yellow"}
+    if service.start_on > today:
+        return {"text": "Starting", "classes": "govuk-tag--blue"}
+    return {"text": "Current", "classes": "govuk-tag--green"}
