@@ -8,27 +8,28 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
-from openasc.core import audit
+from openasc.core import access, audit
 from openasc.core import services as core_services
 from openasc.core.errors import AccessDenied, ValidationFailed
 from openasc.core.models import AuditAction
-from openasc.core.money import pounds, pounds_input
+from openasc.core.money import pounds_input
 from openasc.people.models import Person
 from openasc.people.opening import opens_person
-from openasc.planning import forms, selectors
+from openasc.planning import forms, presenters, selectors
 from openasc.planning import services as plan_writes
 from openasc.planning.models import MeetBy, Plan, PlanStatus, Review
 from openasc.planning.workflows import PLAN, REVIEW
 from openasc.services import selectors as service_selectors
 from openasc.services import services as service_writes
 from openasc.ui import forms as ui
+from openasc.ui.actions import RecordAction
 from openasc.ui.responses import forbidden, not_found
 
 WORK_LIST_LIMIT = 500
 
 
 def _page(request: HttpRequest, template: str, context: dict, status: int = 200) -> HttpResponse:
-    return render(request, template, {"pounds": pounds, **context}, status=status)
+    return render(request, template, context, status=status)
 
 
 def _restore(request: HttpRequest, form, path: str, make):
@@ -48,11 +49,13 @@ def _need_initial(needs) -> dict:
 @opens_person("plans")
 def person_plans(request: HttpRequest, person: Person, _decision) -> HttpResponse:
     """The person's care journey after assessment: plan versions, services and reviews."""
+    plans = selectors.plans_for_person(user=request.user, person=person)
+    reviews = selectors.reviews_for_person(user=request.user, person=person)
     return _page(request, "planning/person.jinja", {
         "person": person, "title": f"Plans, services and reviews – {person.full_name}",
-        "plans": selectors.plans_for_person(user=request.user, person=person),
+        "plans": plans, "plan_rows": presenters.plan_rows(plans),
         "services": service_selectors.services_for_person(user=request.user, person=person),
-        "reviews": selectors.reviews_for_person(user=request.user, person=person),
+        "reviews": reviews, "review_rows": presenters.review_rows(reviews),
         "can_plan": plan_writes.can_write_plans(request.user),
         "can_service": service_writes.can_write_services(request.user),
     })
@@ -88,7 +91,8 @@ def plan_create(request: HttpRequest, person: Person, _decision) -> HttpResponse
     return _page(request, "planning/plan_form.jinja", {
         "form": form, "person": person, "prefill": prefill, "title": "Care and support plan",
         "errors": ui.error_summary(form), "draft_path": path, "restored": restored, "submit": "Save plan",
-        "indicative": prefill.indicative_weekly_pence, "assessment": prefill.assessment,
+        "indicative_text": presenters.money_or(prefill.indicative_weekly_pence, presenters.NO_INDICATIVE),
+        "assessment": prefill.assessment,
     }, status=400 if request.method == "POST" else 200)
 
 
@@ -111,10 +115,10 @@ def _denied_plan(request: HttpRequest, exc: AccessDenied) -> HttpResponse:
 def _detail_context(request: HttpRequest, plan: Plan, sign_off_form=None) -> dict:
     versions = selectors.plans_for_person(user=request.user, person=plan.person)
     needs = selectors.plan_needs(plan)
-    labels = plan_writes.OUTCOME_LABELS
     return {
         "plan": plan, "person": plan.person, "title": f"Care and support plan, version {plan.version}",
-        "needs": [(labels.get(n.outcome_code, n.outcome_code), n) for n in needs],
+        "status_tag": presenters.plan_status_tag(plan), "summary_rows": presenters.plan_summary_rows(plan),
+        "need_rows": presenters.need_rows(needs),
         "history": selectors.plan_history(plan), "versions": versions, "is_latest": versions[0].pk == plan.pk,
         "has_service_needs": any(n.meet_by == MeetBy.SERVICE for n in needs),
         "can_plan": plan_writes.can_write_plans(request.user),
@@ -154,9 +158,7 @@ def _plan_change(request: HttpRequest, plan_id: int, *, new_version: bool) -> Ht
                       else "Only a draft plan can be changed: create a new version of an agreed plan.")
         return redirect("planning:detail", plan_id=plan.pk)
     current = selectors.plan_needs(plan)
-    rows = [selectors.EligibleNeed(code=n.outcome_code, label=plan_writes.OUTCOME_LABELS.get(n.outcome_code,
-                                                                                             n.outcome_code))
-            for n in current]
+    rows = [selectors.EligibleNeed(code=n.outcome_code, label=presenters.need_label(n.outcome_code)) for n in current]
     if new_version:  # needs found by a later assessment join the plan, so nothing is keyed twice
         latest = selectors.plan_prefill(user=request.user, person=plan.person)
         rows += [n for n in latest.needs if n.code not in {r.code for r in rows}]
@@ -192,7 +194,8 @@ def _plan_change(request: HttpRequest, plan_id: int, *, new_version: bool) -> Ht
                                   lambda d: forms.PlanForm(data=d, needs=rows, with_reason=new_version))
     return _page(request, "planning/plan_form.jinja", {
         "form": form, "person": plan.person, "plan": plan, "errors": ui.error_summary(form), "draft_path": path,
-        "restored": restored, "indicative": plan.indicative_weekly_pence, "assessment": plan.assessment,
+        "restored": restored, "assessment": plan.assessment,
+        "indicative_text": presenters.money_or(plan.indicative_weekly_pence, presenters.NO_INDICATIVE),
         "title": f"New version of the plan (version {plan.version + 1})" if new_version else "Change the draft plan",
         "submit": "Save new version" if new_version else "Save plan", "new_version": new_version,
     }, status=400 if request.method == "POST" else 200)
@@ -268,59 +271,64 @@ def sign_off_queue(request: HttpRequest) -> HttpResponse:
     if rows:
         audit.record(actor=request.user, action=AuditAction.VIEW, basis="Work list",
                      details={"list": "plans awaiting sign-off", "people": [p.person_id for p in rows]})
-    return _page(request, "planning/sign_off_queue.jinja", {"title": "Plans waiting for sign-off", "rows": rows,
-                                                            "active_nav": "plans-sign-off"})
+    return _page(request, "planning/sign_off_queue.jinja", {
+        "title": "Plans waiting for sign-off", "rows": rows, "table_rows": presenters.sign_off_rows(rows),
+        "active_nav": "plans-sign-off"})
 
 
-@require_http_methods(["GET", "POST"])
-def review(request: HttpRequest, review_id: int) -> HttpResponse:
-    try:
-        item, record = selectors.review_get(user=request.user, review_id=review_id)
-    except Review.DoesNotExist:
-        return not_found(request, "review")
-    except AccessDenied as exc:
-        return _denied_plan(request, exc)
-    form = forms.ReviewCompleteForm(request.POST or None)
-    can_complete = REVIEW.may(request.user, item, "complete")
-    if request.method == "POST":
-        if not can_complete:
-            return forbidden(request, "You cannot complete this review",
-                              "The review is already closed, or your role cannot complete reviews.")
-        if form.is_valid():
-            d = form.cleaned_data
-            try:
-                plan_writes.review_complete(record=record, review=item, completed_on=d["completed_on"],
-                                            started_on=d.get("started_on"), method=d["method"],
-                                            outcomes_achieved=d["outcomes_achieved"],
-                                            what_followed=d["what_followed"], notes=d["notes"])
-            except ValidationFailed as exc:
-                ui.add_service_errors(form, exc.errors)
-            else:
-                messages.success(request, "Review completed. The next review has been scheduled where support "
-                                          "continues.")
-                return redirect("planning:person", person_id=item.person_id)
-    return _page(request, "planning/review.jinja", {
-        "review": item, "person": item.person, "form": form, "can_complete": can_complete,
-        "title": "Review" if not can_complete else "Complete the review", "errors": ui.error_summary(form),
-    }, status=400 if request.method == "POST" else 200)
+class CompleteReview(RecordAction):
+    """A review's page: anyone who may open the record reads it; a reviewer completes it while it is open."""
+
+    purpose = "view"
+    form_class = forms.ReviewCompleteForm
+    template = "planning/review.jinja"
+    what = "review"
+    read_only_when_refused = True
+    refused_title = "You cannot complete this review"
+    refused_explanation = "The review is already closed, or your role cannot complete reviews."
+    success_message = "Review completed. The next review has been scheduled where support continues."
+
+    def open(self, request: HttpRequest, *, review_id: int):
+        return selectors.review_get(user=request.user, review_id=review_id, purpose=self.purpose)
+
+    def may(self, user, review: Review) -> bool:
+        return REVIEW.may(user, review, "complete")
+
+    def get_title(self, review: Review, can_act: bool) -> str:
+        return "Complete the review" if can_act else "Review"
+
+    def perform(self, record, review: Review, data: dict):
+        return plan_writes.review_complete(record=record, review=review, completed_on=data["completed_on"],
+                                           started_on=data.get("started_on"), method=data["method"],
+                                           outcomes_achieved=data["outcomes_achieved"],
+                                           what_followed=data["what_followed"], notes=data["notes"])
+
+    def success_url(self, review: Review, result) -> str:
+        return reverse("planning:person", args=[review.person_id])
+
+    def context(self, request: HttpRequest, review: Review) -> dict:
+        return {"review": review, "status_tag": presenters.review_status_tag(review)}
 
 
-@require_http_methods(["GET", "POST"])
-@opens_person("review")
-def review_unplanned(request: HttpRequest, person: Person, _decision) -> HttpResponse:
-    if not plan_writes.can_write_plans(request.user):
-        return forbidden(request, "You cannot arrange reviews", "Your role cannot arrange reviews.")
-    form = forms.UnplannedReviewForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        d = form.cleaned_data
-        try:
-            plan_writes.review_create_unplanned(record=request.opened_record, reason=d["reason"],
-                                                due_on=d.get("due_on"), notes=d["notes"])
-        except ValidationFailed as exc:
-            ui.add_service_errors(form, exc.errors)
-        else:
-            messages.success(request, "Unplanned review arranged")
-            return redirect("planning:person", person_id=person.pk)
-    return _page(request, "planning/review_unplanned.jinja", {
-        "person": person, "form": form, "title": "Arrange an unplanned review", "errors": ui.error_summary(form),
-    }, status=400 if request.method == "POST" else 200)
+class ArrangeUnplannedReview(RecordAction):
+    """A review before the scheduled one (a fall, a hospital stay, a change the person or a carer reports)."""
+
+    purpose = "review"
+    capability = access.Capability.PLAN
+    refused_title = "You cannot arrange reviews"
+    refused_explanation = "Your role cannot arrange reviews."
+    form_class = forms.UnplannedReviewForm
+    template = "planning/review_unplanned.jinja"
+    title = "Arrange an unplanned review"
+    success_message = "Unplanned review arranged"
+
+    def perform(self, record, person: Person, data: dict):
+        return plan_writes.review_create_unplanned(record=record, reason=data["reason"], due_on=data.get("due_on"),
+                                                   notes=data["notes"])
+
+    def success_url(self, person: Person, result) -> str:
+        return reverse("planning:person", args=[person.pk])
+
+
+review = CompleteReview.as_view()
+review_unplanned = ArrangeUnplannedReview.as_view()

@@ -1,0 +1,96 @@
+"""How plans and reviews read on a page: status tags, budgets in pounds, dates, need labels, table and summary rows.
+
+Each presenter is a plain function of model objects (no database, no request); the views pass what they return to
+the templates, which only lay it out."""
+
+from __future__ import annotations
+
+from django.urls import reverse
+from django.utils.html import format_html
+
+from openasc.core.money import pounds
+from openasc.planning.models import PlanStatus, ReviewStatus
+from openasc.planning.services import OUTCOME_LABELS
+from openasc.ui.jinja2 import uk_date
+
+PLAN_TAG_CLASSES = {
+    PlanStatus.DRAFT: "govuk-tag--grey",
+    PlanStatus.AWAITING_SIGN_OFF: "govuk-tag--yellow",
+    PlanStatus.AGREED: "govuk-tag--green",
+    PlanStatus.SUPERSEDED: "govuk-tag--grey",
+}
+REVIEW_TAG_CLASSES = {
+    ReviewStatus.SCHEDULED: "govuk-tag--blue",
+    ReviewStatus.COMPLETED: "govuk-tag--green",
+    ReviewStatus.CANCELLED: "govuk-tag--grey",
+}
+NO_INDICATIVE = "not available (no assessment or no matching band)"
+
+
+def money_or(pence: int | None, missing: str) -> str:
+    """'£95.00', or `missing` when there is no amount (a zero budget is still £0.00, not missing)."""
+    return pounds(pence) if pence is not None else missing
+
+
+def need_label(outcome_code: str) -> str:
+    """The Care Act outcome's words for a need ('Managing and maintaining nutrition'); an unknown code as it is."""
+    return OUTCOME_LABELS.get(outcome_code, outcome_code)
+
+
+def plan_status_tag(plan) -> dict:
+    """The govukTag of a plan version's status."""
+    return {"text": PlanStatus(plan.status).label, "classes": PLAN_TAG_CLASSES[plan.status]}
+
+
+def review_status_tag(review) -> dict:
+    return {"text": ReviewStatus(review.status).label, "classes": REVIEW_TAG_CLASSES[review.status]}
+
+
+def plan_summary_rows(plan) -> list[dict]:
+    """The plan's summary list (govukSummaryList rows)."""
+    def row(key: str, text: str) -> dict:
+        return {"key": {"text": key}, "value": {"text": text}}
+
+    return [
+        row("Goals", plan.goals),
+        row("Indicative weekly budget", money_or(plan.indicative_weekly_pence, "Not available")),
+        row("Agreed weekly budget", money_or(plan.agreed_weekly_pence, "Not agreed yet")),
+        row("Delivery mechanism", plan.delivery_mechanism or "Not recorded"),
+        row("Starts", uk_date(plan.starts_on) or "When agreed"),
+        row("Agreed on", uk_date(plan.agreed_on) or "Not agreed yet"),
+        row("Signed off by", plan.signed_off_by.display_name if plan.signed_off_by_id else "Not signed off"),
+        row("Written by", plan.created_by.display_name),
+    ]
+
+
+def need_rows(needs) -> list[list[dict]]:
+    """The plan's needs table: the need in words, how it is met, and what the worker wrote."""
+    return [[{"text": need_label(n.outcome_code)}, {"text": n.get_meet_by_display()}, {"text": n.description}]
+            for n in needs]
+
+
+def plan_rows(plans) -> list[list[dict]]:
+    """The person page's table of plan versions, each linked to its page."""
+    return [[{"html": format_html('<a class="govuk-link" href="{}">Version {}</a>',
+                                  reverse("planning:detail", args=[p.pk]), p.version)},
+             {"text": PlanStatus(p.status).label}, {"text": money_or(p.agreed_weekly_pence, "–")},
+             {"text": uk_date(p.agreed_on) or "–"}] for p in plans]
+
+
+def review_rows(reviews) -> list[list[dict]]:
+    """The person page's table of reviews, each linked to its page."""
+    return [[{"html": format_html('<a class="govuk-link" href="{}">{}</a>', reverse("planning:review", args=[r.pk]),
+                                  r.reason)},
+             {"text": uk_date(r.due_on)}, {"text": ReviewStatus(r.status).label}, {"text": r.outcome or "–"}]
+            for r in reviews]
+
+
+def sign_off_rows(plans) -> list[list[dict]]:
+    """The sign-off queue: who, which version, the weekly budget, who wrote it, and how long it has waited
+    (`waited`, a timedelta the selector annotates)."""
+    return [[{"html": format_html('<a class="govuk-link" href="{}">{}</a> <span class="govuk-body-s">({})</span>',
+                                  reverse("planning:detail", args=[p.pk]), p.person.full_name,
+                                  p.person.la_person_id)},
+             {"text": f"Version {p.version}"}, {"text": money_or(p.agreed_weekly_pence, "–"), "format": "numeric"},
+             {"text": p.created_by.display_name}, {"text": f"{p.waited.days} days", "format": "numeric"}]
+            for p in plans]
