@@ -79,8 +79,9 @@ def summary_rows(service, current) -> list[dict]:
 
 
 def status_tag(service, today: dt.date) -> dict:
-    """A govukTag for the service: ended (with its outcome), ending (an end date still to come), or current."""
-    if service.end_outcome:
+    """A govukTag for the service: ended (its outcome recorded, or its end date passed), ending (its last day still
+    to come), starting (not yet begun) or current."""
+    if service.end_outcome or (service.end_on is not None and service.end_on < today):
         return {"text": "Ended", "classes": "govuk-tag--grey"}
     if service.end_on is not None and service.end_on >= today:
         return {"text": "Ending", "classes": "govuk-tag--yellow"}
