@@ -20,7 +20,7 @@ from openasc.frontdoor.models import RequestStatus, SupportRequest
 from openasc.people.tests.factories import PersonFactory
 from openasc.planning import bands
 from openasc.planning.models import Plan, PlanStatus, Review, ReviewStatus
-from openasc.planning.tests.factories import ProviderLocationFactory
+from openasc.providers.tests.factories import ProviderLocationFactory
 from openasc.services.models import Service
 
 pytestmark = pytest.mark.system

@@ -2,8 +2,7 @@ import pytest
 
 from openasc.core import services as core_services
 from openasc.core.models import AuditEvent, RelationshipKind, Role
-from openasc.core.tests.factories import CareRelationshipFactory, UserFactory
-from openasc.frontdoor.tests.factories import opened
+from openasc.core.tests.factories import CareRelationshipFactory, UserFactory, opened
 from openasc.people.tests.factories import CarerLinkFactory, PersonFactory
 
 

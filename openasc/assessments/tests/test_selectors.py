@@ -4,8 +4,7 @@ from openasc.assessments import selectors, services
 from openasc.assessments.tests.factories import answer_all
 from openasc.core.errors import AccessDenied
 from openasc.core.models import AuditEvent, RelationshipKind
-from openasc.core.tests.factories import CareRelationshipFactory, UserFactory
-from openasc.frontdoor.tests.factories import opened
+from openasc.core.tests.factories import CareRelationshipFactory, UserFactory, opened
 from openasc.people.tests.factories import PersonFactory
 
 

@@ -8,8 +8,7 @@ from openasc.assessments.models import Assessment, AssessmentStatus, AssessmentS
 from openasc.assessments.tests.factories import answer_all
 from openasc.core.errors import AccessDenied, ValidationFailed
 from openasc.core.models import AuditEvent, RelationshipKind
-from openasc.core.tests.factories import CareRelationshipFactory, UserFactory
-from openasc.frontdoor.tests.factories import opened
+from openasc.core.tests.factories import CareRelationshipFactory, UserFactory, opened
 from openasc.people.tests.factories import CarerLinkFactory, PersonFactory
 
 

@@ -56,3 +56,15 @@ class CareRelationshipFactory(AuditExemptFactory):
     team = None
     starts_at = factory.LazyFunction(lambda: timezone.now() - timezone.timedelta(days=1))
     created_by = factory.SubFactory(UserFactory, username="factory-system", role=Role.SYSTEM)
+
+
+def opened(user, person, purpose: str = "test"):
+    """The person's record opened by `user` through the access rules (access.open_record, audited), as the write
+    services take it. A user with no working relationship is first given a time-limited grant (set-up data), so that
+    a test of a service's own rules (role, state, input) is not refused at the door."""
+    from openasc.core import access
+
+    if not access.explain(user, person).allowed:
+        CareRelationshipFactory(person=person, user=user, kind=RelationshipKind.GRANT,
+                                ends_at=timezone.now() + timezone.timedelta(days=1))
+    return access.open_record(user, person, purpose)

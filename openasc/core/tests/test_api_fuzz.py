@@ -50,17 +50,11 @@ class DjangoTestWSGI:
 def world(db):
     """A system account with a token, and one of everything the API reads or changes, for one person it works
     with, so that generated requests reach the services instead of stopping at "not found"."""
-    from openasc.assessments.tests.factories import AssessmentFactory
+    from openasc.assessments.tests.factories import AssessmentFactory, completed_assessment
     from openasc.frontdoor.tests.factories import SupportRequestFactory
     from openasc.people.tests.factories import PersonFactory
-    from openasc.planning.models import PlanStatus
-    from openasc.planning.tests.factories import (
-        PlanFactory,
-        ReviewFactory,
-        ServiceCostFactory,
-        ServiceFactory,
-        completed_assessment,
-    )
+    from openasc.planning.tests.factories import PlanFactory, ReviewFactory
+    from openasc.services.tests.factories import ServiceCostFactory, ServiceFactory
 
     admin = UserFactory(username="fuzz-admin", role=Role.ADMINISTRATOR)
     system = UserFactory(username="fuzz-system", role=Role.SYSTEM)
@@ -71,7 +65,7 @@ def world(db):
         "person_id": person.pk,
         "request_id": SupportRequestFactory(person=person).pk,
         "assessment_id": AssessmentFactory(person=person).pk,
-        "plan_id": PlanFactory(person=person, assessment=done, status=PlanStatus.DRAFT).pk,
+        "plan_id": PlanFactory(person=person, assessment=done, draft=True).pk,
         "service_id": ServiceCostFactory(service=ServiceFactory(person=person)).service_id,
         "review_id": ReviewFactory(person=person).pk,
     }

@@ -9,10 +9,10 @@ from openasc.core import workflow
 from openasc.core.access import Capability
 from openasc.core.errors import AccessDenied, ValidationFailed
 from openasc.core.models import AuditEvent, Role
-from openasc.core.tests.factories import UserFactory
+from openasc.core.tests.factories import UserFactory, opened
 from openasc.core.workflow import Transition, TransitionRefused, Workflow
 from openasc.frontdoor.models import RequestStatus, SupportRequest, SupportRequestStatus
-from openasc.frontdoor.tests.factories import SupportRequestFactory, concluded, opened
+from openasc.frontdoor.tests.factories import SupportRequestFactory, concluded
 from openasc.frontdoor.workflows import REQUEST
 from openasc.people.tests.factories import PersonFactory
 
@@ -85,8 +85,8 @@ def test_a_rule_of_a_transition_takes_it_off_the_list(staff):
     from openasc.assessments.tests.factories import AssessmentFactory
     from openasc.assessments.workflows import ASSESSMENT
 
-    own = AssessmentFactory(assessor=staff.team_manager, status="awaiting_sign_off")
-    theirs = AssessmentFactory(assessor=staff.social_worker, status="awaiting_sign_off")
+    own = AssessmentFactory(assessor=staff.team_manager, awaiting_sign_off=True)
+    theirs = AssessmentFactory(assessor=staff.social_worker, awaiting_sign_off=True)
     assert _names(ASSESSMENT.allowed(staff.team_manager, own)) == []
     assert _names(ASSESSMENT.allowed(staff.team_manager, theirs)) == ["sign_off", "return"]
     assert _names(ASSESSMENT.allowed(staff.social_worker, theirs)) == []  # a worker does not sign off

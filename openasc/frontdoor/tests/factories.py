@@ -1,11 +1,14 @@
-"""Requests for support in each state, and assessments to test the waiting lists. Exempt from the audit safety net."""
+"""Requests for support in each state (set-up data, exempt from the audit safety net).
+
+`SupportRequestFactory()` is an open request waiting for triage; the traits give the other states without the side
+effects: `triaged=True` (passed to a team for assessment: give `team`), `concluded=True` (information and advice),
+`cancelled=True` (recorded in error). `routed(team)` also allocates the person to the team, as triage does."""
 
 import datetime as dt
 
 import factory
 from django.utils import timezone
 
-from openasc.assessments.models import Assessment, AssessmentStatus
 from openasc.core.models import Role
 from openasc.core.tests.factories import AuditExemptFactory, UserFactory
 from openasc.frontdoor.models import TRIAGE_OUTCOME, RequestStatus, SupportRequest, TriageDecision
@@ -13,10 +16,18 @@ from openasc.people.tests.factories import PersonFactory
 
 
 class SupportRequestFactory(AuditExemptFactory):
-    """An open request (waiting for triage); use `routed(...)` or `concluded(...)` for the other states."""
-
     class Meta:
         model = SupportRequest
+
+    class Params:
+        triaged = factory.Trait(
+            status=RequestStatus.ROUTED, decision=TriageDecision.ASSESSMENT,
+            outcome=TRIAGE_OUTCOME[TriageDecision.ASSESSMENT], triaged_on=factory.LazyFunction(timezone.localdate))
+        concluded = factory.Trait(
+            status=RequestStatus.CONCLUDED, decision=TriageDecision.INFORMATION_AND_ADVICE,
+            outcome=TRIAGE_OUTCOME[TriageDecision.INFORMATION_AND_ADVICE], information_given="Leaflet",
+            triaged_on=factory.LazyFunction(timezone.localdate), concluded_on=factory.LazyFunction(timezone.localdate))
+        cancelled = factory.Trait(status=RequestStatus.CANCELLED)
 
     person = factory.SubFactory(PersonFactory)
     received_on = factory.LazyFunction(lambda: timezone.localdate() - dt.timedelta(days=10))
@@ -33,37 +44,11 @@ def routed(team, decision=TriageDecision.ASSESSMENT, **kwargs) -> SupportRequest
     from openasc.core.models import RelationshipKind
     from openasc.core.tests.factories import CareRelationshipFactory
 
-    request = SupportRequestFactory(decision=decision, outcome=TRIAGE_OUTCOME[decision], team=team,
-                                    status=RequestStatus.ROUTED, triaged_on=timezone.localdate(), **kwargs)
+    request = SupportRequestFactory(triaged=True, decision=decision, outcome=TRIAGE_OUTCOME[decision], team=team,
+                                    **kwargs)
     CareRelationshipFactory(person=request.person, user=None, team=team, kind=RelationshipKind.ALLOCATED_TEAM)
     return request
 
 
 def concluded(decision=TriageDecision.INFORMATION_AND_ADVICE, **kwargs) -> SupportRequest:
-    today = timezone.localdate()
-    return SupportRequestFactory(decision=decision, outcome=TRIAGE_OUTCOME[decision], status=RequestStatus.CONCLUDED,
-                                 triaged_on=today, concluded_on=today, information_given="Leaflet", **kwargs)
-
-
-class AssessmentFactory(AuditExemptFactory):
-    class Meta:
-        model = Assessment
-
-    person = factory.SubFactory(PersonFactory)
-    started_on = factory.LazyFunction(timezone.localdate)
-    status = AssessmentStatus.IN_PROGRESS
-    assessor = factory.SubFactory(UserFactory, username="factory-assessor", role=Role.SOCIAL_WORKER)
-
-
-def opened(user, person, purpose: str = "test"):
-    """The person's record opened by `user` through the access rules (access.open_record, audited), as the write
-    services take it. A user with no working relationship is first given a time-limited grant (set-up data), so that
-    a test of a service's own rules (role, state, input) is not refused at the door."""
-    from openasc.core import access
-    from openasc.core.models import RelationshipKind
-    from openasc.core.tests.factories import CareRelationshipFactory
-
-    if not access.explain(user, person).allowed:
-        CareRelationshipFactory(person=person, user=user, kind=RelationshipKind.GRANT,
-                                ends_at=timezone.now() + dt.timedelta(days=1))
-    return access.open_record(user, person, purpose)
+    return SupportRequestFactory(concluded=True, decision=decision, outcome=TRIAGE_OUTCOME[decision], **kwargs)

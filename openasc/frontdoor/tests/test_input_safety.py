@@ -11,10 +11,10 @@ from django.utils import timezone
 from openasc.core import services as core_services
 from openasc.core.errors import ValidationFailed
 from openasc.core.models import Role
-from openasc.core.tests.factories import UserFactory
+from openasc.core.tests.factories import UserFactory, opened
 from openasc.frontdoor import services
 from openasc.frontdoor.models import SupportRequest
-from openasc.frontdoor.tests.factories import SupportRequestFactory, opened
+from openasc.frontdoor.tests.factories import SupportRequestFactory
 from openasc.people.tests.factories import PersonFactory
 
 TODAY = timezone.localdate()

@@ -4,19 +4,14 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
+from openasc.assessments.tests.factories import AssessmentFactory
 from openasc.core import audit, timeline
 from openasc.core.errors import AccessDenied
 from openasc.core.models import AuditEvent, RelationshipKind, Restriction
-from openasc.core.tests.factories import CareRelationshipFactory
+from openasc.core.tests.factories import CareRelationshipFactory, opened
 from openasc.frontdoor import selectors, services
 from openasc.frontdoor.models import SupportRequest
-from openasc.frontdoor.tests.factories import (
-    AssessmentFactory,
-    SupportRequestFactory,
-    concluded,
-    opened,
-    routed,
-)
+from openasc.frontdoor.tests.factories import SupportRequestFactory, concluded, routed
 from openasc.people.tests.factories import PersonFactory
 
 TODAY = timezone.localdate()

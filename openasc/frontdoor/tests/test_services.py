@@ -5,10 +5,10 @@ from django.utils import timezone
 
 from openasc.core.errors import ValidationFailed
 from openasc.core.models import AuditEvent, CareRelationship, RelationshipKind, Role
-from openasc.core.tests.factories import UserFactory
+from openasc.core.tests.factories import UserFactory, opened
 from openasc.frontdoor import services
 from openasc.frontdoor.models import RequestStatus, SupportRequest, SupportRequestStatus, TriageDecision
-from openasc.frontdoor.tests.factories import SupportRequestFactory, opened
+from openasc.frontdoor.tests.factories import SupportRequestFactory
 from openasc.people.tests.factories import PersonFactory
 
 TODAY = timezone.localdate()

@@ -2,12 +2,13 @@ import datetime as dt
 
 import pytest
 
+from openasc.assessments.tests.factories import completed_assessment
 from openasc.core import services as core_services
 from openasc.core.models import AuditEvent, Role
 from openasc.core.tests.factories import UserFactory
 from openasc.people.tests.factories import PersonFactory
 from openasc.planning.models import Plan, Review, ReviewStatus
-from openasc.planning.tests.factories import ReviewFactory, completed_assessment
+from openasc.planning.tests.factories import ReviewFactory
 
 
 @pytest.fixture

@@ -10,7 +10,8 @@ from openasc.core.tests.factories import CareRelationshipFactory
 from openasc.people.tests.factories import PersonFactory
 from openasc.planning import selectors
 from openasc.planning.models import Review, ReviewStatus
-from openasc.planning.tests.factories import PlanFactory, PlanNeedFactory, ReviewFactory, ServiceFactory
+from openasc.planning.tests.factories import PlanFactory, PlanNeedFactory, ReviewFactory
+from openasc.services.tests.factories import ServiceFactory
 
 TODAY = dt.date(2026, 6, 15)
 

@@ -3,15 +3,15 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
+from openasc.assessments.tests.factories import completed_assessment
 from openasc.core.errors import ValidationFailed
 from openasc.core.models import AuditEvent
-from openasc.core.tests.factories import UserFactory
-from openasc.frontdoor.tests.factories import opened
+from openasc.core.tests.factories import UserFactory, opened
 from openasc.people.tests.factories import PersonFactory
 from openasc.planning import bands, selectors
 from openasc.planning import services as plan_writes
 from openasc.planning.models import Plan, PlanStatus, Review, ReviewStatus
-from openasc.planning.tests.factories import ServiceFactory, completed_assessment
+from openasc.services.tests.factories import ServiceFactory
 
 NEEDS = [
     {"outcome_code": "hygiene", "meet_by": "service", "description": "Home care each morning to help me wash"},

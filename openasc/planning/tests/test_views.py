@@ -4,11 +4,11 @@ import re
 import pytest
 from django.urls import reverse
 
-from openasc.core.tests.factories import CareRelationshipFactory
-from openasc.frontdoor.tests.factories import opened
+from openasc.assessments.tests.factories import completed_assessment
+from openasc.core.tests.factories import CareRelationshipFactory, opened
 from openasc.people.tests.factories import PersonFactory
 from openasc.planning.models import Plan, PlanStatus, Review, ReviewStatus
-from openasc.planning.tests.factories import PlanFactory, PlanNeedFactory, ReviewFactory, completed_assessment
+from openasc.planning.tests.factories import PlanFactory, PlanNeedFactory, ReviewFactory
 
 
 def errors_in(html: str) -> list[tuple[str, str]]:
@@ -102,7 +102,7 @@ def test_new_version_page_keeps_the_old_version(client, staff, person):
 
 
 def test_sign_off_needs_a_note_to_return(client, staff, person):
-    plan = PlanFactory(person=person, status=PlanStatus.AWAITING_SIGN_OFF, agreed_on=None)
+    plan = PlanFactory(person=person, awaiting_sign_off=True)
     CareRelationshipFactory(person=person, user=staff.team_manager)
     client.force_login(staff.team_manager)
     response = client.post(reverse("planning:sign-off", args=[plan.pk]), {"decision": "return", "note": ""})
@@ -180,7 +180,7 @@ def test_other_pages_render(client, staff, person):
     assert client.get(reverse("planning:new-version", args=[draft.pk])).status_code == 302  # not agreed yet
     assert client.get(reverse("planning:detail", args=[999999])).status_code == 404
     client.force_login(staff.broker)
-    from openasc.planning.tests.factories import ProviderFactory
+    from openasc.providers.tests.factories import ProviderFactory
 
     provider = ProviderFactory()
     assert client.get(reverse("services:location-add", args=[provider.pk])).status_code == 200
@@ -207,7 +207,7 @@ def test_timeline_shows_versions(client, staff, person, settings):
 
 def test_sign_off_queue(client, staff, person, teams):
     CareRelationshipFactory(person=person, team=teams.north, user=None, kind="allocated_team")
-    plan = PlanFactory(person=person, status=PlanStatus.AWAITING_SIGN_OFF, agreed_on=None, agreed_weekly_pence=12345)
+    plan = PlanFactory(person=person, awaiting_sign_off=True, agreed_weekly_pence=12345)
     client.force_login(staff.team_manager)
     html = client.get(reverse("planning:sign-off-queue")).content.decode()
     assert reverse("planning:detail", args=[plan.pk]) in html and "£123.45" in html and "0 days" in html

@@ -7,7 +7,7 @@ from openasc.core.models import Role
 from openasc.core.tests.factories import UserFactory
 from openasc.people.tests.factories import PersonFactory
 from openasc.planning.models import Review
-from openasc.planning.tests.factories import ProviderLocationFactory
+from openasc.providers.tests.factories import ProviderLocationFactory
 
 
 @pytest.fixture

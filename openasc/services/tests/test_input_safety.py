@@ -13,8 +13,7 @@ from openasc.core import services as core_services
 from openasc.core.errors import ValidationFailed
 from openasc.core.models import Role
 from openasc.core.money import MoneyError, parse_pounds
-from openasc.core.tests.factories import UserFactory
-from openasc.frontdoor.tests.factories import opened
+from openasc.core.tests.factories import UserFactory, opened
 from openasc.people.tests.factories import PersonFactory
 from openasc.services import services as service_writes
 from openasc.services.models import Service, ServiceCost

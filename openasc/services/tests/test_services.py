@@ -6,10 +6,11 @@ import pytest
 from openasc.core.errors import ValidationFailed
 from openasc.core.models import AuditEvent
 from openasc.core.money import parse_pounds, pounds, weekly_cost_pence
-from openasc.frontdoor.tests.factories import opened
+from openasc.core.tests.factories import opened
 from openasc.people.tests.factories import PersonFactory
 from openasc.planning.models import Review
-from openasc.planning.tests.factories import PlanFactory, ProviderLocationFactory
+from openasc.planning.tests.factories import PlanFactory
+from openasc.providers.tests.factories import ProviderLocationFactory
 from openasc.services import selectors
 from openasc.services import services as service_writes
 from openasc.services.models import ServiceCost

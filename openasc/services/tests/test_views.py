@@ -7,14 +7,10 @@ from django.urls import reverse
 from openasc.core.tests.factories import CareRelationshipFactory
 from openasc.people.tests.factories import PersonFactory
 from openasc.planning.models import Review
-from openasc.planning.tests.factories import (
-    PlanFactory,
-    PlanNeedFactory,
-    ProviderLocationFactory,
-    ServiceCostFactory,
-    ServiceFactory,
-)
+from openasc.planning.tests.factories import PlanFactory, PlanNeedFactory
+from openasc.providers.tests.factories import ProviderLocationFactory
 from openasc.services.models import Service, ServiceCost
+from openasc.services.tests.factories import ServiceCostFactory, ServiceFactory
 
 
 def errors_in(html: str) -> list[tuple[str, str]]:
@@ -103,3 +99,20 @@ def test_access_rules(client, staff, person):
     assert client.get(reverse("services:detail", args=[service.pk])).status_code == 200
     assert client.get(reverse("services:create", args=[person.pk])).status_code == 403
     assert client.get(reverse("services:end", args=[service.pk])).status_code == 403
+
+
+def test_detail_page_shows_the_presenters_status_tag_and_offers_no_change_once_ended(client, staff, person):
+    current = ServiceFactory(person=person, start_on=dt.date(2026, 1, 5))
+    ServiceCostFactory(service=current, planned_units_per_week=12)
+    ended = ServiceFactory(person=person, ended=True)
+    ServiceCostFactory(service=ended, weekly=True)
+    client.force_login(staff.social_worker)
+    html = client.get(reverse("services:detail", args=[current.pk])).content.decode()
+    assert "govuk-tag--green" in html and "Current" in html and "End the service" in html
+    assert "£264.00" in html  # £22.00 an hour, 12 hours a week
+    html = client.get(reverse("services:detail", args=[ended.pk])).content.decode()
+    assert "govuk-tag--grey" in html and "Ended" in html and "NFA: Support ended as planned" in html
+    assert "End the service" not in html and "Change the cost or hours" not in html
+    assert "£850.00" in html
+    html = client.get(reverse("services:cost-change", args=[current.pk])).content.decode()
+    assert "Now: £22.00 hourly, 12 units a week (£264.00 a week)." in html

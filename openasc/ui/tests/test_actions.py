@@ -177,7 +177,7 @@ def test_a_thing_of_another_person_is_refused(client, staff, req):
 
 
 def test_the_precondition_sends_the_worker_back(client, staff, req):
-    cancelled = SupportRequestFactory(person=req.person, status=RequestStatus.CANCELLED)
+    cancelled = SupportRequestFactory(person=req.person, cancelled=True)
     client.force_login(staff.social_worker)
     response = client.post(url_for(cancelled), VALID)
     assert response.status_code == 302 and response.url == reverse("frontdoor:request", args=[cancelled.pk])
