@@ -5,6 +5,7 @@ Each presenter is a plain function of model objects (no database, no request), s
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 
 from openasc.core.money import pounds
 from openasc.ui.jinja2 import uk_date
@@ -20,11 +21,12 @@ def weekly(cost) -> str:
 
 
 def units(cost) -> str:
-    """The planned units a week as typed (12, 7.5), or '–' when the frequency does not need them."""
+    """The planned units a week as stored, to the hundredth (12.00, 7.50), or '–' when the frequency does not need
+    them."""
     value = cost.planned_units_per_week
     if value is None:
         return "–"
-    return f"{value.normalize():f}" if hasattr(value, "normalize") else str(value)
+    return f"{Decimal(value):.2f}"
 
 
 def cost_now_sentence(cost) -> str:

@@ -21,16 +21,17 @@ def test_weekly_is_the_cost_in_pounds_or_nothing_when_it_cannot_be_known():
     assert presenters.weekly(None) == ""
 
 
-def test_units_as_typed_without_trailing_zeros():
-    assert presenters.units(hourly(Decimal("12.00"))) == "12"
-    assert presenters.units(hourly(Decimal("7.50"))) == "7.5"
-    assert presenters.units(hourly(Decimal("100"))) == "100"  # not 1E+2
+def test_units_to_the_hundredth_as_stored():
+    assert presenters.units(hourly(Decimal("12.00"))) == "12.00"
+    assert presenters.units(hourly(Decimal("7.5"))) == "7.50"
+    assert presenters.units(hourly(Decimal("100"))) == "100.00"  # not 1E+2
+    assert presenters.units(hourly(10)) == "10.00"  # an unsaved cost given an int
     assert presenters.units(hourly(None)) == "–"
 
 
 def test_the_sentence_on_the_change_cost_page():
     assert presenters.cost_now_sentence(hourly(Decimal("12"), pence=2500)) == \
-        "£25.00 hourly, 12 units a week (£300.00 a week)."
+        "£25.00 hourly, 12.00 units a week (£300.00 a week)."
     assert presenters.cost_now_sentence(ServiceCost(unit_cost_pence=120000, cost_frequency="Weekly")) == \
         "£1,200.00 weekly (£1,200.00 a week)."
     assert presenters.cost_now_sentence(hourly(None)) == "£22.50 hourly."
@@ -47,7 +48,7 @@ def test_cost_rows_oldest_first_with_dashes_for_what_is_missing():
     rows = presenters.cost_rows([hourly(Decimal("14"), effective_from=dt.date(2026, 1, 5)),
                                  hourly(None, pence=2600, effective_from=dt.date(2026, 4, 6), reason="Uplift")])
     assert [[cell["text"] for cell in row] for row in rows] == [
-        ["5 January 2026", "£22.50", "Hourly", "14", "£315.00", "–"],
+        ["5 January 2026", "£22.50", "Hourly", "14.00", "£315.00", "–"],
         ["6 April 2026", "£26.00", "Hourly", "–", "–", "Uplift"],
     ]
     assert rows[0][3]["format"] == rows[0][4]["format"] == "numeric"

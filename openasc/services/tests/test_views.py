@@ -115,4 +115,4 @@ def test_detail_page_shows_the_presenters_status_tag_and_offers_no_change_once_e
     assert "End the service" not in html and "Change the cost or hours" not in html
     assert "£850.00" in html
     html = client.get(reverse("services:cost-change", args=[current.pk])).content.decode()
-    assert "Now: £22.00 hourly, 12 units a week (£264.00 a week)." in html
+    assert "Now: £22.00 hourly, 12.00 units a week (£264.00 a week)." in html
