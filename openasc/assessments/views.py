@@ -12,10 +12,12 @@ from django.views.decorators.http import require_http_methods
 from openasc.assessments import forms, sections, selectors, services
 from openasc.assessments.models import Assessment, AssessmentKind, AssessmentStatus
 from openasc.assessments.workflows import ASSESSMENT
+from openasc.core import access
 from openasc.core import services as core_services
 from openasc.core.errors import AccessDenied, ValidationFailed
 from openasc.people.models import Person
 from openasc.ui import forms as ui
+from openasc.ui.actions import RecordAction
 from openasc.ui.responses import denied, forbidden, not_found
 
 
@@ -239,26 +241,37 @@ def sign_off_list(request: HttpRequest) -> HttpResponse:
         "active_nav": "sign-off"})
 
 
-@require_http_methods(["GET", "POST"])
-def sign_off(request: HttpRequest, assessment_id: int) -> HttpResponse:
-    if not services.can_sign_off(request.user):
-        return forbidden(request, "You cannot sign off assessments", "Only a team manager can sign off an "
-                          "assessment.")
-    assessment, response = _open(request, assessment_id, purpose="sign off")
-    if response:
-        return response
-    form = forms.SignOffForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        approve = form.cleaned_data["decision"] == "approve"
-        try:
-            services.assessment_sign_off(record=request.opened_record, assessment=assessment, approve=approve,
-                                         reason=form.cleaned_data["reason"])
-        except ValidationFailed as exc:
-            ui.add_service_errors(form, exc.errors)
-        else:
-            messages.success(request, "Assessment signed off" if approve else "Assessment returned to the assessor")
-            return redirect("assessments:sign-off-list")
-    return render(request, "assessments/sign_off.jinja", {
-        "assessment": assessment, "person": assessment.person, "form": form, "title": "Sign off the assessment",
-        "errors": ui.error_summary(form), "needs": selectors.eligible_needs(assessment),
-    }, status=400 if request.method == "POST" else 200)
+class SignOff(RecordAction):
+    """A team manager (not the assessor) signs off an assessment, or returns it to the assessor with a reason."""
+
+    purpose = "sign off"
+    capability = access.Capability.SIGN_OFF
+    refused_title = "You cannot sign off assessments"
+    refused_explanation = "Only a team manager can sign off an assessment."
+    form_class = forms.SignOffForm
+    template = "assessments/sign_off.jinja"
+    title = "Sign off the assessment"
+    what = "page"
+
+    def open(self, request: HttpRequest, *, assessment_id: int):
+        return selectors.assessment_open(user=request.user, assessment_id=assessment_id, purpose=self.purpose)
+
+    def denied_page(self, request: HttpRequest, exc: AccessDenied, *, assessment_id: int) -> HttpResponse:
+        return denied(request, exc, selectors.assessment_person_id(assessment_id=assessment_id))
+
+    def perform(self, record, assessment: Assessment, data: dict):
+        return services.assessment_sign_off(record=record, assessment=assessment,
+                                            approve=data["decision"] == "approve", reason=data["reason"])
+
+    def get_success_message(self, assessment: Assessment, result: Assessment) -> str:
+        return ("Assessment signed off" if result.status == AssessmentStatus.COMPLETED
+                else "Assessment returned to the assessor")
+
+    def success_url(self, assessment: Assessment, result) -> str:
+        return reverse("assessments:sign-off-list")
+
+    def context(self, request: HttpRequest, assessment: Assessment) -> dict:
+        return {"assessment": assessment, "needs": selectors.eligible_needs(assessment)}
+
+
+sign_off = SignOff.as_view()

@@ -13,8 +13,8 @@ Every form page that changes a record does the same eight things, in the same or
    without errors (ADR 0006), else fill it from `initial`;
 6. on POST, bind and clean the form and call the service (`perform`, given the opened record);
 7. turn the service's `ValidationFailed` into errors on the form's fields (unknown fields go to the form's own
-   errors) and show the page again with the error summary (status 400), `AccessDenied` into the refusal page and
-   `PermissionError` into the forbidden page;
+   errors) and show the page again with the error summary (status 400); a refusal from the service
+   (`AccessDenied`, already audited, or `PermissionError`) is the forbidden page;
 8. on success discard the draft, flash `success_message` and redirect to `success_url`.
 
 A view is a subclass that names its parts, exposed with `as_view()`::
@@ -184,8 +184,8 @@ class RecordAction:
                 result = self.perform(record, obj, form.cleaned_data)
             except ValidationFailed as exc:
                 ui.add_service_errors(form, exc.errors)
-            except AccessDenied as exc:
-                return denied(request, exc, record.person_id)
+            except AccessDenied as exc:  # the service refused the action (already audited, e.g. a workflow's role)
+                return forbidden(request, self.refused_title, exc.access.explanation, audited=True)
             except PermissionError as exc:
                 return forbidden(request, self.refused_title, str(exc))
             else:

@@ -58,6 +58,9 @@ class NoteOnRequest(RecordAction):
                                     "budget": "The budget is spent"})
         if said == "not allowed":
             raise PermissionError("Only a manager can add this note.")
+        if said == "refused by the workflow":
+            raise access.refuse(record.user, person_id=record.person_id, purpose="test note",
+                                explanation="Your role cannot add this note.")
         type(self).calls.append((record, support_request, data))
         return support_request
 
@@ -209,6 +212,15 @@ def test_a_permission_error_from_the_service_is_the_forbidden_page(client, staff
     response = client.post(url_for(req), {**VALID, "information_given": "not allowed"})
     assert response.status_code == 403
     assert "Only a manager can add this note." in response.content.decode()
+
+
+def test_a_refusal_the_service_audited_is_the_forbidden_page_and_not_audited_twice(client, staff, req):
+    client.force_login(staff.social_worker)
+    response = client.post(url_for(req), {**VALID, "information_given": "refused by the workflow"})
+    html = response.content.decode()
+    assert response.status_code == 403
+    assert "You cannot triage requests" in html and "Your role cannot add this note." in html
+    assert events(AuditAction.ACCESS_REFUSED, actor=staff.social_worker).count() == 1
 
 
 def test_success_calls_the_service_with_the_opened_record_discards_the_draft_and_redirects(client, staff, req):
