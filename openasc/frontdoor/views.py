@@ -11,7 +11,6 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from openasc.core import access
-from openasc.core import services as core_services
 from openasc.core.errors import AccessDenied, ValidationFailed
 from openasc.core.models import CareRelationship
 from openasc.frontdoor import forms, selectors, services
@@ -20,41 +19,39 @@ from openasc.frontdoor.workflows import REQUEST
 from openasc.people.models import Person
 from openasc.ui import forms as ui
 from openasc.ui.actions import RecordAction
-from openasc.ui.responses import denied, forbidden, not_found, restore_draft
+from openasc.ui.responses import denied, forbidden, not_found
 
 
-@require_http_methods(["GET", "POST"])
-def request_new(request: HttpRequest, person_id: int) -> HttpResponse:
-    if not services.can_record(request.user):
-        return forbidden(request, "You cannot record requests", "Your role cannot record requests for support.")
-    try:
-        person, record = selectors.person_for_request(user=request.user, person_id=person_id, purpose="record request")
-    except Person.DoesNotExist:
-        return not_found(request)
-    except AccessDenied as exc:
-        return denied(request, exc, person_id)
-    path = reverse("frontdoor:request-new", args=[person_id])
-    restored = None
-    if request.method == "POST":
-        form = forms.RequestForm(request.POST)
-        if form.is_valid():
-            try:
-                support_request = services.request_record(record=record, **form.cleaned_data)
-            except ValidationFailed as exc:
-                ui.add_service_errors(form, exc.errors)
-            else:
-                core_services.form_draft_discard(user=request.user, path=path)
-                messages.success(request, f"Request for support recorded for {person.full_name}")
-                return redirect("frontdoor:request", request_id=support_request.pk)
-    else:
-        form, restored = restore_draft(request, forms.RequestForm, path)
-        if restored is None:
-            form = forms.RequestForm(initial={"client_type": person.client_type or "Service user",
-                                              "urgency": "routine"})
-    return render(request, "frontdoor/request_form.jinja", {
-        "form": form, "person": person, "title": "Record a request for support", "errors": ui.error_summary(form),
-        "draft_path": path, "restored": restored,
-    }, status=400 if request.method == "POST" else 200)
+class RecordRequest(RecordAction):
+    """A contact with us, recorded as a request for support for the person (it then waits for triage)."""
+
+    purpose = "record request"
+    capability = access.Capability.CREATE_PERSON  # anyone who can add a person can record their contact with us
+    refused_title = "You cannot record requests"
+    refused_explanation = "Your role cannot record requests for support."
+    form_class = forms.RequestForm
+    template = "frontdoor/request_form.jinja"
+    title = "Record a request for support"
+    what = "page"
+    drafts = True
+
+    def open(self, request: HttpRequest, *, person_id: int):
+        return selectors.person_for_request(user=request.user, person_id=person_id, purpose=self.purpose)
+
+    def initial(self, request: HttpRequest, person: Person) -> dict:
+        return {"client_type": person.client_type or "Service user", "urgency": "routine"}
+
+    def perform(self, record, person: Person, data: dict):
+        return services.request_record(record=record, **data)
+
+    def get_success_message(self, person: Person, support_request: SupportRequest) -> str:
+        return f"Request for support recorded for {person.full_name}"
+
+    def success_url(self, person: Person, support_request: SupportRequest) -> str:
+        return reverse("frontdoor:request", args=[support_request.pk])
+
+
+request_new = RecordRequest.as_view()
 
 
 def request_detail(request: HttpRequest, request_id: int) -> HttpResponse:
