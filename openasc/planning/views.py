@@ -19,6 +19,7 @@ from openasc.planning import forms, presenters, selectors
 from openasc.planning import services as plan_writes
 from openasc.planning.models import MeetBy, Plan, PlanStatus, Review
 from openasc.planning.workflows import PLAN, REVIEW
+from openasc.services import presenters as service_presenters
 from openasc.services import selectors as service_selectors
 from openasc.services import services as service_writes
 from openasc.ui import forms as ui
@@ -51,10 +52,11 @@ def person_plans(request: HttpRequest, person: Person, _decision) -> HttpRespons
     """The person's care journey after assessment: plan versions, services and reviews."""
     plans = selectors.plans_for_person(user=request.user, person=person)
     reviews = selectors.reviews_for_person(user=request.user, person=person)
+    services = service_selectors.services_for_person(user=request.user, person=person)
     return _page(request, "planning/person.jinja", {
         "person": person, "title": f"Plans, services and reviews – {person.full_name}",
         "plans": plans, "plan_rows": presenters.plan_rows(plans),
-        "services": service_selectors.services_for_person(user=request.user, person=person),
+        "services": services, "service_rows": service_presenters.service_rows(services),
         "reviews": reviews, "review_rows": presenters.review_rows(reviews),
         "can_plan": plan_writes.can_write_plans(request.user),
         "can_service": service_writes.can_write_services(request.user),

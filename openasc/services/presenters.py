@@ -7,6 +7,9 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
+from django.urls import reverse
+from django.utils.html import format_html
+
 from openasc.core.money import pounds
 from openasc.ui.jinja2 import uk_date
 
@@ -53,6 +56,15 @@ def cost_rows(costs) -> list[list[dict]]:
     return [[{"text": uk_date(c.effective_from)}, {"text": pounds(c.unit_cost_pence)}, {"text": c.cost_frequency},
              {"text": units(c), "format": "numeric"}, {"text": weekly(c) or "–", "format": "numeric"},
              {"text": c.reason or "–"}] for c in costs]
+
+
+def service_rows(services) -> list[list[dict]]:
+    """A person's services as table rows (the person's plans page): the type linked to its page, the component,
+    the dates."""
+    return [[{"html": format_html('<a class="govuk-link" href="{}">{}</a>', reverse("services:detail", args=[s.pk]),
+                                  s.service_type)},
+             {"text": s.service_component or "–"}, {"text": uk_date(s.start_on)},
+             {"text": uk_date(s.end_on) or "Ongoing"}] for s in services]
 
 
 def provider_text(location) -> str:

@@ -54,6 +54,16 @@ def test_cost_rows_oldest_first_with_dashes_for_what_is_missing():
     assert rows[0][3]["format"] == rows[0][4]["format"] == "numeric"
 
 
+def test_service_rows_link_each_service_and_escape_its_words():
+    rows = presenters.service_rows([
+        Service(pk=5, service_type="Long term support: <Community>", start_on=dt.date(2026, 1, 5)),
+        Service(pk=6, service_type="Short term support: ST-Max", service_component="Reablement",
+                start_on=dt.date(2026, 2, 1), end_on=dt.date(2026, 3, 15))])
+    assert rows[0][0]["html"] == '<a class="govuk-link" href="/services/5">Long term support: &lt;Community&gt;</a>'
+    assert [c["text"] for c in rows[0][1:]] == ["–", "5 January 2026", "Ongoing"]
+    assert [c["text"] for c in rows[1][1:]] == ["Reablement", "1 February 2026", "15 March 2026"]
+
+
 def test_provider_text_with_and_without_a_cqc_id():
     provider = Provider(name="Riverside Homecare Ltd")
     assert presenters.provider_text(ProviderLocation(name="Riverside", provider=provider, cqc_location_id="1-234")) \
