@@ -6,7 +6,8 @@ Every form page that changes a record does the same eight things, in the same or
 1. refuse a role that can never do this (`capability`), before the record is opened, on the audited forbidden page;
 2. open the record (`open`): by the person in the URL (`people.opening.open_person`) and then the thing in it
    (`get_object`), or through the app's selector that returns `(thing, opened record)`; both go through
-   `core.access.open_record`, so the view or the refusal is audited with `purpose`;
+   `core.access.open_record`, so the view or the refusal is audited with `purpose`; a thing that is not in the
+   opened person's record (another person's, reached through this person's URL) is refused;
 3. send the worker elsewhere when the thing is not in a state for this action (`precondition`);
 4. refuse what the rules about this one thing forbid (`may`, e.g. a workflow's `may`), on the audited forbidden page;
 5. on GET, bind the form to the worker's saved draft when there is one (`drafts = True`), shown as restored and
