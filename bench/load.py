@@ -162,6 +162,8 @@ def start_server(db: str, port: int, log_path: Path) -> subprocess.Popen:
         cmd += ["--workers", os.environ["BENCH_LOAD_WORKERS"]]
     if os.environ.get("BENCH_LOAD_THREADS"):
         cmd += ["--threads", os.environ["BENCH_LOAD_THREADS"]]
+    if os.environ.get("BENCH_LOAD_KEEPALIVE"):
+        cmd += ["--keep-alive", os.environ["BENCH_LOAD_KEEPALIVE"]]
     env = {**os.environ, **SERVER_ENV, "DATABASE_URL": database_url(db)}
     env.pop("DEBUG", None)
     with log_path.open("w") as log:

@@ -51,6 +51,7 @@ def test_threads_choose_the_worker_class():
 def test_the_server_has_timeouts_a_log_and_staggered_restarts():
     got = options(timeout=30, max_requests=1000)
     assert got["timeout"] == 30 and got["graceful_timeout"] == 30 and got["keepalive"] == 5
+    assert options(keep_alive=0)["keepalive"] == 0  # close after each response (a proxy that does not reuse them)
     assert (got["max_requests"], got["max_requests_jitter"]) == (1000, 100)
     assert got["accesslog"] == "-" and got["bind"] == ["127.0.0.1:8000"]
     # the request line would carry searches (names, NHS numbers): the log has the path only
@@ -63,6 +64,7 @@ def test_the_server_has_timeouts_a_log_and_staggered_restarts():
     ({"threads": 0}, "--threads"),
     ({"timeout": 0}, "--timeout"),
     ({"max_requests": -1}, "--max-requests"),
+    ({"keep_alive": -1}, "--keep-alive"),
     ({"bind": "8000"}, "--bind"),
     ({"bind": ":8000"}, "--bind"),
     ({"bind": "127.0.0.1:http"}, "--bind"),

@@ -41,13 +41,15 @@ def positive(name: str, value: int | None) -> None:
 
 
 def server_options(*, bind: str, workers: int | None, threads: int, timeout: int, max_requests: int,
-                   cpus: int | None) -> dict:
+                   cpus: int | None, keep_alive: int = 5) -> dict:
     """gunicorn's settings for these command-line options (checked: a bad value names its option)."""
     positive("--workers", workers)
     positive("--threads", threads)
     positive("--timeout", timeout)
     if max_requests < 0:
         raise CommandError(f"--max-requests must be 0 (never restart) or more (got {max_requests})")
+    if keep_alive < 0:
+        raise CommandError(f"--keep-alive must be 0 (close after each response) or more seconds (got {keep_alive})")
     host, sep, port = bind.rpartition(":")
     if not bind.startswith("unix:") and (not sep or not host or not port.isdigit() or not 0 < int(port) < 65536):
         raise CommandError(f"--bind {bind!r}: expected HOST:PORT (e.g. 127.0.0.1:8000 or 0.0.0.0:8000) "
@@ -64,7 +66,7 @@ def server_options(*, bind: str, workers: int | None, threads: int, timeout: int
         "threads": threads,
         "timeout": timeout,  # a worker stuck this long is killed and replaced
         "graceful_timeout": 30,
-        "keepalive": 5,
+        "keepalive": keep_alive,
         # Restart each worker now and then (staggered), so a slow leak can never take a process's memory.
         "max_requests": max_requests,
         "max_requests_jitter": max_requests // 10,
@@ -91,12 +93,14 @@ class Command(BaseCommand):
         parser.add_argument("--timeout", type=int, default=60, help="seconds before a stuck worker is replaced")
         parser.add_argument("--max-requests", type=int, default=2000,
                             help="requests before a worker is replaced, with 10%% jitter (0: never)")
+        parser.add_argument("--keep-alive", type=int, default=5,
+                            help="seconds an idle client connection is kept open (0: close after each response)")
         parser.add_argument("--check", action="store_true", help="print the server's settings and exit")
 
     def handle(self, *args, **options):
         options_ = server_options(bind=options["bind"], workers=options["workers"], threads=options["threads"],
                                   timeout=options["timeout"], max_requests=options["max_requests"],
-                                  cpus=os.cpu_count())
+                                  cpus=os.cpu_count(), keep_alive=options["keep_alive"])
         reasons = insecure_reasons()
         if reasons and not settings.OPENASC_SERVE_ALLOW_INSECURE:
             raise CommandError("Refusing to serve: " + "; ".join(reasons) + ". For a server nobody else can reach "
