@@ -27,15 +27,19 @@ def staff(db, teams):
 
     made = {}
     for role in Role:
-        team_list = [teams.nhs] if role == Role.NHS_PARTNER else ([] if role in (Role.SYSTEM, Role.ADMINISTRATOR)
-                                                                  else [teams.north])
+        team_list = (
+            [teams.nhs]
+            if role == Role.NHS_PARTNER
+            else ([] if role in (Role.SYSTEM, Role.ADMINISTRATOR) else [teams.north])
+        )
         made[role.value] = UserFactory(username=role.value, role=role, teams=team_list)
     return SimpleNamespace(**made)
 
 
 # What audits a read, not a change: an event with one of these actions never accounts for a save or a delete.
-READ_ACTIONS = frozenset({"view", "search", "export", "disclose", "access_refused", "sign_in", "sign_in_failed",
-                          "sign_out"})
+READ_ACTIONS = frozenset(
+    {"view", "search", "export", "disclose", "access_refused", "sign_in", "sign_in_failed", "sign_out"}
+)
 DELETE_ACTIONS = frozenset({"delete", "merge", "update"})
 
 
@@ -54,8 +58,10 @@ def audit_safety_net(request):
     from openasc.core.models import AuditEvent
 
     names = set(request.fixturenames)
-    uses_db = bool(names & {"db", "transactional_db", "live_server", "staff", "teams", "client"}) or \
-        request.node.get_closest_marker("django_db") is not None
+    uses_db = (
+        bool(names & {"db", "transactional_db", "live_server", "staff", "teams", "client"})
+        or request.node.get_closest_marker("django_db") is not None
+    )
     if "no_audit_safety_net" in request.keywords or not uses_db:
         yield
         return
@@ -90,7 +96,9 @@ def audit_safety_net(request):
         return
     # A write rolled back with its transaction or savepoint (a request that failed half way) changed nothing.
     missing = unaccounted([w.key for w in touched if w.kept()], floor)
-    assert not missing, f"Personal data saved without an audit event of that change in that request: {missing}"
+    assert not missing, (
+        f"Personal data saved without an audit event of that change in that request: {missing}"
+    )
 
 
 class _Write:
@@ -119,8 +127,11 @@ def unaccounted(touched, floor: int) -> list[tuple[str, str, str, str]]:
     missing = []
     for label, pk, kind, rid in dict.fromkeys(touched):
         events = AuditEvent.objects.filter(pk__gt=floor, object_type=label, object_id=pk, request_id=rid)
-        events = events.filter(action__in=DELETE_ACTIONS) if kind == "delete" else events.exclude(
-            action__in=READ_ACTIONS)
+        events = (
+            events.filter(action__in=DELETE_ACTIONS)
+            if kind == "delete"
+            else events.exclude(action__in=READ_ACTIONS)
+        )
         if not events.exists():
             missing.append((label, pk, kind, rid or "no request"))
     return missing

@@ -21,7 +21,9 @@ class StartIn(Schema):
     kind: str = Field("needs", description="needs or carer")
     assessment_type: str = Field("Long term assessment", description="CLD Assessment Type")
     method: str = Field(..., description="Method of Assessment, e.g. Face to face")
-    request_id: int | None = Field(None, description="The person's request for support this assessment follows")
+    request_id: int | None = Field(
+        None, description="The person's request for support this assessment follows"
+    )
     cared_for_id: int | None = Field(None, description="Carer's assessment: the linked person cared for")
     started_on: dt.date | None = None
 
@@ -34,29 +36,39 @@ class AboutIn(Schema):
 
 class OutcomeIn(Schema):
     can_achieve: bool
-    limbs: list[str] = Field([], description="When the outcome cannot be achieved: any of a, b, c, d (carers a-c)")
+    limbs: list[str] = Field(
+        [], description="When the outcome cannot be achieved: any of a, b, c, d (carers a-c)"
+    )
     notes: str = ""
 
 
 class ConditionsIn(Schema):
-    condition_met: bool | None = Field(None, description="Condition 1: impairment or illness (carers: needs arise "
-                                       "from providing necessary care)")
+    condition_met: bool | None = Field(
+        None,
+        description="Condition 1: impairment or illness (carers: needs arise from providing necessary care)",
+    )
     condition_description: str = ""
-    carer_health_at_risk: bool | None = Field(None, description="Carers only: health is, or is at risk of, "
-                                              "deteriorating")
+    carer_health_at_risk: bool | None = Field(
+        None, description="Carers only: health is, or is at risk of, deteriorating"
+    )
     wellbeing_impact: bool | None = Field(None, description="Condition 3: significant impact on wellbeing")
     wellbeing_description: str = ""
 
 
 class EligibilityIn(Schema):
-    judgement: str = Field("agree", description="agree, eligible or not_eligible (the last two need a reason)")
+    judgement: str = Field(
+        "agree", description="agree, eligible or not_eligible (the last two need a reason)"
+    )
     judgement_reason: str = ""
 
 
 class CompleteIn(Schema):
     information_given: str = ""
-    outcome: str = Field("", description="Another CLD Event Outcome, e.g. 'NFA: Support declined'; blank for the "
-                         "outcome that follows from the determination")
+    outcome: str = Field(
+        "",
+        description="Another CLD Event Outcome, e.g. 'NFA: Support declined'; blank for the "
+        "outcome that follows from the determination",
+    )
     completed_on: dt.date | None = None
 
 
@@ -106,7 +118,9 @@ class AssessmentOut(Schema):
     wellbeing_description: str
     outcomes: list[OutcomeOut]
     sections: list[SectionOut]
-    determination: DeterminationOut = Field(..., description="The three-condition test on what is recorded now")
+    determination: DeterminationOut = Field(
+        ..., description="The three-condition test on what is recorded now"
+    )
     computed_eligible: bool | None
     computed_reasons: list[str]
     judgement: str
@@ -130,28 +144,65 @@ def _out(assessment: Assessment) -> dict:
     labels = dict(sections.outcomes_for(assessment.kind))
     result = selectors.determination(assessment)
     return {
-        **{f: getattr(assessment, f) for f in (
-            "id", "person_id", "kind", "status", "assessment_type", "method", "request_id", "cared_for_id",
-            "started_on", "completed_on", "what_matters", "strengths", "existing_support", "condition_met",
-            "condition_description", "carer_health_at_risk", "wellbeing_impact", "wellbeing_description",
-            "computed_eligible", "computed_reasons", "judgement", "judgement_reason", "eligible", "outcome",
-            "information_given", "signed_off_at")},
+        **{
+            f: getattr(assessment, f)
+            for f in (
+                "id",
+                "person_id",
+                "kind",
+                "status",
+                "assessment_type",
+                "method",
+                "request_id",
+                "cared_for_id",
+                "started_on",
+                "completed_on",
+                "what_matters",
+                "strengths",
+                "existing_support",
+                "condition_met",
+                "condition_description",
+                "carer_health_at_risk",
+                "wellbeing_impact",
+                "wellbeing_description",
+                "computed_eligible",
+                "computed_reasons",
+                "judgement",
+                "judgement_reason",
+                "eligible",
+                "outcome",
+                "information_given",
+                "signed_off_at",
+            )
+        },
         "assessor": assessment.assessor.display_name,
         "signed_off_by": assessment.signed_off_by.display_name if assessment.signed_off_by else None,
-        "outcomes": [{"code": o.code, "label": labels.get(o.code, o.code), "can_achieve": o.can_achieve,
-                      "limbs": o.limbs, "notes": o.notes}
-                     for o in sorted(assessment.outcomes.all(), key=lambda o: list(labels).index(o.code)
-                                     if o.code in labels else 99)],
-        "sections": [{"key": t.section.key, "title": t.section.title, "status": t.status}
-                     for t in selectors.task_list(assessment)],
+        "outcomes": [
+            {
+                "code": o.code,
+                "label": labels.get(o.code, o.code),
+                "can_achieve": o.can_achieve,
+                "limbs": o.limbs,
+                "notes": o.notes,
+            }
+            for o in sorted(
+                assessment.outcomes.all(),
+                key=lambda o: list(labels).index(o.code) if o.code in labels else 99,
+            )
+        ],
+        "sections": [
+            {"key": t.section.key, "title": t.section.title, "status": t.status}
+            for t in selectors.task_list(assessment)
+        ],
         "determination": {"eligible": result.eligible, "reasons": result.reasons},
     }
 
 
 def _get(request: HttpRequest, assessment_id: int, purpose: str) -> Assessment:
     """The assessment; the person's record as opened is kept on the request for the write services."""
-    assessment, request.opened_record = selectors.assessment_open(user=request.user, assessment_id=assessment_id,
-                                                                  purpose=purpose)
+    assessment, request.opened_record = selectors.assessment_open(
+        user=request.user, assessment_id=assessment_id, purpose=purpose
+    )
     return assessment
 
 
@@ -166,11 +217,21 @@ def start(request: HttpRequest, payload: StartIn):
     if payload.cared_for_id is not None:
         cared_for = next((p for p in options.cared_for if p.pk == payload.cared_for_id), None)
         if cared_for is None:
-            raise ValidationFailed({"cared_for_id": "The carer is not linked to this person: link them on the "
-                                                    "cared-for person's record first"})
+            raise ValidationFailed(
+                {
+                    "cared_for_id": "The carer is not linked to this person: link them on the "
+                    "cared-for person's record first"
+                }
+            )
     assessment = services.assessment_start(
-        record=options.record, kind=payload.kind, assessment_type=payload.assessment_type,
-        method=payload.method, request=support_request, cared_for=cared_for, started_on=payload.started_on)
+        record=options.record,
+        kind=payload.kind,
+        assessment_type=payload.assessment_type,
+        method=payload.method,
+        request=support_request,
+        cared_for=cared_for,
+        started_on=payload.started_on,
+    )
     return Status(201, _out(assessment))
 
 
@@ -179,26 +240,40 @@ def read(request: HttpRequest, assessment_id: int):
     return _out(_get(request, assessment_id, "api"))
 
 
-@router.put("/{assessment_id}/about", response={200: AssessmentOut, **ERRORS},
-            summary="Save what matters, strengths and existing support")
+@router.put(
+    "/{assessment_id}/about",
+    response={200: AssessmentOut, **ERRORS},
+    summary="Save what matters, strengths and existing support",
+)
 def save_about(request: HttpRequest, assessment_id: int, payload: AboutIn):
     assessment = _get(request, assessment_id, "api update")
-    services.assessment_section_save(record=request.opened_record, assessment=assessment, section=sections.ABOUT,
-                                     data=payload.dict())
+    services.assessment_section_save(
+        record=request.opened_record, assessment=assessment, section=sections.ABOUT, data=payload.dict()
+    )
     return _out(assessment)
 
 
-@router.put("/{assessment_id}/outcomes/{code}", response={200: AssessmentOut, **ERRORS},
-            summary="Save the answer for one Care Act outcome")
+@router.put(
+    "/{assessment_id}/outcomes/{code}",
+    response={200: AssessmentOut, **ERRORS},
+    summary="Save the answer for one Care Act outcome",
+)
 def save_outcome(request: HttpRequest, assessment_id: int, code: str, payload: OutcomeIn):
     assessment = _get(request, assessment_id, "api update")
-    services.assessment_section_save(record=request.opened_record, assessment=assessment,
-                                     section=sections.OUTCOME_PREFIX + code, data=payload.dict())
+    services.assessment_section_save(
+        record=request.opened_record,
+        assessment=assessment,
+        section=sections.OUTCOME_PREFIX + code,
+        data=payload.dict(),
+    )
     return _out(assessment)
 
 
-@router.put("/{assessment_id}/conditions", response={200: AssessmentOut, **ERRORS},
-            summary="Save conditions 1 and 3 (and, for carers, whether their health is at risk)")
+@router.put(
+    "/{assessment_id}/conditions",
+    response={200: AssessmentOut, **ERRORS},
+    summary="Save conditions 1 and 3 (and, for carers, whether their health is at risk)",
+)
 def save_conditions(request: HttpRequest, assessment_id: int, payload: ConditionsIn):
     assessment = _get(request, assessment_id, "api update")
     sent = payload.dict(exclude_unset=True)
@@ -210,29 +285,42 @@ def save_conditions(request: HttpRequest, assessment_id: int, payload: Condition
     with transaction.atomic():
         for key, names in parts:
             if any(n in sent for n in names):
-                services.assessment_section_save(record=request.opened_record, assessment=assessment, section=key,
-                                                 data={n: sent.get(n, getattr(payload, n)) for n in names})
+                services.assessment_section_save(
+                    record=request.opened_record,
+                    assessment=assessment,
+                    section=key,
+                    data={n: sent.get(n, getattr(payload, n)) for n in names},
+                )
     return _out(assessment)
 
 
-@router.put("/{assessment_id}/eligibility", response={200: AssessmentOut, **ERRORS},
-            summary="Confirm the determination, or record a professional judgement with its reason")
+@router.put(
+    "/{assessment_id}/eligibility",
+    response={200: AssessmentOut, **ERRORS},
+    summary="Confirm the determination, or record a professional judgement with its reason",
+)
 def save_eligibility(request: HttpRequest, assessment_id: int, payload: EligibilityIn):
     assessment = _get(request, assessment_id, "api update")
-    services.assessment_section_save(record=request.opened_record, assessment=assessment, section=sections.ELIGIBILITY,
-                                     data=payload.dict())
+    services.assessment_section_save(
+        record=request.opened_record, assessment=assessment, section=sections.ELIGIBILITY, data=payload.dict()
+    )
     return _out(assessment)
 
 
-@router.post("/{assessment_id}/complete", response={200: AssessmentOut, **ERRORS}, summary="Complete an assessment")
+@router.post(
+    "/{assessment_id}/complete", response={200: AssessmentOut, **ERRORS}, summary="Complete an assessment"
+)
 def complete(request: HttpRequest, assessment_id: int, payload: CompleteIn):
     assessment = _get(request, assessment_id, "api complete")
     services.assessment_complete(record=request.opened_record, assessment=assessment, **payload.dict())
     return _out(assessment)
 
 
-@router.post("/{assessment_id}/sign-off", response={200: AssessmentOut, **ERRORS},
-             summary="Sign off an assessment, or return it to the assessor with a reason (team managers)")
+@router.post(
+    "/{assessment_id}/sign-off",
+    response={200: AssessmentOut, **ERRORS},
+    summary="Sign off an assessment, or return it to the assessor with a reason (team managers)",
+)
 def sign_off(request: HttpRequest, assessment_id: int, payload: SignOffIn):
     assessment = _get(request, assessment_id, "api sign off")
     services.assessment_sign_off(record=request.opened_record, assessment=assessment, **payload.dict())

@@ -34,17 +34,27 @@ class Assessment(models.Model):
     carer's assessment linked to the adult cared for. Work in progress is saved section by section."""
 
     # db_index=False: the (person, started_on) index below answers lookups by person
-    person = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="assessments", db_index=False)
+    person = models.ForeignKey(
+        "people.Person", on_delete=models.PROTECT, related_name="assessments", db_index=False
+    )
     kind = models.CharField(max_length=10, choices=AssessmentKind.choices, default=AssessmentKind.NEEDS)
-    request = models.ForeignKey("frontdoor.SupportRequest", on_delete=models.PROTECT, null=True, blank=True,
-                                related_name="assessments")
-    cared_for = models.ForeignKey("people.Person", on_delete=models.PROTECT, null=True, blank=True,
-                                  related_name="carer_assessments")
+    request = models.ForeignKey(
+        "frontdoor.SupportRequest",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="assessments",
+    )
+    cared_for = models.ForeignKey(
+        "people.Person", on_delete=models.PROTECT, null=True, blank=True, related_name="carer_assessments"
+    )
     assessment_type = models.CharField("CLD assessment type", max_length=60, default="Long term assessment")
     method = models.CharField(max_length=60, blank=True)
     started_on = models.DateField()
     completed_on = models.DateField(null=True, blank=True)
-    status = models.CharField(max_length=20, choices=AssessmentStatus.choices, default=AssessmentStatus.IN_PROGRESS)
+    status = models.CharField(
+        max_length=20, choices=AssessmentStatus.choices, default=AssessmentStatus.IN_PROGRESS
+    )
     assessor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     # Condition 1 (adult: impairment or illness; carer: needs arise from providing necessary care)
     condition_met = models.BooleanField(null=True)
@@ -69,16 +79,19 @@ class Assessment(models.Model):
     section_drafts = models.JSONField(default=dict, blank=True)
     # Information and advice given, and where signposted (decides the NFA outcome when not eligible).
     information_given = models.TextField(blank=True)
-    signed_off_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
-                                      related_name="+")
+    signed_off_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     signed_off_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     objects = SensitiveManager()  # refuses unaudited bulk writes (core.sensitive)
 
     class Meta:
-        indexes = [models.Index(fields=["status", "assessor"], name="assessment_work"),
-                   models.Index(fields=["person", "started_on"], name="assessment_person")]
+        indexes = [
+            models.Index(fields=["status", "assessor"], name="assessment_work"),
+            models.Index(fields=["person", "started_on"], name="assessment_person"),
+        ]
 
 
 @audit.sensitive
@@ -93,7 +106,9 @@ class OutcomeAssessment(models.Model):
     objects = SensitiveManager()  # refuses unaudited bulk writes (core.sensitive)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["assessment", "code"], name="outcome_once_per_assessment")]
+        constraints = [
+            models.UniqueConstraint(fields=["assessment", "code"], name="outcome_once_per_assessment")
+        ]
 
 
 class AssessmentStatusChange(StatusChange):

@@ -31,7 +31,11 @@ def outcomes_for(kind: str) -> tuple[tuple[str, str], ...]:
 
 
 def limbs_for(kind: str) -> list[tuple[str, str]]:
-    allowed = eligibility.CARER_LIMBS if kind == AssessmentKind.CARER else tuple(code for code, _ in eligibility.LIMBS)
+    allowed = (
+        eligibility.CARER_LIMBS
+        if kind == AssessmentKind.CARER
+        else tuple(code for code, _ in eligibility.LIMBS)
+    )
     return [(code, label) for code, label in eligibility.LIMBS if code in allowed]
 
 
@@ -40,10 +44,19 @@ def for_kind(kind: str) -> list[Section]:
     carer = kind == AssessmentKind.CARER
     who = "the carer" if carer else "the person"
     items = [Section(ABOUT, f"About {who}: what matters, strengths and support", "About " + who)]
-    items.append(Section(CONDITION, "Needs arising from providing necessary care" if carer
-                         else "Needs arising from an impairment or illness", "Condition 1"))
+    items.append(
+        Section(
+            CONDITION,
+            "Needs arising from providing necessary care"
+            if carer
+            else "Needs arising from an impairment or illness",
+            "Condition 1",
+        )
+    )
     group = "Condition 2: the carer's outcomes" if carer else "Condition 2: the outcomes"
-    items += [Section(OUTCOME_PREFIX + code, label, group, outcome_code=code) for code, label in outcomes_for(kind)]
+    items += [
+        Section(OUTCOME_PREFIX + code, label, group, outcome_code=code) for code, label in outcomes_for(kind)
+    ]
     if carer:
         items.append(Section(CARER_HEALTH, "The carer's physical or mental health", group))
     items.append(Section(WELLBEING, "Impact on wellbeing", "Condition 3"))

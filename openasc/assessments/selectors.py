@@ -17,12 +17,14 @@ IN_PROGRESS = "In progress"
 COMPLETED = "Completed"
 
 
-def assessment_open(*, user: User, assessment_id: int,
-                    purpose: str = "view") -> tuple[Assessment, access.OpenedRecord]:
+def assessment_open(
+    *, user: User, assessment_id: int, purpose: str = "view"
+) -> tuple[Assessment, access.OpenedRecord]:
     """Open an assessment: allowed only with a legitimate basis to open the person's record; audited. The opened
     record is what the assessment write services take."""
-    assessment = Assessment.objects.select_related("person", "cared_for", "assessor", "signed_off_by",
-                                                   "request").get(pk=assessment_id)
+    assessment = Assessment.objects.select_related(
+        "person", "cared_for", "assessor", "signed_off_by", "request"
+    ).get(pk=assessment_id)
     return assessment, access.open_record(user, assessment.person, purpose, obj=assessment)
 
 
@@ -39,8 +41,11 @@ def assessment_person_id(*, assessment_id: int) -> int:
 def assessments_for_person(*, user: User, person) -> list[Assessment]:
     """The person's assessments, newest first (the caller has opened the person's record through a selector)."""
     access.check(user, person, "assessments")
-    return list(Assessment.objects.filter(person=person).select_related("assessor", "cared_for")
-                .order_by("-started_on", "-pk"))
+    return list(
+        Assessment.objects.filter(person=person)
+        .select_related("assessor", "cared_for")
+        .order_by("-started_on", "-pk")
+    )
 
 
 @dataclass
@@ -59,10 +64,15 @@ def start_options(*, user: User, person_id: int) -> StartOptions:
 
     record = people_selectors.person_open(user=user, person_id=person_id, purpose="start assessment")
     person = record.person
-    requests = list(SupportRequest.objects.filter(person=person).exclude(status="cancelled")
-                    .order_by("-received_on", "-pk")[:20])
+    requests = list(
+        SupportRequest.objects.filter(person=person)
+        .exclude(status="cancelled")
+        .order_by("-received_on", "-pk")[:20]
+    )
     links = list(CarerLink.objects.filter(carer=person, ended_on__isnull=True).select_related("cared_for"))
-    return StartOptions(person=person, record=record, requests=requests, cared_for=[link.cared_for for link in links])
+    return StartOptions(
+        person=person, record=record, requests=requests, cared_for=[link.cared_for for link in links]
+    )
 
 
 def outcome_answers(assessment: Assessment) -> dict[str, OutcomeAssessment]:
@@ -90,22 +100,31 @@ def task_list(assessment: Assessment) -> list[TaskItem]:
 
 def missing_sections(assessment: Assessment, *, exclude: tuple[str, ...] = ()) -> list[sections.Section]:
     """Sections not yet completed (work in progress does not count)."""
-    return [s for s in sections.for_kind(assessment.kind)
-            if s.key not in exclude and section_status(assessment, s.key) != COMPLETED]
+    return [
+        s
+        for s in sections.for_kind(assessment.kind)
+        if s.key not in exclude and section_status(assessment, s.key) != COMPLETED
+    ]
 
 
 def determination(assessment: Assessment) -> eligibility.Determination:
     """The three-condition test applied to what has been recorded (unanswered conditions count as not met)."""
-    answers = [eligibility.OutcomeAnswer(code=o.code, limbs=frozenset() if o.can_achieve else frozenset(o.limbs))
-               for o in assessment.outcomes.all()]
+    answers = [
+        eligibility.OutcomeAnswer(code=o.code, limbs=frozenset() if o.can_achieve else frozenset(o.limbs))
+        for o in assessment.outcomes.all()
+    ]
     if assessment.kind == AssessmentKind.CARER:
         return eligibility.determine_carer(
             needs_from_necessary_care=bool(assessment.condition_met),
-            health_at_risk=bool(assessment.carer_health_at_risk), answers=answers,
-            significant_wellbeing_impact=bool(assessment.wellbeing_impact))
+            health_at_risk=bool(assessment.carer_health_at_risk),
+            answers=answers,
+            significant_wellbeing_impact=bool(assessment.wellbeing_impact),
+        )
     return eligibility.determine_adult(
-        impairment_or_illness=bool(assessment.condition_met), answers=answers,
-        significant_wellbeing_impact=bool(assessment.wellbeing_impact))
+        impairment_or_illness=bool(assessment.condition_met),
+        answers=answers,
+        significant_wellbeing_impact=bool(assessment.wellbeing_impact),
+    )
 
 
 def return_note(assessment: Assessment) -> str:
@@ -128,11 +147,17 @@ def awaiting_sign_off(*, user: User) -> list[Assessment]:
     team_ids = list(user.teams.values_list("id", flat=True))
     now = timezone.now()
     team_people = CareRelationship.objects.filter(
-        access.active_at(now), team_id__in=team_ids, kind=RelationshipKind.ALLOCATED_TEAM).values("person_id")
+        access.active_at(now), team_id__in=team_ids, kind=RelationshipKind.ALLOCATED_TEAM
+    ).values("person_id")
     visible = access.people_visible_to(user, Person.objects.all()).values("pk")
-    qs = (Assessment.objects.filter(status=AssessmentStatus.AWAITING_SIGN_OFF, person_id__in=visible)
-          .filter(Q(person_id__in=team_people) | Q(assessor__teams__in=team_ids))
-          .exclude(assessor=user).distinct().select_related("person", "assessor").order_by("completed_on", "pk"))
+    qs = (
+        Assessment.objects.filter(status=AssessmentStatus.AWAITING_SIGN_OFF, person_id__in=visible)
+        .filter(Q(person_id__in=team_people) | Q(assessor__teams__in=team_ids))
+        .exclude(assessor=user)
+        .distinct()
+        .select_related("person", "assessor")
+        .order_by("completed_on", "pk")
+    )
     found = list(qs)
     if found:
         audit.record_many(actor=user, action=AuditAction.VIEW, objs=found, basis="Sign-off queue")
@@ -166,7 +191,10 @@ def eligible_needs(assessment: Assessment) -> EligibleNeeds:
     unable.sort(key=lambda o: order.index(o.code))
     return EligibleNeeds(
         eligible=assessment.eligible,
-        outcomes=[Need(code=o.code, label=labels[o.code], notes=o.notes, limbs=tuple(o.limbs)) for o in unable],
-        what_matters=assessment.what_matters, strengths=assessment.strengths,
+        outcomes=[
+            Need(code=o.code, label=labels[o.code], notes=o.notes, limbs=tuple(o.limbs)) for o in unable
+        ],
+        what_matters=assessment.what_matters,
+        strengths=assessment.strengths,
         existing_support=assessment.existing_support,
     )

@@ -66,8 +66,12 @@ def _require_assessor(actor: User) -> None:
 
 def _require_open(assessment: Assessment) -> None:
     if assessment.status != AssessmentStatus.IN_PROGRESS:
-        raise ValidationFailed({"assessment": f"This assessment is {assessment.get_status_display().lower()}, "
-                                              "so it can no longer be changed"})
+        raise ValidationFailed(
+            {
+                "assessment": f"This assessment is {assessment.get_status_display().lower()}, "
+                "so it can no longer be changed"
+            }
+        )
 
 
 def _text(value: Any) -> str:
@@ -83,9 +87,16 @@ def _yes_no(value: Any) -> bool | None:
 
 
 @transaction.atomic
-def assessment_start(*, record: access.OpenedRecord, kind: str = AssessmentKind.NEEDS,
-                     assessment_type: str = "Long term assessment", method: str = "", request=None,
-                     cared_for=None, started_on: dt.date | None = None) -> Assessment:
+def assessment_start(
+    *,
+    record: access.OpenedRecord,
+    kind: str = AssessmentKind.NEEDS,
+    assessment_type: str = "Long term assessment",
+    method: str = "",
+    request=None,
+    cared_for=None,
+    started_on: dt.date | None = None,
+) -> Assessment:
     """Start a needs assessment, or a carer's assessment linked to the adult the carer looks after, on the record
     as opened (access.open_record): the assessor, the person and the basis come from the opening."""
     from openasc.people.models import CarerLink
@@ -110,8 +121,9 @@ def assessment_start(*, record: access.OpenedRecord, kind: str = AssessmentKind.
         if cared_for is None:
             errors["cared_for"] = "Select the person the carer looks after"
         elif not CarerLink.objects.filter(carer=person, cared_for=cared_for, ended_on__isnull=True).exists():
-            errors["cared_for"] = ("The carer is not linked to this person: link them on the cared-for person's "
-                                   "record first")
+            errors["cared_for"] = (
+                "The carer is not linked to this person: link them on the cared-for person's record first"
+            )
     elif cared_for is not None:
         errors["cared_for"] = "Only a carer's assessment is linked to a person cared for"
     today = timezone.localdate()
@@ -121,13 +133,30 @@ def assessment_start(*, record: access.OpenedRecord, kind: str = AssessmentKind.
     if errors:
         raise ValidationFailed(errors)
     assessment = Assessment.objects.create(
-        person=person, kind=kind, request=request, cared_for=cared_for, assessment_type=assessment_type,
-        method=method, started_on=started_on, assessor=actor, status=AssessmentStatus.IN_PROGRESS,
+        person=person,
+        kind=kind,
+        request=request,
+        cared_for=cared_for,
+        assessment_type=assessment_type,
+        method=method,
+        started_on=started_on,
+        assessor=actor,
+        status=AssessmentStatus.IN_PROGRESS,
     )
     ASSESSMENT.begin(record, assessment, note="Started")
-    audit.record(actor=actor, action=AuditAction.CREATE, obj=assessment, basis=decision.basis,
-                 details={"kind": kind, "assessment_type": assessment_type, "method": method,
-                          "request": request.pk if request else None, "cared_for": cared_for.pk if cared_for else None})
+    audit.record(
+        actor=actor,
+        action=AuditAction.CREATE,
+        obj=assessment,
+        basis=decision.basis,
+        details={
+            "kind": kind,
+            "assessment_type": assessment_type,
+            "method": method,
+            "request": request.pk if request else None,
+            "cared_for": cared_for.pk if cared_for else None,
+        },
+    )
     from openasc.frontdoor.services import requests_close_waiting
 
     requests_close_waiting(record=record)
@@ -152,26 +181,34 @@ def _clean_section(assessment: Assessment, section: sections.Section, data: dict
         met = _yes_no(data.get("condition_met"))
         clean = {"condition_met": met, "condition_description": _text(data.get("condition_description"))}
         if met is None:
-            errors["condition_met"] = ("Select whether the needs arise from providing necessary care" if carer else
-                                       "Select whether the needs arise from a physical or mental impairment or "
-                                       "illness")
+            errors["condition_met"] = (
+                "Select whether the needs arise from providing necessary care"
+                if carer
+                else "Select whether the needs arise from a physical or mental impairment or illness"
+            )
         elif met and not clean["condition_description"]:
-            errors["condition_description"] = ("Describe the care the carer provides" if carer else
-                                               "Describe the impairment or illness")
+            errors["condition_description"] = (
+                "Describe the care the carer provides" if carer else "Describe the impairment or illness"
+            )
     elif key == sections.CARER_HEALTH:
         if not carer:
             raise ValidationFailed({"section": "Only a carer's assessment has this section"})
         at_risk = _yes_no(data.get("carer_health_at_risk"))
         clean = {"carer_health_at_risk": at_risk}
         if at_risk is None:
-            errors["carer_health_at_risk"] = ("Select whether the carer's physical or mental health is, or is at "
-                                              "risk of, deteriorating")
+            errors["carer_health_at_risk"] = (
+                "Select whether the carer's physical or mental health is, or is at risk of, deteriorating"
+            )
     elif key == sections.WELLBEING:
         impact = _yes_no(data.get("wellbeing_impact"))
-        clean = {"wellbeing_impact": impact, "wellbeing_description": _text(data.get("wellbeing_description"))}
+        clean = {
+            "wellbeing_impact": impact,
+            "wellbeing_description": _text(data.get("wellbeing_description")),
+        }
         if impact is None:
-            errors["wellbeing_impact"] = f"Select whether there is, or is likely to be, a significant impact on " \
-                                         f"{who}'s wellbeing"
+            errors["wellbeing_impact"] = (
+                f"Select whether there is, or is likely to be, a significant impact on {who}'s wellbeing"
+            )
         elif impact and not clean["wellbeing_description"]:
             errors["wellbeing_description"] = "Describe the impact on wellbeing"
     elif section.outcome_code:
@@ -179,8 +216,11 @@ def _clean_section(assessment: Assessment, section: sections.Section, data: dict
         raw_limbs = data.get("limbs") or []
         limbs = [raw_limbs] if isinstance(raw_limbs, str) else list(raw_limbs)
         allowed = [code for code, _ in sections.limbs_for(assessment.kind)]
-        clean = {"can_achieve": can, "limbs": [code for code in allowed if code in limbs],
-                 "notes": _text(data.get("notes"))}
+        clean = {
+            "can_achieve": can,
+            "limbs": [code for code in allowed if code in limbs],
+            "notes": _text(data.get("notes")),
+        }
         if can is None:
             errors["can_achieve"] = f"Select whether {who} can achieve this outcome"
         elif can:
@@ -188,18 +228,25 @@ def _clean_section(assessment: Assessment, section: sections.Section, data: dict
         else:
             unknown = [x for x in limbs if x not in allowed]
             if unknown and carer and "d" in unknown:
-                errors["limbs"] = ("Taking significantly longer does not apply to carers: select how else the "
-                                   "carer is unable to achieve this outcome")
+                errors["limbs"] = (
+                    "Taking significantly longer does not apply to carers: select how else the "
+                    "carer is unable to achieve this outcome"
+                )
             elif unknown:
                 errors["limbs"] = "Select from the list how the outcome cannot be achieved"
             elif not limbs:
                 errors["limbs"] = f"Select at least one way in which {who} is unable to achieve this outcome"
     elif key == sections.ELIGIBILITY:
-        clean = {"judgement": _text(data.get("judgement")), "judgement_reason": _text(data.get("judgement_reason"))}
+        clean = {
+            "judgement": _text(data.get("judgement")),
+            "judgement_reason": _text(data.get("judgement_reason")),
+        }
         if clean["judgement"] not in Judgement.values:
             errors["judgement"] = "Select whether you agree with the determination"
         elif clean["judgement"] != Judgement.AGREE and not clean["judgement_reason"]:
-            errors["judgement_reason"] = "Explain the professional judgement that leads to a different decision"
+            errors["judgement_reason"] = (
+                "Explain the professional judgement that leads to a different decision"
+            )
     if errors:
         raise ValidationFailed(errors)
     return clean
@@ -227,7 +274,9 @@ def _clean_texts(data: dict[str, Any]) -> dict[str, Any]:
             if isinstance(value, str):
                 clean[name] = clean_text(value, label=label, multiline=True)
             elif isinstance(value, list):
-                clean[name] = [clean_text(v, label=label, multiline=True) if isinstance(v, str) else v for v in value]
+                clean[name] = [
+                    clean_text(v, label=label, multiline=True) if isinstance(v, str) else v for v in value
+                ]
             else:
                 clean[name] = value
         except TextError as exc:
@@ -237,8 +286,14 @@ def _clean_texts(data: dict[str, Any]) -> dict[str, Any]:
     return clean
 
 
-def assessment_section_save(*, record: access.OpenedRecord, assessment: Assessment, section: str,
-                            data: dict[str, Any], complete: bool = True) -> Assessment:
+def assessment_section_save(
+    *,
+    record: access.OpenedRecord,
+    assessment: Assessment,
+    section: str,
+    data: dict[str, Any],
+    complete: bool = True,
+) -> Assessment:
     """Save one section. complete=True checks it and marks it done; complete=False ("Save and come back later")
     keeps what was typed on the assessment as work in progress, without checking it."""
     actor, decision = require_record(record).user, record.decision
@@ -267,11 +322,17 @@ def assessment_section_save(*, record: access.OpenedRecord, assessment: Assessme
     else:
         clean = _clean_section(assessment, sec, data)
         if sec.outcome_code:
-            answer, created = OutcomeAssessment.objects.update_or_create(assessment=assessment, code=sec.outcome_code,
-                                                                         defaults=clean)
-            audit.record(actor=actor, action=AuditAction.CREATE if created else AuditAction.UPDATE, obj=answer,
-                         person_id=assessment.person_id, basis=decision.basis,
-                         details={"code": answer.code, "can_achieve": answer.can_achieve, "limbs": answer.limbs})
+            answer, created = OutcomeAssessment.objects.update_or_create(
+                assessment=assessment, code=sec.outcome_code, defaults=clean
+            )
+            audit.record(
+                actor=actor,
+                action=AuditAction.CREATE if created else AuditAction.UPDATE,
+                obj=answer,
+                person_id=assessment.person_id,
+                basis=decision.basis,
+                details={"code": answer.code, "can_achieve": answer.can_achieve, "limbs": answer.limbs},
+            )
             fields = [f"outcome:{sec.outcome_code}"]
         else:
             for name, value in clean.items():
@@ -287,8 +348,13 @@ def assessment_section_save(*, record: access.OpenedRecord, assessment: Assessme
     assessment.sections_done = [k for k in order if k in done]
     assessment.section_drafts = drafts
     assessment.save()
-    audit.record(actor=actor, action=AuditAction.UPDATE, obj=assessment, basis=decision.basis,
-                 details={"section": sec.key, "complete": complete, "fields": fields})
+    audit.record(
+        actor=actor,
+        action=AuditAction.UPDATE,
+        obj=assessment,
+        basis=decision.basis,
+        details={"section": sec.key, "complete": complete, "fields": fields},
+    )
     return assessment
 
 
@@ -308,13 +374,24 @@ def _decide(assessment: Assessment, clean: dict[str, str]) -> None:
 
     missing = selectors.missing_sections(assessment, exclude=(sections.ELIGIBILITY,))
     if missing:
-        raise ValidationFailed({"judgement": "Finish these sections before deciding eligibility: "
-                                             + "; ".join(s.title for s in missing)})
+        raise ValidationFailed(
+            {
+                "judgement": "Finish these sections before deciding eligibility: "
+                + "; ".join(s.title for s in missing)
+            }
+        )
     result = selectors.determination(assessment)
     judgement = clean["judgement"]
-    if judgement != Judgement.AGREE and final_eligibility(computed=result.eligible, judgement=judgement) == result.eligible:
-        raise ValidationFailed({"judgement": "Your judgement is the same as the determination: select "
-                                             "'Agree with the determination'"})
+    if (
+        judgement != Judgement.AGREE
+        and final_eligibility(computed=result.eligible, judgement=judgement) == result.eligible
+    ):
+        raise ValidationFailed(
+            {
+                "judgement": "Your judgement is the same as the determination: select "
+                "'Agree with the determination'"
+            }
+        )
     assessment.computed_eligible = result.eligible
     assessment.computed_reasons = result.reasons
     assessment.judgement = judgement
@@ -331,8 +408,14 @@ def final_eligibility(*, computed: bool, judgement: str) -> bool:
     return computed
 
 
-def assessment_complete(*, record: access.OpenedRecord, assessment: Assessment, information_given: str = "",
-                        outcome: str = "", completed_on: dt.date | None = None) -> Assessment:
+def assessment_complete(
+    *,
+    record: access.OpenedRecord,
+    assessment: Assessment,
+    information_given: str = "",
+    outcome: str = "",
+    completed_on: dt.date | None = None,
+) -> Assessment:
     """Complete the assessment with its CLD event outcome; it then waits for sign-off if the council asks for it."""
 
     require_belongs(require_record(record), assessment, field="assessment", what="assessment")
@@ -340,20 +423,35 @@ def assessment_complete(*, record: access.OpenedRecord, assessment: Assessment, 
     ASSESSMENT.check(record, assessment, transition)
     with transaction.atomic():
         locked = Assessment.objects.select_for_update().get(pk=assessment.pk)
-        _complete(record, locked, transition, information_given=information_given, outcome=outcome,
-                  completed_on=completed_on)
+        _complete(
+            record,
+            locked,
+            transition,
+            information_given=information_given,
+            outcome=outcome,
+            completed_on=completed_on,
+        )
     assessment.refresh_from_db()
     return assessment
 
 
-def _complete(record: access.OpenedRecord, assessment: Assessment, transition: str, *, information_given: str,
-              outcome: str, completed_on: dt.date | None) -> None:
+def _complete(
+    record: access.OpenedRecord,
+    assessment: Assessment,
+    transition: str,
+    *,
+    information_given: str,
+    outcome: str,
+    completed_on: dt.date | None,
+) -> None:
     from openasc.assessments import selectors
 
     errors: dict[str, str] = {}
     missing = selectors.missing_sections(assessment)
     if missing:
-        errors["sections"] = "Complete every section first. Not completed: " + "; ".join(s.title for s in missing)
+        errors["sections"] = "Complete every section first. Not completed: " + "; ".join(
+            s.title for s in missing
+        )
     information_given = _text(information_given)
     outcome = _text(outcome)
     if outcome and not codes.is_valid(codes.ListName.EVENT_OUTCOME, outcome):
@@ -363,23 +461,33 @@ def _complete(record: access.OpenedRecord, assessment: Assessment, transition: s
     if completed_on > today:
         errors["completed_on"] = "The completion date must be today or in the past"
     elif completed_on < assessment.started_on:
-        errors["completed_on"] = f"The completion date must be on or after the start date, " \
-                                 f"{assessment.started_on:%-d %B %Y}"
+        errors["completed_on"] = (
+            f"The completion date must be on or after the start date, {assessment.started_on:%-d %B %Y}"
+        )
     if errors:
         raise ValidationFailed(errors)
     assessment.information_given = information_given
-    assessment.outcome = outcome or completion_outcome(eligible=bool(assessment.eligible),
-                                                       information_given=bool(information_given))
+    assessment.outcome = outcome or completion_outcome(
+        eligible=bool(assessment.eligible), information_given=bool(information_given)
+    )
     assessment.completed_on = completed_on
-    ASSESSMENT.apply(record, assessment, transition,
-                     note=f"Completed: {'eligible' if assessment.eligible else 'not eligible'}; {assessment.outcome}",
-                     fields=["information_given", "outcome", "completed_on", "updated_at"],
-                     details={"eligible": assessment.eligible, "outcome": assessment.outcome,
-                              "completed_on": completed_on.isoformat()})
+    ASSESSMENT.apply(
+        record,
+        assessment,
+        transition,
+        note=f"Completed: {'eligible' if assessment.eligible else 'not eligible'}; {assessment.outcome}",
+        fields=["information_given", "outcome", "completed_on", "updated_at"],
+        details={
+            "eligible": assessment.eligible,
+            "outcome": assessment.outcome,
+            "completed_on": completed_on.isoformat(),
+        },
+    )
 
 
-def assessment_sign_off(*, record: access.OpenedRecord, assessment: Assessment, approve: bool = True,
-                        reason: str = "") -> Assessment:
+def assessment_sign_off(
+    *, record: access.OpenedRecord, assessment: Assessment, approve: bool = True, reason: str = ""
+) -> Assessment:
     """A team manager (not the assessor) signs the assessment off, or returns it to the assessor with a reason."""
     actor = require_record(record).user
     require_belongs(record, assessment, field="assessment", what="assessment")
@@ -400,7 +508,14 @@ def assessment_sign_off(*, record: access.OpenedRecord, assessment: Assessment, 
             locked.outcome = ""
             note = f"Returned: {reason}"
             fields = ["completed_on", "outcome"]
-        ASSESSMENT.apply(record, locked, transition, note=note, reason=reason, fields=[*fields, "updated_at"],
-                         details={"signed_off": approve})
+        ASSESSMENT.apply(
+            record,
+            locked,
+            transition,
+            note=note,
+            reason=reason,
+            fields=[*fields, "updated_at"],
+            details={"signed_off": approve},
+        )
     assessment.refresh_from_db()
     return assessment

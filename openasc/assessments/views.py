@@ -25,8 +25,9 @@ def _open(request: HttpRequest, assessment_id: int, purpose: str = "view"):
     """The assessment, or the response to send instead (not found, or no basis to open it); the opened record is
     kept on the request (`request.opened_record`) for the services that change it."""
     try:
-        assessment, request.opened_record = selectors.assessment_open(user=request.user,
-                                                                      assessment_id=assessment_id, purpose=purpose)
+        assessment, request.opened_record = selectors.assessment_open(
+            user=request.user, assessment_id=assessment_id, purpose=purpose
+        )
         return assessment, None
     except Assessment.DoesNotExist:
         return None, not_found(request)
@@ -53,26 +54,45 @@ def start(request: HttpRequest, person_id: int) -> HttpResponse:
     except AccessDenied as exc:
         return denied(request, exc, person_id)
     person = options.person
-    form = forms.StartForm(request.POST or None, options=options,
-                           initial={"kind": AssessmentKind.CARER if person.is_carer and options.cared_for
-                                    else AssessmentKind.NEEDS, "assessment_type": "Long term assessment"})
+    form = forms.StartForm(
+        request.POST or None,
+        options=options,
+        initial={
+            "kind": AssessmentKind.CARER if person.is_carer and options.cared_for else AssessmentKind.NEEDS,
+            "assessment_type": "Long term assessment",
+        },
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
             assessment = services.assessment_start(
-                record=options.record, kind=data["kind"], assessment_type=data["assessment_type"],
-                method=data["method"], request=form.requests.get(data["request"]),
-                cared_for=form.cared_for_people.get(data["cared_for"]) if data["kind"] == AssessmentKind.CARER
-                else None, started_on=data["started_on"])
+                record=options.record,
+                kind=data["kind"],
+                assessment_type=data["assessment_type"],
+                method=data["method"],
+                request=form.requests.get(data["request"]),
+                cared_for=form.cared_for_people.get(data["cared_for"])
+                if data["kind"] == AssessmentKind.CARER
+                else None,
+                started_on=data["started_on"],
+            )
         except ValidationFailed as exc:
             ui.add_service_errors(form, exc.errors)
         else:
             messages.success(request, f"{assessment.get_kind_display()} started")
             return redirect("assessments:detail", assessment_id=assessment.pk)
-    return render(request, "assessments/start.jinja", {
-        "form": form, "person": person, "options": options, "title": f"Start an assessment for {person.full_name}",
-        "errors": ui.error_summary(form),
-    }, status=400 if request.method == "POST" else 200)
+    return render(
+        request,
+        "assessments/start.jinja",
+        {
+            "form": form,
+            "person": person,
+            "options": options,
+            "title": f"Start an assessment for {person.full_name}",
+            "errors": ui.error_summary(form),
+        },
+        status=400 if request.method == "POST" else 200,
+    )
 
 
 def person_assessments(request: HttpRequest, person_id: int) -> HttpResponse:
@@ -85,9 +105,16 @@ def person_assessments(request: HttpRequest, person_id: int) -> HttpResponse:
         return not_found(request, "person")
     except AccessDenied as exc:
         return denied(request, exc, person_id)
-    return render(request, "assessments/person_list.jinja", {
-        "person": person, "assessments": found, "title": f"Assessments for {person.full_name}",
-        "can_assess": services.can_assess(request.user)})
+    return render(
+        request,
+        "assessments/person_list.jinja",
+        {
+            "person": person,
+            "assessments": found,
+            "title": f"Assessments for {person.full_name}",
+            "can_assess": services.can_assess(request.user),
+        },
+    )
 
 
 def _status_param(status: str) -> dict:
@@ -108,28 +135,52 @@ def detail(request: HttpRequest, assessment_id: int) -> HttpResponse:
     for item in items:
         if not groups or groups[-1]["title"] != item.section.group:
             groups.append({"title": item.section.group, "items": []})
-        groups[-1]["items"].append({
-            "title": {"text": item.section.title},
-            "href": reverse("assessments:section", args=[assessment.pk, item.section.key]),
-            "status": _status_param(item.status),
-        })
+        groups[-1]["items"].append(
+            {
+                "title": {"text": item.section.title},
+                "href": reverse("assessments:section", args=[assessment.pk, item.section.key]),
+                "status": _status_param(item.status),
+            }
+        )
     done = sum(1 for item in items if item.status == selectors.COMPLETED)
     can_complete = editable and done == len(items)
-    groups.append({"title": "Complete", "items": [{
-        "title": {"text": "Complete the assessment"},
-        "href": reverse("assessments:complete", args=[assessment.pk]) if can_complete else None,
-        "hint": None if can_complete else {"text": "Complete every section first"},
-        "status": {"tag": {"text": "Not started", "classes": "govuk-tag--blue"}} if can_complete
-        else ({"text": "Cannot start yet", "classes": "govuk-task-list__status--cannot-start-yet"} if editable
-              else {"text": "Completed"}),
-    }]})
-    return render(request, "assessments/task_list.jinja", {
-        "assessment": assessment, "person": assessment.person, "groups": groups, "done": done, "total": len(items),
-        "title": f"{assessment.get_kind_display()} for {assessment.person.full_name}", "editable": editable,
-        "return_note": selectors.return_note(assessment),
-        "needs": selectors.eligible_needs(assessment) if assessment.eligible is not None else None,
-        "can_sign_off": ASSESSMENT.may(request.user, assessment, "sign_off"),  # state, role, not their own work
-    })
+    groups.append(
+        {
+            "title": "Complete",
+            "items": [
+                {
+                    "title": {"text": "Complete the assessment"},
+                    "href": reverse("assessments:complete", args=[assessment.pk]) if can_complete else None,
+                    "hint": None if can_complete else {"text": "Complete every section first"},
+                    "status": {"tag": {"text": "Not started", "classes": "govuk-tag--blue"}}
+                    if can_complete
+                    else (
+                        {"text": "Cannot start yet", "classes": "govuk-task-list__status--cannot-start-yet"}
+                        if editable
+                        else {"text": "Completed"}
+                    ),
+                }
+            ],
+        }
+    )
+    return render(
+        request,
+        "assessments/task_list.jinja",
+        {
+            "assessment": assessment,
+            "person": assessment.person,
+            "groups": groups,
+            "done": done,
+            "total": len(items),
+            "title": f"{assessment.get_kind_display()} for {assessment.person.full_name}",
+            "editable": editable,
+            "return_note": selectors.return_note(assessment),
+            "needs": selectors.eligible_needs(assessment) if assessment.eligible is not None else None,
+            "can_sign_off": ASSESSMENT.may(
+                request.user, assessment, "sign_off"
+            ),  # state, role, not their own work
+        },
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -148,16 +199,25 @@ def section(request: HttpRequest, assessment_id: int, section: str) -> HttpRespo
         later = request.POST.get("action") == "later"
         if form.is_valid():
             try:
-                services.assessment_section_save(record=request.opened_record, assessment=assessment,
-                                                 section=sec.key, data=form.section_data(), complete=not later)
+                services.assessment_section_save(
+                    record=request.opened_record,
+                    assessment=assessment,
+                    section=sec.key,
+                    data=form.section_data(),
+                    complete=not later,
+                )
             except ValidationFailed as exc:
                 ui.add_service_errors(form, exc.errors)
             except PermissionError as exc:
                 form.add_error(None, str(exc))
             else:
                 core_services.form_draft_discard(user=request.user, path=path)
-                messages.success(request, f"{sec.title}: saved as work in progress. You can come back to it at any "
-                                 "time." if later else f"{sec.title}: completed")
+                messages.success(
+                    request,
+                    f"{sec.title}: saved as work in progress. You can come back to it at any time."
+                    if later
+                    else f"{sec.title}: completed",
+                )
                 return redirect("assessments:detail", assessment_id=assessment.pk)
     else:
         restored = _restore(request, path)
@@ -165,25 +225,43 @@ def section(request: HttpRequest, assessment_id: int, section: str) -> HttpRespo
             form = form_class(data=restored, kind=assessment.kind)
             form.restored_draft = True
         elif sec.key in assessment.section_drafts:
-            form = form_class(data=MultiValueDict({k: v if isinstance(v, list) else [v] for k, v in
-                                                   assessment.section_drafts[sec.key].items()}), kind=assessment.kind)
+            form = form_class(
+                data=MultiValueDict(
+                    {
+                        k: v if isinstance(v, list) else [v]
+                        for k, v in assessment.section_drafts[sec.key].items()
+                    }
+                ),
+                kind=assessment.kind,
+            )
             form.restored_draft = True  # saved work in progress: show it, without errors
         else:
-            form = form_class(initial=forms.initial_for(assessment, sec, selectors.outcome_answers(assessment)),
-                              kind=assessment.kind)
+            form = form_class(
+                initial=forms.initial_for(assessment, sec, selectors.outcome_answers(assessment)),
+                kind=assessment.kind,
+            )
     context = {
-        "assessment": assessment, "person": assessment.person, "section": sec, "form": form,
-        "title": sec.title, "errors": ui.error_summary(form), "draft_path": path, "restored": restored,
-        "carer": assessment.kind == AssessmentKind.CARER, "editable": assessment.status == AssessmentStatus.IN_PROGRESS,
+        "assessment": assessment,
+        "person": assessment.person,
+        "section": sec,
+        "form": form,
+        "title": sec.title,
+        "errors": ui.error_summary(form),
+        "draft_path": path,
+        "restored": restored,
+        "carer": assessment.kind == AssessmentKind.CARER,
+        "editable": assessment.status == AssessmentStatus.IN_PROGRESS,
         "limbs": _limb_items(form, assessment.kind),
-        "limbs_error": {"text": form.errors["limbs"][0]} if form.is_bound and not getattr(form, "restored_draft", False)
-        and "limbs" in form.errors else None,
+        "limbs_error": {"text": form.errors["limbs"][0]}
+        if form.is_bound and not getattr(form, "restored_draft", False) and "limbs" in form.errors
+        else None,
     }
     if sec.key == sections.ELIGIBILITY:
         context["missing"] = selectors.missing_sections(assessment, exclude=(sections.ELIGIBILITY,))
         context["determination"] = selectors.determination(assessment)
-    return render(request, "assessments/section.jinja", context,
-                  status=400 if request.method == "POST" else 200)
+    return render(
+        request, "assessments/section.jinja", context, status=400 if request.method == "POST" else 200
+    )
 
 
 def _limb_items(form, kind: str) -> list[dict]:
@@ -193,8 +271,10 @@ def _limb_items(form, kind: str) -> list[dict]:
         chosen = form.data.getlist("limbs") if hasattr(form.data, "getlist") else form.data.get("limbs", [])
     else:
         chosen = form.initial.get("limbs", [])
-    return [{"value": code, "text": f"({code}) {label}", "checked": code in chosen}
-            for code, label in sections.limbs_for(kind)]
+    return [
+        {"value": code, "text": f"({code}) {label}", "checked": code in chosen}
+        for code, label in sections.limbs_for(kind)
+    ]
 
 
 @require_http_methods(["GET", "POST"])
@@ -210,35 +290,56 @@ def complete(request: HttpRequest, assessment_id: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            services.assessment_complete(record=request.opened_record, assessment=assessment,
-                                         information_given=data["information_given"], outcome=data["outcome"],
-                                         completed_on=data["completed_on"])
+            services.assessment_complete(
+                record=request.opened_record,
+                assessment=assessment,
+                information_given=data["information_given"],
+                outcome=data["outcome"],
+                completed_on=data["completed_on"],
+            )
         except ValidationFailed as exc:
             ui.add_service_errors(form, exc.errors)
         except PermissionError as exc:
             form.add_error(None, str(exc))
         else:
             if assessment.status == AssessmentStatus.AWAITING_SIGN_OFF:
-                messages.success(request, "Assessment completed: it is waiting for a team manager to sign it off")
+                messages.success(
+                    request, "Assessment completed: it is waiting for a team manager to sign it off"
+                )
             else:
                 messages.success(request, "Assessment completed")
             return redirect("assessments:detail", assessment_id=assessment.pk)
     eligible = bool(assessment.eligible)
-    return render(request, "assessments/complete.jinja", {
-        "assessment": assessment, "person": assessment.person, "form": form, "missing": missing,
-        "title": "Complete the assessment", "errors": ui.error_summary(form),
-        "outcome_if_information": services.completion_outcome(eligible=eligible, information_given=True),
-        "outcome_if_none": services.completion_outcome(eligible=eligible, information_given=False),
-        "overrides": services.OUTCOME_OVERRIDES,
-    }, status=400 if request.method == "POST" else 200)
+    return render(
+        request,
+        "assessments/complete.jinja",
+        {
+            "assessment": assessment,
+            "person": assessment.person,
+            "form": form,
+            "missing": missing,
+            "title": "Complete the assessment",
+            "errors": ui.error_summary(form),
+            "outcome_if_information": services.completion_outcome(eligible=eligible, information_given=True),
+            "outcome_if_none": services.completion_outcome(eligible=eligible, information_given=False),
+            "overrides": services.OUTCOME_OVERRIDES,
+        },
+        status=400 if request.method == "POST" else 200,
+    )
 
 
 def sign_off_list(request: HttpRequest) -> HttpResponse:
     if not services.can_sign_off(request.user):
         return forbidden(request, "You cannot see this page", "Only team managers sign off assessments.")
-    return render(request, "assessments/sign_off_list.jinja", {
-        "assessments": selectors.awaiting_sign_off(user=request.user), "title": "Assessments waiting for sign-off",
-        "active_nav": "sign-off"})
+    return render(
+        request,
+        "assessments/sign_off_list.jinja",
+        {
+            "assessments": selectors.awaiting_sign_off(user=request.user),
+            "title": "Assessments waiting for sign-off",
+            "active_nav": "sign-off",
+        },
+    )
 
 
 class SignOff(RecordAction):
@@ -260,12 +361,16 @@ class SignOff(RecordAction):
         return denied(request, exc, selectors.assessment_person_id(assessment_id=assessment_id))
 
     def perform(self, record, assessment: Assessment, data: dict):
-        return services.assessment_sign_off(record=record, assessment=assessment,
-                                            approve=data["decision"] == "approve", reason=data["reason"])
+        return services.assessment_sign_off(
+            record=record, assessment=assessment, approve=data["decision"] == "approve", reason=data["reason"]
+        )
 
     def get_success_message(self, assessment: Assessment, result: Assessment) -> str:
-        return ("Assessment signed off" if result.status == AssessmentStatus.COMPLETED
-                else "Assessment returned to the assessor")
+        return (
+            "Assessment signed off"
+            if result.status == AssessmentStatus.COMPLETED
+            else "Assessment returned to the assessor"
+        )
 
     def success_url(self, assessment: Assessment, result) -> str:
         return reverse("assessments:sign-off-list")

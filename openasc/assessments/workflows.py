@@ -18,23 +18,61 @@ def _not_own_work(user, assessment) -> str:
     return ""
 
 
-IN_PROGRESS, AWAITING, COMPLETED = (AssessmentStatus.IN_PROGRESS, AssessmentStatus.AWAITING_SIGN_OFF,
-                                    AssessmentStatus.COMPLETED)
+IN_PROGRESS, AWAITING, COMPLETED = (
+    AssessmentStatus.IN_PROGRESS,
+    AssessmentStatus.AWAITING_SIGN_OFF,
+    AssessmentStatus.COMPLETED,
+)
 
 ASSESSMENT = Workflow(
-    name="assessment", noun="assessment", status_model=AssessmentStatusChange, parent_field="assessment",
-    states=AssessmentStatus, initial=IN_PROGRESS,
+    name="assessment",
+    noun="assessment",
+    status_model=AssessmentStatusChange,
+    parent_field="assessment",
+    states=AssessmentStatus,
+    initial=IN_PROGRESS,
     transitions=(
-        Transition("complete", source={IN_PROGRESS}, target=COMPLETED, capability=Capability.ASSESS,
-                   label="Complete the assessment", done="completed", field="assessment", refused=ASSESS_REFUSED),
-        Transition("submit", source={IN_PROGRESS}, target=AWAITING, capability=Capability.ASSESS,
-                   label="Complete and send for sign-off", done="completed", field="assessment",
-                   refused=ASSESS_REFUSED),
-        Transition("sign_off", source={AWAITING}, target=COMPLETED, capability=Capability.SIGN_OFF,
-                   label="Sign off", done="signed off", field="decision", refused=SIGN_OFF_REFUSED,
-                   rule=_not_own_work),
-        Transition("return", source={AWAITING}, target=IN_PROGRESS, capability=Capability.SIGN_OFF,
-                   label="Return to the assessor", done="returned", field="decision", refused=SIGN_OFF_REFUSED,
-                   rule=_not_own_work),
+        Transition(
+            "complete",
+            source={IN_PROGRESS},
+            target=COMPLETED,
+            capability=Capability.ASSESS,
+            label="Complete the assessment",
+            done="completed",
+            field="assessment",
+            refused=ASSESS_REFUSED,
+        ),
+        Transition(
+            "submit",
+            source={IN_PROGRESS},
+            target=AWAITING,
+            capability=Capability.ASSESS,
+            label="Complete and send for sign-off",
+            done="completed",
+            field="assessment",
+            refused=ASSESS_REFUSED,
+        ),
+        Transition(
+            "sign_off",
+            source={AWAITING},
+            target=COMPLETED,
+            capability=Capability.SIGN_OFF,
+            label="Sign off",
+            done="signed off",
+            field="decision",
+            refused=SIGN_OFF_REFUSED,
+            rule=_not_own_work,
+        ),
+        Transition(
+            "return",
+            source={AWAITING},
+            target=IN_PROGRESS,
+            capability=Capability.SIGN_OFF,
+            label="Return to the assessor",
+            done="returned",
+            field="decision",
+            refused=SIGN_OFF_REFUSED,
+            rule=_not_own_work,
+        ),
     ),
 )

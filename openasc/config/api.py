@@ -47,8 +47,9 @@ def schema_error(request, exc: NinjaValidationError):
 
 @api.exception_handler(ValidationFailed)
 def service_error(request, exc: ValidationFailed):
-    return api.create_response(request, {"detail": "The request has errors", "errors": _field_errors(exc.errors)},
-                               status=422)
+    return api.create_response(
+        request, {"detail": "The request has errors", "errors": _field_errors(exc.errors)}, status=422
+    )
 
 
 @api.exception_handler(AccessDenied)
@@ -72,7 +73,9 @@ def not_found(request, exc):
 
 @api.exception_handler(AuthenticationError)
 def unauthenticated(request, exc):
-    return api.create_response(request, {"detail": "Authentication required: send a bearer token"}, status=401)
+    return api.create_response(
+        request, {"detail": "Authentication required: send a bearer token"}, status=401
+    )
 
 
 from openasc.assessments.api import router as assessments_router  # noqa: E402

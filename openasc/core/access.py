@@ -58,43 +58,119 @@ class Capability:
 
 
 ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
-    Role.FRONT_DOOR: frozenset({Capability.SEARCH_ALL, Capability.VIEW_ALL, Capability.CREATE_PERSON,
-                                Capability.EDIT_PERSON, Capability.MERGE, Capability.BREAK_GLASS, Capability.TRIAGE,
-                                Capability.BE_ALLOCATED}),
-    Role.SOCIAL_WORKER: frozenset({Capability.CREATE_PERSON, Capability.EDIT_PERSON, Capability.BREAK_GLASS,
-                                   Capability.TRIAGE, Capability.BE_ALLOCATED, Capability.ASSESS, Capability.PLAN,
-                                   Capability.ARRANGE_SERVICES}),
-    Role.OCCUPATIONAL_THERAPIST: frozenset({Capability.CREATE_PERSON, Capability.EDIT_PERSON,
-                                            Capability.BREAK_GLASS, Capability.BE_ALLOCATED, Capability.ASSESS,
-                                            Capability.PLAN, Capability.ARRANGE_SERVICES}),
-    Role.TEAM_MANAGER: frozenset({Capability.SEARCH_ALL, Capability.CREATE_PERSON, Capability.EDIT_PERSON,
-                                  Capability.MERGE, Capability.BREAK_GLASS, Capability.REVIEW_BREAK_GLASS,
-                                  Capability.VIEW_ACCESS_LOG, Capability.ALLOCATE, Capability.TRIAGE,
-                                  Capability.BE_ALLOCATED, Capability.ASSESS, Capability.SIGN_OFF, Capability.PLAN,
-                                  Capability.ARRANGE_SERVICES, Capability.SEE_RETURNS}),
+    Role.FRONT_DOOR: frozenset(
+        {
+            Capability.SEARCH_ALL,
+            Capability.VIEW_ALL,
+            Capability.CREATE_PERSON,
+            Capability.EDIT_PERSON,
+            Capability.MERGE,
+            Capability.BREAK_GLASS,
+            Capability.TRIAGE,
+            Capability.BE_ALLOCATED,
+        }
+    ),
+    Role.SOCIAL_WORKER: frozenset(
+        {
+            Capability.CREATE_PERSON,
+            Capability.EDIT_PERSON,
+            Capability.BREAK_GLASS,
+            Capability.TRIAGE,
+            Capability.BE_ALLOCATED,
+            Capability.ASSESS,
+            Capability.PLAN,
+            Capability.ARRANGE_SERVICES,
+        }
+    ),
+    Role.OCCUPATIONAL_THERAPIST: frozenset(
+        {
+            Capability.CREATE_PERSON,
+            Capability.EDIT_PERSON,
+            Capability.BREAK_GLASS,
+            Capability.BE_ALLOCATED,
+            Capability.ASSESS,
+            Capability.PLAN,
+            Capability.ARRANGE_SERVICES,
+        }
+    ),
+    Role.TEAM_MANAGER: frozenset(
+        {
+            Capability.SEARCH_ALL,
+            Capability.CREATE_PERSON,
+            Capability.EDIT_PERSON,
+            Capability.MERGE,
+            Capability.BREAK_GLASS,
+            Capability.REVIEW_BREAK_GLASS,
+            Capability.VIEW_ACCESS_LOG,
+            Capability.ALLOCATE,
+            Capability.TRIAGE,
+            Capability.BE_ALLOCATED,
+            Capability.ASSESS,
+            Capability.SIGN_OFF,
+            Capability.PLAN,
+            Capability.ARRANGE_SERVICES,
+            Capability.SEE_RETURNS,
+        }
+    ),
     Role.BROKER: frozenset({Capability.BREAK_GLASS, Capability.ARRANGE_SERVICES}),
     Role.FINANCE_OFFICER: frozenset({Capability.EDIT_PERSON, Capability.BREAK_GLASS}),
-    Role.SAFEGUARDING_LEAD: frozenset({Capability.SEARCH_ALL, Capability.CREATE_PERSON, Capability.EDIT_PERSON,
-                                       Capability.BREAK_GLASS, Capability.ALLOCATE, Capability.TRIAGE,
-                                       Capability.BE_ALLOCATED, Capability.ASSESS}),
-    Role.PERFORMANCE_ANALYST: frozenset({Capability.IMPORT_CLD, Capability.SET_POPULATION, Capability.SEE_RETURNS}),
+    Role.SAFEGUARDING_LEAD: frozenset(
+        {
+            Capability.SEARCH_ALL,
+            Capability.CREATE_PERSON,
+            Capability.EDIT_PERSON,
+            Capability.BREAK_GLASS,
+            Capability.ALLOCATE,
+            Capability.TRIAGE,
+            Capability.BE_ALLOCATED,
+            Capability.ASSESS,
+        }
+    ),
+    Role.PERFORMANCE_ANALYST: frozenset(
+        {Capability.IMPORT_CLD, Capability.SET_POPULATION, Capability.SEE_RETURNS}
+    ),
     Role.NHS_PARTNER: frozenset({Capability.BREAK_GLASS}),
-    Role.INFORMATION_GOVERNANCE: frozenset({Capability.SEARCH_ALL, Capability.REVIEW_BREAK_GLASS,
-                                            Capability.VIEW_ACCESS_LOG, Capability.SEE_RETURNS}),
-    Role.ADMINISTRATOR: frozenset({Capability.IMPORT_CLD, Capability.SET_POPULATION, Capability.MANAGE_STAFF}),
-    Role.SYSTEM: frozenset({Capability.SEARCH_ALL, Capability.VIEW_ALL, Capability.CREATE_PERSON,
-                            Capability.EDIT_PERSON, Capability.USE_API, Capability.ASSESS, Capability.PLAN,
-                            Capability.ARRANGE_SERVICES}),
+    Role.INFORMATION_GOVERNANCE: frozenset(
+        {
+            Capability.SEARCH_ALL,
+            Capability.REVIEW_BREAK_GLASS,
+            Capability.VIEW_ACCESS_LOG,
+            Capability.SEE_RETURNS,
+        }
+    ),
+    Role.ADMINISTRATOR: frozenset(
+        {Capability.IMPORT_CLD, Capability.SET_POPULATION, Capability.MANAGE_STAFF}
+    ),
+    Role.SYSTEM: frozenset(
+        {
+            Capability.SEARCH_ALL,
+            Capability.VIEW_ALL,
+            Capability.CREATE_PERSON,
+            Capability.EDIT_PERSON,
+            Capability.USE_API,
+            Capability.ASSESS,
+            Capability.PLAN,
+            Capability.ARRANGE_SERVICES,
+        }
+    ),
 }
 
 # Relationships held by one named user survive a restriction; team-wide ones do not.
-INDIVIDUAL_KINDS = (RelationshipKind.ALLOCATED_WORKER, RelationshipKind.SAFEGUARDING_ENQUIRY,
-                    RelationshipKind.GRANT, RelationshipKind.NHS_SHARING)
+INDIVIDUAL_KINDS = (
+    RelationshipKind.ALLOCATED_WORKER,
+    RelationshipKind.SAFEGUARDING_ENQUIRY,
+    RelationshipKind.GRANT,
+    RelationshipKind.NHS_SHARING,
+)
 
 
 def has(user: User, capability: str) -> bool:
-    return bool(user and user.is_authenticated and user.is_active
-                and capability in ROLE_CAPABILITIES.get(user.role, frozenset()))
+    return bool(
+        user
+        and user.is_authenticated
+        and user.is_active
+        and capability in ROLE_CAPABILITIES.get(user.role, frozenset())
+    )
 
 
 def roles_with(capability: str) -> frozenset[str]:
@@ -147,7 +223,9 @@ def may_open(user: User, person: str) -> Q | None:
     rels = _active(CareRelationship.objects.filter(person=ref), now)
     individual = Exists(rels.filter(user=user))
     team = Exists(rels.filter(team_id__in=_team_ids(user)))
-    glass = Exists(BreakGlassAccess.objects.filter(person=ref, user=user, expires_at__gt=now, ended_at__isnull=True))
+    glass = Exists(
+        BreakGlassAccess.objects.filter(person=ref, user=user, expires_at__gt=now, ended_at__isnull=True)
+    )
     restriction = Restriction.objects.filter(person=ref, lifted_at__isnull=True)
     restricted = Exists(restriction)
     excepted = Exists(restriction.filter(Q(allowed_users=user) | Q(allowed_roles__contains=f"|{user.role}|")))
@@ -160,12 +238,17 @@ def explain(user: User, person) -> Access:
     if not (user and user.is_authenticated and user.is_active):
         return Access(False, "", "You need to sign in.")
     now = timezone.now()
-    rels = list(_active(CareRelationship.objects.filter(person=person), now)
-                .filter(Q(user=user) | Q(team_id__in=_team_ids(user))).select_related("team"))
+    rels = list(
+        _active(CareRelationship.objects.filter(person=person), now)
+        .filter(Q(user=user) | Q(team_id__in=_team_ids(user)))
+        .select_related("team")
+    )
     for rel in rels:
         if rel.user_id == user.pk:
             return Access(True, rel.get_kind_display(), "")
-    glass = BreakGlassAccess.objects.filter(person=person, user=user, expires_at__gt=now, ended_at__isnull=True).first()
+    glass = BreakGlassAccess.objects.filter(
+        person=person, user=user, expires_at__gt=now, ended_at__isnull=True
+    ).first()
     if glass:
         return Access(True, "Break-glass", "", restricted=glass.was_restricted)
     restriction = Restriction.objects.filter(person=person, lifted_at__isnull=True).first()
@@ -174,15 +257,24 @@ def explain(user: User, person) -> Access:
     )
     can_glass = has(user, Capability.BREAK_GLASS)
     if restriction is not None and not excepted:
-        return Access(False, "", "This is a restricted record. Only named staff can open it.",
-                      restricted=True, break_glass_possible=can_glass)
+        return Access(
+            False,
+            "",
+            "This is a restricted record. Only named staff can open it.",
+            restricted=True,
+            break_glass_possible=can_glass,
+        )
     for rel in rels:
         return Access(True, f"Team: {rel.team.name}"[:64], "", restricted=restriction is not None)
     if has(user, Capability.VIEW_ALL):
         return Access(True, f"Role: {user.get_role_display()}"[:64], "", restricted=restriction is not None)
-    return Access(False, "", "You do not have a working relationship with this person: they are not "
-                  "allocated to you or your team, and no access has been granted to you.",
-                  break_glass_possible=can_glass)
+    return Access(
+        False,
+        "",
+        "You do not have a working relationship with this person: they are not "
+        "allocated to you or your team, and no access has been granted to you.",
+        break_glass_possible=can_glass,
+    )
 
 
 # --- Opening a record: the one place that decides, audits (refusals included) and hands out the record ------------
@@ -221,9 +313,17 @@ def _audit_refusal(user: User, person_id: int | None, purpose: str, decision: Ac
     """A refused attempt leaves a trace against the person it was about (anonymous attempts cannot be audited)."""
     if not (user and user.is_authenticated and user.is_active and user.pk):
         return
-    audit.record(actor=user, action=AuditAction.ACCESS_REFUSED, obj=obj, person_id=person_id,
-                 details={"purpose": purpose, "restricted": decision.restricted,
-                          "break_glass_possible": decision.break_glass_possible})
+    audit.record(
+        actor=user,
+        action=AuditAction.ACCESS_REFUSED,
+        obj=obj,
+        person_id=person_id,
+        details={
+            "purpose": purpose,
+            "restricted": decision.restricted,
+            "break_glass_possible": decision.break_glass_possible,
+        },
+    )
 
 
 def refuse(user: User, *, person_id: int | None, purpose: str, explanation: str, obj=None) -> AccessDenied:
@@ -251,8 +351,14 @@ def open_record(user: User, person, purpose: str, *, obj=None, details: dict | N
     if not decision.allowed:
         _audit_refusal(user, person.pk, purpose, decision, obj)
         raise AccessDenied(decision)
-    audit.record(actor=user, action=AuditAction.VIEW, obj=obj if obj is not None else person, person_id=person.pk,
-                 basis=decision.basis, details={"purpose": purpose, **(details or {})})
+    audit.record(
+        actor=user,
+        action=AuditAction.VIEW,
+        obj=obj if obj is not None else person,
+        person_id=person.pk,
+        basis=decision.basis,
+        details={"purpose": purpose, **(details or {})},
+    )
     return OpenedRecord(person=person, user=user, decision=decision, purpose=purpose, _seal=_SEAL)
 
 
@@ -261,8 +367,9 @@ def disclose(user: User, people, *, purpose: str, details: dict | None = None) -
     people = list(people)
     if not people:
         return 0
-    return audit.record_many(actor=user, action=AuditAction.DISCLOSE, objs=people,
-                             details={"purpose": purpose, **(details or {})})
+    return audit.record_many(
+        actor=user, action=AuditAction.DISCLOSE, objs=people, details={"purpose": purpose, **(details or {})}
+    )
 
 
 def returns_show_nhs_numbers(user: User) -> bool:
@@ -270,6 +377,13 @@ def returns_show_nhs_numbers(user: User) -> bool:
     a council names in OPENASC_RETURNS_NHS_NUMBER_ROLES (Capability.SEE_NHS_NUMBERS_IN_RETURNS; none by default)."""
     from django.conf import settings
 
-    roles = {r.strip() for r in str(getattr(settings, "OPENASC_RETURNS_NHS_NUMBER_ROLES", "") or "").split(",")}
-    return bool(user and user.is_authenticated and user.is_active and has(user, Capability.SEE_RETURNS)
-                and user.role in roles - {""})
+    roles = {
+        r.strip() for r in str(getattr(settings, "OPENASC_RETURNS_NHS_NUMBER_ROLES", "") or "").split(",")
+    }
+    return bool(
+        user
+        and user.is_authenticated
+        and user.is_active
+        and has(user, Capability.SEE_RETURNS)
+        and user.role in roles - {""}
+    )

@@ -70,8 +70,14 @@ def record(
     )
 
 
-def record_many(*, actor: User, action: AuditAction | str, objs: Iterable[models.Model], basis: str = "",
-                details: dict[str, Any] | None = None) -> int:
+def record_many(
+    *,
+    actor: User,
+    action: AuditAction | str,
+    objs: Iterable[models.Model],
+    basis: str = "",
+    details: dict[str, Any] | None = None,
+) -> int:
     """Audit a batch (list views, search results, bulk loads) in one insert."""
     if actor is None or not getattr(actor, "is_authenticated", False) or not actor.pk:
         raise AnonymousWriteRefused("An audit event needs a signed-in user or system account.")
@@ -80,8 +86,14 @@ def record_many(*, actor: User, action: AuditAction | str, objs: Iterable[models
     stored = _storable(details or {})
     events = [
         AuditEvent(
-            occurred_at=now, actor=actor, action=str(action), person_id=_person_id_of(o),
-            object_type=object_type(o), object_id=str(o.pk), basis=basis[:64], request_id=rid,
+            occurred_at=now,
+            actor=actor,
+            action=str(action),
+            person_id=_person_id_of(o),
+            object_type=object_type(o),
+            object_id=str(o.pk),
+            basis=basis[:64],
+            request_id=rid,
             details=stored,
         )
         for o in objs
@@ -109,8 +121,20 @@ def _storable(value: Any) -> Any:
 # hash and take the next ids, so that chain order is id order.
 GENESIS = "0" * 64
 CHAIN_LOCK = 0x6F61736361756474  # "oascaudt": the advisory lock key
-CHAINED_FIELDS = ("id", "occurred_at", "actor_id", "on_behalf_of_id", "action", "person_id", "object_type",
-                  "object_id", "basis", "reason", "request_id", "details")
+CHAINED_FIELDS = (
+    "id",
+    "occurred_at",
+    "actor_id",
+    "on_behalf_of_id",
+    "action",
+    "person_id",
+    "object_type",
+    "object_id",
+    "basis",
+    "reason",
+    "request_id",
+    "details",
+)
 TABLE = "core_auditevent"
 
 
@@ -150,7 +174,9 @@ def canonical(values: dict[str, Any] | tuple, details_text: str | None = None) -
     in that form)."""
     if isinstance(values, dict):
         values = tuple(values[f] for f in CHAINED_FIELDS)
-    head = json.dumps(["v1", values[0], _when(values[1]), *values[2:11]], separators=(",", ":"), ensure_ascii=False)
+    head = json.dumps(
+        ["v1", values[0], _when(values[1]), *values[2:11]], separators=(",", ":"), ensure_ascii=False
+    )
     if details_text is None:
         details_text = _details_text(values[11])
     return (head[:-1] + "," + details_text + "]").encode()
@@ -178,8 +204,10 @@ def reserve_ids(cursor, vendor: str, n: int) -> list[int]:
     if not n:
         return []
     if vendor == "postgresql":
-        cursor.execute("SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s) ORDER BY 1",
-                       [TABLE, n])
+        cursor.execute(
+            "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s) ORDER BY 1",
+            [TABLE, n],
+        )
         return [r[0] for r in cursor.fetchall()]
     # SQLite (AUTOINCREMENT): one more than the larger of the highest id and the highest ever given; inserting
     # these ids moves sqlite_sequence on
@@ -248,12 +276,18 @@ def insert_rows(rows: list[dict[str, Any]], *, using: str = DEFAULT_DB_ALIAS) ->
         def prep(i, f, v):
             key = (i, id(v))
             if key not in cache:
-                cache[key] = (v, json.dumps(v, cls=f.encoder) if f.get_internal_type() == "JSONField"
-                              else f.get_db_prep_save(v, conn))
+                cache[key] = (
+                    v,
+                    json.dumps(v, cls=f.encoder)
+                    if f.get_internal_type() == "JSONField"
+                    else f.get_db_prep_save(v, conn),
+                )
             return cache[key][1]
 
-        kinds = [(i, f, f.attname, f.get_internal_type() in {"DateTimeField", "JSONField"})
-                 for i, f in enumerate(fields)]
+        kinds = [
+            (i, f, f.attname, f.get_internal_type() in {"DateTimeField", "JSONField"})
+            for i, f in enumerate(fields)
+        ]
         values = [[prep(i, f, row[a]) if convert else row[a] for i, f, a, convert in kinds] for row in rows]
         with conn.cursor() as cursor:
             if conn.vendor == "postgresql":
@@ -281,14 +315,23 @@ def verify(*, batch: int = 20000, using: str = DEFAULT_DB_ALIAS) -> Iterator[tup
             count += 1
             pk, stored_prev, stored = row[0], row[-2], row[-1]
             if stored_prev != prev:
-                what = ("the first event does not start the chain" if prev == GENESIS and count == 1 else
-                        "prev_hash does not match the row_hash of the event before it (an event before it was "
-                        "deleted, inserted or changed)")
+                what = (
+                    "the first event does not start the chain"
+                    if prev == GENESIS and count == 1
+                    else "prev_hash does not match the row_hash of the event before it (an event before it was "
+                    "deleted, inserted or changed)"
+                )
                 yield count, pk, f"{what}: prev_hash {stored_prev or '(empty)'}, expected {prev}"
             computed = hash_row(row[:-2], stored_prev)
             if computed != stored:
-                yield count, pk, (f"row_hash does not match its fields (the event was changed, or written "
-                                  f"without the chain): stored {stored or '(empty)'}, computed {computed}")
+                yield (
+                    count,
+                    pk,
+                    (
+                        f"row_hash does not match its fields (the event was changed, or written "
+                        f"without the chain): stored {stored or '(empty)'}, computed {computed}"
+                    ),
+                )
             prev = stored
             last_id = pk
         yield count, last_id, ""
@@ -342,8 +385,17 @@ class UnauditedBulkWrite(PermissionError):
 class BulkBlock:
     """One open `audit.bulk()` block: who writes, why, and the rows each bulk write touched (for the summary)."""
 
-    def __init__(self, *, actor: User, action: str, reason: str, basis: str, obj: models.Model | None,
-                 details: dict[str, Any], summary: bool):
+    def __init__(
+        self,
+        *,
+        actor: User,
+        action: str,
+        reason: str,
+        basis: str,
+        obj: models.Model | None,
+        details: dict[str, Any],
+        summary: bool,
+    ):
         self.actor, self.action, self.reason, self.basis, self.obj = actor, action, reason, basis, obj
         self.details, self.summary = details, summary
         self.writes: dict[str, dict[str, int]] = {}  # model label -> {operation: rows}
@@ -357,8 +409,16 @@ _bulk = threading.local()
 
 
 @contextmanager
-def bulk(*, actor: User, action: AuditAction | str, reason: str, basis: str = "", obj: models.Model | None = None,
-         details: dict[str, Any] | None = None, summary: bool = True) -> Iterator[BulkBlock]:
+def bulk(
+    *,
+    actor: User,
+    action: AuditAction | str,
+    reason: str,
+    basis: str = "",
+    obj: models.Model | None = None,
+    details: dict[str, Any] | None = None,
+    summary: bool = True,
+) -> Iterator[BulkBlock]:
     """Allow bulk writes on sensitive models in this thread, in one transaction, and audit them.
 
     With ``summary`` (the default) one event is written when the block ends without an error: the actor, action,
@@ -369,8 +429,15 @@ def bulk(*, actor: User, action: AuditAction | str, reason: str, basis: str = ""
         raise AnonymousWriteRefused("A bulk write needs a signed-in, active user or system account.")
     if not reason or not reason.strip():
         raise ValueError("audit.bulk() needs the reason for the bulk write")
-    block = BulkBlock(actor=actor, action=str(action), reason=reason, basis=basis, obj=obj,
-                      details=dict(details or {}), summary=summary)
+    block = BulkBlock(
+        actor=actor,
+        action=str(action),
+        reason=reason,
+        basis=basis,
+        obj=obj,
+        details=dict(details or {}),
+        summary=summary,
+    )
     stack = _bulk.__dict__.setdefault("stack", [])
     with transaction.atomic():
         stack.append(block)
@@ -379,8 +446,14 @@ def bulk(*, actor: User, action: AuditAction | str, reason: str, basis: str = ""
         finally:
             stack.pop()
         if summary:
-            record(actor=actor, action=action, obj=obj, basis=basis, reason=reason,
-                   details={**block.details, "bulk_writes": block.writes})
+            record(
+                actor=actor,
+                action=action,
+                obj=obj,
+                basis=basis,
+                reason=reason,
+                details={**block.details, "bulk_writes": block.writes},
+            )
 
 
 def current_bulk() -> BulkBlock | None:
@@ -396,4 +469,5 @@ def allow_bulk_write(model: type[models.Model], operation: str) -> BulkBlock | N
         return block
     raise UnauditedBulkWrite(
         f"{object_type(model)}: {operation}() writes rows without an audit event; do it inside "
-        f"`with audit.bulk(actor=..., action=..., reason=...)` (or save each object and call audit.record)")
+        f"`with audit.bulk(actor=..., action=..., reason=...)` (or save each object and call audit.record)"
+    )

@@ -50,10 +50,16 @@ def load_reference_codes(path: Path = REFERENCE_FILE, version: str = REFERENCE_V
                 key = (row["list_name"], release, row["value"])
                 seen.add(key)
                 ReferenceCode.objects.update_or_create(
-                    list_name=row["list_name"], release=release, value=row["value"],
+                    list_name=row["list_name"],
+                    release=release,
+                    value=row["value"],
                     defaults={
-                        "order": int(row["order"]), "source": row["source"], "note": row["note"],
-                        "is_confirmed": row["confirmed"] == "yes", "version": version, "active": True,
+                        "order": int(row["order"]),
+                        "source": row["source"],
+                        "note": row["note"],
+                        "is_confirmed": row["confirmed"] == "yes",
+                        "version": version,
+                        "active": True,
                     },
                 )
         for code in ReferenceCode.objects.filter(active=True).exclude(release="local"):
@@ -68,11 +74,23 @@ def bulk_load_rows(model, path: Path = REFERENCE_FILE, version: str = REFERENCE_
     """Insert codes not yet present (for migrations, given the historical model)."""
     with path.open(newline="", encoding="utf-8") as f:
         rows = list(csv.DictReader(f))
-    model.objects.bulk_create([
-        model(list_name=row["list_name"], release=release, value=row["value"], order=int(row["order"]),
-              source=row["source"], note=row["note"], is_confirmed=row["confirmed"] == "yes", version=version)
-        for row in rows for release in _releases(row["release"])
-    ], ignore_conflicts=True)
+    model.objects.bulk_create(
+        [
+            model(
+                list_name=row["list_name"],
+                release=release,
+                value=row["value"],
+                order=int(row["order"]),
+                source=row["source"],
+                note=row["note"],
+                is_confirmed=row["confirmed"] == "yes",
+                version=version,
+            )
+            for row in rows
+            for release in _releases(row["release"])
+        ],
+        ignore_conflicts=True,
+    )
 
 
 def _releases(release: str) -> list[str]:

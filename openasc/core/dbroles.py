@@ -34,7 +34,9 @@ def create_app_role(cursor, name: str, password: str | None) -> bool:
     row = cursor.fetchone()
     pw = f" PASSWORD {literal(password)}" if password else ""
     if row is None:
-        cursor.execute(f"CREATE ROLE {ident(name)} LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION{pw}")
+        cursor.execute(
+            f"CREATE ROLE {ident(name)} LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION{pw}"
+        )
         return True
     if row[0]:
         raise RoleError(f"the application's role {name} is a superuser: it could rewrite the audit trail")
@@ -49,18 +51,25 @@ def grant_app_role(cursor, name: str) -> None:
     cursor.execute("SELECT current_user, current_database()")
     owner, database = cursor.fetchone()
     if owner == name:
-        raise RoleError(f"the application's role and the owner are both {name}: give the application its own role")
+        raise RoleError(
+            f"the application's role and the owner are both {name}: give the application its own role"
+        )
     cursor.execute("SELECT rolsuper FROM pg_roles WHERE rolname = %s", [name])
     row = cursor.fetchone()
     if row is None:
         raise RoleError(f"there is no role {name}: `openasc db setup` creates it")
     if row[0]:
         raise RoleError(f"the application's role {name} is a superuser: it could rewrite the audit trail")
-    cursor.execute("SELECT count(*) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
-                   "WHERE n.nspname = 'public' AND c.relowner = (SELECT oid FROM pg_roles WHERE rolname = %s)", [name])
+    cursor.execute(
+        "SELECT count(*) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+        "WHERE n.nspname = 'public' AND c.relowner = (SELECT oid FROM pg_roles WHERE rolname = %s)",
+        [name],
+    )
     if cursor.fetchone()[0]:
-        raise RoleError(f"{name} owns tables in this database (it ran migrations once?): as a superuser, "
-                        f"REASSIGN OWNED BY {name} TO {owner}, then run this again")
+        raise RoleError(
+            f"{name} owns tables in this database (it ran migrations once?): as a superuser, "
+            f"REASSIGN OWNED BY {name} TO {owner}, then run this again"
+        )
     role = ident(name)
     cursor.execute("SELECT pg_get_serial_sequence(%s, 'id')", [AUDIT_TABLE])
     sequence = cursor.fetchone()[0]
@@ -77,8 +86,14 @@ def grant_app_role(cursor, name: str) -> None:
         # the audit trail: append and read only
         f"REVOKE UPDATE, DELETE, TRUNCATE, TRIGGER, REFERENCES ON {AUDIT_TABLE} FROM {role}, PUBLIC",
         f"GRANT SELECT, INSERT ON {AUDIT_TABLE} TO {role}",
-        *([f"REVOKE UPDATE ON SEQUENCE {sequence} FROM {role}, PUBLIC",
-           f"GRANT USAGE, SELECT ON SEQUENCE {sequence} TO {role}"] if sequence else []),
+        *(
+            [
+                f"REVOKE UPDATE ON SEQUENCE {sequence} FROM {role}, PUBLIC",
+                f"GRANT USAGE, SELECT ON SEQUENCE {sequence} TO {role}",
+            ]
+            if sequence
+            else []
+        ),
     ]:
         cursor.execute(sql)
 

@@ -107,8 +107,9 @@ class NoStoreMiddleware:
         response = self.get_response(request)
         user = getattr(request, "user", None)
         has_token = request.headers.get("Authorization", "").lower().startswith("bearer ")
-        if ((user is not None and user.is_authenticated) or has_token) \
-                and not request.path.startswith(settings.STATIC_URL):
+        if ((user is not None and user.is_authenticated) or has_token) and not request.path.startswith(
+            settings.STATIC_URL
+        ):
             response["Cache-Control"] = "no-store, private"
             response["Pragma"] = "no-cache"
         return response

@@ -31,7 +31,9 @@ class Team(models.Model):
 
     name = models.CharField(max_length=120, unique=True)
     code = models.SlugField(max_length=40, unique=True)
-    organisation = models.CharField(max_length=120, blank=True, help_text="For partner teams, e.g. an NHS trust")
+    organisation = models.CharField(
+        max_length=120, blank=True, help_text="For partner teams, e.g. an NHS trust"
+    )
     is_nhs_partner = models.BooleanField(default=False)
 
     class Meta:
@@ -165,11 +167,17 @@ class CareRelationship(models.Model):
 
     person = models.ForeignKey("people.Person", on_delete=models.CASCADE, related_name="care_relationships")
     kind = models.CharField(max_length=32, choices=RelationshipKind.choices)
-    user = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True, related_name="care_relationships")
-    team = models.ForeignKey(Team, on_delete=models.PROTECT, null=True, blank=True, related_name="care_relationships")
+    user = models.ForeignKey(
+        User, on_delete=models.PROTECT, null=True, blank=True, related_name="care_relationships"
+    )
+    team = models.ForeignKey(
+        Team, on_delete=models.PROTECT, null=True, blank=True, related_name="care_relationships"
+    )
     starts_at = models.DateTimeField()
     ends_at = models.DateTimeField(null=True, blank=True)
-    basis = models.CharField(max_length=200, blank=True, help_text="For NHS sharing or grants: the recorded basis")
+    basis = models.CharField(
+        max_length=200, blank=True, help_text="For NHS sharing or grants: the recorded basis"
+    )
     created_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     objects = SensitiveManager()  # refuses unaudited bulk writes (core.sensitive)
@@ -177,7 +185,8 @@ class CareRelationship(models.Model):
     class Meta:
         constraints = [
             models.CheckConstraint(
-                condition=(Q(user__isnull=False) & Q(team__isnull=True)) | (Q(user__isnull=True) & Q(team__isnull=False)),
+                condition=(Q(user__isnull=False) & Q(team__isnull=True))
+                | (Q(user__isnull=True) & Q(team__isnull=False)),
                 name="care_relationship_user_xor_team",
             )
         ]
@@ -185,11 +194,18 @@ class CareRelationship(models.Model):
             # The access rules ask "does this user (or one of these teams) have a relationship with this person
             # that is active now?" for every search candidate: with the dates in the index that is answered
             # from the index alone (an index-only scan on PostgreSQL, a covering index on SQLite).
-            models.Index(fields=["user", "person", "starts_at", "ends_at"], name="carerel_user_person_active"),
-            models.Index(fields=["team", "person", "starts_at", "ends_at"], name="carerel_team_person_active"),
+            models.Index(
+                fields=["user", "person", "starts_at", "ends_at"], name="carerel_user_person_active"
+            ),
+            models.Index(
+                fields=["team", "person", "starts_at", "ends_at"], name="carerel_team_person_active"
+            ),
             # "Does this person have a named worker now?" (the waiting lists ask it of every person waiting).
-            models.Index(fields=["person", "starts_at", "ends_at"], condition=models.Q(kind="allocated_worker"),
-                         name="carerel_worker_person"),
+            models.Index(
+                fields=["person", "starts_at", "ends_at"],
+                condition=models.Q(kind="allocated_worker"),
+                name="carerel_worker_person",
+            ),
         ]
 
 
@@ -260,7 +276,9 @@ class ReferenceCode(models.Model):
     order = models.PositiveIntegerField(default=0)
     source = models.TextField(blank=True)
     note = models.TextField(blank=True)
-    is_confirmed = models.BooleanField(default=True, help_text="False where the national list is not published")
+    is_confirmed = models.BooleanField(
+        default=True, help_text="False where the national list is not published"
+    )
     version = models.CharField(max_length=32)
     active = models.BooleanField(default=True)
 

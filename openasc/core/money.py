@@ -37,7 +37,9 @@ def parse_pounds(value, *, what: str = "amount", maximum: Decimal | None = None)
     elif isinstance(value, int):
         amount = Decimal(value)
     elif isinstance(value, float):
-        amount = Decimal(repr(value)) if value == value and value not in (float("inf"), float("-inf")) else None
+        amount = (
+            Decimal(repr(value)) if value == value and value not in (float("inf"), float("-inf")) else None
+        )
     else:
         text = ascii_digits(str(value)).strip().replace(",", "").removeprefix("£").strip()
         amount = Decimal(text) if _AMOUNT.fullmatch(text) else None
@@ -80,8 +82,12 @@ def _penny(amount: Decimal) -> int:
 # weekly 1, fortnightly 1/2, 4-weekly 1/4, monthly 12/52, quarterly 4/52, annual 1/52; hourly, daily and per-session
 # costs use the planned units per week; one-off costs have no weekly figure.
 UNITS_PER_WEEK = {
-    "week": Decimal(1), "fortnight": Decimal(1) / 2, "4-week": Decimal(1) / 4, "month": Decimal(12) / 52,
-    "quarter": Decimal(4) / 52, "annual": Decimal(1) / 52,
+    "week": Decimal(1),
+    "fortnight": Decimal(1) / 2,
+    "4-week": Decimal(1) / 4,
+    "month": Decimal(12) / 52,
+    "quarter": Decimal(4) / 52,
+    "annual": Decimal(1) / 52,
 }
 
 

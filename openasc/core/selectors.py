@@ -24,8 +24,9 @@ def break_glass_get_for_review(*, user: User, grant_id: int) -> BreakGlassAccess
 
 
 def active_break_glass(*, user: User, person_id: int) -> BreakGlassAccess | None:
-    return BreakGlassAccess.objects.filter(user=user, person_id=person_id, ended_at__isnull=True,
-                                           expires_at__gt=timezone.now()).first()
+    return BreakGlassAccess.objects.filter(
+        user=user, person_id=person_id, ended_at__isnull=True, expires_at__gt=timezone.now()
+    ).first()
 
 
 def may_change_restriction(user: User, person, restriction) -> bool:
@@ -38,12 +39,17 @@ def may_change_restriction(user: User, person, restriction) -> bool:
     if user.role in (Role.INFORMATION_GOVERNANCE, Role.SYSTEM):
         return True
     if restriction is not None:
-        return user.role in restriction.allowed_role_list or restriction.allowed_users.filter(pk=user.pk).exists()
+        return (
+            user.role in restriction.allowed_role_list
+            or restriction.allowed_users.filter(pk=user.pk).exists()
+        )
     return user.role == Role.TEAM_MANAGER and access.explain(user, person).allowed
 
 
-RESTRICTION_REFUSED = ("Only information governance, or the roles and staff named on a restriction, can change it. "
-                       "A team manager can restrict a record they work with.")
+RESTRICTION_REFUSED = (
+    "Only information governance, or the roles and staff named on a restriction, can change it. "
+    "A team manager can restrict a record they work with."
+)
 
 
 def restriction_for(*, user: User, person):
@@ -70,6 +76,11 @@ def break_glass_events(*, user: User, grant: BreakGlassAccess) -> list:
     if not access.has(user, access.Capability.REVIEW_BREAK_GLASS):
         return []
     until = grant.ended_at or grant.expires_at
-    return list(AuditEvent.objects.filter(actor_id=grant.user_id, person_id=grant.person_id,
-                                          occurred_at__gte=grant.started_at, occurred_at__lte=until)
-                .order_by("occurred_at", "pk")[:500])
+    return list(
+        AuditEvent.objects.filter(
+            actor_id=grant.user_id,
+            person_id=grant.person_id,
+            occurred_at__gte=grant.started_at,
+            occurred_at__lte=until,
+        ).order_by("occurred_at", "pk")[:500]
+    )

@@ -38,9 +38,18 @@ logger = logging.getLogger(__name__)
 
 
 @transaction.atomic
-def care_relationship_create(*, actor: User, person, kind: str, user: User | None = None, team: Team | None = None,
-                             starts_at: dt.datetime | None = None, ends_at: dt.datetime | None = None,
-                             basis: str = "", automatic: str = "") -> CareRelationship:
+def care_relationship_create(
+    *,
+    actor: User,
+    person,
+    kind: str,
+    user: User | None = None,
+    team: Team | None = None,
+    starts_at: dt.datetime | None = None,
+    ends_at: dt.datetime | None = None,
+    basis: str = "",
+    automatic: str = "",
+) -> CareRelationship:
     """Allocate a worker or team, record an NHS sharing basis or grant time-limited access.
 
     `automatic` names a product rule that makes the relationship as a consequence of other work, which the
@@ -63,31 +72,65 @@ def care_relationship_create(*, actor: User, person, kind: str, user: User | Non
     if ends_at is not None and ends_at <= starts_at:
         errors["ends_at"] = "The end must be after the start"
     by_rule = (automatic == "triage" and kind == RelationshipKind.ALLOCATED_TEAM) or (
-        automatic == "creator" and kind == RelationshipKind.GRANT and user is not None and user.pk == actor.pk)
-    if kind in (RelationshipKind.ALLOCATED_WORKER, RelationshipKind.ALLOCATED_TEAM, RelationshipKind.GRANT) \
-            and not by_rule and not access.has(actor, access.Capability.ALLOCATE) and actor.role != Role.SYSTEM:
+        automatic == "creator" and kind == RelationshipKind.GRANT and user is not None and user.pk == actor.pk
+    )
+    if (
+        kind in (RelationshipKind.ALLOCATED_WORKER, RelationshipKind.ALLOCATED_TEAM, RelationshipKind.GRANT)
+        and not by_rule
+        and not access.has(actor, access.Capability.ALLOCATE)
+        and actor.role != Role.SYSTEM
+    ):
         errors["kind"] = "Your role cannot allocate people or grant access"
     if errors:
         raise ValidationFailed(errors)
-    rel = CareRelationship.objects.create(person=person, kind=kind, user=user, team=team, starts_at=starts_at,
-                                          ends_at=ends_at, basis=basis.strip(), created_by=actor)
-    audit.record(actor=actor, action=AuditAction.CREATE, obj=rel,
-                 details={"kind": kind, "user": user.pk if user else None, "team": team.pk if team else None,
-                          "ends_at": ends_at.isoformat() if ends_at else None})
+    rel = CareRelationship.objects.create(
+        person=person,
+        kind=kind,
+        user=user,
+        team=team,
+        starts_at=starts_at,
+        ends_at=ends_at,
+        basis=basis.strip(),
+        created_by=actor,
+    )
+    audit.record(
+        actor=actor,
+        action=AuditAction.CREATE,
+        obj=rel,
+        details={
+            "kind": kind,
+            "user": user.pk if user else None,
+            "team": team.pk if team else None,
+            "ends_at": ends_at.isoformat() if ends_at else None,
+        },
+    )
     return rel
 
 
 @transaction.atomic
-def care_relationship_end(*, actor: User, relationship: CareRelationship, ends_at: dt.datetime | None = None) -> None:
+def care_relationship_end(
+    *, actor: User, relationship: CareRelationship, ends_at: dt.datetime | None = None
+) -> None:
     relationship.ends_at = ends_at or timezone.now()
     relationship.save(update_fields=["ends_at"])
-    audit.record(actor=actor, action=AuditAction.UPDATE, obj=relationship,
-                 details={"ends_at": relationship.ends_at.isoformat()})
+    audit.record(
+        actor=actor,
+        action=AuditAction.UPDATE,
+        obj=relationship,
+        details={"ends_at": relationship.ends_at.isoformat()},
+    )
 
 
 @transaction.atomic
-def restriction_set(*, actor: User, person, reason: str, review_on: dt.date, allowed_roles: list[str] = (),
-                    allowed_users: list[User] = ()) -> Restriction:
+def restriction_set(
+    *,
+    actor: User,
+    person,
+    reason: str,
+    review_on: dt.date,
+    allowed_roles: list[str] = (),
+    allowed_users: list[User] = (),
+) -> Restriction:
     """Restrict a record (e.g. a member of staff who is a client): team and role-wide access stop."""
     from openasc.core.selectors import restriction_for
 
@@ -103,12 +146,27 @@ def restriction_set(*, actor: User, person, reason: str, review_on: dt.date, all
     if errors:
         raise ValidationFailed(errors)
     restriction, _ = Restriction.objects.update_or_create(
-        person=person, defaults={"reason": reason.strip(), "review_on": review_on, "created_by": actor,
-                                 "allowed_roles": Restriction.encode_roles(list(allowed_roles)), "lifted_at": None})
+        person=person,
+        defaults={
+            "reason": reason.strip(),
+            "review_on": review_on,
+            "created_by": actor,
+            "allowed_roles": Restriction.encode_roles(list(allowed_roles)),
+            "lifted_at": None,
+        },
+    )
     restriction.allowed_users.set(allowed_users)
-    audit.record(actor=actor, action=AuditAction.CREATE, obj=restriction, reason=reason,
-                 details={"allowed_roles": list(allowed_roles), "allowed_users": [u.pk for u in allowed_users],
-                          "review_on": review_on.isoformat()})
+    audit.record(
+        actor=actor,
+        action=AuditAction.CREATE,
+        obj=restriction,
+        reason=reason,
+        details={
+            "allowed_roles": list(allowed_roles),
+            "allowed_users": [u.pk for u in allowed_users],
+            "review_on": review_on.isoformat(),
+        },
+    )
     return restriction
 
 
@@ -122,8 +180,13 @@ def restriction_lift(*, actor: User, restriction: Restriction, reason: str) -> R
         raise ValidationFailed({"reason": "Enter why the restriction is being lifted"})
     restriction.lifted_at = timezone.now()
     restriction.save(update_fields=["lifted_at"])
-    audit.record(actor=actor, action=AuditAction.UPDATE, obj=restriction, reason=reason.strip(),
-                 details={"lifted": True})
+    audit.record(
+        actor=actor,
+        action=AuditAction.UPDATE,
+        obj=restriction,
+        reason=reason.strip(),
+        details={"lifted": True},
+    )
     return restriction
 
 
@@ -142,13 +205,23 @@ def break_glass_start(*, actor: User, person, reason_code: str, reason_text: str
     decision = access.explain(actor, person)
     now = timezone.now()
     grant = BreakGlassAccess.objects.create(
-        user=actor, person=person, reason_code=reason_code, reason_text=reason_text.strip(), started_at=now,
+        user=actor,
+        person=person,
+        reason_code=reason_code,
+        reason_text=reason_text.strip(),
+        started_at=now,
         expires_at=now + dt.timedelta(minutes=settings.OPENASC_BREAK_GLASS_MINUTES),
         was_restricted=decision.restricted,
     )
-    audit.record(actor=actor, action=AuditAction.BREAK_GLASS_START, obj=grant, person_id=person.pk,
-                 basis="Break-glass", reason=f"{grant.get_reason_code_display()}: {grant.reason_text}".strip(": "),
-                 details={"expires_at": grant.expires_at.isoformat(), "restricted": decision.restricted})
+    audit.record(
+        actor=actor,
+        action=AuditAction.BREAK_GLASS_START,
+        obj=grant,
+        person_id=person.pk,
+        basis="Break-glass",
+        reason=f"{grant.get_reason_code_display()}: {grant.reason_text}".strip(": "),
+        details={"expires_at": grant.expires_at.isoformat(), "restricted": decision.restricted},
+    )
     return grant
 
 
@@ -159,13 +232,20 @@ def break_glass_end(*, actor: User, grant: BreakGlassAccess) -> BreakGlassAccess
     if grant.ended_at is None:
         grant.ended_at = min(timezone.now(), grant.expires_at)
         grant.save(update_fields=["ended_at"])
-        audit.record(actor=actor, action=AuditAction.BREAK_GLASS_END, obj=grant, person_id=grant.person_id,
-                     basis="Break-glass")
+        audit.record(
+            actor=actor,
+            action=AuditAction.BREAK_GLASS_END,
+            obj=grant,
+            person_id=grant.person_id,
+            basis="Break-glass",
+        )
     return grant
 
 
 @transaction.atomic
-def break_glass_review(*, actor: User, grant: BreakGlassAccess, outcome: str, note: str = "") -> BreakGlassAccess:
+def break_glass_review(
+    *, actor: User, grant: BreakGlassAccess, outcome: str, note: str = ""
+) -> BreakGlassAccess:
     """A manager or information governance confirms the access was appropriate, or refers it."""
     if not access.has(actor, access.Capability.REVIEW_BREAK_GLASS):
         raise PermissionError("Only managers and information governance can review break-glass access.")
@@ -185,8 +265,13 @@ def break_glass_review(*, actor: User, grant: BreakGlassAccess, outcome: str, no
     grant.review_outcome = outcome
     grant.review_note = note.strip()
     grant.save(update_fields=["reviewed_by", "reviewed_at", "review_outcome", "review_note"])
-    audit.record(actor=actor, action=AuditAction.UPDATE, obj=grant, person_id=grant.person_id,
-                 details={"review_outcome": outcome})
+    audit.record(
+        actor=actor,
+        action=AuditAction.UPDATE,
+        obj=grant,
+        person_id=grant.person_id,
+        details={"review_outcome": outcome},
+    )
     return grant
 
 
@@ -229,31 +314,44 @@ def _username_key(username: str) -> str:
     return hmac.new(settings.SECRET_KEY.encode(), username.casefold().encode(), hashlib.sha256).hexdigest()
 
 
-def _record_sign_in_failure(*, client: str, username_key: str, user: User | None, now: dt.datetime,
-                            throttled: bool, locked: bool) -> None:
+def _record_sign_in_failure(
+    *, client: str, username_key: str, user: User | None, now: dt.datetime, throttled: bool, locked: bool
+) -> None:
     """Keep the failure (for every username, known or not), prune old ones, and audit it for a known account."""
     with transaction.atomic():
-        SignInAttempt.objects.create(client_key=client, username_key=username_key, attempted_at=now,
-                                     throttled=throttled)
+        SignInAttempt.objects.create(
+            client_key=client, username_key=username_key, attempted_at=now, throttled=throttled
+        )
         SignInAttempt.objects.filter(
-            attempted_at__lt=now - dt.timedelta(days=settings.OPENASC_SIGN_IN_ATTEMPT_DAYS)).delete()
+            attempted_at__lt=now - dt.timedelta(days=settings.OPENASC_SIGN_IN_ATTEMPT_DAYS)
+        ).delete()
         # Counted for unknown usernames too, so that the work done does not depend on whether the account exists.
         everywhere = SignInAttempt.objects.filter(
-            username_key=username_key, cleared=False,
-            attempted_at__gte=now - dt.timedelta(minutes=settings.OPENASC_LOCKOUT_MINUTES)).count()
+            username_key=username_key,
+            cleared=False,
+            attempted_at__gte=now - dt.timedelta(minutes=settings.OPENASC_LOCKOUT_MINUTES),
+        ).count()
         if user is None:
             return
         User.objects.filter(pk=user.pk).update(failed_sign_ins=F("failed_sign_ins") + 1)
-        if not (user.locked_until and user.locked_until > now) \
-                and everywhere >= settings.OPENASC_LOCKOUT_ACCOUNT_ATTEMPTS:
+        if (
+            not (user.locked_until and user.locked_until > now)
+            and everywhere >= settings.OPENASC_LOCKOUT_ACCOUNT_ATTEMPTS
+        ):
             # Many clients guessing one account: lock it everywhere for a while.
             user.locked_until = now + dt.timedelta(minutes=settings.OPENASC_LOCKOUT_MINUTES)
             User.objects.filter(pk=user.pk).update(locked_until=user.locked_until)
             logger.warning("Sign-in: account %s locked after failures from many clients", user.pk)
         if user.is_active:
-            audit.record(actor=user, action=AuditAction.SIGN_IN_FAILED,
-                         details={"locked": locked or bool(user.locked_until and user.locked_until > now),
-                                  "throttled": throttled, "client": client})
+            audit.record(
+                actor=user,
+                action=AuditAction.SIGN_IN_FAILED,
+                details={
+                    "locked": locked or bool(user.locked_until and user.locked_until > now),
+                    "throttled": throttled,
+                    "client": client,
+                },
+            )
 
 
 def sign_in_check(*, request, username: str, password: str) -> User:
@@ -273,21 +371,30 @@ def sign_in_check(*, request, username: str, password: str) -> User:
     user = User.objects.filter(username__iexact=username).first() if username else None
     client_failures = SignInAttempt.objects.filter(
         client_key=client,
-        attempted_at__gte=now - dt.timedelta(minutes=settings.OPENASC_SIGN_IN_CLIENT_WINDOW_MINUTES)).count()
+        attempted_at__gte=now - dt.timedelta(minutes=settings.OPENASC_SIGN_IN_CLIENT_WINDOW_MINUTES),
+    ).count()
     if client_failures >= settings.OPENASC_SIGN_IN_CLIENT_ATTEMPTS:
-        _record_sign_in_failure(client=client, username_key=ukey, user=user, now=now, throttled=True, locked=False)
+        _record_sign_in_failure(
+            client=client, username_key=ukey, user=user, now=now, throttled=True, locked=False
+        )
         raise SignInRefused(GENERIC_SIGN_IN_ERROR, locked=True)
     # Asked for every username, known or not, so that the work done is the same.
     account_failures = SignInAttempt.objects.filter(
-        client_key=client, username_key=ukey, cleared=False,
-        attempted_at__gte=now - dt.timedelta(minutes=settings.OPENASC_LOCKOUT_MINUTES)).count()
+        client_key=client,
+        username_key=ukey,
+        cleared=False,
+        attempted_at__gte=now - dt.timedelta(minutes=settings.OPENASC_LOCKOUT_MINUTES),
+    ).count()
     locked = account_failures >= settings.OPENASC_LOCKOUT_ATTEMPTS or bool(
-        user is not None and user.locked_until and user.locked_until > now)
+        user is not None and user.locked_until and user.locked_until > now
+    )
     # ModelBackend checks the password of a known user and hashes it for an unknown one: one hash either way,
     # also when the account is locked (the result is then ignored).
     authenticated = authenticate(request, username=user.username if user else username, password=password)
     if authenticated is None or authenticated.role == Role.SYSTEM or locked:
-        _record_sign_in_failure(client=client, username_key=ukey, user=user, now=now, throttled=False, locked=locked)
+        _record_sign_in_failure(
+            client=client, username_key=ukey, user=user, now=now, throttled=False, locked=locked
+        )
         if client_failures + 1 == settings.OPENASC_SIGN_IN_CLIENT_ATTEMPTS:
             logger.warning("Sign-in: client %s throttled after %s failures", client, client_failures + 1)
         raise SignInRefused(GENERIC_SIGN_IN_ERROR, locked=locked)
@@ -304,7 +411,9 @@ def sign_in_unlock(*, actor: User, user: User) -> None:
         raise PermissionError("Only an administrator can unlock an account.")
     User.objects.filter(pk=user.pk).update(failed_sign_ins=0, locked_until=None)
     user.failed_sign_ins, user.locked_until = 0, None
-    SignInAttempt.objects.filter(username_key=_username_key(user.username), cleared=False).update(cleared=True)
+    SignInAttempt.objects.filter(username_key=_username_key(user.username), cleared=False).update(
+        cleared=True
+    )
     audit.record(actor=actor, action=AuditAction.UPDATE, obj=user, details={"unlocked": True})
 
 
@@ -317,7 +426,10 @@ def api_token_create(*, actor: User, user: User, name: str, days: int | None = 3
         raise ValidationFailed({"user": "API tokens are only for system accounts"})
     plain = "oasc_" + secrets.token_urlsafe(32)
     token = ApiToken.objects.create(
-        user=user, name=name, digest=hashlib.sha256(plain.encode()).hexdigest(), prefix=plain[5:13],
+        user=user,
+        name=name,
+        digest=hashlib.sha256(plain.encode()).hexdigest(),
+        prefix=plain[5:13],
         expires_at=timezone.now() + dt.timedelta(days=days) if days else None,
     )
     audit.record(actor=actor, action=AuditAction.CREATE, obj=token, details=_token_details(token))
@@ -332,14 +444,22 @@ def api_token_revoke(*, actor: User, token: ApiToken) -> ApiToken:
     if token.revoked_at is None:
         token.revoked_at = timezone.now()
         token.save(update_fields=["revoked_at"])
-        audit.record(actor=actor, action=AuditAction.UPDATE, obj=token,
-                     details={**_token_details(token), "revoked_at": token.revoked_at.isoformat()})
+        audit.record(
+            actor=actor,
+            action=AuditAction.UPDATE,
+            obj=token,
+            details={**_token_details(token), "revoked_at": token.revoked_at.isoformat()},
+        )
     return token
 
 
 def _token_details(token: ApiToken) -> dict:
-    return {"name": token.name, "prefix": token.prefix, "user": token.user_id,
-            "expires_at": token.expires_at.isoformat() if token.expires_at else None}
+    return {
+        "name": token.name,
+        "prefix": token.prefix,
+        "user": token.user_id,
+        "expires_at": token.expires_at.isoformat() if token.expires_at else None,
+    }
 
 
 def api_token_user(plain: str) -> User | None:
@@ -364,16 +484,27 @@ def form_draft_save(*, user: User, path: str, data: dict) -> FormDraft:
 
     Audited without the values (path and field names): when a draft is first saved, then at most once per
     `OPENASC_DRAFT_AUDIT_MINUTES` while it is typed, since it is saved a moment after every change (ADR 0006)."""
-    clean = {str(k)[:100]: v if isinstance(v, str) else [str(x) for x in v][:50]
-             for k, v in data.items() if k != "csrfmiddlewaretoken" and isinstance(v, str | list)}
+    clean = {
+        str(k)[:100]: v if isinstance(v, str) else [str(x) for x in v][:50]
+        for k, v in data.items()
+        if k != "csrfmiddlewaretoken" and isinstance(v, str | list)
+    }
     if len(str(clean)) > MAX_DRAFT_BYTES:
         raise ValidationFailed({"draft": "This form is too large to save as a draft"})
     draft, created = FormDraft.objects.update_or_create(user=user, path=path[:300], defaults={"data": clean})
     since = timezone.now() - dt.timedelta(minutes=settings.OPENASC_DRAFT_AUDIT_MINUTES)
-    if created or not AuditEvent.objects.filter(object_type=audit.object_type(FormDraft), object_id=str(draft.pk),
-                                                occurred_at__gte=since).exists():
-        audit.record(actor=user, action=AuditAction.CREATE if created else AuditAction.UPDATE, obj=draft,
-                     details={"path": draft.path, "fields": sorted(clean)})
+    if (
+        created
+        or not AuditEvent.objects.filter(
+            object_type=audit.object_type(FormDraft), object_id=str(draft.pk), occurred_at__gte=since
+        ).exists()
+    ):
+        audit.record(
+            actor=user,
+            action=AuditAction.CREATE if created else AuditAction.UPDATE,
+            obj=draft,
+            details={"path": draft.path, "fields": sorted(clean)},
+        )
     return draft
 
 
@@ -387,6 +518,10 @@ def form_draft_discard(*, user: User, path: str) -> None:
     draft = FormDraft.objects.filter(user=user, path=path[:300]).first()
     if draft is None:
         return
-    audit.record(actor=user, action=AuditAction.DELETE, obj=draft,
-                 details={"path": draft.path, "fields": sorted(draft.data) if isinstance(draft.data, dict) else []})
+    audit.record(
+        actor=user,
+        action=AuditAction.DELETE,
+        obj=draft,
+        details={"path": draft.path, "fields": sorted(draft.data) if isinstance(draft.data, dict) else []},
+    )
     draft.delete()

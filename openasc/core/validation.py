@@ -39,8 +39,9 @@ def ascii_digits(text: str) -> str:
 def _bad_character(text: str, *, multiline: bool) -> str | None:
     allowed = "\n\t" if multiline else ""
     for ch in text:
-        if (unicodedata.category(ch) in ("Cc", "Cs") and ch not in allowed) or (ch in "\u2028\u2029"
-                                                                                  and not multiline):
+        if (unicodedata.category(ch) in ("Cc", "Cs") and ch not in allowed) or (
+            ch in "\u2028\u2029" and not multiline
+        ):
             return ch
     return None
 
@@ -67,8 +68,15 @@ def clean_text(value, *, label: str, max_length: int | None = None, multiline: b
     return text
 
 
-def check_text(clean: dict, errors: dict[str, str], field: str, *, label: str, max_length: int | None = None,
-               multiline: bool = False) -> None:
+def check_text(
+    clean: dict,
+    errors: dict[str, str],
+    field: str,
+    *,
+    label: str,
+    max_length: int | None = None,
+    multiline: bool = False,
+) -> None:
     """`clean_text` for one field of a dict, if present: the value replaced by its clean form or an error added."""
     if field not in clean or field in errors:
         return
@@ -82,6 +90,7 @@ def normalise_query(text: str) -> str:
     """What was typed in a search box, in the record's forms: NFKC, ASCII digits, control characters as spaces."""
     text = ascii_digits(text or "")
     return "".join(" " if unicodedata.category(ch) in ("Cc", "Cs") else ch for ch in text)
+
 
 _POSTCODE = re.compile(r"^(GIR ?0AA|[A-Z]{1,2}[0-9][0-9A-Z]? ?[0-9][A-Z]{2})$")
 
@@ -131,8 +140,14 @@ def check_person_fields(data: dict, errors: dict[str, str], today: dt.date | Non
     clean = dict(data)
     for field, label in PERSON_TEXT_LABELS.items():
         if field in clean:
-            check_text(clean, errors, field, label=label, max_length=model_max_length("people.Person", field),
-                       multiline=field in MULTILINE_PERSON_FIELDS)
+            check_text(
+                clean,
+                errors,
+                field,
+                label=label,
+                max_length=model_max_length("people.Person", field),
+                multiline=field in MULTILINE_PERSON_FIELDS,
+            )
     for field, label in (("first_name", "first name"), ("last_name", "last name")):
         if field in clean and field not in errors and not clean[field]:
             errors[field] = f"Enter the person's {label}"

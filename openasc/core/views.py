@@ -23,7 +23,9 @@ from openasc.ui.responses import forbidden, not_found
 
 def _safe_next(request: HttpRequest, default: str = "/") -> str:
     target = request.POST.get("next") or request.GET.get("next") or default
-    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+    if url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
         return target
     return default
 
@@ -38,18 +40,28 @@ def sign_in(request: HttpRequest) -> HttpResponse:
         logout(request)
     if request.method == "POST" and form.is_valid():
         try:
-            user = services.sign_in_check(request=request, username=form.cleaned_data["username"],
-                                          password=form.cleaned_data["password"])
+            user = services.sign_in_check(
+                request=request,
+                username=form.cleaned_data["username"],
+                password=form.cleaned_data["password"],
+            )
         except services.SignInRefused as exc:
             form.add_error("username", str(exc))
         else:
             login(request, user)
             audit.record(actor=user, action=AuditAction.SIGN_IN)
             return redirect(_safe_next(request, "/"))
-    return render(request, "core/sign_in.jinja", {
-        "form": form, "title": "Sign in", "errors": ui.error_summary(form), "timed_out": timed_out,
-        "next": _safe_next(request, ""),
-    })
+    return render(
+        request,
+        "core/sign_in.jinja",
+        {
+            "form": form,
+            "title": "Sign in",
+            "errors": ui.error_summary(form),
+            "timed_out": timed_out,
+            "next": _safe_next(request, ""),
+        },
+    )
 
 
 def sign_out(request: HttpRequest) -> HttpResponse:
@@ -72,7 +84,9 @@ def drafts(request: HttpRequest) -> JsonResponse:
     if not request.user.is_authenticated:
         return JsonResponse({"signedIn": False}, status=401)
     if request.method == "GET":
-        return JsonResponse({"data": services.form_draft_get(user=request.user, path=request.GET.get("path", ""))})
+        return JsonResponse(
+            {"data": services.form_draft_get(user=request.user, path=request.GET.get("path", ""))}
+        )
     try:
         payload = json.loads(request.body or b"{}")
     except (json.JSONDecodeError, UnicodeDecodeError, RecursionError):
@@ -92,7 +106,9 @@ def drafts(request: HttpRequest) -> JsonResponse:
     except RecursionError:
         bad = True
     if bad:
-        return JsonResponse({"error": "The draft cannot contain a NUL character or a broken character"}, status=400)
+        return JsonResponse(
+            {"error": "The draft cannot contain a NUL character or a broken character"}, status=400
+        )
     path = str(payload.get("path") or "")
     if not path.startswith("/"):
         return JsonResponse({"error": "The draft needs the path of its form"}, status=400)
@@ -101,7 +117,9 @@ def drafts(request: HttpRequest) -> JsonResponse:
         return JsonResponse({"discarded": True})
     data = payload.get("data")
     if not isinstance(data, dict):
-        return JsonResponse({"error": "The draft data must be an object of field names and values"}, status=400)
+        return JsonResponse(
+            {"error": "The draft data must be an object of field names and values"}, status=400
+        )
     try:
         services.form_draft_save(user=request.user, path=path, data=data)
     except ValidationFailed as exc:
@@ -115,11 +133,19 @@ def break_glass(request: HttpRequest, person_id: int) -> HttpResponse:
 
     if not access.has(request.user, access.Capability.BREAK_GLASS):
         # The same answer whether or not the record exists, and nothing about whose it is.
-        access.refuse(request.user, person_id=None, purpose="break-glass page",
-                      explanation=f"Role cannot use break-glass (asked for record id {person_id})")
-        return forbidden(request, "You cannot open this record",
-                         "Your role cannot use emergency access. Ask the person's allocated worker or their team "
-                         "manager to allocate the person to you, or to grant you access.", audited=True)
+        access.refuse(
+            request.user,
+            person_id=None,
+            purpose="break-glass page",
+            explanation=f"Role cannot use break-glass (asked for record id {person_id})",
+        )
+        return forbidden(
+            request,
+            "You cannot open this record",
+            "Your role cannot use emergency access. Ask the person's allocated worker or their team "
+            "manager to allocate the person to you, or to grant you access.",
+            audited=True,
+        )
     try:
         person, decision = people_selectors.person_for_break_glass(user=request.user, person_id=person_id)
     except ObjectDoesNotExist:
@@ -135,14 +161,24 @@ def break_glass(request: HttpRequest, person_id: int) -> HttpResponse:
         except PermissionError as exc:
             form.add_error(None, str(exc))
         else:
-            messages.success(request, "You have break-glass access to this record for a limited time. "
-                                      "Your manager will review it.")
+            messages.success(
+                request,
+                "You have break-glass access to this record for a limited time. Your manager will review it.",
+            )
             return redirect("people:detail", person_id=person.pk)
-    return render(request, "core/break_glass.jinja", {
-        "form": form, "person": person, "decision": decision, "title": "Access this record in an emergency",
-        "errors": ui.error_summary(form),
-        "show_name": access.has(request.user, access.Capability.SEARCH_ALL),
-    }, status=200 if request.method == "GET" or form.is_valid() else 400)
+    return render(
+        request,
+        "core/break_glass.jinja",
+        {
+            "form": form,
+            "person": person,
+            "decision": decision,
+            "title": "Access this record in an emergency",
+            "errors": ui.error_summary(form),
+            "show_name": access.has(request.user, access.Capability.SEARCH_ALL),
+        },
+        status=200 if request.method == "GET" or form.is_valid() else 400,
+    )
 
 
 @require_POST
@@ -158,12 +194,18 @@ def break_glass_reviews(request: HttpRequest) -> HttpResponse:
     from openasc.core import access
 
     if not access.has(request.user, access.Capability.REVIEW_BREAK_GLASS):
-        return forbidden(request, "You cannot see this page",
-                         "Only managers and information governance review break-glass access.")
+        return forbidden(
+            request,
+            "You cannot see this page",
+            "Only managers and information governance review break-glass access.",
+        )
     queue = list(selectors.break_glass_review_queue(user=request.user)[:200])
     access.disclose(request.user, [g.person for g in queue], purpose="break-glass review queue")
-    return render(request, "core/break_glass_reviews.jinja", {"queue": queue, "title": "Break-glass reviews",
-                                                              "active_nav": "reviews"})
+    return render(
+        request,
+        "core/break_glass_reviews.jinja",
+        {"queue": queue, "title": "Break-glass reviews", "active_nav": "reviews"},
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -171,9 +213,15 @@ def break_glass_review(request: HttpRequest, grant_id: int) -> HttpResponse:
     try:
         grant = selectors.break_glass_get_for_review(user=request.user, grant_id=grant_id)
     except BreakGlassAccess.DoesNotExist:
-        return render(request, "core/forbidden.jinja", {"title": "Review not found",
-                      "explanation": "This access has been reviewed already, or it is not yours to review."},
-                      status=404)
+        return render(
+            request,
+            "core/forbidden.jinja",
+            {
+                "title": "Review not found",
+                "explanation": "This access has been reviewed already, or it is not yours to review.",
+            },
+            status=404,
+        )
     from openasc.core import access
 
     if request.method == "GET":
@@ -187,10 +235,19 @@ def break_glass_review(request: HttpRequest, grant_id: int) -> HttpResponse:
         else:
             messages.success(request, "Review recorded.")
             return redirect("core:break-glass-reviews")
-    return render(request, "core/break_glass_review.jinja", {
-        "form": form, "grant": grant, "title": "Review break-glass access", "errors": ui.error_summary(form),
-        "active_nav": "reviews", "events": selectors.break_glass_events(user=request.user, grant=grant),
-    }, status=400 if request.method == "POST" else 200)
+    return render(
+        request,
+        "core/break_glass_review.jinja",
+        {
+            "form": form,
+            "grant": grant,
+            "title": "Review break-glass access",
+            "errors": ui.error_summary(form),
+            "active_nav": "reviews",
+            "events": selectors.break_glass_events(user=request.user, grant=grant),
+        },
+        status=400 if request.method == "POST" else 200,
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -210,12 +267,18 @@ def restriction(request: HttpRequest, person_id: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             if current:
-                services.restriction_lift(actor=request.user, restriction=current, reason=form.cleaned_data["reason"])
+                services.restriction_lift(
+                    actor=request.user, restriction=current, reason=form.cleaned_data["reason"]
+                )
                 messages.success(request, "Restriction lifted")
             else:
-                services.restriction_set(actor=request.user, person=person, reason=form.cleaned_data["reason"],
-                                         review_on=form.cleaned_data["review_on"],
-                                         allowed_roles=form.cleaned_data["allowed_roles"])
+                services.restriction_set(
+                    actor=request.user,
+                    person=person,
+                    reason=form.cleaned_data["reason"],
+                    review_on=form.cleaned_data["review_on"],
+                    allowed_roles=form.cleaned_data["allowed_roles"],
+                )
                 messages.success(request, "Record restricted")
         except ValidationFailed as exc:
             ui.add_service_errors(form, exc.errors)
@@ -224,10 +287,20 @@ def restriction(request: HttpRequest, person_id: int) -> HttpResponse:
         else:
             return redirect("people:access-log", person_id=person.pk)
     chosen = request.POST.getlist("allowed_roles") if request.method == "POST" else []
-    role_items = [{"value": v, "text": t, "checked": v in chosen}
-                  for v, t in RestrictionForm.base_fields["allowed_roles"].choices]
-    return render(request, "core/restriction.jinja", {
-        "form": form, "person": person, "current": current, "errors": ui.error_summary(form), "role_items": role_items,
-        "title": "Lift the restriction" if current else "Restrict this record",
-    }, status=400 if request.method == "POST" else 200)
-
+    role_items = [
+        {"value": v, "text": t, "checked": v in chosen}
+        for v, t in RestrictionForm.base_fields["allowed_roles"].choices
+    ]
+    return render(
+        request,
+        "core/restriction.jinja",
+        {
+            "form": form,
+            "person": person,
+            "current": current,
+            "errors": ui.error_summary(form),
+            "role_items": role_items,
+            "title": "Lift the restriction" if current else "Restrict this record",
+        },
+        status=400 if request.method == "POST" else 200,
+    )

@@ -47,11 +47,13 @@ class StatusChange(models.Model):
 
 # --- The opened record a write acts on -----------------------------------------------------------------------------
 
+
 def require_record(record) -> access.OpenedRecord:
     """A write service is handed the record opened by access.open_record, never a bare person or a basis."""
     if not isinstance(record, access.OpenedRecord):
-        raise TypeError("Pass the record opened by openasc.core.access.open_record, not "
-                        f"{type(record).__name__}")
+        raise TypeError(
+            f"Pass the record opened by openasc.core.access.open_record, not {type(record).__name__}"
+        )
     return record
 
 
@@ -60,11 +62,16 @@ def require_belongs(record: access.OpenedRecord, obj, *, field: str, what: str) 
     the access decision and its audit event were about that person, not this one."""
     require_record(record)
     if obj is not None and getattr(obj, "person_id", None) != record.person_id:
-        raise ValidationFailed({field: f"This {what} belongs to another person's record, not the record opened "
-                                       f"({record.person.la_person_id}): open that person's record to change it"})
+        raise ValidationFailed(
+            {
+                field: f"This {what} belongs to another person's record, not the record opened "
+                f"({record.person.la_person_id}): open that person's record to change it"
+            }
+        )
 
 
 # --- The declarative kit -------------------------------------------------------------------------------------------
+
 
 class TransitionRefused(ValidationFailed):
     """A transition that cannot be made from the current state, or that a rule of it forbids: a field error (so a
@@ -111,8 +118,9 @@ class Transition:
 
     def permits(self, user, obj) -> bool:
         """Whether `user`'s role (or, with `also`, their part in the thing) lets them make this transition."""
-        return (any(access.has(user, c) for c in self.capabilities)
-                or bool(self.also and user is not None and user.is_authenticated and self.also(user, obj)))
+        return any(access.has(user, c) for c in self.capabilities) or bool(
+            self.also and user is not None and user.is_authenticated and self.also(user, obj)
+        )
 
 
 @dataclass(frozen=True)
@@ -137,11 +145,15 @@ class Workflow:
         object.__setattr__(self, "states", states)
         object.__setattr__(self, "transitions", tuple(self.transitions))
         if self.initial not in states:
-            raise ValueError(f"Workflow {self.name}: the initial state {self.initial!r} is not one of its states")
+            raise ValueError(
+                f"Workflow {self.name}: the initial state {self.initial!r} is not one of its states"
+            )
         for t in self.transitions:
             unknown = (set(t.source) | {t.target}) - set(states)
             if unknown:
-                raise ValueError(f"Workflow {self.name}: transition {t.name} names unknown states {sorted(unknown)}")
+                raise ValueError(
+                    f"Workflow {self.name}: transition {t.name} names unknown states {sorted(unknown)}"
+                )
             if t.name in self._by_name:
                 raise ValueError(f"Workflow {self.name}: two transitions are called {t.name}")
             self._by_name[t.name] = t
@@ -167,7 +179,9 @@ class Workflow:
     def allowed(self, user, obj) -> list[Transition]:
         """What `user` may do to `obj` now (state, role and rules), in the order declared: for a page's buttons."""
         state = self.state_of(obj)
-        return [t for t in self.possible(state) if t.permits(user, obj) and not (t.rule and t.rule(user, obj))]
+        return [
+            t for t in self.possible(state) if t.permits(user, obj) and not (t.rule and t.rule(user, obj))
+        ]
 
     def may(self, user, obj, name: str) -> bool:
         return any(t.name == name for t in self.allowed(user, obj))
@@ -180,13 +194,18 @@ class Workflow:
             return "role", t.refused or f"Your role cannot {t.label.lower()} a {self.noun}."
         state = self.state_of(obj)
         if state not in t.source:
-            sources = " or ".join(self.label(s).lower() for s in sorted(t.source, key=list(self.states).index))
+            sources = " or ".join(
+                self.label(s).lower() for s in sorted(t.source, key=list(self.states).index)
+            )
             now = [x.label.lower() for x in self.possible(state)]
-            then = (f"From here it can only be: {', '.join(now)}." if now
-                    else "Nothing more can be done to it.")
+            then = (
+                f"From here it can only be: {', '.join(now)}." if now else "Nothing more can be done to it."
+            )
             article = "an" if self.noun[:1] in "aeiou" else "a"
-            return "state", (f"This {self.noun} is {self.label(state).lower()}: it cannot be {t.done} (only {article} "
-                             f"{self.noun} that is {sources} can be). {then}")
+            return "state", (
+                f"This {self.noun} is {self.label(state).lower()}: it cannot be {t.done} (only {article} "
+                f"{self.noun} that is {sources} can be). {then}"
+            )
         reason = t.rule(user, obj) if t.rule else ""
         if reason:
             return "rule", reason
@@ -206,14 +225,25 @@ class Workflow:
         kind, message = refusal
         purpose = f"{self.name}: {t.name}"
         if kind == "role":
-            raise access.refuse(record.user, person_id=record.person_id, purpose=purpose, explanation=message,
-                                obj=obj)
+            raise access.refuse(
+                record.user, person_id=record.person_id, purpose=purpose, explanation=message, obj=obj
+            )
         access.refuse(record.user, person_id=record.person_id, purpose=purpose, explanation=message, obj=obj)
-        raise TransitionRefused({t.field or self.noun: message}, workflow=self.name, transition=t.name,
-                                state=self.state_of(obj))
+        raise TransitionRefused(
+            {t.field or self.noun: message}, workflow=self.name, transition=t.name, state=self.state_of(obj)
+        )
 
-    def apply(self, record: access.OpenedRecord, obj, name: str, *, note: str = "", reason: str = "",
-              details: dict[str, Any] | None = None, fields: Iterable[str] = ()) -> StatusChange:
+    def apply(
+        self,
+        record: access.OpenedRecord,
+        obj,
+        name: str,
+        *,
+        note: str = "",
+        reason: str = "",
+        details: dict[str, Any] | None = None,
+        fields: Iterable[str] = (),
+    ) -> StatusChange:
         """Make transition `name` on `obj` for the record's user: set the status (and save `fields` the caller
         changed with it), write the status row and the audit event (with the record's basis), in one transaction.
         Refused as `check` refuses; nothing is written but the refusal. The caller locks `obj` first
@@ -224,11 +254,27 @@ class Workflow:
         with transaction.atomic():
             setattr(obj, self.status_field, t.target)
             obj.save(update_fields=list(dict.fromkeys([self.status_field, *fields])))
-            row = self.status_model.objects.create(**{self.parent_field: obj}, status=t.target,
-                                                   changed_at=timezone.now(), changed_by=record.user, note=note)
-            audit.record(actor=record.user, action=t.audit_action, obj=obj, basis=record.basis, reason=reason,
-                         details={"workflow": self.name, "transition": t.name, "previous_status": before,
-                                  "status": t.target, **(details or {})})
+            row = self.status_model.objects.create(
+                **{self.parent_field: obj},
+                status=t.target,
+                changed_at=timezone.now(),
+                changed_by=record.user,
+                note=note,
+            )
+            audit.record(
+                actor=record.user,
+                action=t.audit_action,
+                obj=obj,
+                basis=record.basis,
+                reason=reason,
+                details={
+                    "workflow": self.name,
+                    "transition": t.name,
+                    "previous_status": before,
+                    "status": t.target,
+                    **(details or {}),
+                },
+            )
         return row
 
     def begin(self, record: access.OpenedRecord, obj, *, note: str = "") -> StatusChange:
@@ -236,11 +282,25 @@ class Workflow:
         service that made it, with what was created)."""
         require_belongs(record, obj, field=self.noun, what=self.noun)
         if self.state_of(obj) != self.initial:
-            raise ValueError(f"A new {self.noun} starts {self.label(self.initial).lower()}, not "
-                             f"{self.label(self.state_of(obj)).lower()}")
-        return self.status_model.objects.create(**{self.parent_field: obj}, status=self.initial,
-                                                changed_at=timezone.now(), changed_by=record.user, note=note)
+            raise ValueError(
+                f"A new {self.noun} starts {self.label(self.initial).lower()}, not "
+                f"{self.label(self.state_of(obj)).lower()}"
+            )
+        return self.status_model.objects.create(
+            **{self.parent_field: obj},
+            status=self.initial,
+            changed_at=timezone.now(),
+            changed_by=record.user,
+            note=note,
+        )
 
 
-__all__ = ["AccessDenied", "StatusChange", "Transition", "TransitionRefused", "Workflow", "require_belongs",
-           "require_record"]
+__all__ = [
+    "AccessDenied",
+    "StatusChange",
+    "Transition",
+    "TransitionRefused",
+    "Workflow",
+    "require_belongs",
+    "require_record",
+]

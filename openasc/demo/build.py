@@ -78,57 +78,90 @@ DEMO_STAFF = (
 
 ETHNICITY = (
     ("White: English, Welsh, Scottish, Northern Irish or British", 840),
-    ("White: Irish", 8), ("White: Gypsy or Irish Traveller", 2), ("White: Roma", 1),
+    ("White: Irish", 8),
+    ("White: Gypsy or Irish Traveller", 2),
+    ("White: Roma", 1),
     ("White: Any other White background", 30),
     ("Mixed or multiple ethnic groups: White and Black Caribbean", 5),
     ("Mixed or multiple ethnic groups: White and Black African", 2),
     ("Mixed or multiple ethnic groups: White and Asian", 4),
     ("Mixed or multiple ethnic groups: Any other Mixed or multiple ethnic background", 3),
-    ("Asian or Asian British: Indian", 18), ("Asian or Asian British: Pakistani", 12),
-    ("Asian or Asian British: Bangladeshi", 4), ("Asian or Asian British: Chinese", 3),
+    ("Asian or Asian British: Indian", 18),
+    ("Asian or Asian British: Pakistani", 12),
+    ("Asian or Asian British: Bangladeshi", 4),
+    ("Asian or Asian British: Chinese", 3),
     ("Asian or Asian British: Any other Asian background", 5),
     ("Black, Black British, Caribbean or African: African", 8),
     ("Black, Black British, Caribbean or African: Caribbean", 6),
     ("Black, Black British, Caribbean or African: Any other Black, Black British or Caribbean background", 2),
-    ("Other ethnic group: Arab", 1), ("Other ethnic group: Any other ethnic group", 3),
-    ("No data: Undeclared or not known", 30), ("No data: Refused", 3),
+    ("Other ethnic group: Arab", 1),
+    ("Other ethnic group: Any other ethnic group", 3),
+    ("No data: Undeclared or not known", 30),
+    ("No data: Refused", 3),
 )
 PSR_OLDER = (
-    ("Physical support: Personal care support", 560), ("Physical support: Access and mobility only", 80),
-    ("Support with memory and cognition", 200), ("Mental health support", 50),
-    ("Sensory support: Support for visual impairment", 25), ("Sensory support: Support for hearing impairment", 10),
-    ("Sensory support: Support for dual impairment", 5), ("Social support: Support for social isolation or other reason", 40),
-    ("Learning disability support", 20), ("Unknown", 10),
+    ("Physical support: Personal care support", 560),
+    ("Physical support: Access and mobility only", 80),
+    ("Support with memory and cognition", 200),
+    ("Mental health support", 50),
+    ("Sensory support: Support for visual impairment", 25),
+    ("Sensory support: Support for hearing impairment", 10),
+    ("Sensory support: Support for dual impairment", 5),
+    ("Social support: Support for social isolation or other reason", 40),
+    ("Learning disability support", 20),
+    ("Unknown", 10),
 )
 PSR_WORKING_AGE = (
-    ("Learning disability support", 380), ("Mental health support", 220),
-    ("Physical support: Personal care support", 220), ("Physical support: Access and mobility only", 50),
-    ("Support with memory and cognition", 20), ("Social support: Substance misuse support", 30),
-    ("Social support: Support for social isolation or other reason", 40), ("Social support: Asylum seeker support", 5),
-    ("Sensory support: Support for visual impairment", 15), ("Sensory support: Support for hearing impairment", 10),
+    ("Learning disability support", 380),
+    ("Mental health support", 220),
+    ("Physical support: Personal care support", 220),
+    ("Physical support: Access and mobility only", 50),
+    ("Support with memory and cognition", 20),
+    ("Social support: Substance misuse support", 30),
+    ("Social support: Support for social isolation or other reason", 40),
+    ("Social support: Asylum seeker support", 5),
+    ("Sensory support: Support for visual impairment", 15),
+    ("Sensory support: Support for hearing impairment", 10),
     ("Unknown", 10),
 )
 ACCOMMODATION_OLDER = (
-    ("Owner occupier or shared ownership scheme", 420), ("Tenant: Local authority or other social housing provider", 180),
-    ("Tenant: Private landlord", 40), ("Settled mainstream housing with family or friends", 60),
-    ("Sheltered housing, extra care housing or other sheltered housing", 70), ("Registered care home", 120),
-    ("Registered nursing home", 60), ("Acute hospital or long term healthcare residential facility", 10),
+    ("Owner occupier or shared ownership scheme", 420),
+    ("Tenant: Local authority or other social housing provider", 180),
+    ("Tenant: Private landlord", 40),
+    ("Settled mainstream housing with family or friends", 60),
+    ("Sheltered housing, extra care housing or other sheltered housing", 70),
+    ("Registered care home", 120),
+    ("Registered nursing home", 60),
+    ("Acute hospital or long term healthcare residential facility", 10),
     ("Unknown", 40),
 )
 ACCOMMODATION_WORKING_AGE = (
-    ("Settled mainstream housing with family or friends", 300), ("Owner occupier or shared ownership scheme", 120),
-    ("Tenant: Local authority or other social housing provider", 200), ("Tenant: Private landlord", 80),
-    ("Supported accommodation, supported lodgings or supported group home", 160), ("Shared Lives scheme", 25),
-    ("Registered care home", 50), ("Rough sleeper or squatting", 5), ("Placed in temporary accommodation by the council (inc. homelessness resettlement)", 10),
+    ("Settled mainstream housing with family or friends", 300),
+    ("Owner occupier or shared ownership scheme", 120),
+    ("Tenant: Local authority or other social housing provider", 200),
+    ("Tenant: Private landlord", 80),
+    ("Supported accommodation, supported lodgings or supported group home", 160),
+    ("Shared Lives scheme", 25),
+    ("Registered care home", 50),
+    ("Rough sleeper or squatting", 5),
+    ("Placed in temporary accommodation by the council (inc. homelessness resettlement)", 10),
     ("Unknown", 45),
 )
 EMPLOYMENT_WORKING_AGE = (
-    ("Not in paid employment: Not actively seeking work or retired", 600), ("Not in paid employment: Seeking work", 80),
-    ("Not in paid employment: Voluntary work only", 60), ("Paid: Less than 16 hours a week", 60),
-    ("Paid: 16 or more hours a week", 40), ("Paid: Hours per week unknown", 10), ("Unknown", 150),
+    ("Not in paid employment: Not actively seeking work or retired", 600),
+    ("Not in paid employment: Seeking work", 80),
+    ("Not in paid employment: Voluntary work only", 60),
+    ("Paid: Less than 16 hours a week", 60),
+    ("Paid: 16 or more hours a week", 40),
+    ("Paid: Hours per week unknown", 10),
+    ("Unknown", 150),
 )
-FUNDING = (("Fully social care funded", 550), ("Joint client and social care funded", 300),
-           ("Fully client funded", 80), ("Unknown", 70))
+FUNDING = (
+    ("Fully social care funded", 550),
+    ("Joint client and social care funded", 300),
+    ("Fully client funded", 80),
+    ("Unknown", 70),
+)
 
 
 def _weighted(rng: random.Random, table):
@@ -191,7 +224,10 @@ class Builder:
             teams, system = self.build_staff()
             self.build_people(teams, system)
         AuditEvent.objects.create(
-            occurred_at=timezone.now(), actor=system, action=AuditAction.CREATE, object_type="demo.build",
+            occurred_at=timezone.now(),
+            actor=system,
+            action=AuditAction.CREATE,
+            object_type="demo.build",
             details={"seed": self.seed, "people": self.report.people, "carers": self.report.carers},
             reason="Synthetic council built for demonstration",
         )
@@ -219,13 +255,21 @@ class Builder:
         first administrator on an empty database; otherwise an active administrator already there."""
         if not User.objects.exists():
             first, last = next((f, la) for u, _, _, f, la in DEMO_STAFF if u == "admin")
-            return staff.first_administrator_create(username="admin", first_name=first, last_name=last,
-                                                    how="first administrator created by the demo build")
-        admin = (User.objects.filter(username="admin", role=Role.ADMINISTRATOR, is_active=True).first()
-                 or User.objects.filter(role=Role.ADMINISTRATOR, is_active=True).order_by("pk").first())
+            return staff.first_administrator_create(
+                username="admin",
+                first_name=first,
+                last_name=last,
+                how="first administrator created by the demo build",
+            )
+        admin = (
+            User.objects.filter(username="admin", role=Role.ADMINISTRATOR, is_active=True).first()
+            or User.objects.filter(role=Role.ADMINISTRATOR, is_active=True).order_by("pk").first()
+        )
         if admin is None:
-            raise RuntimeError("The database has accounts but no active administrator to create the demo's: "
-                               "use openasc demo --reset, or make one with openasc users")
+            raise RuntimeError(
+                "The database has accounts but no active administrator to create the demo's: "
+                "use openasc demo --reset, or make one with openasc users"
+            )
         return admin
 
     def build_staff(self):
@@ -233,27 +277,46 @@ class Builder:
 
         admin = self._administrator(staff)
         existing = {t.code: t for t in Team.objects.all()}
-        teams = {code: existing.get(code) or staff.team_create(
-            actor=admin, name=name, code=code, is_nhs_partner=nhs,
-            organisation="NHS Northshire" if nhs else settings.COUNCIL_NAME) for code, name, nhs in TEAMS}
+        teams = {
+            code: existing.get(code)
+            or staff.team_create(
+                actor=admin,
+                name=name,
+                code=code,
+                is_nhs_partner=nhs,
+                organisation="NHS Northshire" if nhs else settings.COUNCIL_NAME,
+            )
+            for code, name, nhs in TEAMS
+        }
         system = User.objects.filter(username="system").first() or staff.system_account_create(
-            actor=admin, username="system", description="The demo's history and imports")
+            actor=admin, username="system", description="The demo's history and imports"
+        )
         staff.user_change(actor=admin, user=system, first_name="OpenASC", last_name="system")
         for username, role, team_codes, first, last in DEMO_STAFF:
             password = demo_password(username, self.seed)
             fields = {"first_name": first, "last_name": last, "job_title": Role(role).label}
             user = User.objects.filter(username=username).first()
             if user is None:
-                user = staff.user_create(actor=admin, username=username, role=role,
-                                         teams=[teams[c] for c in team_codes], **fields)
+                user = staff.user_create(
+                    actor=admin, username=username, role=role, teams=[teams[c] for c in team_codes], **fields
+                )
             else:
-                staff.user_change(actor=admin, user=user, role=role, teams=[teams[c] for c in team_codes], **fields)
+                staff.user_change(
+                    actor=admin, user=user, role=role, teams=[teams[c] for c in team_codes], **fields
+                )
             # Demo passwords are printed for anyone to use, and are like the usernames, so the rules are not checked
             staff.user_password_set(actor=admin, user=user, password=password, check_password_rules=False)
             self.report.staff.append((username, Role(role).label, password))
         # A realistic workforce behind the demo accounts, to allocate people to (no passwords: they never sign in).
-        team_cycle = ("locality-north", "locality-south", "locality-east", "hospital-discharge",
-                      "learning-disability", "mental-health", "reablement")
+        team_cycle = (
+            "locality-north",
+            "locality-south",
+            "locality-east",
+            "hospital-discharge",
+            "learning-disability",
+            "mental-health",
+            "reablement",
+        )
         for i in range(1, 61):
             username = f"worker{i:02d}"
             team = teams[team_cycle[(i - 1) % len(team_cycle)]]
@@ -264,13 +327,22 @@ class Builder:
             female = self.rng.random() < 0.75
             first = self.rng.choice(names.FEMALE_YOUNGER if female else names.MALE_YOUNGER)
             role = Role.OCCUPATIONAL_THERAPIST if i % 6 == 0 else Role.SOCIAL_WORKER
-            staff.user_create(actor=admin, username=username, role=role, teams=[team], first_name=first,
-                              last_name=self.rng.choice(names.SURNAMES), job_title=Role(role).label)
+            staff.user_create(
+                actor=admin,
+                username=username,
+                role=role,
+                teams=[team],
+                first_name=first,
+                last_name=self.rng.choice(names.SURNAMES),
+                job_title=Role(role).label,
+            )
         self.workers_by_team = {}
         for user in User.objects.filter(username__startswith="worker").prefetch_related("teams"):
             for t in user.teams.all():
                 self.workers_by_team.setdefault(t.code, []).append(user)
-        self.workers_by_team.setdefault("locality-north", []).append(User.objects.get(username="socialworker"))
+        self.workers_by_team.setdefault("locality-north", []).append(
+            User.objects.get(username="socialworker")
+        )
         return teams, system
 
     # --- people
@@ -300,8 +372,11 @@ class Builder:
         female = rng.random() < (0.62 if age >= 65 else 0.5)
         born = TODAY.year - age
         older = born < 1965
-        first_pool = (names.FEMALE_OLDER if older else names.FEMALE_YOUNGER) if female else (
-            names.MALE_OLDER if older else names.MALE_YOUNGER)
+        first_pool = (
+            (names.FEMALE_OLDER if older else names.FEMALE_YOUNGER)
+            if female
+            else (names.MALE_OLDER if older else names.MALE_YOUNGER)
+        )
         first = rng.choice(first_pool)
         middle = rng.choice(first_pool) if rng.random() < 0.45 else ""
         last = near.last_name if near is not None and rng.random() < 0.7 else rng.choice(names.SURNAMES)
@@ -320,18 +395,30 @@ class Builder:
         if not carer and age >= 65 and rng.random() < 0.07:
             died = TODAY - dt.timedelta(days=rng.randint(1, 700))
         p = Person(
-            id=pk, la_person_id=f"P{pk:07d}", nhs_number=self._nhs_number() if rng.random() < 0.96 else "",
-            first_name=first, middle_names=middle, last_name=last, date_of_birth=dob, date_of_death=died,
-            gender="Female" if female else "Male", ethnicity=self._pick(self.ethnicity),
-            primary_support_reason="Social support: Support to unpaid carer" if carer else self._pick(
-                self.psr_working if working_age else self.psr_older),
-            accommodation_status=self._pick(self.acc_working if working_age else self.acc_older) if not carer
+            id=pk,
+            la_person_id=f"P{pk:07d}",
+            nhs_number=self._nhs_number() if rng.random() < 0.96 else "",
+            first_name=first,
+            middle_names=middle,
+            last_name=last,
+            date_of_birth=dob,
+            date_of_death=died,
+            gender="Female" if female else "Male",
+            ethnicity=self._pick(self.ethnicity),
+            primary_support_reason="Social support: Support to unpaid carer"
+            if carer
+            else self._pick(self.psr_working if working_age else self.psr_older),
+            accommodation_status=self._pick(self.acc_working if working_age else self.acc_older)
+            if not carer
             else "Owner occupier or shared ownership scheme",
-            employment_status=self._pick(self.employment) if working_age else
-            "Not in paid employment: Not actively seeking work or retired",
+            employment_status=self._pick(self.employment)
+            if working_age
+            else "Not in paid employment: Not actively seeking work or retired",
             client_type="Unpaid carer" if carer else "Service user",
             funding_status="" if carer else self._pick(self.funding),
-            address_line_1=line1, town=town, postcode=postcode,
+            address_line_1=line1,
+            town=town,
+            postcode=postcode,
             phone=f"01632 {rng.randint(100000, 999999)}" if rng.random() < 0.8 else "",
         )
         p.first_key, p.last_key = fold(first), fold(last)
@@ -364,37 +451,88 @@ class Builder:
                     carer = self._person(next_pk, carer=True, near=user)
                     people.append(carer)
                     next_pk += 1
-                    links.append(CarerLink(carer_id=carer.pk, cared_for_id=user.pk, lives_with=rng.random() < 0.6,
-                                           relationship=rng.choice(("wife", "husband", "daughter", "son", "partner",
-                                                                    "friend", "mother", "father")),
-                                           started_on=TODAY - dt.timedelta(days=rng.randint(30, 3000))))
+                    links.append(
+                        CarerLink(
+                            carer_id=carer.pk,
+                            cared_for_id=user.pk,
+                            lives_with=rng.random() < 0.6,
+                            relationship=rng.choice(
+                                (
+                                    "wife",
+                                    "husband",
+                                    "daughter",
+                                    "son",
+                                    "partner",
+                                    "friend",
+                                    "mother",
+                                    "father",
+                                )
+                            ),
+                            started_on=TODAY - dt.timedelta(days=rng.randint(30, 3000)),
+                        )
+                    )
             for p in people:
                 if rng.random() < 0.5:
-                    contacts.append(Contact(person_id=p.pk, kind=ContactKind.NEXT_OF_KIN,
-                                            name=f"{rng.choice(names.FEMALE_YOUNGER + names.MALE_YOUNGER)} {p.last_name}",
-                                            relationship=rng.choice(("daughter", "son", "niece", "nephew", "sister")),
-                                            phone=f"07700 {rng.randint(900000, 900999)}"))
+                    contacts.append(
+                        Contact(
+                            person_id=p.pk,
+                            kind=ContactKind.NEXT_OF_KIN,
+                            name=f"{rng.choice(names.FEMALE_YOUNGER + names.MALE_YOUNGER)} {p.last_name}",
+                            relationship=rng.choice(("daughter", "son", "niece", "nephew", "sister")),
+                            phone=f"07700 {rng.randint(900000, 900999)}",
+                        )
+                    )
                 if rng.random() < 0.03:
-                    alerts.append(Alert(person_id=p.pk, kind=rng.choice(AlertKind.values), starts_on=TODAY - dt.timedelta(
-                        days=rng.randint(1, 900)), description=rng.choice((
-                            "Dog at the property: ask for it to be shut away before visiting.",
-                            "Key safe at the front door: code held by the duty team.",
-                            "Uses British Sign Language: book an interpreter for visits.",
-                            "Two workers must visit together.", "Severe nut allergy.",
-                        ))))
+                    alerts.append(
+                        Alert(
+                            person_id=p.pk,
+                            kind=rng.choice(AlertKind.values),
+                            starts_on=TODAY - dt.timedelta(days=rng.randint(1, 900)),
+                            description=rng.choice(
+                                (
+                                    "Dog at the property: ask for it to be shut away before visiting.",
+                                    "Key safe at the front door: code held by the duty team.",
+                                    "Uses British Sign Language: book an interpreter for visits.",
+                                    "Two workers must visit together.",
+                                    "Severe nut allergy.",
+                                )
+                            ),
+                        )
+                    )
                 if p.date_of_death is None and rng.random() < 0.6:
                     team_code = self._team_for(p)
                     started = now - dt.timedelta(days=rng.randint(1, 1500))
-                    rels.append(CareRelationship(person_id=p.pk, kind=RelationshipKind.ALLOCATED_TEAM,
-                                                 team=teams[team_code], starts_at=started, created_by=system))
+                    rels.append(
+                        CareRelationship(
+                            person_id=p.pk,
+                            kind=RelationshipKind.ALLOCATED_TEAM,
+                            team=teams[team_code],
+                            starts_at=started,
+                            created_by=system,
+                        )
+                    )
                     pool = self.workers_by_team.get(team_code)
                     if pool and rng.random() < 0.45:
-                        rels.append(CareRelationship(person_id=p.pk, kind=RelationshipKind.ALLOCATED_WORKER,
-                                                     user=rng.choice(pool), starts_at=started, created_by=system))
+                        rels.append(
+                            CareRelationship(
+                                person_id=p.pk,
+                                kind=RelationshipKind.ALLOCATED_WORKER,
+                                user=rng.choice(pool),
+                                starts_at=started,
+                                created_by=system,
+                            )
+                        )
                     if rng.random() < 0.06:
-                        rels.append(CareRelationship(person_id=p.pk, kind=RelationshipKind.NHS_SHARING, team=nhs_team,
-                                                     starts_at=started, created_by=system,
-                                                     basis="Direct care: shared care record agreement"))
+                        rels.append(
+                            CareRelationship(
+                                person_id=p.pk,
+                                kind=RelationshipKind.NHS_SHARING,
+                                team=nhs_team,
+                                starts_at=started,
+                                created_by=system,
+                                basis="Direct care: shared care record agreement",
+                            )
+                        )
             with transaction.atomic():
                 Person.objects.bulk_create(people, batch_size=1000)
                 CarerLink.objects.bulk_create(links, batch_size=1000)
@@ -418,23 +556,33 @@ class Builder:
     def _restricted_and_break_glass(self, teams, system) -> None:
         """A few restricted records (staff who are clients) and break-glass accesses waiting for review."""
         rng = self.rng
-        ids = list(Person.objects.filter(client_type="Service user", date_of_death__isnull=True)
-                   .order_by("pk").values_list("pk", flat=True)[:2000])
+        ids = list(
+            Person.objects.filter(client_type="Service user", date_of_death__isnull=True)
+            .order_by("pk")
+            .values_list("pk", flat=True)[:2000]
+        )
         if not ids:
             return
         for pk in rng.sample(ids, min(3, len(ids))):
-            Restriction.objects.update_or_create(person_id=pk, defaults={
-                "reason": "Member of council staff receiving care and support",
-                "review_on": TODAY + dt.timedelta(days=180), "created_by": system,
-                "allowed_roles": Restriction.encode_roles([Role.SAFEGUARDING_LEAD]),
-            })
+            Restriction.objects.update_or_create(
+                person_id=pk,
+                defaults={
+                    "reason": "Member of council staff receiving care and support",
+                    "review_on": TODAY + dt.timedelta(days=180),
+                    "created_by": system,
+                    "allowed_roles": Restriction.encode_roles([Role.SAFEGUARDING_LEAD]),
+                },
+            )
         worker = User.objects.get(username="socialworker")
         now = timezone.now()
         for pk in rng.sample(ids, min(2, len(ids))):
             BreakGlassAccess.objects.create(
-                user=worker, person_id=pk, reason_code=BreakGlassReason.OUT_OF_HOURS,
+                user=worker,
+                person_id=pk,
+                reason_code=BreakGlassReason.OUT_OF_HOURS,
                 reason_text="Emergency duty call from the police about a welfare concern",
-                started_at=now - dt.timedelta(days=1), expires_at=now - dt.timedelta(days=1) + dt.timedelta(hours=1),
+                started_at=now - dt.timedelta(days=1),
+                expires_at=now - dt.timedelta(days=1) + dt.timedelta(hours=1),
             )
 
     def _reset_sequences(self) -> None:

@@ -63,7 +63,11 @@ NFA_OUTCOMES = (
 
 
 # Decisions that pass the request to a team: the person waits for allocation (and, for assessment, for an assessment).
-ROUTED_DECISIONS = (TriageDecision.SHORT_TERM_SUPPORT, TriageDecision.ASSESSMENT, TriageDecision.SUPPORT_PLANNING)
+ROUTED_DECISIONS = (
+    TriageDecision.SHORT_TERM_SUPPORT,
+    TriageDecision.ASSESSMENT,
+    TriageDecision.SUPPORT_PLANNING,
+)
 # Decisions that need the information or advice given to be written down.
 INFORMATION_DECISIONS = (TriageDecision.INFORMATION_AND_ADVICE, TriageDecision.SIGNPOSTING)
 
@@ -80,7 +84,9 @@ class SupportRequest(models.Model):
     """A contact or request for support: a CLD 'Request' event from received_on to concluded_on."""
 
     # db_index=False: the (person, received_on) index below answers lookups by person
-    person = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="requests", db_index=False)
+    person = models.ForeignKey(
+        "people.Person", on_delete=models.PROTECT, related_name="requests", db_index=False
+    )
     received_on = models.DateField()
     route_of_access = models.CharField(max_length=120, blank=True)
     contact_by = models.CharField(max_length=20, choices=ContactBy.choices)
@@ -94,17 +100,24 @@ class SupportRequest(models.Model):
     decision = models.CharField(max_length=30, choices=TriageDecision.choices, blank=True)
     outcome = models.CharField("CLD event outcome", max_length=120, blank=True)
     outcome_reason = models.TextField(blank=True)
-    information_given = models.TextField(blank=True, help_text="Information and advice given, and where signposted")
+    information_given = models.TextField(
+        blank=True, help_text="Information and advice given, and where signposted"
+    )
     concluded_on = models.DateField(null=True, blank=True)
-    triaged_on = models.DateField(null=True, blank=True, help_text="Also the CLD event end date of a routed request")
-    triaged_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
-                                   related_name="+")
+    triaged_on = models.DateField(
+        null=True, blank=True, help_text="Also the CLD event end date of a routed request"
+    )
+    triaged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     team = models.ForeignKey("core.Team", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     status = models.CharField(max_length=20, choices=RequestStatus.choices, default=RequestStatus.OPEN)
     waiting_ended_on = models.DateField(
-        null=True, blank=True,
+        null=True,
+        blank=True,
         help_text="When a request passed to a team stopped waiting: the person had a worker and, if it was for an "
-                  "assessment, one had started. Empty while it may still be waiting (the lists then check).")
+        "assessment, one had started. Empty while it may still be waiting (the lists then check).",
+    )
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     objects = SensitiveManager()  # refuses unaudited bulk writes (core.sensitive)

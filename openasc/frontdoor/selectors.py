@@ -36,19 +36,22 @@ def _team_ids(user: User) -> list[int]:
     return list(user.teams.values_list("id", flat=True))
 
 
-def person_for_request(*, user: User, person_id: int,
-                       purpose: str = "front door") -> tuple[Person, access.OpenedRecord]:
+def person_for_request(
+    *, user: User, person_id: int, purpose: str = "front door"
+) -> tuple[Person, access.OpenedRecord]:
     """The person a request is being recorded for, and their record as opened (raises AccessDenied, audited)."""
     person = Person.objects.get(pk=person_id)
     return person, access.open_record(user, person, purpose)
 
 
-def request_get(*, user: User, request_id: int,
-                purpose: str = "view request") -> tuple[SupportRequest, access.OpenedRecord]:
+def request_get(
+    *, user: User, request_id: int, purpose: str = "view request"
+) -> tuple[SupportRequest, access.OpenedRecord]:
     """One request with its person, team and status history, and the person's record as opened (audited with its
     basis): the record is what the front door's write services take."""
-    request = (SupportRequest.objects.select_related("person", "team", "created_by", "triaged_by")
-               .get(pk=request_id))
+    request = SupportRequest.objects.select_related("person", "team", "created_by", "triaged_by").get(
+        pk=request_id
+    )
     return request, access.open_record(user, request.person, purpose)
 
 
@@ -59,8 +62,9 @@ def request_history(*, request: SupportRequest) -> list:
 
 def requests_for_person(*, person: Person) -> list[SupportRequest]:
     """A person's requests, newest first; the caller has already opened the person's record."""
-    return list(SupportRequest.objects.filter(person=person).select_related("team")
-                .order_by("-received_on", "-pk"))
+    return list(
+        SupportRequest.objects.filter(person=person).select_related("team").order_by("-received_on", "-pk")
+    )
 
 
 @dataclass
@@ -76,21 +80,28 @@ def allocation_context(*, user: User, person_id: int) -> AllocationContext:
     person = Person.objects.get(pk=person_id)
     record = access.open_record(user, person, "allocation")
     now = timezone.now()
-    allocations = list(CareRelationship.objects.filter(access.active_at(now), person=person, kind__in=ALLOCATION_KINDS)
-                       .select_related("user", "team")
-                       .order_by("kind", "starts_at"))
-    waiting = list(SupportRequest.objects.filter(person=person, status=RequestStatus.ROUTED)
-                   .select_related("team").order_by("received_on"))
+    allocations = list(
+        CareRelationship.objects.filter(access.active_at(now), person=person, kind__in=ALLOCATION_KINDS)
+        .select_related("user", "team")
+        .order_by("kind", "starts_at")
+    )
+    waiting = list(
+        SupportRequest.objects.filter(person=person, status=RequestStatus.ROUTED)
+        .select_related("team")
+        .order_by("received_on")
+    )
     return AllocationContext(person=person, record=record, allocations=allocations, waiting_requests=waiting)
 
 
-def allocation_get(*, user: User, person_id: int,
-                   relationship_id: int) -> tuple[CareRelationship, access.OpenedRecord]:
+def allocation_get(
+    *, user: User, person_id: int, relationship_id: int
+) -> tuple[CareRelationship, access.OpenedRecord]:
     """An active allocation of a person the user may open (for ending it), with the record as opened."""
     person = Person.objects.get(pk=person_id)
     record = access.open_record(user, person, "end allocation")
     return CareRelationship.objects.select_related("user", "team").get(
-        pk=relationship_id, person=person, kind__in=ALLOCATION_KINDS), record
+        pk=relationship_id, person=person, kind__in=ALLOCATION_KINDS
+    ), record
 
 
 def team_choices() -> list[tuple[int, str]]:
@@ -104,8 +115,10 @@ def worker_choices(*, user: User) -> list[tuple[int, str]]:
     team_ids = _team_ids(user)
     if team_ids:
         qs = qs.filter(teams__in=team_ids).distinct()
-    return [(u.pk, f"{u.display_name} ({u.get_role_display()})")
-            for u in qs.order_by("last_name", "first_name", "username")]
+    return [
+        (u.pk, f"{u.display_name} ({u.get_role_display()})")
+        for u in qs.order_by("last_name", "first_name", "username")
+    ]
 
 
 # ---- waiting lists -------------------------------------------------------------------------------------------
@@ -173,23 +186,45 @@ def _waiting_conditions(team_ids: list[int]) -> dict[str, Q]:
         # Two lookups by index (the team's allocations; its members' allocations) rather than one with a join to
         # the members, which PostgreSQL answered by reading every relationship in the council on every page.
         members = list(User.objects.filter(teams__in=team_ids).values_list("pk", flat=True).distinct())
-        with_team = Exists(CareRelationship.objects.filter(active, person_id=OuterRef("person_id"),
-                                                           kind=RelationshipKind.ALLOCATED_TEAM, team_id__in=team_ids))
-        with_member = Exists(CareRelationship.objects.filter(active, person_id=OuterRef("person_id"),
-                                                             kind=RelationshipKind.ALLOCATED_WORKER,
-                                                             user_id__in=members))
+        with_team = Exists(
+            CareRelationship.objects.filter(
+                active,
+                person_id=OuterRef("person_id"),
+                kind=RelationshipKind.ALLOCATED_TEAM,
+                team_id__in=team_ids,
+            )
+        )
+        with_member = Exists(
+            CareRelationship.objects.filter(
+                active,
+                person_id=OuterRef("person_id"),
+                kind=RelationshipKind.ALLOCATED_WORKER,
+                user_id__in=members,
+            )
+        )
         triage &= Q(with_team) | Q(with_member)
         routed &= Q(team_id__in=team_ids)
     return {
         "triage": triage,
-        "allocation": (routed & Q(decision__in=list(ROUTED_DECISIONS)) & ~Q(has_worker)
-                       & ~(Q(decision=TriageDecision.ASSESSMENT) & Q(assessed))),
+        "allocation": (
+            routed
+            & Q(decision__in=list(ROUTED_DECISIONS))
+            & ~Q(has_worker)
+            & ~(Q(decision=TriageDecision.ASSESSMENT) & Q(assessed))
+        ),
         "assessment": routed & Q(decision=TriageDecision.ASSESSMENT) & ~Q(assessed),
     }
 
 
-def waiting_lists(*, user: User, team_ids: list[int] | None = None, list_name: str = "triage", page: int | str = 1,
-                  sort: str = "longest", page_size: int = PAGE_SIZE) -> WaitingLists:
+def waiting_lists(
+    *,
+    user: User,
+    team_ids: list[int] | None = None,
+    list_name: str = "triage",
+    page: int | str = 1,
+    sort: str = "longest",
+    page_size: int = PAGE_SIZE,
+) -> WaitingLists:
     """People waiting at the front door: for triage, for allocation, for an assessment; one page of one list.
 
     `team_ids=None` means the user's own teams (the front door: all teams); `[]` means all teams. For triage, a
@@ -205,7 +240,9 @@ def waiting_lists(*, user: User, team_ids: list[int] | None = None, list_name: s
     conditions = _waiting_conditions(team_ids)
     # A routed request that has stopped waiting (worker allocated, assessment started) is marked so and left out
     # here: without it every request ever passed to a team would be checked against the rules on every page.
-    base = _visible(user).filter(status__in=[RequestStatus.OPEN, RequestStatus.ROUTED], waiting_ended_on__isnull=True)
+    base = _visible(user).filter(
+        status__in=[RequestStatus.OPEN, RequestStatus.ROUTED], waiting_ended_on__isnull=True
+    )
     if team_ids:
         # Implied by every list's rule; said here so that the database reads the requests open for triage and
         # those passed to these teams through the request_queue index, not every routed request in the council
@@ -214,7 +251,9 @@ def waiting_lists(*, user: User, team_ids: list[int] | None = None, list_name: s
     # One pass over the waiting requests: each row says which lists it is on, so the counts, the order and the page
     # come from the same rows (a count query and a page query each read them all, with the access rules, twice).
     names = list(conditions)
-    flags = {f"on_{n}": ExpressionWrapper(cond, output_field=BooleanField()) for n, cond in conditions.items()}
+    flags = {
+        f"on_{n}": ExpressionWrapper(cond, output_field=BooleanField()) for n, cond in conditions.items()
+    }
     rows = list(base.annotate(**flags).values_list("pk", "received_on", "urgency", *flags))
     counts = dict.fromkeys(names, 0)
     chosen = []
@@ -236,14 +275,31 @@ def waiting_lists(*, user: User, team_ids: list[int] | None = None, list_name: s
     ids = list(page_obj.object_list)
     by_id = SupportRequest.objects.select_related("person", "team").in_bulk(ids)
     today = timezone.localdate()
-    rows = [WaitingRow(request=r, person=r.person, waited_days=(today - r.received_on).days, team=r.team)
-            for r in (by_id[pk] for pk in ids if pk in by_id)]
-    audit.record(actor=user, action=AuditAction.VIEW, basis="Waiting list",
-                 details={"list": list_name, "teams": team_ids, "page": page_obj.number,
-                          "people": [row.person.pk for row in rows]})
-    return WaitingLists(list_name=list_name, title=LIST_TITLES[list_name], counts=counts, rows=rows, page=page_obj,
-                        team_ids=team_ids, sort=sort, all_teams=not team_ids)
-
+    rows = [
+        WaitingRow(request=r, person=r.person, waited_days=(today - r.received_on).days, team=r.team)
+        for r in (by_id[pk] for pk in ids if pk in by_id)
+    ]
+    audit.record(
+        actor=user,
+        action=AuditAction.VIEW,
+        basis="Waiting list",
+        details={
+            "list": list_name,
+            "teams": team_ids,
+            "page": page_obj.number,
+            "people": [row.person.pk for row in rows],
+        },
+    )
+    return WaitingLists(
+        list_name=list_name,
+        title=LIST_TITLES[list_name],
+        counts=counts,
+        rows=rows,
+        page=page_obj,
+        team_ids=team_ids,
+        sort=sort,
+        all_teams=not team_ids,
+    )
 
 
 def team_by_id(team_id: int | None) -> Team | None:

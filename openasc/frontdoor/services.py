@@ -59,18 +59,28 @@ def _check_words(errors: dict[str, str], **fields: tuple[str, str]) -> dict[str,
     clean = {name: value for name, (_label, value) in fields.items()}
     for name, (label, _value) in fields.items():
         max_length = validation.model_max_length("frontdoor.SupportRequest", name)
-        validation.check_text(clean, errors, name, label=label, max_length=max_length,
-                              multiline=name in MULTILINE_FIELDS)
+        validation.check_text(
+            clean, errors, name, label=label, max_length=max_length, multiline=name in MULTILINE_FIELDS
+        )
         if name in errors:
             clean[name] = ""
     return clean
 
 
 @transaction.atomic
-def request_record(*, record: access.OpenedRecord, received_on: dt.date | None, route_of_access: str,
-                   contact_by: str, what_matters: str, contact_name: str = "", contact_phone: str = "",
-                   reason: str = "", urgency: str = Urgency.ROUTINE,
-                   client_type: str = "Service user") -> SupportRequest:
+def request_record(
+    *,
+    record: access.OpenedRecord,
+    received_on: dt.date | None,
+    route_of_access: str,
+    contact_by: str,
+    what_matters: str,
+    contact_name: str = "",
+    contact_phone: str = "",
+    reason: str = "",
+    urgency: str = Urgency.ROUTINE,
+    client_type: str = "Service user",
+) -> SupportRequest:
     """Record a contact or request for support: the start of a CLD 'Request' event, waiting for triage.
 
     On the record as opened (access.open_record): who records it, for whom and on what basis come from the opening."""
@@ -89,16 +99,22 @@ def request_record(*, record: access.OpenedRecord, received_on: dt.date | None, 
         errors["received_on"] = "The date received must be after the person's date of birth"
     if not codes.is_valid(codes.ListName.ROUTE_OF_ACCESS, route_of_access):
         errors["route_of_access"] = "Select the route of access from the list"
-    words = _check_words(errors, contact_name=("name of the person who made contact", contact_name),
-                         contact_phone=("phone number of the person who made contact", contact_phone),
-                         what_matters=("what matters to the person", what_matters),
-                         reason=("reason for contacting us", reason))
+    words = _check_words(
+        errors,
+        contact_name=("name of the person who made contact", contact_name),
+        contact_phone=("phone number of the person who made contact", contact_phone),
+        what_matters=("what matters to the person", what_matters),
+        reason=("reason for contacting us", reason),
+    )
     contact_name, contact_phone = words["contact_name"], words["contact_phone"]
     what_matters, reason = words["what_matters"], words["reason"]
     if contact_by not in ContactBy.values:
         errors["contact_by"] = "Select who made contact"
-    elif (contact_by not in (ContactBy.SELF, ContactBy.ANONYMOUS) and not contact_name
-          and "contact_name" not in errors):
+    elif (
+        contact_by not in (ContactBy.SELF, ContactBy.ANONYMOUS)
+        and not contact_name
+        and "contact_name" not in errors
+    ):
         errors["contact_name"] = "Enter the name of the person who made contact"
     if not what_matters and "what_matters" not in errors:
         errors["what_matters"] = "Enter what matters to the person, in their words"
@@ -111,20 +127,46 @@ def request_record(*, record: access.OpenedRecord, received_on: dt.date | None, 
     if errors:
         raise ValidationFailed(errors)
     request = SupportRequest.objects.create(
-        person=person, received_on=received_on, route_of_access=route_of_access, contact_by=contact_by,
-        contact_name=contact_name, contact_phone=contact_phone, what_matters=what_matters,
-        reason=reason, urgency=urgency, client_type=client_type, created_by=actor,
+        person=person,
+        received_on=received_on,
+        route_of_access=route_of_access,
+        contact_by=contact_by,
+        contact_name=contact_name,
+        contact_phone=contact_phone,
+        what_matters=what_matters,
+        reason=reason,
+        urgency=urgency,
+        client_type=client_type,
+        created_by=actor,
     )
     REQUEST.begin(record, request, note="Request received")
-    audit.record(actor=actor, action=AuditAction.CREATE, obj=request, basis=basis,
-                 details={"received_on": received_on.isoformat(), "route_of_access": route_of_access,
-                          "contact_by": contact_by, "urgency": urgency, "client_type": client_type})
+    audit.record(
+        actor=actor,
+        action=AuditAction.CREATE,
+        obj=request,
+        basis=basis,
+        details={
+            "received_on": received_on.isoformat(),
+            "route_of_access": route_of_access,
+            "contact_by": contact_by,
+            "urgency": urgency,
+            "client_type": client_type,
+        },
+    )
     return request
 
 
-def request_triage(*, record: access.OpenedRecord, request: SupportRequest, decision: str,
-                   triaged_on: dt.date | None = None, team: Team | None = None, nfa_outcome: str = "",
-                   outcome_reason: str = "", information_given: str = "") -> SupportRequest:
+def request_triage(
+    *,
+    record: access.OpenedRecord,
+    request: SupportRequest,
+    decision: str,
+    triaged_on: dt.date | None = None,
+    team: Team | None = None,
+    nfa_outcome: str = "",
+    outcome_reason: str = "",
+    information_given: str = "",
+) -> SupportRequest:
     """Decide what happens next; set the CLD event outcome; conclude the request or pass it to a team (the
     request workflow's "route" or "conclude": a refusal is audited before anything is written)."""
     require_record(record)
@@ -133,13 +175,31 @@ def request_triage(*, record: access.OpenedRecord, request: SupportRequest, deci
     REQUEST.check(record, request, transition)
     with transaction.atomic():
         request = SupportRequest.objects.select_for_update().get(pk=request.pk)
-        return _triage(record, request, transition, decision=decision, triaged_on=triaged_on, team=team,
-                       nfa_outcome=nfa_outcome, outcome_reason=outcome_reason, information_given=information_given)
+        return _triage(
+            record,
+            request,
+            transition,
+            decision=decision,
+            triaged_on=triaged_on,
+            team=team,
+            nfa_outcome=nfa_outcome,
+            outcome_reason=outcome_reason,
+            information_given=information_given,
+        )
 
 
-def _triage(record: access.OpenedRecord, request: SupportRequest, transition: str, *, decision: str,
-            triaged_on: dt.date | None, team: Team | None, nfa_outcome: str, outcome_reason: str,
-            information_given: str) -> SupportRequest:
+def _triage(
+    record: access.OpenedRecord,
+    request: SupportRequest,
+    transition: str,
+    *,
+    decision: str,
+    triaged_on: dt.date | None,
+    team: Team | None,
+    nfa_outcome: str,
+    outcome_reason: str,
+    information_given: str,
+) -> SupportRequest:
     actor = record.user
     errors: dict[str, str] = {}
     today = timezone.localdate()
@@ -147,10 +207,15 @@ def _triage(record: access.OpenedRecord, request: SupportRequest, transition: st
     if triaged_on > today:
         errors["triaged_on"] = "The triage date must be today or in the past"
     elif triaged_on < request.received_on:
-        errors["triaged_on"] = (f"The triage date must be the same as or after the date received "
-                                f"({request.received_on:%-d %B %Y})")
-    words = _check_words(errors, outcome_reason=("reason no further action is needed", outcome_reason),
-                         information_given=("information and advice given", information_given))
+        errors["triaged_on"] = (
+            f"The triage date must be the same as or after the date received "
+            f"({request.received_on:%-d %B %Y})"
+        )
+    words = _check_words(
+        errors,
+        outcome_reason=("reason no further action is needed", outcome_reason),
+        information_given=("information and advice given", information_given),
+    )
     outcome_reason, information_given = words["outcome_reason"], words["information_given"]
     outcome = ""
     if decision not in TriageDecision.values:
@@ -165,9 +230,11 @@ def _triage(record: access.OpenedRecord, request: SupportRequest, transition: st
     else:
         outcome = TRIAGE_OUTCOME[TriageDecision(decision)]
     if decision in INFORMATION_DECISIONS and not information_given and "information_given" not in errors:
-        errors["information_given"] = ("Enter the information and advice given"
-                                       if decision == TriageDecision.INFORMATION_AND_ADVICE
-                                       else "Enter the community service the person was signposted to")
+        errors["information_given"] = (
+            "Enter the information and advice given"
+            if decision == TriageDecision.INFORMATION_AND_ADVICE
+            else "Enter the community service the person was signposted to"
+        )
     routed = decision in ROUTED_DECISIONS
     if routed and team is None:
         errors["team"] = "Select the team to pass the request to"
@@ -185,19 +252,41 @@ def _triage(record: access.OpenedRecord, request: SupportRequest, transition: st
     request.triaged_by = actor
     request.team = team if routed else None
     request.concluded_on = None if routed else triaged_on
-    if routed and not any(r.team_id == team.pk and r.kind == RelationshipKind.ALLOCATED_TEAM
-                          for r in _active_allocations(request.person)):
+    if routed and not any(
+        r.team_id == team.pk and r.kind == RelationshipKind.ALLOCATED_TEAM
+        for r in _active_allocations(request.person)
+    ):
         # Passing the request to a team allocates the person to it: the team can then open the record.
-        core_services.care_relationship_create(actor=actor, person=request.person,
-                                               kind=RelationshipKind.ALLOCATED_TEAM, team=team,
-                                               automatic="triage")
+        core_services.care_relationship_create(
+            actor=actor,
+            person=request.person,
+            kind=RelationshipKind.ALLOCATED_TEAM,
+            team=team,
+            automatic="triage",
+        )
     label = TriageDecision(decision).label
-    REQUEST.apply(record, request, transition,
-                  note=f"{label}: passed to {team.name}" if routed else f"{label}: {outcome}",
-                  fields=["decision", "outcome", "outcome_reason", "information_given", "triaged_on", "triaged_by",
-                          "team", "concluded_on"],
-                  details={"decision": decision, "outcome": outcome, "team": team.pk if routed else None,
-                           "triaged_on": triaged_on.isoformat()})
+    REQUEST.apply(
+        record,
+        request,
+        transition,
+        note=f"{label}: passed to {team.name}" if routed else f"{label}: {outcome}",
+        fields=[
+            "decision",
+            "outcome",
+            "outcome_reason",
+            "information_given",
+            "triaged_on",
+            "triaged_by",
+            "team",
+            "concluded_on",
+        ],
+        details={
+            "decision": decision,
+            "outcome": outcome,
+            "team": team.pk if routed else None,
+            "triaged_on": triaged_on.isoformat(),
+        },
+    )
     return request
 
 
@@ -227,16 +316,22 @@ def request_cancel(*, record: access.OpenedRecord, request: SupportRequest, reas
 
 def has_worker_now(now) -> Exists:
     """On a request: its person has a named worker at `now` (served by the carerel_worker_person index)."""
-    return Exists(CareRelationship.objects.filter(access.active_at(now), person_id=OuterRef("person_id"),
-                                                  kind=RelationshipKind.ALLOCATED_WORKER))
+    return Exists(
+        CareRelationship.objects.filter(
+            access.active_at(now), person_id=OuterRef("person_id"), kind=RelationshipKind.ALLOCATED_WORKER
+        )
+    )
 
 
 def assessed_since_request() -> Exists:
     """On a request: an assessment of its person (not cancelled) started on or after the request was received."""
     from openasc.assessments.models import Assessment, AssessmentStatus
 
-    return Exists(Assessment.objects.filter(person_id=OuterRef("person_id"), started_on__gte=OuterRef("received_on"))
-                  .exclude(status=AssessmentStatus.CANCELLED))
+    return Exists(
+        Assessment.objects.filter(
+            person_id=OuterRef("person_id"), started_on__gte=OuterRef("received_on")
+        ).exclude(status=AssessmentStatus.CANCELLED)
+    )
 
 
 def requests_close_waiting(*, record: access.OpenedRecord | None = None, on: dt.date | None = None) -> int:
@@ -249,13 +344,18 @@ def requests_close_waiting(*, record: access.OpenedRecord | None = None, on: dt.
     from openasc.services.models import Service
 
     assessed = assessed_since_request()
-    served = Exists(Service.objects.filter(person_id=OuterRef("person_id"), start_on__gte=OuterRef("received_on")))
+    served = Exists(
+        Service.objects.filter(person_id=OuterRef("person_id"), start_on__gte=OuterRef("received_on"))
+    )
     has_worker = has_worker_now(timezone.now())
     for_assessment = Q(decision=TriageDecision.ASSESSMENT)
-    done = (SupportRequest.objects.filter(status=RequestStatus.ROUTED, waiting_ended_on__isnull=True)
-            .filter((for_assessment & Q(assessed)) | (~for_assessment & (Q(has_worker) | Q(served)))))
+    done = SupportRequest.objects.filter(status=RequestStatus.ROUTED, waiting_ended_on__isnull=True).filter(
+        (for_assessment & Q(assessed)) | (~for_assessment & (Q(has_worker) | Q(served)))
+    )
     on = on or timezone.localdate()
-    if record is None:  # one UPDATE (after an import, a hundred thousand rows): the caller's audit.bulk() audits it
+    if (
+        record is None
+    ):  # one UPDATE (after an import, a hundred thousand rows): the caller's audit.bulk() audits it
         return done.update(waiting_ended_on=on)
     actor = require_record(record).user
     done = done.filter(person_id=record.person_id)
@@ -264,19 +364,27 @@ def requests_close_waiting(*, record: access.OpenedRecord | None = None, on: dt.
         return 0
     with audit.bulk(actor=actor, action=AuditAction.UPDATE, reason="Waiting ended", summary=False):
         SupportRequest.objects.filter(pk__in=[r.pk for r in rows]).update(waiting_ended_on=on)
-        audit.record_many(actor=actor, action=AuditAction.UPDATE, objs=rows, basis=record.basis,
-                          details={"transition": "waiting ended", "waiting_ended_on": on.isoformat()})
+        audit.record_many(
+            actor=actor,
+            action=AuditAction.UPDATE,
+            objs=rows,
+            basis=record.basis,
+            details={"transition": "waiting ended", "waiting_ended_on": on.isoformat()},
+        )
     return len(rows)
 
 
 def _active_allocations(person) -> list[CareRelationship]:
     now = timezone.now()
-    return list(CareRelationship.objects.filter(access.active_at(now), person=person, kind__in=ALLOCATION_KINDS))
+    return list(
+        CareRelationship.objects.filter(access.active_at(now), person=person, kind__in=ALLOCATION_KINDS)
+    )
 
 
 @transaction.atomic
-def allocation_create(*, record: access.OpenedRecord, team: Team | None = None,
-                      worker: User | None = None) -> list[CareRelationship]:
+def allocation_create(
+    *, record: access.OpenedRecord, team: Team | None = None, worker: User | None = None
+) -> list[CareRelationship]:
     """Allocate a person to a team and/or a named worker: the care relationships the access rules use."""
     actor, person = require_record(record).user, record.person
     if not can_allocate(actor):
@@ -288,7 +396,9 @@ def allocation_create(*, record: access.OpenedRecord, team: Team | None = None,
     team_already = ""
     if team is not None:
         if team.is_nhs_partner:
-            errors["team"] = "Choose a council team: NHS partner teams are given access through a sharing basis"
+            errors["team"] = (
+                "Choose a council team: NHS partner teams are given access through a sharing basis"
+            )
         elif any(r.kind == RelationshipKind.ALLOCATED_TEAM and r.team_id == team.pk for r in current):
             team_already = f"{person.first_name} {person.last_name} is already allocated to {team.name}"
     if worker is not None:
@@ -300,18 +410,26 @@ def allocation_create(*, record: access.OpenedRecord, team: Team | None = None,
         if worker is None or "worker" in errors:
             errors["team"] = team_already
         else:
-            team = None  # already with the team (for example, passed to it at triage): allocate the worker only
+            team = (
+                None  # already with the team (for example, passed to it at triage): allocate the worker only
+            )
     if person.merged_into_id:
         errors["team"] = "This record was merged into another: allocate that record instead"
     if errors:
         raise ValidationFailed(errors)
     made = []
     if team is not None:
-        made.append(core_services.care_relationship_create(actor=actor, person=person,
-                                                           kind=RelationshipKind.ALLOCATED_TEAM, team=team))
+        made.append(
+            core_services.care_relationship_create(
+                actor=actor, person=person, kind=RelationshipKind.ALLOCATED_TEAM, team=team
+            )
+        )
     if worker is not None:
-        made.append(core_services.care_relationship_create(actor=actor, person=person,
-                                                           kind=RelationshipKind.ALLOCATED_WORKER, user=worker))
+        made.append(
+            core_services.care_relationship_create(
+                actor=actor, person=person, kind=RelationshipKind.ALLOCATED_WORKER, user=worker
+            )
+        )
         requests_close_waiting(record=record)
     return made
 

@@ -26,7 +26,9 @@ class RecordRequest(RecordAction):
     """A contact with us, recorded as a request for support for the person (it then waits for triage)."""
 
     purpose = "record request"
-    capability = access.Capability.CREATE_PERSON  # anyone who can add a person can record their contact with us
+    capability = (
+        access.Capability.CREATE_PERSON
+    )  # anyone who can add a person can record their contact with us
     refused_title = "You cannot record requests"
     refused_explanation = "Your role cannot record requests for support."
     form_class = forms.RequestForm
@@ -61,15 +63,23 @@ def request_detail(request: HttpRequest, request_id: int) -> HttpResponse:
         return not_found(request, "request")
     except AccessDenied as exc:
         return denied(request, exc, selectors.person_id_of_request(request_id=request_id))
-    return render(request, "frontdoor/request_detail.jinja", {
-        "req": support_request, "person": support_request.person, "basis": record.basis,
-        "history": selectors.request_history(request=support_request),
-        "title": f"Request for support received {support_request.received_on:%-d %B %Y}",
-        # The buttons: what the request's workflow lets this user do now (its state, their role).
-        "can_triage": bool({t.name for t in REQUEST.allowed(request.user, support_request)} & {"route", "conclude"}),
-        "can_allocate": services.can_allocate(request.user),
-        "can_cancel": REQUEST.may(request.user, support_request, "cancel"),
-    })
+    return render(
+        request,
+        "frontdoor/request_detail.jinja",
+        {
+            "req": support_request,
+            "person": support_request.person,
+            "basis": record.basis,
+            "history": selectors.request_history(request=support_request),
+            "title": f"Request for support received {support_request.received_on:%-d %B %Y}",
+            # The buttons: what the request's workflow lets this user do now (its state, their role).
+            "can_triage": bool(
+                {t.name for t in REQUEST.allowed(request.user, support_request)} & {"route", "conclude"}
+            ),
+            "can_allocate": services.can_allocate(request.user),
+            "can_cancel": REQUEST.may(request.user, support_request, "cancel"),
+        },
+    )
 
 
 class _RequestAction(RecordAction):
@@ -96,8 +106,10 @@ class Triage(_RequestAction):
     purpose = "triage"
     capability = access.Capability.TRIAGE
     refused_title = "You cannot triage requests"
-    refused_explanation = ("Only the front door, social workers, safeguarding leads and team managers can triage "
-                           "requests for support.")
+    refused_explanation = (
+        "Only the front door, social workers, safeguarding leads and team managers can triage "
+        "requests for support."
+    )
     form_class = forms.TriageForm
     template = "frontdoor/triage_form.jinja"
     title = "Triage the request"
@@ -131,8 +143,10 @@ class Cancel(_RequestAction):
     title = "Mark this request as recorded in error"
     refused_title = "You cannot mark this request as recorded in error"
     refused_explanation = "Only the person who recorded it, or someone who triages requests, can do that."
-    success_message = ("The request is marked as recorded in error. It is no longer waiting and is not counted in "
-                       "the returns.")
+    success_message = (
+        "The request is marked as recorded in error. It is no longer waiting and is not counted in "
+        "the returns."
+    )
 
     def precondition(self, request: HttpRequest, support_request: SupportRequest):
         if support_request.status not in (RequestStatus.OPEN, RequestStatus.ROUTED):
@@ -153,8 +167,11 @@ cancel = Cancel.as_view()
 @require_http_methods(["GET", "POST"])
 def allocate(request: HttpRequest, person_id: int) -> HttpResponse:
     if not services.can_allocate(request.user):
-        return forbidden(request, "You cannot allocate people", "Only team managers and safeguarding leads can "
-                          "allocate people to a team or a worker.")
+        return forbidden(
+            request,
+            "You cannot allocate people",
+            "Only team managers and safeguarding leads can allocate people to a team or a worker.",
+        )
     try:
         context = selectors.allocation_context(user=request.user, person_id=person_id)
     except Person.DoesNotExist:
@@ -165,28 +182,42 @@ def allocate(request: HttpRequest, person_id: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             made = services.allocation_create(
-                record=context.record, team=selectors.team_by_id(form.cleaned_data["team"]),
-                worker=selectors.worker_by_id(form.cleaned_data["worker"]))
+                record=context.record,
+                team=selectors.team_by_id(form.cleaned_data["team"]),
+                worker=selectors.worker_by_id(form.cleaned_data["worker"]),
+            )
         except ValidationFailed as exc:
             ui.add_service_errors(form, exc.errors)
         else:
             names = [r.team.name if r.team_id else r.user.display_name for r in made]
             messages.success(request, f"{context.person.full_name} allocated to {' and '.join(names)}")
             return redirect("frontdoor:allocate", person_id=person_id)
-    return render(request, "frontdoor/allocate_form.jinja", {
-        "form": form, "context": context, "person": context.person, "title": "Allocate",
-        "errors": ui.error_summary(form),
-    }, status=400 if request.method == "POST" else 200)
+    return render(
+        request,
+        "frontdoor/allocate_form.jinja",
+        {
+            "form": form,
+            "context": context,
+            "person": context.person,
+            "title": "Allocate",
+            "errors": ui.error_summary(form),
+        },
+        status=400 if request.method == "POST" else 200,
+    )
 
 
 @require_POST
 def allocation_end(request: HttpRequest, person_id: int, relationship_id: int) -> HttpResponse:
     if not services.can_allocate(request.user):
-        return forbidden(request, "You cannot end allocations", "Only team managers and safeguarding leads can "
-                          "end an allocation.")
+        return forbidden(
+            request,
+            "You cannot end allocations",
+            "Only team managers and safeguarding leads can end an allocation.",
+        )
     try:
-        relationship, record = selectors.allocation_get(user=request.user, person_id=person_id,
-                                                        relationship_id=relationship_id)
+        relationship, record = selectors.allocation_get(
+            user=request.user, person_id=person_id, relationship_id=relationship_id
+        )
     except (Person.DoesNotExist, CareRelationship.DoesNotExist):
         return not_found(request, "allocation")
     except AccessDenied as exc:
@@ -238,12 +269,24 @@ def waiting(request: HttpRequest, default_list: str = "triage") -> HttpResponse:
     list_name = request.GET.get("list", default_list)
     team_param = request.GET.get("team", "")
     sort = request.GET.get("sort", "longest")
-    lists = selectors.waiting_lists(user=request.user, team_ids=_parse_team(team_param), list_name=list_name,
-                                    page=request.GET.get("page", 1), sort=sort)
+    lists = selectors.waiting_lists(
+        user=request.user,
+        team_ids=_parse_team(team_param),
+        list_name=list_name,
+        page=request.GET.get("page", 1),
+        sort=sort,
+    )
     base = {"list": lists.list_name, "team": team_param, "sort": lists.sort}
-    tabs = [{"name": name, "title": title, "count": lists.counts[name],
-             "href": "?" + urlencode({**base, "list": name}), "current": name == lists.list_name}
-            for name, title in selectors.LIST_TITLES.items()]
+    tabs = [
+        {
+            "name": name,
+            "title": title,
+            "count": lists.counts[name],
+            "href": "?" + urlencode({**base, "list": name}),
+            "current": name == lists.list_name,
+        }
+        for name, title in selectors.LIST_TITLES.items()
+    ]
     if selectors.default_team_ids(request.user):
         team_items = [{"value": "", "text": "My teams"}, {"value": "all", "text": "All teams"}]
     else:
@@ -252,12 +295,22 @@ def waiting(request: HttpRequest, default_list: str = "triage") -> HttpResponse:
     for item in team_items:
         item["selected"] = item["value"] == team_param
     sort_items = [{"value": k, "text": v, "selected": k == lists.sort} for k, v in selectors.SORTS.items()]
-    return render(request, "frontdoor/waiting.jinja", {
-        "lists": lists, "tabs": tabs, "team_items": team_items, "sort_items": sort_items, "list_name": lists.list_name,
-        "pagination": _pagination(lists.page, base), "title": f"Waiting lists: {lists.title.lower()}",
-        "active_nav": "waiting", "can_allocate": services.can_allocate(request.user),
-        "can_triage": services.can_triage(request.user),
-    })
+    return render(
+        request,
+        "frontdoor/waiting.jinja",
+        {
+            "lists": lists,
+            "tabs": tabs,
+            "team_items": team_items,
+            "sort_items": sort_items,
+            "list_name": lists.list_name,
+            "pagination": _pagination(lists.page, base),
+            "title": f"Waiting lists: {lists.title.lower()}",
+            "active_nav": "waiting",
+            "can_allocate": services.can_allocate(request.user),
+            "can_triage": services.can_triage(request.user),
+        },
+    )
 
 
 def team_queue(request: HttpRequest) -> HttpResponse:

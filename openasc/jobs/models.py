@@ -30,8 +30,12 @@ class Job(models.Model):
     params = models.JSONField(default=dict, blank=True, help_text="What was asked for (no personal data)")
     done = models.PositiveBigIntegerField(default=0)
     total = models.PositiveBigIntegerField(default=0)
-    message = models.CharField(max_length=300, blank=True, help_text="Where the job has got to, in plain English")
-    result = models.JSONField(default=dict, blank=True, help_text="What it made (an import run's id, a file's name)")
+    message = models.CharField(
+        max_length=300, blank=True, help_text="Where the job has got to, in plain English"
+    )
+    result = models.JSONField(
+        default=dict, blank=True, help_text="What it made (an import run's id, a file's name)"
+    )
     result_url = models.CharField(max_length=300, blank=True, help_text="The page that shows the result")
     failure = models.TextField(blank=True, help_text="Why it failed, in plain English")
     task_id = models.CharField(max_length=64, blank=True, db_index=True)

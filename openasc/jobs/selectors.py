@@ -32,5 +32,6 @@ def job_for(user: User, job_id: int) -> Job | None:
 
 def jobs_unfinished(user: User, kind: JobKind | str) -> QuerySet[Job]:
     """The user's own jobs of a kind still waiting or running, oldest first (to come back to)."""
-    return (Job.objects.filter(requested_by=user, kind=kind, state__in=[JobState.QUEUED, JobState.RUNNING])
-            .order_by("created_at", "pk"))
+    return Job.objects.filter(
+        requested_by=user, kind=kind, state__in=[JobState.QUEUED, JobState.RUNNING]
+    ).order_by("created_at", "pk")

@@ -38,11 +38,25 @@ def job_start(*, kind: JobKind | str, user: User, params: dict[str, Any]) -> Job
 
     kind = JobKind(kind)
     with transaction.atomic():
-        job = Job.objects.create(kind=kind, requested_by=user, params=params, created_at=timezone.now(),
-                                 message="Waiting for the worker to start it")
-        audit.record(actor=user, action=AuditAction.CREATE, obj=job, basis=BASIS,
-                     details={"what": f"{job.get_kind_display()} job started", "job": job.pk, "kind": str(kind),
-                              "params": params})
+        job = Job.objects.create(
+            kind=kind,
+            requested_by=user,
+            params=params,
+            created_at=timezone.now(),
+            message="Waiting for the worker to start it",
+        )
+        audit.record(
+            actor=user,
+            action=AuditAction.CREATE,
+            obj=job,
+            basis=BASIS,
+            details={
+                "what": f"{job.get_kind_display()} job started",
+                "job": job.pk,
+                "kind": str(kind),
+                "params": params,
+            },
+        )
         result = run_job.enqueue(job.pk)  # an immediate backend (the tests' default) runs it here and now
         Job.objects.filter(pk=job.pk).update(task_id=str(result.id))
     job.refresh_from_db()
@@ -61,26 +75,50 @@ def job_succeed(job: Job, *, result: dict[str, Any], result_url: str, message: s
 
 
 def job_fail(job: Job, *, reason: str, result: dict[str, Any] | None = None, result_url: str = "") -> None:
-    _finish(job, state=JobState.FAILED, result=result or {}, result_url=result_url, message="Failed",
-            failure=reason[:4000])
+    _finish(
+        job,
+        state=JobState.FAILED,
+        result=result or {},
+        result_url=result_url,
+        message="Failed",
+        failure=reason[:4000],
+    )
 
 
-def _finish(job: Job, *, state: str, result: dict[str, Any], result_url: str, message: str, failure: str) -> None:
+def _finish(
+    job: Job, *, state: str, result: dict[str, Any], result_url: str, message: str, failure: str
+) -> None:
     now = timezone.now()
     with transaction.atomic():
         job.state, job.result, job.result_url, job.failure = state, result, result_url, failure
         job.finished_at = job.updated_at = now
         job.message = message[:MESSAGE_LENGTH]
-        job.save(update_fields=["state", "result", "result_url", "failure", "finished_at", "updated_at", "message"])
-        audit.record(actor=job.requested_by, action=AuditAction.UPDATE, obj=job, basis=BASIS,
-                     details={"what": f"{job.get_kind_display()} job {job.get_state_display().lower()}",
-                              "job": job.pk, "kind": job.kind, "state": state, "result": result,
-                              **({"failure": failure} if failure else {})})
+        job.save(
+            update_fields=["state", "result", "result_url", "failure", "finished_at", "updated_at", "message"]
+        )
+        audit.record(
+            actor=job.requested_by,
+            action=AuditAction.UPDATE,
+            obj=job,
+            basis=BASIS,
+            details={
+                "what": f"{job.get_kind_display()} job {job.get_state_display().lower()}",
+                "job": job.pk,
+                "kind": job.kind,
+                "state": state,
+                "result": result,
+                **({"failure": failure} if failure else {}),
+            },
+        )
 
 
 def _stale_after() -> dt.timedelta:
-    return dt.timedelta(minutes=int(getattr(settings, "OPENASC_JOB_STALE_MINUTES", None)
-                                    or os.environ.get("OPENASC_JOB_STALE_MINUTES", "60")))
+    return dt.timedelta(
+        minutes=int(
+            getattr(settings, "OPENASC_JOB_STALE_MINUTES", None)
+            or os.environ.get("OPENASC_JOB_STALE_MINUTES", "60")
+        )
+    )
 
 
 def job_is_abandoned(job: Job, now: dt.datetime | None = None) -> bool:
@@ -97,9 +135,14 @@ def jobs_fail_abandoned() -> int:
     n = 0
     for job in Job.objects.select_related("requested_by").filter(state=JobState.RUNNING):
         if job_is_abandoned(job, now):
-            last = f"{timezone.localtime(job.updated_at or job.started_at or job.created_at):%H:%M on %-d %B %Y}"
-            job_fail(job, reason=f"The worker stopped before the job finished (no sign of life since {last}). "
-                     "Nothing was changed: start it again.")
+            last = (
+                f"{timezone.localtime(job.updated_at or job.started_at or job.created_at):%H:%M on %-d %B %Y}"
+            )
+            job_fail(
+                job,
+                reason=f"The worker stopped before the job finished (no sign of life since {last}). "
+                "Nothing was changed: start it again.",
+            )
             n += 1
     return n
 
@@ -117,8 +160,14 @@ class Progress:
         self._last = 0.0
         self._side = None
 
-    def __call__(self, *, done: int | None = None, total: int | None = None, message: str | None = None,
-                 force: bool = False) -> None:
+    def __call__(
+        self,
+        *,
+        done: int | None = None,
+        total: int | None = None,
+        message: str | None = None,
+        force: bool = False,
+    ) -> None:
         if done is not None:
             self.job.done = max(0, int(done))
         if total is not None:
@@ -130,16 +179,21 @@ class Progress:
             return
         self._last = now
         self.job.updated_at = timezone.now()
-        values = {"done": self.job.done, "total": self.job.total, "message": self.job.message,
-                  "updated_at": self.job.updated_at}
+        values = {
+            "done": self.job.done,
+            "total": self.job.total,
+            "message": self.job.message,
+            "updated_at": self.job.updated_at,
+        }
         connection = connections[Job.objects.db]
         if not connection.in_atomic_block:
             Job.objects.filter(pk=self.job.pk).update(**values)
         elif connection.vendor == "postgresql":
-            self.outside_transaction(f"UPDATE {Job._meta.db_table} SET done = %s, total = %s, message = %s, "
-                                     "updated_at = %s WHERE id = %s",
-                                     [values["done"], values["total"], values["message"], values["updated_at"],
-                                      self.job.pk])
+            self.outside_transaction(
+                f"UPDATE {Job._meta.db_table} SET done = %s, total = %s, message = %s, "
+                "updated_at = %s WHERE id = %s",
+                [values["done"], values["total"], values["message"], values["updated_at"], self.job.pk],
+            )
 
     def outside_transaction(self, sql: str, params: list[Any]) -> bool:
         """Run one UPDATE on a second PostgreSQL connection, so others see it while this one's transaction runs.
@@ -162,5 +216,3 @@ class Progress:
             with contextlib.suppress(DatabaseError):
                 self._side.close()
             self._side = None
-
-

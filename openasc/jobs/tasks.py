@@ -60,14 +60,20 @@ def _run(job: Job) -> str:
         services.job_fail(job, reason=exc.reason, result=exc.result, result_url=exc.result_url)
     except Exception as exc:
         logger.exception("job %s failed", job.pk)
-        services.job_fail(job, reason=f"The job stopped because of an unexpected error ({type(exc).__name__}: "
-                          f"{exc}). Nothing was changed; try again, and if it happens again tell the service desk.")
+        services.job_fail(
+            job,
+            reason=f"The job stopped because of an unexpected error ({type(exc).__name__}: "
+            f"{exc}). Nothing was changed; try again, and if it happens again tell the service desk.",
+        )
     except BaseException:  # the worker was told to stop at once (a second SIGTERM or Ctrl+C)
-        services.job_fail(job, reason="The worker was stopped before the job finished. Nothing was changed: "
-                          "start it again.")
+        services.job_fail(
+            job, reason="The worker was stopped before the job finished. Nothing was changed: start it again."
+        )
         raise
     else:
-        services.job_succeed(job, result=outcome.result, result_url=outcome.result_url, message=outcome.message)
+        services.job_succeed(
+            job, result=outcome.result, result_url=outcome.result_url, message=outcome.message
+        )
     finally:
         progress.close()
     return job.state

@@ -14,8 +14,10 @@ from openasc.ui.responses import not_found
 POLL_SECONDS = 2
 STOP_POLLING = 286  # htmx stops polling on this status
 
-TITLES = {JobKind.CLD_IMPORT: "Importing a Client Level Data file",
-          JobKind.CLD_EXPORT: "Exporting the Client Level Data file"}
+TITLES = {
+    JobKind.CLD_IMPORT: "Importing a Client Level Data file",
+    JobKind.CLD_EXPORT: "Exporting the Client Level Data file",
+}
 NAV = {JobKind.CLD_IMPORT: "cld-import", JobKind.CLD_EXPORT: "cld-import"}
 
 
@@ -26,10 +28,16 @@ def _version(job: Job) -> str:
 
 
 def _context(job: Job, seen: str | None = None) -> dict:
-    return {"job": job, "version": _version(job),
-            "announce": seen is not None and seen != _version(job), "title": TITLES.get(job.kind, job.get_kind_display()), "active_nav": NAV.get(job.kind, ""),
-            "poll_seconds": POLL_SECONDS, "failed": job.state == JobState.FAILED,
-            "abandoned": job_is_abandoned(job)}
+    return {
+        "job": job,
+        "version": _version(job),
+        "announce": seen is not None and seen != _version(job),
+        "title": TITLES.get(job.kind, job.get_kind_display()),
+        "active_nav": NAV.get(job.kind, ""),
+        "poll_seconds": POLL_SECONDS,
+        "failed": job.state == JobState.FAILED,
+        "abandoned": job_is_abandoned(job),
+    }
 
 
 def job_page(request: HttpRequest, job_id: int) -> HttpResponse:
@@ -55,7 +63,9 @@ def job_progress(request: HttpRequest, job_id: int) -> HttpResponse:
     if not request.htmx:
         return redirect("jobs:job", job_id=job.pk)
     status = STOP_POLLING if job.state == JobState.FAILED else 200
-    response = render(request, "jobs/_progress.jinja", _context(job, request.GET.get("seen", "")), status=status)
+    response = render(
+        request, "jobs/_progress.jinja", _context(job, request.GET.get("seen", "")), status=status
+    )
     if job.state == JobState.FAILED:
         response["HX-Refresh"] = "true"  # the whole page shows the failure (heading, title and what to do)
     return response

@@ -36,8 +36,9 @@ class PersonIn(Schema):
     postcode: str = ""
     phone: str = ""
     email: str = ""
-    confirm_not_duplicate: bool = Field(False, description="Create even though a person with the same name and "
-                                        "date of birth exists")
+    confirm_not_duplicate: bool = Field(
+        False, description="Create even though a person with the same name and date of birth exists"
+    )
 
 
 class PersonPatch(Schema):
@@ -97,7 +98,9 @@ class SearchHitOut(Schema):
     postcode: str
     score: float
     can_open: bool
-    restricted: bool = Field(False, description="A restricted record you cannot open: only its person id is given")
+    restricted: bool = Field(
+        False, description="A restricted record you cannot open: only its person id is given"
+    )
 
 
 class SearchOut(Schema):
@@ -121,12 +124,24 @@ def search(request: HttpRequest, q: str):
     if not q.strip():
         raise ValidationFailed({"q": "Enter a name, NHS number, date of birth, postcode or person id"})
     results = selectors.person_search(user=request.user, query=q)
-    return {"query": q, "interpreted_as": results.interpreted_as, "results": [
-        {"id": h.person.pk, "la_person_id": h.person.la_person_id,
-         "name": f"{h.person.first_name} {h.person.last_name}".strip(), "date_of_birth": h.person.date_of_birth,
-         "nhs_number": h.person.nhs_number, "postcode": h.person.postcode, "score": h.score, "can_open": h.can_open,
-         "restricted": h.restricted}
-        for h in results.hits]}
+    return {
+        "query": q,
+        "interpreted_as": results.interpreted_as,
+        "results": [
+            {
+                "id": h.person.pk,
+                "la_person_id": h.person.la_person_id,
+                "name": f"{h.person.first_name} {h.person.last_name}".strip(),
+                "date_of_birth": h.person.date_of_birth,
+                "nhs_number": h.person.nhs_number,
+                "postcode": h.person.postcode,
+                "score": h.score,
+                "can_open": h.can_open,
+                "restricted": h.restricted,
+            }
+            for h in results.hits
+        ],
+    }
 
 
 @router.get("/{person_id}", response={200: PersonOut, 403: ErrorOut, 404: ErrorOut}, summary="Read a person")
@@ -135,24 +150,47 @@ def read(request: HttpRequest, person_id: int):
     return person
 
 
-@router.post("", response={201: PersonOut, 409: DuplicateOut, 422: ErrorOut, 403: ErrorOut},
-             summary="Create a person")
+@router.post(
+    "", response={201: PersonOut, 409: DuplicateOut, 422: ErrorOut, 403: ErrorOut}, summary="Create a person"
+)
 def create(request: HttpRequest, payload: PersonIn):
     data = payload.dict()
     confirm = data.pop("confirm_not_duplicate")
     try:
         person = services.person_create(actor=request.user, data=data, confirm_not_duplicate=confirm)
     except services.PossibleDuplicate as exc:
-        detail = exc.message if exc.nhs_clash else f"{exc.message} To create it anyway, send confirm_not_duplicate=true."
-        return Status(409, {"detail": detail, "candidates": [
-                         {"id": c.pk, "la_person_id": c.la_person_id, "name": f"{c.first_name} {c.last_name}",
-                          "date_of_birth": c.date_of_birth, "nhs_number": c.nhs_number, "postcode": c.postcode,
-                          "score": 100.0, "can_open": c.pk in exc.openable} for c in exc.candidates]})
+        detail = (
+            exc.message
+            if exc.nhs_clash
+            else f"{exc.message} To create it anyway, send confirm_not_duplicate=true."
+        )
+        return Status(
+            409,
+            {
+                "detail": detail,
+                "candidates": [
+                    {
+                        "id": c.pk,
+                        "la_person_id": c.la_person_id,
+                        "name": f"{c.first_name} {c.last_name}",
+                        "date_of_birth": c.date_of_birth,
+                        "nhs_number": c.nhs_number,
+                        "postcode": c.postcode,
+                        "score": 100.0,
+                        "can_open": c.pk in exc.openable,
+                    }
+                    for c in exc.candidates
+                ],
+            },
+        )
     return Status(201, person)
 
 
-@router.patch("/{person_id}", response={200: PersonOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
-              summary="Change some of a person's details")
+@router.patch(
+    "/{person_id}",
+    response={200: PersonOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    summary="Change some of a person's details",
+)
 def update(request: HttpRequest, person_id: int, payload: PersonPatch):
     record = selectors.person_open(user=request.user, person_id=person_id, purpose="api update")
     return services.person_update(record=record, data=payload.dict(exclude_unset=True))

@@ -9,17 +9,28 @@ from openasc.ui.forms import GovukDateField
 
 def _coded(list_name: str, label: str) -> forms.ChoiceField:
     return forms.ChoiceField(
-        choices=lambda: [("", ""), *codes.choices(list_name)], required=False,
+        choices=lambda: [("", ""), *codes.choices(list_name)],
+        required=False,
         error_messages={"invalid_choice": f"Select a {label} from the list"},
     )
 
 
 class PersonForm(forms.Form):
-    first_name = forms.CharField(max_length=100, error_messages={"required": "Enter the person's first name",
-                                 "max_length": "The first name must be 100 characters or fewer"})
+    first_name = forms.CharField(
+        max_length=100,
+        error_messages={
+            "required": "Enter the person's first name",
+            "max_length": "The first name must be 100 characters or fewer",
+        },
+    )
     middle_names = forms.CharField(max_length=200, required=False)
-    last_name = forms.CharField(max_length=100, error_messages={"required": "Enter the person's last name",
-                                "max_length": "The last name must be 100 characters or fewer"})
+    last_name = forms.CharField(
+        max_length=100,
+        error_messages={
+            "required": "Enter the person's last name",
+            "max_length": "The last name must be 100 characters or fewer",
+        },
+    )
     preferred_name = forms.CharField(max_length=100, required=False)
     nhs_number = forms.CharField(max_length=20, required=False)
     date_of_birth = GovukDateField(label="date of birth", past_only=True, required=False)
@@ -36,7 +47,9 @@ class PersonForm(forms.Form):
     town = forms.CharField(max_length=80, required=False)
     postcode = forms.CharField(max_length=10, required=False)
     phone = forms.CharField(max_length=30, required=False)
-    email = forms.EmailField(required=False, error_messages={"invalid": "Enter an email address like name@example.com"})
+    email = forms.EmailField(
+        required=False, error_messages={"invalid": "Enter an email address like name@example.com"}
+    )
     communication_needs = forms.CharField(required=False, max_length=2000)
     confirm_not_duplicate = forms.BooleanField(required=False)
 
@@ -51,29 +64,50 @@ class SearchForm(forms.Form):
 
 
 class ContactForm(forms.Form):
-    kind = forms.ChoiceField(choices=ContactKind.choices, error_messages={
-        "required": "Select the kind of contact", "invalid_choice": "Select the kind of contact"})
+    kind = forms.ChoiceField(
+        choices=ContactKind.choices,
+        error_messages={
+            "required": "Select the kind of contact",
+            "invalid_choice": "Select the kind of contact",
+        },
+    )
     name = forms.CharField(max_length=200, error_messages={"required": "Enter the contact's name"})
     relationship = forms.CharField(max_length=100, required=False)
     phone = forms.CharField(max_length=30, required=False)
-    email = forms.EmailField(required=False, error_messages={"invalid": "Enter an email address like name@example.com"})
+    email = forms.EmailField(
+        required=False, error_messages={"invalid": "Enter an email address like name@example.com"}
+    )
 
 
 class AlertForm(forms.Form):
-    kind = forms.ChoiceField(choices=AlertKind.choices, error_messages={
-        "required": "Select the kind of alert", "invalid_choice": "Select the kind of alert"})
-    description = forms.CharField(max_length=2000, error_messages={"required": "Describe what staff need to know"})
+    kind = forms.ChoiceField(
+        choices=AlertKind.choices,
+        error_messages={"required": "Select the kind of alert", "invalid_choice": "Select the kind of alert"},
+    )
+    description = forms.CharField(
+        max_length=2000, error_messages={"required": "Describe what staff need to know"}
+    )
 
 
 class CarerLinkForm(forms.Form):
-    carer_id = forms.CharField(max_length=20, error_messages={"required": "Enter the carer's person id, like P0001234"})
+    carer_id = forms.CharField(
+        max_length=20, error_messages={"required": "Enter the carer's person id, like P0001234"}
+    )
     relationship = forms.CharField(max_length=100, required=False)
-    lives_with = forms.ChoiceField(choices=[("yes", "Yes"), ("no", "No")], error_messages={
-        "required": "Select whether the carer lives with the person",
-        "invalid_choice": "Select whether the carer lives with the person"})
+    lives_with = forms.ChoiceField(
+        choices=[("yes", "Yes"), ("no", "No")],
+        error_messages={
+            "required": "Select whether the carer lives with the person",
+            "invalid_choice": "Select whether the carer lives with the person",
+        },
+    )
 
 
 class MergeForm(forms.Form):
-    duplicate_id = forms.CharField(max_length=20, error_messages={
-        "required": "Enter the person id of the duplicate record, like P0001234"})
-    reason = forms.CharField(max_length=2000, error_messages={"required": "Enter why these records are the same person"})
+    duplicate_id = forms.CharField(
+        max_length=20,
+        error_messages={"required": "Enter the person id of the duplicate record, like P0001234"},
+    )
+    reason = forms.CharField(
+        max_length=2000, error_messages={"required": "Enter why these records are the same person"}
+    )

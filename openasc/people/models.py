@@ -53,10 +53,17 @@ class Person(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["nhs_number"], condition=~Q(nhs_number="") & Q(merged_into__isnull=True),
-                                    name="person_nhs_number_unique_live"),
-            models.CheckConstraint(condition=Q(date_of_death__isnull=True) | Q(date_of_birth__isnull=True)
-                                   | Q(date_of_death__gte=models.F("date_of_birth")), name="person_death_after_birth"),
+            models.UniqueConstraint(
+                fields=["nhs_number"],
+                condition=~Q(nhs_number="") & Q(merged_into__isnull=True),
+                name="person_nhs_number_unique_live",
+            ),
+            models.CheckConstraint(
+                condition=Q(date_of_death__isnull=True)
+                | Q(date_of_birth__isnull=True)
+                | Q(date_of_death__gte=models.F("date_of_birth")),
+                name="person_death_after_birth",
+            ),
         ]
         indexes = [
             models.Index(fields=["nhs_number"], name="person_nhs"),

@@ -6,8 +6,14 @@ import re
 import unicodedata
 
 _NON_LETTERS = re.compile(r"[^a-z]")
-_CODES = {**dict.fromkeys("bfpv", "1"), **dict.fromkeys("cgjkqsxz", "2"), **dict.fromkeys("dt", "3"),
-          "l": "4", **dict.fromkeys("mn", "5"), "r": "6"}
+_CODES = {
+    **dict.fromkeys("bfpv", "1"),
+    **dict.fromkeys("cgjkqsxz", "2"),
+    **dict.fromkeys("dt", "3"),
+    "l": "4",
+    **dict.fromkeys("mn", "5"),
+    "r": "6",
+}
 
 
 def fold(name: str) -> str:

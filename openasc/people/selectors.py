@@ -39,7 +39,9 @@ class SearchResults:
     query: str
     hits: list[SearchHit] = field(default_factory=list)
     interpreted_as: list[str] = field(default_factory=list)
-    limited_to_own: bool = False  # the role sees only the people it may open (said on every search, found or not)
+    limited_to_own: bool = (
+        False  # the role sees only the people it may open (said on every search, found or not)
+    )
 
 
 @dataclass
@@ -117,7 +119,9 @@ def _candidates(parsed: ParsedQuery) -> QuerySet:
     if names:
         if len(names) == 1:
             n = names[0]
-            qs = qs.filter(Q(last_sound=sound_key(n)) | Q(first_sound=sound_key(n)) | _starts_with("last_key", n[:4]))
+            qs = qs.filter(
+                Q(last_sound=sound_key(n)) | Q(first_sound=sound_key(n)) | _starts_with("last_key", n[:4])
+            )
         else:
             # First and last in either order; middle names may be missing from the query or the record;
             # a typo may change the sound key of one of the two names, but rarely both.
@@ -139,8 +143,11 @@ def _score(person: Person, parsed: ParsedQuery) -> float:
         return 100.0
     if len(parsed.names) == 1:
         n = parsed.names[0]
-        return max(fuzz.ratio(n, person.last_key), fuzz.ratio(n, person.first_key),
-                   100.0 * (len(n) >= 3 and person.last_key.startswith(n)))
+        return max(
+            fuzz.ratio(n, person.last_key),
+            fuzz.ratio(n, person.first_key),
+            100.0 * (len(n) >= 3 and person.last_key.startswith(n)),
+        )
     query = " ".join(parsed.names)
     straight = f"{person.first_key} {person.last_key}"
     full = " ".join(fold(p) for p in (person.first_name, person.middle_names, person.last_name) if p)
@@ -149,16 +156,35 @@ def _score(person: Person, parsed: ParsedQuery) -> float:
 
 # What scoring and ordering read (see _score), and what the results list shows.
 _SCORE_FIELDS = ("pk", "first_key", "last_key", "first_name", "middle_names", "last_name")
-_HIT_FIELDS = ("id", "la_person_id", "nhs_number", "first_name", "middle_names", "last_name", "date_of_birth",
-               "date_of_death", "postcode", "first_key", "last_key", "client_type", "town")
+_HIT_FIELDS = (
+    "id",
+    "la_person_id",
+    "nhs_number",
+    "first_name",
+    "middle_names",
+    "last_name",
+    "date_of_birth",
+    "date_of_death",
+    "postcode",
+    "first_key",
+    "last_key",
+    "client_type",
+    "town",
+)
 
 
 def person_search(*, user: User, query: str, limit: int = 50) -> SearchResults:
     """Find people by name (typo-tolerant, either order), NHS number, LA id, date of birth or postcode."""
     parsed = parse_query(query)
     results = SearchResults(query=query)
-    if not (parsed.names or parsed.nhs_number or parsed.la_person_id or parsed.date_of_birth or parsed.postcode
-            or parsed.outward_code):
+    if not (
+        parsed.names
+        or parsed.nhs_number
+        or parsed.la_person_id
+        or parsed.date_of_birth
+        or parsed.postcode
+        or parsed.outward_code
+    ):
         return results
     results.interpreted_as = _describe(parsed)
     candidates = _candidates(parsed)
@@ -184,9 +210,14 @@ def person_search(*, user: User, query: str, limit: int = 50) -> SearchResults:
     scored = [(shown[r.pk], s) for r, s in scored if r.pk in shown]
     ids = [p.pk for p, _ in scored]
     if search_all:
-        open_ids = set(access.people_visible_to(user, Person.objects.filter(pk__in=ids)).values_list("pk", flat=True))
-        restricted_ids = set(Restriction.objects.filter(person_id__in=ids, lifted_at__isnull=True)
-                             .values_list("person_id", flat=True))
+        open_ids = set(
+            access.people_visible_to(user, Person.objects.filter(pk__in=ids)).values_list("pk", flat=True)
+        )
+        restricted_ids = set(
+            Restriction.objects.filter(person_id__in=ids, lifted_at__isnull=True).values_list(
+                "person_id", flat=True
+            )
+        )
     else:
         open_ids, restricted_ids = set(ids), set()
     hits = []
@@ -194,13 +225,22 @@ def person_search(*, user: User, query: str, limit: int = 50) -> SearchResults:
         can_open = p.pk in open_ids
         # A restricted record the user cannot open is listed (so that nobody adds a duplicate) by its person id
         # alone: no name, date of birth, NHS number or address.
-        hits.append(SearchHit(person=_identity_only(p) if (p.pk in restricted_ids and not can_open) else p,
-                              score=s, can_open=can_open, restricted=p.pk in restricted_ids))
+        hits.append(
+            SearchHit(
+                person=_identity_only(p) if (p.pk in restricted_ids and not can_open) else p,
+                score=s,
+                can_open=can_open,
+                restricted=p.pk in restricted_ids,
+            )
+        )
     results.hits = hits
     results.limited_to_own = not search_all
-    audit.record(actor=user, action=AuditAction.SEARCH,
-                 basis="Search everyone (role)" if search_all else "Own relationships",
-                 details={"query": query, "results": len(ids)})
+    audit.record(
+        actor=user,
+        action=AuditAction.SEARCH,
+        basis="Search everyone (role)" if search_all else "Own relationships",
+        details={"query": query, "results": len(ids)},
+    )
     # Each person shown is audited against that person (same request id), so the search appears in their "who has
     # looked"; the search event itself keeps the count, not a second copy of the ids.
     access.disclose(user, [h.person for h in hits], purpose="search result", details={"query": query})
@@ -209,8 +249,19 @@ def person_search(*, user: User, query: str, limit: int = 50) -> SearchResults:
 
 def _identity_only(person: Person) -> Person:
     """A stand-in for a restricted record in search results: its ids only."""
-    return Person(pk=person.pk, la_person_id=person.la_person_id, first_name="", last_name="", middle_names="",
-                  nhs_number="", postcode="", town="", client_type="", date_of_birth=None, date_of_death=None)
+    return Person(
+        pk=person.pk,
+        la_person_id=person.la_person_id,
+        first_name="",
+        last_name="",
+        middle_names="",
+        nhs_number="",
+        postcode="",
+        town="",
+        client_type="",
+        date_of_birth=None,
+        date_of_death=None,
+    )
 
 
 def _describe(parsed: ParsedQuery) -> list[str]:
@@ -263,8 +314,13 @@ def person_for_restriction(*, user: User, person_id: int):
 
     person = Person.objects.only(*_IDENTITY_FIELDS).get(pk=person_id)
     current = restriction_for(user=user, person=person)
-    audit.record(actor=user, action=AuditAction.VIEW, obj=person, basis="Restriction management",
-                 details={"purpose": "restriction"})
+    audit.record(
+        actor=user,
+        action=AuditAction.VIEW,
+        obj=person,
+        basis="Restriction management",
+        details={"purpose": "restriction"},
+    )
     return person, current
 
 
@@ -289,29 +345,49 @@ def person_record(*, user: User, person_id: int) -> PersonRecord:
         person=person,
         access=decision,
         contacts=list(person.contacts.order_by("kind", "name")),
-        carers=list(CarerLink.objects.filter(cared_for=person, ended_on__isnull=True).select_related("carer")),
-        caring_for=list(CarerLink.objects.filter(carer=person, ended_on__isnull=True).select_related("cared_for")),
-        alerts=list(person.alerts.filter(Q(ends_on__isnull=True) | Q(ends_on__gte=today)).order_by("-starts_on")),
-        relationships=list(CareRelationship.objects.filter(person=person).filter(
-            Q(ends_at__isnull=True) | Q(ends_at__gt=dt.datetime.now(dt.UTC))).select_related("user", "team")),
+        carers=list(
+            CarerLink.objects.filter(cared_for=person, ended_on__isnull=True).select_related("carer")
+        ),
+        caring_for=list(
+            CarerLink.objects.filter(carer=person, ended_on__isnull=True).select_related("cared_for")
+        ),
+        alerts=list(
+            person.alerts.filter(Q(ends_on__isnull=True) | Q(ends_on__gte=today)).order_by("-starts_on")
+        ),
+        relationships=list(
+            CareRelationship.objects.filter(person=person)
+            .filter(Q(ends_at__isnull=True) | Q(ends_at__gt=dt.datetime.now(dt.UTC)))
+            .select_related("user", "team")
+        ),
     )
 
 
-ACCESS_LOG_REFUSED = ("Only information governance, or a manager who works with this person, can see who has looked "
-                      "at their record.")
+ACCESS_LOG_REFUSED = (
+    "Only information governance, or a manager who works with this person, can see who has looked "
+    "at their record."
+)
 
 
 def person_access_log(*, user: User, person_id: int, limit: int = 200) -> tuple[Person, list[AuditEvent]]:
     """Who has looked at or changed this record: for information governance, and managers who may open it."""
     person = Person.objects.only(*_IDENTITY_FIELDS).get(pk=person_id)
     allowed = access.has(user, access.Capability.VIEW_ACCESS_LOG) and (
-        user.role == "information_governance" or access.explain(user, person).allowed)
+        user.role == "information_governance" or access.explain(user, person).allowed
+    )
     if not allowed:
         raise access.refuse(user, person_id=person.pk, purpose="access log", explanation=ACCESS_LOG_REFUSED)
-    events = list(AuditEvent.objects.filter(person_id=person_id).select_related("actor", "on_behalf_of")
-                  .order_by("-occurred_at", "-pk")[:limit])
-    audit.record(actor=user, action=AuditAction.VIEW, person_id=person_id, basis="Access log review",
-                 details={"purpose": "access log"})
+    events = list(
+        AuditEvent.objects.filter(person_id=person_id)
+        .select_related("actor", "on_behalf_of")
+        .order_by("-occurred_at", "-pk")[:limit]
+    )
+    audit.record(
+        actor=user,
+        action=AuditAction.VIEW,
+        person_id=person_id,
+        basis="Access log review",
+        details={"purpose": "access log"},
+    )
     return person, events
 
 
@@ -321,7 +397,9 @@ NOT_FOUND_OR_CLOSED = "There is no person with that id that you can open: check 
 def person_by_la_id(*, user: User, la_person_id: str, purpose: str = "link or merge") -> Person | None:
     """A live record by its LA person id, for linking or merging, only if the user may open it: None otherwise, the
     same answer whether or not the record exists (a refusal is audited against the person)."""
-    person = Person.objects.filter(la_person_id=la_person_id.strip().upper(), merged_into__isnull=True).first()
+    person = Person.objects.filter(
+        la_person_id=la_person_id.strip().upper(), merged_into__isnull=True
+    ).first()
     if person is None:
         return None
     try:

@@ -19,10 +19,29 @@ from openasc.people.names import fold, sound_key
 CREATOR_GRANT_DAYS = 30
 
 PERSON_FIELDS = (
-    "nhs_number", "first_name", "middle_names", "last_name", "preferred_name", "date_of_birth", "date_of_death",
-    "gender", "ethnicity", "primary_support_reason", "accommodation_status", "employment_status", "client_type",
-    "funding_status", "address_line_1", "address_line_2", "town", "postcode", "phone", "email",
-    "gp_practice_code", "gp_practice_name", "communication_needs",
+    "nhs_number",
+    "first_name",
+    "middle_names",
+    "last_name",
+    "preferred_name",
+    "date_of_birth",
+    "date_of_death",
+    "gender",
+    "ethnicity",
+    "primary_support_reason",
+    "accommodation_status",
+    "employment_status",
+    "client_type",
+    "funding_status",
+    "address_line_1",
+    "address_line_2",
+    "town",
+    "postcode",
+    "phone",
+    "email",
+    "gp_practice_code",
+    "gp_practice_name",
+    "communication_needs",
 )
 
 
@@ -33,8 +52,13 @@ class PossibleDuplicate(Exception):
     the identity of unrestricted records); `hidden` counts the others, of which the actor learns only that a record
     may exist. `nhs_clash`: a record already holds this NHS number, so no new one can be made."""
 
-    def __init__(self, candidates: list[Person], hidden: int = 0, nhs_clash: bool = False,
-                 openable: frozenset[int] = frozenset()):
+    def __init__(
+        self,
+        candidates: list[Person],
+        hidden: int = 0,
+        nhs_clash: bool = False,
+        openable: frozenset[int] = frozenset(),
+    ):
         super().__init__("This person may already have a record")
         self.candidates = candidates
         self.hidden = hidden
@@ -44,13 +68,17 @@ class PossibleDuplicate(Exception):
     @property
     def message(self) -> str:
         if self.nhs_clash and not self.candidates:
-            return ("A record with this NHS number already exists, and you cannot open it. Ask the front door to check "
-                    "before you add this person.")
+            return (
+                "A record with this NHS number already exists, and you cannot open it. Ask the front door to check "
+                "before you add this person."
+            )
         if self.nhs_clash:
             return "A record with this NHS number already exists. Use the existing record."
         if not self.candidates:
-            return ("A record may already exist for this person. Ask the front door to check, or confirm that you "
-                    "have checked and this is a new person.")
+            return (
+                "A record may already exist for this person. Ask the front door to check, or confirm that you "
+                "have checked and this is a new person."
+            )
         return "This person may already have a record. Use the existing record if it is the same person."
 
 
@@ -59,18 +87,29 @@ def _duplicate_warning(actor: User, candidates: list[Person], *, nhs_clash: bool
     from openasc.core.models import Restriction
 
     ids = [c.pk for c in candidates]
-    may_open = set(access.people_visible_to(actor, Person.objects.filter(pk__in=ids)).values_list("pk", flat=True))
+    may_open = set(
+        access.people_visible_to(actor, Person.objects.filter(pk__in=ids)).values_list("pk", flat=True)
+    )
     if access.has(actor, access.Capability.SEARCH_ALL):
-        restricted = set(Restriction.objects.filter(person_id__in=ids, lifted_at__isnull=True)
-                         .values_list("person_id", flat=True))
+        restricted = set(
+            Restriction.objects.filter(person_id__in=ids, lifted_at__isnull=True).values_list(
+                "person_id", flat=True
+            )
+        )
         shown = [c for c in candidates if c.pk in may_open or c.pk not in restricted]
     else:
         shown = [c for c in candidates if c.pk in may_open]
     hidden = [c for c in candidates if c not in shown]
     # Outside the creating transaction, so the trail keeps what was disclosed even though nothing was created.
-    access.disclose(actor, shown, purpose="duplicate warning", details={"shown": "identity", "nhs_clash": nhs_clash})
-    access.disclose(actor, hidden, purpose="duplicate warning",
-                    details={"shown": "that a record may exist", "nhs_clash": nhs_clash})
+    access.disclose(
+        actor, shown, purpose="duplicate warning", details={"shown": "identity", "nhs_clash": nhs_clash}
+    )
+    access.disclose(
+        actor,
+        hidden,
+        purpose="duplicate warning",
+        details={"shown": "that a record may exist", "nhs_clash": nhs_clash},
+    )
     return PossibleDuplicate(shown, hidden=len(hidden), nhs_clash=nhs_clash, openable=frozenset(may_open))
 
 
@@ -105,8 +144,14 @@ def set_search_keys(person: Person) -> None:
     person.postcode_key = postcode_key(person.postcode)
 
 
-def find_possible_duplicates(*, nhs_number: str = "", first_name: str = "", last_name: str = "",
-                             date_of_birth: dt.date | None = None, exclude_id: int | None = None) -> list[Person]:
+def find_possible_duplicates(
+    *,
+    nhs_number: str = "",
+    first_name: str = "",
+    last_name: str = "",
+    date_of_birth: dt.date | None = None,
+    exclude_id: int | None = None,
+) -> list[Person]:
     """Live records with the same NHS number, or the same name (either order) and date of birth."""
     match = Q(pk__in=[])
     if nhs_number:
@@ -132,7 +177,9 @@ def _clean(data: dict[str, Any], *, partial: bool) -> dict[str, Any]:
     clean = check_person_fields(data, errors)
     if errors:
         raise ValidationFailed(errors)
-    return {k: ("" if v is None and k not in ("date_of_birth", "date_of_death") else v) for k, v in clean.items()}
+    return {
+        k: ("" if v is None and k not in ("date_of_birth", "date_of_death") else v) for k, v in clean.items()
+    }
 
 
 def person_check(data: dict[str, Any]) -> dict[str, str]:
@@ -149,7 +196,9 @@ def person_create(*, actor: User, data: dict[str, Any], confirm_not_duplicate: b
     _require(actor, access.Capability.CREATE_PERSON, "create records")
     clean = _clean(data, partial=False)
     candidates = find_possible_duplicates(
-        nhs_number=clean.get("nhs_number", ""), first_name=clean["first_name"], last_name=clean["last_name"],
+        nhs_number=clean.get("nhs_number", ""),
+        first_name=clean["first_name"],
+        last_name=clean["last_name"],
         date_of_birth=clean.get("date_of_birth"),
     )
     same_nhs = [c for c in candidates if c.nhs_number and c.nhs_number == clean.get("nhs_number")]
@@ -171,8 +220,12 @@ def _person_create(actor: User, clean: dict[str, Any]) -> Person:
         raise ValidationFailed({"nhs_number": "A person with this NHS number already has a record"}) from exc
     person.la_person_id = f"P{person.pk:07d}"
     person.save(update_fields=["la_person_id"])
-    audit.record(actor=actor, action=AuditAction.CREATE, obj=person,
-                 details={"fields": sorted(k for k, v in clean.items() if v not in ("", None))})
+    audit.record(
+        actor=actor,
+        action=AuditAction.CREATE,
+        obj=person,
+        details={"fields": sorted(k for k, v in clean.items() if v not in ("", None))},
+    )
     if not access.has(actor, access.Capability.VIEW_ALL):
         # Whoever creates a record can keep working on it until it is allocated: a time-limited grant.
         from django.utils import timezone
@@ -180,9 +233,16 @@ def _person_create(actor: User, clean: dict[str, Any]) -> Person:
         from openasc.core.services import care_relationship_create
 
         now = timezone.now()
-        care_relationship_create(actor=actor, person=person, kind=RelationshipKind.GRANT, user=actor, starts_at=now,
-                                 ends_at=now + dt.timedelta(days=CREATOR_GRANT_DAYS),
-                                 basis="Created the record", automatic="creator")
+        care_relationship_create(
+            actor=actor,
+            person=person,
+            kind=RelationshipKind.GRANT,
+            user=actor,
+            starts_at=now,
+            ends_at=now + dt.timedelta(days=CREATOR_GRANT_DAYS),
+            basis="Created the record",
+            automatic="creator",
+        )
     return person
 
 
@@ -226,7 +286,9 @@ def person_merge(*, actor: User, keep: Person, duplicate: Person, reason: str) -
     if keep.merged_into_id or duplicate.merged_into_id:
         raise ValidationFailed({"duplicate": "One of these records has already been merged"})
     if keep.nhs_number and duplicate.nhs_number and keep.nhs_number != duplicate.nhs_number:
-        raise ValidationFailed({"duplicate": "These records have different NHS numbers, so they are different people"})
+        raise ValidationFailed(
+            {"duplicate": "These records have different NHS numbers, so they are different people"}
+        )
     errors: dict[str, str] = {}
     reason = _texts(Person, errors, reason=("the reason", True, reason))["reason"]
     if errors:
@@ -242,9 +304,11 @@ def person_merge(*, actor: User, keep: Person, duplicate: Person, reason: str) -
         moved = {
             "contacts": Contact.objects.filter(person=duplicate).update(person=keep),
             "alerts": Alert.objects.filter(person=duplicate).update(person=keep),
-            "carer_links_as_carer": CarerLink.objects.filter(carer=duplicate).exclude(cared_for=keep)
+            "carer_links_as_carer": CarerLink.objects.filter(carer=duplicate)
+            .exclude(cared_for=keep)
             .update(carer=keep),
-            "carer_links_as_cared_for": CarerLink.objects.filter(cared_for=duplicate).exclude(carer=keep)
+            "carer_links_as_cared_for": CarerLink.objects.filter(cared_for=duplicate)
+            .exclude(carer=keep)
             .update(cared_for=keep),
         }
         from openasc.core.models import CareRelationship
@@ -260,7 +324,12 @@ def person_merge(*, actor: User, keep: Person, duplicate: Person, reason: str) -
         filled["nhs_number"] = dup_nhs
     set_search_keys(keep)
     keep.save()
-    details = {"kept": keep.la_person_id, "merged": duplicate.la_person_id, "filled": sorted(filled), "moved": moved}
+    details = {
+        "kept": keep.la_person_id,
+        "merged": duplicate.la_person_id,
+        "filled": sorted(filled),
+        "moved": moved,
+    }
     audit.record(actor=actor, action=AuditAction.MERGE, obj=keep, reason=reason, details=details)
     audit.record(actor=actor, action=AuditAction.MERGE, obj=duplicate, reason=reason, details=details)
     return keep
@@ -289,20 +358,39 @@ def _move_care_records(actor: User, keep: Person, duplicate: Person) -> dict[str
         plan.person = keep
         plan.version = next_version + offset
         plan.save(update_fields=["person", "version"])
-    audit.record_many(actor=actor, action=AuditAction.MERGE, objs=plans,
-                      details={"moved_from": duplicate.la_person_id, "moved_to": keep.la_person_id})
+    audit.record_many(
+        actor=actor,
+        action=AuditAction.MERGE,
+        objs=plans,
+        details={"moved_from": duplicate.la_person_id, "moved_to": keep.la_person_id},
+    )
     moved["plans"] = len(plans)
     return moved
 
 
 @transaction.atomic
-def contact_add(*, actor: User, person: Person, kind: str, name: str, relationship: str = "", phone: str = "",
-                email: str = "", notes: str = "") -> Contact:
+def contact_add(
+    *,
+    actor: User,
+    person: Person,
+    kind: str,
+    name: str,
+    relationship: str = "",
+    phone: str = "",
+    email: str = "",
+    notes: str = "",
+) -> Contact:
     _require(actor, access.Capability.EDIT_PERSON, "change records")
     errors: dict[str, str] = {}
-    text = _texts(Contact, errors, name=("the contact's name", False, name), relationship=("relationship", False,
-                  relationship), phone=("phone number", False, phone), email=("email address", False, email),
-                  notes=("notes", True, notes))
+    text = _texts(
+        Contact,
+        errors,
+        name=("the contact's name", False, name),
+        relationship=("relationship", False, relationship),
+        phone=("phone number", False, phone),
+        email=("email address", False, email),
+        notes=("notes", True, notes),
+    )
     if "name" not in errors and not text["name"]:
         errors["name"] = "Enter the contact's name"
     if kind not in dict(Contact._meta.get_field("kind").choices):
@@ -315,8 +403,15 @@ def contact_add(*, actor: User, person: Person, kind: str, name: str, relationsh
 
 
 @transaction.atomic
-def carer_link_create(*, actor: User, carer: Person, cared_for: Person, relationship: str = "",
-                      lives_with: bool = False, started_on: dt.date | None = None) -> CarerLink:
+def carer_link_create(
+    *,
+    actor: User,
+    carer: Person,
+    cared_for: Person,
+    relationship: str = "",
+    lives_with: bool = False,
+    started_on: dt.date | None = None,
+) -> CarerLink:
     """Link an unpaid carer to the adult they care for (both have records)."""
     _require(actor, access.Capability.EDIT_PERSON, "change records")
     if carer.pk == cared_for.pk:
@@ -324,21 +419,45 @@ def carer_link_create(*, actor: User, carer: Person, cared_for: Person, relation
     if CarerLink.objects.filter(carer=carer, cared_for=cared_for, ended_on__isnull=True).exists():
         raise ValidationFailed({"cared_for": "This carer is already linked to this person"})
     errors: dict[str, str] = {}
-    relationship = _texts(CarerLink, errors, relationship=("relationship", False, relationship))["relationship"]
+    relationship = _texts(CarerLink, errors, relationship=("relationship", False, relationship))[
+        "relationship"
+    ]
     if errors:
         raise ValidationFailed(errors)
-    link = CarerLink.objects.create(carer=carer, cared_for=cared_for, relationship=relationship,
-                                    lives_with=lives_with, started_on=started_on)
-    audit.record(actor=actor, action=AuditAction.CREATE, obj=link, person_id=cared_for.pk,
-                 details={"carer": carer.pk, "cared_for": cared_for.pk})
-    audit.record(actor=actor, action=AuditAction.CREATE, obj=link, person_id=carer.pk,
-                 details={"carer": carer.pk, "cared_for": cared_for.pk})
+    link = CarerLink.objects.create(
+        carer=carer,
+        cared_for=cared_for,
+        relationship=relationship,
+        lives_with=lives_with,
+        started_on=started_on,
+    )
+    audit.record(
+        actor=actor,
+        action=AuditAction.CREATE,
+        obj=link,
+        person_id=cared_for.pk,
+        details={"carer": carer.pk, "cared_for": cared_for.pk},
+    )
+    audit.record(
+        actor=actor,
+        action=AuditAction.CREATE,
+        obj=link,
+        person_id=carer.pk,
+        details={"carer": carer.pk, "cared_for": cared_for.pk},
+    )
     return link
 
 
 @transaction.atomic
-def alert_add(*, actor: User, person: Person, kind: str, description: str, starts_on: dt.date | None = None,
-              ends_on: dt.date | None = None) -> Alert:
+def alert_add(
+    *,
+    actor: User,
+    person: Person,
+    kind: str,
+    description: str,
+    starts_on: dt.date | None = None,
+    ends_on: dt.date | None = None,
+) -> Alert:
     _require(actor, access.Capability.EDIT_PERSON, "change records")
     errors: dict[str, str] = {}
     description = _texts(Alert, errors, description=("the alert", True, description))["description"]
@@ -351,8 +470,9 @@ def alert_add(*, actor: User, person: Person, kind: str, description: str, start
         errors["ends_on"] = "The end date must be the same as or after the start date"
     if errors:
         raise ValidationFailed(errors)
-    alert = Alert.objects.create(person=person, kind=kind, description=description, starts_on=starts_on,
-                                 ends_on=ends_on)
+    alert = Alert.objects.create(
+        person=person, kind=kind, description=description, starts_on=starts_on, ends_on=ends_on
+    )
     audit.record(actor=actor, action=AuditAction.CREATE, obj=alert)
     return alert
 

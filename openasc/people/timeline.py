@@ -14,15 +14,22 @@ _LABELS = {
 
 @register
 def person_record_events(person):
-    events = (AuditEvent.objects.filter(person_id=person.pk, object_type="people.person",
-                                        action__in=list(_LABELS))
-              .select_related("actor").only("occurred_at", "action", "details", *(f"actor__{f}" for f in USER_FIELDS))
-              .order_by("-occurred_at")[:200])
+    events = (
+        AuditEvent.objects.filter(person_id=person.pk, object_type="people.person", action__in=list(_LABELS))
+        .select_related("actor")
+        .only("occurred_at", "action", "details", *(f"actor__{f}" for f in USER_FIELDS))
+        .order_by("-occurred_at")[:200]
+    )
     for e in events:
         detail = ""
         if e.action == AuditAction.UPDATE:
             detail = "Changed: " + ", ".join(k.replace("_", " ") for k in e.details.get("changes", {}))
         elif e.action == AuditAction.MERGE:
             detail = f"{e.details.get('merged', '')} merged into {e.details.get('kept', '')}"
-        yield TimelineEntry(when=e.occurred_at, title=str(_LABELS[e.action]), who=e.actor.display_name,
-                            detail=detail, kind="record")
+        yield TimelineEntry(
+            when=e.occurred_at,
+            title=str(_LABELS[e.action]),
+            who=e.actor.display_name,
+            detail=detail,
+            kind="record",
+        )

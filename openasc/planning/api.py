@@ -80,7 +80,9 @@ class ReviewCompleteIn(Schema):
     started_on: dt.date | None = None
     method: str = Field(..., description="Method of Review, e.g. Face to face")
     outcomes_achieved: str = Field(..., description="Review Outcomes Achieved, e.g. Partially achieved")
-    what_followed: str = Field(..., description="no_change, increase, decrease, residential, nursing or ended")
+    what_followed: str = Field(
+        ..., description="no_change, increase, decrease, residential, nursing or ended"
+    )
     notes: str = ""
 
 
@@ -114,43 +116,79 @@ class ErrorOut(Schema):
 
 def _plan_out(plan) -> dict:
     return {
-        "id": plan.pk, "person_id": plan.person_id, "version": plan.version, "previous_id": plan.previous_id,
-        "status": plan.status, "goals": plan.goals, "indicative_weekly_pence": plan.indicative_weekly_pence,
-        "agreed_weekly_pence": plan.agreed_weekly_pence, "delivery_mechanism": plan.delivery_mechanism,
-        "starts_on": plan.starts_on, "agreed_on": plan.agreed_on, "assessment_id": plan.assessment_id,
-        "needs": [{"outcome_code": n.outcome_code, "meet_by": n.meet_by, "description": n.description}
-                  for n in selectors.plan_needs(plan)],
+        "id": plan.pk,
+        "person_id": plan.person_id,
+        "version": plan.version,
+        "previous_id": plan.previous_id,
+        "status": plan.status,
+        "goals": plan.goals,
+        "indicative_weekly_pence": plan.indicative_weekly_pence,
+        "agreed_weekly_pence": plan.agreed_weekly_pence,
+        "delivery_mechanism": plan.delivery_mechanism,
+        "starts_on": plan.starts_on,
+        "agreed_on": plan.agreed_on,
+        "assessment_id": plan.assessment_id,
+        "needs": [
+            {"outcome_code": n.outcome_code, "meet_by": n.meet_by, "description": n.description}
+            for n in selectors.plan_needs(plan)
+        ],
     }
 
 
-@router.get("/reviews/overdue", response={200: list[OverdueOut]}, summary="Overdue reviews (mine, or my teams')")
+@router.get(
+    "/reviews/overdue", response={200: list[OverdueOut]}, summary="Overdue reviews (mine, or my teams')"
+)
 def overdue(request: HttpRequest, teams: bool = False, limit: int = 500):
     team_ids = list(request.user.teams.values_list("id", flat=True)) if teams else None
-    rows = selectors.overdue_reviews(user=request.user, team_ids=team_ids)[:max(1, min(limit, 2000))]
-    return [{"review_id": r.pk, "person_id": r.person_id, "la_person_id": r.person.la_person_id, "due_on": r.due_on,
-             "days_overdue": r.waited.days, "reason": r.reason} for r in rows]
+    rows = selectors.overdue_reviews(user=request.user, team_ids=team_ids)[: max(1, min(limit, 2000))]
+    return [
+        {
+            "review_id": r.pk,
+            "person_id": r.person_id,
+            "la_person_id": r.person.la_person_id,
+            "due_on": r.due_on,
+            "days_overdue": r.waited.days,
+            "reason": r.reason,
+        }
+        for r in rows
+    ]
 
 
-@router.post("/reviews/{review_id}/complete", response={200: ReviewOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
-             summary="Complete a review (the next one is scheduled)")
+@router.post(
+    "/reviews/{review_id}/complete",
+    response={200: ReviewOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    summary="Complete a review (the next one is scheduled)",
+)
 def review_complete(request: HttpRequest, review_id: int, payload: ReviewCompleteIn):
     review, record = selectors.review_get(user=request.user, review_id=review_id, purpose="api complete")
     return plan_writes.review_complete(record=record, review=review, **payload.dict())
 
 
-@router.get("/people/{person_id}/prefill", response={200: PrefillOut, 403: ErrorOut, 404: ErrorOut},
-            summary="The eligible needs and indicative budget a new plan starts from")
+@router.get(
+    "/people/{person_id}/prefill",
+    response={200: PrefillOut, 403: ErrorOut, 404: ErrorOut},
+    summary="The eligible needs and indicative budget a new plan starts from",
+)
 def prefill(request: HttpRequest, person_id: int):
     person, _ = people_selectors.person_get(user=request.user, person_id=person_id, purpose="api plan")
     p = selectors.plan_prefill(user=request.user, person=person)
-    return {"assessment_id": p.assessment.pk if p.assessment else None, "points": p.points,
-            "indicative_weekly_pence": p.indicative_weekly_pence, "goals": p.goals,
-            "needs": [{"outcome_code": n.code, "label": n.label, "limbs": list(n.limbs), "notes": n.notes}
-                      for n in p.needs]}
+    return {
+        "assessment_id": p.assessment.pk if p.assessment else None,
+        "points": p.points,
+        "indicative_weekly_pence": p.indicative_weekly_pence,
+        "goals": p.goals,
+        "needs": [
+            {"outcome_code": n.code, "label": n.label, "limbs": list(n.limbs), "notes": n.notes}
+            for n in p.needs
+        ],
+    }
 
 
-@router.post("", response={201: PlanOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
-             summary="Create a plan (a draft; the indicative budget comes from the latest eligible assessment)")
+@router.post(
+    "",
+    response={201: PlanOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    summary="Create a plan (a draft; the indicative budget comes from the latest eligible assessment)",
+)
 def create(request: HttpRequest, payload: PlanIn):
     record = people_selectors.person_open(user=request.user, person_id=payload.person_id, purpose="api plan")
     data = payload.dict()
@@ -160,28 +198,39 @@ def create(request: HttpRequest, payload: PlanIn):
     return Status(201, _plan_out(plan))
 
 
-@router.get("/{plan_id}", response={200: PlanOut, 403: ErrorOut, 404: ErrorOut}, summary="Read a plan version")
+@router.get(
+    "/{plan_id}", response={200: PlanOut, 403: ErrorOut, 404: ErrorOut}, summary="Read a plan version"
+)
 def read(request: HttpRequest, plan_id: int):
     plan, _ = selectors.plan_get(user=request.user, plan_id=plan_id, purpose="api")
     return _plan_out(plan)
 
 
-@router.post("/{plan_id}/agree", response={200: PlanOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
-             summary="Agree a draft plan (goes to a team manager first when sign-off is required)")
+@router.post(
+    "/{plan_id}/agree",
+    response={200: PlanOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    summary="Agree a draft plan (goes to a team manager first when sign-off is required)",
+)
 def agree(request: HttpRequest, plan_id: int):
     plan, record = selectors.plan_get(user=request.user, plan_id=plan_id, purpose="api agree")
     return _plan_out(plan_writes.plan_agree(record=record, plan=plan))
 
 
-@router.post("/{plan_id}/sign-off", response={200: PlanOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
-             summary="A team manager signs off a plan, or returns it with a note")
+@router.post(
+    "/{plan_id}/sign-off",
+    response={200: PlanOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    summary="A team manager signs off a plan, or returns it with a note",
+)
 def sign_off(request: HttpRequest, plan_id: int, payload: SignOffIn):
     plan, record = selectors.plan_get(user=request.user, plan_id=plan_id, purpose="api sign off")
     return _plan_out(plan_writes.plan_sign_off(record=record, plan=plan, **payload.dict()))
 
 
-@router.post("/{plan_id}/versions", response={201: PlanOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
-             summary="Create version n+1 of an agreed plan (as a draft; the agreed version is kept)")
+@router.post(
+    "/{plan_id}/versions",
+    response={201: PlanOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    summary="Create version n+1 of an agreed plan (as a draft; the agreed version is kept)",
+)
 def new_version(request: HttpRequest, plan_id: int, payload: PlanVersionIn):
     plan, record = selectors.plan_get(user=request.user, plan_id=plan_id, purpose="api new version")
     data = payload.dict()

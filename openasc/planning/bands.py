@@ -29,11 +29,19 @@ def need_points(unmet: Iterable[tuple[str, Iterable[str]]]) -> int:
 def read_rows(path: Path = BANDS_FILE) -> list[dict]:
     with path.open(newline="", encoding="utf-8") as f:
         rows = list(csv.DictReader(f))
-    return [{
-        "setting": r["setting"].strip(), "min_points": int(r["min_points"]), "max_points": int(r["max_points"]),
-        "weekly_pence": int(r["weekly_pence"]), "valid_from": dt.date.fromisoformat(r["valid_from"].strip()),
-        "valid_to": dt.date.fromisoformat(r["valid_to"].strip()) if (r.get("valid_to") or "").strip() else None,
-    } for r in rows]
+    return [
+        {
+            "setting": r["setting"].strip(),
+            "min_points": int(r["min_points"]),
+            "max_points": int(r["max_points"]),
+            "weekly_pence": int(r["weekly_pence"]),
+            "valid_from": dt.date.fromisoformat(r["valid_from"].strip()),
+            "valid_to": dt.date.fromisoformat(r["valid_to"].strip())
+            if (r.get("valid_to") or "").strip()
+            else None,
+        }
+        for r in rows
+    ]
 
 
 def load_bands(model=None, path: Path = BANDS_FILE) -> int:
@@ -47,14 +55,21 @@ def load_bands(model=None, path: Path = BANDS_FILE) -> int:
     return len(rows)
 
 
-def indicative_weekly_pence(points: int, *, on: dt.date | None = None, setting: str = "community") -> int | None:
+def indicative_weekly_pence(
+    points: int, *, on: dt.date | None = None, setting: str = "community"
+) -> int | None:
     """The weekly amount of the band holding `points` on the date, or None if the table has no such band."""
     from django.db.models import Q
 
     from openasc.planning.models import ResourceAllocationBand
 
     on = on or dt.date.today()
-    band = (ResourceAllocationBand.objects.filter(setting=setting, min_points__lte=points, max_points__gte=points,
-                                                  valid_from__lte=on)
-            .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=on)).order_by("-valid_from").first())
+    band = (
+        ResourceAllocationBand.objects.filter(
+            setting=setting, min_points__lte=points, max_points__gte=points, valid_from__lte=on
+        )
+        .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=on))
+        .order_by("-valid_from")
+        .first()
+    )
     return band.weekly_pence if band else None

@@ -11,16 +11,23 @@ from openasc.ui.forms import GovukDateField
 
 
 def coded(list_name: str, message: str, *, required: bool = False) -> forms.ChoiceField:
-    return forms.ChoiceField(choices=lambda: [("", ""), *codes.choices(list_name)], required=required,
-                             error_messages={"invalid_choice": message, "required": message})
+    return forms.ChoiceField(
+        choices=lambda: [("", ""), *codes.choices(list_name)],
+        required=required,
+        error_messages={"invalid_choice": message, "required": message},
+    )
 
 
 class PlanForm(forms.Form):
     """The plan: goals, one row per eligible need (how it will be met), the budget and how it is delivered."""
 
-    goals = forms.CharField(max_length=10000, error_messages={
-        "required": "Enter the person's goals, in their own words",
-        "max_length": "The goals must be 10,000 characters or fewer"})
+    goals = forms.CharField(
+        max_length=10000,
+        error_messages={
+            "required": "Enter the person's goals, in their own words",
+            "max_length": "The goals must be 10,000 characters or fewer",
+        },
+    )
     delivery_mechanism = coded(codes.ListName.DELIVERY_MECHANISM, "Select a delivery mechanism from the list")
     agreed_weekly = forms.CharField(required=False, max_length=20)
     starts_on = GovukDateField(label="date the plan starts", required=False)
@@ -31,16 +38,25 @@ class PlanForm(forms.Form):
         order = ["goals"]
         for need in self.need_rows:
             label = need.label.lower()
-            self.fields[f"meet_by_{need.code}"] = forms.ChoiceField(choices=MeetBy.choices, error_messages={
-                "required": f"Select how the need for {label} will be met",
-                "invalid_choice": f"Select how the need for {label} will be met"})
-            self.fields[f"description_{need.code}"] = forms.CharField(max_length=5000, error_messages={
-                "required": f"Describe how the need for {label} will be met",
-                "max_length": "The description must be 5,000 characters or fewer"})
+            self.fields[f"meet_by_{need.code}"] = forms.ChoiceField(
+                choices=MeetBy.choices,
+                error_messages={
+                    "required": f"Select how the need for {label} will be met",
+                    "invalid_choice": f"Select how the need for {label} will be met",
+                },
+            )
+            self.fields[f"description_{need.code}"] = forms.CharField(
+                max_length=5000,
+                error_messages={
+                    "required": f"Describe how the need for {label} will be met",
+                    "max_length": "The description must be 5,000 characters or fewer",
+                },
+            )
             order += [f"meet_by_{need.code}", f"description_{need.code}"]
         if with_reason:
-            self.fields["reason"] = forms.CharField(max_length=2000, error_messages={
-                "required": "Say why the plan is changing"})
+            self.fields["reason"] = forms.CharField(
+                max_length=2000, error_messages={"required": "Say why the plan is changing"}
+            )
             order.insert(0, "reason")
         self.order_fields(order)
 
@@ -56,18 +72,29 @@ class PlanForm(forms.Form):
     def plan_data(self) -> dict:
         d = self.cleaned_data
         return {
-            "goals": d["goals"], "delivery_mechanism": d.get("delivery_mechanism") or "",
-            "agreed_weekly_pence": d.get("agreed_weekly"), "starts_on": d.get("starts_on"),
-            "needs": [{"outcome_code": n.code, "meet_by": d.get(f"meet_by_{n.code}", ""),
-                       "description": d.get(f"description_{n.code}", "")} for n in self.need_rows],
+            "goals": d["goals"],
+            "delivery_mechanism": d.get("delivery_mechanism") or "",
+            "agreed_weekly_pence": d.get("agreed_weekly"),
+            "starts_on": d.get("starts_on"),
+            "needs": [
+                {
+                    "outcome_code": n.code,
+                    "meet_by": d.get(f"meet_by_{n.code}", ""),
+                    "description": d.get(f"description_{n.code}", ""),
+                }
+                for n in self.need_rows
+            ],
         }
 
 
 class SignOffForm(forms.Form):
-    decision = forms.ChoiceField(choices=[("approve", "Agree and sign off the plan"),
-                                          ("return", "Return it to the worker to change")],
-                                 error_messages={"required": "Select whether you agree the plan",
-                                                 "invalid_choice": "Select whether you agree the plan"})
+    decision = forms.ChoiceField(
+        choices=[("approve", "Agree and sign off the plan"), ("return", "Return it to the worker to change")],
+        error_messages={
+            "required": "Select whether you agree the plan",
+            "invalid_choice": "Select whether you agree the plan",
+        },
+    )
     note = forms.CharField(required=False, max_length=2000)
 
 
@@ -75,16 +102,27 @@ class ReviewCompleteForm(forms.Form):
     started_on = GovukDateField(label="date the review started", past_only=True, required=False)
     completed_on = GovukDateField(label="date the review was completed", past_only=True)
     method = coded(codes.ListName.METHOD_OF_REVIEW, "Select how the review was carried out", required=True)
-    outcomes_achieved = coded(codes.ListName.REVIEW_OUTCOMES_ACHIEVED,
-                              "Select whether the person's outcomes were achieved", required=True)
-    what_followed = forms.ChoiceField(choices=WhatFollowed.choices, error_messages={
-        "required": "Select what followed the review", "invalid_choice": "Select what followed the review"})
+    outcomes_achieved = coded(
+        codes.ListName.REVIEW_OUTCOMES_ACHIEVED,
+        "Select whether the person's outcomes were achieved",
+        required=True,
+    )
+    what_followed = forms.ChoiceField(
+        choices=WhatFollowed.choices,
+        error_messages={
+            "required": "Select what followed the review",
+            "invalid_choice": "Select what followed the review",
+        },
+    )
     notes = forms.CharField(required=False, max_length=10000)
 
 
 class UnplannedReviewForm(forms.Form):
-    reason = coded(codes.ListName.REVIEW_REASON, "Select why this unplanned review is needed from the list",
-                   required=True)
+    reason = coded(
+        codes.ListName.REVIEW_REASON,
+        "Select why this unplanned review is needed from the list",
+        required=True,
+    )
     due_on = GovukDateField(label="date the review is due", required=False)
     notes = forms.CharField(required=False, max_length=2000)
 

@@ -28,7 +28,9 @@ class MeetBy(models.TextChoices):
 class ResourceAllocationBand(models.Model):
     """A row of the council's resource allocation table: assessed need points to an indicative weekly budget."""
 
-    setting = models.CharField(max_length=40, default="community", help_text="community, residential or nursing")
+    setting = models.CharField(
+        max_length=40, default="community", help_text="community, residential or nursing"
+    )
     min_points = models.PositiveIntegerField()
     max_points = models.PositiveIntegerField()
     weekly_pence = models.PositiveIntegerField()
@@ -44,8 +46,9 @@ class Plan(models.Model):
     """A care and support plan (one version). A new version supersedes the last; nothing is overwritten."""
 
     person = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="plans")
-    assessment = models.ForeignKey("assessments.Assessment", on_delete=models.PROTECT, null=True, blank=True,
-                                   related_name="plans")
+    assessment = models.ForeignKey(
+        "assessments.Assessment", on_delete=models.PROTECT, null=True, blank=True, related_name="plans"
+    )
     version = models.PositiveIntegerField(default=1)
     previous = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     status = models.CharField(max_length=20, choices=PlanStatus.choices, default=PlanStatus.DRAFT)
@@ -56,8 +59,9 @@ class Plan(models.Model):
     starts_on = models.DateField(null=True, blank=True)
     agreed_on = models.DateField(null=True, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    signed_off_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
-                                      related_name="+")
+    signed_off_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     objects = SensitiveManager()  # refuses unaudited bulk writes (core.sensitive)
 
@@ -122,8 +126,9 @@ class Review(models.Model):
     outcome = models.CharField("CLD event outcome", max_length=120, blank=True)
     notes = models.TextField(blank=True)
     status = models.CharField(max_length=20, choices=ReviewStatus.choices, default=ReviewStatus.SCHEDULED)
-    reviewer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
-                                 related_name="+")
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     objects = SensitiveManager()  # refuses unaudited bulk writes (core.sensitive)
 

@@ -48,6 +48,7 @@ def review_status_tag(review) -> dict:
 
 def plan_summary_rows(plan) -> list[dict]:
     """The plan's summary list (govukSummaryList rows)."""
+
     def row(key: str, text: str) -> dict:
         return {"key": {"text": key}, "value": {"text": text}}
 
@@ -65,32 +66,67 @@ def plan_summary_rows(plan) -> list[dict]:
 
 def need_rows(needs) -> list[list[dict]]:
     """The plan's needs table: the need in words, how it is met, and what the worker wrote."""
-    return [[{"text": need_label(n.outcome_code)}, {"text": n.get_meet_by_display()}, {"text": n.description}]
-            for n in needs]
+    return [
+        [{"text": need_label(n.outcome_code)}, {"text": n.get_meet_by_display()}, {"text": n.description}]
+        for n in needs
+    ]
 
 
 def plan_rows(plans) -> list[list[dict]]:
     """The person page's table of plan versions, each linked to its page."""
-    return [[{"html": format_html('<a class="govuk-link" href="{}">Version {}</a>',
-                                  reverse("planning:detail", args=[p.pk]), p.version)},
-             {"text": PlanStatus(p.status).label}, {"text": money_or(p.agreed_weekly_pence, "–")},
-             {"text": uk_date(p.agreed_on) or "–"}] for p in plans]
+    return [
+        [
+            {
+                "html": format_html(
+                    '<a class="govuk-link" href="{}">Version {}</a>',
+                    reverse("planning:detail", args=[p.pk]),
+                    p.version,
+                )
+            },
+            {"text": PlanStatus(p.status).label},
+            {"text": money_or(p.agreed_weekly_pence, "–")},
+            {"text": uk_date(p.agreed_on) or "–"},
+        ]
+        for p in plans
+    ]
 
 
 def review_rows(reviews) -> list[list[dict]]:
     """The person page's table of reviews, each linked to its page."""
-    return [[{"html": format_html('<a class="govuk-link" href="{}">{}</a>', reverse("planning:review", args=[r.pk]),
-                                  r.reason)},
-             {"text": uk_date(r.due_on)}, {"text": ReviewStatus(r.status).label}, {"text": r.outcome or "–"}]
-            for r in reviews]
+    return [
+        [
+            {
+                "html": format_html(
+                    '<a class="govuk-link" href="{}">{}</a>',
+                    reverse("planning:review", args=[r.pk]),
+                    r.reason,
+                )
+            },
+            {"text": uk_date(r.due_on)},
+            {"text": ReviewStatus(r.status).label},
+            {"text": r.outcome or "–"},
+        ]
+        for r in reviews
+    ]
 
 
 def sign_off_rows(plans) -> list[list[dict]]:
     """The sign-off queue: who, which version, the weekly budget, who wrote it, and how long it has waited
     (`waited`, a timedelta the selector annotates)."""
-    return [[{"html": format_html('<a class="govuk-link" href="{}">{}</a> <span class="govuk-body-s">({})</span>',
-                                  reverse("planning:detail", args=[p.pk]), p.person.full_name,
-                                  p.person.la_person_id)},
-             {"text": f"Version {p.version}"}, {"text": money_or(p.agreed_weekly_pence, "–"), "format": "numeric"},
-             {"text": p.created_by.display_name}, {"text": f"{p.waited.days} days", "format": "numeric"}]
-            for p in plans]
+    return [
+        [
+            {
+                "html": format_html(
+                    '<a class="govuk-link" href="{}">{}</a> <span class="govuk-body-s">({})</span>',
+                    reverse("planning:detail", args=[p.pk]),
+                    p.person.full_name,
+                    p.person.la_person_id,
+                )
+            },
+            {"text": f"Version {p.version}"},
+            {"text": money_or(p.agreed_weekly_pence, "–"), "format": "numeric"},
+            {"text": p.created_by.display_name},
+            {"text": f"{p.waited.days} days", "format": "numeric"},
+        ]
+        for p in plans
+    ]

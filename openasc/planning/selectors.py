@@ -50,8 +50,11 @@ def latest_eligible_assessment(person):
     """The person's latest completed assessment that found eligible needs (None if there is none)."""
     from openasc.assessments.models import Assessment, AssessmentStatus
 
-    return (Assessment.objects.filter(person=person, status=AssessmentStatus.COMPLETED, eligible=True)
-            .order_by("-completed_on", "-pk").first())
+    return (
+        Assessment.objects.filter(person=person, status=AssessmentStatus.COMPLETED, eligible=True)
+        .order_by("-completed_on", "-pk")
+        .first()
+    )
 
 
 def eligible_needs_of(assessment) -> list[EligibleNeed]:
@@ -67,8 +70,10 @@ def eligible_needs_of(assessment) -> list[EligibleNeed]:
         items = list(getattr(result, "outcomes", result))
     else:
         order = list(OUTCOME_LABELS)
-        items = sorted(assessment.outcomes.filter(can_achieve=False),
-                       key=lambda o: order.index(o.code) if o.code in order else len(order))
+        items = sorted(
+            assessment.outcomes.filter(can_achieve=False),
+            key=lambda o: order.index(o.code) if o.code in order else len(order),
+        )
     needs = []
     for item in items:
         if isinstance(item, str):
@@ -77,8 +82,11 @@ def eligible_needs_of(assessment) -> list[EligibleNeed]:
             code, limbs, notes = item.get("code", ""), item.get("limbs", ()), item.get("notes", "")
         else:
             code, limbs, notes = item.code, getattr(item, "limbs", ()), getattr(item, "notes", "")
-        needs.append(EligibleNeed(code=code, label=OUTCOME_LABELS.get(code, code), limbs=tuple(limbs or ()),
-                                  notes=notes or ""))
+        needs.append(
+            EligibleNeed(
+                code=code, label=OUTCOME_LABELS.get(code, code), limbs=tuple(limbs or ()), notes=notes or ""
+            )
+        )
     return needs
 
 
@@ -95,8 +103,13 @@ def plan_prefill(*, user: User, person) -> Prefill:
     if assessment is None:
         return Prefill(assessment=None)
     points, indicative = indicative_for(assessment)
-    return Prefill(assessment=assessment, needs=eligible_needs_of(assessment), points=points,
-                   indicative_weekly_pence=indicative, goals=assessment.what_matters or "")
+    return Prefill(
+        assessment=assessment,
+        needs=eligible_needs_of(assessment),
+        points=points,
+        indicative_weekly_pence=indicative,
+        goals=assessment.what_matters or "",
+    )
 
 
 def plan_get(*, user: User, plan_id: int, purpose: str = "view") -> tuple[Plan, access.OpenedRecord]:
@@ -140,8 +153,11 @@ def review_get(*, user: User, review_id: int, purpose: str = "view") -> tuple[Re
 
 # --- work lists --------------------------------------------------------------------------------------------------
 
+
 def _waited_since(field_name: str, today: dt.date):
-    return ExpressionWrapper(Value(today, output_field=DateField()) - F(field_name), output_field=DurationField())
+    return ExpressionWrapper(
+        Value(today, output_field=DateField()) - F(field_name), output_field=DurationField()
+    )
 
 
 def _visible(user: User, qs: QuerySet, team_ids: list[int] | None) -> QuerySet:
@@ -150,13 +166,16 @@ def _visible(user: User, qs: QuerySet, team_ids: list[int] | None) -> QuerySet:
     qs = qs.filter(person__in=access.people_visible_to(user, Person.objects.all()).values("pk"))
     if team_ids is not None:
         now = timezone.now()
-        team_rel = CareRelationship.objects.filter(access.active_at(now), person=OuterRef("person"),
-                                                   team_id__in=list(team_ids))
+        team_rel = CareRelationship.objects.filter(
+            access.active_at(now), person=OuterRef("person"), team_id__in=list(team_ids)
+        )
         qs = qs.filter(Exists(team_rel))
     return qs
 
 
-def overdue_reviews(*, user: User, team_ids: list[int] | None = None, today: dt.date | None = None) -> QuerySet:
+def overdue_reviews(
+    *, user: User, team_ids: list[int] | None = None, today: dt.date | None = None
+) -> QuerySet:
     """Scheduled reviews whose due date has passed (overdue from the day after it), oldest first.
 
     Without `team_ids`: the user's own (they are the reviewer, or the allocated worker). With `team_ids`: everyone
@@ -166,24 +185,37 @@ def overdue_reviews(*, user: User, team_ids: list[int] | None = None, today: dt.
     qs = Review.objects.filter(status=ReviewStatus.SCHEDULED, due_on__lt=today)
     if team_ids is None:
         now = timezone.now()
-        mine = CareRelationship.objects.filter(access.active_at(now), person=OuterRef("person"), user=user,
-                                               kind=RelationshipKind.ALLOCATED_WORKER)
+        mine = CareRelationship.objects.filter(
+            access.active_at(now),
+            person=OuterRef("person"),
+            user=user,
+            kind=RelationshipKind.ALLOCATED_WORKER,
+        )
         qs = qs.filter(Q(reviewer=user) | Exists(mine))
     qs = _visible(user, qs, team_ids)
-    return (qs.select_related("person", "reviewer").annotate(waited=_waited_since("due_on", today))
-            .order_by("due_on", "pk"))
+    return (
+        qs.select_related("person", "reviewer")
+        .annotate(waited=_waited_since("due_on", today))
+        .order_by("due_on", "pk")
+    )
 
 
-def waiting_for_review(*, user: User, team_ids: list[int] | None = None, today: dt.date | None = None) -> QuerySet:
+def waiting_for_review(
+    *, user: User, team_ids: list[int] | None = None, today: dt.date | None = None
+) -> QuerySet:
     """Everyone the user may open whose review due date has passed and is not completed, with `waited`."""
     today = today or timezone.localdate()
     qs = _visible(user, Review.objects.filter(status=ReviewStatus.SCHEDULED, due_on__lt=today), team_ids)
-    return (qs.select_related("person", "reviewer").annotate(waited=_waited_since("due_on", today))
-            .order_by("due_on", "pk"))
+    return (
+        qs.select_related("person", "reviewer")
+        .annotate(waited=_waited_since("due_on", today))
+        .order_by("due_on", "pk")
+    )
 
 
-def waiting_for_service_start(*, user: User, team_ids: list[int] | None = None,
-                              today: dt.date | None = None) -> QuerySet:
+def waiting_for_service_start(
+    *, user: User, team_ids: list[int] | None = None, today: dt.date | None = None
+) -> QuerySet:
     """Agreed plans with needs to be met by a service and no service started for the person since the plan was
     agreed (or still running from before), with `waited` = time since the plan was agreed."""
     from openasc.planning.models import PlanNeed
@@ -192,19 +224,29 @@ def waiting_for_service_start(*, user: User, team_ids: list[int] | None = None,
     today = today or timezone.localdate()
     service_need = PlanNeed.objects.filter(plan=OuterRef("pk"), meet_by=MeetBy.SERVICE)
     in_place = Service.objects.filter(person=OuterRef("person"), start_on__lte=today).filter(
-        Q(end_on__isnull=True) | Q(end_on__gte=OuterRef("agreed_on")))
+        Q(end_on__isnull=True) | Q(end_on__gte=OuterRef("agreed_on"))
+    )
     qs = Plan.objects.filter(status=PlanStatus.AGREED).filter(Exists(service_need)).exclude(Exists(in_place))
     qs = _visible(user, qs, team_ids)
-    return (qs.select_related("person").annotate(waited=_waited_since("agreed_on", today))
-            .order_by("agreed_on", "pk"))
+    return (
+        qs.select_related("person")
+        .annotate(waited=_waited_since("agreed_on", today))
+        .order_by("agreed_on", "pk")
+    )
 
 
-def plans_awaiting_sign_off(*, user: User, team_ids: list[int] | None = None,
-                            today: dt.date | None = None) -> QuerySet:
+def plans_awaiting_sign_off(
+    *, user: User, team_ids: list[int] | None = None, today: dt.date | None = None
+) -> QuerySet:
     """Plans waiting for a team manager, oldest first, with `waited` = time since they were written."""
     today = today or timezone.localdate()
     qs = _visible(user, Plan.objects.filter(status=PlanStatus.AWAITING_SIGN_OFF), team_ids)
-    return (qs.select_related("person", "created_by")
-            .annotate(waited=ExpressionWrapper(Value(today, output_field=DateField()) - F("created_at__date"),
-                                               output_field=DurationField()))
-            .order_by("created_at", "pk"))
+    return (
+        qs.select_related("person", "created_by")
+        .annotate(
+            waited=ExpressionWrapper(
+                Value(today, output_field=DateField()) - F("created_at__date"), output_field=DurationField()
+            )
+        )
+        .order_by("created_at", "pk")
+    )

@@ -35,7 +35,10 @@ from openasc.planning.workflows import PLAN, REVIEW
 
 # Who may write plans and reviews (Capability.PLAN) and who signs plans off when OPENASC_PLAN_SIGN_OFF is on
 # (Capability.SIGN_OFF): see core.access.
-OUTCOME_LABELS = {**dict(ADULT_OUTCOMES), **{k: v for k, v in CARER_OUTCOMES if k not in dict(ADULT_OUTCOMES)}}
+OUTCOME_LABELS = {
+    **dict(ADULT_OUTCOMES),
+    **{k: v for k, v in CARER_OUTCOMES if k not in dict(ADULT_OUTCOMES)},
+}
 LONG_TERM_PREFIX = "Long term support"
 
 
@@ -62,18 +65,29 @@ def can_sign_off(user: User) -> bool:
 def _as_need(n: NeedIn | dict[str, Any]) -> NeedIn:
     if isinstance(n, NeedIn):
         return n
-    return NeedIn(outcome_code=str(n.get("outcome_code", "")).strip(), meet_by=str(n.get("meet_by", "")).strip(),
-                  description=str(n.get("description", "")))
+    return NeedIn(
+        outcome_code=str(n.get("outcome_code", "")).strip(),
+        meet_by=str(n.get("meet_by", "")).strip(),
+        description=str(n.get("description", "")),
+    )
 
 
-def _check_plan(*, goals: str, needs: list[NeedIn], delivery_mechanism: str, agreed_weekly_pence: int | None,
-                errors: dict[str, str]) -> None:
+def _check_plan(
+    *,
+    goals: str,
+    needs: list[NeedIn],
+    delivery_mechanism: str,
+    agreed_weekly_pence: int | None,
+    errors: dict[str, str],
+) -> None:
     if not (goals or "").strip():
         errors["goals"] = "Enter the person's goals, in their own words"
     elif len(goals) > 10000:
         errors["goals"] = "The goals must be 10,000 characters or fewer"
     if not needs:
-        errors["needs"] = "Add at least one eligible need and how it will be met (complete an assessment first)"
+        errors["needs"] = (
+            "Add at least one eligible need and how it will be met (complete an assessment first)"
+        )
     seen = set()
     for n in needs:
         if n.outcome_code not in OUTCOME_LABELS:
@@ -89,7 +103,9 @@ def _check_plan(*, goals: str, needs: list[NeedIn], delivery_mechanism: str, agr
             errors[f"description_{n.outcome_code}"] = f"Describe how the need for {label} will be met"
     if delivery_mechanism and not codes.is_valid(codes.ListName.DELIVERY_MECHANISM, delivery_mechanism):
         errors["delivery_mechanism"] = "Select a delivery mechanism from the list"
-    if agreed_weekly_pence is not None and (not isinstance(agreed_weekly_pence, int) or agreed_weekly_pence < 0):
+    if agreed_weekly_pence is not None and (
+        not isinstance(agreed_weekly_pence, int) or agreed_weekly_pence < 0
+    ):
         errors["agreed_weekly"] = "The agreed weekly amount must be £0.00 or more"
 
 
@@ -104,10 +120,19 @@ def indicative_for(assessment, *, on: dt.date | None = None) -> tuple[int | None
 
 
 def _create_needs(record: access.OpenedRecord, plan: Plan, needs: list[NeedIn]) -> None:
-    rows = [PlanNeed.objects.create(plan=plan, outcome_code=n.outcome_code, meet_by=n.meet_by,
-                                    description=n.description.strip()) for n in needs]
-    audit.record_many(actor=record.user, action=AuditAction.CREATE, objs=[_with_person(r, plan) for r in rows],
-                      basis=record.basis, details={"plan": plan.pk, "version": plan.version})
+    rows = [
+        PlanNeed.objects.create(
+            plan=plan, outcome_code=n.outcome_code, meet_by=n.meet_by, description=n.description.strip()
+        )
+        for n in needs
+    ]
+    audit.record_many(
+        actor=record.user,
+        action=AuditAction.CREATE,
+        objs=[_with_person(r, plan) for r in rows],
+        basis=record.basis,
+        details={"plan": plan.pk, "version": plan.version},
+    )
 
 
 def _with_person(need: PlanNeed, plan: Plan) -> PlanNeed:
@@ -116,9 +141,16 @@ def _with_person(need: PlanNeed, plan: Plan) -> PlanNeed:
 
 
 @transaction.atomic
-def plan_create(*, record: access.OpenedRecord, goals: str, needs: list[NeedIn | dict[str, Any]],
-                delivery_mechanism: str = "", agreed_weekly_pence: int | None = None,
-                starts_on: dt.date | None = None, assessment=None) -> Plan:
+def plan_create(
+    *,
+    record: access.OpenedRecord,
+    goals: str,
+    needs: list[NeedIn | dict[str, Any]],
+    delivery_mechanism: str = "",
+    agreed_weekly_pence: int | None = None,
+    starts_on: dt.date | None = None,
+    assessment=None,
+) -> Plan:
     """Draft the first plan for a person, with its indicative budget from the resource allocation table, on the
     record as opened (access.open_record): the worker, the person and the basis come from the opening."""
     actor, person = require_record(record).user, record.person
@@ -127,66 +159,130 @@ def plan_create(*, record: access.OpenedRecord, goals: str, needs: list[NeedIn |
     errors: dict[str, str] = {}
     if Plan.objects.filter(person=person).exists():
         latest = Plan.objects.filter(person=person).order_by("-version").first()
-        errors["person"] = (f"This person already has a plan (version {latest.version}, "
-                            f"{latest.get_status_display().lower()}): change that plan or create a new version of it")
+        errors["person"] = (
+            f"This person already has a plan (version {latest.version}, "
+            f"{latest.get_status_display().lower()}): change that plan or create a new version of it"
+        )
     if assessment is not None and assessment.person_id != person.pk:
         errors["assessment"] = "The assessment belongs to someone else"
-    _check_plan(goals=goals, needs=needs, delivery_mechanism=delivery_mechanism,
-                agreed_weekly_pence=agreed_weekly_pence, errors=errors)
+    _check_plan(
+        goals=goals,
+        needs=needs,
+        delivery_mechanism=delivery_mechanism,
+        agreed_weekly_pence=agreed_weekly_pence,
+        errors=errors,
+    )
     if errors:
         raise ValidationFailed(errors)
     points, indicative = indicative_for(assessment)
-    plan = Plan.objects.create(person=person, assessment=assessment, version=1, goals=goals.strip(),
-                               indicative_weekly_pence=indicative, agreed_weekly_pence=agreed_weekly_pence,
-                               delivery_mechanism=delivery_mechanism, starts_on=starts_on, created_by=actor)
+    plan = Plan.objects.create(
+        person=person,
+        assessment=assessment,
+        version=1,
+        goals=goals.strip(),
+        indicative_weekly_pence=indicative,
+        agreed_weekly_pence=agreed_weekly_pence,
+        delivery_mechanism=delivery_mechanism,
+        starts_on=starts_on,
+        created_by=actor,
+    )
     PLAN.begin(record, plan)
-    audit.record(actor=actor, action=AuditAction.CREATE, obj=plan, basis=record.basis,
-                 details={"event": "plan_created", "version": 1, "points": points, "indicative_pence": indicative,
-                          "needs": [n.outcome_code for n in needs]})
+    audit.record(
+        actor=actor,
+        action=AuditAction.CREATE,
+        obj=plan,
+        basis=record.basis,
+        details={
+            "event": "plan_created",
+            "version": 1,
+            "points": points,
+            "indicative_pence": indicative,
+            "needs": [n.outcome_code for n in needs],
+        },
+    )
     _create_needs(record, plan, needs)
     return plan
 
 
 @transaction.atomic
-def plan_update(*, record: access.OpenedRecord, plan: Plan, goals: str, needs: list[NeedIn | dict[str, Any]],
-                delivery_mechanism: str = "", agreed_weekly_pence: int | None = None,
-                starts_on: dt.date | None = None) -> Plan:
+def plan_update(
+    *,
+    record: access.OpenedRecord,
+    plan: Plan,
+    goals: str,
+    needs: list[NeedIn | dict[str, Any]],
+    delivery_mechanism: str = "",
+    agreed_weekly_pence: int | None = None,
+    starts_on: dt.date | None = None,
+) -> Plan:
     """Change a draft plan (an agreed plan is never changed: create a new version of it instead)."""
     actor = require_record(record).user
     _require(actor, access.Capability.PLAN, "write care and support plans")
     require_belongs(record, plan, field="plan", what="plan")
     plan = Plan.objects.select_for_update().get(pk=plan.pk)
     if plan.status != PlanStatus.DRAFT:
-        raise ValidationFailed({"plan": "Only a draft plan can be changed: create a new version of an agreed plan"})
+        raise ValidationFailed(
+            {"plan": "Only a draft plan can be changed: create a new version of an agreed plan"}
+        )
     needs = [_as_need(n) for n in needs]
     errors: dict[str, str] = {}
-    _check_plan(goals=goals, needs=needs, delivery_mechanism=delivery_mechanism,
-                agreed_weekly_pence=agreed_weekly_pence, errors=errors)
+    _check_plan(
+        goals=goals,
+        needs=needs,
+        delivery_mechanism=delivery_mechanism,
+        agreed_weekly_pence=agreed_weekly_pence,
+        errors=errors,
+    )
     if errors:
         raise ValidationFailed(errors)
-    before = {"goals": plan.goals, "delivery_mechanism": plan.delivery_mechanism,
-              "agreed_weekly_pence": plan.agreed_weekly_pence, "starts_on": plan.starts_on}
-    after = {"goals": goals.strip(), "delivery_mechanism": delivery_mechanism,
-             "agreed_weekly_pence": agreed_weekly_pence, "starts_on": starts_on}
+    before = {
+        "goals": plan.goals,
+        "delivery_mechanism": plan.delivery_mechanism,
+        "agreed_weekly_pence": plan.agreed_weekly_pence,
+        "starts_on": plan.starts_on,
+    }
+    after = {
+        "goals": goals.strip(),
+        "delivery_mechanism": delivery_mechanism,
+        "agreed_weekly_pence": agreed_weekly_pence,
+        "starts_on": starts_on,
+    }
     for k, v in after.items():
         setattr(plan, k, v)
     plan.save(update_fields=list(after))
     old = list(plan.needs.all())
     with audit.bulk(actor=actor, action=AuditAction.DELETE, reason="Plan needs replaced", summary=False):
-        audit.record_many(actor=actor, action=AuditAction.DELETE, objs=[_with_person(n, plan) for n in old],
-                          basis=record.basis, details={"plan": plan.pk, "replaced": True})
+        audit.record_many(
+            actor=actor,
+            action=AuditAction.DELETE,
+            objs=[_with_person(n, plan) for n in old],
+            basis=record.basis,
+            details={"plan": plan.pk, "replaced": True},
+        )
         plan.needs.all().delete()
     _create_needs(record, plan, needs)
-    audit.record(actor=actor, action=AuditAction.UPDATE, obj=plan, basis=record.basis,
-                 details={"event": "plan_changed", "changes": audit.changes_between(before, after)})
+    audit.record(
+        actor=actor,
+        action=AuditAction.UPDATE,
+        obj=plan,
+        basis=record.basis,
+        details={"event": "plan_changed", "changes": audit.changes_between(before, after)},
+    )
     return plan
 
 
 @transaction.atomic
-def plan_new_version(*, record: access.OpenedRecord, plan: Plan, goals: str | None = None,
-                     needs: list[NeedIn | dict[str, Any]] | None = None, delivery_mechanism: str | None = None,
-                     agreed_weekly_pence: int | None = None, starts_on: dt.date | None = None,
-                     reason: str = "") -> Plan:
+def plan_new_version(
+    *,
+    record: access.OpenedRecord,
+    plan: Plan,
+    goals: str | None = None,
+    needs: list[NeedIn | dict[str, Any]] | None = None,
+    delivery_mechanism: str | None = None,
+    agreed_weekly_pence: int | None = None,
+    starts_on: dt.date | None = None,
+    reason: str = "",
+) -> Plan:
     """Version n+1 of an agreed plan, as a draft: unchanged parts are copied, the agreed version is kept."""
     actor = require_record(record).user
     _require(actor, access.Capability.PLAN, "write care and support plans")
@@ -197,57 +293,106 @@ def plan_new_version(*, record: access.OpenedRecord, plan: Plan, goals: str | No
     if plan.status != PlanStatus.AGREED:
         errors["plan"] = "Only the agreed plan can be changed by a new version"
     elif latest.pk != plan.pk:
-        errors["plan"] = (f"Version {latest.version} is already being prepared "
-                          f"({latest.get_status_display().lower()}): change that one")
+        errors["plan"] = (
+            f"Version {latest.version} is already being prepared "
+            f"({latest.get_status_display().lower()}): change that one"
+        )
     if errors:
         raise ValidationFailed(errors)
-    new_needs = [_as_need(n) for n in needs] if needs is not None else [
-        NeedIn(n.outcome_code, n.meet_by, n.description) for n in plan.needs.order_by("pk")]
+    new_needs = (
+        [_as_need(n) for n in needs]
+        if needs is not None
+        else [NeedIn(n.outcome_code, n.meet_by, n.description) for n in plan.needs.order_by("pk")]
+    )
     goals = plan.goals if goals is None else goals
     delivery_mechanism = plan.delivery_mechanism if delivery_mechanism is None else delivery_mechanism
     agreed = plan.agreed_weekly_pence if agreed_weekly_pence is None else agreed_weekly_pence
-    _check_plan(goals=goals, needs=new_needs, delivery_mechanism=delivery_mechanism, agreed_weekly_pence=agreed,
-                errors=errors)
+    _check_plan(
+        goals=goals,
+        needs=new_needs,
+        delivery_mechanism=delivery_mechanism,
+        agreed_weekly_pence=agreed,
+        errors=errors,
+    )
     if errors:
         raise ValidationFailed(errors)
     from openasc.planning.selectors import latest_eligible_assessment
 
     assessment = latest_eligible_assessment(plan.person) or plan.assessment
     _, indicative = indicative_for(assessment)
-    new = Plan.objects.create(person_id=plan.person_id, assessment=assessment, version=plan.version + 1,
-                              previous=plan, goals=goals.strip(), indicative_weekly_pence=indicative,
-                              agreed_weekly_pence=agreed, delivery_mechanism=delivery_mechanism,
-                              starts_on=starts_on, created_by=actor)
+    new = Plan.objects.create(
+        person_id=plan.person_id,
+        assessment=assessment,
+        version=plan.version + 1,
+        previous=plan,
+        goals=goals.strip(),
+        indicative_weekly_pence=indicative,
+        agreed_weekly_pence=agreed,
+        delivery_mechanism=delivery_mechanism,
+        starts_on=starts_on,
+        created_by=actor,
+    )
     PLAN.begin(record, new, note=reason)
-    audit.record(actor=actor, action=AuditAction.CREATE, obj=new, reason=reason, basis=record.basis,
-                 details={"event": "plan_new_version", "version": new.version, "previous": plan.pk,
-                          "indicative_pence": indicative})
+    audit.record(
+        actor=actor,
+        action=AuditAction.CREATE,
+        obj=new,
+        reason=reason,
+        basis=record.basis,
+        details={
+            "event": "plan_new_version",
+            "version": new.version,
+            "previous": plan.pk,
+            "indicative_pence": indicative,
+        },
+    )
     _create_needs(record, new, new_needs)
     return new
 
 
-def _agree(record: access.OpenedRecord, plan: Plan, transition: str, signed_off_by: User | None,
-           note: str = "") -> Plan:
+def _agree(
+    record: access.OpenedRecord, plan: Plan, transition: str, signed_off_by: User | None, note: str = ""
+) -> Plan:
     """Agree (or sign off) the plan; the version it replaces is superseded and its scheduled reviews move over."""
     actor = record.user
     today = timezone.localdate()
     plan.agreed_on = today
     plan.starts_on = plan.starts_on or today
     plan.signed_off_by = signed_off_by
-    PLAN.apply(record, plan, transition, note=note, fields=["agreed_on", "starts_on", "signed_off_by"],
-               details={"event": "plan_agreed", "version": plan.version,
-                        "signed_off_by": signed_off_by.pk if signed_off_by else None})
+    PLAN.apply(
+        record,
+        plan,
+        transition,
+        note=note,
+        fields=["agreed_on", "starts_on", "signed_off_by"],
+        details={
+            "event": "plan_agreed",
+            "version": plan.version,
+            "signed_off_by": signed_off_by.pk if signed_off_by else None,
+        },
+    )
     if plan.previous_id:
         old = Plan.objects.select_for_update().get(pk=plan.previous_id)
         if old.status == PlanStatus.AGREED:
-            PLAN.apply(record, old, "supersede", note=f"Replaced by version {plan.version}",
-                       details={"event": "plan_superseded", "by": plan.pk, "version": old.version})
+            PLAN.apply(
+                record,
+                old,
+                "supersede",
+                note=f"Replaced by version {plan.version}",
+                details={"event": "plan_superseded", "by": plan.pk, "version": old.version},
+            )
         moving = list(Review.objects.filter(plan=old, status=ReviewStatus.SCHEDULED).only("pk", "person_id"))
-        with audit.bulk(actor=actor, action=AuditAction.UPDATE, reason="Reviews follow the agreed plan",
-                        summary=False):
+        with audit.bulk(
+            actor=actor, action=AuditAction.UPDATE, reason="Reviews follow the agreed plan", summary=False
+        ):
             Review.objects.filter(pk__in=[r.pk for r in moving]).update(plan=plan)
-            audit.record_many(actor=actor, action=AuditAction.UPDATE, objs=moving, basis=record.basis,
-                              details={"event": "review_moved_to_plan", "from_plan": old.pk, "plan": plan.pk})
+            audit.record_many(
+                actor=actor,
+                action=AuditAction.UPDATE,
+                objs=moving,
+                basis=record.basis,
+                details={"event": "review_moved_to_plan", "from_plan": old.pk, "plan": plan.pk},
+            )
     return plan
 
 
@@ -256,16 +401,25 @@ def plan_agree(*, record: access.OpenedRecord, plan: Plan, note: str = "") -> Pl
     actor = require_record(record).user
     require_belongs(record, plan, field="plan", what="plan")
     # A team manager may agree a plan someone else wrote; their own plans go to another manager like anyone's.
-    to_manager = settings.OPENASC_PLAN_SIGN_OFF and (not can_sign_off(actor) or plan.created_by_id == actor.pk)
+    to_manager = settings.OPENASC_PLAN_SIGN_OFF and (
+        not can_sign_off(actor) or plan.created_by_id == actor.pk
+    )
     transition = "send_for_sign_off" if to_manager else "agree"
     PLAN.check(record, plan, transition)
     if plan.agreed_weekly_pence is None:
-        raise ValidationFailed({"agreed_weekly": "Enter the agreed weekly personal budget before agreeing the plan"})
+        raise ValidationFailed(
+            {"agreed_weekly": "Enter the agreed weekly personal budget before agreeing the plan"}
+        )
     with transaction.atomic():
         plan = Plan.objects.select_for_update().get(pk=plan.pk)
         if to_manager:
-            PLAN.apply(record, plan, transition, note=note,
-                       details={"event": "plan_sent_for_sign_off", "version": plan.version})
+            PLAN.apply(
+                record,
+                plan,
+                transition,
+                note=note,
+                details={"event": "plan_sent_for_sign_off", "version": plan.version},
+            )
             return plan
         return _agree(record, plan, transition, actor if settings.OPENASC_PLAN_SIGN_OFF else None, note)
 
@@ -280,13 +434,20 @@ def plan_sign_off(*, record: access.OpenedRecord, plan: Plan, approve: bool = Tr
     with transaction.atomic():
         plan = Plan.objects.select_for_update().get(pk=plan.pk)
         if not approve:
-            PLAN.apply(record, plan, "return", note=note, reason=note,
-                       details={"event": "plan_returned", "version": plan.version})
+            PLAN.apply(
+                record,
+                plan,
+                "return",
+                note=note,
+                reason=note,
+                details={"event": "plan_returned", "version": plan.version},
+            )
             return plan
         return _agree(record, plan, "sign_off", actor, note)
 
 
 # --- reviews -----------------------------------------------------------------------------------------------------
+
 
 def _weeks(n: int) -> dt.timedelta:
     return dt.timedelta(weeks=n)
@@ -296,9 +457,14 @@ def _allocated_worker(person) -> User | None:
     from openasc.core.models import CareRelationship, RelationshipKind
 
     now = timezone.now()
-    rel = (CareRelationship.objects.filter(access.active_at(now), person=person, kind=RelationshipKind.ALLOCATED_WORKER,
-                                           user__isnull=False)
-           .select_related("user").order_by("-starts_at").first())
+    rel = (
+        CareRelationship.objects.filter(
+            access.active_at(now), person=person, kind=RelationshipKind.ALLOCATED_WORKER, user__isnull=False
+        )
+        .select_related("user")
+        .order_by("-starts_at")
+        .first()
+    )
     return rel.user if rel else None
 
 
@@ -306,13 +472,25 @@ def _current_plan(person) -> Plan | None:
     return Plan.objects.filter(person=person, status=PlanStatus.AGREED).order_by("-version").first()
 
 
-def _schedule(record: access.OpenedRecord, due_on: dt.date, reason: str = "Planned", note: str = "") -> Review:
+def _schedule(
+    record: access.OpenedRecord, due_on: dt.date, reason: str = "Planned", note: str = ""
+) -> Review:
     person = record.person
-    review = Review.objects.create(person=person, plan=_current_plan(person), due_on=due_on, reason=reason,
-                                   reviewer=_allocated_worker(person))
+    review = Review.objects.create(
+        person=person,
+        plan=_current_plan(person),
+        due_on=due_on,
+        reason=reason,
+        reviewer=_allocated_worker(person),
+    )
     REVIEW.begin(record, review, note=note)
-    audit.record(actor=record.user, action=AuditAction.CREATE, obj=review, basis=record.basis,
-                 details={"event": "review_scheduled", "due_on": due_on.isoformat(), "reason": reason})
+    audit.record(
+        actor=record.user,
+        action=AuditAction.CREATE,
+        obj=review,
+        basis=record.basis,
+        details={"event": "review_scheduled", "due_on": due_on.isoformat(), "reason": reason},
+    )
     return review
 
 
@@ -330,18 +508,31 @@ def review_schedule_for(*, record: access.OpenedRecord, started=None) -> Review 
     led here (a service starting, a review completing), or by a system actor with its purpose."""
     person = require_record(record).person
     require_belongs(record, started, field="service", what="service")
-    scheduled = (Review.objects.filter(person=person, status=ReviewStatus.SCHEDULED, reason="Planned")
-                 .order_by("due_on").first())
+    scheduled = (
+        Review.objects.filter(person=person, status=ReviewStatus.SCHEDULED, reason="Planned")
+        .order_by("due_on")
+        .first()
+    )
     if scheduled:  # (an unplanned review someone asked for does not replace the planned cycle)
         return scheduled
     if started is not None and started.service_type.startswith(LONG_TERM_PREFIX):
-        already = (_long_term(person).exclude(pk=started.pk).filter(start_on__lte=started.start_on)
-                   .exclude(end_on__lt=started.start_on))
+        already = (
+            _long_term(person)
+            .exclude(pk=started.pk)
+            .filter(start_on__lte=started.start_on)
+            .exclude(end_on__lt=started.start_on)
+        )
         if not already.exists():  # long-term support starts (again) with this service
-            return _schedule(record, started.start_on + _weeks(settings.OPENASC_FIRST_REVIEW_WEEKS),
-                             note="First review after long-term support started")
-    last = (Review.objects.filter(person=person, status=ReviewStatus.COMPLETED).order_by("-completed_on", "-pk")
-            .first())
+            return _schedule(
+                record,
+                started.start_on + _weeks(settings.OPENASC_FIRST_REVIEW_WEEKS),
+                note="First review after long-term support started",
+            )
+    last = (
+        Review.objects.filter(person=person, status=ReviewStatus.COMPLETED)
+        .order_by("-completed_on", "-pk")
+        .first()
+    )
     if last is not None:
         if last.what_followed == WhatFollowed.ENDED:
             return None
@@ -349,8 +540,11 @@ def review_schedule_for(*, record: access.OpenedRecord, started=None) -> Review 
     first = _long_term(person).order_by("start_on").values_list("start_on", flat=True).first()
     if first is None:
         return None
-    return _schedule(record, first + _weeks(settings.OPENASC_FIRST_REVIEW_WEEKS),
-                     note="First review after long-term support started")
+    return _schedule(
+        record,
+        first + _weeks(settings.OPENASC_FIRST_REVIEW_WEEKS),
+        note="First review after long-term support started",
+    )
 
 
 @transaction.atomic
@@ -362,19 +556,30 @@ def reviews_cancel_when_support_ends(*, record: access.OpenedRecord, ended_on: d
     if _long_term(person).exclude(end_on__lte=ended_on).exists():
         return []
     cancelled = []
-    for review in Review.objects.select_for_update().filter(person=person, status=ReviewStatus.SCHEDULED,
-                                                            reason="Planned"):
+    for review in Review.objects.select_for_update().filter(
+        person=person, status=ReviewStatus.SCHEDULED, reason="Planned"
+    ):
         note = f"Long-term support ended on {ended_on:%-d %B %Y}"
-        REVIEW.apply(record, review, "cancel", note=note, reason=note,
-                     details={"event": "review_cancelled", "due_on": review.due_on.isoformat(),
-                              "support_ended_on": ended_on.isoformat()})
+        REVIEW.apply(
+            record,
+            review,
+            "cancel",
+            note=note,
+            reason=note,
+            details={
+                "event": "review_cancelled",
+                "due_on": review.due_on.isoformat(),
+                "support_ended_on": ended_on.isoformat(),
+            },
+        )
         cancelled.append(review)
     return cancelled
 
 
 @transaction.atomic
-def review_create_unplanned(*, record: access.OpenedRecord, reason: str, due_on: dt.date | None = None,
-                            notes: str = "") -> Review:
+def review_create_unplanned(
+    *, record: access.OpenedRecord, reason: str, due_on: dt.date | None = None, notes: str = ""
+) -> Review:
     """An unplanned review (hospital, carer, safeguarding, provider failure...) or a review of short-term support."""
     _require(require_record(record).user, access.Capability.PLAN, "arrange reviews")
     if not codes.is_valid(codes.ListName.REVIEW_REASON, reason) or reason == "Planned":
@@ -383,9 +588,17 @@ def review_create_unplanned(*, record: access.OpenedRecord, reason: str, due_on:
     return review
 
 
-def review_complete(*, record: access.OpenedRecord, review: Review, completed_on: dt.date, method: str,
-                    outcomes_achieved: str, what_followed: str, notes: str = "",
-                    started_on: dt.date | None = None) -> Review:
+def review_complete(
+    *,
+    record: access.OpenedRecord,
+    review: Review,
+    completed_on: dt.date,
+    method: str,
+    outcomes_achieved: str,
+    what_followed: str,
+    notes: str = "",
+    started_on: dt.date | None = None,
+) -> Review:
     """Record the review and what followed (with its CLD event outcome); the next planned review is scheduled."""
     actor = require_record(record).user
     require_belongs(record, review, field="review", what="review")
@@ -416,9 +629,21 @@ def review_complete(*, record: access.OpenedRecord, review: Review, completed_on
         review.outcome = REVIEW_OUTCOME[WhatFollowed(what_followed)]
         review.notes = notes.strip()
         review.reviewer = review.reviewer or actor
-        REVIEW.apply(record, review, "complete",
-                     fields=["started_on", "completed_on", "method", "outcomes_achieved", "what_followed", "outcome",
-                             "notes", "reviewer"],
-                     details={"event": "review_completed", "outcome": review.outcome, "what_followed": what_followed})
+        REVIEW.apply(
+            record,
+            review,
+            "complete",
+            fields=[
+                "started_on",
+                "completed_on",
+                "method",
+                "outcomes_achieved",
+                "what_followed",
+                "outcome",
+                "notes",
+                "reviewer",
+            ],
+            details={"event": "review_completed", "outcome": review.outcome, "what_followed": what_followed},
+        )
         review_schedule_for(record=record)
     return review

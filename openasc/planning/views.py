@@ -53,14 +53,22 @@ def person_plans(request: HttpRequest, person: Person, _decision) -> HttpRespons
     plans = selectors.plans_for_person(user=request.user, person=person)
     reviews = selectors.reviews_for_person(user=request.user, person=person)
     services = service_selectors.services_for_person(user=request.user, person=person)
-    return _page(request, "planning/person.jinja", {
-        "person": person, "title": f"Plans, services and reviews – {person.full_name}",
-        "plans": plans, "plan_rows": presenters.plan_rows(plans),
-        "services": services, "service_rows": service_presenters.service_rows(services),
-        "reviews": reviews, "review_rows": presenters.review_rows(reviews),
-        "can_plan": plan_writes.can_write_plans(request.user),
-        "can_service": service_writes.can_write_services(request.user),
-    })
+    return _page(
+        request,
+        "planning/person.jinja",
+        {
+            "person": person,
+            "title": f"Plans, services and reviews – {person.full_name}",
+            "plans": plans,
+            "plan_rows": presenters.plan_rows(plans),
+            "services": services,
+            "service_rows": service_presenters.service_rows(services),
+            "reviews": reviews,
+            "review_rows": presenters.review_rows(reviews),
+            "can_plan": plan_writes.can_write_plans(request.user),
+            "can_service": service_writes.can_write_services(request.user),
+        },
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -70,7 +78,9 @@ def plan_create(request: HttpRequest, person: Person, _decision) -> HttpResponse
         return forbidden(request, "You cannot write plans", "Your role cannot write care and support plans.")
     existing = selectors.plans_for_person(user=request.user, person=person)
     if existing:
-        messages.info(request, f"{person.full_name} already has a plan: change it or create a new version of it.")
+        messages.info(
+            request, f"{person.full_name} already has a plan: change it or create a new version of it."
+        )
         return redirect("planning:detail", plan_id=existing[0].pk)
     prefill = selectors.plan_prefill(user=request.user, person=person)
     path = reverse("planning:create", args=[person.pk])
@@ -79,8 +89,9 @@ def plan_create(request: HttpRequest, person: Person, _decision) -> HttpResponse
         form = forms.PlanForm(request.POST, needs=prefill.needs)
         if form.is_valid():
             try:
-                plan = plan_writes.plan_create(record=request.opened_record, assessment=prefill.assessment,
-                                               **form.plan_data())
+                plan = plan_writes.plan_create(
+                    record=request.opened_record, assessment=prefill.assessment, **form.plan_data()
+                )
             except ValidationFailed as exc:
                 ui.add_service_errors(form, exc.errors)
             else:
@@ -88,14 +99,27 @@ def plan_create(request: HttpRequest, person: Person, _decision) -> HttpResponse
                 messages.success(request, "Plan saved as a draft")
                 return redirect("planning:detail", plan_id=plan.pk)
     else:
-        form = forms.PlanForm(needs=prefill.needs, initial={"goals": prefill.goals, **_need_initial(prefill.needs)})
+        form = forms.PlanForm(
+            needs=prefill.needs, initial={"goals": prefill.goals, **_need_initial(prefill.needs)}
+        )
         form, restored = _restore(request, form, path, lambda d: forms.PlanForm(data=d, needs=prefill.needs))
-    return _page(request, "planning/plan_form.jinja", {
-        "form": form, "person": person, "prefill": prefill, "title": "Care and support plan",
-        "errors": ui.error_summary(form), "draft_path": path, "restored": restored, "submit": "Save plan",
-        "indicative_text": presenters.money_or(prefill.indicative_weekly_pence, presenters.NO_INDICATIVE),
-        "assessment": prefill.assessment,
-    }, status=400 if request.method == "POST" else 200)
+    return _page(
+        request,
+        "planning/plan_form.jinja",
+        {
+            "form": form,
+            "person": person,
+            "prefill": prefill,
+            "title": "Care and support plan",
+            "errors": ui.error_summary(form),
+            "draft_path": path,
+            "restored": restored,
+            "submit": "Save plan",
+            "indicative_text": presenters.money_or(prefill.indicative_weekly_pence, presenters.NO_INDICATIVE),
+            "assessment": prefill.assessment,
+        },
+        status=400 if request.method == "POST" else 200,
+    )
 
 
 def _get_plan(request: HttpRequest, plan_id: int, purpose: str = "view"):
@@ -118,15 +142,21 @@ def _detail_context(request: HttpRequest, plan: Plan, sign_off_form=None) -> dic
     versions = selectors.plans_for_person(user=request.user, person=plan.person)
     needs = selectors.plan_needs(plan)
     return {
-        "plan": plan, "person": plan.person, "title": f"Care and support plan, version {plan.version}",
-        "status_tag": presenters.plan_status_tag(plan), "summary_rows": presenters.plan_summary_rows(plan),
+        "plan": plan,
+        "person": plan.person,
+        "title": f"Care and support plan, version {plan.version}",
+        "status_tag": presenters.plan_status_tag(plan),
+        "summary_rows": presenters.plan_summary_rows(plan),
         "need_rows": presenters.need_rows(needs),
-        "history": selectors.plan_history(plan), "versions": versions, "is_latest": versions[0].pk == plan.pk,
+        "history": selectors.plan_history(plan),
+        "versions": versions,
+        "is_latest": versions[0].pk == plan.pk,
         "has_service_needs": any(n.meet_by == MeetBy.SERVICE for n in needs),
         "can_plan": plan_writes.can_write_plans(request.user),
         "can_sign_off": PLAN.may(request.user, plan, "sign_off"),  # state, role, not their own plan
         "can_service": service_writes.can_write_services(request.user),
-        "sign_off_form": sign_off_form or forms.SignOffForm(), "statuses": PlanStatus,
+        "sign_off_form": sign_off_form or forms.SignOffForm(),
+        "statuses": PlanStatus,
         "errors": ui.error_summary(sign_off_form) if sign_off_form is not None else [],
     }
 
@@ -156,11 +186,18 @@ def _plan_change(request: HttpRequest, plan_id: int, *, new_version: bool) -> Ht
         return forbidden(request, "You cannot change plans", "Your role cannot write care and support plans.")
     wanted = PlanStatus.AGREED if new_version else PlanStatus.DRAFT
     if plan.status != wanted:
-        messages.info(request, "Only an agreed plan can have a new version." if new_version
-                      else "Only a draft plan can be changed: create a new version of an agreed plan.")
+        messages.info(
+            request,
+            "Only an agreed plan can have a new version."
+            if new_version
+            else "Only a draft plan can be changed: create a new version of an agreed plan.",
+        )
         return redirect("planning:detail", plan_id=plan.pk)
     current = selectors.plan_needs(plan)
-    rows = [selectors.EligibleNeed(code=n.outcome_code, label=presenters.need_label(n.outcome_code)) for n in current]
+    rows = [
+        selectors.EligibleNeed(code=n.outcome_code, label=presenters.need_label(n.outcome_code))
+        for n in current
+    ]
     if new_version:  # needs found by a later assessment join the plan, so nothing is keyed twice
         latest = selectors.plan_prefill(user=request.user, person=plan.person)
         rows += [n for n in latest.needs if n.code not in {r.code for r in rows}]
@@ -173,34 +210,54 @@ def _plan_change(request: HttpRequest, plan_id: int, *, new_version: bool) -> Ht
             data = form.plan_data()
             try:
                 if new_version:
-                    saved = plan_writes.plan_new_version(record=request.opened_record, plan=plan,
-                                                         reason=form.cleaned_data["reason"], **data)
+                    saved = plan_writes.plan_new_version(
+                        record=request.opened_record, plan=plan, reason=form.cleaned_data["reason"], **data
+                    )
                 else:
                     saved = plan_writes.plan_update(record=request.opened_record, plan=plan, **data)
             except ValidationFailed as exc:
                 ui.add_service_errors(form, exc.errors)
             else:
                 core_services.form_draft_discard(user=request.user, path=path)
-                messages.success(request, f"Version {saved.version} saved as a draft" if new_version
-                                 else "Plan saved")
+                messages.success(
+                    request, f"Version {saved.version} saved as a draft" if new_version else "Plan saved"
+                )
                 return redirect("planning:detail", plan_id=saved.pk)
     else:
-        initial = {"goals": plan.goals, "delivery_mechanism": plan.delivery_mechanism,
-                   "agreed_weekly": pounds_input(plan.agreed_weekly_pence),
-                   "starts_on": None if new_version else plan.starts_on, **_need_initial(rows)}
+        initial = {
+            "goals": plan.goals,
+            "delivery_mechanism": plan.delivery_mechanism,
+            "agreed_weekly": pounds_input(plan.agreed_weekly_pence),
+            "starts_on": None if new_version else plan.starts_on,
+            **_need_initial(rows),
+        }
         for n in current:
             initial[f"meet_by_{n.outcome_code}"] = n.meet_by
             initial[f"description_{n.outcome_code}"] = n.description
         form = forms.PlanForm(initial=initial, needs=rows, with_reason=new_version)
-        form, restored = _restore(request, form, path,
-                                  lambda d: forms.PlanForm(data=d, needs=rows, with_reason=new_version))
-    return _page(request, "planning/plan_form.jinja", {
-        "form": form, "person": plan.person, "plan": plan, "errors": ui.error_summary(form), "draft_path": path,
-        "restored": restored, "assessment": plan.assessment,
-        "indicative_text": presenters.money_or(plan.indicative_weekly_pence, presenters.NO_INDICATIVE),
-        "title": f"New version of the plan (version {plan.version + 1})" if new_version else "Change the draft plan",
-        "submit": "Save new version" if new_version else "Save plan", "new_version": new_version,
-    }, status=400 if request.method == "POST" else 200)
+        form, restored = _restore(
+            request, form, path, lambda d: forms.PlanForm(data=d, needs=rows, with_reason=new_version)
+        )
+    return _page(
+        request,
+        "planning/plan_form.jinja",
+        {
+            "form": form,
+            "person": plan.person,
+            "plan": plan,
+            "errors": ui.error_summary(form),
+            "draft_path": path,
+            "restored": restored,
+            "assessment": plan.assessment,
+            "indicative_text": presenters.money_or(plan.indicative_weekly_pence, presenters.NO_INDICATIVE),
+            "title": f"New version of the plan (version {plan.version + 1})"
+            if new_version
+            else "Change the draft plan",
+            "submit": "Save new version" if new_version else "Save plan",
+            "new_version": new_version,
+        },
+        status=400 if request.method == "POST" else 200,
+    )
 
 
 @require_POST
@@ -216,8 +273,10 @@ def agree(request: HttpRequest, plan_id: int) -> HttpResponse:
     except PermissionError as exc:
         return forbidden(request, "You cannot agree plans", str(exc))
     else:
-        messages.success(request, "Plan agreed" if plan.status == PlanStatus.AGREED
-                         else "Plan sent to a team manager to sign off")
+        messages.success(
+            request,
+            "Plan agreed" if plan.status == PlanStatus.AGREED else "Plan sent to a team manager to sign off",
+        )
     return redirect("planning:detail", plan_id=plan.pk)
 
 
@@ -229,21 +288,29 @@ def sign_off(request: HttpRequest, plan_id: int) -> HttpResponse:
     form = forms.SignOffForm(request.POST)
     if form.is_valid():
         try:
-            plan = plan_writes.plan_sign_off(record=request.opened_record, plan=plan,
-                                             approve=form.cleaned_data["decision"] == "approve",
-                                             note=form.cleaned_data["note"])
+            plan = plan_writes.plan_sign_off(
+                record=request.opened_record,
+                plan=plan,
+                approve=form.cleaned_data["decision"] == "approve",
+                note=form.cleaned_data["note"],
+            )
         except ValidationFailed as exc:
             ui.add_service_errors(form, exc.errors)
         except PermissionError as exc:
             return forbidden(request, "You cannot sign off plans", str(exc))
         else:
-            messages.success(request, "Plan signed off and agreed" if plan.status == PlanStatus.AGREED
-                             else "Plan returned to the worker")
+            messages.success(
+                request,
+                "Plan signed off and agreed"
+                if plan.status == PlanStatus.AGREED
+                else "Plan returned to the worker",
+            )
             return redirect("planning:detail", plan_id=plan.pk)
     return _page(request, "planning/detail.jinja", _detail_context(request, plan, form), status=400)
 
 
 # --- reviews -----------------------------------------------------------------------------------------------------
+
 
 def overdue(request: HttpRequest) -> HttpResponse:
     """Overdue reviews: mine (reviewer or allocated worker) or my teams'."""
@@ -255,12 +322,24 @@ def overdue(request: HttpRequest) -> HttpResponse:
     total = qs.count()
     rows = list(qs[:WORK_LIST_LIMIT])
     if rows:
-        audit.record(actor=request.user, action=AuditAction.VIEW, basis="Work list",
-                     details={"list": f"overdue reviews ({show})", "people": [r.person_id for r in rows]})
-    return _page(request, "planning/overdue.jinja", {
-        "title": "Overdue reviews", "rows": rows, "total": total, "show": show, "limit": WORK_LIST_LIMIT,
-        "active_nav": "reviews-overdue",
-    })
+        audit.record(
+            actor=request.user,
+            action=AuditAction.VIEW,
+            basis="Work list",
+            details={"list": f"overdue reviews ({show})", "people": [r.person_id for r in rows]},
+        )
+    return _page(
+        request,
+        "planning/overdue.jinja",
+        {
+            "title": "Overdue reviews",
+            "rows": rows,
+            "total": total,
+            "show": show,
+            "limit": WORK_LIST_LIMIT,
+            "active_nav": "reviews-overdue",
+        },
+    )
 
 
 def sign_off_queue(request: HttpRequest) -> HttpResponse:
@@ -271,11 +350,22 @@ def sign_off_queue(request: HttpRequest) -> HttpResponse:
     qs = selectors.plans_awaiting_sign_off(user=request.user, team_ids=team_ids)
     rows = list(qs[:WORK_LIST_LIMIT])
     if rows:
-        audit.record(actor=request.user, action=AuditAction.VIEW, basis="Work list",
-                     details={"list": "plans awaiting sign-off", "people": [p.person_id for p in rows]})
-    return _page(request, "planning/sign_off_queue.jinja", {
-        "title": "Plans waiting for sign-off", "rows": rows, "table_rows": presenters.sign_off_rows(rows),
-        "active_nav": "plans-sign-off"})
+        audit.record(
+            actor=request.user,
+            action=AuditAction.VIEW,
+            basis="Work list",
+            details={"list": "plans awaiting sign-off", "people": [p.person_id for p in rows]},
+        )
+    return _page(
+        request,
+        "planning/sign_off_queue.jinja",
+        {
+            "title": "Plans waiting for sign-off",
+            "rows": rows,
+            "table_rows": presenters.sign_off_rows(rows),
+            "active_nav": "plans-sign-off",
+        },
+    )
 
 
 class CompleteReview(RecordAction):
@@ -300,10 +390,16 @@ class CompleteReview(RecordAction):
         return "Complete the review" if can_act else "Review"
 
     def perform(self, record, review: Review, data: dict):
-        return plan_writes.review_complete(record=record, review=review, completed_on=data["completed_on"],
-                                           started_on=data.get("started_on"), method=data["method"],
-                                           outcomes_achieved=data["outcomes_achieved"],
-                                           what_followed=data["what_followed"], notes=data["notes"])
+        return plan_writes.review_complete(
+            record=record,
+            review=review,
+            completed_on=data["completed_on"],
+            started_on=data.get("started_on"),
+            method=data["method"],
+            outcomes_achieved=data["outcomes_achieved"],
+            what_followed=data["what_followed"],
+            notes=data["notes"],
+        )
 
     def success_url(self, review: Review, result) -> str:
         return reverse("planning:person", args=[review.person_id])
@@ -325,8 +421,9 @@ class ArrangeUnplannedReview(RecordAction):
     success_message = "Unplanned review arranged"
 
     def perform(self, record, person: Person, data: dict):
-        return plan_writes.review_create_unplanned(record=record, reason=data["reason"], due_on=data.get("due_on"),
-                                                   notes=data["notes"])
+        return plan_writes.review_create_unplanned(
+            record=record, reason=data["reason"], due_on=data.get("due_on"), notes=data["notes"]
+        )
 
     def success_url(self, person: Person, result) -> str:
         return reverse("planning:person", args=[person.pk])

@@ -21,7 +21,9 @@ class ProviderLocation(models.Model):
     name = models.CharField(max_length=200)
     cqc_location_id = models.CharField("CQC location id", max_length=20, blank=True, db_index=True)
     postcode = models.CharField(max_length=8, blank=True)
-    kind = models.CharField(max_length=40, blank=True, help_text="e.g. Care home with nursing, Home care agency")
+    kind = models.CharField(
+        max_length=40, blank=True, help_text="e.g. Care home with nursing, Home care agency"
+    )
     active = models.BooleanField(default=True)
 
     class Meta:

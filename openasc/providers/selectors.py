@@ -9,9 +9,13 @@ from openasc.providers.models import Provider, ProviderLocation
 
 
 def providers_list(*, user: User) -> QuerySet:
-    return Provider.objects.prefetch_related(
-        Prefetch("locations", queryset=ProviderLocation.objects.order_by("name"))
-    ).annotate(location_count=Count("locations")).order_by("name")
+    return (
+        Provider.objects.prefetch_related(
+            Prefetch("locations", queryset=ProviderLocation.objects.order_by("name"))
+        )
+        .annotate(location_count=Count("locations"))
+        .order_by("name")
+    )
 
 
 def provider_get(*, user: User, provider_id: int) -> Provider:
@@ -21,8 +25,14 @@ def provider_get(*, user: User, provider_id: int) -> Provider:
 def locations_for_choice(*, user: User) -> list[tuple[str, str]]:
     """Active locations as (id, 'Location – Provider (CQC id)') for a select box."""
     rows = ProviderLocation.objects.filter(active=True).select_related("provider").order_by("name", "pk")
-    return [(str(loc.pk), f"{loc.name} – {loc.provider.name}" + (f" ({loc.cqc_location_id})"
-                                                                  if loc.cqc_location_id else "")) for loc in rows]
+    return [
+        (
+            str(loc.pk),
+            f"{loc.name} – {loc.provider.name}"
+            + (f" ({loc.cqc_location_id})" if loc.cqc_location_id else ""),
+        )
+        for loc in rows
+    ]
 
 
 def location_get(*, user: User, location_id: int) -> ProviderLocation:

@@ -23,7 +23,9 @@ def can_keep_register(user: User) -> bool:
 
 def _require(actor: User) -> None:
     if not can_keep_register(actor):
-        raise PermissionError("Only brokers, team managers and administrators can change the provider register.")
+        raise PermissionError(
+            "Only brokers, team managers and administrators can change the provider register."
+        )
 
 
 @transaction.atomic
@@ -47,8 +49,15 @@ def provider_create(*, actor: User, name: str, cqc_provider_id: str = "") -> Pro
 
 
 @transaction.atomic
-def location_create(*, actor: User, provider: Provider, name: str, cqc_location_id: str = "", postcode: str = "",
-                    kind: str = "") -> ProviderLocation:
+def location_create(
+    *,
+    actor: User,
+    provider: Provider,
+    name: str,
+    cqc_location_id: str = "",
+    postcode: str = "",
+    kind: str = "",
+) -> ProviderLocation:
     _require(actor)
     errors = {}
     name, cqc_location_id, kind = name.strip(), cqc_location_id.strip(), kind.strip()
@@ -70,10 +79,15 @@ def location_create(*, actor: User, provider: Provider, name: str, cqc_location_
         errors["kind"] = "The kind of location must be 40 characters or fewer"
     if errors:
         raise ValidationFailed(errors)
-    location = ProviderLocation.objects.create(provider=provider, name=name, cqc_location_id=cqc_location_id,
-                                               postcode=postcode, kind=kind)
-    audit.record(actor=actor, action=AuditAction.CREATE, obj=location,
-                 details={"provider": provider.pk, "cqc_location_id": cqc_location_id})
+    location = ProviderLocation.objects.create(
+        provider=provider, name=name, cqc_location_id=cqc_location_id, postcode=postcode, kind=kind
+    )
+    audit.record(
+        actor=actor,
+        action=AuditAction.CREATE,
+        obj=location,
+        details={"provider": provider.pk, "cqc_location_id": cqc_location_id},
+    )
     return location
 
 

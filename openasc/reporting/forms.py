@@ -8,24 +8,34 @@ MAX_UPLOAD_BYTES = 1024 * 1024 * 1024  # 1 GB: a large council's stacked submiss
 
 
 class CldImportForm(forms.Form):
-    file = forms.FileField(error_messages={"required": "Select a CLD file (CSV, or CSV compressed with gzip)",
-                                           "empty": "The selected file is empty: select the CLD file"})
+    file = forms.FileField(
+        error_messages={
+            "required": "Select a CLD file (CSV, or CSV compressed with gzip)",
+            "empty": "The selected file is empty: select the CLD file",
+        }
+    )
     check_only = forms.BooleanField(required=False)
 
     def clean_file(self):
         f = self.cleaned_data["file"]
         name = f.name.lower()
         if not (name.endswith(".csv") or name.endswith(".csv.gz") or name.endswith(".gz")):
-            raise forms.ValidationError("The selected file must be a CSV file (.csv), or a gzipped CSV (.csv.gz)")
+            raise forms.ValidationError(
+                "The selected file must be a CSV file (.csv), or a gzipped CSV (.csv.gz)"
+            )
         if f.size > MAX_UPLOAD_BYTES:
             raise forms.ValidationError("The selected file must be smaller than 1 GB: split it by submission")
         return f
 
 
 class CldExportForm(forms.Form):
-    period = forms.CharField(max_length=40, error_messages={
-        "required": "Enter the reporting period, as the first and last days, for example 2024-04-01:2025-03-31",
-        "max_length": "The reporting period must be two dates, for example 2024-04-01:2025-03-31"})
+    period = forms.CharField(
+        max_length=40,
+        error_messages={
+            "required": "Enter the reporting period, as the first and last days, for example 2024-04-01:2025-03-31",
+            "max_length": "The reporting period must be two dates, for example 2024-04-01:2025-03-31",
+        },
+    )
 
     def clean_period(self):
         """START:END, checked exactly as `openasc cld export --period` checks it."""
@@ -41,7 +51,9 @@ class CldExportForm(forms.Form):
             elif "before its start" in why:
                 message = "The reporting period must end on or after the day it starts"
             else:
-                message = ("Enter the reporting period as its first and last days, YYYY-MM-DD:YYYY-MM-DD, for example "
-                           "2024-04-01:2025-03-31")
+                message = (
+                    "Enter the reporting period as its first and last days, YYYY-MM-DD:YYYY-MM-DD, for example "
+                    "2024-04-01:2025-03-31"
+                )
             raise forms.ValidationError(message) from None
         return f"{start.isoformat()}:{end.isoformat()}"

@@ -34,10 +34,14 @@ def _private_file(*parts: str) -> Path:
 def import_busy_reason() -> str:
     """Why an import cannot be queued now ('' when it can): imports run one at a time (importer/lock.py), and an
     import job already waiting for the worker would take the lock first."""
-    waiting = Job.objects.filter(kind=JobKind.CLD_IMPORT, state__in=[JobState.QUEUED, JobState.RUNNING]).first()
+    waiting = Job.objects.filter(
+        kind=JobKind.CLD_IMPORT, state__in=[JobState.QUEUED, JobState.RUNNING]
+    ).first()
     if waiting is not None:
-        return (f"Another CLD import is {'waiting to start' if waiting.state == JobState.QUEUED else 'running'} "
-                f"(job {waiting.pk}): imports run one at a time, so wait for it to finish and try again.")
+        return (
+            f"Another CLD import is {'waiting to start' if waiting.state == JobState.QUEUED else 'running'} "
+            f"(job {waiting.pk}): imports run one at a time, so wait for it to finish and try again."
+        )
     try:
         lock._refuse_if_running(lock=False)  # the look that writes nothing (a CLI import may be running)
     except importer.ImportBusy as exc:
@@ -58,7 +62,9 @@ class _ImportProgress(importer.Progress):
 
     def loading_total(self, n: int) -> None:
         self.to_load = n
-        self.progress(done=0, total=n, message=f"{self.rows:,} rows checked; loading {n:,} events", force=True)
+        self.progress(
+            done=0, total=n, message=f"{self.rows:,} rows checked; loading {n:,} events", force=True
+        )
 
     def loading(self, n: int) -> None:
         self.loaded += n
@@ -71,33 +77,55 @@ def run_cld_import(job: Job, progress: Progress) -> Outcome:
     path = _private_file(UPLOADS, params["file"])
     try:
         if not path.is_file():
-            raise JobFailed("The uploaded file is no longer on the server (it is deleted when its job ends), so "
-                            "nothing was loaded: upload it again.")
+            raise JobFailed(
+                "The uploaded file is no longer on the server (it is deleted when its job ends), so "
+                "nothing was loaded: upload it again."
+            )
         size = path.stat().st_size
         progress(done=0, total=size, message="Checking rows", force=True)
         try:
-            result = importer.run_import([path], user=job.requested_by, source="browser", names=[params["name"]],
-                                         check_only=bool(params.get("check_only")),
-                                         progress=_ImportProgress(progress, size))
+            result = importer.run_import(
+                [path],
+                user=job.requested_by,
+                source="browser",
+                names=[params["name"]],
+                check_only=bool(params.get("check_only")),
+                progress=_ImportProgress(progress, size),
+            )
         except importer.ImportBusy as exc:
             raise JobFailed(f"{exc} Nothing was loaded.") from None
         except Exception as exc:
-            run = (ImportRun.objects.filter(by=job.requested_by, source="browser", status=ImportStatus.FAILED,
-                                            started_at__gte=job.started_at).order_by("-pk").first())
+            run = (
+                ImportRun.objects.filter(
+                    by=job.requested_by,
+                    source="browser",
+                    status=ImportStatus.FAILED,
+                    started_at__gte=job.started_at,
+                )
+                .order_by("-pk")
+                .first()
+            )
             why = run.failure if run is not None and run.failure else f"{type(exc).__name__}: {exc}"
-            raise JobFailed(f"The import stopped before it finished ({why}). Nothing was loaded: the file is loaded "
-                            "in one transaction, so the record is as it was before.",
-                            result={"import_run": run.pk} if run else {},
-                            result_url=reverse("reporting:cld-import-result", args=[run.pk]) if run else "") from None
+            raise JobFailed(
+                f"The import stopped before it finished ({why}). Nothing was loaded: the file is loaded "
+                "in one transaction, so the record is as it was before.",
+                result={"import_run": run.pk} if run else {},
+                result_url=reverse("reporting:cld-import-result", args=[run.pk]) if run else "",
+            ) from None
     finally:
         with contextlib.suppress(FileNotFoundError):
             path.unlink()
     run = result.run
-    message = {ImportStatus.LOADED: f"{run.rows:,} rows checked and loaded",
-               ImportStatus.VALIDATED: f"{run.rows:,} rows checked: nothing was loaded",
-               ImportStatus.REJECTED: f"{run.error_count:,} errors found: nothing was loaded"}.get(run.status, "")
-    return Outcome(result={"import_run": run.pk, "status": run.status, "rows": run.rows, "errors": run.error_count},
-                   result_url=reverse("reporting:cld-import-result", args=[run.pk]), message=message)
+    message = {
+        ImportStatus.LOADED: f"{run.rows:,} rows checked and loaded",
+        ImportStatus.VALIDATED: f"{run.rows:,} rows checked: nothing was loaded",
+        ImportStatus.REJECTED: f"{run.error_count:,} errors found: nothing was loaded",
+    }.get(run.status, "")
+    return Outcome(
+        result={"import_run": run.pk, "status": run.status, "rows": run.rows, "errors": run.error_count},
+        result_url=reverse("reporting:cld-import-result", args=[run.pk]),
+        message=message,
+    )
 
 
 def export_paths(job: Job) -> tuple[Path, Path]:
@@ -117,8 +145,15 @@ def run_cld_export(job: Job, progress: Progress) -> Outcome:
     out, report = export_paths(job)
     progress(message=f"Building the CLD file for {period.replace(':', ' to ')} from the record", force=True)
     try:
-        call_command("cld", "export", f"--period={period}", f"--out={out}", f"--report={report}",
-                     f"--as-user={job.requested_by.username}", stdout=io.StringIO())
+        call_command(
+            "cld",
+            "export",
+            f"--period={period}",
+            f"--out={out}",
+            f"--report={report}",
+            f"--as-user={job.requested_by.username}",
+            stdout=io.StringIO(),
+        )
     except CommandError as exc:
         for p in (out, report):
             p.unlink(missing_ok=True)
@@ -128,7 +163,14 @@ def run_cld_export(job: Job, progress: Progress) -> Outcome:
             p.unlink(missing_ok=True)
         raise
     rows, problems = _data_rows(out), _data_rows(report)
-    return Outcome(result={"file": out.name, "report": report.name, "rows": rows, "problems": problems,
-                           "period": period},
-                   result_url=reverse("reporting:cld-export-result", args=[job.pk]),
-                   message=f"{rows:,} CLD rows written; {problems:,} validation problems")
+    return Outcome(
+        result={
+            "file": out.name,
+            "report": report.name,
+            "rows": rows,
+            "problems": problems,
+            "period": period,
+        },
+        result_url=reverse("reporting:cld-export-result", args=[job.pk]),
+        message=f"{rows:,} CLD rows written; {problems:,} validation problems",
+    )

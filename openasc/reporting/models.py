@@ -30,8 +30,9 @@ class ImportRun(models.Model):
     error_count = models.PositiveIntegerField(default=0)
     warning_count = models.PositiveIntegerField(default=0)
     counts = models.JSONField(default=dict, blank=True, help_text="Created and updated, by kind of record")
-    warnings = models.JSONField(default=list, blank=True,
-                                help_text="[field, value, reason, count, first row], most frequent first")
+    warnings = models.JSONField(
+        default=list, blank=True, help_text="[field, value, reason, count, first row], most frequent first"
+    )
     # The full error report as gzip-compressed CSV (row, field, value, reason), for the download link.
     error_report = models.BinaryField(null=True, blank=True)
     by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
@@ -39,7 +40,9 @@ class ImportRun(models.Model):
     # (pid on host) and its heartbeat is recent; one that died is marked FAILED by the next import to start.
     pid = models.PositiveIntegerField(null=True, blank=True, help_text="The process running the import")
     host = models.CharField(max_length=255, blank=True, help_text="The machine the process runs on")
-    heartbeat_at = models.DateTimeField(null=True, blank=True, help_text="When the run last showed it was alive")
+    heartbeat_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the run last showed it was alive"
+    )
     failure = models.TextField(blank=True, help_text="Why a failed run failed")
 
     class Meta:
@@ -84,8 +87,9 @@ class PopulationEstimate(models.Model):
     age_band = models.CharField(max_length=10, choices=[(b, b) for b in AGE_BANDS])
     population = models.PositiveIntegerField()
     source = models.CharField(max_length=300, blank=True, help_text="Where the figure comes from")
-    changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
-                                   related_name="+")
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     changed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

@@ -24,8 +24,15 @@ def can_change(user: User) -> bool:
 
 def file_rows(path: Path = POPULATION_FILE) -> list[dict]:
     with path.open(newline="", encoding="utf-8") as f:
-        return [{"year": int(r["year"]), "age_band": r["age_band"].strip(), "population": int(r["population"]),
-                 "source": (r.get("note") or "").strip()[:300]} for r in csv.DictReader(f)]
+        return [
+            {
+                "year": int(r["year"]),
+                "age_band": r["age_band"].strip(),
+                "population": int(r["population"]),
+                "source": (r.get("note") or "").strip()[:300],
+            }
+            for r in csv.DictReader(f)
+        ]
 
 
 def load_defaults(model=None, path: Path = POPULATION_FILE) -> int:
@@ -56,7 +63,9 @@ def table() -> list[dict]:
 
     years: dict[int, dict] = {}
     for e in PopulationEstimate.objects.select_related("changed_by").order_by("-year", "age_band"):
-        row = years.setdefault(e.year, {"year": e.year, "source": e.source, "changed_by": None, "changed_at": None})
+        row = years.setdefault(
+            e.year, {"year": e.year, "source": e.source, "changed_by": None, "changed_at": None}
+        )
         row[e.age_band] = e.population
         if e.changed_at and (row["changed_at"] is None or e.changed_at > row["changed_at"]):
             row["changed_at"], row["changed_by"] = e.changed_at, e.changed_by
@@ -69,7 +78,9 @@ def population_set(*, actor: User, year: int | str | None, figures: dict[str, ob
     from openasc.reporting.models import PopulationEstimate
 
     if not can_change(actor):
-        raise PermissionError("Only performance analysts and administrators can change the population figures.")
+        raise PermissionError(
+            "Only performance analysts and administrators can change the population figures."
+        )
     errors: dict[str, str] = {}
     raw_year = str(year if year is not None else "").strip()
     year = int(raw_year) if raw_year.isdigit() else None
@@ -101,14 +112,21 @@ def population_set(*, actor: User, year: int | str | None, figures: dict[str, ob
     now = timezone.now()
     saved = []
     for band, n in values.items():
-        before = PopulationEstimate.objects.filter(year=year, age_band=band).values_list("population", flat=True)
+        before = PopulationEstimate.objects.filter(year=year, age_band=band).values_list(
+            "population", flat=True
+        )
         before = before.first()
         estimate, _ = PopulationEstimate.objects.update_or_create(
-            year=year, age_band=band,
-            defaults={"population": n, "source": source, "changed_by": actor, "changed_at": now})
-        audit.record(actor=actor, action=AuditAction.UPDATE if before is not None else AuditAction.CREATE,
-                     obj=estimate, basis="Statutory returns reference data",
-                     details={"year": year, "age_band": band, "population": n, "previous": before,
-                              "source": source})
+            year=year,
+            age_band=band,
+            defaults={"population": n, "source": source, "changed_by": actor, "changed_at": now},
+        )
+        audit.record(
+            actor=actor,
+            action=AuditAction.UPDATE if before is not None else AuditAction.CREATE,
+            obj=estimate,
+            basis="Statutory returns reference data",
+            details={"year": year, "age_band": band, "population": n, "previous": before, "source": source},
+        )
         saved.append(estimate)
     return saved

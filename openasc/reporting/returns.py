@@ -28,12 +28,12 @@ CACHE_SECONDS = 300
 TITLES = {
     "2A": "Proportion of people who received short-term support who needed no long-term support",
     "2B": "Younger adults (18 to 64) whose long-term needs were met by admission to residential and nursing care "
-          "homes, per 100,000 population",
+    "homes, per 100,000 population",
     "2C": "Older adults (65 and over) whose long-term needs were met by admission to residential and nursing care "
-          "homes, per 100,000 population",
+    "homes, per 100,000 population",
     "2E": "Proportion of people who receive long-term support who live in their home or with family",
     "2E LD": "Proportion of people with a learning disability who receive long-term support who live in their home "
-             "or with family",
+    "or with family",
     "3D 1a": "Proportion of people who use services who receive self-directed support",
     "3D 2a": "Proportion of people who use services who receive direct payments",
     "3D 1b": "Proportion of carers who receive self-directed support",
@@ -84,23 +84,32 @@ def _from_projection(project_from: dt.date, period_end: dt.date, compute):
             con.close()
 
 
-def _cached(*, user: User, key: str, what: str, period_start: dt.date, period_end: dt.date, refresh: bool,
-            compute):
+def _cached(
+    *, user: User, key: str, what: str, period_start: dt.date, period_end: dt.date, refresh: bool, compute
+):
     """Results a returns page shows: for those allowed, from the cache unless asked to recalculate; audited."""
     if not can_see_returns(user):
-        raise NotAllowed("Only performance analysts, team managers and information governance can see the returns.")
+        raise NotAllowed(
+            "Only performance analysts, team managers and information governance can see the returns."
+        )
     results = None if refresh else cache.get(key)
     if results is None:
         results = compute()
         cache.set(key, results, CACHE_SECONDS)
-    audit.record(actor=user, action=AuditAction.VIEW, basis="Statutory returns",
-                 details={"what": what, "period": [str(period_start), str(period_end)]})
+    audit.record(
+        actor=user,
+        action=AuditAction.VIEW,
+        basis="Statutory returns",
+        details={"what": what, "period": [str(period_start), str(period_end)]},
+    )
     return results
 
 
 def _compute(period_start: dt.date, period_end: dt.date, population: dict[str, int]) -> Results:
     def measures(con):
-        figures = compute_measures(con, period_start=period_start, period_end=period_end, population=population)
+        figures = compute_measures(
+            con, period_start=period_start, period_end=period_end, population=population
+        )
         return figures, all_details(con)
 
     (figures, details), n = _from_projection(period_start, period_end, measures)
@@ -109,10 +118,18 @@ def _compute(period_start: dt.date, period_end: dt.date, population: dict[str, i
 
 def ascof(*, user: User, period_start: dt.date, period_end: dt.date, refresh: bool = False) -> Results:
     population = default_population(period_start)
-    key = "openasc-ascof-{}-{}-{}".format(period_start, period_end,
-                                          "-".join(f"{k}={v}" for k, v in sorted(population.items())))
-    return _cached(user=user, key=key, what="ASCOF figures", period_start=period_start, period_end=period_end,
-                   refresh=refresh, compute=lambda: _compute(period_start, period_end, population))
+    key = "openasc-ascof-{}-{}-{}".format(
+        period_start, period_end, "-".join(f"{k}={v}" for k, v in sorted(population.items()))
+    )
+    return _cached(
+        user=user,
+        key=key,
+        what="ASCOF figures",
+        period_start=period_start,
+        period_end=period_end,
+        refresh=refresh,
+        compute=lambda: _compute(period_start, period_end, population),
+    )
 
 
 NOT_SHOWN = "Not shown: you cannot open this record"
@@ -120,7 +137,9 @@ NOT_SHOWN = "Not shown: you cannot open this record"
 
 @dataclass
 class DetailRow:
-    person_id: str  # the CLD person id (an NHS number where the record has one): never shown unless nhs_number is
+    person_id: (
+        str  # the CLD person id (an NHS number where the record has one): never shown unless nhs_number is
+    )
     person: Person | None
     can_open: bool
     age_band: str
@@ -140,28 +159,48 @@ def _identity(cld_id: str, person: Person | None, visible: set[int], show_nhs: b
     else:  # counted in the CLD but not (or no longer) on the record: an NHS number, "<LA code>_<LA id>" or an LA id
         nhs = cld_id if cld_id.isdigit() and len(cld_id) == 10 else ""
         la_id = "" if nhs else (cld_id.split("_", 1)[1] if "_" in cld_id else cld_id)
-    return {"can_open": can_open, "la_person_id": la_id,
-            "name": f"{person.first_name} {person.last_name}".strip() if can_open else "",
-            "nhs_number": nhs if show_nhs else ""}
+    return {
+        "can_open": can_open,
+        "la_person_id": la_id,
+        "name": f"{person.first_name} {person.last_name}".strip() if can_open else "",
+        "nhs_number": nhs if show_nhs else "",
+    }
 
 
-def _audit_people(user: User, people: list[Person | None], *, what: str, cell: dict, fmt: str,
-                  results) -> None:
+def _audit_people(
+    user: User, people: list[Person | None], *, what: str, cell: dict, fmt: str, results
+) -> None:
     """One audit event per person shown ("view") or downloaded ("export"), in each person's access log; rows not
     matched to a record are counted on one further event."""
     action = AuditAction.EXPORT if fmt else AuditAction.VIEW
-    details = {"what": what, **cell, "format": fmt or "page",
-               "period": [str(results.period_start), str(results.period_end)]}
+    details = {
+        "what": what,
+        **cell,
+        "format": fmt or "page",
+        "period": [str(results.period_start), str(results.period_end)],
+    }
     unique = list({p.pk: p for p in people if p is not None}.values())
     audit.record_many(actor=user, action=action, objs=unique, basis="Statutory returns", details=details)
     unmatched = sum(1 for p in people if p is None)
     if unmatched or not people:
-        audit.record(actor=user, action=action, basis="Statutory returns",
-                     details={**details, "rows_without_a_record": unmatched})
+        audit.record(
+            actor=user,
+            action=action,
+            basis="Statutory returns",
+            details={**details, "rows_without_a_record": unmatched},
+        )
 
 
-def detail(*, user: User, results: Results, measure: str, age_group: str = "Total", part: str = "denominator",
-           gender: str = "", fmt: str = "") -> list[DetailRow]:
+def detail(
+    *,
+    user: User,
+    results: Results,
+    measure: str,
+    age_group: str = "Total",
+    part: str = "denominator",
+    gender: str = "",
+    fmt: str = "",
+) -> list[DetailRow]:
     """The people or episodes behind one figure, with the rule that placed each one; audited per person (`fmt`
     "csv" or "xlsx" for a download, else a page view)."""
     if measure not in MEASURE_KEYS:
@@ -170,16 +209,36 @@ def detail(*, user: User, results: Results, measure: str, age_group: str = "Tota
     flag = "in_numerator" if part == "numerator" else "in_denominator"
     if measure in ("2B", "2C"):
         flag = "in_numerator"  # the denominator is the ONS population
-    chosen = [r for r in rows if r.get(flag) and (age_group in ("Total", "") or r.get("age_band") == age_group)
-              and (not gender or gender == "Total" or r.get("gender") == gender)]
-    people, visible, show_nhs = selectors.people_behind_figure(user=user, cld_ids={r["person_id"] for r in chosen})
-    out = [DetailRow(person_id=r["person_id"], person=people.get(r["person_id"]),
-                     age_band=r.get("age_band") or "Unknown", in_numerator=bool(r.get("in_numerator")),
-                     in_denominator=bool(r.get("in_denominator")), rule=r.get("rule", ""),
-                     **_identity(r["person_id"], people.get(r["person_id"]), visible, show_nhs)) for r in chosen]
-    _audit_people(user, [r.person for r in out], what=f"people behind ASCOF {measure} {age_group} {part}",
-                  cell={"measure": measure, "age_group": age_group, "part": part, "gender": gender},
-                  fmt=fmt, results=results)
+    chosen = [
+        r
+        for r in rows
+        if r.get(flag)
+        and (age_group in ("Total", "") or r.get("age_band") == age_group)
+        and (not gender or gender == "Total" or r.get("gender") == gender)
+    ]
+    people, visible, show_nhs = selectors.people_behind_figure(
+        user=user, cld_ids={r["person_id"] for r in chosen}
+    )
+    out = [
+        DetailRow(
+            person_id=r["person_id"],
+            person=people.get(r["person_id"]),
+            age_band=r.get("age_band") or "Unknown",
+            in_numerator=bool(r.get("in_numerator")),
+            in_denominator=bool(r.get("in_denominator")),
+            rule=r.get("rule", ""),
+            **_identity(r["person_id"], people.get(r["person_id"]), visible, show_nhs),
+        )
+        for r in chosen
+    ]
+    _audit_people(
+        user,
+        [r.person for r in out],
+        what=f"people behind ASCOF {measure} {age_group} {part}",
+        cell={"measure": measure, "age_group": age_group, "part": part, "gender": gender},
+        fmt=fmt,
+        results=results,
+    )
     return out
 
 
@@ -200,15 +259,24 @@ class SaltResults:
 def _compute_salt(period_start: dt.date, period_end: dt.date) -> SaltResults:
     from openasc.reporting.engine.salt import LOOKBACK_DAYS, salt_tables
 
-    tables, n = _from_projection(period_start - dt.timedelta(days=LOOKBACK_DAYS), period_end,
-                                 lambda con: salt_tables(con, period_start, period_end))
+    tables, n = _from_projection(
+        period_start - dt.timedelta(days=LOOKBACK_DAYS),
+        period_end,
+        lambda con: salt_tables(con, period_start, period_end),
+    )
     return SaltResults(period_start, period_end, tables, timezone.now(), n)
 
 
 def salt(*, user: User, period_start: dt.date, period_end: dt.date, refresh: bool = False) -> SaltResults:
-    return _cached(user=user, key=f"openasc-salt-{period_start}-{period_end}", what="SALT tables",
-                   period_start=period_start, period_end=period_end, refresh=refresh,
-                   compute=lambda: _compute_salt(period_start, period_end))
+    return _cached(
+        user=user,
+        key=f"openasc-salt-{period_start}-{period_end}",
+        what="SALT tables",
+        period_start=period_start,
+        period_end=period_end,
+        refresh=refresh,
+        compute=lambda: _compute_salt(period_start, period_end),
+    )
 
 
 @dataclass
@@ -226,35 +294,76 @@ class SaltDetailRow:
     nhs_number: str = ""
 
 
-def salt_detail(*, user: User, results: SaltResults, table: str, group: str = "", row: str = "Total",
-                column: str = "Total", fmt: str = "") -> list[SaltDetailRow]:
+def salt_detail(
+    *,
+    user: User,
+    results: SaltResults,
+    table: str,
+    group: str = "",
+    row: str = "Total",
+    column: str = "Total",
+    fmt: str = "",
+) -> list[SaltDetailRow]:
     """The people, requests, episodes or reviews behind one SALT cell, with the rule that placed each one; audited
     per person as `detail`."""
     if table not in results.tables:
         raise ValueError(f"Unknown table {table!r}")
     chosen = results.tables[table].cell_details(group, row, column)
-    people, visible, show_nhs = selectors.people_behind_figure(user=user, cld_ids={d["person_id"] for d in chosen})
-    out = [SaltDetailRow(person_id=d["person_id"], person=people.get(d["person_id"]),
-                         unit=d["unit"], group=d["group"], row=d["row"], column=d["column"], rule=d["rule"],
-                         **_identity(d["person_id"], people.get(d["person_id"]), visible, show_nhs))
-           for d in chosen]
-    _audit_people(user, [r.person for r in out],
-                  what=f"people behind SALT {table} {group} {row} {column}".replace("  ", " "),
-                  cell={"table": table, "group": group, "row": row, "column": column}, fmt=fmt, results=results)
+    people, visible, show_nhs = selectors.people_behind_figure(
+        user=user, cld_ids={d["person_id"] for d in chosen}
+    )
+    out = [
+        SaltDetailRow(
+            person_id=d["person_id"],
+            person=people.get(d["person_id"]),
+            unit=d["unit"],
+            group=d["group"],
+            row=d["row"],
+            column=d["column"],
+            rule=d["rule"],
+            **_identity(d["person_id"], people.get(d["person_id"]), visible, show_nhs),
+        )
+        for d in chosen
+    ]
+    _audit_people(
+        user,
+        [r.person for r in out],
+        what=f"people behind SALT {table} {group} {row} {column}".replace("  ", " "),
+        cell={"table": table, "group": group, "row": row, "column": column},
+        fmt=fmt,
+        results=results,
+    )
     return out
 
 
-def audit_detail_files(*, user: User, la_person_ids: set[str], command: str, files: list[str], with_nhs: bool,
-                       period: tuple[dt.date, dt.date]) -> int:
+def audit_detail_files(
+    *,
+    user: User,
+    la_person_ids: set[str],
+    command: str,
+    files: list[str],
+    with_nhs: bool,
+    period: tuple[dt.date, dt.date],
+) -> int:
     """The people in the detail files `openasc measures/salt --detail` wrote from the record: one export event per
     person, against the account the command ran as (--as-user), so each appears in that person's access log; rows
     not matched to a record (people since removed) are counted on one further event. Returns the people audited."""
     people = selectors.people_with_la_ids(user=user, la_person_ids=la_person_ids)
-    details = {"what": f"openasc {command} --detail", "files": sorted(files), "with_nhs_numbers": with_nhs,
-               "period": [period[0].isoformat(), period[1].isoformat()]}
-    audit.record_many(actor=user, action=AuditAction.EXPORT, objs=people, basis="Statutory returns", details=details)
+    details = {
+        "what": f"openasc {command} --detail",
+        "files": sorted(files),
+        "with_nhs_numbers": with_nhs,
+        "period": [period[0].isoformat(), period[1].isoformat()],
+    }
+    audit.record_many(
+        actor=user, action=AuditAction.EXPORT, objs=people, basis="Statutory returns", details=details
+    )
     unmatched = len(la_person_ids) - len(people)
     if unmatched or not people:
-        audit.record(actor=user, action=AuditAction.EXPORT, basis="Statutory returns",
-                     details={**details, "rows_without_a_record": unmatched})
+        audit.record(
+            actor=user,
+            action=AuditAction.EXPORT,
+            basis="Statutory returns",
+            details={**details, "rows_without_a_record": unmatched},
+        )
     return len(people)

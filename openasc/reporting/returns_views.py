@@ -51,15 +51,24 @@ def _forbidden(request, exc):
 def ascof(request: HttpRequest) -> HttpResponse:
     year, start, end = _period(request)
     try:
-        results = returns.ascof(user=request.user, period_start=start, period_end=end,
-                                refresh=request.GET.get("refresh") == "1")
+        results = returns.ascof(
+            user=request.user, period_start=start, period_end=end, refresh=request.GET.get("refresh") == "1"
+        )
     except returns.NotAllowed as exc:
         return _forbidden(request, exc)
-    return render(request, "reporting/ascof.jinja", {
-        "title": "Adult Social Care Outcomes Framework", "results": results, "year": year,
-        "years": _years(), "measures": MEASURE_KEYS, "titles": returns.TITLES,
-        "active_nav": "returns",
-    })
+    return render(
+        request,
+        "reporting/ascof.jinja",
+        {
+            "title": "Adult Social Care Outcomes Framework",
+            "results": results,
+            "year": year,
+            "years": _years(),
+            "measures": MEASURE_KEYS,
+            "titles": returns.TITLES,
+            "active_nav": "returns",
+        },
+    )
 
 
 def ascof_detail(request: HttpRequest, measure: str) -> HttpResponse:
@@ -76,33 +85,61 @@ def ascof_detail(request: HttpRequest, measure: str) -> HttpResponse:
     fmt = request.GET.get("format", "")
     fmt = fmt if fmt in ("csv", "xlsx") else ""
     # audited per person: "export" for a download, "view" for the page
-    rows = returns.detail(user=request.user, results=results, measure=measure, age_group=age_group, part=part,
-                          gender=gender, fmt=fmt)
+    rows = returns.detail(
+        user=request.user,
+        results=results,
+        measure=measure,
+        age_group=age_group,
+        part=part,
+        gender=gender,
+        fmt=fmt,
+    )
     show_nhs = access.returns_show_nhs_numbers(request.user)
     if fmt:
-        return _download(rows, fmt, f"ascof-{measure.replace(' ', '-')}-{year}-{age_group.replace(' ', '-')}-{part}",
-                         show_nhs)
-    return render(request, "reporting/ascof_detail.jinja", {
-        "title": f"ASCOF {measure}: {part} ({age_group})", "measure": measure, "measure_title": returns.TITLES[measure],
-        "rows": rows, "year": year, "age_group": age_group, "part": part, "gender": gender, "active_nav": "returns",
-        "results": results, "show_nhs": show_nhs, "not_shown": returns.NOT_SHOWN,
-    })
+        return _download(
+            rows,
+            fmt,
+            f"ascof-{measure.replace(' ', '-')}-{year}-{age_group.replace(' ', '-')}-{part}",
+            show_nhs,
+        )
+    return render(
+        request,
+        "reporting/ascof_detail.jinja",
+        {
+            "title": f"ASCOF {measure}: {part} ({age_group})",
+            "measure": measure,
+            "measure_title": returns.TITLES[measure],
+            "rows": rows,
+            "year": year,
+            "age_group": age_group,
+            "part": part,
+            "gender": gender,
+            "active_nav": "returns",
+            "results": results,
+            "show_nhs": show_nhs,
+            "not_shown": returns.NOT_SHOWN,
+        },
+    )
 
 
 def _who(rows, show_nhs: bool) -> tuple[list[str], list[list[str]]]:
     """The person columns of a download: LA person id, name (only of people the user may open), NHS number only for
     roles that see them (access.returns_show_nhs_numbers)."""
     header = ["LA person id", "Name", *(["NHS number"] if show_nhs else [])]
-    data = [[r.la_person_id, r.name if r.can_open else returns.NOT_SHOWN, *([r.nhs_number] if show_nhs else [])]
-            for r in rows]
+    data = [
+        [r.la_person_id, r.name if r.can_open else returns.NOT_SHOWN, *([r.nhs_number] if show_nhs else [])]
+        for r in rows
+    ]
     return header, data
 
 
 def _download(rows, fmt: str, name: str, show_nhs: bool) -> HttpResponse:
     who, people = _who(rows, show_nhs)
     header = [*who, "Age group", "In numerator", "In denominator", "Rule"]
-    data = [[*p, r.age_band, "Yes" if r.in_numerator else "No", "Yes" if r.in_denominator else "No", r.rule]
-            for p, r in zip(people, rows, strict=True)]
+    data = [
+        [*p, r.age_band, "Yes" if r.in_numerator else "No", "Yes" if r.in_denominator else "No", r.rule]
+        for p, r in zip(people, rows, strict=True)
+    ]
     return _table_download(header, data, fmt, name, sheet_title="People")
 
 
@@ -114,14 +151,22 @@ def _download(rows, fmt: str, name: str, show_nhs: bool) -> HttpResponse:
 def salt(request: HttpRequest) -> HttpResponse:
     year, start, end = _period(request)
     try:
-        results = returns.salt(user=request.user, period_start=start, period_end=end,
-                               refresh=request.GET.get("refresh") == "1")
+        results = returns.salt(
+            user=request.user, period_start=start, period_end=end, refresh=request.GET.get("refresh") == "1"
+        )
     except returns.NotAllowed as exc:
         return _forbidden(request, exc)
-    return render(request, "reporting/salt.jinja", {
-        "title": "Short and Long Term support (SALT) tables", "results": results, "year": year, "years": _years(),
-        "active_nav": "returns",
-    })
+    return render(
+        request,
+        "reporting/salt.jinja",
+        {
+            "title": "Short and Long Term support (SALT) tables",
+            "results": results,
+            "year": year,
+            "years": _years(),
+            "active_nav": "returns",
+        },
+    )
 
 
 def salt_table(request: HttpRequest, table: str) -> HttpResponse:
@@ -137,15 +182,27 @@ def salt_table(request: HttpRequest, table: str) -> HttpResponse:
     fmt = request.GET.get("format", "")
     t = results.tables[table]
     if fmt in ("csv", "xlsx"):
-        audit.record(actor=request.user, action=AuditAction.EXPORT, basis="Statutory returns",
-                     details={"what": f"SALT {table} table", "format": fmt})
+        audit.record(
+            actor=request.user,
+            action=AuditAction.EXPORT,
+            basis="Statutory returns",
+            details={"what": f"SALT {table} table", "format": fmt},
+        )
         header = ["Group", "Row", *t.columns]
         data = [[r["group"], r["label"], *r["cells"]] for r in t.rows]
         return _table_download(header, data, fmt, f"salt-{table}-{year}", t.notes)
-    return render(request, "reporting/salt_table.jinja", {
-        "title": f"SALT {table}: {t.title}", "t": t, "results": results, "year": year, "years": _years(),
-        "active_nav": "returns",
-    })
+    return render(
+        request,
+        "reporting/salt_table.jinja",
+        {
+            "title": f"SALT {table}: {t.title}",
+            "t": t,
+            "results": results,
+            "year": year,
+            "years": _years(),
+            "active_nav": "returns",
+        },
+    )
 
 
 def salt_detail(request: HttpRequest, table: str) -> HttpResponse:
@@ -154,16 +211,20 @@ def salt_detail(request: HttpRequest, table: str) -> HttpResponse:
     year, start, end = _period(request)
     if table not in TABLE_IDS:
         return not_found(request, explanation="There is no such SALT table.")
-    group, row, column = (request.GET.get("group", ""), request.GET.get("row", "Total"),
-                          request.GET.get("column", "Total"))
+    group, row, column = (
+        request.GET.get("group", ""),
+        request.GET.get("row", "Total"),
+        request.GET.get("column", "Total"),
+    )
     try:
         results = returns.salt(user=request.user, period_start=start, period_end=end)
     except returns.NotAllowed as exc:
         return _forbidden(request, exc)
     fmt = request.GET.get("format", "")
     fmt = fmt if fmt in ("csv", "xlsx") else ""
-    rows = returns.salt_detail(user=request.user, results=results, table=table, group=group, row=row, column=column,
-                               fmt=fmt)  # audited per person, as ascof_detail
+    rows = returns.salt_detail(
+        user=request.user, results=results, table=table, group=group, row=row, column=column, fmt=fmt
+    )  # audited per person, as ascof_detail
     show_nhs = access.returns_show_nhs_numbers(request.user)
     if fmt:
         who, people = _who(rows, show_nhs)
@@ -171,16 +232,36 @@ def salt_detail(request: HttpRequest, table: str) -> HttpResponse:
         data = [[*p, r.unit, r.group, r.row, r.column, r.rule] for p, r in zip(people, rows, strict=True)]
         from openasc.reporting.engine.salt import slug
 
-        return _table_download(header, data, fmt, f"salt-{table}-{year}-{slug(group)}-{slug(row)}-{slug(column)}")
+        return _table_download(
+            header, data, fmt, f"salt-{table}-{year}-{slug(group)}-{slug(row)}-{slug(column)}"
+        )
     t = results.tables[table]
-    return render(request, "reporting/salt_detail.jinja", {
-        "title": f"SALT {table}: people behind a figure", "t": t, "rows": rows, "year": year, "group": group,
-        "row": row, "column": column, "active_nav": "returns", "show_nhs": show_nhs, "not_shown": returns.NOT_SHOWN,
-    })
+    return render(
+        request,
+        "reporting/salt_detail.jinja",
+        {
+            "title": f"SALT {table}: people behind a figure",
+            "t": t,
+            "rows": rows,
+            "year": year,
+            "group": group,
+            "row": row,
+            "column": column,
+            "active_nav": "returns",
+            "show_nhs": show_nhs,
+            "not_shown": returns.NOT_SHOWN,
+        },
+    )
 
 
-def _table_download(header: list, data: list[list], fmt: str, name: str, notes: list[str] | None = None,
-                    sheet_title: str = "Table") -> HttpResponse:
+def _table_download(
+    header: list,
+    data: list[list],
+    fmt: str,
+    name: str,
+    notes: list[str] | None = None,
+    sheet_title: str = "Table",
+) -> HttpResponse:
     if fmt == "csv":
         buffer = io.StringIO()
         writer = csv.writer(buffer)
@@ -203,8 +284,9 @@ def _table_download(header: list, data: list[list], fmt: str, name: str, notes: 
             append_row(notes_sheet, [note])
     out = io.BytesIO()
     book.save(out)
-    response = HttpResponse(out.getvalue(),
-                            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response = HttpResponse(
+        out.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
     response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
     return response
 
@@ -219,27 +301,46 @@ class PopulationForm(forms.Form):
 def population_page(request: HttpRequest) -> HttpResponse:
     """The population figures behind ASCOF 2B and 2C, by year; analysts set a year's figures here."""
     if not returns.can_see_returns(request.user) and not population.can_change(request.user):
-        return _forbidden(request, "Only performance analysts, team managers and information governance can see the "
-                                   "returns' reference data.")
+        return _forbidden(
+            request,
+            "Only performance analysts, team managers and information governance can see the "
+            "returns' reference data.",
+        )
     can_change = population.can_change(request.user)
     form = PopulationForm(request.POST or None)
     if request.method == "POST":
         if not can_change:
-            return _forbidden(request, "Only performance analysts and administrators can change the population "
-                                       "figures.")
+            return _forbidden(
+                request, "Only performance analysts and administrators can change the population figures."
+            )
         if form.is_valid():
             data = form.cleaned_data
             try:
-                population.population_set(actor=request.user, year=data["year"], source=data["source"],
-                                          figures={"18-64": data["population_18_64"],
-                                                   "65+": data["population_65_plus"]})
+                population.population_set(
+                    actor=request.user,
+                    year=data["year"],
+                    source=data["source"],
+                    figures={"18-64": data["population_18_64"], "65+": data["population_65_plus"]},
+                )
             except ValidationFailed as exc:
                 ui.add_service_errors(form, exc.errors)
             else:
-                messages.success(request, f"Population figures for {data['year'].strip()} saved. ASCOF 2B and 2C for "
-                                 "periods starting that year use them from now on.")
+                messages.success(
+                    request,
+                    f"Population figures for {data['year'].strip()} saved. ASCOF 2B and 2C for "
+                    "periods starting that year use them from now on.",
+                )
                 return redirect("returns:population")
-    return render(request, "reporting/population.jinja", {
-        "title": "Population figures for ASCOF 2B and 2C", "rows": population.table(), "form": form,
-        "errors": ui.error_summary(form), "can_change": can_change, "active_nav": "returns",
-    }, status=400 if request.method == "POST" else 200)
+    return render(
+        request,
+        "reporting/population.jinja",
+        {
+            "title": "Population figures for ASCOF 2B and 2C",
+            "rows": population.table(),
+            "form": form,
+            "errors": ui.error_summary(form),
+            "can_change": can_change,
+            "active_nav": "returns",
+        },
+        status=400 if request.method == "POST" else 200,
+    )

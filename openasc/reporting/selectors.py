@@ -18,16 +18,20 @@ def people_behind_figure(*, user: User, cld_ids: set[str]) -> tuple[dict[str, Pe
     by_la = {i.split("_", 1)[1] if "_" in i else i: i for i in rest}
     for p in Person.objects.filter(la_person_id__in=set(by_la) | rest).only(*IDENTITY_FIELDS):
         people[by_la.get(p.la_person_id, p.la_person_id)] = p
-    visible = set(access.people_visible_to(user, Person.objects.filter(pk__in=[p.pk for p in people.values()]))
-                  .values_list("pk", flat=True))
+    visible = set(
+        access.people_visible_to(
+            user, Person.objects.filter(pk__in=[p.pk for p in people.values()])
+        ).values_list("pk", flat=True)
+    )
     return people, visible, access.returns_show_nhs_numbers(user)
 
 
 def people_with_la_ids(*, user: User, la_person_ids: set[str]) -> list[Person]:
     """The records with these LA person ids (id and LA id only), for auditing a detail file `user` was written:
     the file already holds them, so no visibility filter applies; the caller records one export event each."""
-    return list(Person.objects.filter(la_person_id__in=la_person_ids).only("id", "la_person_id")
-                .order_by("pk"))
+    return list(
+        Person.objects.filter(la_person_id__in=la_person_ids).only("id", "la_person_id").order_by("pk")
+    )
 
 
 def person_pks_by_la_id(*, user: User) -> dict[str, int]:

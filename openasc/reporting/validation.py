@@ -23,13 +23,24 @@ WHEN_ENDED = "when"
 
 # CLD field -> reference list name, for fields whose values come from a defined list.
 CODED_FIELDS = {
-    "Event Type": "Event Type", "Gender": "Gender", "Ethnicity": "Ethnicity", "Client Type": "Client Type",
-    "Primary Support Reason": "Primary Support Reason", "Accommodation Status": "Accommodation Status",
-    "Employment Status": "Employment Status", "Client Funding Status": "Client Funding Status",
-    "Event Outcome": "Event Outcome", "Request: Route of Access": "Request: Route of Access",
-    "Assessment Type": "Assessment Type", "Service Type": "Service Type", "Service Component": "Service Component",
-    "Delivery Mechanism": "Delivery Mechanism", "Cost Frequency (Unit Type)": "Cost Frequency (Unit Type)",
-    "Review Reason": "Review Reason", "Method of Review": "Method of Review", "Has Unpaid Carer": "Has Unpaid Carer",
+    "Event Type": "Event Type",
+    "Gender": "Gender",
+    "Ethnicity": "Ethnicity",
+    "Client Type": "Client Type",
+    "Primary Support Reason": "Primary Support Reason",
+    "Accommodation Status": "Accommodation Status",
+    "Employment Status": "Employment Status",
+    "Client Funding Status": "Client Funding Status",
+    "Event Outcome": "Event Outcome",
+    "Request: Route of Access": "Request: Route of Access",
+    "Assessment Type": "Assessment Type",
+    "Service Type": "Service Type",
+    "Service Component": "Service Component",
+    "Delivery Mechanism": "Delivery Mechanism",
+    "Cost Frequency (Unit Type)": "Cost Frequency (Unit Type)",
+    "Review Reason": "Review Reason",
+    "Method of Review": "Method of Review",
+    "Has Unpaid Carer": "Has Unpaid Carer",
 }
 
 
@@ -76,17 +87,28 @@ def check_rows(rows, person_ids: dict[str, int] | None = None):
         pid = (person_ids or {}).get(person)
         fix = reverse("people:edit", args=[pid]) if pid else ""
         if not row.get("NHS Number") and not person:
-            problems.append(Problem(ref, person, "NHS Number", "", "Either the NHS number or the LA person id is "
-                                    "required", fix))
+            problems.append(
+                Problem(
+                    ref,
+                    person,
+                    "NHS Number",
+                    "",
+                    "Either the NHS number or the LA person id is required",
+                    fix,
+                )
+            )
         ended = bool(row.get("Event End Date"))
         for field, only_when_ended in rules.get("*", []) + rules.get(row.get("Event Type", ""), []):
             if only_when_ended and not ended:
                 continue
             if not row.get(field):
-                problems.append(Problem(ref, person, field, "", "Missing: this field is needed to count the event",
-                                        fix))
+                problems.append(
+                    Problem(ref, person, field, "", "Missing: this field is needed to count the event", fix)
+                )
         for field, (allowed, strict) in lists.items():
             value = row.get(field, "")
             if value and strict and value not in allowed:
-                problems.append(Problem(ref, person, field, value, "Not a value of the CLD Release 2 list", fix))
+                problems.append(
+                    Problem(ref, person, field, value, "Not a value of the CLD Release 2 list", fix)
+                )
         yield row, problems

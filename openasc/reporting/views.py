@@ -32,8 +32,11 @@ def may_import(user) -> bool:
 
 
 def _forbidden(request: HttpRequest) -> HttpResponse:
-    return forbidden(request, "You cannot import CLD files",
-                     "Only performance analysts and administrators can load Client Level Data files.")
+    return forbidden(
+        request,
+        "You cannot import CLD files",
+        "Only performance analysts and administrators can load Client Level Data files.",
+    )
 
 
 def _not_found(request: HttpRequest) -> HttpResponse:
@@ -53,11 +56,20 @@ def cld_import(request: HttpRequest) -> HttpResponse:
         else:
             return _queue_import(request, form.cleaned_data["file"], form.cleaned_data["check_only"])
     recent = ImportRun.objects.select_related("by").order_by("-started_at", "-pk")[:10]
-    return render(request, "reporting/cld_import.jinja", {
-        "title": "Import a Client Level Data file", "form": form, "errors": error_summary(form),
-        "recent": recent, "active_nav": "cld-import", "may_export": may_export(request.user),
-        "unfinished": job_selectors.jobs_unfinished(request.user, JobKind.CLD_IMPORT),
-    }, status=(409 if busy else 400) if request.method == "POST" else 200)
+    return render(
+        request,
+        "reporting/cld_import.jinja",
+        {
+            "title": "Import a Client Level Data file",
+            "form": form,
+            "errors": error_summary(form),
+            "recent": recent,
+            "active_nav": "cld-import",
+            "may_export": may_export(request.user),
+            "unfinished": job_selectors.jobs_unfinished(request.user, JobKind.CLD_IMPORT),
+        },
+        status=(409 if busy else 400) if request.method == "POST" else 200,
+    )
 
 
 def _queue_import(request: HttpRequest, upload, check_only: bool) -> HttpResponse:
@@ -68,8 +80,11 @@ def _queue_import(request: HttpRequest, upload, check_only: bool) -> HttpRespons
         with path.open("xb") as out:
             for chunk in upload.chunks():
                 out.write(chunk)
-        job = job_start(kind=JobKind.CLD_IMPORT, user=request.user,
-                        params={"file": name, "name": upload.name, "check_only": bool(check_only)})
+        job = job_start(
+            kind=JobKind.CLD_IMPORT,
+            user=request.user,
+            params={"file": name, "name": upload.name, "check_only": bool(check_only)},
+        )
     except BaseException:
         path.unlink(missing_ok=True)  # nothing half-written: no job, no file
         raise
@@ -98,12 +113,23 @@ def cld_import_result(request: HttpRequest, run_id: int) -> HttpResponse:
         return _not_found(request)
     errors = _errors(run, SHOWN_ERRORS)
     if errors:
-        audit.record(actor=request.user, action=AuditAction.VIEW, basis="CLD import",
-                     details={"what": "CLD import errors", "import_run": run.pk, "rows_shown": len(errors)})
-    return render(request, "reporting/cld_import_result.jinja", {
-        "title": f"CLD import {run.pk}: {run.get_status_display()}", "run": run, "shown_errors": errors,
-        "errors_url": reverse("reporting:cld-import-errors", args=[run.pk]), "active_nav": "cld-import",
-    })
+        audit.record(
+            actor=request.user,
+            action=AuditAction.VIEW,
+            basis="CLD import",
+            details={"what": "CLD import errors", "import_run": run.pk, "rows_shown": len(errors)},
+        )
+    return render(
+        request,
+        "reporting/cld_import_result.jinja",
+        {
+            "title": f"CLD import {run.pk}: {run.get_status_display()}",
+            "run": run,
+            "shown_errors": errors,
+            "errors_url": reverse("reporting:cld-import-errors", args=[run.pk]),
+            "active_nav": "cld-import",
+        },
+    )
 
 
 def cld_import_errors(request: HttpRequest, run_id: int) -> HttpResponse:
@@ -112,8 +138,12 @@ def cld_import_errors(request: HttpRequest, run_id: int) -> HttpResponse:
     run = ImportRun.objects.filter(pk=run_id).first()
     if run is None or not run.error_report:
         return _not_found(request)
-    audit.record(actor=request.user, action=AuditAction.EXPORT, basis="CLD import",
-                 details={"what": "CLD import error report", "import_run": run.pk, "rows": run.error_count})
+    audit.record(
+        actor=request.user,
+        action=AuditAction.EXPORT,
+        basis="CLD import",
+        details={"what": "CLD import error report", "import_run": run.pk, "rows": run.error_count},
+    )
     response = HttpResponse(gzip.decompress(bytes(run.error_report)), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="cld-import-{run.pk}-errors.csv"'
     return response
@@ -126,8 +156,11 @@ def may_export(user) -> bool:
 
 
 def _export_forbidden(request: HttpRequest) -> HttpResponse:
-    return forbidden(request, "You cannot export the CLD file",
-                     "Only performance analysts can export the Client Level Data file.")
+    return forbidden(
+        request,
+        "You cannot export the CLD file",
+        "Only performance analysts can export the Client Level Data file.",
+    )
 
 
 def cld_export(request: HttpRequest) -> HttpResponse:
@@ -135,19 +168,33 @@ def cld_export(request: HttpRequest) -> HttpResponse:
         return _export_forbidden(request)
     form = CldExportForm(request.POST) if request.method == "POST" else CldExportForm()
     if form.is_bound and form.is_valid():
-        job = job_start(kind=JobKind.CLD_EXPORT, user=request.user, params={"period": form.cleaned_data["period"]})
+        job = job_start(
+            kind=JobKind.CLD_EXPORT, user=request.user, params={"period": form.cleaned_data["period"]}
+        )
         return redirect("jobs:job", job_id=job.pk)
-    return render(request, "reporting/cld_export.jinja", {
-        "title": "Export the Client Level Data file", "form": form, "errors": error_summary(form),
-        "unfinished": job_selectors.jobs_unfinished(request.user, JobKind.CLD_EXPORT), "active_nav": "cld-import",
-    }, status=400 if form.is_bound else 200)
+    return render(
+        request,
+        "reporting/cld_export.jinja",
+        {
+            "title": "Export the Client Level Data file",
+            "form": form,
+            "errors": error_summary(form),
+            "unfinished": job_selectors.jobs_unfinished(request.user, JobKind.CLD_EXPORT),
+            "active_nav": "cld-import",
+        },
+        status=400 if form.is_bound else 200,
+    )
 
 
 def _own_export(request: HttpRequest, job_id: int):
     """The finished export job, only for the member of staff who ran it (anyone else: not found)."""
     job = job_selectors.job_for(request.user, job_id)
-    if (job is None or job.kind != JobKind.CLD_EXPORT or job.requested_by_id != request.user.pk
-            or job.state != JobState.SUCCEEDED):
+    if (
+        job is None
+        or job.kind != JobKind.CLD_EXPORT
+        or job.requested_by_id != request.user.pk
+        or job.state != JobState.SUCCEEDED
+    ):
         return None
     return job
 
@@ -159,10 +206,17 @@ def cld_export_result(request: HttpRequest, job_id: int) -> HttpResponse:
     if job is None:
         return not_found(request, "export")
     out, report = jobs.export_paths(job)
-    return render(request, "reporting/cld_export_result.jinja", {
-        "title": "CLD file ready", "job": job, "available": out.is_file(), "active_nav": "cld-import",
-        "report_available": report.is_file(),
-    })
+    return render(
+        request,
+        "reporting/cld_export_result.jinja",
+        {
+            "title": "CLD file ready",
+            "job": job,
+            "available": out.is_file(),
+            "active_nav": "cld-import",
+            "report_available": report.is_file(),
+        },
+    )
 
 
 def cld_export_download(request: HttpRequest, job_id: int, which: str) -> HttpResponse:
@@ -176,10 +230,21 @@ def cld_export_download(request: HttpRequest, job_id: int, which: str) -> HttpRe
     path = out if which == "file" else report
     if not path.is_file():
         return not_found(request, "export", explanation="The file is no longer kept: export it again.")
-    audit.record(actor=request.user, action=AuditAction.EXPORT, obj=job, basis="CLD statutory return",
-                 details={"what": "CLD file downloaded" if which == "file" else "CLD validation report downloaded",
-                          "job": job.pk, "period": job.params.get("period"), "file": path.name,
-                          "rows": job.result.get("rows" if which == "file" else "problems")})
+    audit.record(
+        actor=request.user,
+        action=AuditAction.EXPORT,
+        obj=job,
+        basis="CLD statutory return",
+        details={
+            "what": "CLD file downloaded" if which == "file" else "CLD validation report downloaded",
+            "job": job.pk,
+            "period": job.params.get("period"),
+            "file": path.name,
+            "rows": job.result.get("rows" if which == "file" else "problems"),
+        },
+    )
     start, end = job.params["period"].split(":")
     name = f"cld-{start}-to-{end}{'' if which == 'file' else '-problems'}.csv"
-    return FileResponse(path.open("rb"), as_attachment=True, filename=name, content_type="text/csv; charset=utf-8")
+    return FileResponse(
+        path.open("rb"), as_attachment=True, filename=name, content_type="text/csv; charset=utf-8"
+    )

@@ -19,12 +19,17 @@ class Service(models.Model):
     """
 
     # db_index=False: the (person, start_on) index below answers lookups by person
-    person = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="services", db_index=False)
-    plan = models.ForeignKey("planning.Plan", on_delete=models.PROTECT, null=True, blank=True, related_name="services")
+    person = models.ForeignKey(
+        "people.Person", on_delete=models.PROTECT, related_name="services", db_index=False
+    )
+    plan = models.ForeignKey(
+        "planning.Plan", on_delete=models.PROTECT, null=True, blank=True, related_name="services"
+    )
     service_type = models.CharField("CLD service type", max_length=80)
     service_component = models.CharField("CLD service component", max_length=80, blank=True)
-    provider_location = models.ForeignKey("providers.ProviderLocation", on_delete=models.PROTECT, null=True,
-                                          blank=True, related_name="services")
+    provider_location = models.ForeignKey(
+        "providers.ProviderLocation", on_delete=models.PROTECT, null=True, blank=True, related_name="services"
+    )
     delivery_mechanism = models.CharField("CLD delivery mechanism", max_length=60, blank=True)
     client_type = models.CharField(max_length=60, default="Service user")
     start_on = models.DateField()
@@ -36,8 +41,10 @@ class Service(models.Model):
     objects = SensitiveManager()  # refuses unaudited bulk writes (core.sensitive)
 
     class Meta:
-        indexes = [models.Index(fields=["person", "start_on"], name="service_person"),
-                   models.Index(fields=["service_type", "start_on"], name="service_type_start")]
+        indexes = [
+            models.Index(fields=["person", "start_on"], name="service_person"),
+            models.Index(fields=["service_type", "start_on"], name="service_type_start"),
+        ]
 
 
 @audit.sensitive
@@ -57,7 +64,9 @@ class ServiceCost(models.Model):
 
     class Meta:
         ordering = ["service", "effective_from", "pk"]
-        constraints = [models.UniqueConstraint(fields=["service", "effective_from"], name="service_cost_once_a_day")]
+        constraints = [
+            models.UniqueConstraint(fields=["service", "effective_from"], name="service_cost_once_a_day")
+        ]
 
     @property
     def weekly_pence(self) -> int | None:

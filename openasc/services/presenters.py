@@ -53,18 +53,37 @@ def cost_on_sentence(cost) -> str:
 
 def cost_rows(costs) -> list[list[dict]]:
     """The rows of the costs table (govukTable), oldest first as given."""
-    return [[{"text": uk_date(c.effective_from)}, {"text": pounds(c.unit_cost_pence)}, {"text": c.cost_frequency},
-             {"text": units(c), "format": "numeric"}, {"text": weekly(c) or "–", "format": "numeric"},
-             {"text": c.reason or "–"}] for c in costs]
+    return [
+        [
+            {"text": uk_date(c.effective_from)},
+            {"text": pounds(c.unit_cost_pence)},
+            {"text": c.cost_frequency},
+            {"text": units(c), "format": "numeric"},
+            {"text": weekly(c) or "–", "format": "numeric"},
+            {"text": c.reason or "–"},
+        ]
+        for c in costs
+    ]
 
 
 def service_rows(services) -> list[list[dict]]:
     """A person's services as table rows (the person's plans page): the type linked to its page, the component,
     the dates."""
-    return [[{"html": format_html('<a class="govuk-link" href="{}">{}</a>', reverse("services:detail", args=[s.pk]),
-                                  s.service_type)},
-             {"text": s.service_component or "–"}, {"text": uk_date(s.start_on)},
-             {"text": uk_date(s.end_on) or "Ongoing"}] for s in services]
+    return [
+        [
+            {
+                "html": format_html(
+                    '<a class="govuk-link" href="{}">{}</a>',
+                    reverse("services:detail", args=[s.pk]),
+                    s.service_type,
+                )
+            },
+            {"text": s.service_component or "–"},
+            {"text": uk_date(s.start_on)},
+            {"text": uk_date(s.end_on) or "Ongoing"},
+        ]
+        for s in services
+    ]
 
 
 def provider_text(location) -> str:
@@ -78,6 +97,7 @@ def provider_text(location) -> str:
 def summary_rows(service, current) -> list[dict]:
     """The service's summary list (govukSummaryList rows) with the weekly cost in force today (`current`). The plan
     row is left to the template, which links it."""
+
     def row(key: str, text: str) -> dict:
         return {"key": {"text": key}, "value": {"text": text}}
 

@@ -16,16 +16,21 @@ def _check(user: User, person, purpose: str = "services") -> access.Access:
 def service_get(*, user: User, service_id: int, purpose: str = "view") -> tuple[Service, access.OpenedRecord]:
     """One service, if the user may open the person's record, with the record as opened (audited): what the service
     write services take."""
-    service = (Service.objects.select_related("person", "plan", "provider_location__provider", "created_by")
-               .get(pk=service_id))
+    service = Service.objects.select_related(
+        "person", "plan", "provider_location__provider", "created_by"
+    ).get(pk=service_id)
     return service, access.open_record(user, service.person, purpose, obj=service)
 
 
 def services_for_person(*, user: User, person) -> list[Service]:
     """The person's services, current first, then by start date (newest first)."""
     _check(user, person)
-    services = list(Service.objects.filter(person=person).select_related("provider_location")
-                    .prefetch_related("costs").order_by("-start_on", "-pk"))
+    services = list(
+        Service.objects.filter(person=person)
+        .select_related("provider_location")
+        .prefetch_related("costs")
+        .order_by("-start_on", "-pk")
+    )
     return sorted(services, key=lambda s: s.end_outcome != "")
 
 

@@ -83,37 +83,52 @@ def parse_units(value: Any) -> Decimal:
     return units
 
 
-def _check_cost(*, unit_cost: Any, cost_frequency: str, planned_units_per_week: Any,
-                errors: dict[str, str]) -> tuple[int | None, Decimal | None]:
+def _check_cost(
+    *, unit_cost: Any, cost_frequency: str, planned_units_per_week: Any, errors: dict[str, str]
+) -> tuple[int | None, Decimal | None]:
     pence = None
     try:
         pence = parse_pounds(unit_cost, what="unit cost", maximum=MAX_UNIT_COST)
     except MoneyError as exc:
         errors["unit_cost"] = str(exc)
-    if not isinstance(cost_frequency, str) or not codes.is_valid(codes.ListName.COST_FREQUENCY, cost_frequency):
+    if not isinstance(cost_frequency, str) or not codes.is_valid(
+        codes.ListName.COST_FREQUENCY, cost_frequency
+    ):
         errors["cost_frequency"] = "Select how often the unit cost is charged from the list"
         cost_frequency = ""
     units = None
-    if planned_units_per_week is not None and not (isinstance(planned_units_per_week, str)
-                                                   and not planned_units_per_week.strip()):
+    if planned_units_per_week is not None and not (
+        isinstance(planned_units_per_week, str) and not planned_units_per_week.strip()
+    ):
         try:
             units = parse_units(planned_units_per_week)
         except ValueError as exc:
             errors["planned_units_per_week"] = str(exc)
     if units is None and needs_units(cost_frequency) and "planned_units_per_week" not in errors:
-        errors["planned_units_per_week"] = (f"Enter the planned units per week: a cost charged "
-                                            f"{cost_frequency.lower()} needs them to work out the weekly cost")
+        errors["planned_units_per_week"] = (
+            f"Enter the planned units per week: a cost charged "
+            f"{cost_frequency.lower()} needs them to work out the weekly cost"
+        )
     return pence, units
 
 
-def _check_words(clean: dict[str, Any], errors: dict[str, str], **fields: tuple[str, int | None, bool]) -> None:
+def _check_words(
+    clean: dict[str, Any], errors: dict[str, str], **fields: tuple[str, int | None, bool]
+) -> None:
     """Free text a service write stores: normalised, no control characters, within the column (validation)."""
     for name, (label, max_length, multiline) in fields.items():
         validation.check_text(clean, errors, name, label=label, max_length=max_length, multiline=multiline)
 
 
-def _check_service(*, service_type: str, service_component: str, delivery_mechanism: str, start_on: dt.date | None,
-                   end_on: dt.date | None, errors: dict[str, str]) -> None:
+def _check_service(
+    *,
+    service_type: str,
+    service_component: str,
+    delivery_mechanism: str,
+    start_on: dt.date | None,
+    end_on: dt.date | None,
+    errors: dict[str, str],
+) -> None:
     if not codes.is_valid(codes.ListName.SERVICE_TYPE, service_type or ""):
         errors["service_type"] = "Select the service type from the list"
     if service_component and not codes.is_valid(codes.ListName.SERVICE_COMPONENT, service_component):
@@ -127,19 +142,41 @@ def _check_service(*, service_type: str, service_component: str, delivery_mechan
 
 
 @transaction.atomic
-def service_start(*, record: access.OpenedRecord, service_type: str, start_on: dt.date, unit_cost: Any,
-                  cost_frequency: str, planned_units_per_week: Any = None, service_component: str = "",
-                  provider_location=None, delivery_mechanism: str = "", end_on: dt.date | None = None,
-                  description: str = "", plan=None, client_type: str = "") -> Service:
+def service_start(
+    *,
+    record: access.OpenedRecord,
+    service_type: str,
+    start_on: dt.date,
+    unit_cost: Any,
+    cost_frequency: str,
+    planned_units_per_week: Any = None,
+    service_component: str = "",
+    provider_location=None,
+    delivery_mechanism: str = "",
+    end_on: dt.date | None = None,
+    description: str = "",
+    plan=None,
+    client_type: str = "",
+) -> Service:
     """Start a service with its first cost, then make sure the person's reviews are scheduled. On the record as
     opened (access.open_record): the worker, the person and the basis come from the opening."""
     actor, person = require_record(record).user, record.person
     _require(actor)
     errors: dict[str, str] = {}
-    _check_service(service_type=service_type, service_component=service_component,
-                   delivery_mechanism=delivery_mechanism, start_on=start_on, end_on=end_on, errors=errors)
-    pence, units = _check_cost(unit_cost=unit_cost, cost_frequency=cost_frequency,
-                               planned_units_per_week=planned_units_per_week, errors=errors)
+    _check_service(
+        service_type=service_type,
+        service_component=service_component,
+        delivery_mechanism=delivery_mechanism,
+        start_on=start_on,
+        end_on=end_on,
+        errors=errors,
+    )
+    pence, units = _check_cost(
+        unit_cost=unit_cost,
+        cost_frequency=cost_frequency,
+        planned_units_per_week=planned_units_per_week,
+        errors=errors,
+    )
     words = {"description": description}
     _check_words(words, errors, description=("description", None, True))
     description = words["description"]
@@ -150,27 +187,62 @@ def service_start(*, record: access.OpenedRecord, service_type: str, start_on: d
             errors["plan"] = "Services can be started only from an agreed plan"
     if provider_location is not None and not provider_location.active:
         errors["provider_location"] = "This provider location is no longer active: choose another"
-    client_type = client_type or ("Unpaid carer" if getattr(person, "client_type", "") == "Unpaid carer"
-                                  else "Service user")
+    client_type = client_type or (
+        "Unpaid carer" if getattr(person, "client_type", "") == "Unpaid carer" else "Service user"
+    )
     if not codes.is_valid(codes.ListName.CLIENT_TYPE, client_type):
         errors["client_type"] = "Select the client type from the list"
     if errors:
         raise ValidationFailed(errors)
     service = Service.objects.create(
-        person=person, plan=plan, service_type=service_type, service_component=service_component,
-        provider_location=provider_location, delivery_mechanism=delivery_mechanism, client_type=client_type,
-        start_on=start_on, end_on=end_on, description=description, created_by=actor)
-    cost = ServiceCost.objects.create(service=service, effective_from=start_on, unit_cost_pence=pence,
-                                      cost_frequency=cost_frequency, planned_units_per_week=units,
-                                      reason="Service started", created_by=actor)
-    audit.record(actor=actor, action=AuditAction.CREATE, obj=service, basis=record.basis,
-                 details={"event": "service_started", "service_type": service_type,
-                          "service_component": service_component, "start_on": start_on.isoformat(),
-                          "plan": plan.pk if plan else None})
-    audit.record(actor=actor, action=AuditAction.CREATE, obj=cost, person_id=person.pk, basis=record.basis,
-                 details={"service": service.pk, "unit_cost_pence": pence, "cost_frequency": cost_frequency,
-                          "planned_units_per_week": str(units) if units is not None else None,
-                          "weekly_pence": cost.weekly_pence})
+        person=person,
+        plan=plan,
+        service_type=service_type,
+        service_component=service_component,
+        provider_location=provider_location,
+        delivery_mechanism=delivery_mechanism,
+        client_type=client_type,
+        start_on=start_on,
+        end_on=end_on,
+        description=description,
+        created_by=actor,
+    )
+    cost = ServiceCost.objects.create(
+        service=service,
+        effective_from=start_on,
+        unit_cost_pence=pence,
+        cost_frequency=cost_frequency,
+        planned_units_per_week=units,
+        reason="Service started",
+        created_by=actor,
+    )
+    audit.record(
+        actor=actor,
+        action=AuditAction.CREATE,
+        obj=service,
+        basis=record.basis,
+        details={
+            "event": "service_started",
+            "service_type": service_type,
+            "service_component": service_component,
+            "start_on": start_on.isoformat(),
+            "plan": plan.pk if plan else None,
+        },
+    )
+    audit.record(
+        actor=actor,
+        action=AuditAction.CREATE,
+        obj=cost,
+        person_id=person.pk,
+        basis=record.basis,
+        details={
+            "service": service.pk,
+            "unit_cost_pence": pence,
+            "cost_frequency": cost_frequency,
+            "planned_units_per_week": str(units) if units is not None else None,
+            "weekly_pence": cost.weekly_pence,
+        },
+    )
     from openasc.planning import services as planning_writes
 
     planning_writes.review_schedule_for(record=record, started=service)
@@ -181,8 +253,16 @@ def service_start(*, record: access.OpenedRecord, service_type: str, start_on: d
 
 
 @transaction.atomic
-def service_cost_change(*, record: access.OpenedRecord, service: Service, effective_from: dt.date, unit_cost: Any,
-                        cost_frequency: str, planned_units_per_week: Any = None, reason: str = "") -> ServiceCost:
+def service_cost_change(
+    *,
+    record: access.OpenedRecord,
+    service: Service,
+    effective_from: dt.date,
+    unit_cost: Any,
+    cost_frequency: str,
+    planned_units_per_week: Any = None,
+    reason: str = "",
+) -> ServiceCost:
     """A new cost or number of hours from a date; earlier costs are kept, so past costs stay known."""
     actor = require_record(record).user
     _require(actor)
@@ -192,31 +272,58 @@ def service_cost_change(*, record: access.OpenedRecord, service: Service, effect
     if effective_from is None:
         errors["effective_from"] = "Enter the date the new cost applies from"
     elif effective_from < service.start_on:
-        errors["effective_from"] = f"The new cost cannot apply before the service started ({service.start_on:%-d %B %Y})"
+        errors["effective_from"] = (
+            f"The new cost cannot apply before the service started ({service.start_on:%-d %B %Y})"
+        )
     elif service.end_on and effective_from > service.end_on:
-        errors["effective_from"] = f"The new cost cannot apply after the service ended ({service.end_on:%-d %B %Y})"
+        errors["effective_from"] = (
+            f"The new cost cannot apply after the service ended ({service.end_on:%-d %B %Y})"
+        )
     elif service.costs.filter(effective_from=effective_from).exists():
         errors["effective_from"] = "There is already a cost from this date: choose another date"
-    pence, units = _check_cost(unit_cost=unit_cost, cost_frequency=cost_frequency,
-                               planned_units_per_week=planned_units_per_week, errors=errors)
+    pence, units = _check_cost(
+        unit_cost=unit_cost,
+        cost_frequency=cost_frequency,
+        planned_units_per_week=planned_units_per_week,
+        errors=errors,
+    )
     words = {"reason": reason}
-    _check_words(words, errors, reason=("reason for the change", ServiceCost._meta.get_field("reason").max_length,
-                                        False))
+    _check_words(
+        words,
+        errors,
+        reason=("reason for the change", ServiceCost._meta.get_field("reason").max_length, False),
+    )
     reason = words["reason"]
     if errors:
         raise ValidationFailed(errors)
     before = service.costs.filter(effective_from__lte=effective_from).order_by("-effective_from").first()
-    cost = ServiceCost.objects.create(service=service, effective_from=effective_from, unit_cost_pence=pence,
-                                      cost_frequency=cost_frequency, planned_units_per_week=units,
-                                      reason=reason, created_by=actor)
-    audit.record(actor=actor, action=AuditAction.CREATE, obj=cost, person_id=service.person_id,
-                 reason=reason, basis=record.basis,
-                 details={"event": "service_cost_changed", "service": service.pk,
-                          "effective_from": effective_from.isoformat(), "unit_cost_pence": pence,
-                          "cost_frequency": cost_frequency,
-                          "planned_units_per_week": str(units) if units is not None else None,
-                          "weekly_pence": cost.weekly_pence,
-                          "previous_weekly_pence": before.weekly_pence if before else None})
+    cost = ServiceCost.objects.create(
+        service=service,
+        effective_from=effective_from,
+        unit_cost_pence=pence,
+        cost_frequency=cost_frequency,
+        planned_units_per_week=units,
+        reason=reason,
+        created_by=actor,
+    )
+    audit.record(
+        actor=actor,
+        action=AuditAction.CREATE,
+        obj=cost,
+        person_id=service.person_id,
+        reason=reason,
+        basis=record.basis,
+        details={
+            "event": "service_cost_changed",
+            "service": service.pk,
+            "effective_from": effective_from.isoformat(),
+            "unit_cost_pence": pence,
+            "cost_frequency": cost_frequency,
+            "planned_units_per_week": str(units) if units is not None else None,
+            "weekly_pence": cost.weekly_pence,
+            "previous_weekly_pence": before.weekly_pence if before else None,
+        },
+    )
     return cost
 
 
@@ -244,9 +351,18 @@ def service_end(*, record: access.OpenedRecord, service: Service, end_on: dt.dat
     service.end_on = end_on
     service.end_outcome = outcome
     service.save(update_fields=["end_on", "end_outcome"])
-    audit.record(actor=actor, action=AuditAction.UPDATE, obj=service, basis=record.basis,
-                 details={"event": "service_ended", "end_on": end_on.isoformat(), "outcome": outcome,
-                          "changes": audit.changes_between(before, {"end_on": end_on, "end_outcome": outcome})})
+    audit.record(
+        actor=actor,
+        action=AuditAction.UPDATE,
+        obj=service,
+        basis=record.basis,
+        details={
+            "event": "service_ended",
+            "end_on": end_on.isoformat(),
+            "outcome": outcome,
+            "changes": audit.changes_between(before, {"end_on": end_on, "end_outcome": outcome}),
+        },
+    )
     from openasc.planning import services as planning_writes
 
     if service.service_type.startswith(planning_writes.LONG_TERM_PREFIX):
@@ -257,8 +373,12 @@ def service_end(*, record: access.OpenedRecord, service: Service, end_on: dt.dat
 def weekly_pence_for(*, unit_cost: Any, cost_frequency: str, planned_units_per_week: Any) -> int | None:
     """The weekly cost of what was typed, for showing it before it is saved (None when it cannot be known)."""
     errors: dict[str, str] = {}
-    pence, units = _check_cost(unit_cost=unit_cost, cost_frequency=cost_frequency,
-                               planned_units_per_week=planned_units_per_week, errors=errors)
+    pence, units = _check_cost(
+        unit_cost=unit_cost,
+        cost_frequency=cost_frequency,
+        planned_units_per_week=planned_units_per_week,
+        errors=errors,
+    )
     if errors:
         return None
     return weekly_cost_pence(pence, cost_frequency, units)

@@ -34,8 +34,11 @@ def _plan_prefill(plan: Plan) -> dict:
     needs = [n for n in plan_selectors.plan_needs(plan) if n.meet_by == MeetBy.SERVICE]
     labels = plan_writes.OUTCOME_LABELS
     return {
-        "plan": plan.pk, "delivery_mechanism": plan.delivery_mechanism,
-        "description": "\n".join(f"{labels.get(n.outcome_code, n.outcome_code)}: {n.description}" for n in needs),
+        "plan": plan.pk,
+        "delivery_mechanism": plan.delivery_mechanism,
+        "description": "\n".join(
+            f"{labels.get(n.outcome_code, n.outcome_code)}: {n.description}" for n in needs
+        ),
     }
 
 
@@ -43,7 +46,9 @@ def _plan_prefill(plan: Plan) -> dict:
 @opens_person("service")
 def create(request: HttpRequest, person: Person, _decision) -> HttpResponse:
     if not service_writes.can_write_services(request.user):
-        return forbidden(request, "You cannot arrange services", "Your role cannot arrange or change services.")
+        return forbidden(
+            request, "You cannot arrange services", "Your role cannot arrange or change services."
+        )
     plan = None
     plan_id = request.POST.get("plan") or request.GET.get("plan")
     if plan_id and str(plan_id).isdigit():
@@ -61,13 +66,25 @@ def create(request: HttpRequest, person: Person, _decision) -> HttpResponse:
         if form.is_valid():
             d = form.cleaned_data
             try:
-                location = (provider_selectors.location_get(user=request.user, location_id=int(d["provider_location"]))
-                            if d.get("provider_location") else None)
+                location = (
+                    provider_selectors.location_get(
+                        user=request.user, location_id=int(d["provider_location"])
+                    )
+                    if d.get("provider_location")
+                    else None
+                )
                 service = service_writes.service_start(
-                    record=request.opened_record, plan=plan, service_type=d["service_type"],
-                    service_component=d.get("service_component") or "", provider_location=location,
-                    start_on=d["start_on"], end_on=d.get("end_on"), delivery_mechanism=d.get("delivery_mechanism")
-                    or "", description=d.get("description") or "", **form.cost_data())
+                    record=request.opened_record,
+                    plan=plan,
+                    service_type=d["service_type"],
+                    service_component=d.get("service_component") or "",
+                    provider_location=location,
+                    start_on=d["start_on"],
+                    end_on=d.get("end_on"),
+                    delivery_mechanism=d.get("delivery_mechanism") or "",
+                    description=d.get("description") or "",
+                    **form.cost_data(),
+                )
             except ValidationFailed as exc:
                 ui.add_service_errors(form, exc.errors)
             except ProviderLocation.DoesNotExist:
@@ -85,18 +102,30 @@ def create(request: HttpRequest, person: Person, _decision) -> HttpResponse:
             form = forms.ServiceForm(data=draft, locations=locations)
             form.restored_draft = True
             restored = draft
-    return render(request, "services/form.jinja", {
-        "form": form, "person": person, "plan": plan, "title": "Start a service", "errors": ui.error_summary(form),
-        "draft_path": path, "restored": restored, "has_locations": bool(locations),
-    }, status=400 if request.method == "POST" else 200)
+    return render(
+        request,
+        "services/form.jinja",
+        {
+            "form": form,
+            "person": person,
+            "plan": plan,
+            "title": "Start a service",
+            "errors": ui.error_summary(form),
+            "draft_path": path,
+            "restored": restored,
+            "has_locations": bool(locations),
+        },
+        status=400 if request.method == "POST" else 200,
+    )
 
 
 def _get(request: HttpRequest, service_id: int, purpose: str = "view"):
     """The service, or the response to send instead; the opened record is kept on the request
     (`request.opened_record`) for the services that change it."""
     try:
-        service, request.opened_record = selectors.service_get(user=request.user, service_id=service_id,
-                                                               purpose=purpose)
+        service, request.opened_record = selectors.service_get(
+            user=request.user, service_id=service_id, purpose=purpose
+        )
     except Service.DoesNotExist:
         return None, not_found(request, "service")
     except AccessDenied as exc:
@@ -116,13 +145,21 @@ def detail(request: HttpRequest, service_id: int) -> HttpResponse:
             on = dt.date.fromisoformat(request.GET["on"])
         except ValueError:
             on = today
-    return render(request, "services/detail.jinja", {
-        "service": service, "person": service.person, "title": service.service_type,
-        "summary_rows": presenters.summary_rows(service, selectors.cost_on(service, today)),
-        "status": presenters.status_tag(service, today), "cost_rows": presenters.cost_rows(costs), "on": on,
-        "cost_then": presenters.cost_on_sentence(selectors.cost_on(service, on)),
-        "can_change": service_writes.can_write_services(request.user) and not service.end_outcome,
-    })
+    return render(
+        request,
+        "services/detail.jinja",
+        {
+            "service": service,
+            "person": service.person,
+            "title": service.service_type,
+            "summary_rows": presenters.summary_rows(service, selectors.cost_on(service, today)),
+            "status": presenters.status_tag(service, today),
+            "cost_rows": presenters.cost_rows(costs),
+            "on": on,
+            "cost_then": presenters.cost_on_sentence(selectors.cost_on(service, on)),
+            "can_change": service_writes.can_write_services(request.user) and not service.end_outcome,
+        },
+    )
 
 
 class _ServiceAction(RecordAction):
@@ -160,15 +197,21 @@ class CostChange(_ServiceAction):
 
     def initial(self, request: HttpRequest, service: Service) -> dict:
         current = self._current(service)
-        return {"cost_frequency": current.cost_frequency if current else "",
-                "planned_units_per_week": current.planned_units_per_week if current else ""}
+        return {
+            "cost_frequency": current.cost_frequency if current else "",
+            "planned_units_per_week": current.planned_units_per_week if current else "",
+        }
 
     def perform(self, record, service: Service, data: dict):
-        return service_writes.service_cost_change(record=record, service=service,
-                                                  effective_from=data["effective_from"],
-                                                  reason=data.get("reason") or "", unit_cost=data["unit_cost"],
-                                                  cost_frequency=data["cost_frequency"],
-                                                  planned_units_per_week=data.get("planned_units_per_week") or None)
+        return service_writes.service_cost_change(
+            record=record,
+            service=service,
+            effective_from=data["effective_from"],
+            reason=data.get("reason") or "",
+            unit_cost=data["unit_cost"],
+            cost_frequency=data["cost_frequency"],
+            planned_units_per_week=data.get("planned_units_per_week") or None,
+        )
 
     def context(self, request: HttpRequest, service: Service) -> dict:
         return {"service": service, "current_text": presenters.cost_now_sentence(self._current(service))}
@@ -184,8 +227,9 @@ class End(_ServiceAction):
     success_message = "Service ended"
 
     def perform(self, record, service: Service, data: dict):
-        return service_writes.service_end(record=record, service=service, end_on=data["end_on"],
-                                          outcome=data["outcome"])
+        return service_writes.service_end(
+            record=record, service=service, end_on=data["end_on"], outcome=data["outcome"]
+        )
 
     def context(self, request: HttpRequest, service: Service) -> dict:
         return {"service": service, "reablement": service.service_type == service_writes.ST_MAX}

@@ -21,8 +21,13 @@ BAD_INPUT = 2  # exit code for input the services refuse, as argparse uses for b
 
 
 def add_as_argument(parser) -> None:
-    parser.add_argument("--as", dest="as_user", metavar="ADMIN", default=os.environ.get("OPENASC_AS", ""),
-                        help="the administrator doing this, written to the audit trail (default: $OPENASC_AS)")
+    parser.add_argument(
+        "--as",
+        dest="as_user",
+        metavar="ADMIN",
+        default=os.environ.get("OPENASC_AS", ""),
+        help="the administrator doing this, written to the audit trail (default: $OPENASC_AS)",
+    )
 
 
 def via() -> str:
@@ -36,15 +41,19 @@ def via() -> str:
 def actor(as_user: str) -> User:
     """The active administrator named by --as, or a one-line error saying what to do."""
     if not as_user:
-        raise CommandError("Say which administrator is doing this: --as USERNAME (or set OPENASC_AS). On a fresh "
-                           "install, create the first one with `openasc users add USERNAME --role administrator "
-                           "--password-stdin`.")
+        raise CommandError(
+            "Say which administrator is doing this: --as USERNAME (or set OPENASC_AS). On a fresh "
+            "install, create the first one with `openasc users add USERNAME --role administrator "
+            "--password-stdin`."
+        )
     user = User.objects.filter(username__iexact=as_user.strip()).first()
     if user is None or not user.is_active:
         raise CommandError(f"--as {as_user}: there is no active account with that username")
     if not access.has(user, access.Capability.MANAGE_STAFF):
-        raise CommandError(f"--as {as_user}: {user.username} is not an administrator "
-                           f"({user.get_role_display()}); only administrators manage staff, teams and tokens")
+        raise CommandError(
+            f"--as {as_user}: {user.username} is not an administrator "
+            f"({user.get_role_display()}); only administrators manage staff, teams and tokens"
+        )
     return user
 
 

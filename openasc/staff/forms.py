@@ -35,10 +35,13 @@ class _AccountForm(forms.Form):
     last_name = TextField(required=False)
     job_title = TextField(required=False)
     email = TextField(required=False)
-    role = forms.ChoiceField(choices=ROLE_CHOICES, error_messages={"required": "Select a role",
-                                                                   "invalid_choice": "Select a role from the list"})
-    teams = forms.MultipleChoiceField(required=False, choices=[],
-                                      error_messages={"invalid_choice": "Select teams from the list"})
+    role = forms.ChoiceField(
+        choices=ROLE_CHOICES,
+        error_messages={"required": "Select a role", "invalid_choice": "Select a role from the list"},
+    )
+    teams = forms.MultipleChoiceField(
+        required=False, choices=[], error_messages={"invalid_choice": "Select teams from the list"}
+    )
 
     def __init__(self, *args, teams=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -64,10 +67,13 @@ class SystemAccountForm(forms.Form):
 
 
 class PasswordForm(forms.Form):
-    how = forms.ChoiceField(choices=[("generate", "Generate a password for me"),
-                                     ("given", "I will type the password")],
-                            error_messages={"required": "Select how to set the password",
-                                            "invalid_choice": "Select how to set the password"})
+    how = forms.ChoiceField(
+        choices=[("generate", "Generate a password for me"), ("given", "I will type the password")],
+        error_messages={
+            "required": "Select how to set the password",
+            "invalid_choice": "Select how to set the password",
+        },
+    )
     password = TextField(required=False)
 
     def clean(self):
@@ -80,24 +86,37 @@ class PasswordForm(forms.Form):
 class TeamForm(forms.Form):
     name = TextField(strip=False, error_messages={"required": "Enter the team's name"})
     organisation = TextField(required=False)
-    is_nhs_partner = forms.ChoiceField(choices=[("no", "No, a council team"), ("yes", "Yes, an NHS partner team")],
-                                       error_messages={"required": "Select whether this is an NHS partner team",
-                                                       "invalid_choice": "Select whether this is an NHS partner team"})
+    is_nhs_partner = forms.ChoiceField(
+        choices=[("no", "No, a council team"), ("yes", "Yes, an NHS partner team")],
+        error_messages={
+            "required": "Select whether this is an NHS partner team",
+            "invalid_choice": "Select whether this is an NHS partner team",
+        },
+    )
 
 
 class TokenIssueForm(forms.Form):
-    user = forms.ChoiceField(choices=[], error_messages={"required": "Select the system account",
-                                                         "invalid_choice": "Select a system account from the list"})
+    user = forms.ChoiceField(
+        choices=[],
+        error_messages={
+            "required": "Select the system account",
+            "invalid_choice": "Select a system account from the list",
+        },
+    )
     name = TextField(strip=False, error_messages={"required": "Enter a name for the token"})
-    days = forms.IntegerField(min_value=1, max_value=TOKEN_MAX_DAYS, initial=365, error_messages={
-        "required": "Enter how many days the token lasts",
-        "invalid": "Enter how many days the token lasts as a whole number, like 365",
-        "min_value": f"The token must last from 1 to {TOKEN_MAX_DAYS:,} days",
-        "max_value": f"The token must last from 1 to {TOKEN_MAX_DAYS:,} days"})
+    days = forms.IntegerField(
+        min_value=1,
+        max_value=TOKEN_MAX_DAYS,
+        initial=365,
+        error_messages={
+            "required": "Enter how many days the token lasts",
+            "invalid": "Enter how many days the token lasts as a whole number, like 365",
+            "min_value": f"The token must last from 1 to {TOKEN_MAX_DAYS:,} days",
+            "max_value": f"The token must last from 1 to {TOKEN_MAX_DAYS:,} days",
+        },
+    )
 
     def __init__(self, *args, accounts=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.accounts = {str(a.pk): a for a in accounts}
         self.fields["user"].choices = [(str(a.pk), a.username) for a in accounts]
-
-

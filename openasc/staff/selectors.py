@@ -14,9 +14,11 @@ STATUS_CHOICES = (("active", "Active"), ("deactivated", "Deactivated"), ("locked
 def staff_list(*, user: User, role: str = "", team: str = "", status: str = "") -> QuerySet:
     """Staff accounts (not system accounts), filtered by role code, team code and active, deactivated or locked."""
     require_administrator(user)
-    qs = (User.objects.exclude(role=Role.SYSTEM)
-          .prefetch_related(Prefetch("teams", queryset=Team.objects.order_by("name")))
-          .order_by("last_name", "first_name", "username"))
+    qs = (
+        User.objects.exclude(role=Role.SYSTEM)
+        .prefetch_related(Prefetch("teams", queryset=Team.objects.order_by("name")))
+        .order_by("last_name", "first_name", "username")
+    )
     if role:
         qs = qs.filter(role=role)
     if team:
@@ -43,7 +45,9 @@ def account_by_username(*, user: User, username: str) -> User:
 
 def team_list(*, user: User) -> QuerySet:
     require_administrator(user)
-    return Team.objects.annotate(member_count=Count("members", filter=Q(members__is_active=True))).order_by("name")
+    return Team.objects.annotate(member_count=Count("members", filter=Q(members__is_active=True))).order_by(
+        "name"
+    )
 
 
 def team_get(*, user: User, team_id: int) -> Team:
@@ -64,10 +68,14 @@ def team_by_code_or_name(*, user: User, value: str) -> Team:
 def system_accounts(*, user: User) -> QuerySet:
     require_administrator(user)
     now = timezone.now()
-    live = Q(api_tokens__revoked_at__isnull=True) & (Q(api_tokens__expires_at__isnull=True)
-                                                     | Q(api_tokens__expires_at__gt=now))
-    return User.objects.filter(role=Role.SYSTEM).annotate(live_tokens=Count("api_tokens", filter=live)) \
+    live = Q(api_tokens__revoked_at__isnull=True) & (
+        Q(api_tokens__expires_at__isnull=True) | Q(api_tokens__expires_at__gt=now)
+    )
+    return (
+        User.objects.filter(role=Role.SYSTEM)
+        .annotate(live_tokens=Count("api_tokens", filter=live))
         .order_by("username")
+    )
 
 
 def token_list(*, user: User) -> QuerySet:

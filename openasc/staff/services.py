@@ -45,9 +45,16 @@ def _team_codes(teams) -> list[str]:
 
 def _snapshot(user: User) -> dict:
     """What an audit event says about an account (no password, no token)."""
-    return {"username": user.username, "first_name": user.first_name, "last_name": user.last_name,
-            "email": user.email, "job_title": user.job_title, "role": user.role,
-            "teams": _team_codes(user.teams.all()) if user.pk else [], "is_active": user.is_active}
+    return {
+        "username": user.username,
+        "first_name": user.first_name,
+        "last_name": user.last_name,
+        "email": user.email,
+        "job_title": user.job_title,
+        "role": user.role,
+        "teams": _team_codes(user.teams.all()) if user.pk else [],
+        "is_active": user.is_active,
+    }
 
 
 def _changes(old: dict, new: dict) -> dict:
@@ -57,8 +64,12 @@ def _changes(old: dict, new: dict) -> dict:
 def _clean_person_fields(data: dict, errors: dict[str, str]) -> dict:
     """First and last name, email and job title: normalised text within the model's lengths."""
     clean = dict(data)
-    for name, label in (("first_name", "first name"), ("last_name", "last name"), ("job_title", "job title"),
-                        ("email", "email address")):
+    for name, label in (
+        ("first_name", "first name"),
+        ("last_name", "last name"),
+        ("job_title", "job title"),
+        ("email", "email address"),
+    ):
         if name in clean:
             check_text(clean, errors, name, label=label, max_length=model_max_length("core.User", name))
     if clean.get("email") and "email" not in errors:
@@ -73,7 +84,9 @@ def _clean_username(value, errors: dict[str, str], *, exclude: int | None = None
     import re
 
     clean = {"username": value}
-    check_text(clean, errors, "username", label="username", max_length=model_max_length("core.User", "username"))
+    check_text(
+        clean, errors, "username", label="username", max_length=model_max_length("core.User", "username")
+    )
     if "username" in errors:
         return ""
     username = clean["username"]
@@ -120,11 +133,15 @@ def _last_administrator_check(user: User, *, losing: bool, field: str) -> None:
     """Refuse a change that leaves no active administrator (locking the active administrators' rows first)."""
     if not losing:
         return
-    admins = list(User.objects.select_for_update().filter(role=Role.ADMINISTRATOR, is_active=True)
-                  .values_list("pk", flat=True))
+    admins = list(
+        User.objects.select_for_update()
+        .filter(role=Role.ADMINISTRATOR, is_active=True)
+        .values_list("pk", flat=True)
+    )
     if not [pk for pk in admins if pk != user.pk]:
-        raise ValidationFailed({field: "This is the only active administrator: make someone else an administrator "
-                                       "first"})
+        raise ValidationFailed(
+            {field: "This is the only active administrator: make someone else an administrator first"}
+        )
 
 
 def _lock(obj) -> None:
@@ -135,10 +152,17 @@ def _lock(obj) -> None:
 
 # --- accounts ------------------------------------------------------------------------------------------------------
 
+
 @transaction.atomic
-def first_administrator_create(*, username: str, first_name: str = "", last_name: str = "",
-                               email: str = "", password: str | None = None,
-                               how: str = FIRST_ADMINISTRATOR_EVENT) -> User:
+def first_administrator_create(
+    *,
+    username: str,
+    first_name: str = "",
+    last_name: str = "",
+    email: str = "",
+    password: str | None = None,
+    how: str = FIRST_ADMINISTRATOR_EVENT,
+) -> User:
     """The first account of a fresh install: an administrator, allowed only while there are no accounts at all.
 
     Its own audit event says so ("first administrator created from the command line")."""
@@ -159,16 +183,35 @@ def first_administrator_create(*, username: str, first_name: str = "", last_name
     else:
         user.set_password(password)
     user.save()
-    audit.record(actor=user, action=AuditAction.CREATE, obj=user, reason=how,
-                 details={"event": how, "account": _snapshot(user),
-                          "password": "set" if password is not None else "none"})
+    audit.record(
+        actor=user,
+        action=AuditAction.CREATE,
+        obj=user,
+        reason=how,
+        details={
+            "event": how,
+            "account": _snapshot(user),
+            "password": "set" if password is not None else "none",
+        },
+    )
     return user
 
 
 @transaction.atomic
-def user_create(*, actor: User, username: str, role: str, teams: list[Team] = (), first_name: str = "",
-                last_name: str = "", email: str = "", job_title: str = "", password: str | None = None,
-                check_password_rules: bool = True, via: str = "") -> User:
+def user_create(
+    *,
+    actor: User,
+    username: str,
+    role: str,
+    teams: list[Team] = (),
+    first_name: str = "",
+    last_name: str = "",
+    email: str = "",
+    job_title: str = "",
+    password: str | None = None,
+    check_password_rules: bool = True,
+    via: str = "",
+) -> User:
     """A member of staff with a role and teams. Without a password the account cannot sign in until one is set.
 
     `check_password_rules=False` is for the demo builder only, whose published passwords are its usernames with a
@@ -177,8 +220,9 @@ def user_create(*, actor: User, username: str, role: str, teams: list[Team] = ()
     errors: dict[str, str] = {}
     teams = list(teams)
     username = _clean_username(username, errors)
-    fields = _clean_person_fields({"first_name": first_name, "last_name": last_name, "email": email,
-                                   "job_title": job_title}, errors)
+    fields = _clean_person_fields(
+        {"first_name": first_name, "last_name": last_name, "email": email, "job_title": job_title}, errors
+    )
     _check_role_and_teams(role, teams, errors)
     user = User(username=username, role=role, **fields)
     if password is not None and check_password_rules and "username" not in errors:
@@ -213,7 +257,9 @@ def system_account_create(*, actor: User, username: str, description: str = "", 
         errors["description"] = errors.pop("job_title").replace("job title", "description")
     if errors:
         raise ValidationFailed(errors)
-    user = User(username=username, role=Role.SYSTEM, first_name="", last_name="", job_title=fields["job_title"])
+    user = User(
+        username=username, role=Role.SYSTEM, first_name="", last_name="", job_title=fields["job_title"]
+    )
     user.set_unusable_password()
     user.save()
     details = {"account": _snapshot(user)}
@@ -224,16 +270,33 @@ def system_account_create(*, actor: User, username: str, description: str = "", 
 
 
 @transaction.atomic
-def user_change(*, actor: User, user: User, role: str | None = None, teams: list[Team] | None = None,
-                first_name: str | None = None, last_name: str | None = None, email: str | None = None,
-                job_title: str | None = None, via: str = "") -> User:
+def user_change(
+    *,
+    actor: User,
+    user: User,
+    role: str | None = None,
+    teams: list[Team] | None = None,
+    first_name: str | None = None,
+    last_name: str | None = None,
+    email: str | None = None,
+    job_title: str | None = None,
+    via: str = "",
+) -> User:
     """Change a member of staff's role, teams or details (None leaves a value as it is)."""
     require_administrator(actor)
     _lock(user)
     old = _snapshot(user)
     errors: dict[str, str] = {}
-    given = {k: v for k, v in (("first_name", first_name), ("last_name", last_name), ("email", email),
-                               ("job_title", job_title)) if v is not None}
+    given = {
+        k: v
+        for k, v in (
+            ("first_name", first_name),
+            ("last_name", last_name),
+            ("email", email),
+            ("job_title", job_title),
+        )
+        if v is not None
+    }
     fields = _clean_person_fields(given, errors)
     new_role = user.role if role is None else role
     new_teams = list(user.teams.all()) if teams is None else list(teams)
@@ -248,8 +311,11 @@ def user_change(*, actor: User, user: User, role: str | None = None, teams: list
         _check_role_and_teams(new_role, new_teams, errors)
     if errors:
         raise ValidationFailed(errors)
-    _last_administrator_check(user, losing=user.is_active and user.role == Role.ADMINISTRATOR
-                              and new_role != Role.ADMINISTRATOR, field="role")
+    _last_administrator_check(
+        user,
+        losing=user.is_active and user.role == Role.ADMINISTRATOR and new_role != Role.ADMINISTRATOR,
+        field="role",
+    )
     for name, value in fields.items():
         setattr(user, name, value)
     user.role = new_role
@@ -297,8 +363,9 @@ def user_reactivate(*, actor: User, user: User, via: str = "") -> User:
 
 
 @transaction.atomic
-def user_password_set(*, actor: User, user: User, password: str | None = None, check_password_rules: bool = True,
-                      via: str = "") -> str:
+def user_password_set(
+    *, actor: User, user: User, password: str | None = None, check_password_rules: bool = True, via: str = ""
+) -> str:
     """Set a staff account's password: the one the administrator gives, or (None) a generated one.
 
     Returns the password so that it can be shown once; it is never stored in clear or audited. Sessions signed in
@@ -335,11 +402,17 @@ def is_locked(user: User) -> bool:
 
 # --- teams ---------------------------------------------------------------------------------------------------------
 
+
 def _clean_team(data: dict, errors: dict[str, str], *, exclude: int | None = None) -> dict:
     clean = dict(data)
     check_text(clean, errors, "name", label="team name", max_length=model_max_length("core.Team", "name"))
-    check_text(clean, errors, "organisation", label="organisation",
-               max_length=model_max_length("core.Team", "organisation"))
+    check_text(
+        clean,
+        errors,
+        "organisation",
+        label="organisation",
+        max_length=model_max_length("core.Team", "organisation"),
+    )
     if "name" in clean and "name" not in errors:
         if not clean["name"]:
             errors["name"] = "Enter the team's name"
@@ -354,27 +427,44 @@ def _clean_team(data: dict, errors: dict[str, str], *, exclude: int | None = Non
             elif slugify(code) != code:
                 errors["code"] = "The team code can only contain lower-case letters, digits and hyphens"
             elif Team.objects.filter(code=code).exclude(pk=exclude).exists():
-                errors["code"] = f"There is already a team with the code {code!r}: give this team another code"
+                errors["code"] = (
+                    f"There is already a team with the code {code!r}: give this team another code"
+                )
             clean["code"] = code
     return clean
 
 
 def _team_snapshot(team: Team) -> dict:
-    return {"name": team.name, "code": team.code, "organisation": team.organisation,
-            "is_nhs_partner": team.is_nhs_partner}
+    return {
+        "name": team.name,
+        "code": team.code,
+        "organisation": team.organisation,
+        "is_nhs_partner": team.is_nhs_partner,
+    }
 
 
 @transaction.atomic
-def team_create(*, actor: User, name: str, code: str = "", organisation: str = "", is_nhs_partner: bool = False,
-                via: str = "") -> Team:
+def team_create(
+    *,
+    actor: User,
+    name: str,
+    code: str = "",
+    organisation: str = "",
+    is_nhs_partner: bool = False,
+    via: str = "",
+) -> Team:
     """A team (the code, used on the command line and in URLs, is made from the name unless given)."""
     require_administrator(actor)
     errors: dict[str, str] = {}
     clean = _clean_team({"name": name, "code": code, "organisation": organisation}, errors)
     if errors:
         raise ValidationFailed(errors)
-    team = Team.objects.create(name=clean["name"], code=clean["code"], organisation=clean["organisation"],
-                               is_nhs_partner=bool(is_nhs_partner))
+    team = Team.objects.create(
+        name=clean["name"],
+        code=clean["code"],
+        organisation=clean["organisation"],
+        is_nhs_partner=bool(is_nhs_partner),
+    )
     details = {"team": _team_snapshot(team)}
     if via:
         details["via"] = via
@@ -383,8 +473,15 @@ def team_create(*, actor: User, name: str, code: str = "", organisation: str = "
 
 
 @transaction.atomic
-def team_change(*, actor: User, team: Team, name: str | None = None, organisation: str | None = None,
-                is_nhs_partner: bool | None = None, via: str = "") -> Team:
+def team_change(
+    *,
+    actor: User,
+    team: Team,
+    name: str | None = None,
+    organisation: str | None = None,
+    is_nhs_partner: bool | None = None,
+    via: str = "",
+) -> Team:
     """Rename a team or change its organisation; whether it is an NHS partner team only while it has no
     allocations (they were made under the other kind's rules) and, for a council team, no NHS partner members."""
     require_administrator(actor)
@@ -395,10 +492,14 @@ def team_change(*, actor: User, team: Team, name: str | None = None, organisatio
     clean = _clean_team(given, errors, exclude=team.pk)
     if is_nhs_partner is not None and bool(is_nhs_partner) != team.is_nhs_partner:
         if CareRelationship.objects.filter(team=team).exists():
-            errors["is_nhs_partner"] = ("People have been allocated to this team, so whether it is an NHS partner "
-                                        "team cannot change: create a new team instead")
+            errors["is_nhs_partner"] = (
+                "People have been allocated to this team, so whether it is an NHS partner "
+                "team cannot change: create a new team instead"
+            )
         elif not is_nhs_partner and team.members.filter(role=Role.NHS_PARTNER).exists():
-            errors["is_nhs_partner"] = "NHS partners are members of this team: move them to an NHS partner team first"
+            errors["is_nhs_partner"] = (
+                "NHS partners are members of this team: move them to an NHS partner team first"
+            )
     if errors:
         raise ValidationFailed(errors)
     for field, value in clean.items():
@@ -417,12 +518,15 @@ def team_change(*, actor: User, team: Team, name: str | None = None, organisatio
 
 # --- API tokens ----------------------------------------------------------------------------------------------------
 
+
 def token_issue(*, actor: User, user: User, name: str, days: int = 365) -> tuple[ApiToken, str]:
     """Issue a token for a system account for `days` days; returns the token and its plain text, shown once."""
     require_administrator(actor)
     errors: dict[str, str] = {}
     clean = {"name": name}
-    check_text(clean, errors, "name", label="token name", max_length=model_max_length("core.ApiToken", "name"))
+    check_text(
+        clean, errors, "name", label="token name", max_length=model_max_length("core.ApiToken", "name")
+    )
     if "name" not in errors and not clean["name"]:
         errors["name"] = "Enter a name for the token, such as the system that will use it"
     if isinstance(days, bool) or not isinstance(days, int) or not 1 <= days <= TOKEN_MAX_DAYS:

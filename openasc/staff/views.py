@@ -52,17 +52,32 @@ def _post_status(request, form) -> int:
 
 # --- staff ---------------------------------------------------------------------------------------------------------
 
+
 @administrators_only
 def staff_list(request: HttpRequest) -> HttpResponse:
     teams = list(selectors.team_list(user=request.user))
     form = StaffFilterForm(request.GET or None, teams=teams)
     filters = form.cleaned_data if form.is_bound and form.is_valid() else {}
-    people = list(selectors.staff_list(user=request.user, role=filters.get("role", ""),
-                                       team=filters.get("team", ""), status=filters.get("status", "")))
-    return _page(request, "staff_list.jinja", {
-        "title": "Staff", "form": form, "people": people, "filtered": any(filters.values()) if filters else False,
-        "errors": ui.error_summary(form) if form.is_bound else [], "is_locked": services.is_locked,
-    })
+    people = list(
+        selectors.staff_list(
+            user=request.user,
+            role=filters.get("role", ""),
+            team=filters.get("team", ""),
+            status=filters.get("status", ""),
+        )
+    )
+    return _page(
+        request,
+        "staff_list.jinja",
+        {
+            "title": "Staff",
+            "form": form,
+            "people": people,
+            "filtered": any(filters.values()) if filters else False,
+            "errors": ui.error_summary(form) if form.is_bound else [],
+            "is_locked": services.is_locked,
+        },
+    )
 
 
 @administrators_only
@@ -74,27 +89,56 @@ def staff_create(request: HttpRequest) -> HttpResponse:
         data = form.cleaned_data
         password = services.generate_password()
         try:
-            user = services.user_create(actor=request.user, username=data["username"], role=data["role"],
-                                        teams=form.chosen_teams(), first_name=data["first_name"],
-                                        last_name=data["last_name"], email=data["email"],
-                                        job_title=data["job_title"], password=password)
+            user = services.user_create(
+                actor=request.user,
+                username=data["username"],
+                role=data["role"],
+                teams=form.chosen_teams(),
+                first_name=data["first_name"],
+                last_name=data["last_name"],
+                email=data["email"],
+                job_title=data["job_title"],
+                password=password,
+            )
         except ValidationFailed as exc:
             ui.add_service_errors(form, exc.errors)
         else:
             # Shown on this response only (never a redirect to a page that could show it again).
-            return _page(request, "secret.jinja", {
-                "title": f"Account created for {user.display_name}", "account": user, "secret": password,
-                "what": "password", "next_url": "staff:detail"})
-    return _page(request, "staff_form.jinja", {
-        "title": "Add a member of staff", "form": form, "errors": ui.error_summary(form), "creating": True,
-        "team_items": _team_items(form, teams, []),
-    }, status=_post_status(request, form))
+            return _page(
+                request,
+                "secret.jinja",
+                {
+                    "title": f"Account created for {user.display_name}",
+                    "account": user,
+                    "secret": password,
+                    "what": "password",
+                    "next_url": "staff:detail",
+                },
+            )
+    return _page(
+        request,
+        "staff_form.jinja",
+        {
+            "title": "Add a member of staff",
+            "form": form,
+            "errors": ui.error_summary(form),
+            "creating": True,
+            "team_items": _team_items(form, teams, []),
+        },
+        status=_post_status(request, form),
+    )
 
 
 def _team_items(form, teams, current: list[str]) -> list[dict]:
     chosen = form.data.getlist("teams") if form.is_bound else current
-    return [{"value": str(t.pk), "text": t.name + (" (NHS partner)" if t.is_nhs_partner else ""),
-             "checked": str(t.pk) in chosen} for t in teams]
+    return [
+        {
+            "value": str(t.pk),
+            "text": t.name + (" (NHS partner)" if t.is_nhs_partner else ""),
+            "checked": str(t.pk) in chosen,
+        }
+        for t in teams
+    ]
 
 
 @administrators_only
@@ -102,10 +146,16 @@ def staff_detail(request: HttpRequest, user_id: int) -> HttpResponse:
     account = selectors.account_get(user=request.user, account_id=user_id)
     if account.role == Role.SYSTEM:
         return redirect("staff:system-accounts")
-    return _page(request, "staff_detail.jinja", {
-        "title": account.display_name, "account": account, "locked": services.is_locked(account),
-        "teams": list(account.teams.all()),
-    })
+    return _page(
+        request,
+        "staff_detail.jinja",
+        {
+            "title": account.display_name,
+            "account": account,
+            "locked": services.is_locked(account),
+            "teams": list(account.teams.all()),
+        },
+    )
 
 
 @administrators_only
@@ -116,24 +166,48 @@ def staff_change(request: HttpRequest, user_id: int) -> HttpResponse:
         return redirect("staff:system-accounts")
     teams = list(selectors.team_list(user=request.user))
     current = [str(t.pk) for t in account.teams.all()]
-    form = StaffChangeForm(request.POST or None, teams=teams, initial={
-        "first_name": account.first_name, "last_name": account.last_name, "job_title": account.job_title,
-        "email": account.email, "role": account.role})
+    form = StaffChangeForm(
+        request.POST or None,
+        teams=teams,
+        initial={
+            "first_name": account.first_name,
+            "last_name": account.last_name,
+            "job_title": account.job_title,
+            "email": account.email,
+            "role": account.role,
+        },
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            services.user_change(actor=request.user, user=account, role=data["role"], teams=form.chosen_teams(),
-                                 first_name=data["first_name"], last_name=data["last_name"], email=data["email"],
-                                 job_title=data["job_title"])
+            services.user_change(
+                actor=request.user,
+                user=account,
+                role=data["role"],
+                teams=form.chosen_teams(),
+                first_name=data["first_name"],
+                last_name=data["last_name"],
+                email=data["email"],
+                job_title=data["job_title"],
+            )
         except ValidationFailed as exc:
             ui.add_service_errors(form, exc.errors)
         else:
             messages.success(request, f"{account.username} changed")
             return redirect("staff:detail", user_id=account.pk)
-    return _page(request, "staff_form.jinja", {
-        "title": f"Change {account.display_name}", "form": form, "errors": ui.error_summary(form),
-        "creating": False, "account": account, "team_items": _team_items(form, teams, current),
-    }, status=_post_status(request, form))
+    return _page(
+        request,
+        "staff_form.jinja",
+        {
+            "title": f"Change {account.display_name}",
+            "form": form,
+            "errors": ui.error_summary(form),
+            "creating": False,
+            "account": account,
+            "team_items": _team_items(form, teams, current),
+        },
+        status=_post_status(request, form),
+    )
 
 
 @administrators_only
@@ -151,13 +225,28 @@ def staff_password(request: HttpRequest, user_id: int) -> HttpResponse:
             if given is not None:
                 messages.success(request, f"New password set for {account.username}")
                 return redirect("staff:detail", user_id=account.pk)
-            return _page(request, "secret.jinja", {
-                "title": f"New password for {account.display_name}", "account": account, "secret": plain,
-                "what": "password", "next_url": "staff:detail"})
-    return _page(request, "password_form.jinja", {
-        "title": f"Reset the password for {account.display_name}", "form": form, "account": account,
-        "errors": ui.error_summary(form),
-    }, status=_post_status(request, form))
+            return _page(
+                request,
+                "secret.jinja",
+                {
+                    "title": f"New password for {account.display_name}",
+                    "account": account,
+                    "secret": plain,
+                    "what": "password",
+                    "next_url": "staff:detail",
+                },
+            )
+    return _page(
+        request,
+        "password_form.jinja",
+        {
+            "title": f"Reset the password for {account.display_name}",
+            "form": form,
+            "account": account,
+            "errors": ui.error_summary(form),
+        },
+        status=_post_status(request, form),
+    )
 
 
 @administrators_only
@@ -172,11 +261,20 @@ def staff_deactivate(request: HttpRequest, user_id: int) -> HttpResponse:
             errors = [{"text": message} for message in exc.errors.values()]
         else:
             messages.success(request, f"{account.username} deactivated: they can no longer sign in")
-            return redirect("staff:detail" if account.role != Role.SYSTEM else "staff:system-accounts",
-                            **({"user_id": account.pk} if account.role != Role.SYSTEM else {}))
-    return _page(request, "deactivate.jinja", {
-        "title": f"Deactivate {account.display_name}", "account": account, "errors": errors,
-    }, status=400 if errors else 200)
+            return redirect(
+                "staff:detail" if account.role != Role.SYSTEM else "staff:system-accounts",
+                **({"user_id": account.pk} if account.role != Role.SYSTEM else {}),
+            )
+    return _page(
+        request,
+        "deactivate.jinja",
+        {
+            "title": f"Deactivate {account.display_name}",
+            "account": account,
+            "errors": errors,
+        },
+        status=400 if errors else 200,
+    )
 
 
 @administrators_only
@@ -205,9 +303,12 @@ def staff_unlock(request: HttpRequest, user_id: int) -> HttpResponse:
 
 # --- teams ---------------------------------------------------------------------------------------------------------
 
+
 @administrators_only
 def team_list(request: HttpRequest) -> HttpResponse:
-    return _page(request, "team_list.jinja", {"title": "Teams", "teams": list(selectors.team_list(user=request.user))})
+    return _page(
+        request, "team_list.jinja", {"title": "Teams", "teams": list(selectors.team_list(user=request.user))}
+    )
 
 
 @administrators_only
@@ -216,38 +317,65 @@ def team_form(request: HttpRequest, team_id: int | None = None) -> HttpResponse:
     team = selectors.team_get(user=request.user, team_id=team_id) if team_id else None
     initial = {"is_nhs_partner": "no"}
     if team:
-        initial = {"name": team.name, "organisation": team.organisation,
-                   "is_nhs_partner": "yes" if team.is_nhs_partner else "no"}
+        initial = {
+            "name": team.name,
+            "organisation": team.organisation,
+            "is_nhs_partner": "yes" if team.is_nhs_partner else "no",
+        }
     form = TeamForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         nhs = data["is_nhs_partner"] == "yes"
         try:
             if team is None:
-                team = services.team_create(actor=request.user, name=data["name"],
-                                            organisation=data["organisation"], is_nhs_partner=nhs)
+                team = services.team_create(
+                    actor=request.user,
+                    name=data["name"],
+                    organisation=data["organisation"],
+                    is_nhs_partner=nhs,
+                )
                 messages.success(request, f"Team {team.name} created")
             else:
-                team = services.team_change(actor=request.user, team=team, name=data["name"],
-                                            organisation=data["organisation"], is_nhs_partner=nhs)
+                team = services.team_change(
+                    actor=request.user,
+                    team=team,
+                    name=data["name"],
+                    organisation=data["organisation"],
+                    is_nhs_partner=nhs,
+                )
                 messages.success(request, f"Team {team.name} changed")
         except ValidationFailed as exc:
             ui.add_service_errors(form, exc.errors)
         else:
             return redirect("staff:teams")
-    return _page(request, "team_form.jinja", {
-        "title": f"Change {team.name}" if team else "Add a team", "form": form, "team": team,
-        "errors": ui.error_summary(form), "active_nav": "teams",
-    }, status=_post_status(request, form))
+    return _page(
+        request,
+        "team_form.jinja",
+        {
+            "title": f"Change {team.name}" if team else "Add a team",
+            "form": form,
+            "team": team,
+            "errors": ui.error_summary(form),
+            "active_nav": "teams",
+        },
+        status=_post_status(request, form),
+    )
 
 
 # --- system accounts and tokens ------------------------------------------------------------------------------------
 
+
 @administrators_only
 def system_accounts(request: HttpRequest) -> HttpResponse:
-    return _page(request, "system_accounts.jinja", {
-        "title": "System accounts", "accounts": list(selectors.system_accounts(user=request.user)),
-        "active_nav": "tokens"})
+    return _page(
+        request,
+        "system_accounts.jinja",
+        {
+            "title": "System accounts",
+            "accounts": list(selectors.system_accounts(user=request.user)),
+            "active_nav": "tokens",
+        },
+    )
 
 
 @administrators_only
@@ -256,23 +384,43 @@ def system_account_create(request: HttpRequest) -> HttpResponse:
     form = SystemAccountForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            account = services.system_account_create(actor=request.user, username=form.cleaned_data["username"],
-                                                     description=form.cleaned_data["description"])
+            account = services.system_account_create(
+                actor=request.user,
+                username=form.cleaned_data["username"],
+                description=form.cleaned_data["description"],
+            )
         except ValidationFailed as exc:
             ui.add_service_errors(form, exc.errors)
         else:
-            messages.success(request, f"System account {account.username} created: issue it a token to use the API")
+            messages.success(
+                request, f"System account {account.username} created: issue it a token to use the API"
+            )
             return redirect("staff:system-accounts")
-    return _page(request, "system_account_form.jinja", {
-        "title": "Add a system account", "form": form, "errors": ui.error_summary(form), "active_nav": "tokens",
-    }, status=_post_status(request, form))
+    return _page(
+        request,
+        "system_account_form.jinja",
+        {
+            "title": "Add a system account",
+            "form": form,
+            "errors": ui.error_summary(form),
+            "active_nav": "tokens",
+        },
+        status=_post_status(request, form),
+    )
 
 
 @administrators_only
 def token_list(request: HttpRequest) -> HttpResponse:
-    return _page(request, "token_list.jinja", {
-        "title": "API tokens", "tokens": list(selectors.token_list(user=request.user)[:500]),
-        "status": selectors.token_status, "active_nav": "tokens"})
+    return _page(
+        request,
+        "token_list.jinja",
+        {
+            "title": "API tokens",
+            "tokens": list(selectors.token_list(user=request.user)[:500]),
+            "status": selectors.token_status,
+            "active_nav": "tokens",
+        },
+    )
 
 
 @administrators_only
@@ -286,18 +434,36 @@ def token_issue(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            token, plain = services.token_issue(actor=request.user, user=form.accounts[data["user"]],
-                                                name=data["name"], days=data["days"])
+            token, plain = services.token_issue(
+                actor=request.user, user=form.accounts[data["user"]], name=data["name"], days=data["days"]
+            )
         except ValidationFailed as exc:
             ui.add_service_errors(form, exc.errors)
         else:
-            return _page(request, "secret.jinja", {
-                "title": f"Token issued for {token.user.username}", "account": token.user, "secret": plain,
-                "what": "token", "token": token, "active_nav": "tokens"})
-    return _page(request, "token_form.jinja", {
-        "title": "Issue an API token", "form": form, "errors": ui.error_summary(form), "accounts": accounts,
-        "active_nav": "tokens",
-    }, status=_post_status(request, form))
+            return _page(
+                request,
+                "secret.jinja",
+                {
+                    "title": f"Token issued for {token.user.username}",
+                    "account": token.user,
+                    "secret": plain,
+                    "what": "token",
+                    "token": token,
+                    "active_nav": "tokens",
+                },
+            )
+    return _page(
+        request,
+        "token_form.jinja",
+        {
+            "title": "Issue an API token",
+            "form": form,
+            "errors": ui.error_summary(form),
+            "accounts": accounts,
+            "active_nav": "tokens",
+        },
+        status=_post_status(request, form),
+    )
 
 
 @administrators_only
@@ -308,6 +474,13 @@ def token_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
         services.token_revoke(actor=request.user, token=token)
         messages.success(request, f"Token {token.name} ({token.prefix}…) revoked: it no longer works")
         return redirect("staff:tokens")
-    return _page(request, "token_revoke.jinja", {
-        "title": f"Revoke the token {token.name}", "token": token, "status": selectors.token_status(token),
-        "active_nav": "tokens"})
+    return _page(
+        request,
+        "token_revoke.jinja",
+        {
+            "title": f"Revoke the token {token.name}",
+            "token": token,
+            "status": selectors.token_status(token),
+            "active_nav": "tokens",
+        },
+    )

@@ -60,7 +60,9 @@ def summary(journey) -> dict[str, str]:
     return {
         row.locator(".govuk-summary-list__key").inner_text().strip(): row.locator(
             ".govuk-summary-list__value"
-        ).inner_text().strip()
+        )
+        .inner_text()
+        .strip()
         for row in rows.all()
     }
 
@@ -96,18 +98,26 @@ def search(journey, query: str) -> None:
 
 @pytest.fixture
 def arthur(db):
-    return PersonFactory(first_name="Arthur", last_name="Pennington", date_of_birth=dt.date(1936, 3, 14),
-                         nhs_number="9434765919", postcode="NS2 7QT")
+    return PersonFactory(
+        first_name="Arthur",
+        last_name="Pennington",
+        date_of_birth=dt.date(1936, 3, 14),
+        nhs_number="9434765919",
+        postcode="NS2 7QT",
+    )
 
 
 @pytest.fixture
 def home_care_branch(db):
-    return ProviderLocationFactory(name="Northtown branch", provider__name="Riverside Home Care Ltd",
-                                   cqc_location_id="1-555000111")
+    return ProviderLocationFactory(
+        name="Northtown branch", provider__name="Riverside Home Care Ltd", cqc_location_id="1-555000111"
+    )
 
 
 def test_one_person_from_first_contact_to_first_review(new_journey, staff, teams, arthur, home_care_branch):
-    assert settings.OPENASC_ASSESSMENT_SIGN_OFF and settings.OPENASC_PLAN_SIGN_OFF  # the manager signs both off
+    assert (
+        settings.OPENASC_ASSESSMENT_SIGN_OFF and settings.OPENASC_PLAN_SIGN_OFF
+    )  # the manager signs both off
     bands.load_bands()  # the resource allocation table (a transactional test starts with empty tables)
     today = timezone.localdate()
 
@@ -161,7 +171,9 @@ def record_and_triage_the_request(journey, person, today) -> SupportRequest:
     choose(journey, "Who made contact?", "Family member, friend or neighbour")
     page.get_by_label("Their phone number (optional)").fill("01234 567890")
     page.get_by_label("What matters to the person", exact=True).fill(WHAT_MATTERS)
-    page.get_by_label("Why they contacted us (optional)").fill("His daughter says he is not coping since the stroke.")
+    page.get_by_label("Why they contacted us (optional)").fill(
+        "His daughter says he is not coping since the stroke."
+    )
     journey.submit("Save request", status=400)  # someone else called: we need their name
     assert journey.error_links() == [("#contact_name", "Enter the name of the person who made contact")]
     assert page.get_by_label("What matters to the person", exact=True).input_value() == WHAT_MATTERS
@@ -220,15 +232,18 @@ def allocate_a_social_worker(journey, person, staff) -> None:
     journey.submit("Allocate", status=200)
     assert f"Arthur Pennington allocated to {worker.display_name}" in banner(journey)
     assert [r[1] for r in table_rows(journey)] == ["Locality team north", worker.display_name]
-    assert CareRelationship.objects.filter(person=person, user=worker,
-                                           kind=RelationshipKind.ALLOCATED_WORKER).exists()
+    assert CareRelationship.objects.filter(
+        person=person, user=worker, kind=RelationshipKind.ALLOCATED_WORKER
+    ).exists()
 
 
 def complete_section(journey, title: str) -> None:
     """Save and continue: back on the task list, with the section marked completed."""
     journey.submit("Save and continue", status=200)
     assert f"{title}: completed" in banner(journey)
-    status = journey.page.locator(".govuk-task-list__item", has_text=title).locator(".govuk-task-list__status")
+    status = journey.page.locator(".govuk-task-list__item", has_text=title).locator(
+        ".govuk-task-list__status"
+    )
     assert status.inner_text().strip() == "Completed"
 
 
@@ -247,7 +262,9 @@ def assess(journey, person, request, today) -> Assessment:
     assert page.get_by_label("Long term assessment", exact=True).is_checked()
     select(journey, "How is the assessment being carried out?", "Face to face")
     request_choice = page.get_by_label("Which request for support is this assessment for? (optional)")
-    request_choice.select_option(label=f"Received {uk(today)}: His daughter says he is not coping since the stroke.")
+    request_choice.select_option(
+        label=f"Received {uk(today)}: His daughter says he is not coping since the stroke."
+    )
     journey.submit("Start assessment", status=200)
 
     assessment = Assessment.objects.get(person=person)
@@ -264,12 +281,15 @@ def assess(journey, person, request, today) -> Assessment:
     page.get_by_label("What matters to the person", exact=True).fill(WHAT_MATTERS)
     page.get_by_label("Strengths (optional)").fill("Sharp, sociable, manages his own medication and money.")
     page.get_by_label("Support from family, friends and the community (optional)").fill(
-        "Daughter Susan shops for him on Saturdays.")
+        "Daughter Susan shops for him on Saturdays."
+    )
     complete_section(journey, "About the person: what matters, strengths and support")
 
     journey.click_link("Needs arising from an impairment or illness", exact=True)
     page.get_by_label("Yes", exact=True).check()
-    page.get_by_label("The impairment or illness", exact=True).fill("Stroke in August: weakness on his left side.")
+    page.get_by_label("The impairment or illness", exact=True).fill(
+        "Stroke in August: weakness on his left side."
+    )
     complete_section(journey, "Needs arising from an impairment or illness")
 
     # Condition 2: he cannot manage nutrition or personal hygiene without help.
@@ -287,8 +307,9 @@ def assess(journey, person, request, today) -> Assessment:
     page.get_by_label("No", exact=True).check()
     page.get_by_label("Notes (optional)").fill(HYGIENE_NOTES)
     journey.submit("Save and continue", status=400)  # "No", but not how
-    assert journey.error_links() == [("#limbs", "Select at least one way in which the person is unable to achieve "
-                                                "this outcome")]
+    assert journey.error_links() == [
+        ("#limbs", "Select at least one way in which the person is unable to achieve this outcome")
+    ]
     limbs = page.get_by_role("group", name="In what way can the person not achieve it?")
     assert limbs.is_visible()  # still open, with the error, after the page came back
     limbs.get_by_label("(a) Unable to achieve it without assistance").check()
@@ -303,7 +324,8 @@ def assess(journey, person, request, today) -> Assessment:
     journey.click_link("Impact on wellbeing", exact=True)
     page.get_by_label("Yes", exact=True).check()
     page.get_by_label("The impact on wellbeing", exact=True).fill(
-        "Physical health and control over daily life: he is losing weight and afraid of falling.")
+        "Physical health and control over daily life: he is losing weight and afraid of falling."
+    )
     complete_section(journey, "Impact on wellbeing")
     assert page.locator("#progress").inner_text().startswith("You have completed 13 of 14 sections.")
 
@@ -345,7 +367,12 @@ def sign_off_the_assessment(journey, person, assessment, staff) -> None:
     journey.click_link("Assessments waiting for sign-off")
     assert journey.path == "/assessments/sign-off"
     [row] = table_rows(journey)
-    assert row[1:] == ["Needs assessment", staff.social_worker.display_name, uk(assessment.completed_on), "Eligible"]
+    assert row[1:] == [
+        "Needs assessment",
+        staff.social_worker.display_name,
+        uk(assessment.completed_on),
+        "Eligible",
+    ]
 
     journey.click_link(f"Arthur Pennington ({person.la_person_id})")
     assert journey.path == f"/assessments/{assessment.pk}/sign-off"
@@ -354,8 +381,10 @@ def sign_off_the_assessment(journey, person, assessment, staff) -> None:
     assert facts["Assessor"] == staff.social_worker.display_name and facts["Eligibility"] == "Eligible"
     assert facts["What matters"] == WHAT_MATTERS
     needs = page.locator("h2:has-text('Outcomes the person cannot achieve') + ul li").all_inner_texts()
-    assert needs == [f"Managing and maintaining nutrition: {NUTRITION_NOTES}",
-                     f"Maintaining personal hygiene: {HYGIENE_NOTES}"]
+    assert needs == [
+        f"Managing and maintaining nutrition: {NUTRITION_NOTES}",
+        f"Maintaining personal hygiene: {HYGIENE_NOTES}",
+    ]
     choose(journey, "Your decision", "Sign off the assessment")
     journey.submit("Save decision", status=200)
     assert journey.path == "/assessments/sign-off"
@@ -375,8 +404,10 @@ def write_and_agree_the_plan(journey, person, assessment, today) -> Plan:
     assert f"The needs below come from the assessment completed on {uk(today)}." in main
     # Nothing keyed twice: the goals, the two unmet outcomes and their notes come from the assessment.
     assert page.get_by_label("The person's goals, in their own words").input_value() == WHAT_MATTERS
-    assert page.locator("main h3").all_inner_texts() == ["Managing and maintaining nutrition",
-                                                         "Maintaining personal hygiene"]
+    assert page.locator("main h3").all_inner_texts() == [
+        "Managing and maintaining nutrition",
+        "Maintaining personal hygiene",
+    ]
     assert page.locator("#need-nutrition").inner_text().count("Assessed: unable to achieve (a)") == 1
     assert "Assessed: unable to achieve (a, c)" in page.locator("#need-hygiene").inner_text()
     nutrition = "Describe how the need for managing and maintaining nutrition will be met"
@@ -387,10 +418,16 @@ def write_and_agree_the_plan(journey, person, assessment, today) -> Plan:
     assert "Indicative weekly amount from the resource allocation table: £95.00" in main
     journey.screenshot("care-journey-plan-form")
 
-    choose(journey, "How will the need for managing and maintaining nutrition be met?",
-           "A commissioned or paid-for service")
-    choose(journey, "How will the need for maintaining personal hygiene be met?",
-           "A commissioned or paid-for service")
+    choose(
+        journey,
+        "How will the need for managing and maintaining nutrition be met?",
+        "A commissioned or paid-for service",
+    )
+    choose(
+        journey,
+        "How will the need for maintaining personal hygiene be met?",
+        "A commissioned or paid-for service",
+    )
     page.get_by_label(nutrition).fill("Home care at lunchtime and teatime to prepare a hot meal.")
     page.get_by_label(hygiene).fill("Home care in the morning to help him shower safely.")
     page.get_by_label("Agreed weekly amount (£)").fill("245.00")
@@ -407,10 +444,16 @@ def write_and_agree_the_plan(journey, person, assessment, today) -> Plan:
     assert facts["Goals"] == WHAT_MATTERS
     assert facts["Indicative weekly budget"] == "£95.00" and facts["Agreed weekly budget"] == "£245.00"
     assert table_rows(journey) == [
-        ["Managing and maintaining nutrition", "A commissioned or paid-for service",
-         "Home care at lunchtime and teatime to prepare a hot meal."],
-        ["Maintaining personal hygiene", "A commissioned or paid-for service",
-         "Home care in the morning to help him shower safely."],
+        [
+            "Managing and maintaining nutrition",
+            "A commissioned or paid-for service",
+            "Home care at lunchtime and teatime to prepare a hot meal.",
+        ],
+        [
+            "Maintaining personal hygiene",
+            "A commissioned or paid-for service",
+            "Home care in the morning to help him shower safely.",
+        ],
     ]
 
     journey.submit("Agree the plan", status=200)
@@ -428,8 +471,12 @@ def sign_off_the_plan(journey, person, plan, staff) -> None:
     journey.click_link("Plans waiting for sign-off")
     assert journey.path == "/plans/sign-off"
     [row] = table_rows(journey)
-    assert row[:4] == [f"Arthur Pennington ({person.la_person_id})", "Version 1", "£245.00",
-                       staff.social_worker.display_name]
+    assert row[:4] == [
+        f"Arthur Pennington ({person.la_person_id})",
+        "Version 1",
+        "£245.00",
+        staff.social_worker.display_name,
+    ]
     journey.click_link("Arthur Pennington")
     assert journey.path == f"/plans/{plan.pk}"
     choose(journey, "Sign off this plan", "Agree and sign off the plan")
@@ -451,24 +498,34 @@ def start_home_care(journey, person, plan, location, today) -> Service:
     assert heading(journey) == "Start a service"
     assert "From the agreed plan (version 1)" in page.locator(".govuk-inset-text").inner_text()
     description = page.get_by_label("Description (optional)").input_value()
-    assert description == ("Managing and maintaining nutrition: Home care at lunchtime and teatime to prepare a hot "
-                           "meal.\nMaintaining personal hygiene: Home care in the morning to help him shower safely.")
+    assert description == (
+        "Managing and maintaining nutrition: Home care at lunchtime and teatime to prepare a hot "
+        "meal.\nMaintaining personal hygiene: Home care in the morning to help him shower safely."
+    )
     assert page.get_by_label("Delivery mechanism (optional)").input_value() == "CASSR commissioned support"
     starts = page.get_by_role("group", name="Date the service starts")
     assert [starts.get_by_label(part).input_value() for part in ("Day", "Month", "Year")] == [
-        str(today.day), str(today.month), str(today.year)]
+        str(today.day),
+        str(today.month),
+        str(today.year),
+    ]
 
     select(journey, "Service type", "Long term support: Community")
     select(journey, "Service component (optional)", "Home support or domiciliary care")
-    select(journey, "Provider location (optional)",
-           f"Northtown branch – Riverside Home Care Ltd ({location.cqc_location_id})")
+    select(
+        journey,
+        "Provider location (optional)",
+        f"Northtown branch – Riverside Home Care Ltd ({location.cqc_location_id})",
+    )
     page.get_by_label("Unit cost (£)").fill("24.50")
     select(journey, "Cost frequency (unit type)", "Hourly")
     journey.submit("Start service", status=400)  # hourly, but how many hours?
-    assert journey.error_links() == [(
-        "#planned_units_per_week",
-        "Enter the planned units per week: a cost charged hourly needs them to work out the weekly cost",
-    )]
+    assert journey.error_links() == [
+        (
+            "#planned_units_per_week",
+            "Enter the planned units per week: a cost charged hourly needs them to work out the weekly cost",
+        )
+    ]
     assert page.get_by_label("Service type").input_value() == "Long term support: Community"  # nothing lost
     page.get_by_label("Planned units per week").fill("10")
     journey.submit("Start service", status=200)
@@ -479,8 +536,9 @@ def start_home_care(journey, person, plan, location, today) -> Service:
     assert "Service started" in banner(journey)
     facts = summary(journey)
     assert facts["Weekly cost now"] == "£245.00"  # 10 hours at £24.50
-    assert facts["Provider location"] == ("Northtown branch – Riverside Home Care Ltd "
-                                          f"(CQC {location.cqc_location_id})")
+    assert facts["Provider location"] == (
+        f"Northtown branch – Riverside Home Care Ltd (CQC {location.cqc_location_id})"
+    )
     assert facts["Service component"] == "Home support or domiciliary care"
     assert facts["Started"] == uk(today) and facts["Plan"] == "Version 1"
     assert table_rows(journey)[0][:5] == [uk(today), "£24.50", "Hourly", "10.00", "£245.00"]
@@ -500,8 +558,9 @@ def complete_the_first_review(journey, person, service, staff, today) -> None:
     services, reviews = tables.nth(1), tables.nth(2)
     assert "Long term support: Community" in services.inner_text()
     # Scheduled automatically when the long-term service started.
-    assert [[c.strip() for c in r.locator("th, td").all_inner_texts()] for r in reviews.locator("tbody tr").all()] == [
-        ["Planned", uk(first_due), "Scheduled", "–"]]
+    assert [
+        [c.strip() for c in r.locator("th, td").all_inner_texts()] for r in reviews.locator("tbody tr").all()
+    ] == [["Planned", uk(first_due), "Scheduled", "–"]]
 
     journey.click_link("Planned", exact=True)
     review = Review.objects.get(person=person)
@@ -520,7 +579,9 @@ def complete_the_first_review(journey, person, service, staff, today) -> None:
     assert journey.path == f"/plans/people/{person.pk}"
     assert "Review completed. The next review has been scheduled" in banner(journey)
     reviews = page.locator("main table").nth(2)
-    assert [[c.strip() for c in r.locator("th, td").all_inner_texts()] for r in reviews.locator("tbody tr").all()] == [
+    assert [
+        [c.strip() for c in r.locator("th, td").all_inner_texts()] for r in reviews.locator("tbody tr").all()
+    ] == [
         ["Planned", uk(next_due), "Scheduled", "–"],
         ["Planned", uk(first_due), "Completed", "Continuation of support or services"],
     ]
@@ -559,10 +620,25 @@ def the_timeline_tells_the_story(journey, person, staff) -> None:
         "Review scheduled (Planned)",
     ]
     who = [t.strip() for t in items.locator(".app-timeline__date").all_inner_texts()]
-    front_door, worker, manager = (staff.front_door.display_name, staff.social_worker.display_name,
-                                   staff.team_manager.display_name)
+    front_door, worker, manager = (
+        staff.front_door.display_name,
+        staff.social_worker.display_name,
+        staff.team_manager.display_name,
+    )
     assert [w.rsplit(" by ", 1)[1] for w in reversed(who)] == [
-        front_door, front_door, worker, worker, manager, worker, worker, manager, worker, worker, worker, worker]
+        front_door,
+        front_door,
+        worker,
+        worker,
+        manager,
+        worker,
+        worker,
+        manager,
+        worker,
+        worker,
+        worker,
+        worker,
+    ]
     story = journey.page.locator(".app-timeline").inner_text()
     assert "Progress to assessment, review or reassessment. Passed to Locality team north" in story
     assert "Personal budget £245.00 a week" in story

@@ -72,17 +72,23 @@ def test_an_analyst_exports_the_cld_file_through_the_progress_page(journey, staf
     from openasc.reporting import importer
     from openasc.reporting.tests.test_import import assessment_row
 
-    importer.run_import([write(tmp_path / "seed.csv", [request_row(), assessment_row(), service_row(),
-                                                       review_row()])], user=staff.system)
+    importer.run_import(
+        [write(tmp_path / "seed.csv", [request_row(), assessment_row(), service_row(), review_row()])],
+        user=staff.system,
+    )
     page = journey.page
     journey.sign_in("performance_analyst", start="/reporting/cld/import")
     journey.click_link("Export the CLD file for a reporting period")
     assert journey.path == "/reporting/cld/export"
     page.get_by_label("Reporting period").fill("2025-03-31:2024-04-01")
     journey.submit("Export", status=400)
-    assert journey.error_links() == [("#period", "The reporting period must end on or after the day it starts")]
+    assert journey.error_links() == [
+        ("#period", "The reporting period must end on or after the day it starts")
+    ]
 
-    page.route("**/jobs/**", lambda route: route.fulfill(response=route.fetch()))  # held while the worker runs
+    page.route(
+        "**/jobs/**", lambda route: route.fulfill(response=route.fetch())
+    )  # held while the worker runs
     page.get_by_label("Reporting period").fill("2024-04-01:2025-03-31")
     journey.submit("Export")
     job = Job.objects.get()

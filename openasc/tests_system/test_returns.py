@@ -31,8 +31,10 @@ def test_analyst_imports_a_file_and_opens_the_people_behind_the_figures(journey,
     assert "Event Start Date" in main and "2024-13-01" in main
     assert not Person.objects.exists()
 
-    good = write(tmp_path / "q4.csv", [request_row(), assessment_row(), service_row(), review_row(),
-                                        carer_assessment_row()])
+    good = write(
+        tmp_path / "q4.csv",
+        [request_row(), assessment_row(), service_row(), review_row(), carer_assessment_row()],
+    )
     journey.goto("/reporting/cld/import")
     page.get_by_label("CLD file").set_input_files(str(good))
     journey.submit("Check and import")

@@ -49,8 +49,9 @@ def test_administrator_creates_a_team_and_a_social_worker_and_issues_a_token(new
     page.get_by_label("Social worker").check()
     page.get_by_label("Night duty team").check()
     journey.submit("Create account", status=400)
-    assert journey.error_links() == [("#username", "There is already an account called 'Ada': choose another "
-                                                   "username")]
+    assert journey.error_links() == [
+        ("#username", "There is already an account called 'Ada': choose another username")
+    ]
     assert page.get_by_label("Night duty team").is_checked()  # what was typed is kept
     page.get_by_label("Username").fill("sam")
     journey.submit("Create account", status=200)
@@ -79,12 +80,22 @@ def test_administrator_creates_a_team_and_a_social_worker_and_issues_a_token(new
     journey.click_link("Back to API tokens")
     journey.screenshot("staff-tokens")
     listing = page.locator("table").inner_text()
-    assert plain not in page.content() and ApiToken.objects.get().prefix in listing and "Never used" not in listing
+    assert (
+        plain not in page.content()
+        and ApiToken.objects.get().prefix in listing
+        and "Never used" not in listing
+    )
 
     # At 320 CSS pixels the wide tables scroll inside their own region: the page itself does not (WCAG 1.4.10).
     page.set_viewport_size({"width": 320, "height": 900})
-    for path in ("/staff/tokens/", "/staff/", "/staff/teams/", "/staff/system-accounts/", f"/staff/{sam.pk}/",
-                 "/staff/add"):
+    for path in (
+        "/staff/tokens/",
+        "/staff/",
+        "/staff/teams/",
+        "/staff/system-accounts/",
+        f"/staff/{sam.pk}/",
+        "/staff/add",
+    ):
         journey.goto(path)
         assert page.evaluate("document.documentElement.scrollWidth") <= 320, path
     page.set_viewport_size({"width": 1280, "height": 900})
@@ -96,8 +107,9 @@ def test_administrator_creates_a_team_and_a_social_worker_and_issues_a_token(new
     journey.submit("Yes, revoke it", status=200)
     assert api_token_user(plain) is None and "Revoked" in page.locator("table").inner_text()
 
-    assert AuditEvent.objects.filter(actor=admin, action=AuditAction.CREATE, object_type="core.user",
-                                     object_id=str(sam.pk)).exists()
+    assert AuditEvent.objects.filter(
+        actor=admin, action=AuditAction.CREATE, object_type="core.user", object_id=str(sam.pk)
+    ).exists()
 
     # The social worker signs in with the password they were given, and has no staff pages.
     worker = new_journey()

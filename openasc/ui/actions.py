@@ -58,16 +58,22 @@ class RecordAction:
     """One form page that changes one thing on a person's record (see the module docstring for the order)."""
 
     purpose: str = "change"  # why the record is opened, written to the audit trail with the view
-    capability: str | None = None  # an access.Capability the role must hold, checked before the record is opened
+    capability: str | None = (
+        None  # an access.Capability the role must hold, checked before the record is opened
+    )
     refused_title: str = "You cannot do this"
     refused_explanation: str = "Your role cannot do this."
     form_class: type | None = None
     template: str = ""
     title: str = ""
     success_message: str = "Saved"
-    drafts: bool = False  # the form autosaves drafts (data-autosave): restore one on GET, discard it on success
+    drafts: bool = (
+        False  # the form autosaves drafts (data-autosave): restore one on GET, discard it on success
+    )
     what: str = "record"  # the not-found page's noun: "There is no <what> with that id"
-    read_only_when_refused: bool = False  # `may` refused: show the page without the form on GET, refuse a POST
+    read_only_when_refused: bool = (
+        False  # `may` refused: show the page without the form on GET, refuse a POST
+    )
     error_status: int = 400
 
     # --- the parts a view names --------------------------------------------------------------------------------
@@ -154,9 +160,14 @@ class RecordAction:
         obj, record = opened
         request.opened_record = record
         person_id = getattr(obj, "person_id", None)
-        if person_id is not None and person_id != record.person_id:  # a thing of someone else reached via this record
-            return forbidden(request, "You cannot open this record",
-                             f"That {self.what} is not part of this person's record.")
+        if (
+            person_id is not None and person_id != record.person_id
+        ):  # a thing of someone else reached via this record
+            return forbidden(
+                request,
+                "You cannot open this record",
+                f"That {self.what} is not part of this person's record.",
+            )
         stop = self.precondition(request, obj)
         if stop is not None:
             return stop
@@ -185,7 +196,9 @@ class RecordAction:
                 result = self.perform(record, obj, form.cleaned_data)
             except ValidationFailed as exc:
                 ui.add_service_errors(form, exc.errors)
-            except AccessDenied as exc:  # the service refused the action (already audited, e.g. a workflow's role)
+            except (
+                AccessDenied
+            ) as exc:  # the service refused the action (already audited, e.g. a workflow's role)
                 return forbidden(request, self.refused_title, exc.access.explanation, audited=True)
             except PermissionError as exc:
                 return forbidden(request, self.refused_title, str(exc))
@@ -196,13 +209,17 @@ class RecordAction:
                 return redirect(self.success_url(obj, result))
         return self._render(request, obj, form, status=self.error_status)
 
-    def _render(self, request: HttpRequest, obj, form, *, restored=None, can_act: bool = True,
-                status: int = 200) -> HttpResponse:
+    def _render(
+        self, request: HttpRequest, obj, form, *, restored=None, can_act: bool = True, status: int = 200
+    ) -> HttpResponse:
         context = {
-            "form": form, "title": self.get_title(obj, can_act), "can_act": can_act,
+            "form": form,
+            "title": self.get_title(obj, can_act),
+            "can_act": can_act,
             "errors": ui.error_summary(form) if form is not None else [],
             "person": getattr(obj, "person", None) or request.opened_record.person,
-            "draft_path": request.path if self.drafts else None, "restored": restored,
+            "draft_path": request.path if self.drafts else None,
+            "restored": restored,
             **self.context(request, obj),
         }
         return render(request, self.template, context, status=status)

@@ -34,7 +34,11 @@ class GovukDateField(forms.MultiValueField):
     def __init__(self, *, label: str = "date", past_only: bool = False, **kwargs):
         self.label_text = label
         self.past_only = past_only
-        fields = (forms.CharField(required=False), forms.CharField(required=False), forms.CharField(required=False))
+        fields = (
+            forms.CharField(required=False),
+            forms.CharField(required=False),
+            forms.CharField(required=False),
+        )
         super().__init__(fields=fields, require_all_fields=False, widget=DateInputWidget(), **kwargs)
 
     def compress(self, data_list):
@@ -101,13 +105,31 @@ def _field_id(form, name):
     return name
 
 
-def input(form, name, label, *, hint=None, classes="", type="text", autocomplete=None, spellcheck=None,
-          input_mode=None, is_page_heading=False):
+def input(
+    form,
+    name,
+    label,
+    *,
+    hint=None,
+    classes="",
+    type="text",
+    autocomplete=None,
+    spellcheck=None,
+    input_mode=None,
+    is_page_heading=False,
+):
     params = {
-        "id": name, "name": name, "type": type, "value": _value(form, name),
-        "label": {"text": label, "classes": "govuk-label--l" if is_page_heading else "",
-                  "isPageHeading": is_page_heading},
-        "errorMessage": _error(form, name), "classes": classes,
+        "id": name,
+        "name": name,
+        "type": type,
+        "value": _value(form, name),
+        "label": {
+            "text": label,
+            "classes": "govuk-label--l" if is_page_heading else "",
+            "isPageHeading": is_page_heading,
+        },
+        "errorMessage": _error(form, name),
+        "classes": classes,
     }
     if hint:
         params["hint"] = {"text": hint}
@@ -121,8 +143,14 @@ def input(form, name, label, *, hint=None, classes="", type="text", autocomplete
 
 
 def textarea(form, name, label, *, hint=None, rows=5):
-    params = {"id": name, "name": name, "value": _value(form, name), "rows": rows, "label": {"text": label},
-              "errorMessage": _error(form, name)}
+    params = {
+        "id": name,
+        "name": name,
+        "value": _value(form, name),
+        "rows": rows,
+        "label": {"text": label},
+        "errorMessage": _error(form, name),
+    }
     if hint:
         params["hint"] = {"text": hint}
     return params
@@ -131,9 +159,17 @@ def textarea(form, name, label, *, hint=None, rows=5):
 def select(form, name, label, *, hint=None, empty="Select an option"):
     current = _value(form, name)
     items = [{"value": "", "text": empty}] + [
-        {"value": v, "text": t, "selected": str(v) == str(current)} for v, t in form.fields[name].choices if v != ""
+        {"value": v, "text": t, "selected": str(v) == str(current)}
+        for v, t in form.fields[name].choices
+        if v != ""
     ]
-    params = {"id": name, "name": name, "label": {"text": label}, "items": items, "errorMessage": _error(form, name)}
+    params = {
+        "id": name,
+        "name": name,
+        "label": {"text": label},
+        "items": items,
+        "errorMessage": _error(form, name),
+    }
     if hint:
         params["hint"] = {"text": hint}
     return params
@@ -150,7 +186,10 @@ def radios(form, name, legend, *, hint=None, legend_size="m", inline=False, cond
             item["conditional"] = {"html": conditional[v]}
         items.append(item)
     params = {
-        "idPrefix": name, "name": name, "items": items, "errorMessage": _error(form, name),
+        "idPrefix": name,
+        "name": name,
+        "items": items,
+        "errorMessage": _error(form, name),
         "fieldset": {"legend": {"text": legend, "classes": f"govuk-fieldset__legend--{legend_size}"}},
         "classes": "govuk-radios--inline" if inline else "",
     }
@@ -164,19 +203,43 @@ def date_input(form, name, legend, *, hint=None):
         parts = [form.data.get(f"{name}-{part}", "") for part in DateInputWidget.PARTS]
     else:
         value = _value(form, name)
-        parts = [str(value.day), str(value.month), str(value.year)] if isinstance(value, dt.date) else ["", "", ""]
+        parts = (
+            [str(value.day), str(value.month), str(value.year)]
+            if isinstance(value, dt.date)
+            else ["", "", ""]
+        )
     error = _error(form, name)
     err_cls = " govuk-input--error" if error else ""
     params = {
-        "id": name, "namePrefix": name, "errorMessage": error,
+        "id": name,
+        "namePrefix": name,
+        "errorMessage": error,
         "fieldset": {"legend": {"text": legend, "classes": "govuk-fieldset__legend--s"}},
         "items": [
-            {"id": f"{name}-day", "name": "day", "label": "Day", "classes": "govuk-input--width-2" + err_cls,
-             "value": parts[0], "inputmode": "numeric"},
-            {"id": f"{name}-month", "name": "month", "label": "Month", "classes": "govuk-input--width-2" + err_cls,
-             "value": parts[1], "inputmode": "numeric"},
-            {"id": f"{name}-year", "name": "year", "label": "Year", "classes": "govuk-input--width-4" + err_cls,
-             "value": parts[2], "inputmode": "numeric"},
+            {
+                "id": f"{name}-day",
+                "name": "day",
+                "label": "Day",
+                "classes": "govuk-input--width-2" + err_cls,
+                "value": parts[0],
+                "inputmode": "numeric",
+            },
+            {
+                "id": f"{name}-month",
+                "name": "month",
+                "label": "Month",
+                "classes": "govuk-input--width-2" + err_cls,
+                "value": parts[1],
+                "inputmode": "numeric",
+            },
+            {
+                "id": f"{name}-year",
+                "name": "year",
+                "label": "Year",
+                "classes": "govuk-input--width-4" + err_cls,
+                "value": parts[2],
+                "inputmode": "numeric",
+            },
         ],
     }
     if hint:

@@ -23,10 +23,12 @@ def uk_date(value, fmt: str = "%-d %B %Y") -> str:
 
 def environment(**options) -> Environment:
     loader = options.pop("loader")
-    options["loader"] = ChoiceLoader([
-        loader,
-        PrefixLoader({"govuk_frontend_jinja": PackageLoader("govuk_frontend_jinja", "templates")}),
-    ])
+    options["loader"] = ChoiceLoader(
+        [
+            loader,
+            PrefixLoader({"govuk_frontend_jinja": PackageLoader("govuk_frontend_jinja", "templates")}),
+        ]
+    )
     options.setdefault("undefined", ChainableUndefined)
     options.setdefault("autoescape", True)
     options.setdefault("extensions", []).append("jinja2.ext.do")

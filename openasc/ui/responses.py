@@ -23,15 +23,24 @@ def audit_refusal(request: HttpRequest, explanation: str) -> None:
 
     user = getattr(request, "user", None)
     if user is not None and user.is_authenticated and user.is_active:
-        audit.record(actor=user, action=AuditAction.ACCESS_REFUSED,
-                     details={"path": request.path[:300], "method": request.method, "reason": explanation[:300]})
+        audit.record(
+            actor=user,
+            action=AuditAction.ACCESS_REFUSED,
+            details={"path": request.path[:300], "method": request.method, "reason": explanation[:300]},
+        )
 
 
 def not_found(request: HttpRequest, what: str = "page", *, explanation: str = "") -> HttpResponse:
-    return render(request, "core/forbidden.jinja", {
-        "title": "Page not found",
-        "explanation": explanation or f"There is no {what} with that id. Check the link, or search again."},
-        status=404)
+    return render(
+        request,
+        "core/forbidden.jinja",
+        {
+            "title": "Page not found",
+            "explanation": explanation
+            or f"There is no {what} with that id. Check the link, or search again.",
+        },
+        status=404,
+    )
 
 
 def denied(request: HttpRequest, exc: AccessDenied, person_id: int | None = None) -> HttpResponse:

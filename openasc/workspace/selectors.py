@@ -23,16 +23,27 @@ def _active_relationships(now):
 
 def _annotate(qs: QuerySet, today: dt.date) -> QuerySet:
     """What a worker needs to see at a glance for each person on a list."""
-    next_review = (Review.objects.filter(person=OuterRef("pk"), status=ReviewStatus.SCHEDULED)
-                   .order_by("due_on").values("due_on")[:1])
-    open_assessment = (Assessment.objects.filter(person=OuterRef("pk"),
-                                                 status__in=[AssessmentStatus.IN_PROGRESS,
-                                                             AssessmentStatus.AWAITING_SIGN_OFF])
-                       .order_by("started_on").values("status")[:1])
-    open_request = (SupportRequest.objects.filter(person=OuterRef("pk"), status=RequestStatus.OPEN)
-                    .order_by("received_on").values("received_on")[:1])
+    next_review = (
+        Review.objects.filter(person=OuterRef("pk"), status=ReviewStatus.SCHEDULED)
+        .order_by("due_on")
+        .values("due_on")[:1]
+    )
+    open_assessment = (
+        Assessment.objects.filter(
+            person=OuterRef("pk"),
+            status__in=[AssessmentStatus.IN_PROGRESS, AssessmentStatus.AWAITING_SIGN_OFF],
+        )
+        .order_by("started_on")
+        .values("status")[:1]
+    )
+    open_request = (
+        SupportRequest.objects.filter(person=OuterRef("pk"), status=RequestStatus.OPEN)
+        .order_by("received_on")
+        .values("received_on")[:1]
+    )
     live_services = Service.objects.filter(person=OuterRef("pk"), start_on__lte=today).filter(
-        Q(end_on__isnull=True) | Q(end_on__gte=today))
+        Q(end_on__isnull=True) | Q(end_on__gte=today)
+    )
     return qs.annotate(
         next_review_due=Subquery(next_review),
         open_assessment_status=Subquery(open_assessment),
@@ -53,23 +64,42 @@ class CaseloadRow:
 
 def _rows(people, today) -> list[CaseloadRow]:
     labels = dict(AssessmentStatus.choices)
-    return [CaseloadRow(person=p, next_review_due=p.next_review_due,
-                        review_overdue=bool(p.next_review_due and p.next_review_due < today),
-                        open_assessment=labels.get(p.open_assessment_status, "") if p.open_assessment_status else "",
-                        waiting_since=p.open_request_since, has_services=p.has_live_services) for p in people]
+    return [
+        CaseloadRow(
+            person=p,
+            next_review_due=p.next_review_due,
+            review_overdue=bool(p.next_review_due and p.next_review_due < today),
+            open_assessment=labels.get(p.open_assessment_status, "") if p.open_assessment_status else "",
+            waiting_since=p.open_request_since,
+            has_services=p.has_live_services,
+        )
+        for p in people
+    ]
 
 
 def my_caseload(*, user: User, today: dt.date | None = None) -> list[CaseloadRow]:
     """People allocated to this worker by name, soonest review first."""
     today = today or timezone.localdate()
     now = timezone.now()
-    ids = _active_relationships(now).filter(user=user, kind=RelationshipKind.ALLOCATED_WORKER).values("person_id")
+    ids = (
+        _active_relationships(now)
+        .filter(user=user, kind=RelationshipKind.ALLOCATED_WORKER)
+        .values("person_id")
+    )
     people = access.people_visible_to(user, Person.objects.filter(pk__in=ids, merged_into__isnull=True))
-    people = _annotate(people.only("id", "la_person_id", "first_name", "last_name", "date_of_birth", "date_of_death",
-                                   "nhs_number"), today).order_by("last_name", "first_name", "pk")
+    people = _annotate(
+        people.only(
+            "id", "la_person_id", "first_name", "last_name", "date_of_birth", "date_of_death", "nhs_number"
+        ),
+        today,
+    ).order_by("last_name", "first_name", "pk")
     rows = _rows(people, today)
-    audit.record(actor=user, action=AuditAction.VIEW, basis="Own caseload",
-                 details={"list": "my caseload", "people": len(rows)})
+    audit.record(
+        actor=user,
+        action=AuditAction.VIEW,
+        basis="Own caseload",
+        details={"list": "my caseload", "people": len(rows)},
+    )
     rows.sort(key=lambda r: (r.next_review_due is None, r.next_review_due or today))
     return rows
 
@@ -92,43 +122,67 @@ def manager_view(*, user: User, today: dt.date | None = None) -> list[TeamSummar
     now = timezone.now()
     summaries = []
     for team in user.teams.order_by("name"):
-        team_people = _active_relationships(now).filter(team=team, kind=RelationshipKind.ALLOCATED_TEAM) \
+        team_people = (
+            _active_relationships(now)
+            .filter(team=team, kind=RelationshipKind.ALLOCATED_TEAM)
             .values("person_id")
-        worker_people = _active_relationships(now).filter(kind=RelationshipKind.ALLOCATED_WORKER).values("person_id")
+        )
+        worker_people = (
+            _active_relationships(now).filter(kind=RelationshipKind.ALLOCATED_WORKER).values("person_id")
+        )
         waiting = SupportRequest.objects.filter(team=team, status=RequestStatus.OPEN)
         # Routed to the team for assessment, reablement or support planning in the last year, and nobody named yet.
-        unallocated = (SupportRequest.objects.filter(team=team, decision__in=["assessment", "short_term_support",
-                                                                              "support_planning"],
-                                                     received_on__gte=today - dt.timedelta(days=365))
-                       .exclude(person_id__in=worker_people))
+        unallocated = SupportRequest.objects.filter(
+            team=team,
+            decision__in=["assessment", "short_term_support", "support_planning"],
+            received_on__gte=today - dt.timedelta(days=365),
+        ).exclude(person_id__in=worker_people)
         oldest = waiting.order_by("received_on").values_list("received_on", flat=True).first()
         stats = Person.objects.filter(pk__in=team_people).aggregate(n=Count("pk"))
-        summaries.append(TeamSummary(
-            team=team,
-            allocated=stats["n"],
-            unallocated_waiting=unallocated.values("person_id").distinct().count(),
-            assessments_awaiting_sign_off=Assessment.objects.filter(
-                status=AssessmentStatus.AWAITING_SIGN_OFF, person_id__in=team_people).count(),
-            overdue_reviews=Review.objects.filter(status=ReviewStatus.SCHEDULED, due_on__lt=today,
-                                                  person_id__in=team_people).count(),
-            oldest_wait_days=(today - oldest).days if oldest else None,
-        ))
-    audit.record(actor=user, action=AuditAction.VIEW, basis="Team management", details={"list": "manager view"})
+        summaries.append(
+            TeamSummary(
+                team=team,
+                allocated=stats["n"],
+                unallocated_waiting=unallocated.values("person_id").distinct().count(),
+                assessments_awaiting_sign_off=Assessment.objects.filter(
+                    status=AssessmentStatus.AWAITING_SIGN_OFF, person_id__in=team_people
+                ).count(),
+                overdue_reviews=Review.objects.filter(
+                    status=ReviewStatus.SCHEDULED, due_on__lt=today, person_id__in=team_people
+                ).count(),
+                oldest_wait_days=(today - oldest).days if oldest else None,
+            )
+        )
+    audit.record(
+        actor=user, action=AuditAction.VIEW, basis="Team management", details={"list": "manager view"}
+    )
     return summaries
 
 
-def team_caseload(*, user: User, team_id: int, today: dt.date | None = None, limit: int = 500) -> list[CaseloadRow]:
+def team_caseload(
+    *, user: User, team_id: int, today: dt.date | None = None, limit: int = 500
+) -> list[CaseloadRow]:
     """Everyone allocated to one of the user's teams."""
     today = today or timezone.localdate()
     team = user.teams.filter(pk=team_id).first()
     if team is None:
         raise PermissionError("You can only see the caseload of your own teams.")
     now = timezone.now()
-    ids = _active_relationships(now).filter(team=team, kind=RelationshipKind.ALLOCATED_TEAM).values("person_id")
+    ids = (
+        _active_relationships(now).filter(team=team, kind=RelationshipKind.ALLOCATED_TEAM).values("person_id")
+    )
     people = access.people_visible_to(user, Person.objects.filter(pk__in=ids, merged_into__isnull=True))
-    people = _annotate(people.only("id", "la_person_id", "first_name", "last_name", "date_of_birth", "date_of_death",
-                                   "nhs_number"), today).order_by("last_name", "first_name", "pk")[:limit]
+    people = _annotate(
+        people.only(
+            "id", "la_person_id", "first_name", "last_name", "date_of_birth", "date_of_death", "nhs_number"
+        ),
+        today,
+    ).order_by("last_name", "first_name", "pk")[:limit]
     rows = _rows(people, today)
-    audit.record(actor=user, action=AuditAction.VIEW, basis=f"Team: {team.name}"[:64],
-                 details={"list": "team caseload", "team": team.pk, "people": len(rows)})
+    audit.record(
+        actor=user,
+        action=AuditAction.VIEW,
+        basis=f"Team: {team.name}"[:64],
+        details={"list": "team caseload", "team": team.pk, "people": len(rows)},
+    )
     return rows

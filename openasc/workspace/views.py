@@ -11,9 +11,17 @@ from openasc.workspace import selectors
 
 def my_caseload(request: HttpRequest) -> HttpResponse:
     rows = selectors.my_caseload(user=request.user)
-    return render(request, "workspace/caseload.jinja", {
-        "rows": rows, "title": "My caseload", "active_nav": "caseload",
-        "heading": "My caseload", "overdue": sum(r.review_overdue for r in rows)})
+    return render(
+        request,
+        "workspace/caseload.jinja",
+        {
+            "rows": rows,
+            "title": "My caseload",
+            "active_nav": "caseload",
+            "heading": "My caseload",
+            "overdue": sum(r.review_overdue for r in rows),
+        },
+    )
 
 
 def team_caseload(request: HttpRequest, team_id: int) -> HttpResponse:
@@ -22,9 +30,18 @@ def team_caseload(request: HttpRequest, team_id: int) -> HttpResponse:
     except PermissionError as exc:
         return forbidden(request, "You cannot see this page", str(exc))
     team = request.user.teams.get(pk=team_id)
-    return render(request, "workspace/caseload.jinja", {
-        "rows": rows, "title": f"{team.name}: caseload", "heading": f"{team.name}: caseload",
-        "active_nav": "manager", "overdue": sum(r.review_overdue for r in rows), "limited": len(rows) >= 500})
+    return render(
+        request,
+        "workspace/caseload.jinja",
+        {
+            "rows": rows,
+            "title": f"{team.name}: caseload",
+            "heading": f"{team.name}: caseload",
+            "active_nav": "manager",
+            "overdue": sum(r.review_overdue for r in rows),
+            "limited": len(rows) >= 500,
+        },
+    )
 
 
 def manager(request: HttpRequest) -> HttpResponse:
@@ -32,4 +49,6 @@ def manager(request: HttpRequest) -> HttpResponse:
         teams = selectors.manager_view(user=request.user)
     except PermissionError as exc:
         return forbidden(request, "You cannot see this page", str(exc))
-    return render(request, "workspace/manager.jinja", {"teams": teams, "title": "My teams", "active_nav": "manager"})
+    return render(
+        request, "workspace/manager.jinja", {"teams": teams, "title": "My teams", "active_nav": "manager"}
+    )

@@ -6,69 +6,152 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('people', '0001_initial'),
+        ("people", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='AssessmentStatusChange',
+            name="AssessmentStatusChange",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('status', models.CharField(max_length=40)),
-                ('changed_at', models.DateTimeField()),
-                ('note', models.TextField(blank=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("status", models.CharField(max_length=40)),
+                ("changed_at", models.DateTimeField()),
+                ("note", models.TextField(blank=True)),
             ],
             options={
-                'ordering': ['changed_at', 'pk'],
-                'abstract': False,
+                "ordering": ["changed_at", "pk"],
+                "abstract": False,
             },
         ),
         migrations.CreateModel(
-            name='OutcomeAssessment',
+            name="OutcomeAssessment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=30)),
-                ('can_achieve', models.BooleanField()),
-                ('limbs', models.JSONField(blank=True, default=list, help_text='Any of a, b, c, d (carers: a, b, c)')),
-                ('notes', models.TextField(blank=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.CharField(max_length=30)),
+                ("can_achieve", models.BooleanField()),
+                (
+                    "limbs",
+                    models.JSONField(
+                        blank=True, default=list, help_text="Any of a, b, c, d (carers: a, b, c)"
+                    ),
+                ),
+                ("notes", models.TextField(blank=True)),
             ],
         ),
         migrations.CreateModel(
-            name='Assessment',
+            name="Assessment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('needs', 'Needs assessment'), ('carer', "Carer's assessment")], default='needs', max_length=10)),
-                ('assessment_type', models.CharField(default='Long term assessment', max_length=60, verbose_name='CLD assessment type')),
-                ('method', models.CharField(blank=True, max_length=60)),
-                ('started_on', models.DateField()),
-                ('completed_on', models.DateField(blank=True, null=True)),
-                ('status', models.CharField(choices=[('in_progress', 'In progress'), ('awaiting_sign_off', 'Waiting for a manager to sign off'), ('completed', 'Completed'), ('cancelled', 'Cancelled')], default='in_progress', max_length=20)),
-                ('condition_met', models.BooleanField(null=True)),
-                ('condition_description', models.TextField(blank=True)),
-                ('carer_health_at_risk', models.BooleanField(null=True)),
-                ('wellbeing_impact', models.BooleanField(null=True)),
-                ('wellbeing_description', models.TextField(blank=True)),
-                ('what_matters', models.TextField(blank=True)),
-                ('strengths', models.TextField(blank=True, help_text='Strengths and what the person already has')),
-                ('existing_support', models.TextField(blank=True, help_text='Support from family, friends and community')),
-                ('computed_eligible', models.BooleanField(null=True)),
-                ('computed_reasons', models.JSONField(blank=True, default=list)),
-                ('judgement', models.CharField(blank=True, choices=[('agree', 'Agree with the determination'), ('eligible', 'Eligible, by professional judgement'), ('not_eligible', 'Not eligible, by professional judgement')], max_length=20)),
-                ('judgement_reason', models.TextField(blank=True)),
-                ('eligible', models.BooleanField(null=True)),
-                ('outcome', models.CharField(blank=True, max_length=120, verbose_name='CLD event outcome')),
-                ('sections_done', models.JSONField(blank=True, default=list)),
-                ('signed_off_at', models.DateTimeField(blank=True, null=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('assessor', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('cared_for', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='carer_assessments', to='people.person')),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='assessments', to='people.person')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("needs", "Needs assessment"), ("carer", "Carer's assessment")],
+                        default="needs",
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "assessment_type",
+                    models.CharField(
+                        default="Long term assessment", max_length=60, verbose_name="CLD assessment type"
+                    ),
+                ),
+                ("method", models.CharField(blank=True, max_length=60)),
+                ("started_on", models.DateField()),
+                ("completed_on", models.DateField(blank=True, null=True)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("in_progress", "In progress"),
+                            ("awaiting_sign_off", "Waiting for a manager to sign off"),
+                            ("completed", "Completed"),
+                            ("cancelled", "Cancelled"),
+                        ],
+                        default="in_progress",
+                        max_length=20,
+                    ),
+                ),
+                ("condition_met", models.BooleanField(null=True)),
+                ("condition_description", models.TextField(blank=True)),
+                ("carer_health_at_risk", models.BooleanField(null=True)),
+                ("wellbeing_impact", models.BooleanField(null=True)),
+                ("wellbeing_description", models.TextField(blank=True)),
+                ("what_matters", models.TextField(blank=True)),
+                (
+                    "strengths",
+                    models.TextField(blank=True, help_text="Strengths and what the person already has"),
+                ),
+                (
+                    "existing_support",
+                    models.TextField(blank=True, help_text="Support from family, friends and community"),
+                ),
+                ("computed_eligible", models.BooleanField(null=True)),
+                ("computed_reasons", models.JSONField(blank=True, default=list)),
+                (
+                    "judgement",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("agree", "Agree with the determination"),
+                            ("eligible", "Eligible, by professional judgement"),
+                            ("not_eligible", "Not eligible, by professional judgement"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("judgement_reason", models.TextField(blank=True)),
+                ("eligible", models.BooleanField(null=True)),
+                ("outcome", models.CharField(blank=True, max_length=120, verbose_name="CLD event outcome")),
+                ("sections_done", models.JSONField(blank=True, default=list)),
+                ("signed_off_at", models.DateTimeField(blank=True, null=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "assessor",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "cared_for",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="carer_assessments",
+                        to="people.person",
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="assessments",
+                        to="people.person",
+                    ),
+                ),
             ],
         ),
     ]

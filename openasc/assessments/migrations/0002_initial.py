@@ -6,51 +6,74 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('assessments', '0001_initial'),
-        ('frontdoor', '0001_initial'),
+        ("assessments", "0001_initial"),
+        ("frontdoor", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='assessment',
-            name='request',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='assessments', to='frontdoor.supportrequest'),
+            model_name="assessment",
+            name="request",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="assessments",
+                to="frontdoor.supportrequest",
+            ),
         ),
         migrations.AddField(
-            model_name='assessment',
-            name='signed_off_by',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="assessment",
+            name="signed_off_by",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddField(
-            model_name='assessmentstatuschange',
-            name='assessment',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='status_changes', to='assessments.assessment'),
+            model_name="assessmentstatuschange",
+            name="assessment",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="status_changes",
+                to="assessments.assessment",
+            ),
         ),
         migrations.AddField(
-            model_name='assessmentstatuschange',
-            name='changed_by',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="assessmentstatuschange",
+            name="changed_by",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL
+            ),
         ),
         migrations.AddField(
-            model_name='outcomeassessment',
-            name='assessment',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='outcomes', to='assessments.assessment'),
+            model_name="outcomeassessment",
+            name="assessment",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="outcomes",
+                to="assessments.assessment",
+            ),
         ),
         migrations.AddIndex(
-            model_name='assessment',
-            index=models.Index(fields=['status', 'assessor'], name='assessment_work'),
+            model_name="assessment",
+            index=models.Index(fields=["status", "assessor"], name="assessment_work"),
         ),
         migrations.AddIndex(
-            model_name='assessment',
-            index=models.Index(fields=['person', 'started_on'], name='assessment_person'),
+            model_name="assessment",
+            index=models.Index(fields=["person", "started_on"], name="assessment_person"),
         ),
         migrations.AddConstraint(
-            model_name='outcomeassessment',
-            constraint=models.UniqueConstraint(fields=('assessment', 'code'), name='outcome_once_per_assessment'),
+            model_name="outcomeassessment",
+            constraint=models.UniqueConstraint(
+                fields=("assessment", "code"), name="outcome_once_per_assessment"
+            ),
         ),
     ]

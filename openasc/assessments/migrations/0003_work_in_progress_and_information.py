@@ -4,20 +4,19 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('assessments', '0002_initial'),
+        ("assessments", "0002_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='assessment',
-            name='information_given',
+            model_name="assessment",
+            name="information_given",
             field=models.TextField(blank=True),
         ),
         migrations.AddField(
-            model_name='assessment',
-            name='section_drafts',
+            model_name="assessment",
+            name="section_drafts",
             field=models.JSONField(blank=True, default=dict),
         ),
     ]

@@ -5,16 +5,20 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('assessments', '0003_work_in_progress_and_information'),
-        ('people', '0001_initial'),
+        ("assessments", "0003_work_in_progress_and_information"),
+        ("people", "0001_initial"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='assessment',
-            name='person',
-            field=models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.PROTECT, related_name='assessments', to='people.person'),
+            model_name="assessment",
+            name="person",
+            field=models.ForeignKey(
+                db_index=False,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="assessments",
+                to="people.person",
+            ),
         ),
     ]

@@ -44,21 +44,55 @@ def test_full_journey_over_the_api(client, token, person, staff, settings):
     assert created.status_code == 201
     body = created.json()
     aid = body["id"]
-    assert (body["kind"], body["status"], body["assessment_type"]) == ("needs", "in_progress", "Long term assessment")
+    assert (body["kind"], body["status"], body["assessment_type"]) == (
+        "needs",
+        "in_progress",
+        "Long term assessment",
+    )
     assert {s["status"] for s in body["sections"]} == {"Not started"}
 
-    assert put(client, f"/api/assessments/{aid}/about", {"what_matters": "Stay at home", "strengths": "Cheerful"},
-               plain).status_code == 200
+    assert (
+        put(
+            client,
+            f"/api/assessments/{aid}/about",
+            {"what_matters": "Stay at home", "strengths": "Cheerful"},
+            plain,
+        ).status_code
+        == 200
+    )
     for code in ("nutrition", "hygiene"):
-        r = put(client, f"/api/assessments/{aid}/outcomes/{code}",
-                {"can_achieve": False, "limbs": ["a"], "notes": f"{code} help"}, plain)
+        r = put(
+            client,
+            f"/api/assessments/{aid}/outcomes/{code}",
+            {"can_achieve": False, "limbs": ["a"], "notes": f"{code} help"},
+            plain,
+        )
         assert r.status_code == 200
-    for code in ("toilet", "clothing", "home_safety", "habitable_home", "relationships", "work_education",
-                 "community", "caring_for_child"):
-        assert put(client, f"/api/assessments/{aid}/outcomes/{code}", {"can_achieve": True}, plain).status_code == 200
-    r = put(client, f"/api/assessments/{aid}/conditions",
-            {"condition_met": True, "condition_description": "Stroke", "wellbeing_impact": True,
-             "wellbeing_description": "Low mood"}, plain)
+    for code in (
+        "toilet",
+        "clothing",
+        "home_safety",
+        "habitable_home",
+        "relationships",
+        "work_education",
+        "community",
+        "caring_for_child",
+    ):
+        assert (
+            put(client, f"/api/assessments/{aid}/outcomes/{code}", {"can_achieve": True}, plain).status_code
+            == 200
+        )
+    r = put(
+        client,
+        f"/api/assessments/{aid}/conditions",
+        {
+            "condition_met": True,
+            "condition_description": "Stroke",
+            "wellbeing_impact": True,
+            "wellbeing_description": "Low mood",
+        },
+        plain,
+    )
     assert r.status_code == 200
     assert r.json()["determination"]["eligible"] is True
     r = put(client, f"/api/assessments/{aid}/eligibility", {"judgement": "agree"}, plain)
@@ -66,8 +100,10 @@ def test_full_journey_over_the_api(client, token, person, staff, settings):
     assert {s["status"] for s in r.json()["sections"]} == {"Completed"}
     r = post(client, f"/api/assessments/{aid}/complete", {}, plain)
     assert r.status_code == 200
-    assert (r.json()["status"], r.json()["outcome"]) == ("awaiting_sign_off",
-                                                         "Progress to support planning or services")
+    assert (r.json()["status"], r.json()["outcome"]) == (
+        "awaiting_sign_off",
+        "Progress to support planning or services",
+    )
     # A system account is not a team manager.
     assert post(client, f"/api/assessments/{aid}/sign-off", {"approve": True}, plain).status_code == 403
     client.force_login(staff.team_manager)
@@ -76,36 +112,59 @@ def test_full_journey_over_the_api(client, token, person, staff, settings):
     assert (r.json()["status"], r.json()["signed_off_by"]) == ("completed", staff.team_manager.display_name)
     read = client.get(f"/api/assessments/{aid}").json()
     assert [o["code"] for o in read["outcomes"] if not o["can_achieve"]] == ["nutrition", "hygiene"]
-    actions = set(AuditEvent.objects.filter(actor=system, object_type="assessments.assessment")
-                  .values_list("action", flat=True))
+    actions = set(
+        AuditEvent.objects.filter(actor=system, object_type="assessments.assessment").values_list(
+            "action", flat=True
+        )
+    )
     assert actions == {"view", "create", "update", "access_refused"}
     # The system account's refused sign-off is in the trail, against the assessment, with what was attempted.
-    refused = AuditEvent.objects.get(actor=system, action="access_refused", object_type="assessments.assessment")
+    refused = AuditEvent.objects.get(
+        actor=system, action="access_refused", object_type="assessments.assessment"
+    )
     assert refused.details["purpose"] == "assessment: sign_off" and refused.person_id == person.pk
 
 
 def test_field_level_errors(client, token, person):
     _, plain = token
-    r = post(client, "/api/assessments", {"person_id": person.pk, "method": "Pigeon", "kind": "carer",
-                                          "cared_for_id": 999}, plain)
+    r = post(
+        client,
+        "/api/assessments",
+        {"person_id": person.pk, "method": "Pigeon", "kind": "carer", "cared_for_id": 999},
+        plain,
+    )
     assert r.status_code == 422
-    assert r.json()["errors"] == [{"field": "cared_for_id", "message": "The carer is not linked to this person: link "
-                                                                       "them on the cared-for person's record first"}]
-    aid = post(client, "/api/assessments", {"person_id": person.pk, "method": "Telephone"}, plain).json()["id"]
+    assert r.json()["errors"] == [
+        {
+            "field": "cared_for_id",
+            "message": "The carer is not linked to this person: link "
+            "them on the cared-for person's record first",
+        }
+    ]
+    aid = post(client, "/api/assessments", {"person_id": person.pk, "method": "Telephone"}, plain).json()[
+        "id"
+    ]
     r = put(client, f"/api/assessments/{aid}/outcomes/nutrition", {"can_achieve": False, "limbs": []}, plain)
     assert r.status_code == 422
     assert r.json()["errors"][0]["field"] == "limbs"
     r = post(client, f"/api/assessments/{aid}/complete", {}, plain)
     assert r.status_code == 422 and r.json()["errors"][0]["field"] == "sections"
-    assert put(client, f"/api/assessments/{aid}/outcomes/flying", {"can_achieve": True}, plain).status_code == 422
+    assert (
+        put(client, f"/api/assessments/{aid}/outcomes/flying", {"can_achieve": True}, plain).status_code
+        == 422
+    )
 
 
 def test_carers_assessment_over_the_api(client, token, person):
     _, plain = token
     carer = PersonFactory(client_type="Unpaid carer")
     CarerLinkFactory(carer=carer, cared_for=person)
-    r = post(client, "/api/assessments", {"person_id": carer.pk, "method": "Telephone", "kind": "carer",
-                                          "cared_for_id": person.pk}, plain)
+    r = post(
+        client,
+        "/api/assessments",
+        {"person_id": carer.pk, "method": "Telephone", "kind": "carer", "cared_for_id": person.pk},
+        plain,
+    )
     assert r.status_code == 201
     assert (r.json()["cared_for_id"], len(r.json()["sections"])) == (person.pk, 1 + 1 + 8 + 1 + 1 + 1)
 

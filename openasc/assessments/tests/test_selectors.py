@@ -31,17 +31,27 @@ def test_worker_without_relationship_cannot_open(assessment, teams):
 def test_opening_is_audited_with_the_basis(staff, assessment):
     selectors.assessment_get(user=staff.social_worker, assessment_id=assessment.pk, purpose="view")
     event = AuditEvent.objects.filter(action="view", object_type="assessments.assessment").get()
-    assert (event.actor, event.basis, event.person_id) == (staff.social_worker, "Allocated worker",
-                                                           assessment.person_id)
+    assert (event.actor, event.basis, event.person_id) == (
+        staff.social_worker,
+        "Allocated worker",
+        assessment.person_id,
+    )
 
 
 def test_task_list_statuses(staff, assessment):
-    services.assessment_section_save(record=opened(staff.social_worker, assessment.person),
-                                     assessment=assessment, section="about",
-                                     data={"what_matters": "Home"})
-    services.assessment_section_save(record=opened(staff.social_worker, assessment.person),
-                                     assessment=assessment, section="condition",
-                                     data={"condition_met": "yes"}, complete=False)
+    services.assessment_section_save(
+        record=opened(staff.social_worker, assessment.person),
+        assessment=assessment,
+        section="about",
+        data={"what_matters": "Home"},
+    )
+    services.assessment_section_save(
+        record=opened(staff.social_worker, assessment.person),
+        assessment=assessment,
+        section="condition",
+        data={"condition_met": "yes"},
+        complete=False,
+    )
     statuses = {t.section.key: t.status for t in selectors.task_list(assessment)}
     assert statuses["about"] == "Completed"
     assert statuses["condition"] == "In progress"
@@ -60,7 +70,9 @@ def test_eligible_needs_for_the_plan(staff, assessment):
     assert (needs.what_matters, needs.strengths) == ("Staying at home with my cat", "Good neighbours")
 
 
-def test_awaiting_sign_off_lists_the_managers_teams_people_not_their_own(staff, teams, person, assessment, settings):
+def test_awaiting_sign_off_lists_the_managers_teams_people_not_their_own(
+    staff, teams, person, assessment, settings
+):
     settings.OPENASC_ASSESSMENT_SIGN_OFF = True
     answer_all(assessment, staff.social_worker)
     services.assessment_complete(record=opened(staff.social_worker, assessment.person), assessment=assessment)

@@ -19,8 +19,12 @@ def errors_in(html: str) -> list[tuple[str, str]]:
 
 def statuses(html: str) -> dict[str, str]:
     """Task name -> status text, from the task list."""
-    found = re.findall(r'govuk-task-list__link[^>]*>\s*(.*?)\s*</a>.*?govuk-task-list__status[^>]*>\s*(?:<strong[^>]*>)?'
-                       r'\s*(.*?)\s*<', html, re.S)
+    found = re.findall(
+        r"govuk-task-list__link[^>]*>\s*(.*?)\s*</a>.*?govuk-task-list__status[^>]*>\s*(?:<strong[^>]*>)?"
+        r"\s*(.*?)\s*<",
+        html,
+        re.S,
+    )
     return dict(found)
 
 
@@ -47,10 +51,16 @@ def test_start_with_errors_then_success(client, staff, person):
     assert "<title>Error: Start an assessment" in html
     assert errors_in(html) == [("method", "Select how the assessment is being carried out")]
     assert not Assessment.objects.exists()
-    response = client.post(url, {"kind": "needs", "assessment_type": "Short term assessment", "method": "Telephone"})
+    response = client.post(
+        url, {"kind": "needs", "assessment_type": "Short term assessment", "method": "Telephone"}
+    )
     a = Assessment.objects.get()
     assert response["Location"] == reverse("assessments:detail", args=[a.pk])
-    assert (a.assessment_type, a.method, a.assessor) == ("Short term assessment", "Telephone", staff.social_worker)
+    assert (a.assessment_type, a.method, a.assessor) == (
+        "Short term assessment",
+        "Telephone",
+        staff.social_worker,
+    )
 
 
 def test_carers_assessment_offers_only_linked_people(client, staff, person):
@@ -58,13 +68,22 @@ def test_carers_assessment_offers_only_linked_people(client, staff, person):
     CareRelationshipFactory(person=carer, user=staff.social_worker)
     client.force_login(staff.social_worker)
     url = reverse("assessments:start", args=[carer.pk])
-    response = client.post(url, {"kind": "carer", "assessment_type": "Long term assessment", "method": "Telephone"})
+    response = client.post(
+        url, {"kind": "carer", "assessment_type": "Long term assessment", "method": "Telephone"}
+    )
     assert errors_in(response.content.decode()) == [("cared_for", "Select the person the carer looks after")]
     CarerLinkFactory(carer=carer, cared_for=person)
     html = client.get(url).content.decode()
     assert "Ivy Lane" in html
-    response = client.post(url, {"kind": "carer", "assessment_type": "Long term assessment", "method": "Telephone",
-                                 "cared_for": str(person.pk)})
+    response = client.post(
+        url,
+        {
+            "kind": "carer",
+            "assessment_type": "Long term assessment",
+            "method": "Telephone",
+            "cared_for": str(person.pk),
+        },
+    )
     assert response.status_code == 302
     assert Assessment.objects.get().cared_for == person
 
@@ -73,12 +92,16 @@ def test_worker_without_relationship_cannot_open_an_assessment(client, staff, te
     stranger = UserFactory(username="south-worker", role="social_worker", teams=[teams.south])
     client.force_login(stranger)
     break_glass = reverse("core:break-glass", args=[assessment.person_id])
-    for url in (reverse("assessments:detail", args=[assessment.pk]),
-                reverse("assessments:section", args=[assessment.pk, "about"]),
-                reverse("assessments:complete", args=[assessment.pk])):
+    for url in (
+        reverse("assessments:detail", args=[assessment.pk]),
+        reverse("assessments:section", args=[assessment.pk, "about"]),
+        reverse("assessments:complete", args=[assessment.pk]),
+    ):
         response = client.get(url)
         assert response.status_code == 302 and response["Location"] == break_glass  # offered, never granted
-    response = client.post(reverse("assessments:section", args=[assessment.pk, "about"]), {"what_matters": "x"})
+    response = client.post(
+        reverse("assessments:section", args=[assessment.pk, "about"]), {"what_matters": "x"}
+    )
     assert response["Location"] == break_glass
     assessment.refresh_from_db()
     assert assessment.what_matters == ""
@@ -90,12 +113,19 @@ def test_worker_without_relationship_cannot_open_an_assessment(client, staff, te
 
 
 def test_task_list_shows_each_sections_status(client, staff, assessment):
-    services.assessment_section_save(record=opened(staff.social_worker, assessment.person),
-                                     assessment=assessment, section="about",
-                                     data={"what_matters": "Home"})
-    services.assessment_section_save(record=opened(staff.social_worker, assessment.person),
-                                     assessment=assessment, section="outcome-nutrition",
-                                     data={"notes": "Half typed"}, complete=False)
+    services.assessment_section_save(
+        record=opened(staff.social_worker, assessment.person),
+        assessment=assessment,
+        section="about",
+        data={"what_matters": "Home"},
+    )
+    services.assessment_section_save(
+        record=opened(staff.social_worker, assessment.person),
+        assessment=assessment,
+        section="outcome-nutrition",
+        data={"notes": "Half typed"},
+        complete=False,
+    )
     client.force_login(staff.social_worker)
     html = client.get(reverse("assessments:detail", args=[assessment.pk])).content.decode()
     found = statuses(html)
@@ -123,18 +153,22 @@ def test_validation_error_keeps_everything_typed(client, staff, assessment):
     html = response.content.decode()
     assert response.status_code == 400
     assert "<title>Error: Managing toilet needs" in html
-    assert errors_in(html) == [("limbs", "Select at least one way in which the person is unable to achieve this "
-                                         "outcome")]
+    assert errors_in(html) == [
+        ("limbs", "Select at least one way in which the person is unable to achieve this outcome")
+    ]
     assert "Falls at night" in html and 'value="no" checked' in html
-    response = client.post(url, {"can_achieve": "no", "limbs": ["a", "c"], "notes": "Falls at night",
-                                 "action": "continue"})
+    response = client.post(
+        url, {"can_achieve": "no", "limbs": ["a", "c"], "notes": "Falls at night", "action": "continue"}
+    )
     assert response.status_code == 302
     assert assessment.outcomes.get().limbs == ["a", "c"]
 
 
 def test_autosaved_draft_is_restored(client, staff, assessment):
     url = reverse("assessments:section", args=[assessment.pk, "about"])
-    core_services.form_draft_save(user=staff.social_worker, path=url, data={"what_matters": "Typed before timeout"})
+    core_services.form_draft_save(
+        user=staff.social_worker, path=url, data={"what_matters": "Typed before timeout"}
+    )
     client.force_login(staff.social_worker)
     html = client.get(url).content.decode()
     assert 'data-autosave="/session/drafts"' in html and f'data-draft-path="{url}"' in html
@@ -152,7 +186,8 @@ def test_eligibility_page_shows_reasons_and_needs_a_reason_to_differ(client, sta
     assert "Two or more outcomes must be unachievable" in html
     response = client.post(url, {"judgement": "eligible", "judgement_reason": "", "action": "continue"})
     assert errors_in(response.content.decode()) == [
-        ("judgement_reason", "Explain the professional judgement that leads to a different decision")]
+        ("judgement_reason", "Explain the professional judgement that leads to a different decision")
+    ]
     client.post(url, {"judgement": "eligible", "judgement_reason": "Needs fluctuate", "action": "continue"})
     assessment.refresh_from_db()
     assert (assessment.computed_eligible, assessment.eligible) == (False, True)
@@ -167,12 +202,17 @@ def test_complete_is_blocked_until_sections_done_then_goes_for_sign_off(client, 
     assert response.status_code == 400
     assert errors_in(html) == [] and "Complete every section first. Not completed: About the person" in html
     answer_all(assessment, staff.social_worker)
-    assert "Complete the assessment" in client.get(reverse("assessments:detail", args=[assessment.pk])).content.decode()
+    assert (
+        "Complete the assessment"
+        in client.get(reverse("assessments:detail", args=[assessment.pk])).content.decode()
+    )
     response = client.post(url, {"information_given": ""})
     assert response.status_code == 302
     assessment.refresh_from_db()
-    assert (assessment.status, assessment.outcome) == (AssessmentStatus.AWAITING_SIGN_OFF,
-                                                       "Progress to support planning or services")
+    assert (assessment.status, assessment.outcome) == (
+        AssessmentStatus.AWAITING_SIGN_OFF,
+        "Progress to support planning or services",
+    )
     html = client.get(reverse("people:detail", args=[assessment.person_id])).content.decode()
     assert "Needs assessment started" in html and "Needs assessment completed: eligible" in html
 
@@ -207,8 +247,9 @@ def test_carers_assessment_task_list_and_health_page(client, staff, person):
     carer = PersonFactory(first_name="Ron", last_name="Lane", client_type="Unpaid carer")
     CareRelationshipFactory(person=carer, user=staff.social_worker)
     CarerLinkFactory(carer=carer, cared_for=person)
-    a = services.assessment_start(record=opened(staff.social_worker, carer), kind="carer", cared_for=person,
-                                  method="Telephone")
+    a = services.assessment_start(
+        record=opened(staff.social_worker, carer), kind="carer", cared_for=person, method="Telephone"
+    )
     client.force_login(staff.social_worker)
     html = client.get(reverse("assessments:detail", args=[a.pk])).content.decode()
     found = statuses(html)
@@ -217,15 +258,23 @@ def test_carers_assessment_task_list_and_health_page(client, staff, person):
     assert "Cares for" in html and "Ivy Lane" in html
     url = reverse("assessments:section", args=[a.pk, "outcome-recreation"])
     assert 'value="d"' not in client.get(url).content.decode()
-    response = client.post(reverse("assessments:section", args=[a.pk, "carer-health"]), {"action": "continue"})
+    response = client.post(
+        reverse("assessments:section", args=[a.pk, "carer-health"]), {"action": "continue"}
+    )
     assert errors_in(response.content.decode()) == [
-        ("carer_health_at_risk", "Select whether the carer&#39;s physical or mental health is, or is at risk of, "
-                                 "deteriorating")]
+        (
+            "carer_health_at_risk",
+            "Select whether the carer&#39;s physical or mental health is, or is at risk of, deteriorating",
+        )
+    ]
 
 
 def test_unknown_section_is_not_found(client, staff, assessment):
     client.force_login(staff.social_worker)
-    assert client.get(reverse("assessments:section", args=[assessment.pk, "outcome-recreation"])).status_code == 404
+    assert (
+        client.get(reverse("assessments:section", args=[assessment.pk, "outcome-recreation"])).status_code
+        == 404
+    )
     assert client.get(reverse("assessments:detail", args=[99999])).status_code == 404
 
 

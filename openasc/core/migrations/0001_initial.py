@@ -9,177 +9,488 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('auth', '0012_alter_user_first_name_max_length'),
-        ('people', '0001_initial'),
+        ("auth", "0012_alter_user_first_name_max_length"),
+        ("people", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Team',
+            name="Team",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=120, unique=True)),
-                ('code', models.SlugField(max_length=40, unique=True)),
-                ('organisation', models.CharField(blank=True, help_text='For partner teams, e.g. an NHS trust', max_length=120)),
-                ('is_nhs_partner', models.BooleanField(default=False)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=120, unique=True)),
+                ("code", models.SlugField(max_length=40, unique=True)),
+                (
+                    "organisation",
+                    models.CharField(
+                        blank=True, help_text="For partner teams, e.g. an NHS trust", max_length=120
+                    ),
+                ),
+                ("is_nhs_partner", models.BooleanField(default=False)),
             ],
             options={
-                'ordering': ['name'],
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='User',
+            name="User",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('password', models.CharField(max_length=128, verbose_name='password')),
-                ('last_login', models.DateTimeField(blank=True, null=True, verbose_name='last login')),
-                ('is_superuser', models.BooleanField(default=False, help_text='Designates that this user has all permissions without explicitly assigning them.', verbose_name='superuser status')),
-                ('username', models.CharField(error_messages={'unique': 'A user with that username already exists.'}, help_text='Required. 150 characters or fewer. Letters, digits and @/./+/-/_ only.', max_length=150, unique=True, validators=[django.contrib.auth.validators.UnicodeUsernameValidator()], verbose_name='username')),
-                ('first_name', models.CharField(blank=True, max_length=150, verbose_name='first name')),
-                ('last_name', models.CharField(blank=True, max_length=150, verbose_name='last name')),
-                ('email', models.EmailField(blank=True, max_length=254, verbose_name='email address')),
-                ('is_staff', models.BooleanField(default=False, help_text='Designates whether the user can log into this admin site.', verbose_name='staff status')),
-                ('is_active', models.BooleanField(default=True, help_text='Designates whether this user should be treated as active. Unselect this instead of deleting accounts.', verbose_name='active')),
-                ('date_joined', models.DateTimeField(default=django.utils.timezone.now, verbose_name='date joined')),
-                ('role', models.CharField(choices=[('front_door', 'Front door officer'), ('social_worker', 'Social worker'), ('occupational_therapist', 'Occupational therapist'), ('team_manager', 'Team manager'), ('broker', 'Broker'), ('finance_officer', 'Finance officer'), ('safeguarding_lead', 'Safeguarding lead'), ('performance_analyst', 'Performance analyst'), ('nhs_partner', 'NHS partner'), ('information_governance', 'Information governance officer'), ('administrator', 'Administrator'), ('system', 'System account')], default='social_worker', max_length=40)),
-                ('job_title', models.CharField(blank=True, max_length=120)),
-                ('failed_sign_ins', models.PositiveIntegerField(default=0)),
-                ('locked_until', models.DateTimeField(blank=True, null=True)),
-                ('groups', models.ManyToManyField(blank=True, help_text='The groups this user belongs to. A user will get all permissions granted to each of their groups.', related_name='user_set', related_query_name='user', to='auth.group', verbose_name='groups')),
-                ('user_permissions', models.ManyToManyField(blank=True, help_text='Specific permissions for this user.', related_name='user_set', related_query_name='user', to='auth.permission', verbose_name='user permissions')),
-                ('teams', models.ManyToManyField(blank=True, related_name='members', to='core.team')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("password", models.CharField(max_length=128, verbose_name="password")),
+                ("last_login", models.DateTimeField(blank=True, null=True, verbose_name="last login")),
+                (
+                    "is_superuser",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Designates that this user has all permissions without explicitly assigning them.",
+                        verbose_name="superuser status",
+                    ),
+                ),
+                (
+                    "username",
+                    models.CharField(
+                        error_messages={"unique": "A user with that username already exists."},
+                        help_text="Required. 150 characters or fewer. Letters, digits and @/./+/-/_ only.",
+                        max_length=150,
+                        unique=True,
+                        validators=[django.contrib.auth.validators.UnicodeUsernameValidator()],
+                        verbose_name="username",
+                    ),
+                ),
+                ("first_name", models.CharField(blank=True, max_length=150, verbose_name="first name")),
+                ("last_name", models.CharField(blank=True, max_length=150, verbose_name="last name")),
+                ("email", models.EmailField(blank=True, max_length=254, verbose_name="email address")),
+                (
+                    "is_staff",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Designates whether the user can log into this admin site.",
+                        verbose_name="staff status",
+                    ),
+                ),
+                (
+                    "is_active",
+                    models.BooleanField(
+                        default=True,
+                        help_text="Designates whether this user should be treated as active. Unselect this instead of deleting accounts.",
+                        verbose_name="active",
+                    ),
+                ),
+                (
+                    "date_joined",
+                    models.DateTimeField(default=django.utils.timezone.now, verbose_name="date joined"),
+                ),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[
+                            ("front_door", "Front door officer"),
+                            ("social_worker", "Social worker"),
+                            ("occupational_therapist", "Occupational therapist"),
+                            ("team_manager", "Team manager"),
+                            ("broker", "Broker"),
+                            ("finance_officer", "Finance officer"),
+                            ("safeguarding_lead", "Safeguarding lead"),
+                            ("performance_analyst", "Performance analyst"),
+                            ("nhs_partner", "NHS partner"),
+                            ("information_governance", "Information governance officer"),
+                            ("administrator", "Administrator"),
+                            ("system", "System account"),
+                        ],
+                        default="social_worker",
+                        max_length=40,
+                    ),
+                ),
+                ("job_title", models.CharField(blank=True, max_length=120)),
+                ("failed_sign_ins", models.PositiveIntegerField(default=0)),
+                ("locked_until", models.DateTimeField(blank=True, null=True)),
+                (
+                    "groups",
+                    models.ManyToManyField(
+                        blank=True,
+                        help_text="The groups this user belongs to. A user will get all permissions granted to each of their groups.",
+                        related_name="user_set",
+                        related_query_name="user",
+                        to="auth.group",
+                        verbose_name="groups",
+                    ),
+                ),
+                (
+                    "user_permissions",
+                    models.ManyToManyField(
+                        blank=True,
+                        help_text="Specific permissions for this user.",
+                        related_name="user_set",
+                        related_query_name="user",
+                        to="auth.permission",
+                        verbose_name="user permissions",
+                    ),
+                ),
+                ("teams", models.ManyToManyField(blank=True, related_name="members", to="core.team")),
             ],
             options={
-                'verbose_name': 'user',
-                'verbose_name_plural': 'users',
-                'abstract': False,
+                "verbose_name": "user",
+                "verbose_name_plural": "users",
+                "abstract": False,
             },
             managers=[
-                ('objects', django.contrib.auth.models.UserManager()),
+                ("objects", django.contrib.auth.models.UserManager()),
             ],
         ),
         migrations.CreateModel(
-            name='ApiToken',
+            name="ApiToken",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=120)),
-                ('digest', models.CharField(max_length=64, unique=True)),
-                ('prefix', models.CharField(max_length=8)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('expires_at', models.DateTimeField(blank=True, null=True)),
-                ('revoked_at', models.DateTimeField(blank=True, null=True)),
-                ('last_used_at', models.DateTimeField(blank=True, null=True)),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='api_tokens', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=120)),
+                ("digest", models.CharField(max_length=64, unique=True)),
+                ("prefix", models.CharField(max_length=8)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("expires_at", models.DateTimeField(blank=True, null=True)),
+                ("revoked_at", models.DateTimeField(blank=True, null=True)),
+                ("last_used_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="api_tokens",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='ReferenceCode',
+            name="ReferenceCode",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('list_name', models.CharField(max_length=64)),
-                ('value', models.CharField(max_length=200)),
-                ('release', models.CharField(help_text='e.g. R2, R1, local', max_length=16)),
-                ('order', models.PositiveIntegerField(default=0)),
-                ('source', models.TextField(blank=True)),
-                ('note', models.TextField(blank=True)),
-                ('is_confirmed', models.BooleanField(default=True, help_text='False where the national list is not published')),
-                ('version', models.CharField(max_length=32)),
-                ('active', models.BooleanField(default=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("list_name", models.CharField(max_length=64)),
+                ("value", models.CharField(max_length=200)),
+                ("release", models.CharField(help_text="e.g. R2, R1, local", max_length=16)),
+                ("order", models.PositiveIntegerField(default=0)),
+                ("source", models.TextField(blank=True)),
+                ("note", models.TextField(blank=True)),
+                (
+                    "is_confirmed",
+                    models.BooleanField(
+                        default=True, help_text="False where the national list is not published"
+                    ),
+                ),
+                ("version", models.CharField(max_length=32)),
+                ("active", models.BooleanField(default=True)),
             ],
             options={
-                'ordering': ['list_name', 'order'],
-                'constraints': [models.UniqueConstraint(fields=('list_name', 'release', 'value'), name='reference_code_unique')],
+                "ordering": ["list_name", "order"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("list_name", "release", "value"), name="reference_code_unique"
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Restriction',
+            name="Restriction",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('reason', models.TextField()),
-                ('allowed_roles', models.CharField(blank=True, default='', max_length=400)),
-                ('review_on', models.DateField()),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('lifted_at', models.DateTimeField(blank=True, null=True)),
-                ('allowed_users', models.ManyToManyField(blank=True, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('created_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('person', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='restriction', to='people.person')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("reason", models.TextField()),
+                ("allowed_roles", models.CharField(blank=True, default="", max_length=400)),
+                ("review_on", models.DateField()),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("lifted_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "allowed_users",
+                    models.ManyToManyField(blank=True, related_name="+", to=settings.AUTH_USER_MODEL),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "person",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="restriction",
+                        to="people.person",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='AuditEvent',
+            name="AuditEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('occurred_at', models.DateTimeField(db_index=True)),
-                ('action', models.CharField(choices=[('create', 'Create'), ('update', 'Update'), ('delete', 'Delete'), ('view', 'View'), ('search', 'Search'), ('export', 'Export'), ('merge', 'Merge'), ('break_glass_start', 'Break-glass access started'), ('break_glass_end', 'Break-glass access ended'), ('sign_in', 'Signed in'), ('sign_in_failed', 'Sign-in failed'), ('sign_out', 'Signed out')], max_length=32)),
-                ('person_id', models.BigIntegerField(blank=True, null=True)),
-                ('object_type', models.CharField(blank=True, max_length=64)),
-                ('object_id', models.CharField(blank=True, max_length=64)),
-                ('basis', models.CharField(blank=True, help_text='On what basis access was allowed', max_length=64)),
-                ('reason', models.TextField(blank=True)),
-                ('request_id', models.CharField(blank=True, max_length=64)),
-                ('details', models.JSONField(blank=True, default=dict)),
-                ('actor', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('on_behalf_of', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("occurred_at", models.DateTimeField(db_index=True)),
+                (
+                    "action",
+                    models.CharField(
+                        choices=[
+                            ("create", "Create"),
+                            ("update", "Update"),
+                            ("delete", "Delete"),
+                            ("view", "View"),
+                            ("search", "Search"),
+                            ("export", "Export"),
+                            ("merge", "Merge"),
+                            ("break_glass_start", "Break-glass access started"),
+                            ("break_glass_end", "Break-glass access ended"),
+                            ("sign_in", "Signed in"),
+                            ("sign_in_failed", "Sign-in failed"),
+                            ("sign_out", "Signed out"),
+                        ],
+                        max_length=32,
+                    ),
+                ),
+                ("person_id", models.BigIntegerField(blank=True, null=True)),
+                ("object_type", models.CharField(blank=True, max_length=64)),
+                ("object_id", models.CharField(blank=True, max_length=64)),
+                (
+                    "basis",
+                    models.CharField(blank=True, help_text="On what basis access was allowed", max_length=64),
+                ),
+                ("reason", models.TextField(blank=True)),
+                ("request_id", models.CharField(blank=True, max_length=64)),
+                ("details", models.JSONField(blank=True, default=dict)),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "on_behalf_of",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'indexes': [models.Index(fields=['person_id', 'occurred_at'], name='audit_person_time'), models.Index(fields=['object_type', 'object_id'], name='audit_object'), models.Index(fields=['actor', 'occurred_at'], name='audit_actor_time')],
+                "indexes": [
+                    models.Index(fields=["person_id", "occurred_at"], name="audit_person_time"),
+                    models.Index(fields=["object_type", "object_id"], name="audit_object"),
+                    models.Index(fields=["actor", "occurred_at"], name="audit_actor_time"),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='BreakGlassAccess',
+            name="BreakGlassAccess",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('reason_code', models.CharField(choices=[('urgent_safeguarding', 'Urgent safeguarding'), ('out_of_hours', 'Out-of-hours duty'), ('legal_requirement', 'Legal requirement'), ('consent_given', 'The person has given consent'), ('other', 'Other')], max_length=32)),
-                ('reason_text', models.TextField(blank=True)),
-                ('started_at', models.DateTimeField()),
-                ('expires_at', models.DateTimeField()),
-                ('ended_at', models.DateTimeField(blank=True, null=True)),
-                ('was_restricted', models.BooleanField(default=False)),
-                ('reviewed_at', models.DateTimeField(blank=True, null=True)),
-                ('review_outcome', models.CharField(blank=True, choices=[('appropriate', 'Appropriate'), ('inappropriate', 'Not appropriate: referred to information governance')], max_length=20)),
-                ('review_note', models.TextField(blank=True)),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='break_glass_accesses', to='people.person')),
-                ('reviewed_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='break_glass_accesses', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "reason_code",
+                    models.CharField(
+                        choices=[
+                            ("urgent_safeguarding", "Urgent safeguarding"),
+                            ("out_of_hours", "Out-of-hours duty"),
+                            ("legal_requirement", "Legal requirement"),
+                            ("consent_given", "The person has given consent"),
+                            ("other", "Other"),
+                        ],
+                        max_length=32,
+                    ),
+                ),
+                ("reason_text", models.TextField(blank=True)),
+                ("started_at", models.DateTimeField()),
+                ("expires_at", models.DateTimeField()),
+                ("ended_at", models.DateTimeField(blank=True, null=True)),
+                ("was_restricted", models.BooleanField(default=False)),
+                ("reviewed_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "review_outcome",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("appropriate", "Appropriate"),
+                            ("inappropriate", "Not appropriate: referred to information governance"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("review_note", models.TextField(blank=True)),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="break_glass_accesses",
+                        to="people.person",
+                    ),
+                ),
+                (
+                    "reviewed_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="break_glass_accesses",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'indexes': [models.Index(fields=['user', 'person', 'expires_at'], name='breakglass_active')],
+                "indexes": [models.Index(fields=["user", "person", "expires_at"], name="breakglass_active")],
             },
         ),
         migrations.CreateModel(
-            name='FormDraft',
+            name="FormDraft",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('path', models.CharField(max_length=300)),
-                ('data', models.JSONField(default=dict)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("path", models.CharField(max_length=300)),
+                ("data", models.JSONField(default=dict)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('user', 'path'), name='form_draft_unique')],
+                "constraints": [models.UniqueConstraint(fields=("user", "path"), name="form_draft_unique")],
             },
         ),
         migrations.CreateModel(
-            name='CareRelationship',
+            name="CareRelationship",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('allocated_worker', 'Allocated worker'), ('allocated_team', 'Allocated team'), ('safeguarding_enquiry', 'Open safeguarding enquiry'), ('nhs_sharing', 'NHS partner with a recorded sharing basis'), ('grant', 'Time-limited grant')], max_length=32)),
-                ('starts_at', models.DateTimeField()),
-                ('ends_at', models.DateTimeField(blank=True, null=True)),
-                ('basis', models.CharField(blank=True, help_text='For NHS sharing or grants: the recorded basis', max_length=200)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('created_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='care_relationships', to='people.person')),
-                ('user', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='care_relationships', to=settings.AUTH_USER_MODEL)),
-                ('team', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='care_relationships', to='core.team')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("allocated_worker", "Allocated worker"),
+                            ("allocated_team", "Allocated team"),
+                            ("safeguarding_enquiry", "Open safeguarding enquiry"),
+                            ("nhs_sharing", "NHS partner with a recorded sharing basis"),
+                            ("grant", "Time-limited grant"),
+                        ],
+                        max_length=32,
+                    ),
+                ),
+                ("starts_at", models.DateTimeField()),
+                ("ends_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "basis",
+                    models.CharField(
+                        blank=True, help_text="For NHS sharing or grants: the recorded basis", max_length=200
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="care_relationships",
+                        to="people.person",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="care_relationships",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "team",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="care_relationships",
+                        to="core.team",
+                    ),
+                ),
             ],
             options={
-                'indexes': [models.Index(fields=['user', 'person'], name='carerel_user_person'), models.Index(fields=['team', 'person'], name='carerel_team_person')],
-                'constraints': [models.CheckConstraint(condition=models.Q(models.Q(('user__isnull', False), ('team__isnull', True)), models.Q(('user__isnull', True), ('team__isnull', False)), _connector='OR'), name='care_relationship_user_xor_team')],
+                "indexes": [
+                    models.Index(fields=["user", "person"], name="carerel_user_person"),
+                    models.Index(fields=["team", "person"], name="carerel_team_person"),
+                ],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            models.Q(("user__isnull", False), ("team__isnull", True)),
+                            models.Q(("user__isnull", True), ("team__isnull", False)),
+                            _connector="OR",
+                        ),
+                        name="care_relationship_user_xor_team",
+                    )
+                ],
             },
         ),
     ]

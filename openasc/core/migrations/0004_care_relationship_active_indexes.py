@@ -8,27 +8,30 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('core', '0003_more_reference_codes'),
-        ('people', '0001_initial'),
+        ("core", "0003_more_reference_codes"),
+        ("people", "0001_initial"),
     ]
 
     operations = [
         migrations.RemoveIndex(
-            model_name='carerelationship',
-            name='carerel_user_person',
+            model_name="carerelationship",
+            name="carerel_user_person",
         ),
         migrations.RemoveIndex(
-            model_name='carerelationship',
-            name='carerel_team_person',
+            model_name="carerelationship",
+            name="carerel_team_person",
         ),
         migrations.AddIndex(
-            model_name='carerelationship',
-            index=models.Index(fields=['user', 'person', 'starts_at', 'ends_at'], name='carerel_user_person_active'),
+            model_name="carerelationship",
+            index=models.Index(
+                fields=["user", "person", "starts_at", "ends_at"], name="carerel_user_person_active"
+            ),
         ),
         migrations.AddIndex(
-            model_name='carerelationship',
-            index=models.Index(fields=['team', 'person', 'starts_at', 'ends_at'], name='carerel_team_person_active'),
+            model_name="carerelationship",
+            index=models.Index(
+                fields=["team", "person", "starts_at", "ends_at"], name="carerel_team_person_active"
+            ),
         ),
     ]

@@ -4,15 +4,18 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('core', '0004_care_relationship_active_indexes'),
-        ('people', '0001_initial'),
+        ("core", "0004_care_relationship_active_indexes"),
+        ("people", "0001_initial"),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='carerelationship',
-            index=models.Index(condition=models.Q(('kind', 'allocated_worker')), fields=['person', 'starts_at', 'ends_at'], name='carerel_worker_person'),
+            model_name="carerelationship",
+            index=models.Index(
+                condition=models.Q(("kind", "allocated_worker")),
+                fields=["person", "starts_at", "ends_at"],
+                name="carerel_worker_person",
+            ),
         ),
     ]

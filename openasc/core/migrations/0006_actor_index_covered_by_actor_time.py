@@ -18,18 +18,22 @@ def restore_sqlite_trigger(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('core', '0005_care_relationship_worker_index'),
+        ("core", "0005_care_relationship_worker_index"),
     ]
 
     operations = [
         # reversed, operations run backwards: this one then puts the trigger back after the table is rebuilt again
         migrations.RunPython(migrations.RunPython.noop, restore_sqlite_trigger),
         migrations.AlterField(
-            model_name='auditevent',
-            name='actor',
-            field=models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="auditevent",
+            name="actor",
+            field=models.ForeignKey(
+                db_index=False,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.RunPython(restore_sqlite_trigger, migrations.RunPython.noop),
     ]

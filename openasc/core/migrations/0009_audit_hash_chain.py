@@ -46,15 +46,29 @@ def fill_chain(apps, schema_editor):
     AuditEvent = apps.get_model("core", "AuditEvent")
     db = schema_editor.connection.alias
     pg = schema_editor.connection.vendor == "postgresql"
-    fields = ("id", "occurred_at", "actor_id", "on_behalf_of_id", "action", "person_id", "object_type",
-              "object_id", "basis", "reason", "request_id", "details")
+    fields = (
+        "id",
+        "occurred_at",
+        "actor_id",
+        "on_behalf_of_id",
+        "action",
+        "person_id",
+        "object_type",
+        "object_id",
+        "basis",
+        "reason",
+        "request_id",
+        "details",
+    )
     with schema_editor.connection.cursor() as cursor:
         if pg:
             cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
             cursor.execute("ALTER TABLE core_auditevent DISABLE TRIGGER core_auditevent_append_only")
         prev, last = GENESIS, 0
         while True:
-            rows = list(AuditEvent.objects.using(db).filter(id__gt=last).order_by("id").values_list(*fields)[:BATCH])
+            rows = list(
+                AuditEvent.objects.using(db).filter(id__gt=last).order_by("id").values_list(*fields)[:BATCH]
+            )
             if not rows:
                 break
             updates = []
@@ -62,7 +76,9 @@ def fill_chain(apps, schema_editor):
                 h = hash_row(row, prev)
                 updates.append((prev, h, row[0]))
                 prev, last = h, row[0]
-            cursor.executemany("UPDATE core_auditevent SET prev_hash = %s, row_hash = %s WHERE id = %s", updates)
+            cursor.executemany(
+                "UPDATE core_auditevent SET prev_hash = %s, row_hash = %s WHERE id = %s", updates
+            )
         if pg:
             cursor.execute("ALTER TABLE core_auditevent ENABLE TRIGGER core_auditevent_append_only")
 
@@ -91,7 +107,6 @@ def drop_insert_trigger(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
         ("core", "0008_sign_in_attempts"),
     ]

@@ -65,6 +65,10 @@ def opened(user, person, purpose: str = "test"):
     from openasc.core import access
 
     if not access.explain(user, person).allowed:
-        CareRelationshipFactory(person=person, user=user, kind=RelationshipKind.GRANT,
-                                ends_at=timezone.now() + timezone.timedelta(days=1))
+        CareRelationshipFactory(
+            person=person,
+            user=user,
+            kind=RelationshipKind.GRANT,
+            ends_at=timezone.now() + timezone.timedelta(days=1),
+        )
     return access.open_record(user, person, purpose)

@@ -36,13 +36,24 @@ RELATIONSHIPS = [
 ]
 
 ROLE_WIDE_VIEW = {Role.FRONT_DOOR}
-VIEW_BY_RELATIONSHIP = {"allocated_worker", "allocated_team", "safeguarding_enquiry", "nhs_sharing", "grant_active",
-                        "break_glass_active"}
+VIEW_BY_RELATIONSHIP = {
+    "allocated_worker",
+    "allocated_team",
+    "safeguarding_enquiry",
+    "nhs_sharing",
+    "grant_active",
+    "break_glass_active",
+}
 
 
 def expected_view(role: Role, relationship: str, restricted: bool, in_a_team: bool) -> bool:
-    if relationship in {"allocated_worker", "safeguarding_enquiry", "nhs_sharing", "grant_active",
-                        "break_glass_active"}:
+    if relationship in {
+        "allocated_worker",
+        "safeguarding_enquiry",
+        "nhs_sharing",
+        "grant_active",
+        "break_glass_active",
+    }:
         return True  # held by the user by name: survives a restriction
     if restricted:
         return False  # team and role-wide access stop at a restriction (no roles named on it here)
@@ -60,20 +71,40 @@ def connect(user, person, relationship: str, teams) -> None:
     elif relationship == "safeguarding_enquiry":
         CareRelationshipFactory(person=person, user=user, kind=RelationshipKind.SAFEGUARDING_ENQUIRY)
     elif relationship == "nhs_sharing":
-        CareRelationshipFactory(person=person, user=user, kind=RelationshipKind.NHS_SHARING, basis="Direct care")
+        CareRelationshipFactory(
+            person=person, user=user, kind=RelationshipKind.NHS_SHARING, basis="Direct care"
+        )
     elif relationship == "grant_active":
-        CareRelationshipFactory(person=person, user=user, kind=RelationshipKind.GRANT,
-                                ends_at=now + dt.timedelta(days=1))
+        CareRelationshipFactory(
+            person=person, user=user, kind=RelationshipKind.GRANT, ends_at=now + dt.timedelta(days=1)
+        )
     elif relationship == "grant_expired":
-        CareRelationshipFactory(person=person, user=user, kind=RelationshipKind.GRANT,
-                                starts_at=now - dt.timedelta(days=3), ends_at=now - dt.timedelta(days=1))
+        CareRelationshipFactory(
+            person=person,
+            user=user,
+            kind=RelationshipKind.GRANT,
+            starts_at=now - dt.timedelta(days=3),
+            ends_at=now - dt.timedelta(days=1),
+        )
     elif relationship == "relationship_ended":
-        CareRelationshipFactory(person=person, user=user, kind=RelationshipKind.ALLOCATED_WORKER,
-                                starts_at=now - dt.timedelta(days=30), ends_at=now - dt.timedelta(days=1))
+        CareRelationshipFactory(
+            person=person,
+            user=user,
+            kind=RelationshipKind.ALLOCATED_WORKER,
+            starts_at=now - dt.timedelta(days=30),
+            ends_at=now - dt.timedelta(days=1),
+        )
     elif relationship in ("break_glass_active", "break_glass_expired"):
-        started = now - (dt.timedelta(minutes=5) if relationship == "break_glass_active" else dt.timedelta(hours=3))
-        BreakGlassAccess.objects.create(user=user, person=person, reason_code="out_of_hours", started_at=started,
-                                        expires_at=started + dt.timedelta(hours=1))
+        started = now - (
+            dt.timedelta(minutes=5) if relationship == "break_glass_active" else dt.timedelta(hours=3)
+        )
+        BreakGlassAccess.objects.create(
+            user=user,
+            person=person,
+            reason_code="out_of_hours",
+            started_at=started,
+            expires_at=started + dt.timedelta(hours=1),
+        )
 
 
 @pytest.mark.no_audit_safety_net
@@ -86,8 +117,12 @@ def test_view_matrix(staff, teams, role, relationship, restricted):
     other = PersonFactory()  # never connected: must never be visible except role-wide
     connect(user, person, relationship, teams)
     if restricted:
-        Restriction.objects.create(person=person, reason="Staff member", review_on=dt.date.today() + dt.timedelta(90),
-                                   created_by=staff.system)
+        Restriction.objects.create(
+            person=person,
+            reason="Staff member",
+            review_on=dt.date.today() + dt.timedelta(90),
+            created_by=staff.system,
+        )
     want = expected_view(role, relationship, restricted, in_a_team=user.teams.exists())
 
     decision = access.explain(user, person)
@@ -111,8 +146,12 @@ def test_restriction_keeps_named_roles_and_users(staff, teams, role):
     person = PersonFactory()
     connect(user, person, "allocated_team", teams)
     restriction = Restriction.objects.create(
-        person=person, reason="Staff member", review_on=dt.date.today() + dt.timedelta(90), created_by=staff.system,
-        allowed_roles=Restriction.encode_roles([Role.SAFEGUARDING_LEAD]))
+        person=person,
+        reason="Staff member",
+        review_on=dt.date.today() + dt.timedelta(90),
+        created_by=staff.system,
+        allowed_roles=Restriction.encode_roles([Role.SAFEGUARDING_LEAD]),
+    )
     in_team = user.teams.exists()  # the administrator is in no team, so has no access to keep
     assert access.explain(user, person).allowed is (in_team and role == Role.SAFEGUARDING_LEAD)
     restriction.allowed_users.add(user)
@@ -122,28 +161,68 @@ def test_restriction_keeps_named_roles_and_users(staff, teams, role):
 
 # Capabilities per role: the action half of the matrix.
 CAPABILITY_MATRIX = {
-    access.Capability.SEARCH_ALL: {Role.FRONT_DOOR, Role.TEAM_MANAGER, Role.SAFEGUARDING_LEAD,
-                                   Role.INFORMATION_GOVERNANCE},
-    access.Capability.CREATE_PERSON: {Role.FRONT_DOOR, Role.SOCIAL_WORKER, Role.OCCUPATIONAL_THERAPIST,
-                                      Role.TEAM_MANAGER, Role.SAFEGUARDING_LEAD},
-    access.Capability.EDIT_PERSON: {Role.FRONT_DOOR, Role.SOCIAL_WORKER, Role.OCCUPATIONAL_THERAPIST,
-                                    Role.TEAM_MANAGER, Role.SAFEGUARDING_LEAD, Role.FINANCE_OFFICER},
+    access.Capability.SEARCH_ALL: {
+        Role.FRONT_DOOR,
+        Role.TEAM_MANAGER,
+        Role.SAFEGUARDING_LEAD,
+        Role.INFORMATION_GOVERNANCE,
+    },
+    access.Capability.CREATE_PERSON: {
+        Role.FRONT_DOOR,
+        Role.SOCIAL_WORKER,
+        Role.OCCUPATIONAL_THERAPIST,
+        Role.TEAM_MANAGER,
+        Role.SAFEGUARDING_LEAD,
+    },
+    access.Capability.EDIT_PERSON: {
+        Role.FRONT_DOOR,
+        Role.SOCIAL_WORKER,
+        Role.OCCUPATIONAL_THERAPIST,
+        Role.TEAM_MANAGER,
+        Role.SAFEGUARDING_LEAD,
+        Role.FINANCE_OFFICER,
+    },
     access.Capability.MERGE: {Role.FRONT_DOOR, Role.TEAM_MANAGER},
-    access.Capability.BREAK_GLASS: {Role.FRONT_DOOR, Role.SOCIAL_WORKER, Role.OCCUPATIONAL_THERAPIST,
-                                    Role.TEAM_MANAGER, Role.BROKER, Role.FINANCE_OFFICER, Role.SAFEGUARDING_LEAD,
-                                    Role.NHS_PARTNER},
+    access.Capability.BREAK_GLASS: {
+        Role.FRONT_DOOR,
+        Role.SOCIAL_WORKER,
+        Role.OCCUPATIONAL_THERAPIST,
+        Role.TEAM_MANAGER,
+        Role.BROKER,
+        Role.FINANCE_OFFICER,
+        Role.SAFEGUARDING_LEAD,
+        Role.NHS_PARTNER,
+    },
     access.Capability.REVIEW_BREAK_GLASS: {Role.TEAM_MANAGER, Role.INFORMATION_GOVERNANCE},
     access.Capability.VIEW_ACCESS_LOG: {Role.TEAM_MANAGER, Role.INFORMATION_GOVERNANCE},
     access.Capability.ALLOCATE: {Role.TEAM_MANAGER, Role.SAFEGUARDING_LEAD},
-    access.Capability.TRIAGE: {Role.FRONT_DOOR, Role.SOCIAL_WORKER, Role.TEAM_MANAGER, Role.SAFEGUARDING_LEAD},
-    access.Capability.BE_ALLOCATED: {Role.FRONT_DOOR, Role.SOCIAL_WORKER, Role.OCCUPATIONAL_THERAPIST,
-                                     Role.TEAM_MANAGER, Role.SAFEGUARDING_LEAD},
-    access.Capability.ASSESS: {Role.SOCIAL_WORKER, Role.OCCUPATIONAL_THERAPIST, Role.TEAM_MANAGER,
-                               Role.SAFEGUARDING_LEAD},
+    access.Capability.TRIAGE: {
+        Role.FRONT_DOOR,
+        Role.SOCIAL_WORKER,
+        Role.TEAM_MANAGER,
+        Role.SAFEGUARDING_LEAD,
+    },
+    access.Capability.BE_ALLOCATED: {
+        Role.FRONT_DOOR,
+        Role.SOCIAL_WORKER,
+        Role.OCCUPATIONAL_THERAPIST,
+        Role.TEAM_MANAGER,
+        Role.SAFEGUARDING_LEAD,
+    },
+    access.Capability.ASSESS: {
+        Role.SOCIAL_WORKER,
+        Role.OCCUPATIONAL_THERAPIST,
+        Role.TEAM_MANAGER,
+        Role.SAFEGUARDING_LEAD,
+    },
     access.Capability.SIGN_OFF: {Role.TEAM_MANAGER},
     access.Capability.PLAN: {Role.SOCIAL_WORKER, Role.OCCUPATIONAL_THERAPIST, Role.TEAM_MANAGER},
-    access.Capability.ARRANGE_SERVICES: {Role.SOCIAL_WORKER, Role.OCCUPATIONAL_THERAPIST, Role.TEAM_MANAGER,
-                                         Role.BROKER},
+    access.Capability.ARRANGE_SERVICES: {
+        Role.SOCIAL_WORKER,
+        Role.OCCUPATIONAL_THERAPIST,
+        Role.TEAM_MANAGER,
+        Role.BROKER,
+    },
     access.Capability.IMPORT_CLD: {Role.PERFORMANCE_ANALYST, Role.ADMINISTRATOR},
     access.Capability.SET_POPULATION: {Role.PERFORMANCE_ANALYST, Role.ADMINISTRATOR},
     access.Capability.SEE_RETURNS: {Role.PERFORMANCE_ANALYST, Role.TEAM_MANAGER, Role.INFORMATION_GOVERNANCE},
@@ -180,8 +259,9 @@ def test_break_glass_gives_time_limited_access_and_reaches_the_review_queue(staf
     person = PersonFactory()
     worker = staff.social_worker
     assert not access.explain(worker, person).allowed
-    grant = services.break_glass_start(actor=worker, person=person, reason_code="urgent_safeguarding",
-                                       reason_text="Police welfare call")
+    grant = services.break_glass_start(
+        actor=worker, person=person, reason_code="urgent_safeguarding", reason_text="Police welfare call"
+    )
     assert access.explain(worker, person).basis == "Break-glass"
     assert grant.expires_at - grant.started_at == dt.timedelta(minutes=60)
     assert list(core_selectors.break_glass_review_queue(user=staff.team_manager)) == [grant]
@@ -201,18 +281,23 @@ def test_break_glass_needs_a_coded_reason_and_text_for_other(staff):
         services.break_glass_start(actor=staff.social_worker, person=person, reason_code="because")
     assert exc.value.errors == {"reason_code": "Select why you need access"}
     with pytest.raises(ValidationFailed) as exc:
-        services.break_glass_start(actor=staff.social_worker, person=person, reason_code="other", reason_text=" ")
+        services.break_glass_start(
+            actor=staff.social_worker, person=person, reason_code="other", reason_text=" "
+        )
     assert exc.value.errors == {"reason_text": "Explain why you need access"}
     with pytest.raises(PermissionError):
-        services.break_glass_start(actor=staff.performance_analyst, person=person, reason_code="other",
-                                   reason_text="curious")
+        services.break_glass_start(
+            actor=staff.performance_analyst, person=person, reason_code="other", reason_text="curious"
+        )
     assert not BreakGlassAccess.objects.exists()
 
 
 def test_a_manager_cannot_review_their_own_break_glass(staff):
     from openasc.core.errors import ValidationFailed
 
-    grant = services.break_glass_start(actor=staff.team_manager, person=PersonFactory(), reason_code="out_of_hours")
+    grant = services.break_glass_start(
+        actor=staff.team_manager, person=PersonFactory(), reason_code="out_of_hours"
+    )
     with pytest.raises(ValidationFailed):
         services.break_glass_review(actor=staff.team_manager, grant=grant, outcome="appropriate")
     with pytest.raises(ValidationFailed) as exc:
@@ -225,19 +310,27 @@ def test_nhs_partners_only_get_access_through_a_recorded_sharing_basis(staff, te
 
     person = PersonFactory()
     with pytest.raises(ValidationFailed) as exc:
-        services.care_relationship_create(actor=staff.team_manager, person=person, kind="allocated_team",
-                                          team=teams.nhs)
+        services.care_relationship_create(
+            actor=staff.team_manager, person=person, kind="allocated_team", team=teams.nhs
+        )
     assert "team" in exc.value.errors
     with pytest.raises(ValidationFailed) as exc:
-        services.care_relationship_create(actor=staff.team_manager, person=person, kind="nhs_sharing",
-                                          user=staff.nhs_partner)
+        services.care_relationship_create(
+            actor=staff.team_manager, person=person, kind="nhs_sharing", user=staff.nhs_partner
+        )
     assert exc.value.errors == {"basis": "Record the information-sharing basis for the NHS partner"}
-    services.care_relationship_create(actor=staff.team_manager, person=person, kind="nhs_sharing",
-                                      user=staff.nhs_partner, basis="Direct care: discharge planning")
+    services.care_relationship_create(
+        actor=staff.team_manager,
+        person=person,
+        kind="nhs_sharing",
+        user=staff.nhs_partner,
+        basis="Direct care: discharge planning",
+    )
     assert access.explain(staff.nhs_partner, person).allowed
 
 
 # --- What each role learns about a person it has no relationship with (ADR 0009) ----------------------------------
+
 
 @pytest.mark.parametrize("role", ROLES, ids=lambda r: r.value)
 def test_what_each_role_learns_about_a_stranger(client, staff, role):
@@ -245,8 +338,9 @@ def test_what_each_role_learns_about_a_stranger(client, staff, role):
     from openasc.people import services as people_services
 
     user = getattr(staff, role.value)
-    stranger = PersonFactory(first_name="Theodora", last_name="Kettlewell", nhs_number="9434765919",
-                             la_person_id="P0000777")
+    stranger = PersonFactory(
+        first_name="Theodora", last_name="Kettlewell", nhs_number="9434765919", la_person_id="P0000777"
+    )
     search_all = access.has(user, access.Capability.SEARCH_ALL)
     # Search by exact person id.
     hits = selectors.person_search(user=user, query="P0000777").hits
@@ -254,8 +348,9 @@ def test_what_each_role_learns_about_a_stranger(client, staff, role):
     # The duplicate warning.
     if access.has(user, access.Capability.CREATE_PERSON):
         with pytest.raises(people_services.PossibleDuplicate) as warned:
-            people_services.person_create(actor=user, data={"first_name": "A", "last_name": "B",
-                                                            "nhs_number": "9434765919"})
+            people_services.person_create(
+                actor=user, data={"first_name": "A", "last_name": "B", "nhs_number": "9434765919"}
+            )
         assert [c.pk for c in warned.value.candidates] == ([stranger.pk] if search_all else [])
     else:
         with pytest.raises(PermissionError):
@@ -274,8 +369,12 @@ def test_what_each_role_learns_about_a_stranger(client, staff, role):
     log = client.get(f"/people/{stranger.pk}/access-log")
     assert log.status_code == (200 if role == Role.INFORMATION_GOVERNANCE else 403)
     with audit.exempt_from_safety_net():
-        restriction = Restriction.objects.create(person=stranger, reason="Staff", review_on=dt.date(2031, 1, 1),
-                                                 created_by=staff.information_governance)
+        restriction = Restriction.objects.create(
+            person=stranger,
+            reason="Staff",
+            review_on=dt.date(2031, 1, 1),
+            created_by=staff.information_governance,
+        )
     lifted = client.post(f"/people/{stranger.pk}/restriction", {"reason": "Try"})
     restriction.refresh_from_db()
     assert (restriction.lifted_at is not None) is (role == Role.INFORMATION_GOVERNANCE), lifted.status_code

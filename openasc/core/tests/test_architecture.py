@@ -25,20 +25,89 @@ ROOT = Path(openasc.__file__).parent
 MANAGER_ATTRIBUTES = frozenset({"objects", "_default_manager", "_base_manager"})
 META_MANAGERS = frozenset({"default_manager", "base_manager"})
 # What a connection tells without running SQL: `connections["default"].vendor` is not a query.
-CONNECTION_METADATA = frozenset({"vendor", "alias", "display_name", "settings_dict", "features", "in_atomic_block",
-                                 "close", "ensure_connection"})
+CONNECTION_METADATA = frozenset(
+    {
+        "vendor",
+        "alias",
+        "display_name",
+        "settings_dict",
+        "features",
+        "in_atomic_block",
+        "close",
+        "ensure_connection",
+    }
+)
 SHORTCUTS = frozenset({"get_object_or_404", "get_list_or_404"})
 # What can follow a related manager: the public methods of a queryset and of a related manager.
-QUERY_METHODS = frozenset({
-    "add", "aggregate", "alias", "all", "annotate", "bulk_create", "bulk_update", "clear", "complex_filter",
-    "contains", "count", "create", "dates", "datetimes", "defer", "delete", "difference", "distinct", "earliest",
-    "exclude", "exists", "explain", "extra", "filter", "first", "get", "get_or_create", "in_bulk", "intersection",
-    "iterator", "last", "latest", "none", "only", "order_by", "prefetch_related", "raw", "remove", "reverse",
-    "select_for_update", "select_related", "set", "union", "update", "update_or_create", "using", "values",
-    "values_list",
-    "aaggregate", "acontains", "acount", "acreate", "aexists", "aget", "aget_or_create", "ain_bulk", "aiterator",
-    "afirst", "alast", "alatest", "aearliest", "aupdate", "aupdate_or_create", "adelete", "abulk_create",
-})
+QUERY_METHODS = frozenset(
+    {
+        "add",
+        "aggregate",
+        "alias",
+        "all",
+        "annotate",
+        "bulk_create",
+        "bulk_update",
+        "clear",
+        "complex_filter",
+        "contains",
+        "count",
+        "create",
+        "dates",
+        "datetimes",
+        "defer",
+        "delete",
+        "difference",
+        "distinct",
+        "earliest",
+        "exclude",
+        "exists",
+        "explain",
+        "extra",
+        "filter",
+        "first",
+        "get",
+        "get_or_create",
+        "in_bulk",
+        "intersection",
+        "iterator",
+        "last",
+        "latest",
+        "none",
+        "only",
+        "order_by",
+        "prefetch_related",
+        "raw",
+        "remove",
+        "reverse",
+        "select_for_update",
+        "select_related",
+        "set",
+        "union",
+        "update",
+        "update_or_create",
+        "using",
+        "values",
+        "values_list",
+        "aaggregate",
+        "acontains",
+        "acount",
+        "acreate",
+        "aexists",
+        "aget",
+        "aget_or_create",
+        "ain_bulk",
+        "aiterator",
+        "afirst",
+        "alast",
+        "alatest",
+        "aearliest",
+        "aupdate",
+        "aupdate_or_create",
+        "adelete",
+        "abulk_create",
+    }
+)
 
 
 @dataclass(frozen=True)
@@ -145,8 +214,10 @@ class _Checker:
         if not isinstance(node, ast.Call):
             return None
         func = node.func
-        if not ((isinstance(func, ast.Attribute) and func.attr == "get_model")
-                or (isinstance(func, ast.Name) and func.id in self.get_models)):
+        if not (
+            (isinstance(func, ast.Attribute) and func.attr == "get_model")
+            or (isinstance(func, ast.Name) and func.id in self.get_models)
+        ):
             return None
         args = list(node.args)
         keywords = {k.arg: k.value for k in node.keywords if k.arg}
@@ -209,7 +280,8 @@ class _Checker:
                             self.aliases[target.id] = model
                             changed = True
                     if target.id not in self.connections and (
-                            isinstance(value, (ast.Name, ast.Subscript)) and self.is_connection(value)):
+                        isinstance(value, (ast.Name, ast.Subscript)) and self.is_connection(value)
+                    ):
                         self.connections.add(target.id)  # conn = connections[alias]
                         changed = True
 
@@ -220,7 +292,9 @@ class _Checker:
             pairs = [(t, node.value) for t in node.targets]
         elif isinstance(node, (ast.AnnAssign, ast.NamedExpr)) and node.value is not None:
             pairs = [(node.target, node.value)]
-        elif isinstance(node, (ast.For, ast.comprehension)) and isinstance(node.iter, (ast.Tuple, ast.List, ast.Set)):
+        elif isinstance(node, (ast.For, ast.comprehension)) and isinstance(
+            node.iter, (ast.Tuple, ast.List, ast.Set)
+        ):
             pairs = [(node.target, v) for v in node.iter.elts]  # for M in (Person, Contact)
         for target, value in pairs:
             if isinstance(target, (ast.Tuple, ast.List)) and isinstance(value, (ast.Tuple, ast.List)):
@@ -241,8 +315,10 @@ class _Checker:
             elif isinstance(node, ast.Call):
                 self.check_call(node)
             elif isinstance(node, ast.Subscript):
-                if (_last_name(node.value) in self.connection_maps
-                        and self.parent_attribute(node) not in CONNECTION_METADATA):
+                if (
+                    _last_name(node.value) in self.connection_maps
+                    and self.parent_attribute(node) not in CONNECTION_METADATA
+                ):
                     self.add(node, "connections[...]", "raw_sql")
             elif isinstance(node, ast.Name) and node.id == "RawSQL":
                 self.add(node, "RawSQL", "raw_sql")
@@ -261,9 +337,13 @@ class _Checker:
         elif node.attr in META_MANAGERS and _last_name(node.value) == "_meta":
             self.add(node, f"_meta.{node.attr}")
         elif node.attr == "objects" and (
-                (isinstance(node.value, ast.Call) and isinstance(node.value.func, ast.Name)
-                 and node.value.func.id == "type")
-                or (isinstance(node.value, ast.Attribute) and node.value.attr == "__class__")):
+            (
+                isinstance(node.value, ast.Call)
+                and isinstance(node.value.func, ast.Name)
+                and node.value.func.id == "type"
+            )
+            or (isinstance(node.value, ast.Attribute) and node.value.attr == "__class__")
+        ):
             self.add(node, "type(...).objects")  # the model of an instance, whatever it is
         elif node.attr == "RawSQL":
             self.add(node, "RawSQL", "raw_sql")
@@ -273,8 +353,12 @@ class _Checker:
             self.add(node, ".cursor()", "raw_sql")  # a cursor from a connection made some other way
         # team.care_relationships.all(): a reverse relation from a non-sensitive model to a sensitive one
         inner = node.value
-        if (node.attr in QUERY_METHODS and isinstance(inner, ast.Attribute) and inner.attr in self.accessors.names
-                and _last_name(inner.value) not in self.accessors.sensitive_receivers):
+        if (
+            node.attr in QUERY_METHODS
+            and isinstance(inner, ast.Attribute)
+            and inner.attr in self.accessors.names
+            and _last_name(inner.value) not in self.accessors.sensitive_receivers
+        ):
             self.add(inner, f".{inner.attr}.{node.attr}()")
 
     def is_connection(self, node: ast.AST) -> bool:
@@ -303,11 +387,12 @@ class _Checker:
         if isinstance(func, ast.Attribute) and func.attr in QUERY_METHODS:
             self.check_lookups(node, func)
         model = self.get_model_call(node)
-        if model and self.parent_attribute(node) != "_meta":  # apps.get_model(label)._meta: metadata, not rows
+        if (
+            model and self.parent_attribute(node) != "_meta"
+        ):  # apps.get_model(label)._meta: metadata, not rows
             self.add(node, f"apps.get_model({model})")
         if isinstance(func, ast.Attribute) and func.attr in {"raw", "extra"}:
             self.add(node, f".{func.attr}()", "raw_sql")
-
 
     def check_lookups(self, node: ast.Call, func: ast.Attribute) -> None:
         """Team.objects.filter(care_relationships__person=...): a non-sensitive model's query that reaches into a
@@ -353,8 +438,9 @@ class _Checker:
                 yield from self.lookups(ast.Call(func=ast.Name("_"), args=[elt], keywords=[]))
 
 
-def find_direct_queries(source: str, filename: str, names: SensitiveNames,
-                        accessors: RelatedAccessors) -> list[Finding]:
+def find_direct_queries(
+    source: str, filename: str, names: SensitiveNames, accessors: RelatedAccessors
+) -> list[Finding]:
     """Every place in one module's source that reaches a sensitive model's rows without a selector, or runs raw SQL."""
     tree = ast.parse(source, filename=filename)
     return _Checker(tree, filename, names, accessors).check()
@@ -400,15 +486,21 @@ def _relative(path: Path) -> str:
 
 def _is_test_or_migration(rel: str) -> bool:
     parts = rel.split("/")
-    return ("migrations" in parts or any(p in {"tests", "tests_system"} for p in parts[:-1])
-            or parts[-1] in {"conftest.py", "factories.py"} or parts[-1].startswith("test_"))
+    return (
+        "migrations" in parts
+        or any(p in {"tests", "tests_system"} for p in parts[:-1])
+        or parts[-1] in {"conftest.py", "factories.py"}
+        or parts[-1].startswith("test_")
+    )
 
 
 def _is_data_layer(rel: str) -> bool:
     """services.py / selectors.py, a module in an app's services/ or selectors/ package, or the allow-list."""
     parts = rel.split("/")
     # parts[0] is the app: openasc/services/ is the app named services, whose views.py is checked.
-    if parts[-1] in {"services.py", "selectors.py"} or any(p in {"services", "selectors"} for p in parts[1:-1]):
+    if parts[-1] in {"services.py", "selectors.py"} or any(
+        p in {"services", "selectors"} for p in parts[1:-1]
+    ):
         return True
     return any(rel == entry or (entry.endswith("/") and rel.startswith(entry)) for entry in DATA_LAYER)
 
@@ -461,9 +553,11 @@ def test_pending_only_shrinks(db):
 
 
 def test_pending_excuses_by_file_and_what_and_must_shrink():
-    found = [Finding("frontdoor/views.py", 12, "Person.objects", "query"),
-             Finding("frontdoor/views.py", 40, "Person.objects", "query"),
-             Finding("planning/views.py", 7, "Plan.objects", "query")]
+    found = [
+        Finding("frontdoor/views.py", 12, "Person.objects", "query"),
+        Finding("frontdoor/views.py", 40, "Person.objects", "query"),
+        Finding("planning/views.py", 7, "Plan.objects", "query"),
+    ]
     pending = {"frontdoor/views.py: Person.objects", "services/views.py: Service.objects"}
     assert offenders(found, pending) == ["planning/views.py:7 Plan.objects"]  # both frontdoor lines excused
     assert pending_gone(found, pending) == ["services/views.py: Service.objects"]  # fixed: must leave PENDING
@@ -513,8 +607,10 @@ NAMES = SensitiveNames(
     labels=frozenset({"people.person", "people.contact", "core.carerelationship", "services.service"}),
     managers=MANAGER_ATTRIBUTES,
 )
-ACCESSORS = RelatedAccessors(names=frozenset({"care_relationships", "break_glass_accesses", "services", "events"}),
-                             sensitive_receivers=frozenset({"person", "plan"}))
+ACCESSORS = RelatedAccessors(
+    names=frozenset({"care_relationships", "break_glass_accesses", "services", "events"}),
+    sensitive_receivers=frozenset({"person", "plan"}),
+)
 
 
 def _whats(source: str) -> list[str]:
@@ -523,69 +619,133 @@ def _whats(source: str) -> list[str]:
 
 EVASIONS = {
     "manager": ("from openasc.people.models import Person\nPerson.objects.all()\n", "Person.objects"),
-    "module attribute": ("from openasc.people import models\nmodels.Person.objects.get(pk=1)\n", "Person.objects"),
-    "get_object_or_404": ("from django.shortcuts import get_object_or_404\n"
-                          "from openasc.people.models import Person\n"
-                          "def v(request, pk):\n    return get_object_or_404(Person, pk=pk)\n",
-                          "get_object_or_404(Person)"),
-    "get_list_or_404": ("from django import shortcuts\nfrom openasc.people.models import Contact\n"
-                        "shortcuts.get_list_or_404(Contact, person_id=1)\n", "get_list_or_404(Contact)"),
-    "import alias": ("from openasc.people.models import Person as P\nP.objects.filter(surname='X')\n",
-                     "Person.objects"),
-    "assigned alias": ("from openasc.people.models import Person\nP = Person\nQ = P\nQ.objects.all()\n",
-                       "Person.objects"),
-    "tuple alias": ("from openasc.people.models import Person\nA, B = 1, Person\nB.objects.all()\n",
-                    "Person.objects"),
-    "alias in a loop": ("from openasc.people.models import Contact, Person\n"
-                        "for m in (Person, Contact):\n    m.objects.count()\n", "Person.objects"),
-    "get_model alias": ("from django.apps import apps\nM = apps.get_model('people', 'Person')\nM.objects.all()\n",
-                        "Person.objects"),
-    "get_model dotted": ("from django.apps import apps\napps.get_model('people.Person')\n",
-                         "apps.get_model(Person)"),
-    "get_model keywords": ("from django.apps import apps\napps.get_model(app_label='core', "
-                           "model_name='carerelationship')\n", "apps.get_model(CareRelationship)"),
-    "get_model dynamic": ("from django.apps import apps\ndef v(name):\n    return apps.get_model('people', name)\n",
-                          "apps.get_model(<dynamic>)"),
-    "getattr manager": ("from openasc.people.models import Person\ngetattr(Person, 'objects').all()\n",
-                        "getattr(Person, 'objects')"),
-    "getattr dynamic": ("from openasc.people.models import Person\ndef v(n):\n    return getattr(Person, n)\n",
-                        "getattr(Person, <dynamic>)"),
-    "getattr model": ("from openasc.people import models\ngetattr(models, 'Person').objects.all()\n",
-                      "Person.objects"),
-    "default manager": ("from openasc.people.models import Person\nPerson._default_manager.all()\n",
-                        "Person._default_manager"),
+    "module attribute": (
+        "from openasc.people import models\nmodels.Person.objects.get(pk=1)\n",
+        "Person.objects",
+    ),
+    "get_object_or_404": (
+        "from django.shortcuts import get_object_or_404\n"
+        "from openasc.people.models import Person\n"
+        "def v(request, pk):\n    return get_object_or_404(Person, pk=pk)\n",
+        "get_object_or_404(Person)",
+    ),
+    "get_list_or_404": (
+        "from django import shortcuts\nfrom openasc.people.models import Contact\n"
+        "shortcuts.get_list_or_404(Contact, person_id=1)\n",
+        "get_list_or_404(Contact)",
+    ),
+    "import alias": (
+        "from openasc.people.models import Person as P\nP.objects.filter(surname='X')\n",
+        "Person.objects",
+    ),
+    "assigned alias": (
+        "from openasc.people.models import Person\nP = Person\nQ = P\nQ.objects.all()\n",
+        "Person.objects",
+    ),
+    "tuple alias": (
+        "from openasc.people.models import Person\nA, B = 1, Person\nB.objects.all()\n",
+        "Person.objects",
+    ),
+    "alias in a loop": (
+        "from openasc.people.models import Contact, Person\n"
+        "for m in (Person, Contact):\n    m.objects.count()\n",
+        "Person.objects",
+    ),
+    "get_model alias": (
+        "from django.apps import apps\nM = apps.get_model('people', 'Person')\nM.objects.all()\n",
+        "Person.objects",
+    ),
+    "get_model dotted": (
+        "from django.apps import apps\napps.get_model('people.Person')\n",
+        "apps.get_model(Person)",
+    ),
+    "get_model keywords": (
+        "from django.apps import apps\napps.get_model(app_label='core', model_name='carerelationship')\n",
+        "apps.get_model(CareRelationship)",
+    ),
+    "get_model dynamic": (
+        "from django.apps import apps\ndef v(name):\n    return apps.get_model('people', name)\n",
+        "apps.get_model(<dynamic>)",
+    ),
+    "getattr manager": (
+        "from openasc.people.models import Person\ngetattr(Person, 'objects').all()\n",
+        "getattr(Person, 'objects')",
+    ),
+    "getattr dynamic": (
+        "from openasc.people.models import Person\ndef v(n):\n    return getattr(Person, n)\n",
+        "getattr(Person, <dynamic>)",
+    ),
+    "getattr model": (
+        "from openasc.people import models\ngetattr(models, 'Person').objects.all()\n",
+        "Person.objects",
+    ),
+    "default manager": (
+        "from openasc.people.models import Person\nPerson._default_manager.all()\n",
+        "Person._default_manager",
+    ),
     "base manager": ("def v(obj):\n    return type(obj)._base_manager.all()\n", "._base_manager"),
-    "meta default manager": ("def v(obj):\n    return obj._meta.default_manager.all()\n",
-                             "_meta.default_manager"),
+    "meta default manager": (
+        "def v(obj):\n    return obj._meta.default_manager.all()\n",
+        "_meta.default_manager",
+    ),
     "type objects": ("def v(obj):\n    return obj.__class__.objects.all()\n", "type(...).objects"),
-    "team related manager": ("def v(team):\n    return list(team.care_relationships.all())\n",
-                             ".care_relationships.all()"),
-    "user related manager": ("def v(request):\n    return request.user.care_relationships.filter(ended=None)\n",
-                             ".care_relationships.filter()"),
-    "location related manager": ("def v(location):\n    return location.services.count()\n", ".services.count()"),
-    "lookup through a reverse relation": ("from openasc.core.models import Team\n"
-                                          "Team.objects.filter(care_relationships__person_id=1).exists()\n",
-                                          "Team.objects lookup care_relationships__"),
-    "values through a reverse relation": ("from openasc.providers.models import ProviderLocation\n"
-                                          "ProviderLocation.objects.filter(active=True)"
-                                          ".values_list('name', 'services__person__last_name')\n",
-                                          "ProviderLocation.objects lookup services__"),
-    "lookup inside Q and Count": ("from django.db.models import Count, Q\nfrom openasc.core.models import User\n"
-                                  "User.objects.filter(Q(is_active=True) | ~Q(break_glass_accesses__reason=''))"
-                                  ".annotate(n=Count('care_relationships'))\n",
-                                  "User.objects lookup break_glass_accesses__"),
-    "raw": ("from openasc.core.models import User\nUser.objects.raw('select * from people_person')\n", ".raw()"),
+    "team related manager": (
+        "def v(team):\n    return list(team.care_relationships.all())\n",
+        ".care_relationships.all()",
+    ),
+    "user related manager": (
+        "def v(request):\n    return request.user.care_relationships.filter(ended=None)\n",
+        ".care_relationships.filter()",
+    ),
+    "location related manager": (
+        "def v(location):\n    return location.services.count()\n",
+        ".services.count()",
+    ),
+    "lookup through a reverse relation": (
+        "from openasc.core.models import Team\n"
+        "Team.objects.filter(care_relationships__person_id=1).exists()\n",
+        "Team.objects lookup care_relationships__",
+    ),
+    "values through a reverse relation": (
+        "from openasc.providers.models import ProviderLocation\n"
+        "ProviderLocation.objects.filter(active=True)"
+        ".values_list('name', 'services__person__last_name')\n",
+        "ProviderLocation.objects lookup services__",
+    ),
+    "lookup inside Q and Count": (
+        "from django.db.models import Count, Q\nfrom openasc.core.models import User\n"
+        "User.objects.filter(Q(is_active=True) | ~Q(break_glass_accesses__reason=''))"
+        ".annotate(n=Count('care_relationships'))\n",
+        "User.objects lookup break_glass_accesses__",
+    ),
+    "raw": (
+        "from openasc.core.models import User\nUser.objects.raw('select * from people_person')\n",
+        ".raw()",
+    ),
     "extra": ("from openasc.core.models import Team\nTeam.objects.extra(where=['1=1'])\n", ".extra()"),
     "RawSQL": ("from django.db.models.expressions import RawSQL\nx = RawSQL('select 1', [])\n", "RawSQL"),
-    "RawSQL attribute": ("from django.db import models\nx = models.expressions.RawSQL('select 1', [])\n", "RawSQL"),
-    "cursor": ("from django.db import connection\nwith connection.cursor() as c:\n    c.execute('select 1')\n",
-               "connection.cursor"),
+    "RawSQL attribute": (
+        "from django.db import models\nx = models.expressions.RawSQL('select 1', [])\n",
+        "RawSQL",
+    ),
+    "cursor": (
+        "from django.db import connection\nwith connection.cursor() as c:\n    c.execute('select 1')\n",
+        "connection.cursor",
+    ),
     "cursor alias": ("from django.db import connection as db\ndb.cursor()\n", "connection.cursor"),
-    "copied connection's cursor": ("def v(self):\n    with self._side.cursor() as c:\n        c.execute('x')\n",
-                                    ".cursor()"),
-    "connection assigned": ("from django.db import connections\ndef v():\n    conn = connections['default']\n"
-                            "    return conn.cursor()\n", "connection.cursor"),
-    "connections": ("from django.db import connections\nconnections['default'].cursor()\n", "connections[...]"),
+    "copied connection's cursor": (
+        "def v(self):\n    with self._side.cursor() as c:\n        c.execute('x')\n",
+        ".cursor()",
+    ),
+    "connection assigned": (
+        "from django.db import connections\ndef v():\n    conn = connections['default']\n"
+        "    return conn.cursor()\n",
+        "connection.cursor",
+    ),
+    "connections": (
+        "from django.db import connections\nconnections['default'].cursor()\n",
+        "connections[...]",
+    ),
 }
 
 
@@ -596,35 +756,51 @@ def test_the_check_finds_each_evasion(name):
 
 
 def test_a_finding_carries_file_line_and_a_line_free_key():
-    [finding] = find_direct_queries("x = 1\nfrom openasc.people.models import Person\nPerson.objects.all()\n",
-                                    "frontdoor/views.py", NAMES, ACCESSORS)
+    [finding] = find_direct_queries(
+        "x = 1\nfrom openasc.people.models import Person\nPerson.objects.all()\n",
+        "frontdoor/views.py",
+        NAMES,
+        ACCESSORS,
+    )
     assert (finding.lineno, finding.kind, finding.key) == (3, "query", "frontdoor/views.py: Person.objects")
     assert str(finding) == "frontdoor/views.py:3 Person.objects"
 
 
 def test_raw_sql_is_its_own_kind():
-    found = find_direct_queries("from django.db import connection\nconnection.cursor()\n", "x.py", NAMES, ACCESSORS)
+    found = find_direct_queries(
+        "from django.db import connection\nconnection.cursor()\n", "x.py", NAMES, ACCESSORS
+    )
     assert [f.kind for f in found] == ["raw_sql"]
 
 
 LEGITIMATE = {
-    "selector call": ("from openasc.people import selectors\n"
-                      "def v(request):\n    return selectors.person_search(user=request.user, query='x')\n"),
-    "opened record's relations": ("from openasc.core.access import open_record\n"
-                                  "def v(request, pk):\n    record = open_record(user=request.user, person_id=pk)\n"
-                                  "    return list(record.person.contacts.all()), record.person.services.all()\n"),
+    "selector call": (
+        "from openasc.people import selectors\n"
+        "def v(request):\n    return selectors.person_search(user=request.user, query='x')\n"
+    ),
+    "opened record's relations": (
+        "from openasc.core.access import open_record\n"
+        "def v(request, pk):\n    record = open_record(user=request.user, person_id=pk)\n"
+        "    return list(record.person.contacts.all()), record.person.services.all()\n"
+    ),
     "person's own relation": "def v(person):\n    return person.services.filter(end_date=None)\n",
-    "non-sensitive model": ("from openasc.core.models import Team, User\n"
-                            "def v():\n    return Team.objects.all(), User.objects.filter(is_active=True)\n"),
-    "non-sensitive get_object_or_404": ("from django.shortcuts import get_object_or_404\n"
-                                        "from openasc.core.models import Team\nget_object_or_404(Team, pk=1)\n"),
+    "non-sensitive model": (
+        "from openasc.core.models import Team, User\n"
+        "def v():\n    return Team.objects.all(), User.objects.filter(is_active=True)\n"
+    ),
+    "non-sensitive get_object_or_404": (
+        "from django.shortcuts import get_object_or_404\n"
+        "from openasc.core.models import Team\nget_object_or_404(Team, pk=1)\n"
+    ),
     "non-sensitive get_model": "from django.apps import apps\napps.get_model('core', 'Team').objects.all()\n",
     "non-sensitive alias": "from openasc.core.models import Team as Person2\nPerson2.objects.all()\n",
     "getattr of another attribute": "from openasc.people.models import Person\ngetattr(Person, 'NOT_KNOWN', 1)\n",
-    "a lookup value that happens to be an accessor's name": ("from openasc.core.models import Team\n"
-                                                             "Team.objects.filter(name='services').first()\n"),
-    "a lookup through a non-sensitive relation": ("from openasc.core.models import Team\n"
-                                                  "Team.objects.filter(members__username='x')\n"),
+    "a lookup value that happens to be an accessor's name": (
+        "from openasc.core.models import Team\nTeam.objects.filter(name='services').first()\n"
+    ),
+    "a lookup through a non-sensitive relation": (
+        "from openasc.core.models import Team\nTeam.objects.filter(members__username='x')\n"
+    ),
     "a sensitive instance's own queryset": "def v(person):\n    return person.plans.filter(services__isnull=True)\n",
     "team members": "def v(team):\n    return team.members.all()\n",
     "an app module named services": "import openasc.services.selectors\nopenasc.services.selectors.x()\n",
@@ -647,8 +823,14 @@ def test_services_and_selectors_are_the_data_layer_but_the_services_app_is_not()
 
 
 def test_tests_and_migrations_are_not_checked():
-    for rel in ("people/tests/test_views.py", "conftest.py", "people/factories.py", "tests_system/conftest.py",
-                "people/migrations/0001_initial.py", "core/tests/helpers.py"):
+    for rel in (
+        "people/tests/test_views.py",
+        "conftest.py",
+        "people/factories.py",
+        "tests_system/conftest.py",
+        "people/migrations/0001_initial.py",
+        "core/tests/helpers.py",
+    ):
         assert _is_test_or_migration(rel), rel
     for rel in ("people/views.py", "services/views.py", "cli.py", "core/management/commands/demo.py"):
         assert not _is_test_or_migration(rel), rel

@@ -12,13 +12,28 @@ from openasc.people.tests.factories import PersonFactory
 def test_record_writes_who_whose_what_why_and_request_id(staff):
     person = PersonFactory()
     with request_id("req-12345678"):
-        event = audit.record(actor=staff.social_worker, action="view", obj=person, basis="Allocated worker",
-                             reason="Home visit", on_behalf_of=staff.team_manager)
+        event = audit.record(
+            actor=staff.social_worker,
+            action="view",
+            obj=person,
+            basis="Allocated worker",
+            reason="Home visit",
+            on_behalf_of=staff.team_manager,
+        )
     event.refresh_from_db()
     assert (event.actor, event.on_behalf_of, event.person_id, event.object_type, event.object_id) == (
-        staff.social_worker, staff.team_manager, person.pk, "people.person", str(person.pk))
+        staff.social_worker,
+        staff.team_manager,
+        person.pk,
+        "people.person",
+        str(person.pk),
+    )
     assert (event.action, event.basis, event.reason, event.request_id) == (
-        "view", "Allocated worker", "Home visit", "req-12345678")
+        "view",
+        "Allocated worker",
+        "Home visit",
+        "req-12345678",
+    )
 
 
 @pytest.mark.parametrize("actor", [None, AnonymousUser()])
@@ -50,7 +65,9 @@ def test_the_database_refuses_updates_even_in_raw_sql(staff):
     assert AuditEvent.objects.get(pk=event.pk).reason == ""
 
 
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="the delete trigger is PostgreSQL only (see ADR 0003)")
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="the delete trigger is PostgreSQL only (see ADR 0003)"
+)
 def test_postgresql_refuses_deletes(staff):
     event = audit.record(actor=staff.social_worker, action="search")
     with pytest.raises(DatabaseError), transaction.atomic():
@@ -62,7 +79,8 @@ def test_changes_between_lists_only_what_changed():
     import datetime as dt
 
     assert audit.changes_between({"a": 1, "b": dt.date(2020, 1, 2)}, {"a": 1, "b": dt.date(2020, 1, 3)}) == {
-        "b": ["2020-01-02", "2020-01-03"]}
+        "b": ["2020-01-02", "2020-01-03"]
+    }
 
 
 @pytest.mark.no_audit_safety_net

@@ -13,8 +13,9 @@ from django.db import connection, transaction
 from openasc.core import audit
 from openasc.core.models import AuditEvent
 
-postgresql_only = pytest.mark.skipif(connection.vendor != "postgresql",
-                                     reason="database roles and privileges exist only on PostgreSQL")
+postgresql_only = pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="database roles and privileges exist only on PostgreSQL"
+)
 
 
 def verify() -> tuple[int, str]:
@@ -28,10 +29,20 @@ def verify() -> tuple[int, str]:
 
 def make_events(staff, n=5):
     for i in range(n):
-        audit.record(actor=staff.social_worker, action="view", person_id=100 + i, reason=f"visit {i}",
-                     details={"n": i, "ratio": 1.0, "name": "Zoë", "when": [2024, 4, 1]})
-    audit.record_many(actor=staff.team_manager, action="search", objs=[staff.social_worker, staff.broker],
-                      basis="Search results", details={"q": "smith"})
+        audit.record(
+            actor=staff.social_worker,
+            action="view",
+            person_id=100 + i,
+            reason=f"visit {i}",
+            details={"n": i, "ratio": 1.0, "name": "Zoë", "when": [2024, 4, 1]},
+        )
+    audit.record_many(
+        actor=staff.team_manager,
+        action="search",
+        objs=[staff.social_worker, staff.broker],
+        basis="Search results",
+        details={"q": "smith"},
+    )
     return list(AuditEvent.objects.order_by("id"))
 
 
@@ -54,7 +65,9 @@ def test_events_are_chained_in_id_order(staff):
     assert events[0].prev_hash == audit.GENESIS or AuditEvent.objects.filter(pk__lt=events[0].pk).exists()
     for before, after in itertools.pairwise(events):
         assert after.prev_hash == before.row_hash
-        assert after.row_hash == audit.hash_row({f: getattr(after, f) for f in audit.CHAINED_FIELDS}, after.prev_hash)
+        assert after.row_hash == audit.hash_row(
+            {f: getattr(after, f) for f in audit.CHAINED_FIELDS}, after.prev_hash
+        )
 
 
 def test_a_clean_chain_verifies(staff):
@@ -80,8 +93,10 @@ def test_an_event_changed_behind_the_apps_back_is_detected(staff):
 def test_a_changed_time_is_detected(staff):
     events = make_events(staff)
     target = events[2]
-    tamper("UPDATE core_auditevent SET occurred_at = %s WHERE id = %s",
-           [target.occurred_at.replace(year=2020), target.pk])
+    tamper(
+        "UPDATE core_auditevent SET occurred_at = %s WHERE id = %s",
+        [target.occurred_at.replace(year=2020), target.pk],
+    )
     code, out = verify()
     assert code == 1 and f"BROKEN at event {target.pk} " in out
 
@@ -109,7 +124,8 @@ def test_an_event_inserted_with_a_forged_hash_is_detected(staff):
             "INSERT INTO core_auditevent (occurred_at, actor_id, action, person_id, object_type, object_id, "
             "basis, reason, request_id, details, prev_hash, row_hash) "
             "VALUES (%s, %s, 'view', 999, '', '', '', 'forged', '', '{}', %s, %s)",
-            [events[-1].occurred_at, staff.social_worker.pk, events[-1].row_hash, events[-1].row_hash])
+            [events[-1].occurred_at, staff.social_worker.pk, events[-1].row_hash, events[-1].row_hash],
+        )
     forged = AuditEvent.objects.get(reason="forged")
     code, out = verify()
     assert code == 1
@@ -127,9 +143,22 @@ def test_an_event_with_a_hash_of_a_forged_chain_is_detected(staff):
             "INSERT INTO core_auditevent (id, occurred_at, actor_id, on_behalf_of_id, action, person_id, object_type, "
             "object_id, basis, reason, request_id, details, prev_hash, row_hash) "
             "VALUES (%s, %s, %s, NULL, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
-            [values["id"], values["occurred_at"], values["actor_id"], values["action"], values["person_id"],
-             values["object_type"], values["object_id"], values["basis"], values["reason"], values["request_id"],
-             audit.json.dumps(values["details"]), fake_prev, audit.hash_row(values, fake_prev)])
+            [
+                values["id"],
+                values["occurred_at"],
+                values["actor_id"],
+                values["action"],
+                values["person_id"],
+                values["object_type"],
+                values["object_id"],
+                values["basis"],
+                values["reason"],
+                values["request_id"],
+                audit.json.dumps(values["details"]),
+                fake_prev,
+                audit.hash_row(values, fake_prev),
+            ],
+        )
     code, out = verify()
     assert code == 1
     assert f"BROKEN at event {values['id']} " in out and "prev_hash does not match" in out
@@ -138,10 +167,12 @@ def test_an_event_with_a_hash_of_a_forged_chain_is_detected(staff):
 def test_an_event_inserted_without_the_chain_is_detected(staff):
     make_events(staff)
     with connection.cursor() as cursor:
-        cursor.execute("INSERT INTO core_auditevent (occurred_at, actor_id, action, object_type, object_id, basis, "
-                       "reason, request_id, details, prev_hash, row_hash) "
-                       "VALUES (%s, %s, 'view', '', '', '', '', '', '{}', '', '')",
-                       [AuditEvent.objects.last().occurred_at, staff.social_worker.pk])
+        cursor.execute(
+            "INSERT INTO core_auditevent (occurred_at, actor_id, action, object_type, object_id, basis, "
+            "reason, request_id, details, prev_hash, row_hash) "
+            "VALUES (%s, %s, 'view', '', '', '', '', '', '{}', '', '')",
+            [AuditEvent.objects.last().occurred_at, staff.social_worker.pk],
+        )
         last = AuditEvent.objects.order_by("-id").values_list("id", flat=True).first()
     code, out = verify()
     assert code == 1 and f"BROKEN at event {last} " in out
@@ -163,9 +194,20 @@ def test_a_cut_off_end_is_detected_by_an_anchor(staff):
 def test_bulk_inserted_rows_are_chained(staff):
     make_events(staff, n=2)
     with transaction.atomic():
-        ids = audit.insert_rows([{"occurred_at": audit.timezone.now(), "actor_id": staff.broker.pk, "action": "create",
-                                  "person_id": i, "object_type": "people.person", "object_id": str(i),
-                                  "details": {"what": "bulk", "files": ["a.csv"]}} for i in range(50)])
+        ids = audit.insert_rows(
+            [
+                {
+                    "occurred_at": audit.timezone.now(),
+                    "actor_id": staff.broker.pk,
+                    "action": "create",
+                    "person_id": i,
+                    "object_type": "people.person",
+                    "object_id": str(i),
+                    "details": {"what": "bulk", "files": ["a.csv"]},
+                }
+                for i in range(50)
+            ]
+        )
     assert len(ids) == 50 and ids == sorted(ids)
     audit.record(actor=staff.broker, action="view", person_id=1)
     code, out = verify()
@@ -192,14 +234,20 @@ def app_role(transactional_db, django_user_model):
         dbroles.grant_app_role(cursor, name)
     settings = connection.settings_dict
     dsn = psycopg.conninfo.make_conninfo(
-        dbname=settings["NAME"], user=name, password=password, host=settings["HOST"] or "127.0.0.1",
-        port=str(settings["PORT"] or 5432))
+        dbname=settings["NAME"],
+        user=name,
+        password=password,
+        host=settings["HOST"] or "127.0.0.1",
+        port=str(settings["PORT"] or 5432),
+    )
     actor = django_user_model.objects.create(username=f"actor-{name}")
     try:
         yield dsn, actor, name
     finally:
         with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = %s", [name])
+            cursor.execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = %s", [name]
+            )
             cursor.execute(f'DROP OWNED BY "{name}"')
             cursor.execute(f'DROP ROLE IF EXISTS "{name}"')
 
@@ -221,8 +269,11 @@ FORBIDDEN = [
     ("drop the insert-time trigger", "DROP TRIGGER core_auditevent_insert_time ON core_auditevent"),
     ("replica mode", "SET session_replication_role = replica"),
     ("setval the id sequence", "SELECT setval(pg_get_serial_sequence('core_auditevent', 'id'), 1)"),
-    ("create a trigger", "CREATE TRIGGER t BEFORE INSERT ON core_auditevent "
-                         "FOR EACH ROW EXECUTE FUNCTION openasc_audit_append_only()"),
+    (
+        "create a trigger",
+        "CREATE TRIGGER t BEFORE INSERT ON core_auditevent "
+        "FOR EACH ROW EXECUTE FUNCTION openasc_audit_append_only()",
+    ),
 ]
 
 
@@ -243,9 +294,11 @@ def test_the_app_role_cannot_rewrite_the_trail(app_role, what, sql):
 @postgresql_only
 def test_the_app_role_cannot_back_date_an_event(app_role):
     dsn, actor, _ = app_role
-    insert = ("INSERT INTO core_auditevent (occurred_at, actor_id, action, object_type, object_id, basis, reason, "
-              "request_id, details, prev_hash, row_hash) VALUES (now() - %s::interval, %s, 'view', '', '', '', '', "
-              "'', '{}', '', '')")
+    insert = (
+        "INSERT INTO core_auditevent (occurred_at, actor_id, action, object_type, object_id, basis, reason, "
+        "request_id, details, prev_hash, row_hash) VALUES (now() - %s::interval, %s, 'view', '', '', '', '', "
+        "'', '{}', '', '')"
+    )
     owner_can(insert, ["1 day", actor.pk])  # the owner may (the demo and bench write history)
     with psycopg.connect(dsn) as conn:
         with pytest.raises(psycopg.errors.InsufficientPrivilege, match="is not the time of the insert"):
@@ -267,18 +320,24 @@ def test_the_app_role_can_append_and_read(app_role):
             conn.execute("SELECT pg_advisory_xact_lock(%s)", [audit.CHAIN_LOCK])
             head = conn.execute("SELECT row_hash FROM core_auditevent ORDER BY id DESC LIMIT 1").fetchone()[0]
             pk = conn.execute("SELECT nextval(pg_get_serial_sequence('core_auditevent', 'id'))").fetchone()[0]
-            conn.execute("INSERT INTO core_auditevent (id, occurred_at, actor_id, action, person_id, object_type, "
-                         "object_id, basis, reason, request_id, details, prev_hash, row_hash) "
-                         "VALUES (%s, now(), %s, 'view', 2, '', '', '', '', '', '{}', %s, '')", [pk, actor.pk, head])
+            conn.execute(
+                "INSERT INTO core_auditevent (id, occurred_at, actor_id, action, person_id, object_type, "
+                "object_id, basis, reason, request_id, details, prev_hash, row_hash) "
+                "VALUES (%s, now(), %s, 'view', 2, '', '', '', '', '', '{}', %s, '')",
+                [pk, actor.pk, head],
+            )
         assert conn.execute("SELECT count(*) FROM core_auditevent").fetchone()[0] == 2
         # the rest of the schema as normal: it can change people's records
         conn.execute("UPDATE core_user SET first_name = 'Changed' WHERE id = %s", [actor.pk])
         conn.commit()
         rolsuper, rolcreaterole, rolcreatedb = conn.execute(
-            "SELECT rolsuper, rolcreaterole, rolcreatedb FROM pg_roles WHERE rolname = current_user").fetchone()
+            "SELECT rolsuper, rolcreaterole, rolcreatedb FROM pg_roles WHERE rolname = current_user"
+        ).fetchone()
         assert not (rolsuper or rolcreaterole or rolcreatedb)
-        owned = conn.execute("SELECT count(*) FROM pg_class WHERE relowner = "
-                             "(SELECT oid FROM pg_roles WHERE rolname = current_user)").fetchone()[0]
+        owned = conn.execute(
+            "SELECT count(*) FROM pg_class WHERE relowner = "
+            "(SELECT oid FROM pg_roles WHERE rolname = current_user)"
+        ).fetchone()[0]
         assert owned == 0
 
 
@@ -304,7 +363,6 @@ def test_sqlite_still_refuses_updates_after_the_chain_migration(staff):
     event = audit.record(actor=staff.social_worker, action="view")
     with pytest.raises(DatabaseError, match="append-only"), connection.cursor() as cursor:
         cursor.execute("UPDATE core_auditevent SET reason = 'x' WHERE id = %s", [event.pk])
-
 
 
 @pytest.mark.parametrize("as_sets", [True, False], ids=["set load", "row by row"])
@@ -381,7 +439,9 @@ def test_setup_refuses_an_app_role_that_could_rewrite_the_trail(app_role):
         with pytest.raises(dbroles.RoleError, match="no role"):
             dbroles.grant_app_role(cursor, f"{name}_missing")
         dbroles.grant_app_role(cursor, name)  # again: changes nothing, refuses nothing
-        cursor.execute(f'CREATE TABLE openasc_owned_by_app (id int); ALTER TABLE openasc_owned_by_app OWNER TO "{name}"')
+        cursor.execute(
+            f'CREATE TABLE openasc_owned_by_app (id int); ALTER TABLE openasc_owned_by_app OWNER TO "{name}"'
+        )
         try:
             with pytest.raises(dbroles.RoleError, match="owns tables"):
                 dbroles.grant_app_role(cursor, name)

@@ -18,13 +18,19 @@ def test_issuing_and_revoking_a_token_is_audited_without_the_token(staff):
     event = AuditEvent.objects.get(action="create", object_type="core.apitoken")
     assert event.actor == staff.administrator
     assert event.object_id == str(token.pk)
-    assert event.details == {"name": "Hospital feed", "prefix": token.prefix, "user": system.pk,
-                             "expires_at": token.expires_at.isoformat()}
+    assert event.details == {
+        "name": "Hospital feed",
+        "prefix": token.prefix,
+        "user": system.pk,
+        "expires_at": token.expires_at.isoformat(),
+    }
     services.api_token_revoke(actor=staff.administrator, token=token)
     assert services.api_token_user(plain) is None
     revoked = AuditEvent.objects.get(action="update", object_type="core.apitoken", object_id=str(token.pk))
     assert revoked.details["revoked_at"] == token.revoked_at.isoformat()
-    services.api_token_revoke(actor=staff.administrator, token=token)  # already revoked: nothing more to record
+    services.api_token_revoke(
+        actor=staff.administrator, token=token
+    )  # already revoked: nothing more to record
     assert AuditEvent.objects.filter(object_type="core.apitoken").count() == 2
     stored = json.dumps(list(AuditEvent.objects.values("details", "reason")))
     assert plain not in stored and plain[5:] not in stored
@@ -69,14 +75,26 @@ def test_a_draft_typed_for_a_long_time_is_audited_again_after_the_interval(staff
     services.form_draft_save(user=user, path="/people/new", data={"first_name": "Ma", "last_name": "S"})
     services.form_draft_save(user=user, path="/people/new", data={"first_name": "Mar", "last_name": "Sm"})
     assert [(e.action, e.details["fields"]) for e in draft_events()] == [
-        ("create", ["first_name"]), ("update", ["first_name", "last_name"])]
+        ("create", ["first_name"]),
+        ("update", ["first_name", "last_name"]),
+    ]
 
 
 def test_the_drafts_endpoint_audits_the_first_save_and_the_discard(client, staff):
     client.force_login(staff.social_worker)
     for text in ["a", "ab"]:
-        assert client.post("/session/drafts", json.dumps({"path": "/people/new", "data": {"notes": text}}),
-                           content_type="application/json").status_code == 200
-    assert client.delete("/session/drafts", json.dumps({"path": "/people/new"}),
-                         content_type="application/json").status_code == 200
+        assert (
+            client.post(
+                "/session/drafts",
+                json.dumps({"path": "/people/new", "data": {"notes": text}}),
+                content_type="application/json",
+            ).status_code
+            == 200
+        )
+    assert (
+        client.delete(
+            "/session/drafts", json.dumps({"path": "/people/new"}), content_type="application/json"
+        ).status_code
+        == 200
+    )
     assert [e.action for e in draft_events()] == ["create", "delete"]

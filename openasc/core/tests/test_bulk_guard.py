@@ -29,18 +29,35 @@ def _names():
 
 def test_every_sensitive_model_has_the_guarded_manager(db):
     assert len(audit.SENSITIVE_MODELS) >= 16
-    unguarded = [m._meta.label for m in audit.SENSITIVE_MODELS
-                 if not isinstance(m._default_manager.all(), SensitiveQuerySet)]
+    unguarded = [
+        m._meta.label
+        for m in audit.SENSITIVE_MODELS
+        if not isinstance(m._default_manager.all(), SensitiveQuerySet)
+    ]
     assert unguarded == []
 
 
-@pytest.mark.parametrize("write", [
-    lambda: Person.objects.filter(first_name__startswith="Bulk").update(first_name="Changed"),
-    lambda: Person.objects.filter(first_name="Bulk0").delete(),
-    lambda: Person.objects.bulk_update([Person(pk=Person.objects.first().pk, first_name="Changed")], ["first_name"]),
-    lambda: Alert.objects.bulk_create([Alert(person=Person.objects.first(), kind="risk_to_staff", description="x",
-                                            starts_on=dt.date.today())]),
-], ids=["update", "delete", "bulk_update", "bulk_create"])
+@pytest.mark.parametrize(
+    "write",
+    [
+        lambda: Person.objects.filter(first_name__startswith="Bulk").update(first_name="Changed"),
+        lambda: Person.objects.filter(first_name="Bulk0").delete(),
+        lambda: Person.objects.bulk_update(
+            [Person(pk=Person.objects.first().pk, first_name="Changed")], ["first_name"]
+        ),
+        lambda: Alert.objects.bulk_create(
+            [
+                Alert(
+                    person=Person.objects.first(),
+                    kind="risk_to_staff",
+                    description="x",
+                    starts_on=dt.date.today(),
+                )
+            ]
+        ),
+    ],
+    ids=["update", "delete", "bulk_update", "bulk_create"],
+)
 def test_outside_a_block_a_bulk_write_is_refused_and_changes_nothing(people, write):
     before = _names(), Alert.objects.count(), AuditEvent.objects.count()
     with pytest.raises(audit.UnauditedBulkWrite, match="without an audit event"), transaction.atomic():
@@ -63,21 +80,35 @@ def test_a_model_without_personal_data_is_not_guarded(db):
 
 def test_inside_a_block_the_write_happens_and_one_summary_event_says_what(people, staff):
     AlertFactory(person=people[0])
-    with audit.bulk(actor=staff.team_manager, action="update", reason="Tidy test names", obj=people[0],
-                    details={"why": "test"}):
+    with audit.bulk(
+        actor=staff.team_manager,
+        action="update",
+        reason="Tidy test names",
+        obj=people[0],
+        details={"why": "test"},
+    ):
         assert Person.objects.filter(first_name__startswith="Bulk").update(first_name="Changed") == 3
         Alert.objects.filter(person=people[0]).delete()
     event = AuditEvent.objects.order_by("-pk").first()
     assert (event.actor, event.action, event.reason, event.person_id) == (
-        staff.team_manager, "update", "Tidy test names", people[0].pk)
-    assert event.details == {"why": "test", "bulk_writes": {"people.person": {"update": 3},
-                                                            "people.alert": {"delete": 1}}}
+        staff.team_manager,
+        "update",
+        "Tidy test names",
+        people[0].pk,
+    )
+    assert event.details == {
+        "why": "test",
+        "bulk_writes": {"people.person": {"update": 3}, "people.alert": {"delete": 1}},
+    }
     assert _names() == ["Changed"] * 3
 
 
 def test_a_block_that_fails_writes_nothing_and_no_event(people, staff):
     events = AuditEvent.objects.count()
-    with pytest.raises(RuntimeError), audit.bulk(actor=staff.team_manager, action="update", reason="Will fail"):
+    with (
+        pytest.raises(RuntimeError),
+        audit.bulk(actor=staff.team_manager, action="update", reason="Will fail"),
+    ):
         Person.objects.update(first_name="Changed")
         raise RuntimeError("half way")
     assert _names() == ["Bulk0", "Bulk1", "Bulk2"]
@@ -95,9 +126,15 @@ def test_a_block_without_summary_leaves_the_events_to_the_caller(people, staff):
 def test_a_block_needs_a_known_actor_and_a_reason(people, staff):
     from django.contrib.auth.models import AnonymousUser
 
-    with pytest.raises(audit.AnonymousWriteRefused), audit.bulk(actor=AnonymousUser(), action="update", reason="x"):
+    with (
+        pytest.raises(audit.AnonymousWriteRefused),
+        audit.bulk(actor=AnonymousUser(), action="update", reason="x"),
+    ):
         pass
-    with pytest.raises(ValueError, match="reason"), audit.bulk(actor=staff.team_manager, action="update", reason=" "):
+    with (
+        pytest.raises(ValueError, match="reason"),
+        audit.bulk(actor=staff.team_manager, action="update", reason=" "),
+    ):
         pass
     # outside again: the guard is back on
     with pytest.raises(audit.UnauditedBulkWrite):

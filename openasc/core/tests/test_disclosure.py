@@ -16,16 +16,22 @@ from openasc.core.tests.factories import CareRelationshipFactory
 from openasc.people.models import Person
 from openasc.people.tests.factories import PersonFactory
 
-NOT_SEARCH_ALL = [r for r in Role if r not in (Role.SYSTEM,) and r not in access.roles_with(
-    access.Capability.SEARCH_ALL)]
+NOT_SEARCH_ALL = [
+    r for r in Role if r not in (Role.SYSTEM,) and r not in access.roles_with(access.Capability.SEARCH_ALL)
+]
 
 
 def _restrict(person, by, roles=()):
     from openasc.core import audit
 
     with audit.exempt_from_safety_net():
-        return Restriction.objects.create(person=person, reason="Member of staff", review_on=dt.date(2030, 1, 1),
-                                      created_by=by, allowed_roles=Restriction.encode_roles(list(roles)))
+        return Restriction.objects.create(
+            person=person,
+            reason="Member of staff",
+            review_on=dt.date(2030, 1, 1),
+            created_by=by,
+            allowed_roles=Restriction.encode_roles(list(roles)),
+        )
 
 
 def _stable(html: str) -> str:
@@ -39,11 +45,13 @@ def _events(person, action):
 
 # --- 1. Search ----------------------------------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("role", NOT_SEARCH_ALL, ids=lambda r: r.value)
 def test_exact_identifier_search_lists_nobody_the_role_cannot_open(client, staff, role):
     user = getattr(staff, role.value)
-    stranger = PersonFactory(first_name="Gwendolen", last_name="Ashby", nhs_number="9434765919",
-                             la_person_id="P0000123")
+    stranger = PersonFactory(
+        first_name="Gwendolen", last_name="Ashby", nhs_number="9434765919", la_person_id="P0000123"
+    )
     client.force_login(user)
     for q in (stranger.la_person_id, "943 476 5919", "Gwendolen Ashby"):
         body = client.get("/api/people", {"q": q}).json()
@@ -71,8 +79,12 @@ def test_a_person_the_role_works_with_is_still_found(staff):
     from openasc.people import selectors
 
     person = PersonFactory(first_name="Ivy", last_name="Marchbank", la_person_id="P0000123")
-    CareRelationshipFactory(person=person, user=staff.broker, kind=RelationshipKind.GRANT,
-                            ends_at=timezone.now() + dt.timedelta(days=1))
+    CareRelationshipFactory(
+        person=person,
+        user=staff.broker,
+        kind=RelationshipKind.GRANT,
+        ends_at=timezone.now() + dt.timedelta(days=1),
+    )
     results = selectors.person_search(user=staff.broker, query=person.la_person_id)
     assert [(h.person.pk, h.can_open) for h in results.hits] == [(person.pk, True)]
     # Shown, so audited against the person.
@@ -94,24 +106,44 @@ def test_every_search_result_is_audited_against_its_person(client, staff):
 
 
 def test_a_restricted_record_shows_search_everyone_roles_its_id_only(client, staff):
-    person = PersonFactory(first_name="Rosamund", last_name="Quayle", nhs_number="9434765919", postcode="NS1 4AB")
+    person = PersonFactory(
+        first_name="Rosamund", last_name="Quayle", nhs_number="9434765919", postcode="NS1 4AB"
+    )
     _restrict(person, staff.information_governance)
     client.force_login(staff.team_manager)
     [hit] = client.get("/api/people", {"q": "9434765919"}).json()["results"]
-    assert hit == {**hit, "id": person.pk, "la_person_id": person.la_person_id, "name": "", "nhs_number": "",
-                   "postcode": "", "date_of_birth": None, "restricted": True, "can_open": False}
+    assert hit == {
+        **hit,
+        "id": person.pk,
+        "la_person_id": person.la_person_id,
+        "name": "",
+        "nhs_number": "",
+        "postcode": "",
+        "date_of_birth": None,
+        "restricted": True,
+        "can_open": False,
+    }
     page = client.get("/people/", {"q": "9434765919"}).content.decode()
     assert "Quayle" not in page and "Restricted record" in page and person.la_person_id in page
 
 
 # --- 2. Duplicate warnings ----------------------------------------------------------------------------------------
 
+
 def test_duplicate_nhs_number_warning_discloses_nothing_to_a_role_that_cannot_open_it(client, staff):
-    existing = PersonFactory(first_name="Cedric", last_name="Lowther", nhs_number="9434765919",
-                             date_of_birth=dt.date(1941, 2, 14), postcode="NS3 9XY")
+    existing = PersonFactory(
+        first_name="Cedric",
+        last_name="Lowther",
+        nhs_number="9434765919",
+        date_of_birth=dt.date(1941, 2, 14),
+        postcode="NS3 9XY",
+    )
     client.force_login(staff.social_worker)
-    response = client.post("/api/people", {"first_name": "Anyone", "last_name": "Else", "nhs_number": "9434765919"},
-                           content_type="application/json")
+    response = client.post(
+        "/api/people",
+        {"first_name": "Anyone", "last_name": "Else", "nhs_number": "9434765919"},
+        content_type="application/json",
+    )
     assert response.status_code == 409
     text = response.content.decode()
     for secret in ("Cedric", "Lowther", "1941", "NS3", existing.la_person_id):
@@ -119,17 +151,32 @@ def test_duplicate_nhs_number_warning_discloses_nothing_to_a_role_that_cannot_op
     assert response.json()["candidates"] == []
     assert "already exists, and you cannot open it" in response.json()["detail"]
     [event] = _events(existing, AuditAction.DISCLOSE)
-    assert event.details == {"purpose": "duplicate warning", "shown": "that a record may exist", "nhs_clash": True}
+    assert event.details == {
+        "purpose": "duplicate warning",
+        "shown": "that a record may exist",
+        "nhs_clash": True,
+    }
     assert Person.objects.count() == 1
 
 
 def test_duplicate_name_and_date_of_birth_warning_on_the_page(client, staff):
-    existing = PersonFactory(first_name="Cedric", last_name="Lowther", date_of_birth=dt.date(1941, 2, 14),
-                             postcode="NS3 9XY")
+    existing = PersonFactory(
+        first_name="Cedric", last_name="Lowther", date_of_birth=dt.date(1941, 2, 14), postcode="NS3 9XY"
+    )
     client.force_login(staff.social_worker)
-    response = client.post("/people/new", {"first_name": "Cedric", "last_name": "Lowther", "dob-day": "14",
-                                           "dob-month": "2", "dob-year": "1941", "date_of_birth-day": "14",
-                                           "date_of_birth-month": "2", "date_of_birth-year": "1941"})
+    response = client.post(
+        "/people/new",
+        {
+            "first_name": "Cedric",
+            "last_name": "Lowther",
+            "dob-day": "14",
+            "dob-month": "2",
+            "dob-year": "1941",
+            "date_of_birth-day": "14",
+            "date_of_birth-month": "2",
+            "date_of_birth-year": "1941",
+        },
+    )
     assert response.status_code == 400
     page = response.content.decode()
     assert "A record may already exist for this person. Ask the front door" in page
@@ -140,8 +187,11 @@ def test_duplicate_name_and_date_of_birth_warning_on_the_page(client, staff):
 def test_the_front_door_is_shown_the_existing_record_and_it_is_audited(client, staff):
     existing = PersonFactory(first_name="Cedric", last_name="Lowther", nhs_number="9434765919")
     client.force_login(staff.front_door)
-    response = client.post("/api/people", {"first_name": "C", "last_name": "L", "nhs_number": "9434765919"},
-                           content_type="application/json")
+    response = client.post(
+        "/api/people",
+        {"first_name": "C", "last_name": "L", "nhs_number": "9434765919"},
+        content_type="application/json",
+    )
     assert response.status_code == 409
     [candidate] = response.json()["candidates"]
     assert candidate["la_person_id"] == existing.la_person_id and candidate["can_open"] is True
@@ -157,13 +207,15 @@ def test_changing_to_a_taken_nhs_number_names_the_other_record_only_to_those_who
     CareRelationshipFactory(person=mine, user=staff.social_worker, kind=RelationshipKind.ALLOCATED_WORKER)
     other = PersonFactory(nhs_number="9434765919")
     with pytest.raises(ValidationFailed) as refused:
-        services.person_update(record=access.open_record(staff.social_worker, mine, "edit"),
-                               data={"nhs_number": "9434765919"})
+        services.person_update(
+            record=access.open_record(staff.social_worker, mine, "edit"), data={"nhs_number": "9434765919"}
+        )
     assert refused.value.errors == {"nhs_number": "This NHS number belongs to another record"}
     assert _events(other, AuditAction.DISCLOSE).count() == 1
 
 
 # --- 3. The break-glass page --------------------------------------------------------------------------------------
+
 
 def test_break_glass_page_refuses_roles_without_break_glass_alike_for_any_id(client, staff):
     person = PersonFactory(first_name="Millicent", last_name="Hobbs")
@@ -173,7 +225,10 @@ def test_break_glass_page_refuses_roles_without_break_glass_alike_for_any_id(cli
     assert real.status_code == missing.status_code == 403
     assert _stable(real.content.decode()) == _stable(missing.content.decode())
     assert "Hobbs" not in real.content.decode() and person.la_person_id not in real.content.decode()
-    assert AuditEvent.objects.filter(actor=staff.performance_analyst, action=AuditAction.ACCESS_REFUSED).count() == 2
+    assert (
+        AuditEvent.objects.filter(actor=staff.performance_analyst, action=AuditAction.ACCESS_REFUSED).count()
+        == 2
+    )
 
 
 def test_break_glass_page_for_a_missing_id_is_not_found(client, staff):
@@ -189,10 +244,13 @@ def test_break_glass_page_names_the_person_only_to_search_everyone_roles_and_is_
     client.force_login(staff.safeguarding_lead)
     assert "Millicent Hobbs" in client.get(f"/people/{person.pk}/break-glass").content.decode()
     assert set(_events(person, AuditAction.DISCLOSE).values_list("actor__username", flat=True)) == {
-        "broker", "safeguarding_lead"}
+        "broker",
+        "safeguarding_lead",
+    }
 
 
 # --- 4. Refusals leave a trace ------------------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("path", ["/people/{}", "/people/{}/edit", "/api/people/{}"])
 def test_a_refused_opening_is_audited_against_the_person(client, staff, path):
@@ -213,6 +271,7 @@ def test_a_refused_api_opening_by_a_break_glass_role_is_audited(client, staff):
 
 # --- 5. Restrictions ----------------------------------------------------------------------------------------------
 
+
 def test_a_team_manager_without_a_relationship_cannot_lift_a_restriction(client, staff):
     person = PersonFactory()
     restriction = _restrict(person, staff.information_governance)
@@ -229,8 +288,10 @@ def test_a_team_manager_without_a_relationship_cannot_lift_a_restriction(client,
 def test_a_team_manager_cannot_restrict_a_record_they_do_not_work_with(client, staff):
     person = PersonFactory()
     client.force_login(staff.team_manager)
-    response = client.post(f"/people/{person.pk}/restriction", {"reason": "x", "review_on-day": "1",
-                                                                 "review_on-month": "1", "review_on-year": "2031"})
+    response = client.post(
+        f"/people/{person.pk}/restriction",
+        {"reason": "x", "review_on-day": "1", "review_on-month": "1", "review_on-year": "2031"},
+    )
     assert response.status_code == 403
     assert not Restriction.objects.filter(person=person).exists()
 
@@ -253,14 +314,20 @@ def test_a_team_manager_working_with_the_person_may_restrict_the_record(staff):
     from openasc.core import services
 
     person = PersonFactory()
-    CareRelationshipFactory(person=person, user=None, team=staff.team_manager.teams.first(),
-                            kind=RelationshipKind.ALLOCATED_TEAM)
-    restriction = services.restriction_set(actor=staff.team_manager, person=person, reason="Member of staff",
-                                           review_on=timezone.localdate() + dt.timedelta(days=30))
+    CareRelationshipFactory(
+        person=person, user=None, team=staff.team_manager.teams.first(), kind=RelationshipKind.ALLOCATED_TEAM
+    )
+    restriction = services.restriction_set(
+        actor=staff.team_manager,
+        person=person,
+        reason="Member of staff",
+        review_on=timezone.localdate() + dt.timedelta(days=30),
+    )
     assert restriction.lifted_at is None
 
 
 # --- The access log and the break-glass review --------------------------------------------------------------------
+
 
 def test_the_access_log_is_for_information_governance_and_managers_who_work_with_the_person(client, staff):
     person = PersonFactory(first_name="Ottoline", last_name="Briggs")
@@ -276,7 +343,9 @@ def test_a_break_glass_review_lists_what_was_opened_during_the_grant(client, sta
     from openasc.core import services
 
     person = PersonFactory()
-    grant = services.break_glass_start(actor=staff.social_worker, person=person, reason_code="urgent_safeguarding")
+    grant = services.break_glass_start(
+        actor=staff.social_worker, person=person, reason_code="urgent_safeguarding"
+    )
     client.force_login(staff.social_worker)
     assert client.get(f"/people/{person.pk}").status_code == 200
     client.force_login(staff.team_manager)
@@ -293,10 +362,16 @@ def test_a_role_refused_a_page_or_an_api_call_leaves_a_trace(client, staff):
     refused = AuditEvent.objects.filter(actor=staff.broker, action=AuditAction.ACCESS_REFUSED)
     assert sorted(refused.values_list("details__path", flat=True)) == ["/break-glass/reviews", "/people/new"]
     client.force_login(staff.performance_analyst)
-    response = client.post("/api/people", {"first_name": "A", "last_name": "B"}, content_type="application/json")
+    response = client.post(
+        "/api/people", {"first_name": "A", "last_name": "B"}, content_type="application/json"
+    )
     assert response.status_code == 403
-    assert AuditEvent.objects.filter(actor=staff.performance_analyst, action=AuditAction.ACCESS_REFUSED,
-                                     details__path="/api/people").count() == 1
+    assert (
+        AuditEvent.objects.filter(
+            actor=staff.performance_analyst, action=AuditAction.ACCESS_REFUSED, details__path="/api/people"
+        ).count()
+        == 1
+    )
 
 
 def test_a_refusal_is_audited_once(client, staff):
@@ -311,8 +386,9 @@ def test_a_refusal_is_audited_once(client, staff):
 def test_an_opened_record_is_made_only_by_the_access_rules(staff):
     person = PersonFactory()
     with pytest.raises(TypeError):
-        access.OpenedRecord(person=person, user=staff.broker, decision=access.Access(True, "Forged", ""),
-                            purpose="edit")
+        access.OpenedRecord(
+            person=person, user=staff.broker, decision=access.Access(True, "Forged", ""), purpose="edit"
+        )
 
 
 def test_a_nul_in_what_was_typed_is_audited_not_a_server_error(client, staff):

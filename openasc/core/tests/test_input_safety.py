@@ -41,18 +41,23 @@ def test_an_nhs_number_with_anything_but_digits_is_refused(text):
 
 def test_text_is_nfkc_normalised_and_trimmed():
     assert validation.clean_text("  Ｅｄｎａ ", label="first name") == "Edna"
-    assert validation.clean_text("line one\r\nline two\tend", label="notes", multiline=True) == \
-        "line one\nline two\tend"
+    assert (
+        validation.clean_text("line one\r\nline two\tend", label="notes", multiline=True)
+        == "line one\nline two\tend"
+    )
 
 
-@pytest.mark.parametrize(("text", "multiline", "message"), [
-    ("Ed\x00na", False, "The town cannot contain a NUL character: remove it and try again"),
-    ("Ed\x00na", True, "The town cannot contain a NUL character: remove it and try again"),
-    ("Ed\tna", False, "The town cannot contain a tab, a new line or another control character"),
-    ("Ed\nna", False, "The town cannot contain a tab, a new line or another control character"),
-    ("Ed\x1bna", True, "The town cannot contain a control character"),
-    ("Ed\ud800na", False, "The town cannot contain a tab, a new line or another control character"),
-])
+@pytest.mark.parametrize(
+    ("text", "multiline", "message"),
+    [
+        ("Ed\x00na", False, "The town cannot contain a NUL character: remove it and try again"),
+        ("Ed\x00na", True, "The town cannot contain a NUL character: remove it and try again"),
+        ("Ed\tna", False, "The town cannot contain a tab, a new line or another control character"),
+        ("Ed\nna", False, "The town cannot contain a tab, a new line or another control character"),
+        ("Ed\x1bna", True, "The town cannot contain a control character"),
+        ("Ed\ud800na", False, "The town cannot contain a tab, a new line or another control character"),
+    ],
+)
 def test_control_characters_are_refused_naming_the_field(text, multiline, message):
     with pytest.raises(validation.TextError) as exc:
         validation.clean_text(text, label="town", multiline=multiline)
@@ -73,9 +78,18 @@ def test_search_text_is_normalised_without_raising():
 
 # -- person fields --------------------------------------------------------------------------------------------------
 
-LIMITS = [("middle_names", 200), ("preferred_name", 100), ("address_line_1", 120), ("address_line_2", 120),
-          ("town", 80), ("phone", 30), ("first_name", 100), ("last_name", 100), ("gp_practice_name", 120),
-          ("gp_practice_code", 10)]
+LIMITS = [
+    ("middle_names", 200),
+    ("preferred_name", 100),
+    ("address_line_1", 120),
+    ("address_line_2", 120),
+    ("town", 80),
+    ("phone", 30),
+    ("first_name", 100),
+    ("last_name", 100),
+    ("gp_practice_name", 120),
+    ("gp_practice_code", 10),
+]
 
 
 @pytest.mark.parametrize(("field", "limit"), LIMITS)
@@ -103,11 +117,27 @@ def test_email_length_and_format(db):
 
 def test_every_bad_person_field_is_reported_at_once(db):
     errors: dict[str, str] = {}
-    validation.check_person_fields({"first_name": "Ed\x00na", "last_name": "", "town": "t" * 10_000,
-                                    "communication_needs": "BSL\x00", "phone": "0" * 31,
-                                    "nhs_number": "9434765918", "date_of_birth": dt.date(1899, 12, 31)}, errors)
-    assert set(errors) == {"first_name", "last_name", "town", "communication_needs", "phone", "nhs_number",
-                           "date_of_birth"}
+    validation.check_person_fields(
+        {
+            "first_name": "Ed\x00na",
+            "last_name": "",
+            "town": "t" * 10_000,
+            "communication_needs": "BSL\x00",
+            "phone": "0" * 31,
+            "nhs_number": "9434765918",
+            "date_of_birth": dt.date(1899, 12, 31),
+        },
+        errors,
+    )
+    assert set(errors) == {
+        "first_name",
+        "last_name",
+        "town",
+        "communication_needs",
+        "phone",
+        "nhs_number",
+        "date_of_birth",
+    }
     assert "first name" in errors["first_name"] and "NUL" in errors["first_name"]
 
 
@@ -117,8 +147,15 @@ def test_multiline_person_text_keeps_new_lines(db):
     assert not errors and clean["communication_needs"] == "BSL interpreter\nLarge print"
 
 
-@pytest.mark.parametrize(("dob", "ok"), [(dt.date(1900, 1, 1), True), (dt.date(1899, 12, 31), False),
-                                         (dt.date(2026, 1, 1), True), (dt.date(2026, 1, 2), False)])
+@pytest.mark.parametrize(
+    ("dob", "ok"),
+    [
+        (dt.date(1900, 1, 1), True),
+        (dt.date(1899, 12, 31), False),
+        (dt.date(2026, 1, 1), True),
+        (dt.date(2026, 1, 2), False),
+    ],
+)
 def test_date_of_birth_between_1900_and_today(dob, ok, db):
     errors: dict[str, str] = {}
     validation.check_person_fields({"date_of_birth": dob}, errors, today=dt.date(2026, 1, 1))
@@ -140,11 +177,20 @@ def test_full_width_postcode_is_the_same_postcode():
 # -- drafts ---------------------------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("body", ["[1]", "1", '"x"', "null", "[" * 100_000 + "]" * 100_000,
-                                  '{"path": "/people/new", "data": {"first_name": "Ed\\u0000na"}}',
-                                  '{"path": "/people/new\\u0000", "data": {}}',
-                                  '{"path": "/people/new", "data": {"first_name": "\\ud800"}}',
-                                  b'\xff\xfe'])
+@pytest.mark.parametrize(
+    "body",
+    [
+        "[1]",
+        "1",
+        '"x"',
+        "null",
+        "[" * 100_000 + "]" * 100_000,
+        '{"path": "/people/new", "data": {"first_name": "Ed\\u0000na"}}',
+        '{"path": "/people/new\\u0000", "data": {}}',
+        '{"path": "/people/new", "data": {"first_name": "\\ud800"}}',
+        b"\xff\xfe",
+    ],
+)
 def test_drafts_answer_a_bad_body_with_400(client, staff, body):
     client.force_login(staff.front_door)
     response = client.post(reverse("core:drafts"), body, content_type="application/json")
@@ -155,7 +201,10 @@ def test_drafts_answer_a_bad_body_with_400(client, staff, body):
 
 def test_drafts_still_save_ordinary_text(client, staff):
     client.force_login(staff.front_door)
-    response = client.post(reverse("core:drafts"), {"path": "/people/new", "data": {"first_name": "Edna\nB"}},
-                           content_type="application/json")
+    response = client.post(
+        reverse("core:drafts"),
+        {"path": "/people/new", "data": {"first_name": "Edna\nB"}},
+        content_type="application/json",
+    )
     assert response.status_code == 200
     assert FormDraft.objects.get().data == {"first_name": "Edna\nB"}

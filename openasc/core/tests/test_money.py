@@ -8,19 +8,36 @@ import pytest
 from openasc.core import money
 
 
-@pytest.mark.parametrize("typed, pence", [
-    ("18.50", 1850), ("£1,234.5", 123450), (" 0 ", 0), ("１８.５０", 1850), (Decimal("9999999.99"), 999999999),
-    (12, 1200), (0.1, 10),
-])
+@pytest.mark.parametrize(
+    "typed, pence",
+    [
+        ("18.50", 1850),
+        ("£1,234.5", 123450),
+        (" 0 ", 0),
+        ("１８.５０", 1850),
+        (Decimal("9999999.99"), 999999999),
+        (12, 1200),
+        (0.1, 10),
+    ],
+)
 def test_amounts_staff_type_are_read_as_pence(typed, pence):
     assert money.parse_pounds(typed) == pence
 
 
-@pytest.mark.parametrize("typed, message", [
-    ("", "Enter the amount in pounds"), ("1e3", "Enter the amount"), ("NaN", "Enter the amount"),
-    ("-0.01", "£0.00 or more"), ("10000000", "less than £10,000,000"), ("18.505", "at most 2 decimal places"),
-    (True, "Enter the amount"), ("1_000", "Enter the amount"), ("1e30", "Enter the amount"),
-])
+@pytest.mark.parametrize(
+    "typed, message",
+    [
+        ("", "Enter the amount in pounds"),
+        ("1e3", "Enter the amount"),
+        ("NaN", "Enter the amount"),
+        ("-0.01", "£0.00 or more"),
+        ("10000000", "less than £10,000,000"),
+        ("18.505", "at most 2 decimal places"),
+        (True, "Enter the amount"),
+        ("1_000", "Enter the amount"),
+        ("1e30", "Enter the amount"),
+    ],
+)
 def test_what_is_not_an_amount_is_refused_with_the_fix(typed, message):
     with pytest.raises(money.MoneyError, match=message):
         money.parse_pounds(typed)
@@ -34,15 +51,30 @@ def test_a_maximum_is_inclusive():
 
 def test_pounds_on_screen():
     assert [money.pounds(p) for p in (None, 0, 5, 1850, 1234567, -250)] == [
-        "", "£0.00", "£0.05", "£18.50", "£12,345.67", "-£2.50"]
+        "",
+        "£0.00",
+        "£0.05",
+        "£18.50",
+        "£12,345.67",
+        "-£2.50",
+    ]
     assert money.pounds_input(1850) == "18.50" and money.pounds_input(None) == ""
 
 
-@pytest.mark.parametrize("unit, frequency, units, weekly", [
-    (60000, "Weekly", None, 60000), (10000, "Fortnightly", None, 5000), (10001, "Fortnightly", None, 5001),
-    (52000, "Monthly", None, 12000), (5200, "Annually", None, 100), (2000, "Hourly", Decimal("10.5"), 21000),
-    (2000, "Hourly", None, None), (50000, "One-off", Decimal(1), None), (0, "No charge", None, None),
-])
+@pytest.mark.parametrize(
+    "unit, frequency, units, weekly",
+    [
+        (60000, "Weekly", None, 60000),
+        (10000, "Fortnightly", None, 5000),
+        (10001, "Fortnightly", None, 5001),
+        (52000, "Monthly", None, 12000),
+        (5200, "Annually", None, 100),
+        (2000, "Hourly", Decimal("10.5"), 21000),
+        (2000, "Hourly", None, None),
+        (50000, "One-off", Decimal(1), None),
+        (0, "No charge", None, None),
+    ],
+)
 def test_weekly_cost_follows_the_dhsc_derivation(unit, frequency, units, weekly):
     assert money.weekly_cost_pence(unit, frequency, units) == weekly
 

@@ -3,22 +3,26 @@ import pytest
 from openasc.core import nhs_number
 
 
-@pytest.mark.parametrize("number", ["9434765919", "6541003238", "4010232137", "9434765870", "943 476 5919",
-                                    "943-476-5919"])
+@pytest.mark.parametrize(
+    "number", ["9434765919", "6541003238", "4010232137", "9434765870", "943 476 5919", "943-476-5919"]
+)
 def test_valid_numbers_from_the_specification(number):
     assert nhs_number.validate(number) == nhs_number.normalise(number)
 
 
-@pytest.mark.parametrize(("number", "message"), [
-    ("9434765918", "check digit is wrong"),
-    ("1234567890", "check digit is wrong"),  # the check digit would be 10: never issued
-    ("0000000000", "never issued"),
-    ("1111111111", "never issued"),
-    ("943476591", "10 digits"),
-    ("94347659190", "10 digits"),
-    ("94347659A9", "only numbers"),
-    ("", "Enter an NHS number"),
-])
+@pytest.mark.parametrize(
+    ("number", "message"),
+    [
+        ("9434765918", "check digit is wrong"),
+        ("1234567890", "check digit is wrong"),  # the check digit would be 10: never issued
+        ("0000000000", "never issued"),
+        ("1111111111", "never issued"),
+        ("943476591", "10 digits"),
+        ("94347659190", "10 digits"),
+        ("94347659A9", "only numbers"),
+        ("", "Enter an NHS number"),
+    ],
+)
 def test_invalid_numbers_say_what_is_wrong(number, message):
     with pytest.raises(nhs_number.InvalidNhsNumber, match=message):
         nhs_number.validate(number)

@@ -15,8 +15,9 @@ ELSEWHERE = "198.51.100.7"
 
 
 def sign_in(client, username, password="correct-horse-battery", address=ATTACKER, **extra):
-    return client.post(reverse("core:sign-in"), {"username": username, "password": password},
-                       REMOTE_ADDR=address, **extra)
+    return client.post(
+        reverse("core:sign-in"), {"username": username, "password": password}, REMOTE_ADDR=address, **extra
+    )
 
 
 def signed_in(response) -> bool:
@@ -83,7 +84,8 @@ def test_lockout_after_exactly_n_failures_and_only_from_that_client(client, staf
 
 
 def test_many_clients_guessing_one_account_lock_it_everywhere_until_an_administrator_unlocks_it(
-        client, staff, settings):
+    client, staff, settings
+):
     settings.OPENASC_LOCKOUT_ATTEMPTS = 5
     settings.OPENASC_LOCKOUT_ACCOUNT_ATTEMPTS = 8
     for n in range(8):
@@ -91,8 +93,13 @@ def test_many_clients_guessing_one_account_lock_it_everywhere_until_an_administr
     assert User.objects.get(username="social_worker").locked_until is not None
     assert not signed_in(sign_in(client, "social_worker", address=ELSEWHERE))
     services.sign_in_unlock(actor=staff.administrator, user=User.objects.get(username="social_worker"))
-    assert AuditEvent.objects.filter(action="update", actor=staff.administrator, object_type="core.user",
-                                     object_id=str(staff.social_worker.pk), details__unlocked=True).exists()
+    assert AuditEvent.objects.filter(
+        action="update",
+        actor=staff.administrator,
+        object_type="core.user",
+        object_id=str(staff.social_worker.pk),
+        details__unlocked=True,
+    ).exists()
     assert signed_in(sign_in(client, "social_worker", address=ELSEWHERE))
 
 
@@ -104,8 +111,11 @@ def test_locked_unknown_and_wrong_password_answers_are_byte_identical(client, st
     unknown = sign_in(client, "nobody-here", "correct-horse-battery")
     wrong = sign_in(client, "team_manager", "wrong")
     assert locked.status_code == unknown.status_code == wrong.status_code == 200
-    assert normalised(locked, "social_worker") == normalised(unknown, "nobody-here") \
+    assert (
+        normalised(locked, "social_worker")
+        == normalised(unknown, "nobody-here")
         == normalised(wrong, "team_manager")
+    )
     assert "Enter a correct username and password" in locked.content.decode()
     assert "locked" not in locked.content.decode().lower()
 
@@ -124,9 +134,11 @@ def test_every_refusal_hashes_the_password_once(client, staff, settings, monkeyp
         return real_encode(self, password, salt)
 
     monkeypatch.setattr(MD5PasswordHasher, "encode", counting_encode)
-    username, password = {"unknown": ("nobody-here", "correct-horse-battery"),
-                          "wrong": ("social_worker", "wrong"),
-                          "locked": ("social_worker", "correct-horse-battery")}[case]
+    username, password = {
+        "unknown": ("nobody-here", "correct-horse-battery"),
+        "wrong": ("social_worker", "wrong"),
+        "locked": ("social_worker", "correct-horse-battery"),
+    }[case]
     assert not signed_in(sign_in(client, username, password))
     assert len(calls) == 1
 
@@ -139,17 +151,23 @@ def test_every_failure_is_recorded_without_the_username(client, staff):
     assert {r["client_key"] for r in rows} == {ATTACKER}
     assert all(len(r["username_key"]) == 64 and "nobody" not in r["username_key"] for r in rows)
     # A known account's failure is also in its audit trail; an unknown one has only the attempt row.
-    assert AuditEvent.objects.filter(action="sign_in_failed", actor=staff.social_worker,
-                                     details__client=ATTACKER).count() == 1
+    assert (
+        AuditEvent.objects.filter(
+            action="sign_in_failed", actor=staff.social_worker, details__client=ATTACKER
+        ).count()
+        == 1
+    )
     assert AuditEvent.objects.filter(action="sign_in_failed").count() == 1
 
 
 def test_old_attempts_are_pruned(client, staff, settings):
     from django.utils import timezone
 
-    SignInAttempt.objects.create(client_key="192.0.2.9", username_key="x" * 64,
-                                 attempted_at=timezone.now() - timezone.timedelta(
-                                     days=settings.OPENASC_SIGN_IN_ATTEMPT_DAYS + 1))
+    SignInAttempt.objects.create(
+        client_key="192.0.2.9",
+        username_key="x" * 64,
+        attempted_at=timezone.now() - timezone.timedelta(days=settings.OPENASC_SIGN_IN_ATTEMPT_DAYS + 1),
+    )
     sign_in(client, "nobody-here", "wrong")
     assert list(SignInAttempt.objects.values_list("client_key", flat=True)) == [ATTACKER]
 
@@ -171,7 +189,14 @@ def test_client_key_from_the_trusted_proxy(settings):
     settings.OPENASC_TRUSTED_PROXY_COUNT = 2
     assert services.sign_in_client_key(request) == "1.2.3.4"
     settings.OPENASC_TRUSTED_PROXY_COUNT = 1
-    assert services.sign_in_client_key(factory.get("/", REMOTE_ADDR="10.0.0.2",
-                                                   HTTP_X_FORWARDED_FOR="not-an-address")) == "unknown"
+    assert (
+        services.sign_in_client_key(
+            factory.get("/", REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR="not-an-address")
+        )
+        == "unknown"
+    )
     settings.OPENASC_TRUSTED_PROXY_COUNT = 0
-    assert services.sign_in_client_key(factory.get("/", REMOTE_ADDR="2001:db8:1:2:3:4:5:6")) == "2001:db8:1:2::/64"
+    assert (
+        services.sign_in_client_key(factory.get("/", REMOTE_ADDR="2001:db8:1:2:3:4:5:6"))
+        == "2001:db8:1:2::/64"
+    )

@@ -38,9 +38,19 @@ def fails(*args, stdin: str | None = None) -> CommandError:
 
 # --- the first administrator ----------------------------------------------------------------------------------------
 
+
 def test_a_fresh_install_gets_its_first_administrator_without_as(db):
-    out = run("users", "add", "ada", "--role", "administrator", "--password-stdin", "--first-name", "Ada",
-              stdin=PASSWORD + "\n")
+    out = run(
+        "users",
+        "add",
+        "ada",
+        "--role",
+        "administrator",
+        "--password-stdin",
+        "--first-name",
+        "Ada",
+        stdin=PASSWORD + "\n",
+    )
     ada = User.objects.get(username="ada")
     assert "first account" in out and ada.role == Role.ADMINISTRATOR
     assert authenticate(username="ada", password=PASSWORD) == ada  # the line ending is not part of it
@@ -58,13 +68,23 @@ def test_once_there_are_accounts_as_is_required(db):
     UserFactory(username="ada", role=Role.ADMINISTRATOR)
     exc = fails("users", "add", "sam", "--role", "social_worker")
     assert "--as USERNAME" in str(exc)
-    assert "not an administrator" in str(fails("users", "add", "sam", "--role", "broker", "--as",
-                                               UserFactory(username="mgr", role=Role.TEAM_MANAGER).username))
+    assert "not an administrator" in str(
+        fails(
+            "users",
+            "add",
+            "sam",
+            "--role",
+            "broker",
+            "--as",
+            UserFactory(username="mgr", role=Role.TEAM_MANAGER).username,
+        )
+    )
     assert "no active account" in str(fails("users", "add", "sam", "--role", "broker", "--as", "nobody"))
     assert not User.objects.filter(username="sam").exists()
 
 
 # --- users --------------------------------------------------------------------------------------------------------
+
 
 @pytest.fixture
 def ada(db):
@@ -74,8 +94,19 @@ def ada(db):
 def test_add_a_social_worker_in_two_teams(ada):
     run("teams", "add", "Locality north", "--as", "ada")
     run("teams", "add", "Hospital discharge", "--code", "hospital", "--as", "ada")
-    out = run("users", "add", "sam", "--role", "social_worker", "--team", "locality-north",
-              "--team", "Hospital discharge", "--as", "ada")
+    out = run(
+        "users",
+        "add",
+        "sam",
+        "--role",
+        "social_worker",
+        "--team",
+        "locality-north",
+        "--team",
+        "Hospital discharge",
+        "--as",
+        "ada",
+    )
     sam = User.objects.get(username="sam")
     assert sorted(t.code for t in sam.teams.all()) == ["hospital", "locality-north"]
     assert "No password is set" in out and "openasc users password sam" in out
@@ -91,12 +122,18 @@ def test_the_as_administrator_comes_from_openasc_as(ada, monkeypatch):
     assert User.objects.filter(username="priya").exists()
 
 
-@pytest.mark.parametrize("args, names", [
-    (["users", "add", "sam", "--role", "wizard"], "--role: 'wizard' is not a role"),
-    (["users", "add", "sam", "--role", "broker", "--team", "nowhere"], "--team: there is no team"),
-    (["users", "add", "two words", "--role", "broker"], "USERNAME: The username can only contain"),
-    (["users", "add", "sam", "--role", "broker", "--first-name", "x" * 151], "--first-name: The first name must"),
-])
+@pytest.mark.parametrize(
+    "args, names",
+    [
+        (["users", "add", "sam", "--role", "wizard"], "--role: 'wizard' is not a role"),
+        (["users", "add", "sam", "--role", "broker", "--team", "nowhere"], "--team: there is no team"),
+        (["users", "add", "two words", "--role", "broker"], "USERNAME: The username can only contain"),
+        (
+            ["users", "add", "sam", "--role", "broker", "--first-name", "x" * 151],
+            "--first-name: The first name must",
+        ),
+    ],
+)
 def test_bad_input_names_the_argument_and_writes_nothing(ada, args, names):
     exc = fails(*args, "--as", "ada")
     assert names in str(exc) and exc.returncode == 2
@@ -107,16 +144,30 @@ def test_a_weak_password_from_stdin_is_refused(ada):
     exc = fails("users", "add", "sam", "--role", "broker", "--password-stdin", "--as", "ada", stdin="short\n")
     assert "password: This password is too short" in str(exc)
     assert not User.objects.filter(username="sam").exists()
-    assert "nothing was read" in str(fails("users", "add", "sam", "--role", "broker", "--password-stdin",
-                                           "--as", "ada", stdin=""))
+    assert "nothing was read" in str(
+        fails("users", "add", "sam", "--role", "broker", "--password-stdin", "--as", "ada", stdin="")
+    )
 
 
 def test_a_system_account_from_the_command_line(ada):
-    out = run("users", "add", "finance-feed", "--role", "system", "--job-title", "Finance system", "--as", "ada")
+    out = run(
+        "users", "add", "finance-feed", "--role", "system", "--job-title", "Finance system", "--as", "ada"
+    )
     assert "tokens issue finance-feed" in out
     assert User.objects.get(username="finance-feed").role == Role.SYSTEM
-    assert "no teams and no password" in str(fails("users", "add", "feed2", "--role", "system", "--password-stdin",
-                                                   "--as", "ada", stdin=PASSWORD + "\n"))
+    assert "no teams and no password" in str(
+        fails(
+            "users",
+            "add",
+            "feed2",
+            "--role",
+            "system",
+            "--password-stdin",
+            "--as",
+            "ada",
+            stdin=PASSWORD + "\n",
+        )
+    )
 
 
 def test_list_deactivate_reactivate(ada):
@@ -148,8 +199,12 @@ def test_change_role_and_teams(ada):
     run("users", "change", "sam", "--no-teams", "--as", "ada")
     assert not User.objects.get(username="sam").teams.exists()
     assert "Say what to change" in str(fails("users", "change", "sam", "--as", "ada"))
-    assert "--role: 'boss' is not a role" in str(fails("users", "change", "sam", "--role", "boss", "--as", "ada"))
-    assert "only active administrator" in str(fails("users", "change", "ada", "--role", "broker", "--as", "ada"))
+    assert "--role: 'boss' is not a role" in str(
+        fails("users", "change", "sam", "--role", "boss", "--as", "ada")
+    )
+    assert "only active administrator" in str(
+        fails("users", "change", "ada", "--role", "broker", "--as", "ada")
+    )
 
 
 def test_the_last_administrator_cannot_deactivate_themselves(ada):
@@ -163,8 +218,9 @@ def test_password_reset_generated_printed_once_or_from_stdin(ada):
     out = run("users", "password", "sam", "--as", "ada")
     plain = out.strip().splitlines()[-1]
     assert authenticate(username="sam", password=plain) is not None
-    assert "Password set" in run("users", "password", "sam", "--password-stdin", "--as", "ada",
-                                 stdin=PASSWORD + "\r\n")
+    assert "Password set" in run(
+        "users", "password", "sam", "--password-stdin", "--as", "ada", stdin=PASSWORD + "\r\n"
+    )
     assert authenticate(username="sam", password=PASSWORD) is not None
     assert plain not in str(list(AuditEvent.objects.values_list("details", flat=True)))
 
@@ -183,9 +239,18 @@ def test_unlock(ada):
 
 # --- teams and tokens ---------------------------------------------------------------------------------------------
 
+
 def test_teams_add_and_list(ada):
-    assert "Created NHS partner team" in run("teams", "add", "Community nursing", "--nhs-partner",
-                                             "--organisation", "NHS Northshire", "--as", "ada")
+    assert "Created NHS partner team" in run(
+        "teams",
+        "add",
+        "Community nursing",
+        "--nhs-partner",
+        "--organisation",
+        "NHS Northshire",
+        "--as",
+        "ada",
+    )
     assert Team.objects.get(code="community-nursing").is_nhs_partner
     assert "community-nursing" in run("teams", "list", "--as", "ada")
     exc = fails("teams", "add", "community nursing", "--as", "ada")
@@ -223,7 +288,10 @@ def test_tokens_only_for_system_accounts(ada):
 
 # --- the real command line on a fresh database ----------------------------------------------------------------------
 
-@pytest.mark.skipif(bool(os.environ.get("DATABASE_URL")), reason="a fresh SQLite file; PostgreSQL runs the rest")
+
+@pytest.mark.skipif(
+    bool(os.environ.get("DATABASE_URL")), reason="a fresh SQLite file; PostgreSQL runs the rest"
+)
 def test_a_fresh_install_from_the_openasc_command(tmp_path):
     """`openasc cld export` names the command that creates 'system'; `openasc users add` creates the first
     administrator and then the system account, and the export works."""
@@ -233,8 +301,9 @@ def test_a_fresh_install_from_the_openasc_command(tmp_path):
     cwd = Path(__file__).resolve().parents[3]
 
     def cli(*args, stdin=""):
-        return subprocess.run([*openasc, *args], input=stdin, capture_output=True, text=True, env=env, cwd=cwd,
-                              timeout=300)
+        return subprocess.run(
+            [*openasc, *args], input=stdin, capture_output=True, text=True, env=env, cwd=cwd, timeout=300
+        )
 
     assert cli("migrate", "--verbosity", "0").returncode == 0
     export = [*("cld", "export", "--period", "2024-04-01:2025-03-31", "--out", str(tmp_path / "cld.csv"))]

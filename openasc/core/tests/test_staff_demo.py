@@ -16,10 +16,21 @@ from openasc.demo.build import DEMO_STAFF, TEAMS, Builder, demo_password
 
 @pytest.mark.no_audit_safety_net
 def test_the_demo_accounts_are_created_and_audited_by_its_administrator(transactional_db):
-    call_command("demo", "--people", "30", "--seed", "4", "--reset", "--no-history", stdout=StringIO(),
-                 stderr=StringIO())
+    call_command(
+        "demo",
+        "--people",
+        "30",
+        "--seed",
+        "4",
+        "--reset",
+        "--no-history",
+        stdout=StringIO(),
+        stderr=StringIO(),
+    )
     admin = User.objects.get(username="admin")
-    first = AuditEvent.objects.get(object_type="core.user", object_id=str(admin.pk), action=AuditAction.CREATE)
+    first = AuditEvent.objects.get(
+        object_type="core.user", object_id=str(admin.pk), action=AuditAction.CREATE
+    )
     assert first.actor == admin and first.reason == "first administrator created by the demo build"
     for username, role, team_codes, first_name, _ in DEMO_STAFF:
         user = User.objects.get(username=username)
@@ -30,10 +41,15 @@ def test_the_demo_accounts_are_created_and_audited_by_its_administrator(transact
         assert events.filter(action=AuditAction.UPDATE, details__password="given").exists()
         assert demo_password(username, 4) not in json.dumps(list(events.values_list("details", flat=True)))
     system = User.objects.get(username="system")
-    assert system.role == Role.SYSTEM and not system.has_usable_password() and system.display_name == "OpenASC system"
+    assert (
+        system.role == Role.SYSTEM
+        and not system.has_usable_password()
+        and system.display_name == "OpenASC system"
+    )
     assert Team.objects.count() == len(TEAMS)
-    assert AuditEvent.objects.filter(object_type="core.team", action=AuditAction.CREATE, actor=admin).count() \
-        == len(TEAMS)
+    assert AuditEvent.objects.filter(
+        object_type="core.team", action=AuditAction.CREATE, actor=admin
+    ).count() == len(TEAMS)
     workers = User.objects.filter(username__startswith="worker")
     assert workers.count() == 60 and not any(w.has_usable_password() for w in workers)
     assert all(w.teams.count() == 1 for w in workers)
@@ -50,5 +66,9 @@ def test_the_demo_uses_an_existing_administrator(db):
     ops = UserFactory(username="ops", role=Role.ADMINISTRATOR)
     Builder(seed=2, people=1).build_staff()
     sam = User.objects.get(username="socialworker")
-    assert AuditEvent.objects.get(object_type="core.user", object_id=str(sam.pk), action=AuditAction.CREATE).actor \
+    assert (
+        AuditEvent.objects.get(
+            object_type="core.user", object_id=str(sam.pk), action=AuditAction.CREATE
+        ).actor
         == ops
+    )

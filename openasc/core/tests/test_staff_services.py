@@ -22,7 +22,9 @@ GOOD_PASSWORD = "plum-orchard-lantern"
 def events_for(obj) -> list[AuditEvent]:
     from openasc.core import audit
 
-    return list(AuditEvent.objects.filter(object_type=audit.object_type(obj), object_id=str(obj.pk)).order_by("pk"))
+    return list(
+        AuditEvent.objects.filter(object_type=audit.object_type(obj), object_id=str(obj.pk)).order_by("pk")
+    )
 
 
 @pytest.fixture
@@ -32,24 +34,32 @@ def admin(staff):
 
 # --- who may ------------------------------------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("role", list(Role), ids=[r.value for r in Role])
 def test_only_administrators_manage_staff(staff, role):
     user = getattr(staff, role.value)
     assert access.has(user, access.Capability.MANAGE_STAFF) is (role == Role.ADMINISTRATOR)
 
 
-@pytest.mark.parametrize("call", [
-    lambda actor, teams: services.user_create(actor=actor, username="newbie", role=Role.SOCIAL_WORKER),
-    lambda actor, teams: services.team_create(actor=actor, name="Night team"),
-    lambda actor, teams: services.system_account_create(actor=actor, username="finance-feed"),
-    lambda actor, teams: services.team_change(actor=actor, team=teams.north, name="Renamed"),
-    lambda actor, teams: selectors.staff_list(user=actor),
-], ids=["user_create", "team_create", "system_account_create", "team_change", "staff_list"])
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda actor, teams: services.user_create(actor=actor, username="newbie", role=Role.SOCIAL_WORKER),
+        lambda actor, teams: services.team_create(actor=actor, name="Night team"),
+        lambda actor, teams: services.system_account_create(actor=actor, username="finance-feed"),
+        lambda actor, teams: services.team_change(actor=actor, team=teams.north, name="Renamed"),
+        lambda actor, teams: selectors.staff_list(user=actor),
+    ],
+    ids=["user_create", "team_create", "system_account_create", "team_change", "staff_list"],
+)
 @pytest.mark.parametrize("role", [Role.TEAM_MANAGER, Role.INFORMATION_GOVERNANCE, Role.SYSTEM])
 def test_everyone_else_is_refused_and_nothing_is_written(staff, teams, role, call):
     actor = getattr(staff, role.value)
-    users, team_names, events = User.objects.count(), list(Team.objects.values_list("name", flat=True)), \
-        AuditEvent.objects.count()
+    users, team_names, events = (
+        User.objects.count(),
+        list(Team.objects.values_list("name", flat=True)),
+        AuditEvent.objects.count(),
+    )
     with pytest.raises(PermissionError, match="Only an administrator"):
         call(actor, teams)
     assert User.objects.count() == users
@@ -65,13 +75,24 @@ def test_a_deactivated_administrator_is_refused(staff):
 
 # --- creating staff -----------------------------------------------------------------------------------------------
 
+
 def test_create_a_social_worker_audited_without_the_password(admin, teams):
-    user = services.user_create(actor=admin, username="priya", role=Role.SOCIAL_WORKER, teams=[teams.north],
-                                first_name="  Priya ", last_name="Shah", email="priya@example.org",
-                                password=GOOD_PASSWORD)
+    user = services.user_create(
+        actor=admin,
+        username="priya",
+        role=Role.SOCIAL_WORKER,
+        teams=[teams.north],
+        first_name="  Priya ",
+        last_name="Shah",
+        email="priya@example.org",
+        password=GOOD_PASSWORD,
+    )
     user.refresh_from_db()
-    assert (user.first_name, user.role, [t.code for t in user.teams.all()]) == ("Priya", "social_worker",
-                                                                                ["locality-north"])
+    assert (user.first_name, user.role, [t.code for t in user.teams.all()]) == (
+        "Priya",
+        "social_worker",
+        ["locality-north"],
+    )
     assert authenticate(username="priya", password=GOOD_PASSWORD) == user
     [event] = events_for(user)
     assert event.action == AuditAction.CREATE and event.actor == admin
@@ -95,13 +116,16 @@ def test_usernames_are_unique_ignoring_case_because_sign_in_ignores_case(admin):
     assert services.user_create(actor=admin, username="sam2", role=Role.BROKER).username == "sam2"
 
 
-@pytest.mark.parametrize("username, problem", [
-    ("", "Enter a username"),
-    ("two words", "only contain letters"),
-    ("tab\there", "control character"),
-    ("nul\x00", "NUL"),
-    ("a" * 151, "150 characters or fewer"),
-])
+@pytest.mark.parametrize(
+    "username, problem",
+    [
+        ("", "Enter a username"),
+        ("two words", "only contain letters"),
+        ("tab\there", "control character"),
+        ("nul\x00", "NUL"),
+        ("a" * 151, "150 characters or fewer"),
+    ],
+)
 def test_bad_usernames_are_refused_naming_the_field(admin, username, problem):
     before = User.objects.count()
     with pytest.raises(ValidationFailed) as exc:
@@ -117,8 +141,14 @@ def test_a_username_of_exactly_150_characters_is_accepted(admin):
 def test_every_bad_field_is_reported_at_once_and_nothing_is_written(admin):
     before = User.objects.count()
     with pytest.raises(ValidationFailed) as exc:
-        services.user_create(actor=admin, username="ok-name", role="wizard", first_name="Nul\x00",
-                             last_name="x" * 151, email="not-an-email")
+        services.user_create(
+            actor=admin,
+            username="ok-name",
+            role="wizard",
+            first_name="Nul\x00",
+            last_name="x" * 151,
+            email="not-an-email",
+        )
     assert set(exc.value.errors) == {"role", "first_name", "last_name", "email"}
     assert "NUL" in exc.value.errors["first_name"] and "150 characters" in exc.value.errors["last_name"]
     assert User.objects.count() == before
@@ -137,20 +167,31 @@ def test_a_system_account_is_not_a_staff_role(admin):
 
 def test_an_nhs_partner_only_in_nhs_partner_teams(admin, teams):
     with pytest.raises(ValidationFailed) as exc:
-        services.user_create(actor=admin, username="nurse", role=Role.NHS_PARTNER, teams=[teams.nhs, teams.north])
+        services.user_create(
+            actor=admin, username="nurse", role=Role.NHS_PARTNER, teams=[teams.nhs, teams.north]
+        )
     assert "Locality team north" in exc.value.errors["teams"]
     assert services.user_create(actor=admin, username="nurse", role=Role.NHS_PARTNER, teams=[teams.nhs]).pk
 
 
-@pytest.mark.parametrize("password, ok", [
-    ("eleven-char", False),  # 11 characters: one short
-    ("twelve-chars", True),  # 12: the minimum
-    ("password1234", False),  # a common password
-    ("matilda-brown", False),  # too like her name
-])
+@pytest.mark.parametrize(
+    "password, ok",
+    [
+        ("eleven-char", False),  # 11 characters: one short
+        ("twelve-chars", True),  # 12: the minimum
+        ("password1234", False),  # a common password
+        ("matilda-brown", False),  # too like her name
+    ],
+)
 def test_password_rules_at_their_boundaries(admin, password, ok):
-    kwargs = {"actor": admin, "username": "matilda", "role": Role.BROKER, "first_name": "Matilda",
-              "last_name": "Brown", "password": password}
+    kwargs = {
+        "actor": admin,
+        "username": "matilda",
+        "role": Role.BROKER,
+        "first_name": "Matilda",
+        "last_name": "Brown",
+        "password": password,
+    }
     if ok:
         assert authenticate(username="matilda", password=password) is None
         services.user_create(**kwargs)
@@ -163,6 +204,7 @@ def test_password_rules_at_their_boundaries(admin, password, ok):
 
 
 # --- the first administrator ----------------------------------------------------------------------------------------
+
 
 def test_the_first_administrator_of_an_empty_install(db):
     assert not User.objects.exists()
@@ -189,6 +231,7 @@ def test_a_bad_first_administrator_writes_nothing(db):
 
 # --- changing, deactivating -----------------------------------------------------------------------------------------
 
+
 def test_change_role_and_teams_audits_old_and_new(admin, staff, teams):
     worker = staff.social_worker
     services.user_change(actor=admin, user=worker, role=Role.TEAM_MANAGER, teams=[teams.north, teams.south])
@@ -198,7 +241,8 @@ def test_change_role_and_teams_audits_old_and_new(admin, staff, teams):
     assert event.action == AuditAction.UPDATE
     assert event.details["changes"] == {
         "role": {"old": "social_worker", "new": "team_manager"},
-        "teams": {"old": ["locality-north"], "new": ["locality-north", "locality-south"]}}
+        "teams": {"old": ["locality-north"], "new": ["locality-north", "locality-south"]},
+    }
 
 
 def test_a_change_that_changes_nothing_writes_no_event(admin, staff):
@@ -266,6 +310,7 @@ def test_deactivating_a_system_account_stops_its_tokens(admin):
 
 # --- passwords and unlocking ----------------------------------------------------------------------------------------
 
+
 def test_a_generated_password_is_returned_once_and_never_audited(admin, staff):
     worker = staff.social_worker
     plain = services.user_password_set(actor=admin, user=worker)
@@ -297,8 +342,9 @@ def test_system_accounts_have_no_password(admin, staff):
 
 def test_unlock_a_locked_account(admin, staff):
     worker = staff.social_worker
-    User.objects.filter(pk=worker.pk).update(locked_until=timezone.now() + dt.timedelta(minutes=10),
-                                             failed_sign_ins=9)
+    User.objects.filter(pk=worker.pk).update(
+        locked_until=timezone.now() + dt.timedelta(minutes=10), failed_sign_ins=9
+    )
     worker.refresh_from_db()
     assert services.is_locked(worker)
     with pytest.raises(PermissionError):
@@ -311,12 +357,16 @@ def test_unlock_a_locked_account(admin, staff):
 
 # --- teams --------------------------------------------------------------------------------------------------------
 
+
 def test_create_a_team_with_a_code_made_from_its_name(admin):
     team = services.team_create(actor=admin, name="Hospital Discharge (West)", organisation="Northshire")
     assert team.code == "hospital-discharge-west"
-    assert events_for(team)[0].details["team"] == {"name": "Hospital Discharge (West)",
-                                                    "code": "hospital-discharge-west",
-                                                    "organisation": "Northshire", "is_nhs_partner": False}
+    assert events_for(team)[0].details["team"] == {
+        "name": "Hospital Discharge (West)",
+        "code": "hospital-discharge-west",
+        "organisation": "Northshire",
+        "is_nhs_partner": False,
+    }
 
 
 def test_team_names_and_codes_are_unique(admin, teams):
@@ -331,7 +381,9 @@ def test_team_names_and_codes_are_unique(admin, teams):
     assert "lower-case" in exc.value.errors["code"]
 
 
-@pytest.mark.parametrize("name, field", [("", "name"), ("!!!", "name"), ("x" * 121, "name"), ("Tab\tteam", "name")])
+@pytest.mark.parametrize(
+    "name, field", [("", "name"), ("!!!", "name"), ("x" * 121, "name"), ("Tab\tteam", "name")]
+)
 def test_bad_team_names(admin, name, field):
     before = Team.objects.count()
     with pytest.raises(ValidationFailed) as exc:
@@ -346,8 +398,9 @@ def test_a_team_name_of_120_characters_is_accepted(admin):
 def test_rename_a_team_audits_old_and_new(admin, teams):
     services.team_change(actor=admin, team=teams.south, name="Locality team south and coast")
     event = events_for(teams.south)[-1]
-    assert event.details["changes"] == {"name": {"old": "Locality team south",
-                                                 "new": "Locality team south and coast"}}
+    assert event.details["changes"] == {
+        "name": {"old": "Locality team south", "new": "Locality team south and coast"}
+    }
     # its own name is not a clash
     services.team_change(actor=admin, team=teams.south, name="Locality team south and coast", organisation="")
 
@@ -359,8 +412,13 @@ def test_an_nhs_partner_team_cannot_become_a_council_team_once_used(admin, teams
     empty = services.team_create(actor=admin, name="Spare")
     services.team_change(actor=admin, team=empty, is_nhs_partner=True)
     assert Team.objects.get(pk=empty.pk).is_nhs_partner
-    CareRelationshipFactory(person=PersonFactory(), kind=RelationshipKind.NHS_SHARING, team=teams.nhs, user=None,
-                            basis="Direct care")
+    CareRelationshipFactory(
+        person=PersonFactory(),
+        kind=RelationshipKind.NHS_SHARING,
+        team=teams.nhs,
+        user=None,
+        basis="Direct care",
+    )
     with pytest.raises(ValidationFailed) as exc:
         services.team_change(actor=admin, team=teams.nhs, is_nhs_partner=False)
     assert "cannot change" in exc.value.errors["is_nhs_partner"]
@@ -373,6 +431,7 @@ def test_a_team_with_nhs_partners_stays_an_nhs_partner_team(admin, staff, teams)
 
 
 # --- API tokens ---------------------------------------------------------------------------------------------------
+
 
 def test_issue_a_token_shown_once_and_audited_without_it(admin, staff):
     token, plain = services.token_issue(actor=admin, user=staff.system, name="Finance feed", days=30)
@@ -427,6 +486,7 @@ def test_system_accounts_have_no_teams_and_no_password(admin):
 
 # --- selectors ----------------------------------------------------------------------------------------------------
 
+
 def test_staff_list_filters(admin, staff, teams):
     services.user_deactivate(actor=admin, user=staff.broker)
     names = lambda **f: {u.username for u in selectors.staff_list(user=admin, **f)}  # noqa: E731
@@ -434,5 +494,7 @@ def test_staff_list_filters(admin, staff, teams):
     assert names(role="social_worker") == {"social_worker"}
     assert "nhs_partner" in names(team="nhs-icb") and "social_worker" not in names(team="nhs-icb")
     assert "broker" in names(status="deactivated") and "broker" not in names(status="active")
-    User.objects.filter(pk=staff.finance_officer.pk).update(locked_until=timezone.now() + dt.timedelta(minutes=5))
+    User.objects.filter(pk=staff.finance_officer.pk).update(
+        locked_until=timezone.now() + dt.timedelta(minutes=5)
+    )
     assert names(status="locked") == {"finance_officer"}

@@ -10,8 +10,16 @@ from django.utils import timezone
 from openasc.core.models import ApiToken, AuditAction, AuditEvent, Role, Team, User
 from openasc.core.services import api_token_user
 
-PAGES = ["/staff/", "/staff/add", "/staff/teams/", "/staff/teams/add", "/staff/system-accounts/",
-         "/staff/system-accounts/add", "/staff/tokens/", "/staff/tokens/issue"]
+PAGES = [
+    "/staff/",
+    "/staff/add",
+    "/staff/teams/",
+    "/staff/teams/add",
+    "/staff/system-accounts/",
+    "/staff/system-accounts/add",
+    "/staff/tokens/",
+    "/staff/tokens/issue",
+]
 
 
 @pytest.fixture
@@ -51,22 +59,32 @@ def test_signed_out_goes_to_sign_in(client, db):
 
 
 def test_create_shows_the_password_once(admin_client, teams):
-    response = admin_client.post("/staff/add", {"username": "priya", "first_name": "Priya", "last_name": "Shah",
-                                                "role": "social_worker", "teams": [str(teams.north.pk)]})
+    response = admin_client.post(
+        "/staff/add",
+        {
+            "username": "priya",
+            "first_name": "Priya",
+            "last_name": "Shah",
+            "role": "social_worker",
+            "teams": [str(teams.north.pk)],
+        },
+    )
     assert response.status_code == 200
     page = response.content.decode()
     priya = User.objects.get(username="priya")
     assert [t.code for t in priya.teams.all()] == ["locality-north"]
     start = page.index('id="secret">') + len('id="secret">')
-    plain = page[start:page.index("</code>", start)]
+    plain = page[start : page.index("</code>", start)]
     assert priya.check_password(plain)
     # the account's page does not show it again
     assert plain not in admin_client.get(f"/staff/{priya.pk}/").content.decode()
 
 
 def test_create_errors_link_to_their_fields_and_keep_what_was_typed(admin_client, staff):
-    response = admin_client.post("/staff/add", {"username": "SOCIAL_WORKER", "first_name": "Nul\x00",
-                                                "role": "nhs_partner", "teams": []})
+    response = admin_client.post(
+        "/staff/add",
+        {"username": "SOCIAL_WORKER", "first_name": "Nul\x00", "role": "nhs_partner", "teams": []},
+    )
     assert response.status_code == 400
     page = response.content.decode()
     assert 'href="#username"' in page and "already an account called" in page
@@ -77,17 +95,26 @@ def test_create_errors_link_to_their_fields_and_keep_what_was_typed(admin_client
 
 
 def test_an_nhs_partner_in_a_council_team_is_refused_on_the_teams_field(admin_client, teams):
-    response = admin_client.post("/staff/add", {"username": "nurse", "role": "nhs_partner",
-                                                "teams": [str(teams.north.pk)]})
+    response = admin_client.post(
+        "/staff/add", {"username": "nurse", "role": "nhs_partner", "teams": [str(teams.north.pk)]}
+    )
     assert response.status_code == 400 and 'href="#teams"' in response.content.decode()
     assert not User.objects.filter(username="nurse").exists()
 
 
 def test_change_role_and_teams(admin_client, staff, teams):
     worker = staff.social_worker
-    response = admin_client.post(f"/staff/{worker.pk}/change", {
-        "first_name": worker.first_name, "last_name": worker.last_name, "job_title": "", "email": "",
-        "role": "team_manager", "teams": [str(teams.south.pk)]})
+    response = admin_client.post(
+        f"/staff/{worker.pk}/change",
+        {
+            "first_name": worker.first_name,
+            "last_name": worker.last_name,
+            "job_title": "",
+            "email": "",
+            "role": "team_manager",
+            "teams": [str(teams.south.pk)],
+        },
+    )
     assert response.status_code == 302
     worker.refresh_from_db()
     assert worker.role == "team_manager" and [t.code for t in worker.teams.all()] == ["locality-south"]
@@ -95,8 +122,10 @@ def test_change_role_and_teams(admin_client, staff, teams):
 
 def test_the_last_administrator_is_told_why_they_cannot_step_down(admin_client, staff):
     admin = staff.administrator
-    response = admin_client.post(f"/staff/{admin.pk}/change", {"role": "broker", "first_name": "", "last_name": "",
-                                                               "job_title": "", "email": ""})
+    response = admin_client.post(
+        f"/staff/{admin.pk}/change",
+        {"role": "broker", "first_name": "", "last_name": "", "job_title": "", "email": ""},
+    )
     assert response.status_code == 400 and "only active administrator" in response.content.decode()
     response = admin_client.post(f"/staff/{admin.pk}/deactivate")
     assert response.status_code == 400 and "only active administrator" in response.content.decode()
@@ -118,12 +147,14 @@ def test_reset_password_generated_or_given(admin_client, staff):
     response = admin_client.post(f"/staff/{worker.pk}/password", {"how": "generate"})
     page = response.content.decode()
     start = page.index('id="secret">') + len('id="secret">')
-    assert User.objects.get(pk=worker.pk).check_password(page[start:page.index("</code>", start)])
+    assert User.objects.get(pk=worker.pk).check_password(page[start : page.index("</code>", start)])
     weak = admin_client.post(f"/staff/{worker.pk}/password", {"how": "given", "password": "short"})
     assert weak.status_code == 400 and 'href="#password"' in weak.content.decode()
     empty = admin_client.post(f"/staff/{worker.pk}/password", {"how": "given", "password": ""})
     assert empty.status_code == 400 and "Enter the new password" in empty.content.decode()
-    ok = admin_client.post(f"/staff/{worker.pk}/password", {"how": "given", "password": "plum-orchard-lantern"})
+    ok = admin_client.post(
+        f"/staff/{worker.pk}/password", {"how": "given", "password": "plum-orchard-lantern"}
+    )
     assert ok.status_code == 302 and User.objects.get(pk=worker.pk).check_password("plum-orchard-lantern")
 
 
@@ -142,8 +173,12 @@ def test_filter_the_staff_list(admin_client, staff):
 
 
 def test_teams_create_and_change(admin_client):
-    assert admin_client.post("/staff/teams/add", {"name": "Night duty", "organisation": "",
-                                                  "is_nhs_partner": "no"}).status_code == 302
+    assert (
+        admin_client.post(
+            "/staff/teams/add", {"name": "Night duty", "organisation": "", "is_nhs_partner": "no"}
+        ).status_code
+        == 302
+    )
     team = Team.objects.get(code="night-duty")
     bad = admin_client.post("/staff/teams/add", {"name": "night duty", "is_nhs_partner": "no"})
     assert bad.status_code == 400 and 'href="#name"' in bad.content.decode()
@@ -152,11 +187,12 @@ def test_teams_create_and_change(admin_client):
 
 
 def test_issue_a_token_shown_once_then_revoke_with_confirmation(admin_client, staff):
-    response = admin_client.post("/staff/tokens/issue", {"user": str(staff.system.pk), "name": "Finance feed",
-                                                         "days": "90"})
+    response = admin_client.post(
+        "/staff/tokens/issue", {"user": str(staff.system.pk), "name": "Finance feed", "days": "90"}
+    )
     page = response.content.decode()
     start = page.index('id="secret">') + len('id="secret">')
-    plain = page[start:page.index("</code>", start)]
+    plain = page[start : page.index("</code>", start)]
     assert api_token_user(plain) == staff.system
     token = ApiToken.objects.get()
     listing = admin_client.get("/staff/tokens/").content.decode()
@@ -168,8 +204,9 @@ def test_issue_a_token_shown_once_then_revoke_with_confirmation(admin_client, st
 
 
 def test_token_form_errors(admin_client, staff):
-    response = admin_client.post("/staff/tokens/issue", {"user": str(staff.social_worker.pk), "name": "",
-                                                         "days": "0"})
+    response = admin_client.post(
+        "/staff/tokens/issue", {"user": str(staff.social_worker.pk), "name": "", "days": "0"}
+    )
     page = response.content.decode()
     assert response.status_code == 400
     assert 'href="#user"' in page and 'href="#name"' in page and 'href="#days"' in page
@@ -177,8 +214,12 @@ def test_token_form_errors(admin_client, staff):
 
 
 def test_create_a_system_account(admin_client):
-    assert admin_client.post("/staff/system-accounts/add", {"username": "case-feed",
-                                                            "description": "Case feed"}).status_code == 302
+    assert (
+        admin_client.post(
+            "/staff/system-accounts/add", {"username": "case-feed", "description": "Case feed"}
+        ).status_code
+        == 302
+    )
     robot = User.objects.get(username="case-feed")
     assert robot.role == Role.SYSTEM and not robot.has_usable_password()
 

@@ -61,8 +61,10 @@ def test_successful_sign_in_resets_the_failure_count(client, staff):
 
 
 def test_sign_in_never_redirects_off_site(client, staff):
-    response = client.post(reverse("core:sign-in") + "?next=https://evil.example/", {
-        "username": "social_worker", "password": "correct-horse-battery", "next": "https://evil.example/"})
+    response = client.post(
+        reverse("core:sign-in") + "?next=https://evil.example/",
+        {"username": "social_worker", "password": "correct-horse-battery", "next": "https://evil.example/"},
+    )
     assert response["Location"] == "/"
 
 
@@ -104,19 +106,29 @@ def test_production_settings_secure_cookies_and_hsts():
     import subprocess
     import sys
 
-    code = ("import django, os; os.environ['SECRET_KEY']='x'*50; os.environ.pop('DEBUG', None); "
-            "os.environ['DJANGO_SETTINGS_MODULE']='openasc.config.settings'; from django.conf import settings; "
-            "print(settings.SESSION_COOKIE_SECURE, settings.CSRF_COOKIE_SECURE, settings.SECURE_HSTS_SECONDS)")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
-                         env={"PATH": "/usr/bin:/bin"}).stdout.split()
+    code = (
+        "import django, os; os.environ['SECRET_KEY']='x'*50; os.environ.pop('DEBUG', None); "
+        "os.environ['DJANGO_SETTINGS_MODULE']='openasc.config.settings'; from django.conf import settings; "
+        "print(settings.SESSION_COOKIE_SECURE, settings.CSRF_COOKIE_SECURE, settings.SECURE_HSTS_SECONDS)"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={"PATH": "/usr/bin:/bin"},
+    ).stdout.split()
     assert out == ["True", "True", "31536000"]
 
 
 def test_drafts_are_saved_per_user_and_restored(client, staff):
     client.force_login(staff.front_door)
     path = reverse("people:create")
-    response = client.post(reverse("core:drafts"), {"path": path, "data": {"first_name": "Edna", "last_name": "Ba"}},
-                           content_type="application/json")
+    response = client.post(
+        reverse("core:drafts"),
+        {"path": path, "data": {"first_name": "Edna", "last_name": "Ba"}},
+        content_type="application/json",
+    )
     assert response.json() == {"saved": True}
     assert FormDraft.objects.get(user=staff.front_door).data == {"first_name": "Edna", "last_name": "Ba"}
     html = client.get(path).content.decode()
@@ -133,7 +145,10 @@ def test_drafts_reject_bad_payloads(client, staff):
     url = reverse("core:drafts")
     assert client.post(url, "not json", content_type="application/json").status_code == 400
     assert client.post(url, {"path": "x", "data": {}}, content_type="application/json").status_code == 400
-    assert client.post(url, {"path": "/people/new", "data": "x"}, content_type="application/json").status_code == 400
+    assert (
+        client.post(url, {"path": "/people/new", "data": "x"}, content_type="application/json").status_code
+        == 400
+    )
 
 
 def test_break_glass_page_flow(client, staff):
@@ -174,17 +189,29 @@ def test_information_governance_restricts_and_lifts_a_record(client, staff):
     from openasc.people.tests.factories import PersonFactory
 
     person = PersonFactory()
-    CareRelationshipFactory(person=person, user=None, team=staff.social_worker.teams.first(), kind="allocated_team")
+    CareRelationshipFactory(
+        person=person, user=None, team=staff.social_worker.teams.first(), kind="allocated_team"
+    )
     assert access.explain(staff.social_worker, person).allowed
     client.force_login(staff.information_governance)
     url = reverse("core:restriction", args=[person.pk])
-    bad = client.post(url, {"reason": "", "review_on-day": "1", "review_on-month": "1", "review_on-year": "2020"})
+    bad = client.post(
+        url, {"reason": "", "review_on-day": "1", "review_on-month": "1", "review_on-year": "2020"}
+    )
     assert bad.status_code == 400
     html = bad.content.decode()
     assert 'href="#reason">Enter why the record is restricted</a>' in html
     review = dt.date.today() + dt.timedelta(days=90)
-    ok = client.post(url, {"reason": "Member of staff", "review_on-day": review.day, "review_on-month": review.month,
-                           "review_on-year": review.year, "allowed_roles": ["safeguarding_lead"]})
+    ok = client.post(
+        url,
+        {
+            "reason": "Member of staff",
+            "review_on-day": review.day,
+            "review_on-month": review.month,
+            "review_on-year": review.year,
+            "allowed_roles": ["safeguarding_lead"],
+        },
+    )
     assert ok.status_code == 302
     restriction = Restriction.objects.get(person=person)
     assert restriction.allowed_role_list == ["safeguarding_lead"]

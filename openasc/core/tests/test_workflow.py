@@ -23,21 +23,36 @@ def _names(transitions) -> list[str]:
 
 def _small(**overrides) -> Workflow:
     spec = {
-        "name": "small", "noun": "request", "status_model": SupportRequestStatus, "parent_field": "request",
-        "states": RequestStatus, "initial": RequestStatus.OPEN,
-        "transitions": (Transition("close", source={RequestStatus.OPEN}, target=RequestStatus.CONCLUDED,
-                                   capability=Capability.TRIAGE),),
+        "name": "small",
+        "noun": "request",
+        "status_model": SupportRequestStatus,
+        "parent_field": "request",
+        "states": RequestStatus,
+        "initial": RequestStatus.OPEN,
+        "transitions": (
+            Transition(
+                "close",
+                source={RequestStatus.OPEN},
+                target=RequestStatus.CONCLUDED,
+                capability=Capability.TRIAGE,
+            ),
+        ),
     }
     return Workflow(**{**spec, **overrides})
 
 
 # --- declaring ---------------------------------------------------------------------------------------------------
 
+
 def test_a_workflow_refuses_a_transition_to_a_state_it_does_not_have():
     with pytest.raises(ValueError, match="unknown states"):
-        _small(transitions=(Transition("lose", source={"open"}, target="lost", capability=Capability.TRIAGE),))
+        _small(
+            transitions=(Transition("lose", source={"open"}, target="lost", capability=Capability.TRIAGE),)
+        )
     with pytest.raises(ValueError, match="unknown states"):
-        _small(transitions=(Transition("find", source={"lost"}, target="open", capability=Capability.TRIAGE),))
+        _small(
+            transitions=(Transition("find", source={"lost"}, target="open", capability=Capability.TRIAGE),)
+        )
 
 
 def test_a_workflow_refuses_two_transitions_of_one_name_and_an_unknown_initial_state():
@@ -63,6 +78,7 @@ def test_the_request_workflow_is_declared_as_data():
 
 
 # --- what a user may do now ------------------------------------------------------------------------------------
+
 
 def test_allowed_lists_what_the_user_may_do_now(staff):
     req = SupportRequestFactory()
@@ -94,22 +110,41 @@ def test_a_rule_of_a_transition_takes_it_off_the_list(staff):
 
 # --- making a transition -----------------------------------------------------------------------------------------
 
+
 def test_apply_sets_the_status_and_writes_the_status_row_and_the_audit_event(staff):
     req = SupportRequestFactory()
     record = opened(staff.front_door, req.person)
     req.outcome = "NFA: Other"
-    row = _small().apply(record, req, "close", note="Closed by hand", reason="Testing", details={"n": 1},
-                         fields=["outcome"])
+    row = _small().apply(
+        record, req, "close", note="Closed by hand", reason="Testing", details={"n": 1}, fields=["outcome"]
+    )
     req.refresh_from_db()
     assert (req.status, req.outcome) == ("concluded", "NFA: Other")
-    assert (row.request, row.status, row.changed_by, row.note) == (req, "concluded", staff.front_door,
-                                                                   "Closed by hand")
-    assert list(req.status_changes.values_list("status", "changed_by")) == [("concluded", staff.front_door.pk)]
-    event = AuditEvent.objects.get(action="update", object_type="frontdoor.supportrequest", object_id=str(req.pk))
-    assert (event.actor, event.person_id, event.basis, event.reason) == (staff.front_door, req.person_id,
-                                                                       record.basis, "Testing")
-    assert event.details == {"workflow": "small", "transition": "close", "previous_status": "open",
-                             "status": "concluded", "n": 1}
+    assert (row.request, row.status, row.changed_by, row.note) == (
+        req,
+        "concluded",
+        staff.front_door,
+        "Closed by hand",
+    )
+    assert list(req.status_changes.values_list("status", "changed_by")) == [
+        ("concluded", staff.front_door.pk)
+    ]
+    event = AuditEvent.objects.get(
+        action="update", object_type="frontdoor.supportrequest", object_id=str(req.pk)
+    )
+    assert (event.actor, event.person_id, event.basis, event.reason) == (
+        staff.front_door,
+        req.person_id,
+        record.basis,
+        "Testing",
+    )
+    assert event.details == {
+        "workflow": "small",
+        "transition": "close",
+        "previous_status": "open",
+        "status": "concluded",
+        "n": 1,
+    }
 
 
 def test_a_transition_from_the_wrong_state_is_refused_audited_and_writes_nothing(staff):
@@ -117,17 +152,24 @@ def test_a_transition_from_the_wrong_state_is_refused_audited_and_writes_nothing
     record = opened(staff.front_door, req.person)
     with pytest.raises(TransitionRefused) as exc:
         REQUEST.apply(record, req, "cancel", note="Duplicate")
-    assert isinstance(exc.value, ValidationFailed) and (exc.value.state, exc.value.transition) == ("concluded",
-                                                                                                   "cancel")
-    assert exc.value.errors == {"reason": "This request is concluded: it cannot be marked as recorded in error "
-                                          "(only a request that is waiting for triage or passed to a team can be). "
-                                          "Nothing more can be done to it."}
+    assert isinstance(exc.value, ValidationFailed) and (exc.value.state, exc.value.transition) == (
+        "concluded",
+        "cancel",
+    )
+    assert exc.value.errors == {
+        "reason": "This request is concluded: it cannot be marked as recorded in error "
+        "(only a request that is waiting for triage or passed to a team can be). "
+        "Nothing more can be done to it."
+    }
     req.refresh_from_db()
     assert req.status == "concluded" and not req.status_changes.exists()
     assert not AuditEvent.objects.filter(action="update", object_id=str(req.pk)).exists()
     refusal = AuditEvent.objects.get(action="access_refused", person_id=req.person_id)
-    assert (refusal.actor, refusal.details["purpose"], refusal.object_id) == (staff.front_door, "request: cancel",
-                                                                              str(req.pk))
+    assert (refusal.actor, refusal.details["purpose"], refusal.object_id) == (
+        staff.front_door,
+        "request: cancel",
+        str(req.pk),
+    )
 
 
 def test_the_refusal_names_what_can_be_done_from_the_current_state(staff):
@@ -144,8 +186,9 @@ def test_a_transition_by_the_wrong_role_is_refused_audited_and_writes_nothing(st
     with pytest.raises(AccessDenied) as exc:
         REQUEST.apply(record, req, "route", note="Passed on")
     assert isinstance(exc.value, PermissionError)
-    assert str(exc.value) == ("Only the front door, social workers, safeguarding leads and team managers can triage "
-                              "requests.")
+    assert str(exc.value) == (
+        "Only the front door, social workers, safeguarding leads and team managers can triage requests."
+    )
     req.refresh_from_db()
     assert req.status == "open" and not req.status_changes.exists()
     refusal = AuditEvent.objects.get(action="access_refused", person_id=req.person_id)
@@ -159,7 +202,9 @@ def test_a_rule_refusal_is_a_field_error(staff):
     own = AssessmentFactory(assessor=staff.team_manager, status="awaiting_sign_off")
     with pytest.raises(TransitionRefused) as exc:
         ASSESSMENT.apply(opened(staff.team_manager, own.person), own, "sign_off")
-    assert exc.value.errors == {"decision": "You carried out this assessment, so another manager must sign it off"}
+    assert exc.value.errors == {
+        "decision": "You carried out this assessment, so another manager must sign it off"
+    }
     own.refresh_from_db()
     assert own.status == "awaiting_sign_off" and not own.status_changes.exists()
 
@@ -192,6 +237,7 @@ def test_the_status_row_and_audit_event_are_written_together_or_not_at_all(staff
 
 # --- the record a transition acts on -----------------------------------------------------------------------------
 
+
 def test_a_transition_needs_the_opened_record_of_the_same_person(staff):
     req = SupportRequestFactory()
     with pytest.raises(TypeError, match="open_record"):
@@ -199,7 +245,9 @@ def test_a_transition_needs_the_opened_record_of_the_same_person(staff):
     other = opened(staff.front_door, PersonFactory())
     with pytest.raises(ValidationFailed) as exc:
         REQUEST.apply(other, req, "route")
-    assert list(exc.value.errors) == ["decision"] and "another person's record" in exc.value.errors["decision"]
+    assert (
+        list(exc.value.errors) == ["decision"] and "another person's record" in exc.value.errors["decision"]
+    )
     req.refresh_from_db()
     assert req.status == "open" and not req.status_changes.exists()
 

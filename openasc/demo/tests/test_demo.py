@@ -38,11 +38,18 @@ def test_people_are_valid_records(council):
     assert len(people) == 600
     for p in people:
         assert not p.nhs_number or nhs_number.is_valid(p.nhs_number)
-        for field, list_name in (("gender", codes.ListName.GENDER), ("ethnicity", codes.ListName.ETHNICITY),
-                                 ("client_type", codes.ListName.CLIENT_TYPE)):
+        for field, list_name in (
+            ("gender", codes.ListName.GENDER),
+            ("ethnicity", codes.ListName.ETHNICITY),
+            ("client_type", codes.ListName.CLIENT_TYPE),
+        ):
             assert codes.is_valid(list_name, getattr(p, field)), (field, getattr(p, field))
         assert p.date_of_death is None or p.date_of_death >= p.date_of_birth
-    ages = [(dt.date(2026, 11, 23) - p.date_of_birth).days // 365 for p in people if p.client_type == "Service user"]
+    ages = [
+        (dt.date(2026, 11, 23) - p.date_of_birth).days // 365
+        for p in people
+        if p.client_type == "Service user"
+    ]
     older = sum(a >= 65 for a in ages) / len(ages)
     assert 0.6 < older < 0.8  # about seven in ten service users are 65 or over
     assert CarerLink.objects.count() > 40
@@ -58,8 +65,9 @@ def test_history_is_consistent(council):
         assert costs and costs[0].effective_from == s.start_on
         assert s.end_on is None or s.end_on >= s.start_on
         assert codes.is_valid(codes.ListName.SERVICE_TYPE, s.service_type)
-    residential = ServiceCost.objects.filter(service__service_type="Long term support: Residential care",
-                                             effective_from=models_start()).values_list("unit_cost_pence", flat=True)
+    residential = ServiceCost.objects.filter(
+        service__service_type="Long term support: Residential care", effective_from=models_start()
+    ).values_list("unit_cost_pence", flat=True)
     assert all(50000 <= c <= 70000 for c in residential)
     assert Review.objects.filter(status="scheduled").exists()
     died = Service.objects.filter(end_outcome="NFA: Deceased").select_related("person")[:50]
@@ -77,7 +85,10 @@ def test_history_has_the_status_rows_the_timeline_shows_and_new_records_get_fres
     assert SupportRequestStatus.objects.exclude(status=RequestStatus.OPEN).count() == triaged
     for a in Assessment.objects.filter(status="completed")[:50]:
         assert list(a.status_changes.values_list("status", flat=True)) == [
-            "in_progress", "awaiting_sign_off", "completed"]
+            "in_progress",
+            "awaiting_sign_off",
+            "completed",
+        ]
     busy = (SupportRequest.objects.values("person").annotate(n=Count("pk")).order_by("-n").first())["person"]
     assert "request" in {e.kind for e in entries_for(Person.objects.get(pk=busy))}
     assessed = Assessment.objects.filter(status="completed").values_list("person", flat=True).first()
@@ -86,8 +97,13 @@ def test_history_has_the_status_rows_the_timeline_shows_and_new_records_get_fres
     # the history gave its rows their ids: the next record made in the product must not collide (PostgreSQL)
     person = Person.objects.get(pk=busy)
     system = User.objects.get(username="system")
-    made = SupportRequest.objects.create(person=person, received_on=dt.date(2026, 11, 1), contact_by="self",
-                                         what_matters="x", created_by=system)
+    made = SupportRequest.objects.create(
+        person=person,
+        received_on=dt.date(2026, 11, 1),
+        contact_by="self",
+        what_matters="x",
+        created_by=system,
+    )
     assert made.pk > SupportRequest.objects.exclude(pk=made.pk).order_by("-pk").first().pk
 
 
@@ -100,10 +116,14 @@ def models_start():
 @pytest.mark.no_audit_safety_net
 def test_same_seed_same_council(transactional_db):
     def snapshot():
-        call_command("demo", "--people", "150", "--seed", "5", "--reset", stdout=StringIO(), stderr=StringIO())
-        return (list(Person.objects.order_by("pk").values_list("first_name", "last_name", "nhs_number")),
-                list(Service.objects.values("service_type").annotate(n=Count("id")).order_by("service_type")),
-                sorted(User.objects.values_list("username", flat=True)))
+        call_command(
+            "demo", "--people", "150", "--seed", "5", "--reset", stdout=StringIO(), stderr=StringIO()
+        )
+        return (
+            list(Person.objects.order_by("pk").values_list("first_name", "last_name", "nhs_number")),
+            list(Service.objects.values("service_type").annotate(n=Count("id")).order_by("service_type")),
+            sorted(User.objects.values_list("username", flat=True)),
+        )
 
     assert snapshot() == snapshot()
 

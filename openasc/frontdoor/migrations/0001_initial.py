@@ -6,62 +6,170 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('core', '0003_more_reference_codes'),
-        ('people', '0001_initial'),
+        ("core", "0003_more_reference_codes"),
+        ("people", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='SupportRequest',
+            name="SupportRequest",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('received_on', models.DateField()),
-                ('route_of_access', models.CharField(blank=True, max_length=120)),
-                ('contact_by', models.CharField(choices=[('self', 'The person themselves'), ('family', 'Family member, friend or neighbour'), ('carer', 'Their unpaid carer'), ('gp', 'GP or primary care'), ('hospital', 'Hospital'), ('police', 'Police'), ('housing', 'Housing'), ('provider', 'Care provider'), ('professional', 'Other professional'), ('anonymous', 'Anonymous')], max_length=20)),
-                ('contact_name', models.CharField(blank=True, max_length=200)),
-                ('contact_phone', models.CharField(blank=True, max_length=30)),
-                ('what_matters', models.TextField(help_text='What matters to the person, in their words')),
-                ('reason', models.TextField(blank=True, help_text='Why they contacted us')),
-                ('urgency', models.CharField(choices=[('urgent', 'Urgent: act today'), ('soon', 'Soon: within 3 working days'), ('routine', 'Routine')], default='routine', max_length=10)),
-                ('client_type', models.CharField(default='Service user', max_length=60)),
-                ('decision', models.CharField(blank=True, choices=[('information_and_advice', 'Information and advice'), ('signposting', 'Signposting to a community service'), ('short_term_support', 'Short-term support to maximise independence (reablement)'), ('assessment', 'Assessment of needs'), ('support_planning', 'Support planning or services'), ('safeguarding', 'Safeguarding concern'), ('no_further_action', 'No further action')], max_length=30)),
-                ('outcome', models.CharField(blank=True, max_length=120, verbose_name='CLD event outcome')),
-                ('outcome_reason', models.TextField(blank=True)),
-                ('information_given', models.TextField(blank=True, help_text='Information and advice given, and where signposted')),
-                ('concluded_on', models.DateField(blank=True, null=True)),
-                ('status', models.CharField(choices=[('open', 'Waiting for triage'), ('concluded', 'Concluded'), ('cancelled', 'Recorded in error')], default='open', max_length=20)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('created_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='requests', to='people.person')),
-                ('team', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='core.team')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("received_on", models.DateField()),
+                ("route_of_access", models.CharField(blank=True, max_length=120)),
+                (
+                    "contact_by",
+                    models.CharField(
+                        choices=[
+                            ("self", "The person themselves"),
+                            ("family", "Family member, friend or neighbour"),
+                            ("carer", "Their unpaid carer"),
+                            ("gp", "GP or primary care"),
+                            ("hospital", "Hospital"),
+                            ("police", "Police"),
+                            ("housing", "Housing"),
+                            ("provider", "Care provider"),
+                            ("professional", "Other professional"),
+                            ("anonymous", "Anonymous"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("contact_name", models.CharField(blank=True, max_length=200)),
+                ("contact_phone", models.CharField(blank=True, max_length=30)),
+                ("what_matters", models.TextField(help_text="What matters to the person, in their words")),
+                ("reason", models.TextField(blank=True, help_text="Why they contacted us")),
+                (
+                    "urgency",
+                    models.CharField(
+                        choices=[
+                            ("urgent", "Urgent: act today"),
+                            ("soon", "Soon: within 3 working days"),
+                            ("routine", "Routine"),
+                        ],
+                        default="routine",
+                        max_length=10,
+                    ),
+                ),
+                ("client_type", models.CharField(default="Service user", max_length=60)),
+                (
+                    "decision",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("information_and_advice", "Information and advice"),
+                            ("signposting", "Signposting to a community service"),
+                            (
+                                "short_term_support",
+                                "Short-term support to maximise independence (reablement)",
+                            ),
+                            ("assessment", "Assessment of needs"),
+                            ("support_planning", "Support planning or services"),
+                            ("safeguarding", "Safeguarding concern"),
+                            ("no_further_action", "No further action"),
+                        ],
+                        max_length=30,
+                    ),
+                ),
+                ("outcome", models.CharField(blank=True, max_length=120, verbose_name="CLD event outcome")),
+                ("outcome_reason", models.TextField(blank=True)),
+                (
+                    "information_given",
+                    models.TextField(
+                        blank=True, help_text="Information and advice given, and where signposted"
+                    ),
+                ),
+                ("concluded_on", models.DateField(blank=True, null=True)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("open", "Waiting for triage"),
+                            ("concluded", "Concluded"),
+                            ("cancelled", "Recorded in error"),
+                        ],
+                        default="open",
+                        max_length=20,
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="requests",
+                        to="people.person",
+                    ),
+                ),
+                (
+                    "team",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="core.team",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='SupportRequestStatus',
+            name="SupportRequestStatus",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('status', models.CharField(max_length=40)),
-                ('changed_at', models.DateTimeField()),
-                ('note', models.TextField(blank=True)),
-                ('changed_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('request', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='status_changes', to='frontdoor.supportrequest')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("status", models.CharField(max_length=40)),
+                ("changed_at", models.DateTimeField()),
+                ("note", models.TextField(blank=True)),
+                (
+                    "changed_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "request",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="status_changes",
+                        to="frontdoor.supportrequest",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['changed_at', 'pk'],
-                'abstract': False,
+                "ordering": ["changed_at", "pk"],
+                "abstract": False,
             },
         ),
         migrations.AddIndex(
-            model_name='supportrequest',
-            index=models.Index(fields=['status', 'team'], name='request_queue'),
+            model_name="supportrequest",
+            index=models.Index(fields=["status", "team"], name="request_queue"),
         ),
         migrations.AddIndex(
-            model_name='supportrequest',
-            index=models.Index(fields=['person', 'received_on'], name='request_person'),
+            model_name="supportrequest",
+            index=models.Index(fields=["person", "received_on"], name="request_person"),
         ),
     ]

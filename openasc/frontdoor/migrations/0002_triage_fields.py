@@ -6,26 +6,42 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('frontdoor', '0001_initial'),
+        ("frontdoor", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='supportrequest',
-            name='triaged_by',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="supportrequest",
+            name="triaged_by",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddField(
-            model_name='supportrequest',
-            name='triaged_on',
-            field=models.DateField(blank=True, help_text='Also the CLD event end date of a routed request', null=True),
+            model_name="supportrequest",
+            name="triaged_on",
+            field=models.DateField(
+                blank=True, help_text="Also the CLD event end date of a routed request", null=True
+            ),
         ),
         migrations.AlterField(
-            model_name='supportrequest',
-            name='status',
-            field=models.CharField(choices=[('open', 'Waiting for triage'), ('routed', 'Passed to a team'), ('concluded', 'Concluded'), ('cancelled', 'Recorded in error')], default='open', max_length=20),
+            model_name="supportrequest",
+            name="status",
+            field=models.CharField(
+                choices=[
+                    ("open", "Waiting for triage"),
+                    ("routed", "Passed to a team"),
+                    ("concluded", "Concluded"),
+                    ("cancelled", "Recorded in error"),
+                ],
+                default="open",
+                max_length=20,
+            ),
         ),
     ]

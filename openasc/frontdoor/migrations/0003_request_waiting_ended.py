@@ -5,22 +5,25 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('core', '0004_care_relationship_active_indexes'),
-        ('frontdoor', '0002_triage_fields'),
-        ('people', '0001_initial'),
+        ("core", "0004_care_relationship_active_indexes"),
+        ("frontdoor", "0002_triage_fields"),
+        ("people", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='supportrequest',
-            name='waiting_ended_on',
-            field=models.DateField(blank=True, help_text='When a request passed to a team stopped waiting: the person had a worker and, if it was for an assessment, one had started. Empty while it may still be waiting (the lists then check).', null=True),
+            model_name="supportrequest",
+            name="waiting_ended_on",
+            field=models.DateField(
+                blank=True,
+                help_text="When a request passed to a team stopped waiting: the person had a worker and, if it was for an assessment, one had started. Empty while it may still be waiting (the lists then check).",
+                null=True,
+            ),
         ),
         migrations.AddIndex(
-            model_name='supportrequest',
-            index=models.Index(fields=['status', 'waiting_ended_on'], name='request_waiting'),
+            model_name="supportrequest",
+            index=models.Index(fields=["status", "waiting_ended_on"], name="request_waiting"),
         ),
     ]

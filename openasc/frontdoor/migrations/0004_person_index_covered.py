@@ -5,16 +5,20 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('frontdoor', '0003_request_waiting_ended'),
-        ('people', '0001_initial'),
+        ("frontdoor", "0003_request_waiting_ended"),
+        ("people", "0001_initial"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='supportrequest',
-            name='person',
-            field=models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.PROTECT, related_name='requests', to='people.person'),
+            model_name="supportrequest",
+            name="person",
+            field=models.ForeignKey(
+                db_index=False,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="requests",
+                to="people.person",
+            ),
         ),
     ]

@@ -21,12 +21,19 @@ class SupportRequestFactory(AuditExemptFactory):
 
     class Params:
         triaged = factory.Trait(
-            status=RequestStatus.ROUTED, decision=TriageDecision.ASSESSMENT,
-            outcome=TRIAGE_OUTCOME[TriageDecision.ASSESSMENT], triaged_on=factory.LazyFunction(timezone.localdate))
+            status=RequestStatus.ROUTED,
+            decision=TriageDecision.ASSESSMENT,
+            outcome=TRIAGE_OUTCOME[TriageDecision.ASSESSMENT],
+            triaged_on=factory.LazyFunction(timezone.localdate),
+        )
         concluded = factory.Trait(
-            status=RequestStatus.CONCLUDED, decision=TriageDecision.INFORMATION_AND_ADVICE,
-            outcome=TRIAGE_OUTCOME[TriageDecision.INFORMATION_AND_ADVICE], information_given="Leaflet",
-            triaged_on=factory.LazyFunction(timezone.localdate), concluded_on=factory.LazyFunction(timezone.localdate))
+            status=RequestStatus.CONCLUDED,
+            decision=TriageDecision.INFORMATION_AND_ADVICE,
+            outcome=TRIAGE_OUTCOME[TriageDecision.INFORMATION_AND_ADVICE],
+            information_given="Leaflet",
+            triaged_on=factory.LazyFunction(timezone.localdate),
+            concluded_on=factory.LazyFunction(timezone.localdate),
+        )
         cancelled = factory.Trait(status=RequestStatus.CANCELLED)
 
     person = factory.SubFactory(PersonFactory)
@@ -44,11 +51,14 @@ def routed(team, decision=TriageDecision.ASSESSMENT, **kwargs) -> SupportRequest
     from openasc.core.models import RelationshipKind
     from openasc.core.tests.factories import CareRelationshipFactory
 
-    request = SupportRequestFactory(triaged=True, decision=decision, outcome=TRIAGE_OUTCOME[decision], team=team,
-                                    **kwargs)
+    request = SupportRequestFactory(
+        triaged=True, decision=decision, outcome=TRIAGE_OUTCOME[decision], team=team, **kwargs
+    )
     CareRelationshipFactory(person=request.person, user=None, team=team, kind=RelationshipKind.ALLOCATED_TEAM)
     return request
 
 
 def concluded(decision=TriageDecision.INFORMATION_AND_ADVICE, **kwargs) -> SupportRequest:
-    return SupportRequestFactory(concluded=True, decision=decision, outcome=TRIAGE_OUTCOME[decision], **kwargs)
+    return SupportRequestFactory(
+        concluded=True, decision=decision, outcome=TRIAGE_OUTCOME[decision], **kwargs
+    )

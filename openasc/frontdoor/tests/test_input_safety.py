@@ -21,26 +21,47 @@ TODAY = timezone.localdate()
 
 
 def record(actor, person, **overrides):
-    data = {"received_on": TODAY - dt.timedelta(days=2), "route_of_access": "Discharge from hospital",
-            "contact_by": "family", "contact_name": "June Marsh", "contact_phone": "01632 960123",
-            "what_matters": "Getting home to my cat", "reason": "Fall at home", "urgency": "soon",
-            "client_type": "Service user"}
+    data = {
+        "received_on": TODAY - dt.timedelta(days=2),
+        "route_of_access": "Discharge from hospital",
+        "contact_by": "family",
+        "contact_name": "June Marsh",
+        "contact_phone": "01632 960123",
+        "what_matters": "Getting home to my cat",
+        "reason": "Fall at home",
+        "urgency": "soon",
+        "client_type": "Service user",
+    }
     data.update(overrides)
     return services.request_record(record=opened(actor, person), **data)
 
 
 def test_contact_name_and_phone_are_accepted_at_their_max_length(staff):
-    req = record(staff.front_door, PersonFactory(), contact_name="n" * 200, contact_phone="0" * 30,
-                 what_matters="Line one\nLine two\twith a tab")
+    req = record(
+        staff.front_door,
+        PersonFactory(),
+        contact_name="n" * 200,
+        contact_phone="0" * 30,
+        what_matters="Line one\nLine two\twith a tab",
+    )
     req.refresh_from_db()
-    assert (req.contact_name, req.contact_phone, req.what_matters) == ("n" * 200, "0" * 30,
-                                                                      "Line one\nLine two\twith a tab")
+    assert (req.contact_name, req.contact_phone, req.what_matters) == (
+        "n" * 200,
+        "0" * 30,
+        "Line one\nLine two\twith a tab",
+    )
 
 
 def test_every_bad_text_field_is_reported_at_once(staff):
     with pytest.raises(ValidationFailed) as exc:
-        record(staff.front_door, PersonFactory(), contact_name="n" * 201, contact_phone="0" * 31,
-               what_matters="Home\x00", reason="Fell\x00")
+        record(
+            staff.front_door,
+            PersonFactory(),
+            contact_name="n" * 201,
+            contact_phone="0" * 31,
+            what_matters="Home\x00",
+            reason="Fell\x00",
+        )
     assert exc.value.errors == {
         "contact_name": "The name of the person who made contact must be 200 characters or fewer",
         "contact_phone": "The phone number of the person who made contact must be 30 characters or fewer",
@@ -65,12 +86,17 @@ def test_received_on_before_1900_is_refused(staff):
 def test_triage_and_cancel_text_with_a_nul_is_a_field_error(staff, teams):
     req = SupportRequestFactory()
     with pytest.raises(ValidationFailed) as exc:
-        services.request_triage(record=opened(staff.front_door, req.person),
-                                request=req, decision="information_and_advice",
-                                information_given="Leaflet\x00")
+        services.request_triage(
+            record=opened(staff.front_door, req.person),
+            request=req,
+            decision="information_and_advice",
+            information_given="Leaflet\x00",
+        )
     assert set(exc.value.errors) == {"information_given"}
     with pytest.raises(ValidationFailed) as exc:
-        services.request_cancel(record=opened(staff.front_door, req.person), request=req, reason="Duplicate\x00")
+        services.request_cancel(
+            record=opened(staff.front_door, req.person), request=req, reason="Duplicate\x00"
+        )
     assert set(exc.value.errors) == {"reason"}
 
 
@@ -83,11 +109,26 @@ def token(staff):
 
 def test_api_gives_422_for_a_nul_and_an_over_length_name(client, token):
     person = PersonFactory()
-    response = client.post("/api/requests", {
-        "person_id": person.pk, "received_on": (TODAY - dt.timedelta(days=1)).isoformat(),
-        "route_of_access": "Community or other route", "contact_by": "family", "contact_name": "n" * 10_000,
-        "contact_phone": "0" * 31, "what_matters": "Keeping my allotment\u0000", "urgency": "routine",
-        "client_type": "Service user"}, content_type="application/json", HTTP_AUTHORIZATION=f"Bearer {token}")
+    response = client.post(
+        "/api/requests",
+        {
+            "person_id": person.pk,
+            "received_on": (TODAY - dt.timedelta(days=1)).isoformat(),
+            "route_of_access": "Community or other route",
+            "contact_by": "family",
+            "contact_name": "n" * 10_000,
+            "contact_phone": "0" * 31,
+            "what_matters": "Keeping my allotment\u0000",
+            "urgency": "routine",
+            "client_type": "Service user",
+        },
+        content_type="application/json",
+        HTTP_AUTHORIZATION=f"Bearer {token}",
+    )
     assert response.status_code == 422, response.content
-    assert {e["field"] for e in response.json()["errors"]} == {"contact_name", "contact_phone", "what_matters"}
+    assert {e["field"] for e in response.json()["errors"]} == {
+        "contact_name",
+        "contact_phone",
+        "what_matters",
+    }
     assert not SupportRequest.objects.exists()

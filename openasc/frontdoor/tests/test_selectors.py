@@ -24,6 +24,7 @@ def people_on(user, list_name, **kwargs):
 
 # --- waiting for triage ---------------------------------------------------------------------------------------
 
+
 def test_triage_list_holds_open_requests_only(staff, teams):
     waiting = SupportRequestFactory()
     routed(teams.north)
@@ -34,15 +35,23 @@ def test_triage_list_holds_open_requests_only(staff, teams):
 def test_a_request_leaves_the_triage_list_when_triaged(staff, teams):
     req = SupportRequestFactory()
     assert people_on(staff.front_door, "triage") == [req.person]
-    services.request_triage(record=opened(staff.front_door, req.person), request=req, decision="information_and_advice",
-                            information_given="Leaflet")
+    services.request_triage(
+        record=opened(staff.front_door, req.person),
+        request=req,
+        decision="information_and_advice",
+        information_given="Leaflet",
+    )
     assert people_on(staff.front_door, "triage") == []
 
 
 def test_triage_list_for_a_team_shows_people_already_allocated_to_it(staff, teams):
     north_person, south_person = PersonFactory(), PersonFactory()
-    CareRelationshipFactory(person=north_person, kind=RelationshipKind.ALLOCATED_TEAM, user=None, team=teams.north)
-    CareRelationshipFactory(person=south_person, kind=RelationshipKind.ALLOCATED_TEAM, user=None, team=teams.south)
+    CareRelationshipFactory(
+        person=north_person, kind=RelationshipKind.ALLOCATED_TEAM, user=None, team=teams.north
+    )
+    CareRelationshipFactory(
+        person=south_person, kind=RelationshipKind.ALLOCATED_TEAM, user=None, team=teams.south
+    )
     SupportRequestFactory(person=north_person)
     SupportRequestFactory(person=south_person)
     assert people_on(staff.front_door, "triage", team_ids=[teams.north.pk]) == [north_person]
@@ -50,6 +59,7 @@ def test_triage_list_for_a_team_shows_people_already_allocated_to_it(staff, team
 
 
 # --- waiting for allocation -----------------------------------------------------------------------------------
+
 
 def test_allocation_list_routed_without_an_allocated_worker(staff, teams):
     waiting = routed(teams.north, decision="short_term_support")
@@ -60,16 +70,24 @@ def test_allocation_list_routed_without_an_allocated_worker(staff, teams):
 
 def test_allocation_list_team_allocation_alone_is_not_enough(staff, teams):
     req = routed(teams.north)
-    CareRelationshipFactory(person=req.person, kind=RelationshipKind.ALLOCATED_TEAM, user=None, team=teams.north)
+    CareRelationshipFactory(
+        person=req.person, kind=RelationshipKind.ALLOCATED_TEAM, user=None, team=teams.north
+    )
     assert people_on(staff.team_manager, "allocation") == [req.person]
 
 
 def test_allocation_list_ended_or_future_worker_allocations_do_not_count(staff, teams):
     ended, future = routed(teams.north), routed(teams.north)
     now = timezone.now()
-    CareRelationshipFactory(person=ended.person, user=staff.social_worker, starts_at=now - dt.timedelta(days=9),
-                            ends_at=now - dt.timedelta(days=1))
-    CareRelationshipFactory(person=future.person, user=staff.social_worker, starts_at=now + dt.timedelta(days=1))
+    CareRelationshipFactory(
+        person=ended.person,
+        user=staff.social_worker,
+        starts_at=now - dt.timedelta(days=9),
+        ends_at=now - dt.timedelta(days=1),
+    )
+    CareRelationshipFactory(
+        person=future.person, user=staff.social_worker, starts_at=now + dt.timedelta(days=1)
+    )
     assert set(people_on(staff.team_manager, "allocation")) == {ended.person, future.person}
 
 
@@ -86,6 +104,7 @@ def test_allocation_list_excludes_concluded_and_open_requests(staff, teams):
 
 
 # --- waiting for an assessment --------------------------------------------------------------------------------
+
 
 def test_assessment_list_routed_to_assessment_and_not_started(staff, teams):
     waiting = routed(teams.north, decision="assessment")
@@ -115,10 +134,13 @@ def test_someone_allocated_but_not_assessed_is_still_waiting_for_an_assessment(s
 
 # --- teams, access, counts, order, pages ----------------------------------------------------------------------
 
+
 def test_default_is_the_users_own_teams_and_all_teams_on_request(staff, teams):
     north, south = routed(teams.north), routed(teams.south)
     assert people_on(staff.team_manager, "allocation") == [north.person]
-    assert set(people_on(staff.team_manager, "allocation", team_ids=[])) == {north.person}  # cannot see south's
+    assert set(people_on(staff.team_manager, "allocation", team_ids=[])) == {
+        north.person
+    }  # cannot see south's
     assert people_on(staff.front_door, "allocation", team_ids=[teams.south.pk]) == [south.person]
     assert set(people_on(staff.front_door, "allocation")) == {north.person, south.person}
 
@@ -134,8 +156,12 @@ def test_people_are_listed_only_when_the_user_may_see_them(staff, teams):
 def test_restricted_records_are_not_shown_through_the_team_basis(staff, teams):
     req = routed(teams.north)
     with audit.exempt_from_safety_net():
-        Restriction.objects.create(person=req.person, reason="Member of staff",
-                                   review_on=TODAY + dt.timedelta(days=30), created_by=staff.information_governance)
+        Restriction.objects.create(
+            person=req.person,
+            reason="Member of staff",
+            review_on=TODAY + dt.timedelta(days=30),
+            created_by=staff.information_governance,
+        )
     assert people_on(staff.team_manager, "allocation") == []
 
 
@@ -159,18 +185,32 @@ def test_counts_order_wait_and_pages(staff, teams):
 
 def test_counts_and_pages_for_one_team_leave_out_other_teams(staff, teams):
     north_person = PersonFactory()
-    CareRelationshipFactory(person=north_person, kind=RelationshipKind.ALLOCATED_TEAM, user=None, team=teams.north)
+    CareRelationshipFactory(
+        person=north_person, kind=RelationshipKind.ALLOCATED_TEAM, user=None, team=teams.north
+    )
     SupportRequestFactory(person=north_person)  # waiting for triage, already known to north
     SupportRequestFactory()  # waiting for triage, not known to north
-    north = [routed(teams.north, received_on=TODAY - dt.timedelta(days=d), urgency=u)
-             for d, u in ((5, "routine"), (9, "urgent"), (2, "soon"))]
+    north = [
+        routed(teams.north, received_on=TODAY - dt.timedelta(days=d), urgency=u)
+        for d, u in ((5, "routine"), (9, "urgent"), (2, "soon"))
+    ]
     routed(teams.south)
-    lists = selectors.waiting_lists(user=staff.front_door, team_ids=[teams.north.pk], list_name="allocation",
-                                    sort="urgency", page_size=2)
+    lists = selectors.waiting_lists(
+        user=staff.front_door, team_ids=[teams.north.pk], list_name="allocation", sort="urgency", page_size=2
+    )
     assert lists.counts == {"triage": 1, "allocation": 3, "assessment": 3}
-    assert [(r.person, r.team) for r in lists.rows] == [(north[1].person, teams.north), (north[2].person, teams.north)]
-    second = selectors.waiting_lists(user=staff.front_door, team_ids=[teams.north.pk], list_name="allocation",
-                                     sort="urgency", page=2, page_size=2)
+    assert [(r.person, r.team) for r in lists.rows] == [
+        (north[1].person, teams.north),
+        (north[2].person, teams.north),
+    ]
+    second = selectors.waiting_lists(
+        user=staff.front_door,
+        team_ids=[teams.north.pk],
+        list_name="allocation",
+        sort="urgency",
+        page=2,
+        page_size=2,
+    )
     assert [r.request for r in second.rows] == [north[0]] and second.page.paginator.num_pages == 2
 
 
@@ -192,7 +232,9 @@ def test_queries_do_not_grow_with_the_number_waiting(staff, teams):
     from django.test.utils import CaptureQueriesContext
 
     counts = []
-    selectors.waiting_lists(user=staff.team_manager, list_name="assessment")  # the user's teams, looked up once
+    selectors.waiting_lists(
+        user=staff.team_manager, list_name="assessment"
+    )  # the user's teams, looked up once
     for waiting in (40, 80):
         while SupportRequest.objects.count() < waiting:
             routed(teams.north)
@@ -206,6 +248,7 @@ def test_queries_do_not_grow_with_the_number_waiting(staff, teams):
 
 
 # --- opening a request ----------------------------------------------------------------------------------------
+
 
 def test_request_get_needs_a_basis_and_audits_it(staff, teams):
     req = SupportRequestFactory()
@@ -229,31 +272,67 @@ def test_a_request_passed_to_a_team_is_a_basis_for_its_members(staff, teams):
 
 def test_timeline_shows_received_triaged_and_concluded(staff, teams):
     person = PersonFactory()
-    first = services.request_record(record=opened(staff.front_door, person), received_on=TODAY,
-                                    route_of_access="Prison", contact_by="self", what_matters="Housing on release")
-    services.request_triage(record=opened(staff.front_door, first.person), request=first, decision="no_further_action",
-                            nfa_outcome="NFA: Support declined", outcome_reason="Declined")
-    second = services.request_record(record=opened(staff.front_door, person), received_on=TODAY,
-                                     route_of_access="Prison", contact_by="self", what_matters="Help at home")
-    services.request_triage(record=opened(staff.team_manager, second.person),
-                            request=second, decision="assessment", team=teams.north)
+    first = services.request_record(
+        record=opened(staff.front_door, person),
+        received_on=TODAY,
+        route_of_access="Prison",
+        contact_by="self",
+        what_matters="Housing on release",
+    )
+    services.request_triage(
+        record=opened(staff.front_door, first.person),
+        request=first,
+        decision="no_further_action",
+        nfa_outcome="NFA: Support declined",
+        outcome_reason="Declined",
+    )
+    second = services.request_record(
+        record=opened(staff.front_door, person),
+        received_on=TODAY,
+        route_of_access="Prison",
+        contact_by="self",
+        what_matters="Help at home",
+    )
+    services.request_triage(
+        record=opened(staff.team_manager, second.person),
+        request=second,
+        decision="assessment",
+        team=teams.north,
+    )
     entries = [e for e in timeline.entries_for(person) if e.kind == "request"]
     titles = [e.title for e in entries]
-    assert titles == ["Request triaged: Assessment of needs", "Request for support received",
-                      "Request triaged and concluded: No further action", "Request for support received"]
+    assert titles == [
+        "Request triaged: Assessment of needs",
+        "Request for support received",
+        "Request triaged and concluded: No further action",
+        "Request for support received",
+    ]
     assert entries[0].who == staff.team_manager.display_name
     assert "Passed to Locality team north" in entries[0].detail
     assert entries[2].detail.startswith("NFA: Support declined")
 
 
-def test_timeline_reads_what_it_shows_in_one_query_per_kind_of_event(staff, teams, django_assert_max_num_queries):
+def test_timeline_reads_what_it_shows_in_one_query_per_kind_of_event(
+    staff, teams, django_assert_max_num_queries
+):
     person = PersonFactory()
     for i in range(4):
-        req = services.request_record(record=opened(staff.front_door, person), received_on=TODAY, contact_by="self",
-                                      route_of_access="Prison", what_matters=f"Help at home {i}")
-        services.request_triage(record=opened(staff.team_manager, req.person),
-                                request=req, decision="assessment", team=teams.north)
+        req = services.request_record(
+            record=opened(staff.front_door, person),
+            received_on=TODAY,
+            contact_by="self",
+            route_of_access="Prison",
+            what_matters=f"Help at home {i}",
+        )
+        services.request_triage(
+            record=opened(staff.team_manager, req.person),
+            request=req,
+            decision="assessment",
+            team=teams.north,
+        )
     with django_assert_max_num_queries(len(timeline._providers) + 1):  # + the first status of each plan
         entries = [e for e in timeline.entries_for(person) if e.kind == "request"]
     assert len(entries) == 8 and all(e.who and e.href.startswith("/front-door/requests/") for e in entries)
-    assert entries[0].detail == "Progress to assessment, review or reassessment. Passed to Locality team north"
+    assert (
+        entries[0].detail == "Progress to assessment, review or reassessment. Passed to Locality team north"
+    )

@@ -33,11 +33,22 @@ def test_request_form_errors_are_listed_linked_to_fields_and_nothing_typed_is_lo
     person = PersonFactory()
     client.force_login(staff.front_door)
     future = TODAY + dt.timedelta(days=3)
-    response = client.post(reverse("frontdoor:request-new", args=[person.pk]), {
-        "received_on-day": future.day, "received_on-month": future.month, "received_on-year": future.year,
-        "route_of_access": "Walked in", "contact_by": "family", "contact_name": "", "contact_phone": "01632 960999",
-        "what_matters": "", "reason": "Struggling with stairs", "urgency": "soon", "client_type": "Service user",
-    })
+    response = client.post(
+        reverse("frontdoor:request-new", args=[person.pk]),
+        {
+            "received_on-day": future.day,
+            "received_on-month": future.month,
+            "received_on-year": future.year,
+            "route_of_access": "Walked in",
+            "contact_by": "family",
+            "contact_name": "",
+            "contact_phone": "01632 960999",
+            "what_matters": "",
+            "reason": "Struggling with stairs",
+            "urgency": "soon",
+            "client_type": "Service user",
+        },
+    )
     html = response.content.decode()
     assert response.status_code == 400
     assert "<title>Error: Record a request for support" in html
@@ -52,23 +63,42 @@ def test_request_form_errors_are_listed_linked_to_fields_and_nothing_typed_is_lo
 
 def test_service_errors_show_next_to_their_fields(client, staff):
     client.force_login(staff.front_door)
-    response = client.post(reverse("frontdoor:request-new", args=[PersonFactory().pk]), {
-        "received_on-day": "1", "received_on-month": "3", "received_on-year": "2026",
-        "route_of_access": "Prison", "contact_by": "police", "what_matters": "Somewhere to live",
-        "urgency": "routine", "client_type": "Service user",
-    })
+    response = client.post(
+        reverse("frontdoor:request-new", args=[PersonFactory().pk]),
+        {
+            "received_on-day": "1",
+            "received_on-month": "3",
+            "received_on-year": "2026",
+            "route_of_access": "Prison",
+            "contact_by": "police",
+            "what_matters": "Somewhere to live",
+            "urgency": "routine",
+            "client_type": "Service user",
+        },
+    )
     assert response.status_code == 400
-    assert errors_in(response.content.decode()) == [("contact_name", "Enter the name of the person who made contact")]
+    assert errors_in(response.content.decode()) == [
+        ("contact_name", "Enter the name of the person who made contact")
+    ]
 
 
 def test_recording_a_request_then_its_page_and_the_persons_timeline(client, staff):
     person = PersonFactory()
     client.force_login(staff.front_door)
-    response = client.post(reverse("frontdoor:request-new", args=[person.pk]), {
-        "received_on-day": "1", "received_on-month": "3", "received_on-year": "2026",
-        "route_of_access": "Discharge from hospital", "contact_by": "hospital", "contact_name": "Ward 7",
-        "what_matters": "Getting home before my birthday", "urgency": "urgent", "client_type": "Service user",
-    })
+    response = client.post(
+        reverse("frontdoor:request-new", args=[person.pk]),
+        {
+            "received_on-day": "1",
+            "received_on-month": "3",
+            "received_on-year": "2026",
+            "route_of_access": "Discharge from hospital",
+            "contact_by": "hospital",
+            "contact_name": "Ward 7",
+            "what_matters": "Getting home before my birthday",
+            "urgency": "urgent",
+            "client_type": "Service user",
+        },
+    )
     req = SupportRequest.objects.get()
     assert response.status_code == 302
     assert response["Location"] == reverse("frontdoor:request", args=[req.pk])
@@ -85,7 +115,8 @@ def test_people_without_a_relationship_cannot_record_or_open_requests(client, st
     assert client.get(reverse("frontdoor:request-new", args=[req.person_id])).status_code == 403
     response = client.get(reverse("frontdoor:request", args=[req.pk]))
     assert response.status_code == 302 and response["Location"].endswith(
-        reverse("core:break-glass", args=[req.person_id]))
+        reverse("core:break-glass", args=[req.person_id])
+    )
     client.force_login(staff.front_door)
     assert client.get(reverse("frontdoor:request", args=[999999])).status_code == 404
 
@@ -97,7 +128,10 @@ def test_triage_page_needs_a_triage_role(client, staff):
     response = client.get(reverse("frontdoor:triage", args=[req.pk]))
     assert response.status_code == 403
     assert "Only the front door" in response.content.decode()
-    assert client.post(reverse("frontdoor:triage", args=[req.pk]), {"decision": "safeguarding"}).status_code == 403
+    assert (
+        client.post(reverse("frontdoor:triage", args=[req.pk]), {"decision": "safeguarding"}).status_code
+        == 403
+    )
     req.refresh_from_db()
     assert req.status == "open"
 
@@ -105,12 +139,16 @@ def test_triage_page_needs_a_triage_role(client, staff):
 def test_triage_errors_are_linked_to_fields(client, staff):
     req = SupportRequestFactory()
     client.force_login(staff.front_door)
-    response = client.post(reverse("frontdoor:triage", args=[req.pk]), {"decision": "no_further_action",
-                                                                          "information_given": "kept"})
+    response = client.post(
+        reverse("frontdoor:triage", args=[req.pk]),
+        {"decision": "no_further_action", "information_given": "kept"},
+    )
     html = response.content.decode()
     assert response.status_code == 400
-    assert errors_in(html) == [("nfa_outcome", "Select why no further action is needed"),
-                               ("outcome_reason", "Explain why no further action is needed")]
+    assert errors_in(html) == [
+        ("nfa_outcome", "Select why no further action is needed"),
+        ("outcome_reason", "Explain why no further action is needed"),
+    ]
     assert "kept" in html
     response = client.post(reverse("frontdoor:triage", args=[req.pk]), {})
     assert errors_in(response.content.decode()) == [("decision", "Select what happens next")]
@@ -119,8 +157,9 @@ def test_triage_errors_are_linked_to_fields(client, staff):
 def test_triage_to_a_team_then_allocation(client, staff, teams):
     req = SupportRequestFactory()
     client.force_login(staff.front_door)
-    response = client.post(reverse("frontdoor:triage", args=[req.pk]), {"decision": "assessment",
-                                                                          "team": str(teams.north.pk)})
+    response = client.post(
+        reverse("frontdoor:triage", args=[req.pk]), {"decision": "assessment", "team": str(teams.north.pk)}
+    )
     assert response.status_code == 302
     html = client.get(response["Location"]).content.decode()
     assert "Request triaged: Assessment of needs, passed to Locality team north" in html
@@ -131,8 +170,10 @@ def test_triage_to_a_team_then_allocation(client, staff, teams):
     client.force_login(staff.team_manager)
     page = client.get(reverse("frontdoor:allocate", args=[req.person_id]))
     assert page.status_code == 200 and "Locality team north" in page.content.decode()
-    response = client.post(reverse("frontdoor:allocate", args=[req.person_id]),
-                           {"team": str(teams.north.pk), "worker": str(staff.social_worker.pk)})
+    response = client.post(
+        reverse("frontdoor:allocate", args=[req.person_id]),
+        {"team": str(teams.north.pk), "worker": str(staff.social_worker.pk)},
+    )
     assert response.status_code == 302
     kinds = set(CareRelationship.objects.filter(person=req.person).values_list("kind", flat=True))
     assert kinds == {RelationshipKind.ALLOCATED_TEAM, RelationshipKind.ALLOCATED_WORKER}
@@ -194,8 +235,11 @@ def test_person_page_partial_lists_requests_and_offers_actions(rf, staff, teams)
     http = rf.get("/")
     http.user = staff.team_manager
     http.csp_nonce = ""
-    html = render_to_string("frontdoor/_person_requests.jinja", {
-        "person": req.person, "requests": selectors.requests_for_person(person=req.person)}, request=http)
+    html = render_to_string(
+        "frontdoor/_person_requests.jinja",
+        {"person": req.person, "requests": selectors.requests_for_person(person=req.person)},
+        request=http,
+    )
     assert reverse("frontdoor:request", args=[req.pk]) in html and "Passed to a team" in html
     assert reverse("frontdoor:request-new", args=[req.person_id]) in html
     assert reverse("frontdoor:allocate", args=[req.person_id]) in html
@@ -207,7 +251,9 @@ def test_a_request_recorded_in_error_is_kept_but_no_longer_waits(client, staff, 
     from openasc.frontdoor.models import RequestStatus
 
     req = routed(teams.north)
-    before = selectors.waiting_lists(user=staff.team_manager, team_ids=[teams.north.pk], list_name="allocation")
+    before = selectors.waiting_lists(
+        user=staff.team_manager, team_ids=[teams.north.pk], list_name="allocation"
+    )
     assert before.counts["allocation"] == 1
     client.force_login(staff.front_door)
     detail = client.get(reverse("frontdoor:request", args=[req.pk])).content.decode()
@@ -219,7 +265,9 @@ def test_a_request_recorded_in_error_is_kept_but_no_longer_waits(client, staff, 
     assert "stays allocated to Locality team north" in page.content.decode()
     response = client.post(url, {"reason": "  "})
     assert response.status_code == 400
-    assert errors_in(response.content.decode()) == [("reason", "Explain why the request was recorded in error")]
+    assert errors_in(response.content.decode()) == [
+        ("reason", "Explain why the request was recorded in error")
+    ]
     req.refresh_from_db()
     assert req.status == RequestStatus.ROUTED  # nothing changed
 
@@ -228,12 +276,18 @@ def test_a_request_recorded_in_error_is_kept_but_no_longer_waits(client, staff, 
     req.refresh_from_db()
     assert req.status == RequestStatus.CANCELLED
     assert req.status_changes.last().note == "Recorded in error: Recorded against the wrong Margaret Smith"
-    event = AuditEvent.objects.filter(object_type="frontdoor.supportrequest", object_id=str(req.pk),
-                                      action="update").last()
-    assert (event.details["transition"], event.reason) == ("cancel", "Recorded against the wrong Margaret Smith")
+    event = AuditEvent.objects.filter(
+        object_type="frontdoor.supportrequest", object_id=str(req.pk), action="update"
+    ).last()
+    assert (event.details["transition"], event.reason) == (
+        "cancel",
+        "Recorded against the wrong Margaret Smith",
+    )
     html = client.get(response["Location"]).content.decode()
     assert "Recorded in error" in html and f'href="{url}"' not in html
-    waiting = selectors.waiting_lists(user=staff.team_manager, team_ids=[teams.north.pk], list_name="allocation")
+    waiting = selectors.waiting_lists(
+        user=staff.team_manager, team_ids=[teams.north.pk], list_name="allocation"
+    )
     assert waiting.counts["allocation"] == 0 and waiting.rows == []
     # once cancelled, the page sends you back to the request
     assert client.get(url).status_code == 302
@@ -241,11 +295,16 @@ def test_a_request_recorded_in_error_is_kept_but_no_longer_waits(client, staff, 
 
 def test_only_the_recorder_or_a_triager_can_mark_a_request_recorded_in_error(client, staff, teams):
     req = routed(teams.north, created_by=staff.occupational_therapist)
-    CareRelationshipFactory(person=req.person, user=staff.broker, team=None,
-                            kind=RelationshipKind.ALLOCATED_WORKER)
+    CareRelationshipFactory(
+        person=req.person, user=staff.broker, team=None, kind=RelationshipKind.ALLOCATED_WORKER
+    )
     client.force_login(staff.broker)
     assert client.get(reverse("frontdoor:cancel", args=[req.pk])).status_code == 403
-    CareRelationshipFactory(person=req.person, user=staff.occupational_therapist, team=None,
-                            kind=RelationshipKind.ALLOCATED_WORKER)
+    CareRelationshipFactory(
+        person=req.person,
+        user=staff.occupational_therapist,
+        team=None,
+        kind=RelationshipKind.ALLOCATED_WORKER,
+    )
     client.force_login(staff.occupational_therapist)  # not a triager, but recorded it
     assert client.get(reverse("frontdoor:cancel", args=[req.pk])).status_code == 200

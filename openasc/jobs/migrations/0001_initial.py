@@ -6,7 +6,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -15,28 +14,75 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='Job',
+            name="Job",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('cld_import', 'CLD import'), ('cld_export', 'CLD export')], max_length=32)),
-                ('state', models.CharField(choices=[('queued', 'Waiting to start'), ('running', 'Running'), ('succeeded', 'Finished'), ('failed', 'Failed')], default='queued', max_length=16)),
-                ('params', models.JSONField(blank=True, default=dict, help_text='What was asked for (no personal data)')),
-                ('done', models.PositiveBigIntegerField(default=0)),
-                ('total', models.PositiveBigIntegerField(default=0)),
-                ('message', models.CharField(blank=True, help_text='Where the job has got to, in plain English', max_length=300)),
-                ('result', models.JSONField(blank=True, default=dict, help_text="What it made (an import run's id, a file's name)")),
-                ('result_url', models.CharField(blank=True, help_text='The page that shows the result', max_length=300)),
-                ('failure', models.TextField(blank=True, help_text='Why it failed, in plain English')),
-                ('task_id', models.CharField(blank=True, db_index=True, max_length=64)),
-                ('created_at', models.DateTimeField()),
-                ('started_at', models.DateTimeField(blank=True, null=True)),
-                ('finished_at', models.DateTimeField(blank=True, null=True)),
-                ('updated_at', models.DateTimeField(blank=True, null=True)),
-                ('requested_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("cld_import", "CLD import"), ("cld_export", "CLD export")], max_length=32
+                    ),
+                ),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[
+                            ("queued", "Waiting to start"),
+                            ("running", "Running"),
+                            ("succeeded", "Finished"),
+                            ("failed", "Failed"),
+                        ],
+                        default="queued",
+                        max_length=16,
+                    ),
+                ),
+                (
+                    "params",
+                    models.JSONField(
+                        blank=True, default=dict, help_text="What was asked for (no personal data)"
+                    ),
+                ),
+                ("done", models.PositiveBigIntegerField(default=0)),
+                ("total", models.PositiveBigIntegerField(default=0)),
+                (
+                    "message",
+                    models.CharField(
+                        blank=True, help_text="Where the job has got to, in plain English", max_length=300
+                    ),
+                ),
+                (
+                    "result",
+                    models.JSONField(
+                        blank=True, default=dict, help_text="What it made (an import run's id, a file's name)"
+                    ),
+                ),
+                (
+                    "result_url",
+                    models.CharField(blank=True, help_text="The page that shows the result", max_length=300),
+                ),
+                ("failure", models.TextField(blank=True, help_text="Why it failed, in plain English")),
+                ("task_id", models.CharField(blank=True, db_index=True, max_length=64)),
+                ("created_at", models.DateTimeField()),
+                ("started_at", models.DateTimeField(blank=True, null=True)),
+                ("finished_at", models.DateTimeField(blank=True, null=True)),
+                ("updated_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "requested_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at', '-pk'],
-                'indexes': [models.Index(fields=['requested_by', 'state'], name='job_user_state')],
+                "ordering": ["-created_at", "-pk"],
+                "indexes": [models.Index(fields=["requested_by", "state"], name="job_user_state")],
             },
         ),
     ]

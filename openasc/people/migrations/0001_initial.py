@@ -5,117 +5,222 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='Person',
+            name="Person",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('la_person_id', models.CharField(max_length=20, unique=True, verbose_name='LA person unique identifier')),
-                ('nhs_number', models.CharField(blank=True, default='', max_length=10)),
-                ('first_name', models.CharField(max_length=100)),
-                ('middle_names', models.CharField(blank=True, max_length=200)),
-                ('last_name', models.CharField(max_length=100)),
-                ('preferred_name', models.CharField(blank=True, max_length=100)),
-                ('date_of_birth', models.DateField(blank=True, null=True)),
-                ('date_of_death', models.DateField(blank=True, null=True)),
-                ('gender', models.CharField(blank=True, max_length=60)),
-                ('ethnicity', models.CharField(blank=True, max_length=120)),
-                ('primary_support_reason', models.CharField(blank=True, max_length=120)),
-                ('accommodation_status', models.CharField(blank=True, max_length=120)),
-                ('employment_status', models.CharField(blank=True, max_length=120)),
-                ('client_type', models.CharField(blank=True, max_length=60)),
-                ('funding_status', models.CharField(blank=True, max_length=60)),
-                ('address_line_1', models.CharField(blank=True, max_length=120)),
-                ('address_line_2', models.CharField(blank=True, max_length=120)),
-                ('town', models.CharField(blank=True, max_length=80)),
-                ('postcode', models.CharField(blank=True, max_length=8)),
-                ('phone', models.CharField(blank=True, max_length=30)),
-                ('email', models.EmailField(blank=True, max_length=254)),
-                ('gp_practice_code', models.CharField(blank=True, max_length=10)),
-                ('gp_practice_name', models.CharField(blank=True, max_length=120)),
-                ('communication_needs', models.TextField(blank=True)),
-                ('first_key', models.CharField(blank=True, db_index=True, max_length=100)),
-                ('last_key', models.CharField(blank=True, db_index=True, max_length=100)),
-                ('first_sound', models.CharField(blank=True, max_length=4)),
-                ('last_sound', models.CharField(blank=True, max_length=4)),
-                ('postcode_key', models.CharField(blank=True, db_index=True, max_length=8)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('merged_into', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='people.person')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "la_person_id",
+                    models.CharField(max_length=20, unique=True, verbose_name="LA person unique identifier"),
+                ),
+                ("nhs_number", models.CharField(blank=True, default="", max_length=10)),
+                ("first_name", models.CharField(max_length=100)),
+                ("middle_names", models.CharField(blank=True, max_length=200)),
+                ("last_name", models.CharField(max_length=100)),
+                ("preferred_name", models.CharField(blank=True, max_length=100)),
+                ("date_of_birth", models.DateField(blank=True, null=True)),
+                ("date_of_death", models.DateField(blank=True, null=True)),
+                ("gender", models.CharField(blank=True, max_length=60)),
+                ("ethnicity", models.CharField(blank=True, max_length=120)),
+                ("primary_support_reason", models.CharField(blank=True, max_length=120)),
+                ("accommodation_status", models.CharField(blank=True, max_length=120)),
+                ("employment_status", models.CharField(blank=True, max_length=120)),
+                ("client_type", models.CharField(blank=True, max_length=60)),
+                ("funding_status", models.CharField(blank=True, max_length=60)),
+                ("address_line_1", models.CharField(blank=True, max_length=120)),
+                ("address_line_2", models.CharField(blank=True, max_length=120)),
+                ("town", models.CharField(blank=True, max_length=80)),
+                ("postcode", models.CharField(blank=True, max_length=8)),
+                ("phone", models.CharField(blank=True, max_length=30)),
+                ("email", models.EmailField(blank=True, max_length=254)),
+                ("gp_practice_code", models.CharField(blank=True, max_length=10)),
+                ("gp_practice_name", models.CharField(blank=True, max_length=120)),
+                ("communication_needs", models.TextField(blank=True)),
+                ("first_key", models.CharField(blank=True, db_index=True, max_length=100)),
+                ("last_key", models.CharField(blank=True, db_index=True, max_length=100)),
+                ("first_sound", models.CharField(blank=True, max_length=4)),
+                ("last_sound", models.CharField(blank=True, max_length=4)),
+                ("postcode_key", models.CharField(blank=True, db_index=True, max_length=8)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "merged_into",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="people.person",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='Contact',
+            name="Contact",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('next_of_kin', 'Next of kin'), ('family', 'Family member'), ('friend', 'Friend or neighbour'), ('advocate', 'Advocate'), ('lpa', 'Lasting power of attorney'), ('professional', 'Professional'), ('other', 'Other')], max_length=20)),
-                ('name', models.CharField(max_length=200)),
-                ('relationship', models.CharField(blank=True, help_text='e.g. daughter, neighbour', max_length=100)),
-                ('phone', models.CharField(blank=True, max_length=30)),
-                ('email', models.EmailField(blank=True, max_length=254)),
-                ('notes', models.TextField(blank=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='contacts', to='people.person')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("next_of_kin", "Next of kin"),
+                            ("family", "Family member"),
+                            ("friend", "Friend or neighbour"),
+                            ("advocate", "Advocate"),
+                            ("lpa", "Lasting power of attorney"),
+                            ("professional", "Professional"),
+                            ("other", "Other"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("name", models.CharField(max_length=200)),
+                (
+                    "relationship",
+                    models.CharField(blank=True, help_text="e.g. daughter, neighbour", max_length=100),
+                ),
+                ("phone", models.CharField(blank=True, max_length=30)),
+                ("email", models.EmailField(blank=True, max_length=254)),
+                ("notes", models.TextField(blank=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="contacts",
+                        to="people.person",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='CarerLink',
+            name="CarerLink",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('relationship', models.CharField(blank=True, help_text='e.g. wife, son, friend', max_length=100)),
-                ('lives_with', models.BooleanField(default=False)),
-                ('hours_caring_per_week', models.CharField(blank=True, max_length=40)),
-                ('started_on', models.DateField(blank=True, null=True)),
-                ('ended_on', models.DateField(blank=True, null=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('cared_for', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='cared_for_by', to='people.person')),
-                ('carer', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='caring_for', to='people.person')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "relationship",
+                    models.CharField(blank=True, help_text="e.g. wife, son, friend", max_length=100),
+                ),
+                ("lives_with", models.BooleanField(default=False)),
+                ("hours_caring_per_week", models.CharField(blank=True, max_length=40)),
+                ("started_on", models.DateField(blank=True, null=True)),
+                ("ended_on", models.DateField(blank=True, null=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "cared_for",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="cared_for_by",
+                        to="people.person",
+                    ),
+                ),
+                (
+                    "carer",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="caring_for",
+                        to="people.person",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='Alert',
+            name="Alert",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('risk_to_staff', 'Risk to staff'), ('safeguarding', 'Safeguarding'), ('communication', 'Communication need'), ('access', 'Access to the home (key safe, entry)'), ('health', 'Health (allergy, medication)'), ('other', 'Other')], max_length=20)),
-                ('description', models.TextField()),
-                ('starts_on', models.DateField()),
-                ('ends_on', models.DateField(blank=True, null=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='alerts', to='people.person')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("risk_to_staff", "Risk to staff"),
+                            ("safeguarding", "Safeguarding"),
+                            ("communication", "Communication need"),
+                            ("access", "Access to the home (key safe, entry)"),
+                            ("health", "Health (allergy, medication)"),
+                            ("other", "Other"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("description", models.TextField()),
+                ("starts_on", models.DateField()),
+                ("ends_on", models.DateField(blank=True, null=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="alerts", to="people.person"
+                    ),
+                ),
             ],
         ),
         migrations.AddIndex(
-            model_name='person',
-            index=models.Index(fields=['nhs_number'], name='person_nhs'),
+            model_name="person",
+            index=models.Index(fields=["nhs_number"], name="person_nhs"),
         ),
         migrations.AddIndex(
-            model_name='person',
-            index=models.Index(fields=['date_of_birth'], name='person_dob'),
+            model_name="person",
+            index=models.Index(fields=["date_of_birth"], name="person_dob"),
         ),
         migrations.AddIndex(
-            model_name='person',
-            index=models.Index(fields=['last_sound', 'first_sound'], name='person_sound'),
+            model_name="person",
+            index=models.Index(fields=["last_sound", "first_sound"], name="person_sound"),
         ),
         migrations.AddIndex(
-            model_name='person',
-            index=models.Index(fields=['first_sound', 'last_sound'], name='person_sound_swapped'),
+            model_name="person",
+            index=models.Index(fields=["first_sound", "last_sound"], name="person_sound_swapped"),
         ),
         migrations.AddConstraint(
-            model_name='person',
-            constraint=models.UniqueConstraint(condition=models.Q(models.Q(('nhs_number', ''), _negated=True), ('merged_into__isnull', True)), fields=('nhs_number',), name='person_nhs_number_unique_live'),
+            model_name="person",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(
+                    models.Q(("nhs_number", ""), _negated=True), ("merged_into__isnull", True)
+                ),
+                fields=("nhs_number",),
+                name="person_nhs_number_unique_live",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='person',
-            constraint=models.CheckConstraint(condition=models.Q(('date_of_death__isnull', True), ('date_of_birth__isnull', True), ('date_of_death__gte', models.F('date_of_birth')), _connector='OR'), name='person_death_after_birth'),
+            model_name="person",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("date_of_death__isnull", True),
+                    ("date_of_birth__isnull", True),
+                    ("date_of_death__gte", models.F("date_of_birth")),
+                    _connector="OR",
+                ),
+                name="person_death_after_birth",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='carerlink',
-            constraint=models.CheckConstraint(condition=models.Q(('carer', models.F('cared_for')), _negated=True), name='carer_not_self'),
+            model_name="carerlink",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("carer", models.F("cared_for")), _negated=True), name="carer_not_self"
+            ),
         ),
     ]

@@ -43,15 +43,25 @@ def test_search_read_create_update_with_audit(client, token):
     person = client.get(f"/api/people/{hit['id']}", **auth(plain)).json()
     assert (person["first_name"], person["nhs_number"]) == ("Agnes", "9434765919")
 
-    created = client.post("/api/people", {"first_name": "Bert", "last_name": "Ng", "nhs_number": "6541003238",
-                                           "date_of_birth": "1950-02-01", "postcode": "ns2 1ab"},
-                          content_type="application/json", **auth(plain))
+    created = client.post(
+        "/api/people",
+        {
+            "first_name": "Bert",
+            "last_name": "Ng",
+            "nhs_number": "6541003238",
+            "date_of_birth": "1950-02-01",
+            "postcode": "ns2 1ab",
+        },
+        content_type="application/json",
+        **auth(plain),
+    )
     assert created.status_code == 201
     body = created.json()
     assert (body["postcode"], body["la_person_id"]) == ("NS2 1AB", f"P{body['id']:07d}")
 
-    changed = client.patch(f"/api/people/{body['id']}", {"phone": "01632 960001"}, content_type="application/json",
-                           **auth(plain))
+    changed = client.patch(
+        f"/api/people/{body['id']}", {"phone": "01632 960001"}, content_type="application/json", **auth(plain)
+    )
     assert changed.status_code == 200 and changed.json()["phone"] == "01632 960001"
     actions = set(AuditEvent.objects.filter(actor=system).values_list("action", flat=True))
     assert actions == {"search", "disclose", "view", "create", "update"}
@@ -59,15 +69,23 @@ def test_search_read_create_update_with_audit(client, token):
 
 def test_field_level_errors(client, token):
     _, plain = token
-    response = client.post("/api/people", {"first_name": "Bert", "last_name": "Ng", "nhs_number": "0000000000",
-                                           "postcode": "nope"}, content_type="application/json", **auth(plain))
+    response = client.post(
+        "/api/people",
+        {"first_name": "Bert", "last_name": "Ng", "nhs_number": "0000000000", "postcode": "nope"},
+        content_type="application/json",
+        **auth(plain),
+    )
     assert response.status_code == 422
     assert response.json()["errors"] == [
         {"field": "nhs_number", "message": "Enter a real NHS number: this number is never issued"},
         {"field": "postcode", "message": "Enter a real postcode, like AA1 1AA"},
     ]
-    schema = client.post("/api/people", {"first_name": "Bert", "date_of_birth": "31/02/1950"},
-                         content_type="application/json", **auth(plain))
+    schema = client.post(
+        "/api/people",
+        {"first_name": "Bert", "date_of_birth": "31/02/1950"},
+        content_type="application/json",
+        **auth(plain),
+    )
     assert schema.status_code == 422
     fields = {e["field"] for e in schema.json()["errors"]}
     assert {"last_name", "date_of_birth"} <= fields
@@ -77,8 +95,12 @@ def test_field_level_errors(client, token):
 def test_duplicate_is_a_conflict_with_candidates(client, token):
     _, plain = token
     existing = PersonFactory(nhs_number="9434765919")
-    response = client.post("/api/people", {"first_name": "A", "last_name": "B", "nhs_number": "9434765919"},
-                           content_type="application/json", **auth(plain))
+    response = client.post(
+        "/api/people",
+        {"first_name": "A", "last_name": "B", "nhs_number": "9434765919"},
+        content_type="application/json",
+        **auth(plain),
+    )
     assert response.status_code == 409
     assert [c["id"] for c in response.json()["candidates"]] == [existing.pk]
 

@@ -34,17 +34,20 @@ def auth(plain):
 def test_nhs_number_in_other_digits_is_no_second_record(staff, typed):
     existing = PersonFactory(first_name="Agnes", last_name="Whitfield", nhs_number=NHS)
     with pytest.raises(people_writes.PossibleDuplicate) as exc:
-        people_writes.person_create(actor=staff.front_door, data={"first_name": "Someone", "last_name": "Else",
-                                                                  "nhs_number": typed},
-                                    confirm_not_duplicate=True)
+        people_writes.person_create(
+            actor=staff.front_door,
+            data={"first_name": "Someone", "last_name": "Else", "nhs_number": typed},
+            confirm_not_duplicate=True,
+        )
     assert exc.value.nhs_clash and [c.pk for c in exc.value.candidates] == [existing.pk]
     assert Person.objects.count() == 1
 
 
 def test_nhs_number_in_other_digits_is_stored_as_0_to_9(staff):
-    person = people_writes.person_create(actor=staff.front_door, data={"first_name": "Agnes",
-                                                                       "last_name": "Whitfield",
-                                                                       "nhs_number": ARABIC_INDIC})
+    person = people_writes.person_create(
+        actor=staff.front_door,
+        data={"first_name": "Agnes", "last_name": "Whitfield", "nhs_number": ARABIC_INDIC},
+    )
     person.refresh_from_db()
     assert person.nhs_number == NHS
 
@@ -63,23 +66,51 @@ def test_parse_query_reads_a_nul_character_as_a_space(db):
 
 
 def test_api_refuses_a_nul_and_over_length_fields_all_at_once_with_422(client, token):
-    response = client.post("/api/people", {
-        "first_name": "Ed\u0000na", "last_name": "Marsh", "middle_names": "m" * 201, "preferred_name": "p" * 101,
-        "address_line_1": "a" * 121, "address_line_2": "b" * 121, "town": "t" * 10_000, "phone": "0" * 31,
-        "email": "e" * 250 + "@x.uk"}, content_type="application/json", **auth(token))
+    response = client.post(
+        "/api/people",
+        {
+            "first_name": "Ed\u0000na",
+            "last_name": "Marsh",
+            "middle_names": "m" * 201,
+            "preferred_name": "p" * 101,
+            "address_line_1": "a" * 121,
+            "address_line_2": "b" * 121,
+            "town": "t" * 10_000,
+            "phone": "0" * 31,
+            "email": "e" * 250 + "@x.uk",
+        },
+        content_type="application/json",
+        **auth(token),
+    )
     assert response.status_code == 422
     errors = {e["field"]: e["message"] for e in response.json()["errors"]}
-    assert set(errors) == {"first_name", "middle_names", "preferred_name", "address_line_1", "address_line_2",
-                           "town", "phone", "email"}
+    assert set(errors) == {
+        "first_name",
+        "middle_names",
+        "preferred_name",
+        "address_line_1",
+        "address_line_2",
+        "town",
+        "phone",
+        "email",
+    }
     assert errors["town"] == "The town or city must be 80 characters or fewer"
     assert errors["first_name"].startswith("The first name cannot contain a NUL character")
     assert not Person.objects.exists()
 
 
 def test_api_stores_every_field_at_its_max_length(client, token):
-    body = {"first_name": "f" * 100, "last_name": "l" * 100, "middle_names": "m" * 200, "preferred_name": "p" * 100,
-            "address_line_1": "a" * 120, "address_line_2": "b" * 120, "town": "t" * 80, "phone": "0" * 30,
-            "email": "e" * 64 + "@" + "d" * 63 + "." + "c" * 63 + "." + "uk"}
+    body = {
+        "first_name": "f" * 100,
+        "last_name": "l" * 100,
+        "middle_names": "m" * 200,
+        "preferred_name": "p" * 100,
+        "address_line_1": "a" * 120,
+        "address_line_2": "b" * 120,
+        "town": "t" * 80,
+        "phone": "0" * 30,
+        "email": "e" * 64 + "@" + "d" * 63 + "." + "c" * 63 + "." + "uk",
+    }
     response = client.post("/api/people", body, content_type="application/json", **auth(token))
     assert response.status_code == 201, response.content
     person = Person.objects.get()
@@ -102,8 +133,9 @@ def test_the_page_reports_a_nul_and_an_over_length_town_as_field_errors(client, 
     from django.urls import reverse
 
     client.force_login(staff.front_door)
-    response = client.post(reverse("people:create"), {"first_name": "Ed\x00na", "last_name": "Marsh",
-                                                      "town": "t" * 81})
+    response = client.post(
+        reverse("people:create"), {"first_name": "Ed\x00na", "last_name": "Marsh", "town": "t" * 81}
+    )
     html = response.content.decode()
     assert response.status_code == 400
     assert 'href="#first_name"' in html and 'href="#town"' in html

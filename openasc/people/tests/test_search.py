@@ -10,15 +10,27 @@ from openasc.people.tests.factories import PersonFactory
 @pytest.fixture
 def people(db):
     return {
-        "margaret": PersonFactory(first_name="Margaret", middle_names="Rose", last_name="Thompson",
-                                  date_of_birth=dt.date(1938, 3, 12), nhs_number="9434765919", postcode="NS4 2QT"),
-        "marjorie": PersonFactory(first_name="Marjorie", last_name="Thomson", date_of_birth=dt.date(1945, 7, 1),
-                                  postcode="NS9 1AA"),
-        "john": PersonFactory(first_name="John", last_name="Smith", date_of_birth=dt.date(1950, 1, 2),
-                              postcode="NS4 7XY"),
+        "margaret": PersonFactory(
+            first_name="Margaret",
+            middle_names="Rose",
+            last_name="Thompson",
+            date_of_birth=dt.date(1938, 3, 12),
+            nhs_number="9434765919",
+            postcode="NS4 2QT",
+        ),
+        "marjorie": PersonFactory(
+            first_name="Marjorie", last_name="Thomson", date_of_birth=dt.date(1945, 7, 1), postcode="NS9 1AA"
+        ),
+        "john": PersonFactory(
+            first_name="John", last_name="Smith", date_of_birth=dt.date(1950, 1, 2), postcode="NS4 7XY"
+        ),
         "jon": PersonFactory(first_name="Jon", last_name="Smyth", date_of_birth=dt.date(1961, 9, 9)),
-        "other": PersonFactory(first_name="Zainab", last_name="Okafor", date_of_birth=dt.date(1979, 4, 4),
-                               la_person_id="P0000042"),
+        "other": PersonFactory(
+            first_name="Zainab",
+            last_name="Okafor",
+            date_of_birth=dt.date(1979, 4, 4),
+            la_person_id="P0000042",
+        ),
     }
 
 
@@ -26,14 +38,17 @@ def names(results):
     return [f"{h.person.first_name} {h.person.last_name}" for h in results.hits]
 
 
-@pytest.mark.parametrize("query", [
-    "Margaret Thompson",  # exact
-    "Thompson Margaret",  # swapped
-    "Thompson, Margaret",  # swapped with a comma, as people write it
-    "Margret Thomson",  # two typos
-    "margaret rose thompson",  # middle name included
-    "Margaret Tompson",  # dropped letter
-])
+@pytest.mark.parametrize(
+    "query",
+    [
+        "Margaret Thompson",  # exact
+        "Thompson Margaret",  # swapped
+        "Thompson, Margaret",  # swapped with a comma, as people write it
+        "Margret Thomson",  # two typos
+        "margaret rose thompson",  # middle name included
+        "Margaret Tompson",  # dropped letter
+    ],
+)
 def test_names_are_found_despite_typos_order_and_middle_names(staff, people, query):
     results = selectors.person_search(user=staff.front_door, query=query)
     assert names(results)[0] == "Margaret Thompson"
@@ -41,7 +56,10 @@ def test_names_are_found_despite_typos_order_and_middle_names(staff, people, que
 
 
 def test_sound_alike_surnames_are_both_found(staff, people):
-    assert set(names(selectors.person_search(user=staff.front_door, query="Smith"))) == {"John Smith", "Jon Smyth"}
+    assert set(names(selectors.person_search(user=staff.front_door, query="Smith"))) == {
+        "John Smith",
+        "Jon Smyth",
+    }
 
 
 @pytest.mark.parametrize("query", ["9434765919", "943 476 5919", "943-476-5919"])
@@ -56,8 +74,10 @@ def test_date_of_birth_alone_or_with_a_name(staff, people, query):
 
 def test_postcode_full_and_outward(staff, people):
     assert names(selectors.person_search(user=staff.front_door, query="ns42qt")) == ["Margaret Thompson"]
-    assert set(names(selectors.person_search(user=staff.front_door, query="NS4"))) == {"Margaret Thompson",
-                                                                                        "John Smith"}
+    assert set(names(selectors.person_search(user=staff.front_door, query="NS4"))) == {
+        "Margaret Thompson",
+        "John Smith",
+    }
 
 
 def test_person_id(staff, people):
@@ -84,6 +104,11 @@ def test_each_search_is_logged_with_its_results(staff, people):
 def test_merged_records_are_not_found(staff, people):
     people["jon"].merged_into = people["john"]
     people["jon"].save(update_fields=["merged_into"])
-    AuditEvent.objects.create(occurred_at=people["jon"].created_at, actor=staff.system, action="merge",
-                              object_type="people.person", object_id=str(people["jon"].pk))
+    AuditEvent.objects.create(
+        occurred_at=people["jon"].created_at,
+        actor=staff.system,
+        action="merge",
+        object_type="people.person",
+        object_id=str(people["jon"].pk),
+    )
     assert names(selectors.person_search(user=staff.front_door, query="Smith")) == ["John Smith"]

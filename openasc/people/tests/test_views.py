@@ -17,10 +17,19 @@ def errors_in(html: str) -> list[tuple[str, str]]:
 
 def test_create_with_errors_lists_every_problem_linked_to_its_field(client, staff):
     client.force_login(staff.front_door)
-    response = client.post(reverse("people:create"), {
-        "first_name": "", "last_name": "Marsh", "nhs_number": "1234567890", "postcode": "nowhere",
-        "date_of_birth-day": "31", "date_of_birth-month": "2", "date_of_birth-year": "1950", "gender": "male",
-    })
+    response = client.post(
+        reverse("people:create"),
+        {
+            "first_name": "",
+            "last_name": "Marsh",
+            "nhs_number": "1234567890",
+            "postcode": "nowhere",
+            "date_of_birth-day": "31",
+            "date_of_birth-month": "2",
+            "date_of_birth-year": "1950",
+            "gender": "male",
+        },
+    )
     html = response.content.decode()
     assert response.status_code == 400
     assert "<title>Error: Add a person" in html
@@ -37,18 +46,29 @@ def test_create_with_errors_lists_every_problem_linked_to_its_field(client, staf
 
 def test_date_parts_missing_are_named(client, staff):
     client.force_login(staff.front_door)
-    html = client.post(reverse("people:create"), {"first_name": "A", "last_name": "B", "date_of_birth-day": "3",
-                                                  "date_of_birth-year": "1950"}).content.decode()
+    html = client.post(
+        reverse("people:create"),
+        {"first_name": "A", "last_name": "B", "date_of_birth-day": "3", "date_of_birth-year": "1950"},
+    ).content.decode()
     assert ("date_of_birth-day", "The date of birth must include a month") in errors_in(html)
 
 
 def test_create_success_then_person_page(client, staff):
     client.force_login(staff.front_door)
-    response = client.post(reverse("people:create"), {
-        "first_name": "Edith", "last_name": "Marsh", "nhs_number": "943 476 5919", "postcode": "ns1 4ab",
-        "date_of_birth-day": "2", "date_of_birth-month": "5", "date_of_birth-year": "1941",
-        "gender": "Female", "client_type": "Service user",
-    })
+    response = client.post(
+        reverse("people:create"),
+        {
+            "first_name": "Edith",
+            "last_name": "Marsh",
+            "nhs_number": "943 476 5919",
+            "postcode": "ns1 4ab",
+            "date_of_birth-day": "2",
+            "date_of_birth-month": "5",
+            "date_of_birth-year": "1941",
+            "gender": "Female",
+            "client_type": "Service user",
+        },
+    )
     person = Person.objects.get()
     assert response["Location"] == reverse("people:detail", args=[person.pk])
     html = client.get(response["Location"]).content.decode()
@@ -57,10 +77,17 @@ def test_create_success_then_person_page(client, staff):
 
 
 def test_possible_duplicate_is_offered_first(client, staff):
-    existing = PersonFactory(first_name="Edith", last_name="Marsh", date_of_birth=dt.date(1941, 5, 2), nhs_number="")
+    existing = PersonFactory(
+        first_name="Edith", last_name="Marsh", date_of_birth=dt.date(1941, 5, 2), nhs_number=""
+    )
     client.force_login(staff.front_door)
-    data = {"first_name": "Edith", "last_name": "Marsh", "date_of_birth-day": "2", "date_of_birth-month": "5",
-            "date_of_birth-year": "1941"}
+    data = {
+        "first_name": "Edith",
+        "last_name": "Marsh",
+        "date_of_birth-day": "2",
+        "date_of_birth-month": "5",
+        "date_of_birth-year": "1941",
+    }
     html = client.post(reverse("people:create"), data).content.decode()
     assert "This person may already have a record" in html
     assert reverse("people:detail", args=[existing.pk]) in html
@@ -73,15 +100,18 @@ def test_possible_duplicate_is_offered_first(client, staff):
 def test_person_page_shows_contacts_carers_alerts_and_basis(client, staff):
     person = PersonFactory(first_name="Ivy", last_name="Lane")
     CareRelationshipFactory(person=person, user=staff.social_worker)
-    CarerLinkFactory(cared_for=person, carer=PersonFactory(first_name="Ron", last_name="Lane",
-                                                           client_type="Unpaid carer"))
+    CarerLinkFactory(
+        cared_for=person, carer=PersonFactory(first_name="Ron", last_name="Lane", client_type="Unpaid carer")
+    )
     AlertFactory(person=person, description="Key safe code with the duty team")
     client.force_login(staff.social_worker)
     html = client.get(reverse("people:detail", args=[person.pk])).content.decode()
     assert "Ron Lane</a> is an unpaid carer" in html
     assert "Key safe code with the duty team" in html
     assert "You can see this record because: allocated worker." in html
-    assert AuditEvent.objects.filter(action="view", person_id=person.pk, basis="Allocated worker").count() == 1
+    assert (
+        AuditEvent.objects.filter(action="view", person_id=person.pk, basis="Allocated worker").count() == 1
+    )
 
 
 def test_no_relationship_goes_to_break_glass_and_nothing_is_shown(client, staff):
@@ -110,8 +140,10 @@ def test_edit_keeps_what_was_typed_when_invalid(client, staff):
     client.force_login(staff.social_worker)
     form = client.get(reverse("people:edit", args=[person.pk])).content.decode()
     assert 'value="NS1 4AB"' in form
-    html = client.post(reverse("people:edit", args=[person.pk]), {
-        "first_name": person.first_name, "last_name": person.last_name, "postcode": "bad"}).content.decode()
+    html = client.post(
+        reverse("people:edit", args=[person.pk]),
+        {"first_name": person.first_name, "last_name": person.last_name, "postcode": "bad"},
+    ).content.decode()
     assert ("postcode", "Enter a real postcode, like AA1 1AA") in errors_in(html)
     person.refresh_from_db()
     assert person.postcode == "NS1 4AB"
@@ -137,15 +169,30 @@ def test_access_log_is_for_managers_and_ig(client, staff):
     assert staff.social_worker.display_name in html and "Allocated worker" in html
 
 
-@pytest.mark.parametrize(("url_name", "data", "field", "message"), [
-    ("people:contact-add", {"kind": "", "name": ""}, "kind", "Select the kind of contact"),
-    ("people:alert-add", {"kind": "risk_to_staff", "description": ""}, "description",
-     "Describe what staff need to know"),
-    ("people:carer-add", {"carer_id": "P9999999", "lives_with": "yes"}, "carer_id",
-     "There is no person with that id that you can open: check it, or ask the front door"),
-    ("people:merge", {"duplicate_id": "", "reason": "same"}, "duplicate_id",
-     "Enter the person id of the duplicate record, like P0001234"),
-])
+@pytest.mark.parametrize(
+    ("url_name", "data", "field", "message"),
+    [
+        ("people:contact-add", {"kind": "", "name": ""}, "kind", "Select the kind of contact"),
+        (
+            "people:alert-add",
+            {"kind": "risk_to_staff", "description": ""},
+            "description",
+            "Describe what staff need to know",
+        ),
+        (
+            "people:carer-add",
+            {"carer_id": "P9999999", "lives_with": "yes"},
+            "carer_id",
+            "There is no person with that id that you can open: check it, or ask the front door",
+        ),
+        (
+            "people:merge",
+            {"duplicate_id": "", "reason": "same"},
+            "duplicate_id",
+            "Enter the person id of the duplicate record, like P0001234",
+        ),
+    ],
+)
 def test_record_subforms_show_field_errors(client, staff, url_name, data, field, message):
     person = PersonFactory()
     CareRelationshipFactory(person=person, user=staff.team_manager)

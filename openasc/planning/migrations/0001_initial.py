@@ -6,117 +6,303 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('assessments', '0002_initial'),
-        ('people', '0001_initial'),
+        ("assessments", "0002_initial"),
+        ("people", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ResourceAllocationBand',
+            name="ResourceAllocationBand",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('setting', models.CharField(default='community', help_text='community, residential or nursing', max_length=40)),
-                ('min_points', models.PositiveIntegerField()),
-                ('max_points', models.PositiveIntegerField()),
-                ('weekly_pence', models.PositiveIntegerField()),
-                ('valid_from', models.DateField()),
-                ('valid_to', models.DateField(blank=True, null=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "setting",
+                    models.CharField(
+                        default="community", help_text="community, residential or nursing", max_length=40
+                    ),
+                ),
+                ("min_points", models.PositiveIntegerField()),
+                ("max_points", models.PositiveIntegerField()),
+                ("weekly_pence", models.PositiveIntegerField()),
+                ("valid_from", models.DateField()),
+                ("valid_to", models.DateField(blank=True, null=True)),
             ],
             options={
-                'ordering': ['setting', 'min_points'],
+                "ordering": ["setting", "min_points"],
             },
         ),
         migrations.CreateModel(
-            name='Plan',
+            name="Plan",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('version', models.PositiveIntegerField(default=1)),
-                ('status', models.CharField(choices=[('draft', 'Draft'), ('awaiting_sign_off', 'Waiting for sign-off'), ('agreed', 'Agreed'), ('superseded', 'Replaced by a later version')], default='draft', max_length=20)),
-                ('goals', models.TextField(help_text="The person's goals, in their own words")),
-                ('indicative_weekly_pence', models.PositiveIntegerField(blank=True, null=True)),
-                ('agreed_weekly_pence', models.PositiveIntegerField(blank=True, null=True)),
-                ('delivery_mechanism', models.CharField(blank=True, max_length=60, verbose_name='CLD delivery mechanism')),
-                ('starts_on', models.DateField(blank=True, null=True)),
-                ('agreed_on', models.DateField(blank=True, null=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('assessment', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='plans', to='assessments.assessment')),
-                ('created_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='plans', to='people.person')),
-                ('previous', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='planning.plan')),
-                ('signed_off_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("version", models.PositiveIntegerField(default=1)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("draft", "Draft"),
+                            ("awaiting_sign_off", "Waiting for sign-off"),
+                            ("agreed", "Agreed"),
+                            ("superseded", "Replaced by a later version"),
+                        ],
+                        default="draft",
+                        max_length=20,
+                    ),
+                ),
+                ("goals", models.TextField(help_text="The person's goals, in their own words")),
+                ("indicative_weekly_pence", models.PositiveIntegerField(blank=True, null=True)),
+                ("agreed_weekly_pence", models.PositiveIntegerField(blank=True, null=True)),
+                (
+                    "delivery_mechanism",
+                    models.CharField(blank=True, max_length=60, verbose_name="CLD delivery mechanism"),
+                ),
+                ("starts_on", models.DateField(blank=True, null=True)),
+                ("agreed_on", models.DateField(blank=True, null=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "assessment",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="plans",
+                        to="assessments.assessment",
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="plans", to="people.person"
+                    ),
+                ),
+                (
+                    "previous",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="planning.plan",
+                    ),
+                ),
+                (
+                    "signed_off_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='PlanNeed',
+            name="PlanNeed",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('outcome_code', models.CharField(max_length=30)),
-                ('meet_by', models.CharField(choices=[('service', 'A commissioned or paid-for service'), ('community', 'Community resources'), ('family', 'Family and friends'), ('technology', 'Technology and equipment'), ('self', 'The person themselves')], max_length=20)),
-                ('description', models.TextField()),
-                ('plan', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='needs', to='planning.plan')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("outcome_code", models.CharField(max_length=30)),
+                (
+                    "meet_by",
+                    models.CharField(
+                        choices=[
+                            ("service", "A commissioned or paid-for service"),
+                            ("community", "Community resources"),
+                            ("family", "Family and friends"),
+                            ("technology", "Technology and equipment"),
+                            ("self", "The person themselves"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("description", models.TextField()),
+                (
+                    "plan",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="needs", to="planning.plan"
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='PlanStatusChange',
+            name="PlanStatusChange",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('status', models.CharField(max_length=40)),
-                ('changed_at', models.DateTimeField()),
-                ('note', models.TextField(blank=True)),
-                ('changed_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('plan', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='status_changes', to='planning.plan')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("status", models.CharField(max_length=40)),
+                ("changed_at", models.DateTimeField()),
+                ("note", models.TextField(blank=True)),
+                (
+                    "changed_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "plan",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="status_changes",
+                        to="planning.plan",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['changed_at', 'pk'],
-                'abstract': False,
+                "ordering": ["changed_at", "pk"],
+                "abstract": False,
             },
         ),
         migrations.CreateModel(
-            name='Review',
+            name="Review",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('due_on', models.DateField()),
-                ('reason', models.CharField(default='Planned', max_length=120, verbose_name='CLD review reason')),
-                ('method', models.CharField(blank=True, max_length=60)),
-                ('started_on', models.DateField(blank=True, null=True)),
-                ('completed_on', models.DateField(blank=True, null=True)),
-                ('outcomes_achieved', models.CharField(blank=True, max_length=60)),
-                ('what_followed', models.CharField(blank=True, choices=[('no_change', 'No change'), ('increase', 'Support increased'), ('decrease', 'Support decreased'), ('residential', 'Move to residential care'), ('nursing', 'Move to nursing care'), ('ended', 'Services ended')], max_length=20)),
-                ('outcome', models.CharField(blank=True, max_length=120, verbose_name='CLD event outcome')),
-                ('notes', models.TextField(blank=True)),
-                ('status', models.CharField(choices=[('scheduled', 'Scheduled'), ('completed', 'Completed'), ('cancelled', 'Cancelled')], default='scheduled', max_length=20)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='reviews', to='people.person')),
-                ('plan', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='reviews', to='planning.plan')),
-                ('reviewer', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("due_on", models.DateField()),
+                (
+                    "reason",
+                    models.CharField(default="Planned", max_length=120, verbose_name="CLD review reason"),
+                ),
+                ("method", models.CharField(blank=True, max_length=60)),
+                ("started_on", models.DateField(blank=True, null=True)),
+                ("completed_on", models.DateField(blank=True, null=True)),
+                ("outcomes_achieved", models.CharField(blank=True, max_length=60)),
+                (
+                    "what_followed",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("no_change", "No change"),
+                            ("increase", "Support increased"),
+                            ("decrease", "Support decreased"),
+                            ("residential", "Move to residential care"),
+                            ("nursing", "Move to nursing care"),
+                            ("ended", "Services ended"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("outcome", models.CharField(blank=True, max_length=120, verbose_name="CLD event outcome")),
+                ("notes", models.TextField(blank=True)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("scheduled", "Scheduled"),
+                            ("completed", "Completed"),
+                            ("cancelled", "Cancelled"),
+                        ],
+                        default="scheduled",
+                        max_length=20,
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="reviews",
+                        to="people.person",
+                    ),
+                ),
+                (
+                    "plan",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="reviews",
+                        to="planning.plan",
+                    ),
+                ),
+                (
+                    "reviewer",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='ReviewStatusChange',
+            name="ReviewStatusChange",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('status', models.CharField(max_length=40)),
-                ('changed_at', models.DateTimeField()),
-                ('note', models.TextField(blank=True)),
-                ('changed_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('review', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='status_changes', to='planning.review')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("status", models.CharField(max_length=40)),
+                ("changed_at", models.DateTimeField()),
+                ("note", models.TextField(blank=True)),
+                (
+                    "changed_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "review",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="status_changes",
+                        to="planning.review",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['changed_at', 'pk'],
-                'abstract': False,
+                "ordering": ["changed_at", "pk"],
+                "abstract": False,
             },
         ),
         migrations.AddConstraint(
-            model_name='plan',
-            constraint=models.UniqueConstraint(fields=('person', 'version'), name='plan_version_unique'),
+            model_name="plan",
+            constraint=models.UniqueConstraint(fields=("person", "version"), name="plan_version_unique"),
         ),
         migrations.AddIndex(
-            model_name='review',
-            index=models.Index(fields=['status', 'due_on'], name='review_due'),
+            model_name="review",
+            index=models.Index(fields=["status", "due_on"], name="review_due"),
         ),
     ]

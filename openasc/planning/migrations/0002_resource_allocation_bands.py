@@ -14,7 +14,6 @@ def unload(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [("planning", "0001_initial")]
 
     operations = [migrations.RunPython(load, unload)]

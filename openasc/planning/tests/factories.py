@@ -51,9 +51,13 @@ class ReviewFactory(AuditExemptFactory):
 
     class Params:
         completed = factory.Trait(
-            status=ReviewStatus.COMPLETED, completed_on=factory.LazyFunction(dt.date.today), method="Face to face",
-            outcomes_achieved="Fully achieved", what_followed=WhatFollowed.NO_CHANGE,
-            outcome="Continuation of support or services")
+            status=ReviewStatus.COMPLETED,
+            completed_on=factory.LazyFunction(dt.date.today),
+            method="Face to face",
+            outcomes_achieved="Fully achieved",
+            what_followed=WhatFollowed.NO_CHANGE,
+            outcome="Continuation of support or services",
+        )
 
     person = factory.SubFactory(PersonFactory)
     due_on = factory.LazyFunction(lambda: dt.date.today() - dt.timedelta(days=3))

@@ -41,8 +41,13 @@ def test_review_traits(staff):
     due, done = ReviewFactory(), ReviewFactory(completed=True)
     assert due.status == ReviewStatus.SCHEDULED and due.due_on < dt.date.today()
     assert (done.status, done.completed_on, done.outcome) == (
-        ReviewStatus.COMPLETED, dt.date.today(), "Continuation of support or services")
-    assert REVIEW.may(staff.social_worker, due, "complete") and not REVIEW.may(staff.social_worker, done, "complete")
+        ReviewStatus.COMPLETED,
+        dt.date.today(),
+        "Continuation of support or services",
+    )
+    assert REVIEW.may(staff.social_worker, due, "complete") and not REVIEW.may(
+        staff.social_worker, done, "complete"
+    )
 
 
 def test_assessment_traits(staff):
@@ -50,10 +55,17 @@ def test_assessment_traits(staff):
     not_eligible = AssessmentFactory(completed=True, eligible=False)
     assert in_progress.status == AssessmentStatus.IN_PROGRESS and in_progress.completed_on is None
     assert (eligible.status, eligible.eligible, eligible.computed_eligible, eligible.outcome) == (
-        AssessmentStatus.COMPLETED, True, True, "Progress to support planning or services")
+        AssessmentStatus.COMPLETED,
+        True,
+        True,
+        "Progress to support planning or services",
+    )
     assert eligible.completed_on == eligible.started_on + dt.timedelta(days=5)
     assert (not_eligible.eligible, not_eligible.computed_eligible, not_eligible.outcome) == (
-        False, False, "NFA: Information and advice or signposting")
+        False,
+        False,
+        "NFA: Information and advice or signposting",
+    )
     waiting = AssessmentFactory(awaiting_sign_off=True, assessor=staff.social_worker)
     assert names(ASSESSMENT, staff.team_manager, waiting) >= {"sign_off"}
     assert names(ASSESSMENT, staff.team_manager, eligible) == set()
@@ -63,10 +75,16 @@ def test_request_traits(staff, teams):
     open_, routed = SupportRequestFactory(), SupportRequestFactory(triaged=True, team=teams.north)
     concluded, cancelled = SupportRequestFactory(concluded=True), SupportRequestFactory(cancelled=True)
     assert [r.status for r in (open_, routed, concluded, cancelled)] == [
-        RequestStatus.OPEN, RequestStatus.ROUTED, RequestStatus.CONCLUDED, RequestStatus.CANCELLED]
+        RequestStatus.OPEN,
+        RequestStatus.ROUTED,
+        RequestStatus.CONCLUDED,
+        RequestStatus.CANCELLED,
+    ]
     assert routed.triaged_on and routed.decision == "assessment" and concluded.concluded_on
     assert names(REQUEST, staff.front_door, open_) >= {"route", "conclude"}
-    assert REQUEST.may(staff.front_door, routed, "cancel") and not REQUEST.may(staff.front_door, concluded, "cancel")
+    assert REQUEST.may(staff.front_door, routed, "cancel") and not REQUEST.may(
+        staff.front_door, concluded, "cancel"
+    )
     assert names(REQUEST, staff.front_door, cancelled) == set()
 
 

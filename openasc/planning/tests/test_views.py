@@ -38,10 +38,18 @@ def test_new_plan_page_is_prefilled_from_the_assessment(client, staff, person):
 
 def test_failed_submit_lists_errors_and_keeps_what_was_typed(client, staff, person):
     client.force_login(staff.social_worker)
-    response = client.post(reverse("planning:create", args=[person.pk]), {
-        "goals": "", "meet_by_hygiene": "service", "description_hygiene": "Morning calls",
-        "meet_by_nutrition": "", "description_nutrition": "", "agreed_weekly": "12.345",
-        "delivery_mechanism": "Cash"})
+    response = client.post(
+        reverse("planning:create", args=[person.pk]),
+        {
+            "goals": "",
+            "meet_by_hygiene": "service",
+            "description_hygiene": "Morning calls",
+            "meet_by_nutrition": "",
+            "description_nutrition": "",
+            "agreed_weekly": "12.345",
+            "delivery_mechanism": "Cash",
+        },
+    )
     html = response.content.decode()
     assert response.status_code == 400
     assert "<title>Error: Care and support plan" in html
@@ -59,10 +67,18 @@ def test_failed_submit_lists_errors_and_keeps_what_was_typed(client, staff, pers
 def test_create_agree_and_sign_off_through_the_pages(client, staff, person, settings):
     settings.OPENASC_PLAN_SIGN_OFF = True
     client.force_login(staff.social_worker)
-    response = client.post(reverse("planning:create", args=[person.pk]), {
-        "goals": "Stay with my cat", "meet_by_hygiene": "service", "description_hygiene": "Morning calls",
-        "meet_by_nutrition": "family", "description_nutrition": "Daughter cooks", "agreed_weekly": "210.50",
-        "delivery_mechanism": "Direct payment"})
+    response = client.post(
+        reverse("planning:create", args=[person.pk]),
+        {
+            "goals": "Stay with my cat",
+            "meet_by_hygiene": "service",
+            "description_hygiene": "Morning calls",
+            "meet_by_nutrition": "family",
+            "description_nutrition": "Daughter cooks",
+            "agreed_weekly": "210.50",
+            "delivery_mechanism": "Direct payment",
+        },
+    )
     plan = Plan.objects.get()
     assert response["Location"] == reverse("planning:detail", args=[plan.pk])
     html = client.get(response["Location"]).content.decode()
@@ -89,11 +105,21 @@ def test_new_version_page_keeps_the_old_version(client, staff, person):
     PlanNeedFactory(plan=plan, outcome_code="hygiene", description="Morning calls")
     client.force_login(staff.social_worker)
     html = client.get(reverse("planning:new-version", args=[plan.pk])).content.decode()
-    assert "Morning calls" in html and "Managing and maintaining nutrition" in html  # new need from the assessment
-    response = client.post(reverse("planning:new-version", args=[plan.pk]), {
-        "reason": "More help", "goals": plan.goals, "meet_by_hygiene": "service",
-        "description_hygiene": "Morning and evening calls", "meet_by_nutrition": "community",
-        "description_nutrition": "Lunch club", "agreed_weekly": "300"})
+    assert (
+        "Morning calls" in html and "Managing and maintaining nutrition" in html
+    )  # new need from the assessment
+    response = client.post(
+        reverse("planning:new-version", args=[plan.pk]),
+        {
+            "reason": "More help",
+            "goals": plan.goals,
+            "meet_by_hygiene": "service",
+            "description_hygiene": "Morning and evening calls",
+            "meet_by_nutrition": "community",
+            "description_nutrition": "Lunch club",
+            "agreed_weekly": "300",
+        },
+    )
     v2 = Plan.objects.get(version=2)
     assert response["Location"] == reverse("planning:detail", args=[v2.pk])
     assert (v2.previous, v2.agreed_weekly_pence, v2.needs.count()) == (plan, 30000, 2)
@@ -108,7 +134,8 @@ def test_sign_off_needs_a_note_to_return(client, staff, person):
     response = client.post(reverse("planning:sign-off", args=[plan.pk]), {"decision": "return", "note": ""})
     assert response.status_code == 400
     assert errors_in(response.content.decode()) == [
-        ("note", "Say what needs to change before the plan can be signed off")]
+        ("note", "Say what needs to change before the plan can be signed off")
+    ]
 
 
 def test_access_rules(client, staff, person):
@@ -143,11 +170,22 @@ def test_complete_review_page(client, staff, person):
     response = client.post(reverse("planning:review", args=[review.pk]), {"method": "Face to face"})
     assert response.status_code == 400
     assert [f for f, _ in errors_in(response.content.decode())] == [
-        "completed_on-day", "outcomes_achieved", "what_followed"]
+        "completed_on-day",
+        "outcomes_achieved",
+        "what_followed",
+    ]
     today = dt.date.today()
-    response = client.post(reverse("planning:review", args=[review.pk]), {
-        "completed_on-day": today.day, "completed_on-month": today.month, "completed_on-year": today.year,
-        "method": "Face to face", "outcomes_achieved": "Fully achieved", "what_followed": "no_change"})
+    response = client.post(
+        reverse("planning:review", args=[review.pk]),
+        {
+            "completed_on-day": today.day,
+            "completed_on-month": today.month,
+            "completed_on-year": today.year,
+            "method": "Face to face",
+            "outcomes_achieved": "Fully achieved",
+            "what_followed": "no_change",
+        },
+    )
     assert response.status_code == 302
     review.refresh_from_db()
     assert (review.status, review.outcome) == (ReviewStatus.COMPLETED, "Continuation of support or services")
@@ -158,7 +196,9 @@ def test_person_plans_page_and_unplanned_review(client, staff, person):
     client.force_login(staff.social_worker)
     html = client.get(reverse("planning:person", args=[person.pk])).content.decode()
     assert "Write a care and support plan" in html
-    response = client.post(reverse("planning:review-unplanned", args=[person.pk]), {"reason": "Unplanned: Hospital"})
+    response = client.post(
+        reverse("planning:review-unplanned", args=[person.pk]), {"reason": "Unplanned: Hospital"}
+    )
     assert response.status_code == 302
     assert Review.objects.get(person=person).reason == "Unplanned: Hospital"
 
@@ -166,14 +206,24 @@ def test_person_plans_page_and_unplanned_review(client, staff, person):
 def test_other_pages_render(client, staff, person):
     from openasc.planning import services as plan_writes
 
-    draft = plan_writes.plan_create(record=opened(staff.social_worker, person), goals="Stay at home", needs=[
-        {"outcome_code": "hygiene", "meet_by": "service", "description": "Morning calls"}], agreed_weekly_pence=100)
+    draft = plan_writes.plan_create(
+        record=opened(staff.social_worker, person),
+        goals="Stay at home",
+        needs=[{"outcome_code": "hygiene", "meet_by": "service", "description": "Morning calls"}],
+        agreed_weekly_pence=100,
+    )
     client.force_login(staff.social_worker)
     html = client.get(reverse("planning:edit", args=[draft.pk])).content.decode()
     assert "Change the draft plan" in html and "Morning calls" in html and 'value="1.00"' in html
-    response = client.post(reverse("planning:edit", args=[draft.pk]), {
-        "goals": "Stay at home", "meet_by_hygiene": "technology", "description_hygiene": "A pendant alarm",
-        "agreed_weekly": "5"})
+    response = client.post(
+        reverse("planning:edit", args=[draft.pk]),
+        {
+            "goals": "Stay at home",
+            "meet_by_hygiene": "technology",
+            "description_hygiene": "A pendant alarm",
+            "agreed_weekly": "5",
+        },
+    )
     assert response.status_code == 302
     assert draft.needs.get().meet_by == "technology"
     assert client.get(reverse("planning:review-unplanned", args=[person.pk])).status_code == 200
@@ -191,15 +241,23 @@ def test_timeline_shows_versions(client, staff, person, settings):
     from openasc.planning import services as plan_writes
 
     needs = [{"outcome_code": "hygiene", "meet_by": "service", "description": "Morning calls"}]
-    plan = plan_writes.plan_create(record=opened(staff.social_worker, person), goals="Home", needs=needs,
-                                   agreed_weekly_pence=100)
+    plan = plan_writes.plan_create(
+        record=opened(staff.social_worker, person), goals="Home", needs=needs, agreed_weekly_pence=100
+    )
     plan_writes.plan_agree(record=opened(staff.social_worker, plan.person), plan=plan)
-    v2 = plan_writes.plan_new_version(record=opened(staff.social_worker, plan.person), plan=plan, reason="More help")
+    v2 = plan_writes.plan_new_version(
+        record=opened(staff.social_worker, plan.person), plan=plan, reason="More help"
+    )
     plan_writes.plan_agree(record=opened(staff.social_worker, v2.person), plan=v2)
     client.force_login(staff.social_worker)
     html = client.get(reverse("people:detail", args=[person.pk])).content.decode()
-    for title in ("Care and support plan created", "Plan version 1 agreed", "New version of the plan (2)",
-                  "Plan version 2 agreed", "Plan version 1 replaced"):
+    for title in (
+        "Care and support plan created",
+        "Plan version 1 agreed",
+        "New version of the plan (2)",
+        "Plan version 2 agreed",
+        "Plan version 1 replaced",
+    ):
         assert title in html
     html = client.get(reverse("planning:detail", args=[plan.pk])).content.decode()
     assert "This version has been replaced by a later one" in html

@@ -5,37 +5,65 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='Provider',
+            name="Provider",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200)),
-                ('cqc_provider_id', models.CharField(blank=True, max_length=20, verbose_name='CQC provider id')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=200)),
+                (
+                    "cqc_provider_id",
+                    models.CharField(blank=True, max_length=20, verbose_name="CQC provider id"),
+                ),
             ],
             options={
-                'ordering': ['name'],
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='ProviderLocation',
+            name="ProviderLocation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200)),
-                ('cqc_location_id', models.CharField(blank=True, db_index=True, max_length=20, verbose_name='CQC location id')),
-                ('postcode', models.CharField(blank=True, max_length=8)),
-                ('kind', models.CharField(blank=True, help_text='e.g. Care home with nursing, Home care agency', max_length=40)),
-                ('active', models.BooleanField(default=True)),
-                ('provider', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='locations', to='providers.provider')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=200)),
+                (
+                    "cqc_location_id",
+                    models.CharField(
+                        blank=True, db_index=True, max_length=20, verbose_name="CQC location id"
+                    ),
+                ),
+                ("postcode", models.CharField(blank=True, max_length=8)),
+                (
+                    "kind",
+                    models.CharField(
+                        blank=True, help_text="e.g. Care home with nursing, Home care agency", max_length=40
+                    ),
+                ),
+                ("active", models.BooleanField(default=True)),
+                (
+                    "provider",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="locations",
+                        to="providers.provider",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['name'],
+                "ordering": ["name"],
             },
         ),
     ]

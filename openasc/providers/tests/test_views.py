@@ -9,17 +9,26 @@ from openasc.providers.models import Provider, ProviderLocation
 
 def test_broker_adds_a_provider_and_a_location(client, staff):
     client.force_login(staff.broker)
-    response = client.post(reverse("services:provider-add"), {"name": "Riverside Care Ltd",
-                                                              "cqc_provider_id": "1-101234567"})
+    response = client.post(
+        reverse("services:provider-add"), {"name": "Riverside Care Ltd", "cqc_provider_id": "1-101234567"}
+    )
     provider = Provider.objects.get()
     assert response["Location"] == reverse("services:location-add", args=[provider.pk])
-    response = client.post(response["Location"], {"name": "Riverside Homecare North", "cqc_location_id": "1-55",
-                                                  "postcode": "ns14ab"})
+    response = client.post(
+        response["Location"],
+        {"name": "Riverside Homecare North", "cqc_location_id": "1-55", "postcode": "ns14ab"},
+    )
     assert response.status_code == 400
     assert "Enter the CQC location id as shown by CQC, like 1-123456789" in response.content.decode()
-    response = client.post(reverse("services:location-add", args=[provider.pk]), {
-        "name": "Riverside Homecare North", "cqc_location_id": "1-123456789", "postcode": "ns14ab",
-        "kind": "Home care agency"})
+    response = client.post(
+        reverse("services:location-add", args=[provider.pk]),
+        {
+            "name": "Riverside Homecare North",
+            "cqc_location_id": "1-123456789",
+            "postcode": "ns14ab",
+            "kind": "Home care agency",
+        },
+    )
     assert response.status_code == 302
     location = ProviderLocation.objects.get()
     assert location.postcode == "NS1 4AB"
@@ -41,8 +50,13 @@ def test_duplicate_names_and_cqc_ids_are_refused(staff):
     with pytest.raises(ValidationFailed) as exc:
         provider_writes.provider_create(actor=staff.team_manager, name="acme care")
     assert exc.value.errors == {"name": "There is already a provider with this name"}
-    provider_writes.location_create(actor=staff.team_manager, provider=provider, name="A", cqc_location_id="1-123456")
+    provider_writes.location_create(
+        actor=staff.team_manager, provider=provider, name="A", cqc_location_id="1-123456"
+    )
     with pytest.raises(ValidationFailed) as exc:
-        provider_writes.location_create(actor=staff.team_manager, provider=provider, name="B",
-                                        cqc_location_id="1-123456")
-    assert exc.value.errors == {"cqc_location_id": "A location with this CQC location id is already on the register"}
+        provider_writes.location_create(
+            actor=staff.team_manager, provider=provider, name="B", cqc_location_id="1-123456"
+        )
+    assert exc.value.errors == {
+        "cqc_location_id": "A location with this CQC location id is already on the register"
+    }

@@ -53,9 +53,12 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--format", default="json", choices=["json", "csv", "xlsx"])
     p.add_argument("--out", help="output file (default: stdout for json/csv; required for xlsx)")
     p.add_argument("--detail", metavar="DIR", help="write one CSV of detail rows per measure into DIR")
-    p.add_argument("--with-nhs-numbers", action="store_true",
-                   help="detail files carry the CLD person id (the NHS number where there is one); by default only "
-                        "the LA person id")
+    p.add_argument(
+        "--with-nhs-numbers",
+        action="store_true",
+        help="detail files carry the CLD person id (the NHS number where there is one); by default only "
+        "the LA person id",
+    )
     return p
 
 
@@ -135,8 +138,9 @@ def _la_ids(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
     return out
 
 
-def _detail_rows(recs: list[dict[str, Any]], fields: list[str], la_ids: dict[str, str], with_nhs: bool
-                 ) -> tuple[list[dict[str, Any]], list[str]]:
+def _detail_rows(
+    recs: list[dict[str, Any]], fields: list[str], la_ids: dict[str, str], with_nhs: bool
+) -> tuple[list[dict[str, Any]], list[str]]:
     """Detail rows for a file on disk: the LA person id in place of the engine's person id (an NHS number where
     there is one) unless `with_nhs` (--with-nhs-numbers), when both are written."""
     rest = [f for f in fields if f != "person_id"]
@@ -250,10 +254,15 @@ def _salt_parser() -> argparse.ArgumentParser:
     p.add_argument("--period", required=True, help="START:END, e.g. 2024-04-01:2025-03-31")
     p.add_argument("--format", default="json", choices=["json", "csv", "xlsx"])
     p.add_argument("--out", help="output file (default: stdout for json/csv; required for xlsx)")
-    p.add_argument("--detail", metavar="DIR", help="write one CSV per table of the people/episodes counted into DIR")
-    p.add_argument("--with-nhs-numbers", action="store_true",
-                   help="detail files carry the CLD person id (the NHS number where there is one); by default only "
-                        "the LA person id")
+    p.add_argument(
+        "--detail", metavar="DIR", help="write one CSV per table of the people/episodes counted into DIR"
+    )
+    p.add_argument(
+        "--with-nhs-numbers",
+        action="store_true",
+        help="detail files carry the CLD person id (the NHS number where there is one); by default only "
+        "the LA person id",
+    )
     return p
 
 
@@ -263,8 +272,15 @@ def salt_cell_rows(result: dict[str, Any]) -> list[dict[str, Any]]:
     for table_id, t in result["tables"].items():
         for r in t["rows"]:
             for column, count in zip(t["columns"], r["cells"], strict=True):
-                out.append({"table": table_id, "group": r["group"], "row": r["label"], "column": column,
-                            "count": count})
+                out.append(
+                    {
+                        "table": table_id,
+                        "group": r["group"],
+                        "row": r["label"],
+                        "column": column,
+                        "count": count,
+                    }
+                )
     return out
 
 
@@ -275,7 +291,9 @@ def _write_salt_xlsx(path: str, result: dict[str, Any]) -> None:
     wb.remove(wb.active)
     for table_id, t in result["tables"].items():
         ws = wb.create_sheet(table_id)
-        append_row(ws, [f"{table_id}: {t['title']}", f"{result['period']['start']} to {result['period']['end']}"])
+        append_row(
+            ws, [f"{table_id}: {t['title']}", f"{result['period']['start']} to {result['period']['end']}"]
+        )
         append_row(ws, ["Group", "Row", *t["columns"]])
         for r in t["rows"]:
             append_row(ws, [r["group"], r["label"], *r["cells"]])
@@ -306,8 +324,9 @@ def run_salt(argv: list[str]) -> int:
         d = Path(args.detail)
         d.mkdir(parents=True, exist_ok=True)
         for table_id in TABLE_IDS:
-            recs, fields = _detail_rows(tables[table_id].details, SALT_DETAIL_FIELDS, la_ids,
-                                        args.with_nhs_numbers)
+            recs, fields = _detail_rows(
+                tables[table_id].details, SALT_DETAIL_FIELDS, la_ids, args.with_nhs_numbers
+            )
             (d / f"salt_{table_id}.csv").write_text(_csv_text(recs, fields), encoding="utf-8")
     return 0
 

@@ -125,7 +125,9 @@ def is_normalised(con: duckdb.DuckDBPyConnection, table: str) -> bool:
     return bool(row) and row[0] == NORMALISED
 
 
-def select_columns(con: duckdb.DuckDBPyConnection, table: str, used: Collection[str], default_la_code: str) -> str:
+def select_columns(
+    con: duckdb.DuckDBPyConnection, table: str, used: Collection[str], default_la_code: str
+) -> str:
     """SQL select list giving the CLD columns ``used`` (database names) of ``table`` as the engines read them.
 
     Text is trimmed, with blanks and the text 'NULL' as NULL (DHSC's cleaning), other columns cast to their engine

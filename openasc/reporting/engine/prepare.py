@@ -213,7 +213,9 @@ def build_main(con: duckdb.DuckDBPyConnection, table: str = "cld_input") -> None
     for i, (field, mapping, strict) in enumerate(mapped):
         values = [
             r[0]
-            for r in con.execute(f"SELECT DISTINCT {field} FROM {values_from} WHERE {field} IS NOT NULL").fetchall()
+            for r in con.execute(
+                f"SELECT DISTINCT {field} FROM {values_from} WHERE {field} IS NOT NULL"
+            ).fetchall()
         ]
         con.execute(f"CREATE OR REPLACE TEMP TABLE _asc_map{i} (raw VARCHAR, canon VARCHAR)")
         if values:
@@ -338,13 +340,15 @@ def build_person_details(con: duckdb.DuckDBPyConnection) -> None:
         ),
     }
     rank_tail = f"Ref_Period_End_Date, COALESCE(Der_Event_End_Date, {FAR_FUTURE}), Event_Start_Date"
-    attr_cols = ", ".join(f"{value} AS v{i}, ({known}, {rank_tail}) AS k{i}"
-                          for i, (value, known) in enumerate(attrs.values()))
+    attr_cols = ", ".join(
+        f"{value} AS v{i}, ({known}, {rank_tail}) AS k{i}" for i, (value, known) in enumerate(attrs.values())
+    )
     top_keys = ", ".join(f"max(k{i}) AS mk{i}" for i in range(len(attrs)))
     latest = ", ".join(
         f"CASE WHEN COUNT(DISTINCT lower(v{i})) FILTER (WHERE k{i} = mk{i}) > 1 THEN 'Unknown' "
         f"ELSE MIN(v{i}) FILTER (WHERE k{i} = mk{i}) END AS {name}"
-        for i, name in enumerate(attrs))
+        for i, name in enumerate(attrs)
+    )
     useful = "('Shared Lives', 'Community supported living', 'Extra care housing', 'Home support or domiciliary care')"
     st_h = " ".join(f"WHEN {R.sql_quote(k)} THEN {v}" for k, v in R.SEQUEL_SERVICE_HIERARCHY.items())
     con.execute(

@@ -44,8 +44,18 @@ from .schema import DEFAULT_LA_CODE
 Q = R.sql_quote
 FAR = "DATE '9999-12-31'"
 
-TABLE_IDS = ["STS001", "STS002a", "STS002b", "LTS001a", "LTS001b", "LTS001c", "LTS002a", "LTS002b", "LTS003",
-             "LTS004"]
+TABLE_IDS = [
+    "STS001",
+    "STS002a",
+    "STS002b",
+    "LTS001a",
+    "LTS001b",
+    "LTS001c",
+    "LTS002a",
+    "LTS002b",
+    "LTS003",
+    "LTS004",
+]
 AGE_BANDS = ["18 to 64", "65 and over"]
 TOTAL = "Total"
 # The database route projects the record from this many days before the period start, so that LTS001c's
@@ -77,12 +87,32 @@ S1_UNIVERSAL = "Universal Services/ Signposted to other services"
 S1_DECEASED = "No Services Provided - Deceased"
 S1_OTHER = "No Services Provided - other reason"
 UNCLASSIFIED = "Unable to classify"
-STS001_COLUMNS = [S1_STMAX, S1_NURSING, S1_RESIDENTIAL, S1_COMMUNITY, S1_PRISON, S1_NHS, S1_EOL, S1_OLL,
-                  S1_OTHER_ST, S1_UNIVERSAL, S1_DECEASED, S1_OTHER, UNCLASSIFIED, TOTAL]
+STS001_COLUMNS = [
+    S1_STMAX,
+    S1_NURSING,
+    S1_RESIDENTIAL,
+    S1_COMMUNITY,
+    S1_PRISON,
+    S1_NHS,
+    S1_EOL,
+    S1_OLL,
+    S1_OTHER_ST,
+    S1_UNIVERSAL,
+    S1_DECEASED,
+    S1_OTHER,
+    UNCLASSIFIED,
+    TOTAL,
+]
 # NHS England STS001 service hierarchy (#REF_Service_Type): ST-Max outranks every other service.
-STS001_SERVICES = [(R.STMAX, 1, S1_STMAX), (NURSING, 2, S1_NURSING), (RESIDENTIAL, 3, S1_RESIDENTIAL),
-                   (COMMUNITY, 4, S1_COMMUNITY), (PRISON, 5, S1_PRISON), (OLL, 6, S1_OLL),
-                   (OTHER_ST, 7, S1_OTHER_ST)]
+STS001_SERVICES = [
+    (R.STMAX, 1, S1_STMAX),
+    (NURSING, 2, S1_NURSING),
+    (RESIDENTIAL, 3, S1_RESIDENTIAL),
+    (COMMUNITY, 4, S1_COMMUNITY),
+    (PRISON, 5, S1_PRISON),
+    (OLL, 6, S1_OLL),
+    (OTHER_ST, 7, S1_OTHER_ST),
+]
 
 # STS002a sequels (CTP appendix "STS002a" and #REF_ST_MAX_Sequel_Mappings)
 S2_EARLY = "Early cessation of service (not leading to long term support) - 100% NHS funded care/End of Life/deceased"
@@ -93,9 +123,25 @@ S2_OTHER_ST = "Short Term Support (other)"
 S2_DECLINED = "No services provided – needs identified but support declined"
 S2_UNIVERSAL = "No Services Provided – Universal Services / signposted to other services"
 S2_OTHER = "No services provided – other"
-STS002A_ROWS = [S2_EARLY, S2_LTS, S2_SELF, S2_OLL, S2_OTHER_ST, S2_DECLINED, S2_UNIVERSAL, S2_OTHER, UNCLASSIFIED]
-STS002_SERVICES = [(NURSING, 1, S2_LTS), (RESIDENTIAL, 2, S2_LTS), (COMMUNITY, 3, S2_LTS), (PRISON, 4, S2_LTS),
-                   (OLL, 5, S2_OLL), (OTHER_ST, 6, S2_OTHER_ST)]
+STS002A_ROWS = [
+    S2_EARLY,
+    S2_LTS,
+    S2_SELF,
+    S2_OLL,
+    S2_OTHER_ST,
+    S2_DECLINED,
+    S2_UNIVERSAL,
+    S2_OTHER,
+    UNCLASSIFIED,
+]
+STS002_SERVICES = [
+    (NURSING, 1, S2_LTS),
+    (RESIDENTIAL, 2, S2_LTS),
+    (COMMUNITY, 3, S2_LTS),
+    (PRISON, 4, S2_LTS),
+    (OLL, 5, S2_OLL),
+    (OTHER_ST, 6, S2_OTHER_ST),
+]
 
 SEAP = "NFA: Support ended as planned"
 
@@ -105,52 +151,110 @@ class Outcome:
     label: str  # Release 2 wording (Release 1-only values keep their Release 1 wording)
     alternatives: tuple[str, ...]
     rank: int  # NHS England STS001/STS002a #REF_Event_Outcome_Hierarchy (1 = highest), used for ties
-    sts001: str | None  # STS001 sequel (None = unable to classify); not None = "Mapping_Code 1" (usable NFA/EOL)
+    sts001: (
+        str | None
+    )  # STS001 sequel (None = unable to classify); not None = "Mapping_Code 1" (usable NFA/EOL)
     sts002: str | None  # STS002a sequel when the ST-Max's own outcome is used (None = unable to classify)
     nfa: bool  # an "NFA ..." outcome in Release 1 terms (STS002a looks for these in the sequel chain)
 
 
 OUTCOMES: list[Outcome] = [
     Outcome("Progress to reablement/ST-Max", ("Progress to Reablement/ST-Max",), 1, None, None, False),
-    Outcome("Progress to assessment, review or reassessment",
-            ("Progress to Assessment", "Progress to Re-assessment / Unplanned Review"), 2, None, None, False),
+    Outcome(
+        "Progress to assessment, review or reassessment",
+        ("Progress to Assessment", "Progress to Re-assessment / Unplanned Review"),
+        2,
+        None,
+        None,
+        False,
+    ),
     Outcome("Admitted to hospital", (), 3, None, S2_OTHER, False),
-    Outcome("Progress to support planning or services", ("Progress to Support Planning / Services",), 5, None, None,
-            False),
+    Outcome(
+        "Progress to support planning or services",
+        ("Progress to Support Planning / Services",),
+        5,
+        None,
+        None,
+        False,
+    ),
     Outcome("Progress to End of Life Care", (), 6, S1_EOL, S2_OTHER, False),
     Outcome("Continuation of support or services", ("No change in package",), 7, None, None, False),
     Outcome(SEAP, ("Service ended as planned",), 8, None, S2_OTHER, False),
     Outcome("Progress to financial assessment", (), 9, None, None, False),
     Outcome("Provision of service", (), 10, None, None, False),
     Outcome("NFA: Deceased", ("NFA - Deceased",), 11, S1_DECEASED, S2_EARLY, True),
-    Outcome("NFA: Responsibility moved to another local authority", ("NFA - Moved to another LA",), 12, S1_OTHER,
-            S2_OTHER, True),
-    Outcome("NFA: Referral to NHS services or NHS funded social care", ("NFA - 100% NHS funded care",), 13, S1_NHS,
-            S2_EARLY, True),
-    Outcome("NFA: Information and advice or signposting", ("NFA - Information & Advice / Signposting only",), 14,
-            S1_UNIVERSAL, S2_UNIVERSAL, True),
+    Outcome(
+        "NFA: Responsibility moved to another local authority",
+        ("NFA - Moved to another LA",),
+        12,
+        S1_OTHER,
+        S2_OTHER,
+        True,
+    ),
+    Outcome(
+        "NFA: Referral to NHS services or NHS funded social care",
+        ("NFA - 100% NHS funded care",),
+        13,
+        S1_NHS,
+        S2_EARLY,
+        True,
+    ),
+    Outcome(
+        "NFA: Information and advice or signposting",
+        ("NFA - Information & Advice / Signposting only",),
+        14,
+        S1_UNIVERSAL,
+        S2_UNIVERSAL,
+        True,
+    ),
     # Release 2 only; no Release 1 equivalent in NHS England's tables.  Mapped as a signposting (assumption).
-    Outcome("NFA: Referral to other service within the local authority", (), 15, S1_UNIVERSAL, S2_UNIVERSAL, True),
-    Outcome("NFA: Self-funded client or under 12wk disregard", ("NFA - Self-funded client (inc. 12wk disregard)",),
-            16, S1_OTHER, S2_SELF, True),
+    Outcome(
+        "NFA: Referral to other service within the local authority", (), 15, S1_UNIVERSAL, S2_UNIVERSAL, True
+    ),
+    Outcome(
+        "NFA: Self-funded client or under 12wk disregard",
+        ("NFA - Self-funded client (inc. 12wk disregard)",),
+        16,
+        S1_OTHER,
+        S2_SELF,
+        True,
+    ),
     Outcome("NFA: Support declined", ("NFA - Support declined",), 17, S1_OTHER, S2_DECLINED, True),
-    Outcome("NFA: Support ended for other reason", ("NFA - Support ended: Other reason",), 18, S1_OTHER, S2_OTHER,
-            True),
-    Outcome("NFA: No services offered for other reason", ("NFA - No services offered: Other reason",), 19, S1_OTHER,
-            S2_OTHER, True),
+    Outcome(
+        "NFA: Support ended for other reason",
+        ("NFA - Support ended: Other reason",),
+        18,
+        S1_OTHER,
+        S2_OTHER,
+        True,
+    ),
+    Outcome(
+        "NFA: No services offered for other reason",
+        ("NFA - No services offered: Other reason",),
+        19,
+        S1_OTHER,
+        S2_OTHER,
+        True,
+    ),
     Outcome("NFA: Other", ("NFA- Other", "NFA - Other"), 20, S1_OTHER, S2_OTHER, True),
 ]
 _OUTCOME_BY_KEY = {R.match_key(v): o for o in OUTCOMES for v in (o.label, *o.alternatives)}
 
-ROUTES = ["Planned entry (transition)", "Discharge from hospital", "Diversion from hospital services",
-          "Self-funder with depleted funds",
-          "Self-funder with depleted funds (previously 12-week disregard or deferred payment)",
-          "Community or other route", "Prison"]
+ROUTES = [
+    "Planned entry (transition)",
+    "Discharge from hospital",
+    "Diversion from hospital services",
+    "Self-funder with depleted funds",
+    "Self-funder with depleted funds (previously 12-week disregard or deferred payment)",
+    "Community or other route",
+    "Prison",
+]
 _ROUTE_ALT = {
     "Planned entry (transition)": ["Planned Entry (Transition)", "Planned entry"],
     "Community or other route": ["Community / Other route", "Community/Other route", "Community"],
     "Self-funder with depleted funds (previously 12-week disregard or deferred payment)": [
-        "Self-Funder with depleted funds (of which previously provided with 12-week disregard or deferred payment)"],
+        "Self-Funder with depleted funds (of which previously provided with 12-week disregard or deferred payment)"
+    ],
 }
 NO_ROUTE = "Route of access not recorded"
 
@@ -165,41 +269,76 @@ PSR_ROWS: list[tuple[str, list[str]]] = [
     ("Mental health support", []),
     ("Social support: Substance misuse support", []),
     ("Social support: Asylum seeker support", []),
-    ("Social support: Support for social isolation or other reason",
-     ["Social Support: Support for Social Isolation/Other"]),
+    (
+        "Social support: Support for social isolation or other reason",
+        ["Social Support: Support for Social Isolation/Other"],
+    ),
     ("Social support: Support to unpaid carer", ["Social Support: Support to Carer"]),
     ("Unknown", []),
 ]
 PSR_INVALID = "Not recorded or not in the list"
 LD = "Learning disability support"
 
-SETTINGS = ["Nursing", "Residential", "Community: Direct payment", "Community: CASSR managed personal budget",
-            "Community: CASSR commissioned support", "Community: delivery mechanism not recorded",
-            "Prison: CASSR managed personal budget", "Prison: CASSR commissioned support",
-            "Prison: delivery mechanism not recorded"]
+SETTINGS = [
+    "Nursing",
+    "Residential",
+    "Community: Direct payment",
+    "Community: CASSR managed personal budget",
+    "Community: CASSR commissioned support",
+    "Community: delivery mechanism not recorded",
+    "Prison: CASSR managed personal budget",
+    "Prison: CASSR commissioned support",
+    "Prison: delivery mechanism not recorded",
+]
 
-UNPLANNED = [("Unplanned: Hospital", "hospital"), ("Unplanned: Carer related", "carer"),
-             ("Unplanned: Safeguarding concern", "safeguarding"), ("Unplanned: Provider failure", "provider"),
-             ("Unplanned: Change in commissioning arrangements", "commissioning"),
-             ("Unplanned: Other reason", "")]
+UNPLANNED = [
+    ("Unplanned: Hospital", "hospital"),
+    ("Unplanned: Carer related", "carer"),
+    ("Unplanned: Safeguarding concern", "safeguarding"),
+    ("Unplanned: Provider failure", "provider"),
+    ("Unplanned: Change in commissioning arrangements", "commissioning"),
+    ("Unplanned: Other reason", ""),
+]
 PLANNED_ROW = "Planned review"
-REVIEW_SEQUELS = ["Admitted to nursing care", "Admitted to residential care", "Progress to reablement/ST-Max",
-                  "Further assessment or support planning", "Long term support continued",
-                  "Admitted to hospital", "Support ended: deceased", "Support ended: other reason", UNCLASSIFIED]
-PROGRESS_OUTCOMES = ["Progress to reablement/ST-Max", "Progress to assessment, review or reassessment",
-                     "Progress to support planning or services"]
+REVIEW_SEQUELS = [
+    "Admitted to nursing care",
+    "Admitted to residential care",
+    "Progress to reablement/ST-Max",
+    "Further assessment or support planning",
+    "Long term support continued",
+    "Admitted to hospital",
+    "Support ended: deceased",
+    "Support ended: other reason",
+    UNCLASSIFIED,
+]
+PROGRESS_OUTCOMES = [
+    "Progress to reablement/ST-Max",
+    "Progress to assessment, review or reassessment",
+    "Progress to support planning or services",
+]
 
 CARER_SUPPORT = list(R.CARER_SUPPORT_HIERARCHY)
 CARER_AGES = ["Under 18", "18 to 25", "26 to 64", "65 to 84", "85 and over", "Age unknown"]
 
-EMPLOYMENT = ["Paid: Less than 16 hours a week", "Paid: 16 or more hours a week", "Paid: Hours per week unknown",
-              "Not in paid employment: Seeking work",
-              "Not in paid employment: Not actively seeking work or retired",
-              "Not in paid employment: Voluntary work only", "Unknown"]
+EMPLOYMENT = [
+    "Paid: Less than 16 hours a week",
+    "Paid: 16 or more hours a week",
+    "Paid: Hours per week unknown",
+    "Not in paid employment: Seeking work",
+    "Not in paid employment: Not actively seeking work or retired",
+    "Not in paid employment: Voluntary work only",
+    "Unknown",
+]
 _EMPLOYMENT_ALT = {"Not in paid employment: Seeking work": ["Not in Paid Employment (seeking work)"]}
 GENDER_COLUMNS = ["Male", "Female", "Other or not known", TOTAL]
-ETHNIC_GROUPS = ["White", "Mixed or multiple ethnic groups", "Asian or Asian British",
-                 "Black, Black British, Caribbean or African", "Other ethnic group", "No data"]
+ETHNIC_GROUPS = [
+    "White",
+    "Mixed or multiple ethnic groups",
+    "Asian or Asian British",
+    "Black, Black British, Caribbean or African",
+    "Other ethnic group",
+    "No data",
+]
 
 
 def _lookup(rows: list[str] | list[tuple[str, list[str]]], alternatives: dict[str, list[str]] | None = None):
@@ -242,8 +381,14 @@ class Table:
     details: list[dict[str, Any]] = field(default_factory=list)
 
     def as_json(self) -> dict[str, Any]:
-        return {"title": self.title, "unit": self.unit, "counted": self.counted, "columns": self.columns,
-                "rows": [dict(r) for r in self.rows], "notes": list(self.notes)}
+        return {
+            "title": self.title,
+            "unit": self.unit,
+            "counted": self.counted,
+            "columns": self.columns,
+            "rows": [dict(r) for r in self.rows],
+            "notes": list(self.notes),
+        }
 
     @property
     def counted(self) -> int:
@@ -264,8 +409,12 @@ class Table:
         seen: set[tuple] = set()
         out = []
         for d in self.details:
-            if d["counted"] and (not group or d["group"] == group) and (row in ("", TOTAL) or d["row"] == row) \
-                    and (column in ("", TOTAL) or d["column"] == column):
+            if (
+                d["counted"]
+                and (not group or d["group"] == group)
+                and (row in ("", TOTAL) or d["row"] == row)
+                and (column in ("", TOTAL) or d["column"] == column)
+            ):
                 key = (d["la_code"], d["person_id"], d["unit"])
                 if key not in seen:
                     seen.add(key)
@@ -273,8 +422,15 @@ class Table:
         return out
 
 
-def _tabulate(details: list[dict[str, Any]], groups: list[str], rows: list[str], columns: list[str],
-              *, extra_rows: bool = True, total_row: bool = True) -> list[dict[str, Any]]:
+def _tabulate(
+    details: list[dict[str, Any]],
+    groups: list[str],
+    rows: list[str],
+    columns: list[str],
+    *,
+    extra_rows: bool = True,
+    total_row: bool = True,
+) -> list[dict[str, Any]]:
     """Count counted details into rows x columns per group; the last column is the row total."""
     data_cols = [c for c in columns if c != TOTAL]
     counts = Counter((d["group"], d["row"], d["column"]) for d in details if d["counted"])
@@ -300,11 +456,33 @@ def _tabulate(details: list[dict[str, Any]], groups: list[str], rows: list[str],
 # Preparation
 # ---------------------------------------------------------------------------------------------------------------
 
-_USED = ["Reporting_Period_Start_Date", "Reporting_Period_End_Date", "LA_Code", "NHS_Number",
-         "LA_Person_Unique_Identifier", "Gender", "Ethnicity", "Date_of_Birth", "Date_of_Death", "Client_Type",
-         "Primary_Support_Reason", "Accommodation_Status", "Employment_Status", "Has_Unpaid_Carer", "Event_Type",
-         "Event_Start_Date", "Event_End_Date", "Event_Outcome", "Request_Route_of_Access", "Assessment_Type",
-         "Service_Type", "Service_Component", "Delivery_Mechanism", "Review_Reason", "Method_of_Review"]
+_USED = [
+    "Reporting_Period_Start_Date",
+    "Reporting_Period_End_Date",
+    "LA_Code",
+    "NHS_Number",
+    "LA_Person_Unique_Identifier",
+    "Gender",
+    "Ethnicity",
+    "Date_of_Birth",
+    "Date_of_Death",
+    "Client_Type",
+    "Primary_Support_Reason",
+    "Accommodation_Status",
+    "Employment_Status",
+    "Has_Unpaid_Carer",
+    "Event_Type",
+    "Event_Start_Date",
+    "Event_End_Date",
+    "Event_Outcome",
+    "Request_Route_of_Access",
+    "Assessment_Type",
+    "Service_Type",
+    "Service_Component",
+    "Delivery_Mechanism",
+    "Review_Reason",
+    "Method_of_Review",
+]
 
 
 def _qi(ident: str) -> str:
@@ -321,8 +499,12 @@ def _age(birth: str, at: str) -> str:
 
 def _map_field(con, source: str, fieldname: str, name: str, fn, out_cols: list[tuple[str, str]]) -> str:
     """A temp table mapping each distinct value of ``fieldname`` to ``fn(value)`` (a tuple); returns its name."""
-    values = [r[0] for r in con.execute(
-        f"SELECT DISTINCT {fieldname} FROM {source} WHERE {fieldname} IS NOT NULL").fetchall()]
+    values = [
+        r[0]
+        for r in con.execute(
+            f"SELECT DISTINCT {fieldname} FROM {source} WHERE {fieldname} IS NOT NULL"
+        ).fetchall()
+    ]
     cols = ", ".join(f"{c} {t}" for c, t in out_cols)
     con.execute(f"CREATE OR REPLACE TEMP TABLE {name} (raw VARCHAR, {cols})")
     if values:
@@ -341,8 +523,10 @@ def _outcome_fields(value: str):
 def _prepare(con: duckdb.DuckDBPyConnection, table: str, ps: dt.date, pe: dt.date) -> dict[str, Any]:
     """Build ``_sa_ver`` (latest version of each event), ``_sa_cur`` (latest covering submission) and
     ``_sa_person``; returns facts for the notes."""
-    con.execute(f"CREATE OR REPLACE TEMP TABLE _sa_raw AS SELECT rowid AS rid, {select_columns(con, table, _USED, DEFAULT_LA_CODE)} "
-                f"FROM {_qi(table)}")
+    con.execute(
+        f"CREATE OR REPLACE TEMP TABLE _sa_raw AS SELECT rowid AS rid, {select_columns(con, table, _USED, DEFAULT_LA_CODE)} "
+        f"FROM {_qi(table)}"
+    )
     src = "_sa_raw"
     canon = [
         ("Event_Type", {v: [] for v in R.EVENT_TYPES}, "et"),
@@ -354,18 +538,47 @@ def _prepare(con: duckdb.DuckDBPyConnection, table: str, ps: dt.date, pe: dt.dat
     ]
     joins, selects = [], []
     for i, (fld, mapping, alias) in enumerate(canon):
-        name = _map_field(con, src, fld, f"_sa_m{i}", lambda v, m=mapping: (R.canonical(v, m, invalid_if_unknown=True),),
-                          [("v", "VARCHAR")])
+        name = _map_field(
+            con,
+            src,
+            fld,
+            f"_sa_m{i}",
+            lambda v, m=mapping: (R.canonical(v, m, invalid_if_unknown=True),),
+            [("v", "VARCHAR")],
+        )
         joins.append(f"LEFT JOIN {name} m{i} ON m{i}.raw = r.{fld}")
         selects.append(f"m{i}.v AS {alias}")
     extra = [
-        ("Event_Outcome", "mo", _outcome_fields,
-         [("eo", "VARCHAR"), ("eo_rank", "INTEGER"), ("s1_map", "VARCHAR"), ("s2_map", "VARCHAR"),
-          ("eo_nfa", "BOOLEAN")]),
-        ("Request_Route_of_Access", "mr", lambda v: (_ROUTE_BY_KEY.get(R.match_key(v), v),), [("route", "VARCHAR")]),
-        ("Primary_Support_Reason", "mp", lambda v: (_PSR_BY_KEY.get(R.match_key(v), PSR_INVALID),),
-         [("psr", "VARCHAR")]),
-        ("Employment_Status", "me", lambda v: (_EMPLOYMENT_BY_KEY.get(R.match_key(v)),), [("employment", "VARCHAR")]),
+        (
+            "Event_Outcome",
+            "mo",
+            _outcome_fields,
+            [
+                ("eo", "VARCHAR"),
+                ("eo_rank", "INTEGER"),
+                ("s1_map", "VARCHAR"),
+                ("s2_map", "VARCHAR"),
+                ("eo_nfa", "BOOLEAN"),
+            ],
+        ),
+        (
+            "Request_Route_of_Access",
+            "mr",
+            lambda v: (_ROUTE_BY_KEY.get(R.match_key(v), v),),
+            [("route", "VARCHAR")],
+        ),
+        (
+            "Primary_Support_Reason",
+            "mp",
+            lambda v: (_PSR_BY_KEY.get(R.match_key(v), PSR_INVALID),),
+            [("psr", "VARCHAR")],
+        ),
+        (
+            "Employment_Status",
+            "me",
+            lambda v: (_EMPLOYMENT_BY_KEY.get(R.match_key(v)),),
+            [("employment", "VARCHAR")],
+        ),
         ("Ethnicity", "mn", lambda v: (_ethnic_group(v),), [("ethnic_group", "VARCHAR")]),
     ]
     for fld, alias, fn, out_cols in extra:
@@ -410,10 +623,17 @@ def _prepare(con: duckdb.DuckDBPyConnection, table: str, ps: dt.date, pe: dt.dat
         LEFT JOIN linked l ON l.LA_Code = c.LA_Code AND l.la_id = c.la_id AND c.nhs IS NULL
         """
     )
-    facts = dict(zip(["rows", "no_period", "dropped_id"], con.execute(
-        """SELECT (SELECT COUNT(*) FROM _sa_clean),
+    facts = dict(
+        zip(
+            ["rows", "no_period", "dropped_id"],
+            con.execute(
+                """SELECT (SELECT COUNT(*) FROM _sa_clean),
                   (SELECT COUNT(*) FROM _sa_clean WHERE rps IS NULL OR rpe IS NULL),
-                  (SELECT COUNT(*) FROM _sa_ev WHERE pid IS NULL AND la_id IS NOT NULL)""").fetchone(), strict=True))
+                  (SELECT COUNT(*) FROM _sa_ev WHERE pid IS NULL AND la_id IS NOT NULL)"""
+            ).fetchone(),
+            strict=True,
+        )
+    )
     con.execute("DELETE FROM _sa_ev WHERE pid IS NULL")
     # latest version of each event (NHS England "bespoke Event ID", latest import wins; end date not in the key)
     con.execute(
@@ -466,9 +686,9 @@ def _prepare(con: duckdb.DuckDBPyConnection, table: str, ps: dt.date, pe: dt.dat
     con.execute(
         f"""
         CREATE OR REPLACE TEMP TABLE _sa_age AS
-        SELECT LA_Code, pid, dob1, dod, gender, ethnic_group, {_age('dob1', _d(pe))} AS age,
-          CASE WHEN dob1 IS NULL THEN 'unknown' WHEN {_age('dob1', _d(pe))} < 18 THEN 'under 18'
-               WHEN {_age('dob1', _d(pe))} <= 64 THEN '18 to 64' ELSE '65 and over' END AS band
+        SELECT LA_Code, pid, dob1, dod, gender, ethnic_group, {_age("dob1", _d(pe))} AS age,
+          CASE WHEN dob1 IS NULL THEN 'unknown' WHEN {_age("dob1", _d(pe))} < 18 THEN 'under 18'
+               WHEN {_age("dob1", _d(pe))} <= 64 THEN '18 to 64' ELSE '65 and over' END AS band
         FROM _sa_person
         """
     )
@@ -484,8 +704,17 @@ def _hier_case(col: str, services: list[tuple[str, int, str]]) -> str:
     return "CASE " + " ".join(f"WHEN {col} = {Q(s)} THEN {h}" for s, h, _ in services) + " END"
 
 
-def _chain(con, out: str, anchors: str, events: str, *, exclude: str, breaker: str, first_window: int,
-           services: list[tuple[str, int, str]]) -> None:
+def _chain(
+    con,
+    out: str,
+    anchors: str,
+    events: str,
+    *,
+    exclude: str,
+    breaker: str,
+    first_window: int,
+    services: list[tuple[str, int, str]],
+) -> None:
     """Events after each anchor (request cluster / ST-Max episode), in a chain.
 
     Rows: every event of the person starting on/after the anchor's end (``exclude`` drops the anchor's own rows);
@@ -499,7 +728,7 @@ def _chain(con, out: str, anchors: str, events: str, *, exclude: str, breaker: s
         WITH sq AS (
           SELECT a.LA_Code, a.pid, a.k, a.ce, e.et, e.st, e.eo, e.eo_rank, e.s1_map, e.s2_map, e.eo_nfa, e.rid,
                  e.start_d AS s, e.end_d AS ed, COALESCE(e.end_d, {FAR}) AS e,
-                 {_hier_case('e.st', services)} AS h,
+                 {_hier_case("e.st", services)} AS h,
                  ({breaker}) AS is_break
           FROM {anchors} a JOIN {events} e ON e.LA_Code = a.LA_Code AND e.pid = a.pid
           WHERE e.start_d >= a.ce AND NOT ({exclude})
@@ -626,9 +855,16 @@ def _sts001(con, ps: dt.date, pe: dt.date) -> tuple[Table, None]:
         ) x USING (LA_Code, pid, k)
         """
     )
-    _chain(con, "_s1_chain", "(SELECT * FROM _s1_new WHERE lts_desc IS NULL)", "_s_su",
-           exclude="e.et = 'Request' AND e.start_d <= a.ce", breaker="e.et = 'Request'", first_window=28,
-           services=STS001_SERVICES)
+    _chain(
+        con,
+        "_s1_chain",
+        "(SELECT * FROM _s1_new WHERE lts_desc IS NULL)",
+        "_s_su",
+        exclude="e.et = 'Request' AND e.start_d <= a.ce",
+        breaker="e.et = 'Request'",
+        first_window=28,
+        services=STS001_SERVICES,
+    )
     _summarise_chain(con, "_s1_sum", "_s1_chain", "s1_map IS NOT NULL")
     # STS002a cohort: the ST-Max services that were the sequel (hierarchy 1) of a new client's request
     con.execute(
@@ -638,21 +874,28 @@ def _sts001(con, ps: dt.date, pe: dt.date) -> tuple[Table, None]:
         WHERE c.kept AND c.st = {Q(R.STMAX)} AND m.top_h = 1
         """
     )
-    rows = _fetch(con, """
+    rows = _fetch(
+        con,
+        """
         SELECT n.*, m.n_after, m.any_kept, m.first_s, m.first_break, m.top_h, m.top_st, m.top_s, m.n_nfa, m.nfa_eo,
                m.nfa_et, m.nfa_end, a.band, a.age
         FROM _s1_new n LEFT JOIN _s1_sum m USING (LA_Code, pid, k) LEFT JOIN _sa_age a USING (LA_Code, pid)
-        ORDER BY n.pid, n.cs""")
+        ORDER BY n.pid, n.cs""",
+    )
     svc_cat = {s: cat for s, _, cat in STS001_SERVICES}
     details = []
     for r in rows:
         route = r["route"] or NO_ROUTE
-        unit = f"Request {_fmt(r['cs'])} to {_fmt(r['ce'])}" + (f" ({r['n_rows']} request rows clustered)"
-                                                                  if r["n_rows"] > 1 else "")
+        unit = f"Request {_fmt(r['cs'])} to {_fmt(r['ce'])}" + (
+            f" ({r['n_rows']} request rows clustered)" if r["n_rows"] > 1 else ""
+        )
         own = r["s1_map"] or UNCLASSIFIED
         own_txt = f"own outcome '{r['eo'] or 'blank'}'"
         if r["lts_desc"]:
-            sequel, why = None, f"existing client (long-term service {r['lts_desc']} open when the request started)"
+            sequel, why = (
+                None,
+                f"existing client (long-term service {r['lts_desc']} open when the request started)",
+            )
         elif not r["n_after"]:
             sequel, why = own, f"no later events; {own_txt}"
         elif not r["any_kept"]:
@@ -667,7 +910,10 @@ def _sts001(con, ps: dt.date, pe: dt.date) -> tuple[Table, None]:
             why = f"service {r['top_st']} starting {_fmt(r['top_s'])}; hierarchy rank {r['top_h']}"
         elif r["n_nfa"]:
             if r["n_nfa"] > 1:
-                sequel, why = S1_OTHER, f"conflicting NFA outcomes on the latest {r['nfa_et'].lower()}s: treated as NFA: Other"
+                sequel, why = (
+                    S1_OTHER,
+                    f"conflicting NFA outcomes on the latest {r['nfa_et'].lower()}s: treated as NFA: Other",
+                )
             else:
                 sequel = _OUTCOME_BY_KEY[R.match_key(r["nfa_eo"])].sts001
                 why = f"no service; {r['nfa_et'].lower()} outcome '{r['nfa_eo']}' ending {_fmt(r['nfa_end'])}"
@@ -680,9 +926,18 @@ def _sts001(con, ps: dt.date, pe: dt.date) -> tuple[Table, None]:
             text += f"; {skip}"
         elif not sequel:
             text += "; not counted: STS001 counts new clients only"
-        details.append({"person_id": r["pid"], "la_code": r["LA_Code"], "unit": unit,
-                        "group": r["band"] if r["band"] in AGE_BANDS else "", "row": route,
-                        "column": sequel or "", "counted": counted, "rule": text})
+        details.append(
+            {
+                "person_id": r["pid"],
+                "la_code": r["LA_Code"],
+                "unit": unit,
+                "group": r["band"] if r["band"] in AGE_BANDS else "",
+                "row": route,
+                "column": sequel or "",
+                "counted": counted,
+                "rule": text,
+            }
+        )
     notes = [
         "Requests for support from new clients that ended in the period, by route of access and sequel, "
         "following NHS England's 'Reproducing SALT metrics from CLD' (2023/24).",
@@ -705,8 +960,15 @@ def _sts001(con, ps: dt.date, pe: dt.date) -> tuple[Table, None]:
         "Requests of people with no date of birth, or under 18 at the period end, are listed but not counted "
         "(SALT's tables are 18 to 64 and 65 and over).",
     ]
-    table = Table("STS001", "Requests for support from new clients, by route of access and sequel", "requests",
-                  STS001_COLUMNS, _tabulate(details, AGE_BANDS, ROUTES, STS001_COLUMNS), notes, details)
+    table = Table(
+        "STS001",
+        "Requests for support from new clients, by route of access and sequel",
+        "requests",
+        STS001_COLUMNS,
+        _tabulate(details, AGE_BANDS, ROUTES, STS001_COLUMNS),
+        notes,
+        details,
+    )
     return table, None
 
 
@@ -751,34 +1013,51 @@ def _sts002a(con, ps: dt.date, pe: dt.date) -> Table:
         """
     )
     _stmax_clusters(con, "_s2_cl", "_s2_src", ps, pe)
-    _chain(con, "_s2_chain", "_s2_cl", "_s_su",
-           exclude=f"e.et = 'Service' AND e.st = {stmax} AND (e.start_d = a.cs OR e.end_d = a.ce)",
-           breaker=f"e.et = 'Service' AND e.st = {stmax}", first_window=3, services=STS002_SERVICES)
+    _chain(
+        con,
+        "_s2_chain",
+        "_s2_cl",
+        "_s_su",
+        exclude=f"e.et = 'Service' AND e.st = {stmax} AND (e.start_d = a.cs OR e.end_d = a.ce)",
+        breaker=f"e.et = 'Service' AND e.st = {stmax}",
+        first_window=3,
+        services=STS002_SERVICES,
+    )
     _summarise_chain(con, "_s2_sum", "_s2_chain", "eo_nfa")
-    rows = _fetch(con, """
+    rows = _fetch(
+        con,
+        """
         SELECT c.*, m.n_after, m.any_kept, m.first_s, m.first_break, m.top_h, m.top_st, m.top_s, m.n_nfa, m.nfa_eo,
                m.nfa_et, m.nfa_end, a.band
         FROM _s2_cl c LEFT JOIN _s2_sum m USING (LA_Code, pid, k) LEFT JOIN _sa_age a USING (LA_Code, pid)
-        ORDER BY c.pid, c.cs""")
+        ORDER BY c.pid, c.cs""",
+    )
     svc_cat = {s: cat for s, _, cat in STS002_SERVICES}
     details = []
     for r in rows:
-        unit = f"ST-Max {_fmt(r['cs'])} to {_fmt(r['ce'])}" + (f" ({r['n_rows']} rows clustered)"
-                                                                 if r["n_rows"] > 1 else "")
+        unit = f"ST-Max {_fmt(r['cs'])} to {_fmt(r['ce'])}" + (
+            f" ({r['n_rows']} rows clustered)" if r["n_rows"] > 1 else ""
+        )
         own_txt = f"own outcome '{r['eo'] or 'blank'}'"
         if not r["n_after"]:
             sequel, why = r["s2_map"] or UNCLASSIFIED, f"no later events; {own_txt}"
         elif not r["any_kept"]:
             gap = (r["first_s"] - r["ce"]).days
-            cause = (f"first later event starts {gap} days after the ST-Max ended (more than 3)" if gap > 3
-                     else f"superseded by another ST-Max on {_fmt(r['first_break'])}")
+            cause = (
+                f"first later event starts {gap} days after the ST-Max ended (more than 3)"
+                if gap > 3
+                else f"superseded by another ST-Max on {_fmt(r['first_break'])}"
+            )
             sequel, why = r["s2_map"] or UNCLASSIFIED, f"{cause}; {own_txt}"
         elif r["top_h"] is not None:
             sequel = svc_cat[r["top_st"]]
             why = f"service {r['top_st']} starting {_fmt(r['top_s'])}; hierarchy rank {r['top_h']}"
         elif r["n_nfa"]:
             if r["n_nfa"] > 1:
-                sequel, why = S2_OTHER, "conflicting NFA outcomes on the latest later events: treated as NFA: Other"
+                sequel, why = (
+                    S2_OTHER,
+                    "conflicting NFA outcomes on the latest later events: treated as NFA: Other",
+                )
             else:
                 sequel = _OUTCOME_BY_KEY[R.match_key(r["nfa_eo"])].sts002
                 why = f"no service; {r['nfa_et'].lower()} outcome '{r['nfa_eo']}' ending {_fmt(r['nfa_end'])}"
@@ -788,9 +1067,18 @@ def _sts002a(con, ps: dt.date, pe: dt.date) -> Table:
             why = f"later events but no service or NFA outcome; {own_txt}"
         skip = _band_reason(r["band"])
         text = f"{unit}; sequel: {sequel}; {why}" + (f"; {skip}" if skip else "")
-        details.append({"person_id": r["pid"], "la_code": r["LA_Code"], "unit": unit, "group": "",
-                        "row": sequel, "column": r["band"] if r["band"] in AGE_BANDS else "",
-                        "counted": skip is None, "rule": text})
+        details.append(
+            {
+                "person_id": r["pid"],
+                "la_code": r["LA_Code"],
+                "unit": unit,
+                "group": "",
+                "row": sequel,
+                "column": r["band"] if r["band"] in AGE_BANDS else "",
+                "counted": skip is None,
+                "rule": text,
+            }
+        )
     notes = [
         "ST-Max episodes of new clients that followed a request for support (the STS001 requests whose sequel was "
         "ST-Max) and ended in the period, by what followed.",
@@ -807,16 +1095,27 @@ def _sts002a(con, ps: dt.date, pe: dt.date) -> Table:
         "People with no date of birth, or under 18 at the period end, are listed but not counted.",
     ]
     columns = [*AGE_BANDS, TOTAL]
-    return Table("STS002a", "ST-Max for new clients, by what followed", "episodes", columns,
-                 _tabulate(details, [""], STS002A_ROWS, columns, extra_rows=False), notes, details)
+    return Table(
+        "STS002a",
+        "ST-Max for new clients, by what followed",
+        "episodes",
+        columns,
+        _tabulate(details, [""], STS002A_ROWS, columns, extra_rows=False),
+        notes,
+        details,
+    )
 
 
 def _sts002b(con, ps: dt.date, pe: dt.date) -> Table:
     lts = "(" + ", ".join(Q(t) for t in R.LTS_TYPES) + ")"
-    con.execute(f"CREATE OR REPLACE TEMP TABLE _s2b_src AS SELECT * FROM _s_su WHERE et = 'Service' "
-                f"AND st = {Q(R.STMAX)}")
+    con.execute(
+        f"CREATE OR REPLACE TEMP TABLE _s2b_src AS SELECT * FROM _s_su WHERE et = 'Service' "
+        f"AND st = {Q(R.STMAX)}"
+    )
     _stmax_clusters(con, "_s2b_cl", "_s2b_src", ps, pe)
-    rows = _fetch(con, f"""
+    rows = _fetch(
+        con,
+        f"""
         SELECT c.*, a.band, x.lts_desc
         FROM _s2b_cl c LEFT JOIN _sa_age a USING (LA_Code, pid)
         LEFT JOIN (
@@ -826,21 +1125,36 @@ def _sts002b(con, ps: dt.date, pe: dt.date) -> Table:
           FROM _s2b_cl c2 JOIN _s_su s ON s.LA_Code = c2.LA_Code AND s.pid = c2.pid
           WHERE s.et = 'Service' AND s.st IN {lts} AND s.start_d <= c2.cs AND (s.end_d >= c2.cs OR s.end_d IS NULL)
           GROUP BY ALL) x USING (LA_Code, pid, k)
-        ORDER BY c.pid, c.cs""")
+        ORDER BY c.pid, c.cs""",
+    )
     details = []
     label = "ST-Max episodes of existing clients"
     for r in rows:
-        unit = f"ST-Max {_fmt(r['cs'])} to {_fmt(r['ce'])}" + (f" ({r['n_rows']} rows clustered)"
-                                                                 if r["n_rows"] > 1 else "")
+        unit = f"ST-Max {_fmt(r['cs'])} to {_fmt(r['ce'])}" + (
+            f" ({r['n_rows']} rows clustered)" if r["n_rows"] > 1 else ""
+        )
         if r["lts_desc"] is None:
-            text, counted = f"{unit}; new client (no long-term service open when it started): STS002a, not here", False
+            text, counted = (
+                f"{unit}; new client (no long-term service open when it started): STS002a, not here",
+                False,
+            )
         else:
             skip = _band_reason(r["band"])
             text = f"{unit}; existing client: long-term service {r['lts_desc']} open when it started"
             text += f"; {skip}" if skip else ""
             counted = skip is None
-        details.append({"person_id": r["pid"], "la_code": r["LA_Code"], "unit": unit, "group": "", "row": label,
-                        "column": r["band"] if r["band"] in AGE_BANDS else "", "counted": counted, "rule": text})
+        details.append(
+            {
+                "person_id": r["pid"],
+                "la_code": r["LA_Code"],
+                "unit": unit,
+                "group": "",
+                "row": label,
+                "column": r["band"] if r["band"] in AGE_BANDS else "",
+                "counted": counted,
+                "rule": text,
+            }
+        )
     notes = [
         "ST-Max episodes ending in the period for people who had a long-term service open when the episode started.",
         "High-level numbers only, as in NHS England's code: what followed the episode (SALT's sequel columns, "
@@ -850,8 +1164,15 @@ def _sts002b(con, ps: dt.date, pe: dt.date) -> Table:
         "People with no date of birth, or under 18 at the period end, are listed but not counted.",
     ]
     columns = [*AGE_BANDS, TOTAL]
-    return Table("STS002b", "ST-Max for existing clients", "episodes", columns,
-                 _tabulate(details, [""], [label], columns, extra_rows=False, total_row=False), notes, details)
+    return Table(
+        "STS002b",
+        "ST-Max for existing clients",
+        "episodes",
+        columns,
+        _tabulate(details, [""], [label], columns, extra_rows=False, total_row=False),
+        notes,
+        details,
+    )
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -897,20 +1218,33 @@ def _dedupe(con, out: str, rows: str, value: str, known: str) -> None:
     )
 
 
-def _lts_details(con, table: str, group_prefix: str, what: str, extra: str = "",
-                 missing: str = PSR_INVALID) -> list[dict[str, Any]]:
+def _lts_details(
+    con, table: str, group_prefix: str, what: str, extra: str = "", missing: str = PSR_INVALID
+) -> list[dict[str, Any]]:
     out = []
     for r in _fetch(con, f"SELECT * FROM {table} ORDER BY pid"):
         setting = SETTINGS[r["h"] - 1]
         val = r["val"] or missing
-        text = (f"{what}: {r['service']}" + (f" (highest of {r['n_services']} services)" if r["n_services"] > 1 else "")
-                + f"; setting {setting} (hierarchy rank {r['h']}); {extra or 'primary support reason'} {val}"
-                + (" (conflicting values on the latest rows: Unknown)" if r["conflict"] else ""))
+        text = (
+            f"{what}: {r['service']}"
+            + (f" (highest of {r['n_services']} services)" if r["n_services"] > 1 else "")
+            + f"; setting {setting} (hierarchy rank {r['h']}); {extra or 'primary support reason'} {val}"
+            + (" (conflicting values on the latest rows: Unknown)" if r["conflict"] else "")
+        )
         skip = _band_reason(r["band"])
         text += f"; {skip}" if skip else ""
-        out.append({"person_id": r["pid"], "la_code": r["LA_Code"], "unit": "person",
-                    "group": (f"{group_prefix}{r['band']}" if r["band"] in AGE_BANDS else ""),
-                    "row": val, "column": setting, "counted": skip is None, "rule": text})
+        out.append(
+            {
+                "person_id": r["pid"],
+                "la_code": r["LA_Code"],
+                "unit": "person",
+                "group": (f"{group_prefix}{r['band']}" if r["band"] in AGE_BANDS else ""),
+                "row": val,
+                "column": setting,
+                "counted": skip is None,
+                "rule": text,
+            }
+        )
     return out
 
 
@@ -930,59 +1264,121 @@ _PSR_KNOWN = "CASE WHEN psr IS NULL OR psr = 'Unknown' THEN 0 ELSE 1 END"
 
 
 def _lts001a(con, ps, pe) -> Table:
-    _lts_rows(con, "_l1a_rows", f"(c.end_d >= {_d(ps)} OR c.end_d IS NULL) AND c.start_d <= {_d(pe)} "
-                                f"AND (a.dod IS NULL OR a.dod >= {_d(ps)})")
+    _lts_rows(
+        con,
+        "_l1a_rows",
+        f"(c.end_d >= {_d(ps)} OR c.end_d IS NULL) AND c.start_d <= {_d(pe)} "
+        f"AND (a.dod IS NULL OR a.dod >= {_d(ps)})",
+    )
     _dedupe(con, "_l1a", "_l1a_rows", "psr", _PSR_KNOWN)
     details = _lts_details(con, "_l1a", "", "long-term support during the period")
     columns = [*SETTINGS, TOTAL]
-    notes = ["People with a long-term service (nursing, residential, community or prison) open at any time in the "
-             "period, by primary support reason, age band (at the period end), setting and delivery mechanism.",
-             *_LTS_COMMON]
-    return Table("LTS001a", "People accessing long-term support during the period", "people", columns,
-                 _tabulate(details, AGE_BANDS, PSR_LABELS, columns), notes, details)
+    notes = [
+        "People with a long-term service (nursing, residential, community or prison) open at any time in the "
+        "period, by primary support reason, age band (at the period end), setting and delivery mechanism.",
+        *_LTS_COMMON,
+    ]
+    return Table(
+        "LTS001a",
+        "People accessing long-term support during the period",
+        "people",
+        columns,
+        _tabulate(details, AGE_BANDS, PSR_LABELS, columns),
+        notes,
+        details,
+    )
 
 
 def _lts001b(con, ps, pe) -> Table:
-    _lts_rows(con, "_l1b_rows", f"(c.end_d >= {_d(pe)} OR c.end_d IS NULL) AND c.start_d <= {_d(pe)} "
-                                f"AND (a.dod IS NULL OR a.dod >= {_d(pe)})")
+    _lts_rows(
+        con,
+        "_l1b_rows",
+        f"(c.end_d >= {_d(pe)} OR c.end_d IS NULL) AND c.start_d <= {_d(pe)} "
+        f"AND (a.dod IS NULL OR a.dod >= {_d(pe)})",
+    )
     _dedupe(con, "_l1b", "_l1b_rows", "psr", _PSR_KNOWN)
     details = _lts_details(con, "_l1b", "By primary support reason: ", "long-term support at the period end")
-    _dedupe(con, "_l1b_carer", "_l1b_rows",
-            "CASE lower(has_carer) WHEN 'yes' THEN 'Has an unpaid carer' WHEN 'no' THEN 'No unpaid carer' END",
-            "CASE WHEN lower(has_carer) IN ('yes', 'no') THEN 1 ELSE 0 END")
-    details += _lts_details(con, "_l1b_carer", "By support from an unpaid carer: ",
-                            "long-term support at the period end", "support from carer", "Not recorded")
-    _dedupe(con, "_l1b_gender", "_l1b_rows", "COALESCE(gender, 'Unknown')",
-            "CASE WHEN gender IN ('Male', 'Female') THEN 1 ELSE 0 END")
-    details += [dict(d, row=d["row"] if d["row"] in ("Male", "Female") else "Other or not known")
-                for d in _lts_details(con, "_l1b_gender", "By gender: ", "long-term support at the period end",
-                                      "gender")]
-    _dedupe(con, "_l1b_eth", "_l1b_rows", "COALESCE(ethnic_group, 'No data')",
-            "CASE WHEN ethnic_group IS NULL OR ethnic_group = 'No data' THEN 0 ELSE 1 END")
-    details += [dict(d, row=d["row"] if d["row"] in ETHNIC_GROUPS else "No data")
-                for d in _lts_details(con, "_l1b_eth", "By ethnic group: ", "long-term support at the period end",
-                                      "ethnic group")]
+    _dedupe(
+        con,
+        "_l1b_carer",
+        "_l1b_rows",
+        "CASE lower(has_carer) WHEN 'yes' THEN 'Has an unpaid carer' WHEN 'no' THEN 'No unpaid carer' END",
+        "CASE WHEN lower(has_carer) IN ('yes', 'no') THEN 1 ELSE 0 END",
+    )
+    details += _lts_details(
+        con,
+        "_l1b_carer",
+        "By support from an unpaid carer: ",
+        "long-term support at the period end",
+        "support from carer",
+        "Not recorded",
+    )
+    _dedupe(
+        con,
+        "_l1b_gender",
+        "_l1b_rows",
+        "COALESCE(gender, 'Unknown')",
+        "CASE WHEN gender IN ('Male', 'Female') THEN 1 ELSE 0 END",
+    )
+    details += [
+        dict(d, row=d["row"] if d["row"] in ("Male", "Female") else "Other or not known")
+        for d in _lts_details(
+            con, "_l1b_gender", "By gender: ", "long-term support at the period end", "gender"
+        )
+    ]
+    _dedupe(
+        con,
+        "_l1b_eth",
+        "_l1b_rows",
+        "COALESCE(ethnic_group, 'No data')",
+        "CASE WHEN ethnic_group IS NULL OR ethnic_group = 'No data' THEN 0 ELSE 1 END",
+    )
+    details += [
+        dict(d, row=d["row"] if d["row"] in ETHNIC_GROUPS else "No data")
+        for d in _lts_details(
+            con, "_l1b_eth", "By ethnic group: ", "long-term support at the period end", "ethnic group"
+        )
+    ]
     columns = [*SETTINGS, TOTAL]
-    groups = [f"{p}{b}" for p in ("By primary support reason: ", "By support from an unpaid carer: ", "By gender: ",
-                                  "By ethnic group: ") for b in AGE_BANDS]
-    rows_for = {"By primary support reason: ": PSR_LABELS,
-                "By support from an unpaid carer: ": ["Has an unpaid carer", "No unpaid carer", "Not recorded"],
-                "By gender: ": ["Male", "Female", "Other or not known"],
-                "By ethnic group: ": ETHNIC_GROUPS}
+    groups = [
+        f"{p}{b}"
+        for p in (
+            "By primary support reason: ",
+            "By support from an unpaid carer: ",
+            "By gender: ",
+            "By ethnic group: ",
+        )
+        for b in AGE_BANDS
+    ]
+    rows_for = {
+        "By primary support reason: ": PSR_LABELS,
+        "By support from an unpaid carer: ": ["Has an unpaid carer", "No unpaid carer", "Not recorded"],
+        "By gender: ": ["Male", "Female", "Other or not known"],
+        "By ethnic group: ": ETHNIC_GROUPS,
+    }
     table_rows = []
     for g in groups:
         prefix = g[: g.index(": ") + 2]
         table_rows += _tabulate(details, [g], rows_for[prefix], columns)
-    notes = ["People with a long-term service open on the last day of the period (and alive then), by primary "
-             "support reason, support from an unpaid carer, gender and ethnic group (each a separate block; a person "
-             "appears once in each block), by age band, setting and delivery mechanism.",
-             *_LTS_COMMON,
-             "Support from an unpaid carer is CLD's 'Has Unpaid Carer' on the chosen service's rows (same "
-             "de-duplication as the primary support reason). Gender and ethnic group (the part of the Release 2 "
-             "value before ':') are chosen the same way.",
-             "Cells link to the people; a person is listed once per block, so block totals are equal."]
-    return Table("LTS001b", "People accessing long-term support at the period end", "people", columns,
-                 table_rows, notes, details)
+    notes = [
+        "People with a long-term service open on the last day of the period (and alive then), by primary "
+        "support reason, support from an unpaid carer, gender and ethnic group (each a separate block; a person "
+        "appears once in each block), by age band, setting and delivery mechanism.",
+        *_LTS_COMMON,
+        "Support from an unpaid carer is CLD's 'Has Unpaid Carer' on the chosen service's rows (same "
+        "de-duplication as the primary support reason). Gender and ethnic group (the part of the Release 2 "
+        "value before ':') are chosen the same way.",
+        "Cells link to the people; a person is listed once per block, so block totals are equal.",
+    ]
+    return Table(
+        "LTS001b",
+        "People accessing long-term support at the period end",
+        "people",
+        columns,
+        table_rows,
+        notes,
+        details,
+    )
 
 
 def _lts001c(con, ps, pe) -> Table:
@@ -1010,21 +1406,32 @@ def _lts001c(con, ps, pe) -> Table:
         """
     )
     _dedupe(con, "_l1c", "_l1c_rows", "psr", _PSR_KNOWN)
-    starts = {(r[0], r[1]): r[2] for r in con.execute(
-        "SELECT LA_Code, pid, MIN(chain_start) FROM _l1c_rows GROUP BY ALL").fetchall()}
+    starts = {
+        (r[0], r[1]): r[2]
+        for r in con.execute("SELECT LA_Code, pid, MIN(chain_start) FROM _l1c_rows GROUP BY ALL").fetchall()
+    }
     details = _lts_details(con, "_l1c", "", "long-term support at the period end")
     for d in details:
         d["rule"] += f"; continuous long-term support since {_fmt(starts[(d['la_code'], d['person_id'])])}"
     columns = [*SETTINGS, TOTAL]
-    notes = [f"People in LTS001b (long-term support open on {pe.isoformat()}) whose long-term support had run "
-             f"without a break since {year_before.isoformat()} or earlier (12 months or more).",
-             "Continuous support: the person's long-term services of any setting, each starting no more than 1 day "
-             "after the latest end of the earlier ones, so a change of setting or provider does not break it.",
-             "CLD was not mandatory before April 2023, so support that started earlier but was not submitted is "
-             "missed (NHS England: 'interrupted services may be recorded differently').",
-             *_LTS_COMMON]
-    return Table("LTS001c", "People accessing long-term support for 12 months or more at the period end", "people",
-                 columns, _tabulate(details, AGE_BANDS, PSR_LABELS, columns), notes, details)
+    notes = [
+        f"People in LTS001b (long-term support open on {pe.isoformat()}) whose long-term support had run "
+        f"without a break since {year_before.isoformat()} or earlier (12 months or more).",
+        "Continuous support: the person's long-term services of any setting, each starting no more than 1 day "
+        "after the latest end of the earlier ones, so a change of setting or provider does not break it.",
+        "CLD was not mandatory before April 2023, so support that started earlier but was not submitted is "
+        "missed (NHS England: 'interrupted services may be recorded differently').",
+        *_LTS_COMMON,
+    ]
+    return Table(
+        "LTS001c",
+        "People accessing long-term support for 12 months or more at the period end",
+        "people",
+        columns,
+        _tabulate(details, AGE_BANDS, PSR_LABELS, columns),
+        notes,
+        details,
+    )
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -1070,7 +1477,9 @@ def _review_sequel(eo: str | None) -> str:
 def _lts002(con, table_id: str, cohort: str, ps, pe) -> Table:
     """Reviews ending in the period of the people in ``cohort`` (LTS001a or LTS001c), by significant event (review
     reason), setting and sequel."""
-    reviews = _fetch(con, f"""
+    reviews = _fetch(
+        con,
+        f"""
         SELECT c.pid, c.LA_Code, c.start_d, c.end_d, c.review_reason, c.review_method, c.eo, p.h, p.band,
                (SELECT arg_min(s.st || ' starting ' || CAST(s.start_d AS VARCHAR), (s.start_d, s.st))
                 FROM _sa_cur s WHERE s.LA_Code = c.LA_Code AND s.pid = c.pid AND s.et = 'Service'
@@ -1078,7 +1487,8 @@ def _lts002(con, table_id: str, cohort: str, ps, pe) -> Table:
                   AND s.start_d > c.end_d AND s.start_d <= {_d(pe)}) AS admission
         FROM _sa_cur c JOIN {cohort} p USING (LA_Code, pid)
         WHERE c.et = 'Review' AND c.ct = 'Service user' AND c.end_d BETWEEN {_d(ps)} AND {_d(pe)}
-        ORDER BY c.pid, c.start_d""")
+        ORDER BY c.pid, c.start_d""",
+    )
     details = []
     seen = set()
     for r in reviews:
@@ -1089,7 +1499,9 @@ def _lts002(con, table_id: str, cohort: str, ps, pe) -> Table:
         unit = f"Review {_fmt(r['start_d'])} to {_fmt(r['end_d'])}"
         reason = r["review_reason"] or "blank"
         row = _review_row(R.match_key(r["review_reason"] or ""))
-        setting = ("Residential or nursing" if r["h"] in (1, 2) else "Community" if 3 <= r["h"] <= 6 else "Prison")
+        setting = (
+            "Residential or nursing" if r["h"] in (1, 2) else "Community" if 3 <= r["h"] <= 6 else "Prison"
+        )
         text = f"{unit} ({reason}); client's setting {setting}"
         sequel = None
         why = ""
@@ -1102,27 +1514,42 @@ def _lts002(con, table_id: str, cohort: str, ps, pe) -> Table:
         else:
             adm = r["admission"] if setting == "Community" else None
             if row == PLANNED_ROW and (setting != "Community" or r["eo"] not in PROGRESS_OUTCOMES):
-                why = ("not counted: planned reviews count only for clients in the community whose review outcome "
-                       f"shows something happened next (outcome '{r['eo'] or 'blank'}')")
+                why = (
+                    "not counted: planned reviews count only for clients in the community whose review outcome "
+                    f"shows something happened next (outcome '{r['eo'] or 'blank'}')"
+                )
             elif row == PLANNED_ROW and table_id == "LTS002a" and not adm:
                 why = "not counted: planned review not followed by a care home admission"
             elif adm:
-                sequel = ("Admitted to nursing care" if adm.startswith(NURSING) else "Admitted to residential care")
+                sequel = (
+                    "Admitted to nursing care" if adm.startswith(NURSING) else "Admitted to residential care"
+                )
                 why = f"sequel: {sequel} ({adm})"
             else:
                 sequel = _review_sequel(r["eo"])
                 why = f"sequel: {sequel} (review outcome '{r['eo'] or 'blank'}')"
         skip = _band_reason(r["band"]) if sequel else None
         text += f"; {why}" + (f"; {skip}" if skip else "")
-        details.append({"person_id": r["pid"], "la_code": r["LA_Code"], "unit": unit,
-                        "group": f"{r['band']}, {setting.lower()}" if sequel and r["band"] in AGE_BANDS else "",
-                        "row": row or "", "column": sequel or "", "counted": bool(sequel) and skip is None,
-                        "rule": text})
+        details.append(
+            {
+                "person_id": r["pid"],
+                "la_code": r["LA_Code"],
+                "unit": unit,
+                "group": f"{r['band']}, {setting.lower()}" if sequel and r["band"] in AGE_BANDS else "",
+                "row": row or "",
+                "column": sequel or "",
+                "counted": bool(sequel) and skip is None,
+                "rule": text,
+            }
+        )
     columns = [*REVIEW_SEQUELS, TOTAL]
     groups = [f"{b}, {s}" for b in AGE_BANDS for s in ("community", "residential or nursing")]
     rows = [label for label, _ in UNPLANNED] + [PLANNED_ROW]
-    which = "LTS001a (long-term support during the period)" if table_id == "LTS002a" else \
-        "LTS001c (long-term support for 12 months or more at the period end)"
+    which = (
+        "LTS001a (long-term support during the period)"
+        if table_id == "LTS002a"
+        else "LTS001c (long-term support for 12 months or more at the period end)"
+    )
     notes = [
         f"Reviews ending in the period of the people in {which}, by significant event (review reason), the "
         "client's setting (from the LTS001 hierarchy) and sequel. Counts are reviews.",
@@ -1138,16 +1565,29 @@ def _lts002(con, table_id: str, cohort: str, ps, pe) -> Table:
         "People with no date of birth, or under 18 at the period end, are listed but not counted.",
     ]
     if table_id == "LTS002a":
-        notes.insert(2, "Planned reviews count only where the client lives in the community, the outcome shows "
-                        "something happened next (progress to reablement, assessment or support planning) and a "
-                        "care home admission followed (NHS England).")
+        notes.insert(
+            2,
+            "Planned reviews count only where the client lives in the community, the outcome shows "
+            "something happened next (progress to reablement, assessment or support planning) and a "
+            "care home admission followed (NHS England).",
+        )
         title = "Unplanned reviews, and planned reviews leading to a care home admission"
     else:
-        notes.insert(2, "Planned reviews count only where the client lives in the community and the outcome shows "
-                        "something happened next (NHS England); SALT counted all planned reviews.")
+        notes.insert(
+            2,
+            "Planned reviews count only where the client lives in the community and the outcome shows "
+            "something happened next (NHS England); SALT counted all planned reviews.",
+        )
         title = "Reviews of people in long-term support for 12 months or more"
-    return Table(table_id, title, "reviews", columns, _tabulate(details, groups, rows, columns, extra_rows=False),
-                 notes, details)
+    return Table(
+        table_id,
+        title,
+        "reviews",
+        columns,
+        _tabulate(details, groups, rows, columns, extra_rows=False),
+        notes,
+        details,
+    )
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -1193,13 +1633,36 @@ def _lts003(con, ps, pe) -> Table:
     details = []
     for r in _fetch(con, "SELECT * FROM _l3 ORDER BY pid"):
         age = r["age"]
-        band = ("Age unknown" if age is None else "Under 18" if age < 18 else "18 to 25" if age <= 25
-                else "26 to 64" if age <= 64 else "65 to 84" if age <= 84 else "85 and over")
-        text = (f"carer support during the period: {r['event']}"
-                + (f" (highest of {r['n_events']} events)" if r["n_events"] > 1 else "")
-                + f"; support provided {r['support']} (hierarchy rank {r['h']}); carer's age band {band}")
-        details.append({"person_id": r["pid"], "la_code": r["LA_Code"], "unit": "carer", "group": "",
-                        "row": r["support"], "column": band, "counted": True, "rule": text})
+        band = (
+            "Age unknown"
+            if age is None
+            else "Under 18"
+            if age < 18
+            else "18 to 25"
+            if age <= 25
+            else "26 to 64"
+            if age <= 64
+            else "65 to 84"
+            if age <= 84
+            else "85 and over"
+        )
+        text = (
+            f"carer support during the period: {r['event']}"
+            + (f" (highest of {r['n_events']} events)" if r["n_events"] > 1 else "")
+            + f"; support provided {r['support']} (hierarchy rank {r['h']}); carer's age band {band}"
+        )
+        details.append(
+            {
+                "person_id": r["pid"],
+                "la_code": r["LA_Code"],
+                "unit": "carer",
+                "group": "",
+                "row": r["support"],
+                "column": band,
+                "counted": True,
+                "rule": text,
+            }
+        )
     columns = [*CARER_AGES, TOTAL]
     notes = [
         "Unpaid carers (client type carer or carer known by association) with a carer support service, an "
@@ -1214,9 +1677,15 @@ def _lts003(con, ps, pe) -> Table:
         "SALT's 'Part Direct Payment' and the split by the cared-for person's support are not available in CLD. "
         "Carer services bought from a third party may not be in CLD at all.",
     ]
-    return Table("LTS003", "Carer support provided during the period, by support provided and age of carer",
-                 "carers", columns, _tabulate(details, [""], CARER_SUPPORT, columns, extra_rows=False), notes,
-                 details)
+    return Table(
+        "LTS003",
+        "Carer support provided during the period, by support provided and age of carer",
+        "carers",
+        columns,
+        _tabulate(details, [""], CARER_SUPPORT, columns, extra_rows=False),
+        notes,
+        details,
+    )
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -1255,8 +1724,11 @@ def _lts004(con, ps, pe) -> Table:
 
     inv = Q(R.INVALID)
     latest("employment", "CASE WHEN employment = 'Unknown' THEN 0 ELSE 1 END", "_l4_emp")
-    latest(f"CASE WHEN accom = {inv} THEN NULL ELSE accom END", "CASE WHEN accom = 'Unknown' THEN 0 ELSE 1 END",
-           "_l4_acc")
+    latest(
+        f"CASE WHEN accom = {inv} THEN NULL ELSE accom END",
+        "CASE WHEN accom = 'Unknown' THEN 0 ELSE 1 END",
+        "_l4_acc",
+    )
     people = _fetch(con, "SELECT DISTINCT LA_Code, pid, person_gender AS gender FROM _l4_rows ORDER BY pid")
     emp = {(r["LA_Code"], r["pid"]): r for r in _fetch(con, "SELECT * FROM _l4_emp")}
     acc = {(r["LA_Code"], r["pid"]): r for r in _fetch(con, "SELECT * FROM _l4_acc")}
@@ -1265,26 +1737,50 @@ def _lts004(con, ps, pe) -> Table:
     for p in people:
         key = (p["LA_Code"], p["pid"])
         gender = p["gender"] if p["gender"] in ("Male", "Female") else "Other or not known"
-        for group, found, rows_ok in (("Employment status", emp.get(key), EMPLOYMENT),
-                                      ("Accommodation status", acc.get(key), R.ACCOMMODATION_R2)):
+        for group, found, rows_ok in (
+            ("Employment status", emp.get(key), EMPLOYMENT),
+            ("Accommodation status", acc.get(key), R.ACCOMMODATION_R2),
+        ):
             if found is None:
                 row, why = missing, f"{group.lower()} not recorded or not a CLD value on any of the services"
             else:
                 row = found["val"] if found["val"] in rows_ok else missing
-                why = (f"{group.lower()} '{row}' from the service starting {_fmt(found['start_d'])}"
-                       + (" (conflicting values: Unknown)" if found["conflict"] else ""))
+                why = f"{group.lower()} '{row}' from the service starting {_fmt(found['start_d'])}" + (
+                    " (conflicting values: Unknown)" if found["conflict"] else ""
+                )
             if group == "Accommodation status" and row != missing:
-                group = ("Accommodation: settled (SALT table 2a)" if row in settled
-                         else "Accommodation: unsettled (SALT table 2b)")
+                group = (
+                    "Accommodation: settled (SALT table 2a)"
+                    if row in settled
+                    else "Accommodation: unsettled (SALT table 2b)"
+                )
             elif group == "Accommodation status":
                 group = "Accommodation: not recorded"
-            details.append({"person_id": p["pid"], "la_code": p["LA_Code"], "unit": "person", "group": group,
-                            "row": row, "column": gender, "counted": True,
-                            "rule": f"learning disability, aged 18 to 64, long-term support in the period; {why}; "
-                                    f"gender {gender}"})
-    groups = ["Employment status", "Accommodation: settled (SALT table 2a)",
-              "Accommodation: unsettled (SALT table 2b)", "Accommodation: not recorded"]
-    rows_for = {groups[0]: [*EMPLOYMENT, missing], groups[1]: settled, groups[2]: unsettled, groups[3]: [missing]}
+            details.append(
+                {
+                    "person_id": p["pid"],
+                    "la_code": p["LA_Code"],
+                    "unit": "person",
+                    "group": group,
+                    "row": row,
+                    "column": gender,
+                    "counted": True,
+                    "rule": f"learning disability, aged 18 to 64, long-term support in the period; {why}; "
+                    f"gender {gender}",
+                }
+            )
+    groups = [
+        "Employment status",
+        "Accommodation: settled (SALT table 2a)",
+        "Accommodation: unsettled (SALT table 2b)",
+        "Accommodation: not recorded",
+    ]
+    rows_for = {
+        groups[0]: [*EMPLOYMENT, missing],
+        groups[1]: settled,
+        groups[2]: unsettled,
+        groups[3]: [missing],
+    }
     table_rows = []
     for g in groups:
         table_rows += _tabulate(details, [g], rows_for[g], GENDER_COLUMNS, extra_rows=False)
@@ -1297,8 +1793,15 @@ def _lts004(con, ps, pe) -> Table:
         "Statuses that are blank or not a CLD value are shown in their own row, not dropped, so every person in "
         "the cohort appears once in the employment block and once in the accommodation blocks.",
     ]
-    return Table("LTS004", "Employment and accommodation of working-age clients with a learning disability",
-                 "people", GENDER_COLUMNS, table_rows, notes, details)
+    return Table(
+        "LTS004",
+        "Employment and accommodation of working-age clients with a learning disability",
+        "people",
+        GENDER_COLUMNS,
+        table_rows,
+        notes,
+        details,
+    )
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -1314,8 +1817,9 @@ def _as_date(value) -> dt.date:
     return dt.date.fromisoformat(str(value))
 
 
-def salt_tables(con: duckdb.DuckDBPyConnection, period_start, period_end,
-                table: str = "cld_input") -> dict[str, Table]:
+def salt_tables(
+    con: duckdb.DuckDBPyConnection, period_start, period_end, table: str = "cld_input"
+) -> dict[str, Table]:
     """Compute every SALT-style table for the period from the CLD table ``table``."""
     ps, pe = _as_date(period_start), _as_date(period_end)
     if pe < ps:
@@ -1324,28 +1828,43 @@ def salt_tables(con: duckdb.DuckDBPyConnection, period_start, period_end,
     sts001, _ = _sts001(con, ps, pe)
     tables = [sts001, _sts002a(con, ps, pe), _sts002b(con, ps, pe)]
     l1a, l1b, l1c = _lts001a(con, ps, pe), _lts001b(con, ps, pe), _lts001c(con, ps, pe)
-    tables += [l1a, l1b, l1c, _lts002(con, "LTS002a", "_l1a", ps, pe), _lts002(con, "LTS002b", "_l1c", ps, pe),
-               _lts003(con, ps, pe), _lts004(con, ps, pe)]
-    common = ["People are identified by NHS number, else the LA person ID; rows with no NHS number whose LA "
-              "person ID also appears with an NHS number are left out (NHS England's method)."]
+    tables += [
+        l1a,
+        l1b,
+        l1c,
+        _lts002(con, "LTS002a", "_l1a", ps, pe),
+        _lts002(con, "LTS002b", "_l1c", ps, pe),
+        _lts003(con, ps, pe),
+        _lts004(con, ps, pe),
+    ]
+    common = [
+        "People are identified by NHS number, else the LA person ID; rows with no NHS number whose LA "
+        "person ID also appears with an NHS number are left out (NHS England's method)."
+    ]
     if facts["dropped_id"]:
-        common.append(f"{facts['dropped_id']:,} rows were left out because their LA person ID also appears with an "
-                      "NHS number.")
+        common.append(
+            f"{facts['dropped_id']:,} rows were left out because their LA person ID also appears with an "
+            "NHS number."
+        )
     if facts["no_period"]:
         common.append(f"{facts['no_period']:,} rows without reporting period dates were ignored.")
     for t in tables:
         if t.id.startswith("LTS") and facts["fallback_las"]:
-            t.notes.append("No single submission covers the whole period for "
-                           + ", ".join(facts["fallback_las"])
-                           + ": the latest version of each event across the submissions was used instead.")
+            t.notes.append(
+                "No single submission covers the whole period for "
+                + ", ".join(facts["fallback_las"])
+                + ": the latest version of each event across the submissions was used instead."
+            )
         t.notes.extend(common)
     return {t.id: t for t in tables}
 
 
 def salt_json(tables: dict[str, Table], period_start, period_end) -> dict[str, Any]:
     """The documented JSON shape: {"period": {...}, "tables": {id: {title, unit, columns, rows, notes}}}."""
-    return {"period": {"start": _as_date(period_start).isoformat(), "end": _as_date(period_end).isoformat()},
-            "tables": {k: t.as_json() for k, t in tables.items()}}
+    return {
+        "period": {"start": _as_date(period_start).isoformat(), "end": _as_date(period_end).isoformat()},
+        "tables": {k: t.as_json() for k, t in tables.items()},
+    }
 
 
 def slug(text: str) -> str:

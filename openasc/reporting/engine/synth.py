@@ -52,7 +52,9 @@ def write_synthetic_cld(path: str | Path, *, people: int, seed: int, period_end:
     # NHS numbers that pass the Modulus 11 check (as the importer requires): nine digits, then the check digit.
     # 400000000 + 2 * pid is unique per person; when its check digit would be 10 (never issued), the next
     # number up (+1 changes the weighted sum by 2, so its check digit is 8) is used instead.
-    weighted = " + ".join(f"{w} * CAST(substr(s, {i}, 1) AS INTEGER)" for i, w in enumerate(range(10, 1, -1), 1))
+    weighted = " + ".join(
+        f"{w} * CAST(substr(s, {i}, 1) AS INTEGER)" for i, w in enumerate(range(10, 1, -1), 1)
+    )
     con.execute(f"CREATE MACRO nhs_check(s) AS 11 - (({weighted}) % 11)")
     con.execute(
         "CREATE MACRO nhs_of(n) AS CASE WHEN nhs_check(CAST(n AS VARCHAR)) = 10 "
@@ -246,16 +248,27 @@ def write_synthetic_cld(path: str | Path, *, people: int, seed: int, period_end:
     dp = _s("Direct payment")
     nfa_other = _s("NFA: Other")
     stmax_outcome = f"CASE WHEN stmax_split THEN {nfa_other} ELSE {outcome_stmax} END"
-    review_reason = _pick("u(pid, 51)", [(_s("Planned"), 0.8), (_s("Unplanned: Hospital"), 0.08),
-                                          (_s("Unplanned: Carer related"), 0.04),
-                                          (_s("Unplanned: Safeguarding concern"), 0.03),
-                                          (_s("Unplanned: Other reason"), 0.05)])
-    review_outcome = _pick("u(pid, 52)", [(_s("Continuation of support or services"), 0.75),
-                                           (_s("Progress to support planning or services"), 0.1),
-                                           (_s("Progress to reablement/ST-Max"), 0.05),
-                                           (_s("Progress to assessment, review or reassessment"), 0.04),
-                                           (_s("Admitted to hospital"), 0.03),
-                                           (_s("NFA: Support ended for other reason"), 0.03)])
+    review_reason = _pick(
+        "u(pid, 51)",
+        [
+            (_s("Planned"), 0.8),
+            (_s("Unplanned: Hospital"), 0.08),
+            (_s("Unplanned: Carer related"), 0.04),
+            (_s("Unplanned: Safeguarding concern"), 0.03),
+            (_s("Unplanned: Other reason"), 0.05),
+        ],
+    )
+    review_outcome = _pick(
+        "u(pid, 52)",
+        [
+            (_s("Continuation of support or services"), 0.75),
+            (_s("Progress to support planning or services"), 0.1),
+            (_s("Progress to reablement/ST-Max"), 0.05),
+            (_s("Progress to assessment, review or reassessment"), 0.04),
+            (_s("Admitted to hospital"), 0.03),
+            (_s("NFA: Support ended for other reason"), 0.03),
+        ],
+    )
     community_component = (
         f"CASE WHEN d = {dp} AND u(pid, 42) < 0.5 THEN {dp} "
         f"WHEN u(pid, 43) < 0.75 THEN {_s('Home support or domiciliary care')} "

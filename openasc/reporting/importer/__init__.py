@@ -33,13 +33,17 @@ ERROR_HEADER = ["File", "Row", "Field", "Value", "Reason"]
 
 try:  # the project's one rule for cells of CSV and spreadsheet downloads (openasc/core/cells.py), once it exists
     from openasc.core.cells import safe_cell
-except ImportError:  # until then, the same rule here: a value a spreadsheet would run as a formula is given as text
+except (
+    ImportError
+):  # until then, the same rule here: a value a spreadsheet would run as a formula is given as text
+
     def safe_cell(value):
         """A file's value as a cell of the error report: text starting with =, +, -, @, a tab or a carriage return
         gets a leading apostrophe, so a spreadsheet shows it rather than running it."""
         if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
             return "'" + value
         return value
+
 
 ImportBusy = lock.ImportBusy
 
@@ -119,8 +123,10 @@ class _LoadHeartbeat:
                 with self.side.cursor() as cursor:
                     cursor.execute("SET lock_timeout = '2s'")
             with self.side.cursor() as cursor:
-                cursor.execute(f"UPDATE {ImportRun._meta.db_table} SET heartbeat_at = %s WHERE id = %s",
-                               [now, self.run.pk])
+                cursor.execute(
+                    f"UPDATE {ImportRun._meta.db_table} SET heartbeat_at = %s WHERE id = %s",
+                    [now, self.run.pk],
+                )
         except DatabaseError:
             pass  # a missed heartbeat: the next one may get through
 
@@ -130,9 +136,16 @@ class _LoadHeartbeat:
             self.side = None
 
 
-def run_import(paths: list[Path], *, user: User, source: str = "cli", names: list[str] | None = None,
-               check_only: bool = False, progress: _Progress | Callable[[str, int, int], None] | None = None,
-               on_error: Callable[[Issue], None] | None = None) -> ImportResult:
+def run_import(
+    paths: list[Path],
+    *,
+    user: User,
+    source: str = "cli",
+    names: list[str] | None = None,
+    check_only: bool = False,
+    progress: _Progress | Callable[[str, int, int], None] | None = None,
+    on_error: Callable[[Issue], None] | None = None,
+) -> ImportResult:
     """Check every row; when there is no error (and not check_only) load it all in one transaction. ``progress``
     follows it: a Progress, or a callable ``progress(stage, done, total)`` (see _CallbackProgress)."""
     if progress is None:
@@ -142,7 +155,9 @@ def run_import(paths: list[Path], *, user: User, source: str = "cli", names: lis
     names = names or [p.name for p in paths]
     hashes = [file_hash(p) for p in paths]
     # one import at a time: ImportBusy when another is running (lock.py)
-    run = lock.start_run(file_names=names, file_hashes=hashes, started_at=timezone.now(), source=source, by=user)
+    run = lock.start_run(
+        file_names=names, file_hashes=hashes, started_at=timezone.now(), source=source, by=user
+    )
     try:
         return _run(run, paths, user, names, check_only, progress, on_error)
     except BaseException as exc:
@@ -150,14 +165,23 @@ def run_import(paths: list[Path], *, user: User, source: str = "cli", names: lis
         raise
 
 
-def _run(run: ImportRun, paths: list[Path], user: User, names: list[str], check_only: bool, progress: _Progress,
-         on_error: Callable[[Issue], None] | None) -> ImportResult:
+def _run(
+    run: ImportRun,
+    paths: list[Path],
+    user: User,
+    names: list[str],
+    check_only: bool,
+    progress: _Progress,
+    on_error: Callable[[Issue], None] | None,
+) -> ImportResult:
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(ERROR_HEADER)
 
     def error(issue: Issue) -> None:
-        writer.writerow([safe_cell(x) for x in (issue.file, issue.row, issue.field, issue.value, issue.reason)])
+        writer.writerow(
+            [safe_cell(x) for x in (issue.file, issue.row, issue.field, issue.value, issue.reason)]
+        )
         if on_error:
             on_error(issue)
 
@@ -167,8 +191,9 @@ def _run(run: ImportRun, paths: list[Path], user: User, names: list[str], check_
 
     t0 = time.perf_counter()
     # a first import (nobody in the record yet) keeps clean files' rows in DuckDB and loads them as sets (setload)
-    plan = check_files(paths, on_error=error, on_progress=checking, names=names,
-                       stage=not check_only and setload.available())
+    plan = check_files(
+        paths, on_error=error, on_progress=checking, names=names, stage=not check_only and setload.available()
+    )
     lock.beat(run, force=True)  # (the load is one transaction: its heartbeat is this one)
     try:
         result = _load(plan, run, user, progress, error, names, check_only, t0)
@@ -182,17 +207,32 @@ def _run(run: ImportRun, paths: list[Path], user: User, names: list[str], check_
     run.error_count = plan.error_count
     run.warning_count = plan.warning_count
     run.counts = result.counts
-    run.warnings = [[w.field, w.value, w.reason, w.count, w.first_row]
-                    for w in sorted(plan.warnings.values(), key=lambda w: -w.count)[:500]]
-    run.status = (ImportStatus.REJECTED if not plan.ok else ImportStatus.VALIDATED if check_only
-                  else ImportStatus.LOADED)
+    run.warnings = [
+        [w.field, w.value, w.reason, w.count, w.first_row]
+        for w in sorted(plan.warnings.values(), key=lambda w: -w.count)[:500]
+    ]
+    run.status = (
+        ImportStatus.REJECTED
+        if not plan.ok
+        else ImportStatus.VALIDATED
+        if check_only
+        else ImportStatus.LOADED
+    )
     run.error_report = gzip.compress(result.error_csv) if result.error_csv else None
     run.save()
     return result
 
 
-def _load(plan: Plan, run: ImportRun, user: User, progress: _Progress, error: Callable[[Issue], None],
-          names: list[str], check_only: bool, t0: float) -> ImportResult:
+def _load(
+    plan: Plan,
+    run: ImportRun,
+    user: User,
+    progress: _Progress,
+    error: Callable[[Issue], None],
+    names: list[str],
+    check_only: bool,
+    t0: float,
+) -> ImportResult:
     result = ImportResult(run=run, plan=plan, seconds_checking=time.perf_counter() - t0)
     if plan.ok and not check_only:
         progress.loading_total(plan.staged.events if plan.staged is not None else len(plan.events))
@@ -206,7 +246,9 @@ def _load(plan: Plan, run: ImportRun, user: User, progress: _Progress, error: Ca
 
         try:
             result.counts, result.unlinked = load(plan, user=user, run=run, progress=loading)
-            if not as_sets and any(k.split()[0] in ("requests", "assessments", "services") for k in result.counts):
+            if not as_sets and any(
+                k.split()[0] in ("requests", "assessments", "services") for k in result.counts
+            ):
                 # Requests passed to a team whose work has begun (an assessment or a service after them) stop
                 # waiting, as they would have in the product; the rest wait on the lists. Part of loading them: the
                 # import's own audit events (one per record created or updated) cover it: one summary, none per row.
@@ -214,8 +256,12 @@ def _load(plan: Plan, run: ImportRun, user: User, progress: _Progress, error: Ca
                 from openasc.core.models import AuditAction
                 from openasc.frontdoor.services import requests_close_waiting
 
-                with audit.bulk(actor=user, action=AuditAction.UPDATE, reason="CLD import: waiting ended",
-                                details={"import_run": run.pk}):  # one summary event
+                with audit.bulk(
+                    actor=user,
+                    action=AuditAction.UPDATE,
+                    reason="CLD import: waiting ended",
+                    details={"import_run": run.pk},
+                ):  # one summary event
                     requests_close_waiting()
         except Exception as exc:
             if not isinstance(exc, Conflict):
@@ -240,9 +286,15 @@ def _unlinked_warning(unlinked: list[tuple[str, str]]):
     from .check import Warning_
 
     examples = ", ".join(linked for _, linked in unlinked[:5])
-    return Warning_("Adult 1-3 Linked Person_ID", examples + (", ..." if len(unlinked) > 5 else ""),
-                    "No person with this LA person id or NHS number in the files or the record: the carer was not "
-                    "linked to them", len(unlinked), "", 0)
+    return Warning_(
+        "Adult 1-3 Linked Person_ID",
+        examples + (", ..." if len(unlinked) > 5 else ""),
+        "No person with this LA person id or NHS number in the files or the record: the carer was not "
+        "linked to them",
+        len(unlinked),
+        "",
+        0,
+    )
 
 
 # -- command line ----------------------------------------------------------------------------------------------------
@@ -264,13 +316,19 @@ class _RichProgress(_Progress):
 
 
 def _parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="openasc cld import",
-                                description="Load Client Level Data files (CSV, optionally gzipped) into the record. "
-                                "Every row is checked first; a file with any error loads nothing.")
+    p = argparse.ArgumentParser(
+        prog="openasc cld import",
+        description="Load Client Level Data files (CSV, optionally gzipped) into the record. "
+        "Every row is checked first; a file with any error loads nothing.",
+    )
     p.add_argument("files", nargs="+", help="CLD CSV files, with the CLD field names as headers")
-    p.add_argument("--errors", help="Where to write the error report (default: next to the first file, "
-                   "as NAME.errors.csv)")
-    p.add_argument("--as-user", default="system", help="The account the import is recorded and audited against")
+    p.add_argument(
+        "--errors",
+        help="Where to write the error report (default: next to the first file, as NAME.errors.csv)",
+    )
+    p.add_argument(
+        "--as-user", default="system", help="The account the import is recorded and audited against"
+    )
     p.add_argument("--check-only", action="store_true", help="Check the files and report; load nothing")
     p.add_argument("--no-progress", action="store_true", help="Do not show progress bars")
     return p
@@ -302,11 +360,16 @@ def main(argv: list[str], stdout: TextIO | None = None, stderr: TextIO | None = 
             return 2
     user = User.objects.filter(username=args.as_user, is_active=True).first()
     if user is None:
-        stderr.write(f"No active account called {args.as_user!r}: create it with `openasc users add {args.as_user} "
-                     "--role system --as ADMIN` (a system account; see README, Going live) or pass --as-user\n")
+        stderr.write(
+            f"No active account called {args.as_user!r}: create it with `openasc users add {args.as_user} "
+            "--role system --as ADMIN` (a system account; see README, Going live) or pass --as-user\n"
+        )
         return 2
-    errors_path = Path(args.errors) if args.errors else paths[0].with_name(
-        paths[0].name.removesuffix(".gz").removesuffix(".csv") + ".errors.csv")
+    errors_path = (
+        Path(args.errors)
+        if args.errors
+        else paths[0].with_name(paths[0].name.removesuffix(".gz").removesuffix(".csv") + ".errors.csv")
+    )
 
     # Django's OutputWrapper adds a newline to every write: rich needs the real stream underneath.
     raw_out = getattr(stdout, "_out", stdout)
@@ -324,22 +387,33 @@ def _main_run(paths: list[Path], user: User, args, raw_out, show: bool) -> Impor
         from rich.console import Console
         from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
-        columns = [TextColumn("{task.description}"), BarColumn(), TextColumn("{task.fields[rows]:,} rows"),
-                   TimeElapsedColumn()]
+        columns = [
+            TextColumn("{task.description}"),
+            BarColumn(),
+            TextColumn("{task.fields[rows]:,} rows"),
+            TimeElapsedColumn(),
+        ]
         with Progress(*columns, console=Console(file=raw_out)) as bar:
-            result = run_import(paths, user=user, check_only=args.check_only,
-                                progress=_RichProgress(bar, sum(p.stat().st_size for p in paths)))
+            result = run_import(
+                paths,
+                user=user,
+                check_only=args.check_only,
+                progress=_RichProgress(bar, sum(p.stat().st_size for p in paths)),
+            )
     else:
         result = run_import(paths, user=user, check_only=args.check_only)
     return result
 
 
-def _report(result: ImportResult, paths: list[Path], args, errors_path: Path, stdout: TextIO, stderr: TextIO,
-            raw_out) -> int:
+def _report(
+    result: ImportResult, paths: list[Path], args, errors_path: Path, stdout: TextIO, stderr: TextIO, raw_out
+) -> int:
     plan = result.plan
     out = stdout.write
-    out(f"{plan.rows:,} rows checked in {len(paths)} file(s); {plan.submissions} submission(s); "
-        f"{plan.error_count:,} errors, {plan.warning_count:,} warnings.\n")
+    out(
+        f"{plan.rows:,} rows checked in {len(paths)} file(s); {plan.submissions} submission(s); "
+        f"{plan.error_count:,} errors, {plan.warning_count:,} warnings.\n"
+    )
     if plan.warnings:
         out("Warnings (values stored, nothing rejected):\n")
         for w in sorted(plan.warnings.values(), key=lambda w: -w.count)[:50]:
@@ -348,18 +422,28 @@ def _report(result: ImportResult, paths: list[Path], args, errors_path: Path, st
     if not plan.ok:
         errors_path.write_bytes(result.error_csv)
         many = len(paths) > 1
-        _table([[*([e.file] if many else []), e.row, e.field, e.value, e.reason] for e in plan.errors], raw_out,
-               with_file=many)
+        _table(
+            [[*([e.file] if many else []), e.row, e.field, e.value, e.reason] for e in plan.errors],
+            raw_out,
+            with_file=many,
+        )
         if plan.error_count > len(plan.errors):
             out(f"... and {plan.error_count - len(plan.errors):,} more.\n")
-        stderr.write(f"Nothing was loaded: fix the {plan.error_count:,} errors listed in {errors_path} and run the "
-                     "import again.\n")
+        stderr.write(
+            f"Nothing was loaded: fix the {plan.error_count:,} errors listed in {errors_path} and run the "
+            "import again.\n"
+        )
         return 1
     if args.check_only:
         out("No errors: the files can be loaded (nothing was loaded: --check-only).\n")
         return 0
-    out("Loaded: " + ", ".join(f"{v:,} {k}" for k, v in result.counts.items()) + ".\n"
-        if result.counts else "Nothing to change: everything in the files is already in the record.\n")
-    out(f"Checked in {result.seconds_checking:.1f}s, loaded in {result.seconds_loading:.1f}s: "
-        f"{result.rows_per_second:,.0f} rows a second. Import run {result.run.pk}.\n")
+    out(
+        "Loaded: " + ", ".join(f"{v:,} {k}" for k, v in result.counts.items()) + ".\n"
+        if result.counts
+        else "Nothing to change: everything in the files is already in the record.\n"
+    )
+    out(
+        f"Checked in {result.seconds_checking:.1f}s, loaded in {result.seconds_loading:.1f}s: "
+        f"{result.rows_per_second:,.0f} rows a second. Import run {result.run.pk}.\n"
+    )
     return 0

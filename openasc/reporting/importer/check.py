@@ -69,10 +69,26 @@ P_CLIENT, P_OUTCOME, P_ROUTE = POS["Client Type"], POS["Event Outcome"], POS["Re
 P_ASSESSMENT, P_SERVICE, P_COMPONENT = POS["Assessment Type"], POS["Service Type"], POS["Service Component"]
 # The fields about the person (the same on each of their rows): one group of the fast path's checks.
 PERSON_GROUP = {
-    "NHS Number", "LA Person Unique Identifier", "First Name", "Last Name", "GP Practice Name", "GP Practice Code",
-    "Gender", "Ethnicity", "Date of Birth", "Date of Death", "Primary Support Reason", "Postcode",
-    "Accommodation Status", "Employment Status", "Has Unpaid Carer", "Autism Spectrum Disorder (ASD)",
-    "Visual Impairment", "Hearing Impairment", "Dementia", "Client Funding Status",
+    "NHS Number",
+    "LA Person Unique Identifier",
+    "First Name",
+    "Last Name",
+    "GP Practice Name",
+    "GP Practice Code",
+    "Gender",
+    "Ethnicity",
+    "Date of Birth",
+    "Date of Death",
+    "Primary Support Reason",
+    "Postcode",
+    "Accommodation Status",
+    "Employment Status",
+    "Has Unpaid Carer",
+    "Autism Spectrum Disorder (ASD)",
+    "Visual Impairment",
+    "Hearing Impairment",
+    "Dementia",
+    "Client Funding Status",
 }
 
 
@@ -104,7 +120,9 @@ class Plan:
     warnings: dict[tuple[str, str, str], Warning_] = field(default_factory=dict)
     people: dict[str, tuple] = field(default_factory=dict)  # person id -> latest row (mapped)
     events: dict[tuple, tuple] = field(default_factory=dict)  # unique event key -> (rank, row)
-    links: dict[tuple[str, str], tuple] = field(default_factory=dict)  # (carer pid, linked id) -> (hours, start)
+    links: dict[tuple[str, str], tuple] = field(
+        default_factory=dict
+    )  # (carer pid, linked id) -> (hours, start)
     submissions: int = 0
     cropped: int = 0
     staged: Any = None  # fastcheck.Staged: the rows to load, kept in DuckDB (a first import; see setload)
@@ -121,23 +139,30 @@ class Plan:
 MAX_KEPT = 200
 
 
-UNKNOWN_COLUMN = ("Not a CLD field: correct the column's name or remove the column (every column must be a CLD "
-                  "field)")
+UNKNOWN_COLUMN = (
+    "Not a CLD field: correct the column's name or remove the column (every column must be a CLD field)"
+)
 DUPLICATE_COLUMN = "This CLD field has two columns: keep one"
 NAMELESS_COLUMN = "A column with no name: remove it (an extra comma at the end of the first row makes one)"
 NO_REPORTING_END = "Required: every row belongs to a submission, named by its reporting period end date"
 NON_ASCII_DIGITS = "Write numbers with the digits 0-9 only"
-NOT_UTF8 = ("Not UTF-8 text (a spreadsheet saved as plain 'CSV' writes Latin-1 or Windows-1252): save the file as "
-            "'CSV UTF-8' and import it again")
+NOT_UTF8 = (
+    "Not UTF-8 text (a spreadsheet saved as plain 'CSV' writes Latin-1 or Windows-1252): save the file as "
+    "'CSV UTF-8' and import it again"
+)
 UTF16 = "The file is UTF-16 text: save it as 'CSV UTF-8' and import it again"
-CROPPED = ("Open in an earlier submission but missing from the latest one: ended at the end of the last reporting "
-           "period it appeared in (as DHSC crops it)")
+CROPPED = (
+    "Open in an earlier submission but missing from the latest one: ended at the end of the last reporting "
+    "period it appeared in (as DHSC crops it)"
+)
 
 
 def two_la_ids(nhs: str, first_la: str) -> str:
     """The warning for an NHS number given with a second LA person id."""
-    return (f"NHS number {nhs} also has LA person id {first_la}: treated as one person (NHS number first), keeping "
-            "the LA person id already recorded")
+    return (
+        f"NHS number {nhs} also has LA person id {first_la}: treated as one person (NHS number first), keeping "
+        "the LA person id already recorded"
+    )
 
 
 def is_gzip(path: Path) -> bool:
@@ -200,7 +225,9 @@ class Checker:
         self.date_pos = [POS[n] for n in DATE_FIELDS]
         self.date_cache: dict[str, dt.date | None] = {}
         self.money_pos = [POS[n] for n in MONEY_FIELDS]
-        self.money_cache: dict[tuple[int, str], object] = {}  # (field position, text): each field has its own rules
+        self.money_cache: dict[
+            tuple[int, str], object
+        ] = {}  # (field position, text): each field has its own rules
         self.int_pos = [POS[n] for n in INTEGER_FIELDS]
         self.length_pos = [(POS[n], n, m) for n, m in rules.max_length.items() if m]
         self.required = {
@@ -214,17 +241,31 @@ class Checker:
         self.today = dt.date.today()  # (dates of birth after it are refused; the set check uses the same day)
         # the fast path (check_row): what is checked where, and the groups of checked fields
         self.coded_at = dict(self.coded)
-        self.date_set, self.money_set, self.int_set = set(self.date_pos), set(self.money_pos), set(self.int_pos)
+        self.date_set, self.money_set, self.int_set = (
+            set(self.date_pos),
+            set(self.money_pos),
+            set(self.int_pos),
+        )
         self.max_length_at = {p: m for p, _, m in self.length_pos}
-        checked = (set(self.coded_at) | self.date_set | self.money_set | self.int_set | set(self.max_length_at)
-                   | {P_NHS, P_LA, P_EVENT_TYPE})
+        checked = (
+            set(self.coded_at)
+            | self.date_set
+            | self.money_set
+            | self.int_set
+            | set(self.max_length_at)
+            | {P_NHS, P_LA, P_EVENT_TYPE}
+        )
         person = [p for p in sorted(checked) if FIELDS[p] in PERSON_GROUP]
         reporting, dates, money = [P_RPS, P_RPE], [P_START, P_END], sorted(self.money_set)
         event = [p for p in sorted(checked) if p not in {*person, *reporting, *dates, *money}]
         self.groups = [(_getter(g), {}, tuple(g)) for g in (person, reporting, event, dates, money)]
-        self.required_fast = {et: (_getter([p for p, _, ended in req if not ended] or [P_EVENT_TYPE]),
-                                   _getter([p for p, _, ended in req if ended] or [P_EVENT_TYPE]))
-                              for et, req in self.required.items()}
+        self.required_fast = {
+            et: (
+                _getter([p for p, _, ended in req if not ended] or [P_EVENT_TYPE]),
+                _getter([p for p, _, ended in req if ended] or [P_EVENT_TYPE]),
+            )
+            for et, req in self.required.items()
+        }
         self.file = ""
 
     # -- reporting ----------------------------------------------------------------------------------------------
@@ -253,12 +294,24 @@ class Checker:
             return r2, "warn", f"Release 1 value, stored as the Release 2 value '{r2}'"
         if value in lst.release1_unmapped:
             if lst.confirmed:
-                return value, "error", ("This is a Release 1 value with no Release 2 equivalent: choose the "
-                                        f"Release 2 value of {lst.name} that applies")
+                return (
+                    value,
+                    "error",
+                    (
+                        "This is a Release 1 value with no Release 2 equivalent: choose the "
+                        f"Release 2 value of {lst.name} that applies"
+                    ),
+                )
             return value, "warn", "Release 1 value with no Release 2 equivalent, stored as given"
         if not lst.confirmed:
-            return value, "warn", (f"Unfamiliar value: the Release 2 list for {lst.name} is not published, so it "
-                                   "is stored as given")
+            return (
+                value,
+                "warn",
+                (
+                    f"Unfamiliar value: the Release 2 list for {lst.name} is not published, so it "
+                    "is stored as given"
+                ),
+            )
         close = [v for v in lst.values if v.lower() == value.lower()]
         hint = f" (did you mean '{close[0]}'? values must match exactly, including capitals)" if close else ""
         return value, "error", f"Not a value of the {lst.name} list{hint}"
@@ -321,8 +374,13 @@ class Checker:
         if seen is None:
             self.la_nhs[la] = (nhs, n)
         elif seen[0] != nhs:
-            self.error(n, "NHS Number", nhs_raw, f"LA person id {la} has NHS number {seen[0]} at row {seen[1]}: "
-                       "one person cannot have two NHS numbers")
+            self.error(
+                n,
+                "NHS Number",
+                nhs_raw,
+                f"LA person id {la} has NHS number {seen[0]} at row {seen[1]}: "
+                "one person cannot have two NHS numbers",
+            )
             return False
         return True
 
@@ -431,8 +489,14 @@ class Checker:
                 continue
             d = self.date_of(v)
             if d is None:
-                err(n, FIELDS[p], v, NON_ASCII_DIGITS if _foreign_digits(v) else
-                    "Not a date: use YYYY-MM-DD or DD/MM/YYYY, and a real day of the month")
+                err(
+                    n,
+                    FIELDS[p],
+                    v,
+                    NON_ASCII_DIGITS
+                    if _foreign_digits(v)
+                    else "Not a date: use YYYY-MM-DD or DD/MM/YYYY, and a real day of the month",
+                )
                 ok = False
             dates[p] = d
         for p in self.money_pos:
@@ -446,7 +510,12 @@ class Checker:
         for p in self.int_pos:
             v = row[p]
             if v and not INT_RE.fullmatch(v):
-                err(n, FIELDS[p], v, NON_ASCII_DIGITS if _foreign_digits(v) else "Must be a whole number, e.g. 1")
+                err(
+                    n,
+                    FIELDS[p],
+                    v,
+                    NON_ASCII_DIGITS if _foreign_digits(v) else "Must be a whole number, e.g. 1",
+                )
                 ok = False
         for p, name, m in self.length_pos:
             v = row[p]
@@ -466,7 +535,12 @@ class Checker:
             else:
                 nhs = got
         if not nhs_raw and not la:
-            err(n, "LA Person Unique Identifier", "", "Every row needs the person's NHS number or LA person id")
+            err(
+                n,
+                "LA Person Unique Identifier",
+                "",
+                "Every row needs the person's NHS number or LA person id",
+            )
             ok = False
         if nhs and la and not self._same_person(nhs, la, n, nhs_raw):
             ok = False
@@ -483,13 +557,21 @@ class Checker:
             err(n, "Event Type", "", "Required: Request, Assessment, Service or Review")
             ok = False
         if start and end and end < start:
-            err(n, "Event End Date", row[POS["Event End Date"]],
-                f"The end date is before the start date ({row[POS['Event Start Date']]})")
+            err(
+                n,
+                "Event End Date",
+                row[POS["Event End Date"]],
+                f"The end date is before the start date ({row[POS['Event Start Date']]})",
+            )
             ok = False
         rps, rpe = dates[POS["Reporting Period Start Date"]], dates[POS["Reporting Period End Date"]]
         if rps and rpe and rpe < rps:
-            err(n, "Reporting Period End Date", row[POS["Reporting Period End Date"]],
-                "The reporting period ends before it starts")
+            err(
+                n,
+                "Reporting Period End Date",
+                row[POS["Reporting Period End Date"]],
+                "The reporting period ends before it starts",
+            )
             ok = False
         if not row[P_RPE]:
             err(n, "Reporting Period End Date", "", NO_REPORTING_END)
@@ -497,12 +579,15 @@ class Checker:
         dob, dod = dates[POS["Date of Birth"]], dates[POS["Date of Death"]]
         if dob:
             problem = self._birth_problem(dob) or (
-                rpe and dob > rpe and f"After the end of the reporting period ({row[P_RPE]})")
+                rpe and dob > rpe and f"After the end of the reporting period ({row[P_RPE]})"
+            )
             if problem:
                 err(n, "Date of Birth", row[P_DOB], problem)
                 ok = False
         if dob and dod and dod < dob:
-            err(n, "Date of Death", row[POS["Date of Death"]], "The date of death is before the date of birth")
+            err(
+                n, "Date of Death", row[POS["Date of Death"]], "The date of death is before the date of birth"
+            )
             ok = False
         if not ok:
             return False
@@ -556,11 +641,16 @@ class Checker:
         plan = self.plan
         g = row.__getitem__
         pid = f"NHS:{nhs}" if nhs else f"LA:{la}"
-        key = (pid, et, start, g(P_CLIENT),
-               g(P_ROUTE).lower() if et == "Request" else "",
-               g(P_ASSESSMENT).lower() if et == "Assessment" else "",
-               g(P_SERVICE) if et == "Service" else "",
-               g(P_COMPONENT).lower() if et == "Service" else "")
+        key = (
+            pid,
+            et,
+            start,
+            g(P_CLIENT),
+            g(P_ROUTE).lower() if et == "Request" else "",
+            g(P_ASSESSMENT).lower() if et == "Assessment" else "",
+            g(P_SERVICE) if et == "Service" else "",
+            g(P_COMPONENT).lower() if et == "Service" else "",
+        )
         hierarchy = OUTCOME_HIERARCHY.get(g(P_OUTCOME), 999)
         self.rownum += 1
         rank = (rpe or MIN_DATE, end or MAX_DATE, -hierarchy, self.rownum, n)
@@ -640,8 +730,10 @@ def header_problems(header: list[str]) -> list[tuple[int, str, str]]:
 
 def wrong_width(n: int, got: int, want: int) -> str:
     """The reason a row with the wrong number of fields is refused."""
-    return (f"Row {n} has {got} fields but the first row has {want}: the row is cut short, or has values "
-            "beyond the last column")
+    return (
+        f"Row {n} has {got} fields but the first row has {want}: the row is cut short, or has values "
+        "beyond the last column"
+    )
 
 
 def read_header(header: list[str]) -> tuple[list[int], list[str]]:
@@ -657,9 +749,15 @@ def read_header(header: list[str]) -> tuple[list[int], list[str]]:
     return [found.get(name, -1) for name in FIELDS], unknown
 
 
-def check_files(paths: list[Path], *, on_error: Callable[[Issue], None] = lambda issue: None,
-                on_progress: Callable[[int, int], None] = lambda rows, nbytes: None,
-                names: list[str] | None = None, fast: bool = True, stage: bool = False) -> Plan:
+def check_files(
+    paths: list[Path],
+    *,
+    on_error: Callable[[Issue], None] = lambda issue: None,
+    on_progress: Callable[[int, int], None] = lambda rows, nbytes: None,
+    names: list[str] | None = None,
+    fast: bool = True,
+    stage: bool = False,
+) -> Plan:
     """Validate every row of every file; return the plan (errors, warnings, people and events to load).
 
     Clean files are checked as sets in DuckDB (``fastcheck``); anything else, and always with ``fast=False``, row
@@ -683,7 +781,9 @@ def check_files(paths: list[Path], *, on_error: Callable[[Issue], None] = lambda
         checker.file = name
         text, raw = open_text(path)
         with text:
-            reader = csv.reader(text, strict=True)  # a quoted value never closed (a file cut short) is an error
+            reader = csv.reader(
+                text, strict=True
+            )  # a quoted value never closed (a file cut short) is an error
             try:
                 header = next(reader)
             except UnicodeDecodeError:
@@ -694,15 +794,24 @@ def check_files(paths: list[Path], *, on_error: Callable[[Issue], None] = lambda
                 continue
             idx, _unknown = read_header(header)
             if idx[POS["Event Type"]] < 0 or idx[POS["Event Start Date"]] < 0:
-                checker.error(1, "", "", "The first row must hold the CLD field names (no 'Event Type' or "
-                              "'Event Start Date' column found)")
+                checker.error(
+                    1,
+                    "",
+                    "",
+                    "The first row must hold the CLD field names (no 'Event Type' or "
+                    "'Event Start Date' column found)",
+                )
                 continue
             if idx[POS["NHS Number"]] < 0 and idx[POS["LA Person Unique Identifier"]] < 0:
                 checker.error(1, "", "", "No 'NHS Number' or 'LA Person Unique Identifier' column found")
                 continue
             if idx[P_RPE] < 0:  # (rather than the same error on every row)
-                checker.error(1, "Reporting Period End Date", "", f"No 'Reporting Period End Date' column found: "
-                              f"{NO_REPORTING_END.lower()}")
+                checker.error(
+                    1,
+                    "Reporting Period End Date",
+                    "",
+                    f"No 'Reporting Period End Date' column found: {NO_REPORTING_END.lower()}",
+                )
                 continue
             for _col, h, reason in header_problems(header):  # (the rows are still checked, for the report)
                 checker.error(1, h, "", reason)
@@ -737,8 +846,13 @@ def check_files(paths: list[Path], *, on_error: Callable[[Issue], None] = lambda
                 _not_utf8(checker, path, after=n)
             except (csv.Error, OSError, EOFError) as exc:
                 where = _unclosed(path, n + 1, header) if "unexpected end of data" in str(exc) else ""
-                checker.error(n + 1, where, "", f"Cannot read the file from here: {exc}" + (
-                    " (a quoted value is never closed: the file is cut short)" if where else ""))
+                checker.error(
+                    n + 1,
+                    where,
+                    "",
+                    f"Cannot read the file from here: {exc}"
+                    + (" (a quoted value is never closed: the file is cut short)" if where else ""),
+                )
             done_bytes += path.stat().st_size
             on_progress(plan.rows, done_bytes)
     checker.finish()
@@ -762,8 +876,9 @@ def _unclosed(path: Path, row: int, header: list[str]) -> str:
 def _not_utf8(checker: Checker, path: Path, after: int = 0) -> None:
     """Report each line of a file that is not UTF-8 (its row, and the field holding the bytes), or that the file
     is UTF-16; lines up to ``after`` were read (and reported) already."""
+
     def lines():
-        with (gzip.open(path, "rb") if is_gzip(path) else path.open("rb")) as f:
+        with gzip.open(path, "rb") if is_gzip(path) else path.open("rb") as f:
             yield from f
 
     head = next(lines(), b"")[:4]

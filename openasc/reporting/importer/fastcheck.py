@@ -76,7 +76,9 @@ CHUNK = 1 << 24
 SEPARATOR = "\x1f"  # the unit separator
 NO_NULL = "\n\n"  # read_csv's text for NULL: a value no file the set check takes can hold (see _check)
 PLAIN = bytes(range(32, 127)) + b"\r\n"  # the bytes of a plain file (see _scan)
-CARERS_SQL = ", ".join(sql_quote(c) for c in CARER_TYPES)  # the carers' client types, as a list for SQL's IN (...)
+CARERS_SQL = ", ".join(
+    sql_quote(c) for c in CARER_TYPES
+)  # the carers' client types, as a list for SQL's IN (...)
 
 
 class NotClean(Exception):
@@ -95,9 +97,11 @@ def _scan(path: Path) -> tuple[int, bool, bool]:
         while chunk := f.read(CHUNK):
             breaks += chunk.count(b"\n")
             if plain:
-                text = chunk[len(codecs.BOM_UTF8):] if first and chunk.startswith(codecs.BOM_UTF8) else chunk
+                text = chunk[len(codecs.BOM_UTF8) :] if first and chunk.startswith(codecs.BOM_UTF8) else chunk
                 plain = not text.translate(None, PLAIN)
-                if b"\r" in chunk or last == b"\r":  # counting them costs 0.8 s at 671 MB: only when there are any
+                if (
+                    b"\r" in chunk or last == b"\r"
+                ):  # counting them costs 0.8 s at 671 MB: only when there are any
                     returns += chunk.count(b"\r")
                     crlf += chunk.count(b"\r\n") + (last == b"\r" and chunk[:1] == b"\n")
             first = False
@@ -105,8 +109,14 @@ def _scan(path: Path) -> tuple[int, bool, bool]:
     return breaks + (0 if last in (b"\n", b"") else 1), gz, plain and returns == crlf
 
 
-def check_clean(checker: Checker, paths: list[Path], names: list[str],
-                on_progress: Callable[[int, int], None] = lambda rows, nbytes: None, *, stage: bool = False) -> bool:
+def check_clean(
+    checker: Checker,
+    paths: list[Path],
+    names: list[str],
+    on_progress: Callable[[int, int], None] = lambda rows, nbytes: None,
+    *,
+    stage: bool = False,
+) -> bool:
     """Check the files as sets; True when they are clean and the checker's plan is filled, else False.
 
     With ``stage``, the rows to load stay in DuckDB instead (``plan.staged``, for ``setload``: a first import), and
@@ -155,8 +165,10 @@ class Staged:
         missing from the latest is ended at the end of the last reporting period it appeared in."""
         con, checker = self.con, self.checker
         far_past = f"DATE '{MIN_DATE.isoformat()}'"
-        submissions, latest = con.execute(f"SELECT count(DISTINCT COALESCE(v{P_RPE}, {far_past})), "
-                                          f"max(COALESCE(v{P_RPE}, {far_past})) FROM ev").fetchone()
+        submissions, latest = con.execute(
+            f"SELECT count(DISTINCT COALESCE(v{P_RPE}, {far_past})), "
+            f"max(COALESCE(v{P_RPE}, {far_past})) FROM ev"
+        ).fetchone()
         plan = checker.plan
         plan.submissions = submissions
         if latest is None or latest == MIN_DATE or submissions < 2:
@@ -167,8 +179,9 @@ class Staged:
             return
         con.execute(f"UPDATE ev SET v{P_END} = v{P_RPE} WHERE {cropped}")
         plan.cropped = count
-        plan.warnings[("Event End Date", "", CROPPED)] = Warning_("Event End Date", "", CROPPED, count, checker.file,
-                                                                  first_row)
+        plan.warnings[("Event End Date", "", CROPPED)] = Warning_(
+            "Event End Date", "", CROPPED, count, checker.file, first_row
+        )
 
     def close(self) -> None:
         self.con.close()
@@ -185,8 +198,12 @@ def _check(con, checker: Checker, paths, names, on_progress) -> dict:
         with text:
             header = next(csv.reader(text))
         idx, _unknown = read_header(header)
-        if (idx[P_EVENT_TYPE] < 0 or idx[POS["Event Start Date"]] < 0 or (idx[P_NHS] < 0 and idx[P_LA] < 0)
-                or idx[P_RPE] < 0):
+        if (
+            idx[P_EVENT_TYPE] < 0
+            or idx[POS["Event Start Date"]] < 0
+            or (idx[P_NHS] < 0 and idx[P_LA] < 0)
+            or idx[P_RPE] < 0
+        ):
             raise NotClean
         if header_problems(header):  # a column that is not a CLD field, or a field given twice: an error
             raise NotClean
@@ -202,16 +219,21 @@ def _check(con, checker: Checker, paths, names, on_progress) -> dict:
         # file. trim() takes spaces off; in a file that is not plain ASCII (see _scan), values with any other
         # whitespace at either end are looked at below (_check_ends). A row with nothing in it needs no check of its
         # own: it has no event type, which fails the row checks.
-        select = ", ".join(f"NULLIF(NULLIF(trim(c{j}), ''), 'NULL') AS f{p}" if j >= 0
-                           else f"CAST(NULL AS VARCHAR) AS f{p}" for p, j in enumerate(idx))
+        select = ", ".join(
+            f"NULLIF(NULLIF(trim(c{j}), ''), 'NULL') AS f{p}" if j >= 0 else f"CAST(NULL AS VARCHAR) AS f{p}"
+            for p, j in enumerate(idx)
+        )
         con.execute(
             f"CREATE TABLE t{fi} AS SELECT {select}, (c{width - 1} IS NULL OR c{width} IS NOT NULL) AS wrong_width "
             f"FROM read_csv({sql_quote(str(path))}, header = true, "
             f"auto_detect = false, delim = ',', quote = '\"', escape = '\"', columns = {columns}, "
             f"null_padding = true, strict_mode = true, nullstr = {sql_quote(NO_NULL)}, "
-            f"compression = '{'gzip' if gz else 'none'}', all_varchar = true)")
+            f"compression = '{'gzip' if gz else 'none'}', all_varchar = true)"
+        )
         rows, wrong = con.execute(f"SELECT count(*), count(*) FILTER (wrong_width) FROM t{fi}").fetchone()
-        if rows != lines - 1:  # blank lines, or line breaks inside values: as the row checker reads it, or not
+        if (
+            rows != lines - 1
+        ):  # blank lines, or line breaks inside values: as the row checker reads it, or not
             raise NotClean
         if wrong:  # a row with fewer or more fields than the header: the row checker words it
             raise NotClean
@@ -228,19 +250,23 @@ def _check(con, checker: Checker, paths, names, on_progress) -> dict:
     _check_rows(con, rules)
     _nhs_with_two_la_ids(con, warnings, names)
     _stage(con, mapped)
-    return {"rows": total,
-            "warnings": [w for _, w in sorted(warnings, key=lambda x: x[0])]}
+    return {"rows": total, "warnings": [w for _, w in sorted(warnings, key=lambda x: x[0])]}
 
 
 def _check_ends(con) -> None:
     """The row checker strips every value with str.strip(), which removes more than spaces (tabs, line breaks,
     no-break spaces, ...): a value starting or ending with anything but printable ASCII is compared with its
     str.strip(), and any difference sends the files to the row checker."""
-    def odd(x: str) -> str:
-        return (f"(unicode({x}) < 33 OR unicode({x}) > 126 OR unicode(right({x}, 1)) < 33 "
-                f"OR unicode(right({x}, 1)) > 126)")
 
-    sql = " UNION ALL ".join(f"SELECT DISTINCT f{p} AS v FROM t WHERE {odd(f'f{p}')}" for p in range(len(FIELDS)))
+    def odd(x: str) -> str:
+        return (
+            f"(unicode({x}) < 33 OR unicode({x}) > 126 OR unicode(right({x}, 1)) < 33 "
+            f"OR unicode(right({x}, 1)) > 126)"
+        )
+
+    sql = " UNION ALL ".join(
+        f"SELECT DISTINCT f{p} AS v FROM t WHERE {odd(f'f{p}')}" for p in range(len(FIELDS))
+    )
     for (v,) in con.execute(sql).fetchall():
         if v != v.strip():
             raise NotClean
@@ -249,7 +275,9 @@ def _check_ends(con) -> None:
 def _distinct(con, positions: list[int]) -> dict[int, list[str]]:
     if not positions:
         return {}
-    sql = " UNION ALL ".join(f"SELECT DISTINCT {p} AS p, f{p} AS v FROM t WHERE f{p} IS NOT NULL" for p in positions)
+    sql = " UNION ALL ".join(
+        f"SELECT DISTINCT {p} AS p, f{p} AS v FROM t WHERE f{p} IS NOT NULL" for p in positions
+    )
     out: dict[int, list[str]] = {p: [] for p in positions}
     for p, v in con.execute(sql).fetchall():
         out[p].append(v)
@@ -260,10 +288,14 @@ def _first(con, p: int, values: list[str]) -> dict[str, tuple[int, int, int]]:
     """For each value of field p: (count of rows, file index, row) of its first row."""
     con.execute("CREATE OR REPLACE TEMP TABLE _vals (v VARCHAR)")
     con.executemany("INSERT INTO _vals VALUES (?)", [(v,) for v in values])
-    return {v: (c, fi, n) for v, c, fi, n in con.execute(
-        f"SELECT f{p}, count(*), min({{'fi': fi, 'n': n}}).fi, min({{'fi': fi, 'n': n}}).n "
-        f"FROM t SEMI JOIN _vals ON f{p} = _vals.v "
-        f"GROUP BY f{p}").fetchall()}
+    return {
+        v: (c, fi, n)
+        for v, c, fi, n in con.execute(
+            f"SELECT f{p}, count(*), min({{'fi': fi, 'n': n}}).fi, min({{'fi': fi, 'n': n}}).n "
+            f"FROM t SEMI JOIN _vals ON f{p} = _vals.v "
+            f"GROUP BY f{p}"
+        ).fetchall()
+    }
 
 
 def _check_values(con, checker: Checker, warnings: list, names: list[str]) -> dict[int, dict[str, str]]:
@@ -294,7 +326,9 @@ def _check_values(con, checker: Checker, warnings: list, names: list[str]) -> di
         raise NotClean
     # the SQL date parse used for ordering must agree with the row checker's on every value
     for p in DATE_POS:
-        for v, d in con.execute(f"SELECT DISTINCT f{p}, {_date_sql(f'f{p}')} FROM t WHERE f{p} IS NOT NULL").fetchall():
+        for v, d in con.execute(
+            f"SELECT DISTINCT f{p}, {_date_sql(f'f{p}')} FROM t WHERE f{p} IS NOT NULL"
+        ).fetchall():
             if d != checker.date_cache[v]:
                 raise NotClean
     for p in MONEY_POS:
@@ -304,19 +338,25 @@ def _check_values(con, checker: Checker, warnings: list, names: list[str]) -> di
         if any(not INT_RE.fullmatch(v) for v in values[p]):
             raise NotClean
     if lengths:
-        longest = con.execute("SELECT " + ", ".join(f"max(length(f{p}))" for p in lengths) + " FROM t").fetchone()
+        longest = con.execute(
+            "SELECT " + ", ".join(f"max(length(f{p}))" for p in lengths) + " FROM t"
+        ).fetchone()
         if any((got or 0) > m for got, m in zip(longest, lengths.values(), strict=True)):
             raise NotClean
-    lowered = con.execute("SELECT count(*) FROM t WHERE " + " OR ".join(
-        f"regexp_matches(f{p}, '[^\\x00-\\x7F]')" for p in LOWERED)).fetchone()[0]
+    lowered = con.execute(
+        "SELECT count(*) FROM t WHERE "
+        + " OR ".join(f"regexp_matches(f{p}, '[^\\x00-\\x7F]')" for p in LOWERED)
+    ).fetchone()[0]
     if lowered:  # non-ASCII text in a key compared without case: Python's lower() decides
         raise NotClean
     return replace
 
 
 def _date_sql(col: str) -> str:
-    return (f"CASE WHEN {col} LIKE '____-__-__' THEN TRY_CAST({col} AS DATE) "
-            f"WHEN {col} LIKE '__/__/____' THEN TRY_CAST(TRY_STRPTIME({col}, '%d/%m/%Y') AS DATE) END")
+    return (
+        f"CASE WHEN {col} LIKE '____-__-__' THEN TRY_CAST({col} AS DATE) "
+        f"WHEN {col} LIKE '__/__/____' THEN TRY_CAST(TRY_STRPTIME({col}, '%d/%m/%Y') AS DATE) END"
+    )
 
 
 def _nhs_sql(col: str) -> str:
@@ -326,11 +366,13 @@ def _nhs_sql(col: str) -> str:
 def _check_rows(con, rules) -> None:
     """The checks across the fields of a row, as counts of rows that fail them (any -> not clean)."""
     nhs = "nhs"
-    digits = " + ".join(f"CAST(substr({nhs}, {i}, 1) AS INTEGER) * {w}" for i, w in enumerate(range(10, 1, -1), 1))
+    digits = " + ".join(
+        f"CAST(substr({nhs}, {i}, 1) AS INTEGER) * {w}" for i, w in enumerate(range(10, 1, -1), 1)
+    )
     check_digit = f"(11 - (({digits}) % 11))"
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE ids AS
-        SELECT fi, n, f{P_LA} AS la, {_nhs_sql(f'f{P_NHS}')} AS nhs, f{P_NHS} AS nhs_raw FROM t""")
+        SELECT fi, n, f{P_LA} AS la, {_nhs_sql(f"f{P_NHS}")} AS nhs, f{P_NHS} AS nhs_raw FROM t""")
     bad_nhs = con.execute(f"""
         SELECT count(*) FROM ids WHERE nhs_raw IS NOT NULL AND NOT COALESCE(
           regexp_full_match({nhs}, '[0-9]{{10}}') AND {nhs} <> repeat(substr({nhs}, 1, 1), 10)
@@ -346,10 +388,14 @@ def _check_rows(con, rules) -> None:
     required = {et: rules.required.get("*", []) + rules.required.get(et, []) for et in EVENT_TYPES}
     failing = [f"f{P_EVENT_TYPE} IS NULL"]
     for et, fields in required.items():
-        missing = [f"f{POS[f]} IS NULL" + (f" AND f{P_END} IS NOT NULL" if only_ended else "")
-                   for f, only_ended in fields]
+        missing = [
+            f"f{POS[f]} IS NULL" + (f" AND f{P_END} IS NOT NULL" if only_ended else "")
+            for f, only_ended in fields
+        ]
         if missing:
-            failing.append(f"(f{P_EVENT_TYPE} = {sql_quote(et)} AND ({' OR '.join(f'({m})' for m in missing)}))")
+            failing.append(
+                f"(f{P_EVENT_TYPE} = {sql_quote(et)} AND ({' OR '.join(f'({m})' for m in missing)}))"
+            )
     for first, then in ((P_START, P_END), (P_RPS, P_RPE), (P_DOB, P_DOD), (P_DOB, P_RPE)):
         failing.append(f"({_date_sql(f'f{then}')} < {_date_sql(f'f{first}')})")
     failing.append(f"f{P_RPE} IS NULL")  # every row names its submission
@@ -366,8 +412,12 @@ def _nhs_with_two_la_ids(con, warnings: list, names: list[str]) -> None:
         SELECT x.nhs, x.la, f.la0, f.at.fi, f.at.n, count(*), min({'fi': x.fi, 'n': x.n}).fi,
                min({'fi': x.fi, 'n': x.n}).n
         FROM x JOIN f USING (nhs) WHERE x.la <> f.la0 GROUP BY ALL""").fetchall():
-        warnings.append(((fi, n, P_LA), Warning_("LA Person Unique Identifier", la, two_la_ids(nhs, la0), count,
-                                                 names[fi], at_n)))
+        warnings.append(
+            (
+                (fi, n, P_LA),
+                Warning_("LA Person Unique Identifier", la, two_la_ids(nhs, la0), count, names[fi], at_n),
+            )
+        )
 
 
 def key_parts(t: str = "") -> list[str]:
@@ -376,11 +426,16 @@ def key_parts(t: str = "") -> list[str]:
     type, then the route, assessment type, service type and component for the event types they belong to (compared
     without case, but for the service type)."""
     et = f"{t}v{P_EVENT_TYPE}"
-    return [f"{t}pid", et, f"{t}v{P_START}", f"{t}v{P_CLIENT}",
-            f"CASE WHEN {et} = 'Request' THEN lower({t}v{P_ROUTE}) ELSE '' END",
-            f"CASE WHEN {et} = 'Assessment' THEN lower({t}v{P_ASSESSMENT}) ELSE '' END",
-            f"CASE WHEN {et} = 'Service' THEN {t}v{P_SERVICE} ELSE '' END",
-            f"CASE WHEN {et} = 'Service' THEN lower({t}v{P_COMPONENT}) ELSE '' END"]
+    return [
+        f"{t}pid",
+        et,
+        f"{t}v{P_START}",
+        f"{t}v{P_CLIENT}",
+        f"CASE WHEN {et} = 'Request' THEN lower({t}v{P_ROUTE}) ELSE '' END",
+        f"CASE WHEN {et} = 'Assessment' THEN lower({t}v{P_ASSESSMENT}) ELSE '' END",
+        f"CASE WHEN {et} = 'Service' THEN {t}v{P_SERVICE} ELSE '' END",
+        f"CASE WHEN {et} = 'Service' THEN lower({t}v{P_COMPONENT}) ELSE '' END",
+    ]
 
 
 def _stage(con, replace: dict[int, dict[str, str]]) -> None:
@@ -388,6 +443,7 @@ def _stage(con, replace: dict[int, dict[str, str]]) -> None:
     the row checker keeps them, each numbered (``ord``) in the row checker's order, with their values as the row
     checker converts them (``v0``...: mapped, NHS numbers without spaces, dates as dates, blanks as '' except dates),
     person id (``pid``) and outcome rank (``h``)."""
+
     def value(p: int) -> str:
         if p in replace:
             whens = " ".join(f"WHEN {sql_quote(k)} THEN {sql_quote(v)}" for k, v in replace[p].items())
@@ -406,19 +462,37 @@ def _stage(con, replace: dict[int, dict[str, str]]) -> None:
     # k: every row's person id, outcome rank and the values that decide what is kept (ev, pe and li below); the
     # other values are worked out for the kept rows only, from t (half the rows at 200,000 people)
     con.execute(f"CREATE OR REPLACE TEMP VIEW c AS SELECT fi, n, {', '.join(cols)} FROM t")
-    deciding = sorted({P_NHS, P_LA, P_EVENT_TYPE, P_START, P_END, P_CLIENT, P_ROUTE, P_ASSESSMENT, P_SERVICE,
-                       P_COMPONENT, P_RPE, P_OUTCOME, P_HOURS, *(POS[name] for name in LINKED)})
+    deciding = sorted(
+        {
+            P_NHS,
+            P_LA,
+            P_EVENT_TYPE,
+            P_START,
+            P_END,
+            P_CLIENT,
+            P_ROUTE,
+            P_ASSESSMENT,
+            P_SERVICE,
+            P_COMPONENT,
+            P_RPE,
+            P_OUTCOME,
+            P_HOURS,
+            *(POS[name] for name in LINKED),
+        }
+    )
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE k AS
         WITH la_nhs AS (SELECT la, any_value(nhs) AS nhs FROM ids WHERE la IS NOT NULL AND nhs IS NOT NULL
                         GROUP BY la)
-        SELECT fi, n, {', '.join(f'v{p}' for p in deciding)},
+        SELECT fi, n, {", ".join(f"v{p}" for p in deciding)},
           CASE WHEN v{P_NHS} <> '' THEN 'NHS:' || v{P_NHS} WHEN m.nhs IS NOT NULL THEN 'NHS:' || m.nhs
                ELSE 'LA:' || v{P_LA} END AS pid,
           COALESCE(CASE v{P_OUTCOME} {hierarchy} END, 999) AS h
         FROM c LEFT JOIN la_nhs m ON m.la = c.v{P_LA}""")
-    kept_rows = (f"SELECT k.fi, k.n, {', '.join(cols)}, k.pid, k.h, w.ord FROM w "
-                 "JOIN k ON k.fi = w.kept.fi AND k.n = w.kept.n JOIN t ON t.fi = w.kept.fi AND t.n = w.kept.n")
+    kept_rows = (
+        f"SELECT k.fi, k.n, {', '.join(cols)}, k.pid, k.h, w.ord FROM w "
+        "JOIN k ON k.fi = w.kept.fi AND k.n = w.kept.n JOIN t ON t.fi = w.kept.fi AND t.n = w.kept.n"
+    )
     key = ", ".join(key_parts())
     far_past, far_future = f"DATE '{MIN_DATE.isoformat()}'", f"DATE '{MAX_DATE.isoformat()}'"
     # ord: the order the row checker would keep them in (by each one's first row in the files), numbered before the
@@ -442,7 +516,9 @@ def _stage(con, replace: dict[int, dict[str, str]]) -> None:
         {kept_rows}""")
     linked = " UNION ALL ".join(
         f"SELECT pid, v{POS[name]} AS linked, v{P_HOURS} AS hours, v{P_START} AS start, fi, n FROM k "
-        f"WHERE v{P_CLIENT} IN ({CARERS_SQL}) AND v{POS[name]} <> ''" for name in LINKED)
+        f"WHERE v{P_CLIENT} IN ({CARERS_SQL}) AND v{POS[name]} <> ''"
+        for name in LINKED
+    )
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE li AS
         SELECT pid, linked, link.hours AS hours, link.start AS start, row_number() OVER (ORDER BY first) AS ord
@@ -455,11 +531,18 @@ def _fetch(con) -> tuple[list, list, list]:
     """The rows ``_stage`` kept, as ``_plan`` takes them. Each kept row comes to Python as one string of its values
     (dates in ISO form) joined by the unit separator and split there: a few times faster than DuckDB making a
     Python object of each of its fifty-odd values."""
-    row = "concat_ws(chr(31), " + ", ".join(f"COALESCE(CAST(v{p} AS VARCHAR), '')" if p in DATE_POS else f"v{p}"
-                                            for p in range(len(FIELDS))) + ")"
+    row = (
+        "concat_ws(chr(31), "
+        + ", ".join(
+            f"COALESCE(CAST(v{p} AS VARCHAR), '')" if p in DATE_POS else f"v{p}" for p in range(len(FIELDS))
+        )
+        + ")"
+    )
     events = con.execute(f"SELECT {row}, pid, h, fi, n FROM ev ORDER BY ord").fetchall()
     people = con.execute(f"SELECT {row}, pid, fi, n FROM pe ORDER BY ord").fetchall()
-    links = con.execute("SELECT pid, linked, {'hours': hours, 'start': start} FROM li ORDER BY ord").fetchall()
+    links = con.execute(
+        "SELECT pid, linked, {'hours': hours, 'start': start} FROM li ORDER BY ord"
+    ).fetchall()
     return events, people, links
 
 
@@ -488,20 +571,30 @@ def _plan(checker: Checker, kept: tuple[list, list, list]) -> dict:
                 values[p] = money[(p, values[p])]
         return tuple(values)
 
-    def order(fi: int, n: int) -> int:  # the rows' order across the files (ranks are compared within one import)
+    def order(
+        fi: int, n: int
+    ) -> int:  # the rows' order across the files (ranks are compared within one import)
         return fi * 10**12 + n
 
     plan_events = {}
     for r in events:
         values = convert(r[0])
         et = values[P_EVENT_TYPE]
-        key_ = (r[1], et, values[P_START], values[P_CLIENT],
-                values[P_ROUTE].lower() if et == "Request" else "",
-                values[P_ASSESSMENT].lower() if et == "Assessment" else "",
-                values[P_SERVICE] if et == "Service" else "",
-                values[P_COMPONENT].lower() if et == "Service" else "")
+        key_ = (
+            r[1],
+            et,
+            values[P_START],
+            values[P_CLIENT],
+            values[P_ROUTE].lower() if et == "Request" else "",
+            values[P_ASSESSMENT].lower() if et == "Assessment" else "",
+            values[P_SERVICE] if et == "Service" else "",
+            values[P_COMPONENT].lower() if et == "Service" else "",
+        )
         fi, n = r[3], r[4]
-        plan_events[key_] = ((values[P_RPE] or MIN_DATE, values[P_END] or MAX_DATE, -r[2], order(fi, n), n), values)
+        plan_events[key_] = (
+            (values[P_RPE] or MIN_DATE, values[P_END] or MAX_DATE, -r[2], order(fi, n), n),
+            values,
+        )
     plan_people = {}
     for r in people:
         values = convert(r[0])

@@ -76,35 +76,47 @@ def _take_off(cursor, table: str) -> list[str]:
     qn = connection.ops.quote_name
     if connection.vendor == "sqlite":
         # indexes with SQL text: those Django made (an index a column's own UNIQUE makes has none, and stays)
-        cursor.execute("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = %s AND sql IS NOT NULL",
-                       [table])
+        cursor.execute(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = %s AND sql IS NOT NULL",
+            [table],
+        )
         found = cursor.fetchall()
         for name, _ in found:
             cursor.execute(f"DROP INDEX {qn(name)}")
         return [sql for _, sql in found]
     if connection.vendor != "postgresql":
         return []
-    cursor.execute("""
+    cursor.execute(
+        """
         SELECT i.relname, pg_get_indexdef(i.oid) FROM pg_index x JOIN pg_class i ON i.oid = x.indexrelid
         WHERE x.indrelid = %s::regclass AND NOT x.indisprimary
-          AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = x.indexrelid)""", [qn(table)])
+          AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = x.indexrelid)""",
+        [qn(table)],
+    )
     indexes = cursor.fetchall()
-    cursor.execute("SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint WHERE conrelid = %s::regclass "
-                   "AND contype = 'f'", [qn(table)])
+    cursor.execute(
+        "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint WHERE conrelid = %s::regclass "
+        "AND contype = 'f'",
+        [qn(table)],
+    )
     keys = cursor.fetchall()
     # unique constraints no foreign key leans on (an event's key, a person's LA id): checked once, at the end
-    cursor.execute("""
+    cursor.execute(
+        """
         SELECT c.conname, pg_get_constraintdef(c.oid) FROM pg_constraint c
         WHERE c.conrelid = %s::regclass AND c.contype = 'u'
           AND NOT EXISTS (SELECT 1 FROM pg_constraint f WHERE f.contype = 'f' AND f.conindid = c.conindid)""",
-                   [qn(table)])
+        [qn(table)],
+    )
     uniques = cursor.fetchall()
     for name, _ in keys + uniques:
         cursor.execute(f"ALTER TABLE {qn(table)} DROP CONSTRAINT {qn(name)}")
     for name, _ in indexes:
         cursor.execute(f"DROP INDEX {qn(name)}")
-    return [sql for _, sql in indexes] + [f"ALTER TABLE {qn(table)} ADD CONSTRAINT {qn(name)} {definition}"
-                                          for name, definition in uniques + keys]
+    return [sql for _, sql in indexes] + [
+        f"ALTER TABLE {qn(table)} ADD CONSTRAINT {qn(name)} {definition}"
+        for name, definition in uniques + keys
+    ]
 
 
 def fast_insert(model: type[Model], objs: list[Model]) -> None:
@@ -143,7 +155,9 @@ def fast_insert_rows(model: type[Model], rows: list[dict]) -> list[int]:
         if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False):
             defaults[f.attname] = now
         else:
-            defaults[f.attname] = f.get_default()  # "" for text fields without a default, None for nullable ones
+            defaults[f.attname] = (
+                f.get_default()
+            )  # "" for text fields without a default, None for nullable ones
     get = itemgetter(*[f.attname for f in fields])
     if len(fields) == 1:
         values = [(get({**defaults, **row}),) for row in rows]
@@ -173,9 +187,13 @@ def _insert(conn, model: type[Model], fields: list, values: list) -> list[int]:
         one = "(" + ", ".join(["%s"] * len(fields)) + ")"
         size = max(1, MAX_PARAMS // len(fields))
         for i in range(0, len(values), size):
-            chunk = values[i:i + size]
-            cursor.execute(f"INSERT INTO {table} ({columns}) VALUES " + ", ".join([one] * len(chunk))
-                           + f" RETURNING {pk}", [v for row in chunk for v in row])
+            chunk = values[i : i + size]
+            cursor.execute(
+                f"INSERT INTO {table} ({columns}) VALUES "
+                + ", ".join([one] * len(chunk))
+                + f" RETURNING {pk}",
+                [v for row in chunk for v in row],
+            )
             ids.extend(r[0] for r in cursor.fetchall())
         return ids
 
@@ -191,7 +209,9 @@ def _insert_sqlite(cursor, name: str, table: str, pk: str, columns: str, width: 
     cursor.execute("SELECT MAX(seq) FROM sqlite_sequence WHERE name = %s", [name])
     last = cursor.fetchone()[0]
     if last != first + len(values) - 1:
-        raise RuntimeError(f"{name}: expected ids {first} to {first + len(values) - 1}, the sequence is at {last}")
+        raise RuntimeError(
+            f"{name}: expected ids {first} to {first + len(values) - 1}, the sequence is at {last}"
+        )
     return range(first, last + 1)
 
 
@@ -211,8 +231,10 @@ def _reserve_postgresql(cursor, table: str, pk: str, n: int) -> list[int] | rang
     again for every id, which made reserving a million ids take seconds instead of a fraction of one."""
     cursor.execute("SELECT pg_get_serial_sequence(%s, %s)", [table, pk])
     sequence = cursor.fetchone()[0]
-    cursor.execute("SELECT MIN(id), MAX(id) FROM (SELECT nextval(%s::regclass) AS id FROM generate_series(1, %s)) ids",
-                   [sequence, n])
+    cursor.execute(
+        "SELECT MIN(id), MAX(id) FROM (SELECT nextval(%s::regclass) AS id FROM generate_series(1, %s)) ids",
+        [sequence, n],
+    )
     low, high = cursor.fetchone()
     if high - low + 1 == n:  # the usual case: nobody else took an id from the sequence meanwhile
         return range(low, high + 1)

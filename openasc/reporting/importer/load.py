@@ -57,11 +57,19 @@ SEARCH_KEYS = ("first_key", "last_key", "first_sound", "last_sound", "postcode_k
 PROGRESS_PREFIX = "Progress to"
 
 PERSON_FIELDS = {  # Person field -> CLD field (demographics, from the person's latest row)
-    "first_name": "First Name", "last_name": "Last Name", "gp_practice_name": "GP Practice Name",
-    "gp_practice_code": "GP Practice Code", "gender": "Gender", "ethnicity": "Ethnicity",
-    "date_of_birth": "Date of Birth", "date_of_death": "Date of Death", "client_type": "Client Type",
-    "primary_support_reason": "Primary Support Reason", "postcode": "Postcode",
-    "accommodation_status": "Accommodation Status", "employment_status": "Employment Status",
+    "first_name": "First Name",
+    "last_name": "Last Name",
+    "gp_practice_name": "GP Practice Name",
+    "gp_practice_code": "GP Practice Code",
+    "gender": "Gender",
+    "ethnicity": "Ethnicity",
+    "date_of_birth": "Date of Birth",
+    "date_of_death": "Date of Death",
+    "client_type": "Client Type",
+    "primary_support_reason": "Primary Support Reason",
+    "postcode": "Postcode",
+    "accommodation_status": "Accommodation Status",
+    "employment_status": "Employment Status",
     "funding_status": "Client Funding Status",
 }
 # Where _values finds what it reads in a row (besides the key fields check.py places), and the status values it
@@ -69,12 +77,21 @@ PERSON_FIELDS = {  # Person field -> CLD field (demographics, from the person's 
 P_DESCRIPTION, P_ELIGIBLE = POS["Event Description"], POS["Eligible Needs Identified"]
 P_LINKED_1, P_METHOD = POS["Adult 1 Linked Person_ID"], POS["Method of Assessment"]
 P_CQC, P_DELIVERY = POS["Provider CQC Location ID"], POS["Delivery Mechanism"]
-P_REVIEW_REASON, P_REVIEW_METHOD, P_REVIEW_OUTCOMES = POS["Review Reason"], POS["Method of Review"], \
-    POS["Review Outcomes Achieved"]
-REQUEST_OPEN, REQUEST_ROUTED, REQUEST_CONCLUDED = (RequestStatus.OPEN.value, RequestStatus.ROUTED.value,
-                                                   RequestStatus.CONCLUDED.value)
+P_REVIEW_REASON, P_REVIEW_METHOD, P_REVIEW_OUTCOMES = (
+    POS["Review Reason"],
+    POS["Method of Review"],
+    POS["Review Outcomes Achieved"],
+)
+REQUEST_OPEN, REQUEST_ROUTED, REQUEST_CONCLUDED = (
+    RequestStatus.OPEN.value,
+    RequestStatus.ROUTED.value,
+    RequestStatus.CONCLUDED.value,
+)
 ASSESSMENT_NEEDS, ASSESSMENT_CARER = AssessmentKind.NEEDS.value, AssessmentKind.CARER.value
-ASSESSMENT_COMPLETED, ASSESSMENT_IN_PROGRESS = AssessmentStatus.COMPLETED.value, AssessmentStatus.IN_PROGRESS.value
+ASSESSMENT_COMPLETED, ASSESSMENT_IN_PROGRESS = (
+    AssessmentStatus.COMPLETED.value,
+    AssessmentStatus.IN_PROGRESS.value,
+)
 REVIEW_COMPLETED, REVIEW_SCHEDULED = ReviewStatus.COMPLETED.value, ReviewStatus.SCHEDULED.value
 EVENT_MODELS = {"Request": SupportRequest, "Assessment": Assessment, "Service": Service, "Review": Review}
 # The tables a first import fills from empty (a council moving in): loaded without their indexes, which are built
@@ -98,7 +115,7 @@ def _key_text(key: tuple) -> str:
 
 def _chunks(items: list, size: int = BATCH) -> Iterable[list]:
     for i in range(0, len(items), size):
-        yield items[i:i + size]
+        yield items[i : i + size]
 
 
 def _v(row: tuple, name: str):
@@ -139,9 +156,16 @@ def match_people(plan: Plan) -> tuple[dict[str, Person], list[Issue]]:
             other = by_la.get(la) if la else None
             if person is None and other is not None:
                 if other.nhs_number and other.nhs_number != nhs:
-                    issues.append(Issue("", rank[2], "LA Person Unique Identifier", la,
-                                        f"This LA person id belongs to a person with another NHS number "
-                                        f"({other.nhs_number}) in the record"))
+                    issues.append(
+                        Issue(
+                            "",
+                            rank[2],
+                            "LA Person Unique Identifier",
+                            la,
+                            f"This LA person id belongs to a person with another NHS number "
+                            f"({other.nhs_number}) in the record",
+                        )
+                    )
                     continue
                 person = other
             if person is not None:
@@ -176,7 +200,11 @@ class Loader:
                 nhs = pid[4:] if pid.startswith("NHS:") else ""
                 la = _v(row, "LA Person Unique Identifier") or nhs
                 values = {"la_person_id": la, "nhs_number": nhs, **values}
-                names = (values.get("first_name", ""), values.get("last_name", ""), values.get("postcode", ""))
+                names = (
+                    values.get("first_name", ""),
+                    values.get("last_name", ""),
+                    values.get("postcode", ""),
+                )
                 search = keys_cache.get(names)
                 if search is None:  # as set_search_keys(person) sets them
                     keys = SimpleNamespace(first_name=names[0], last_name=names[1], postcode=names[2])
@@ -198,8 +226,10 @@ class Loader:
             self.pk_of[pid] = person.pk
         new_pks = fast_insert_rows(Person, new)
         if changed:
-            fields = sorted(changed_fields | {"first_key", "last_key", "first_sound", "last_sound", "postcode_key",
-                                              "updated_at"})
+            fields = sorted(
+                changed_fields
+                | {"first_key", "last_key", "first_sound", "last_sound", "postcode_key", "updated_at"}
+            )
             now = timezone.now()
             for p in changed:
                 p.updated_at = now
@@ -233,10 +263,17 @@ class Loader:
         if et == "Request":
             routed = bool(end) and outcome.startswith(PROGRESS_PREFIX)
             status = (REQUEST_ROUTED if routed else REQUEST_CONCLUDED) if end else REQUEST_OPEN
-            return {"person_id": person_id, "received_on": start, "route_of_access": g(P_ROUTE),
-                    "client_type": client, "outcome": outcome, "reason": g(P_DESCRIPTION),
-                    "concluded_on": None if routed else end, "triaged_on": end if routed else None,
-                    "status": status}
+            return {
+                "person_id": person_id,
+                "received_on": start,
+                "route_of_access": g(P_ROUTE),
+                "client_type": client,
+                "outcome": outcome,
+                "reason": g(P_DESCRIPTION),
+                "concluded_on": None if routed else end,
+                "triaged_on": end if routed else None,
+                "status": status,
+            }
         if et == "Assessment":
             carer = client in CARER_TYPES
             eligible = {"Yes": True, "No": False}.get(g(P_ELIGIBLE))
@@ -244,22 +281,45 @@ class Loader:
             if carer:
                 linked = g(P_LINKED_1)
                 cared_for = self.linked_pk(linked) if linked else None
-            return {"person_id": person_id, "kind": ASSESSMENT_CARER if carer else ASSESSMENT_NEEDS,
-                    "cared_for_id": cared_for, "assessment_type": g(P_ASSESSMENT), "method": g(P_METHOD),
-                    "started_on": start, "completed_on": end,
-                    "status": ASSESSMENT_COMPLETED if end else ASSESSMENT_IN_PROGRESS,
-                    "eligible": eligible if end else None, "outcome": outcome}
+            return {
+                "person_id": person_id,
+                "kind": ASSESSMENT_CARER if carer else ASSESSMENT_NEEDS,
+                "cared_for_id": cared_for,
+                "assessment_type": g(P_ASSESSMENT),
+                "method": g(P_METHOD),
+                "started_on": start,
+                "completed_on": end,
+                "status": ASSESSMENT_COMPLETED if end else ASSESSMENT_IN_PROGRESS,
+                "eligible": eligible if end else None,
+                "outcome": outcome,
+            }
         if et == "Service":
             cqc = g(P_CQC)
             location = self.locations.get(cqc) if cqc else None
-            return {"person_id": person_id, "service_type": g(P_SERVICE), "service_component": g(P_COMPONENT),
-                    "provider_location_id": location.pk if location else None,
-                    "delivery_mechanism": g(P_DELIVERY), "client_type": client, "start_on": start,
-                    "end_on": end, "end_outcome": outcome, "description": g(P_DESCRIPTION)}
-        return {"person_id": person_id, "due_on": start, "reason": g(P_REVIEW_REASON) or "Planned",
-                "method": g(P_REVIEW_METHOD), "started_on": start, "completed_on": end,
-                "outcomes_achieved": g(P_REVIEW_OUTCOMES), "outcome": outcome, "notes": g(P_DESCRIPTION),
-                "status": REVIEW_COMPLETED if end else REVIEW_SCHEDULED}
+            return {
+                "person_id": person_id,
+                "service_type": g(P_SERVICE),
+                "service_component": g(P_COMPONENT),
+                "provider_location_id": location.pk if location else None,
+                "delivery_mechanism": g(P_DELIVERY),
+                "client_type": client,
+                "start_on": start,
+                "end_on": end,
+                "end_outcome": outcome,
+                "description": g(P_DESCRIPTION),
+            }
+        return {
+            "person_id": person_id,
+            "due_on": start,
+            "reason": g(P_REVIEW_REASON) or "Planned",
+            "method": g(P_REVIEW_METHOD),
+            "started_on": start,
+            "completed_on": end,
+            "outcomes_achieved": g(P_REVIEW_OUTCOMES),
+            "outcome": outcome,
+            "notes": g(P_DESCRIPTION),
+            "status": REVIEW_COMPLETED if end else REVIEW_SCHEDULED,
+        }
 
     def _new(self, et: str, row: tuple) -> dict:
         values = self._values(et, row)
@@ -285,7 +345,9 @@ class Loader:
     @property
     def _la_to_pid(self) -> dict[str, str]:
         if not hasattr(self, "_la_map"):
-            self._la_map = {_v(row, "LA Person Unique Identifier"): pid for pid, (_, row) in self.plan.people.items()}
+            self._la_map = {
+                _v(row, "LA Person Unique Identifier"): pid for pid, (_, row) in self.plan.people.items()
+            }
         return self._la_map
 
     def _linked_in_plan(self, linked: str) -> int | None:
@@ -303,8 +365,13 @@ class Loader:
                 self._linked_in_record()
                 if linked in self._linked:
                     return self._linked[linked]
-                pk = (Person.objects.filter(Q(la_person_id=linked) | Q(nhs_number=linked), merged_into__isnull=True)
-                      .values_list("pk", flat=True).first())
+                pk = (
+                    Person.objects.filter(
+                        Q(la_person_id=linked) | Q(nhs_number=linked), merged_into__isnull=True
+                    )
+                    .values_list("pk", flat=True)
+                    .first()
+                )
             self._linked[linked] = pk
         return self._linked[linked]
 
@@ -316,15 +383,18 @@ class Loader:
         self._linked_looked_up = True
         client, linked_p = POS["Client Type"], POS["Adult 1 Linked Person_ID"]
         wanted = {linked for _, linked in self.plan.links}
-        wanted |= {row[linked_p] for key, (_, row) in self.plan.events.items()
-                   if key[1] == "Assessment" and (row[client] or "Service user") in CARER_TYPES and row[linked_p]}
+        wanted |= {
+            row[linked_p]
+            for key, (_, row) in self.plan.events.items()
+            if key[1] == "Assessment" and (row[client] or "Service user") in CARER_TYPES and row[linked_p]
+        }
         wanted = [w for w in wanted if w not in self._linked and self._linked_in_plan(w) is None]
         found: dict[str, int] = {}
         for chunk in _chunks(wanted):
             values = set(chunk)
-            for pk, la, nhs in (Person.objects.filter(Q(la_person_id__in=chunk) | Q(nhs_number__in=chunk),
-                                                      merged_into__isnull=True)
-                                .values_list("pk", "la_person_id", "nhs_number")):
+            for pk, la, nhs in Person.objects.filter(
+                Q(la_person_id__in=chunk) | Q(nhs_number__in=chunk), merged_into__isnull=True
+            ).values_list("pk", "la_person_id", "nhs_number"):
                 for v in {la, nhs} & values:
                     if v not in found or pk < found[v]:
                         found[v] = pk
@@ -336,15 +406,24 @@ class Loader:
         if cost in ("", None):
             return None
         units = row[POS["Planned units per week"]]
-        return {"service_id": service_id, "effective_from": start,
-                "unit_cost_pence": int((Decimal(cost) * 100).quantize(Decimal(1))),
-                "cost_frequency": row[POS["Cost Frequency (Unit Type)"]],
-                "planned_units_per_week": None if units in ("", None) else units,
-                "reason": "CLD import", "created_by_id": self.user.pk}
+        return {
+            "service_id": service_id,
+            "effective_from": start,
+            "unit_cost_pence": int((Decimal(cost) * 100).quantize(Decimal(1))),
+            "cost_frequency": row[POS["Cost Frequency (Unit Type)"]],
+            "planned_units_per_week": None if units in ("", None) else units,
+            "reason": "CLD import",
+            "created_by_id": self.user.pk,
+        }
 
     def events(self) -> None:
         items = list(self.plan.events.items())
-        kind = {"Request": "requests", "Assessment": "assessments", "Service": "services", "Review": "reviews"}
+        kind = {
+            "Request": "requests",
+            "Assessment": "assessments",
+            "Service": "services",
+            "Review": "reviews",
+        }
         created_label = {et: f"{label} created" for et, label in kind.items()}
         any_imported = ImportedEvent.objects.exists()  # none yet (a first import): nothing to look up
         created, touched = self.created, self.touched
@@ -353,7 +432,9 @@ class Loader:
             known = {}
             if any_imported:
                 for part in _chunks(list(keys)):
-                    known.update((ie.event_key, ie) for ie in ImportedEvent.objects.filter(event_key__in=part))
+                    known.update(
+                        (ie.event_key, ie) for ie in ImportedEvent.objects.filter(event_key__in=part)
+                    )
             new_by_type: dict[str, list] = defaultdict(list)
             upd_by_type: dict[str, list] = defaultdict(list)
             changed_ie = []
@@ -375,14 +456,29 @@ class Loader:
                 label = model._meta.label_lower
                 run_pk, what = self.run.pk, created_label[et]
                 for (text_key, _row, h, values), pk in zip(entries, ids, strict=True):
-                    imported.append({"event_key": text_key, "object_type": label, "object_id": pk, "row_hash": h,
-                                     "import_run_id": run_pk})
-                    if values["person_id"] not in created:  # people created are audited as created, nothing more
+                    imported.append(
+                        {
+                            "event_key": text_key,
+                            "object_type": label,
+                            "object_id": pk,
+                            "row_hash": h,
+                            "import_run_id": run_pk,
+                        }
+                    )
+                    if (
+                        values["person_id"] not in created
+                    ):  # people created are audited as created, nothing more
                         touched[values["person_id"]][what] += 1
                 self.counts[f"{kind[et]} created"] += len(ids)
                 if et == "Service":
-                    costs = [c for c in (self._cost(pk, values["start_on"], row)
-                                         for (_, row, _, values), pk in zip(entries, ids, strict=True)) if c]
+                    costs = [
+                        c
+                        for c in (
+                            self._cost(pk, values["start_on"], row)
+                            for (_, row, _, values), pk in zip(entries, ids, strict=True)
+                        )
+                        if c
+                    ]
                     fast_insert_rows(ServiceCost, costs)
                     self.counts["service costs created"] += len(costs)
             fast_insert_rows(ImportedEvent, imported)
@@ -424,12 +520,15 @@ class Loader:
             ServiceCost.objects.bulk_create([new])
             self.counts["service costs created"] += 1
         elif (current.unit_cost_pence, current.cost_frequency, current.planned_units_per_week) != (
-                new.unit_cost_pence, new.cost_frequency, new.planned_units_per_week
+            new.unit_cost_pence,
+            new.cost_frequency,
+            new.planned_units_per_week,
         ) and current.effective_from == new.effective_from:
             current.unit_cost_pence, current.cost_frequency = new.unit_cost_pence, new.cost_frequency
             current.planned_units_per_week = new.planned_units_per_week
-            ServiceCost.objects.bulk_update([current], ["unit_cost_pence", "cost_frequency",
-                                                        "planned_units_per_week"])
+            ServiceCost.objects.bulk_update(
+                [current], ["unit_cost_pence", "cost_frequency", "planned_units_per_week"]
+            )
             self.counts["service costs updated"] += 1
 
     # -- carer links ----------------------------------------------------------------------------------------------
@@ -446,9 +545,14 @@ class Loader:
         existing = set()
         for chunk in _chunks(list(wanted)):
             carers = {c for c, _ in chunk}
-            existing |= set(CarerLink.objects.filter(carer_id__in=carers).values_list("carer_id", "cared_for_id"))
-        new = [CarerLink(carer_id=c, cared_for_id=cf, hours_caring_per_week=hours, started_on=start)
-               for (c, cf), (hours, start) in wanted.items() if (c, cf) not in existing]
+            existing |= set(
+                CarerLink.objects.filter(carer_id__in=carers).values_list("carer_id", "cared_for_id")
+            )
+        new = [
+            CarerLink(carer_id=c, cared_for_id=cf, hours_caring_per_week=hours, started_on=start)
+            for (c, cf), (hours, start) in wanted.items()
+            if (c, cf) not in existing
+        ]
         fast_insert(CarerLink, new)
         for link in new:
             self.touched[link.carer_id]["carer links created"] += 1
@@ -461,19 +565,41 @@ class Loader:
         created_pks = self.created
         details = {"import_run": self.run.pk, "what": "CLD import", "files": self.plan.files}
         # one create event per person created, as audit.record_many writes them (which checks the actor here)
-        audit.record_many(actor=self.user, action=AuditAction.CREATE, objs=[], basis="CLD import", details=details)
+        audit.record_many(
+            actor=self.user, action=AuditAction.CREATE, objs=[], basis="CLD import", details=details
+        )
         now = timezone.now()
         rid = current_request_id()
         # both kinds in one chained insert (audit.insert_rows: ids and hashes under the chain's lock, ADR 0008)
         created = [
-            {"occurred_at": now, "actor_id": self.user.pk, "action": str(AuditAction.CREATE), "person_id": pk,
-             "object_type": "people.person", "object_id": str(pk), "basis": "CLD import", "request_id": rid,
-             "details": details} for pk in self.created_pks]
+            {
+                "occurred_at": now,
+                "actor_id": self.user.pk,
+                "action": str(AuditAction.CREATE),
+                "person_id": pk,
+                "object_type": "people.person",
+                "object_id": str(pk),
+                "basis": "CLD import",
+                "request_id": rid,
+                "details": details,
+            }
+            for pk in self.created_pks
+        ]
         changed_pks = [pk for pk in self.touched if pk not in created_pks]
         # one update event per existing person whose record changed, naming what changed
-        changed = [{"occurred_at": now, "actor_id": self.user.pk, "action": str(AuditAction.UPDATE), "person_id": pk,
-                    "object_type": "people.person", "object_id": str(pk), "basis": "CLD import",
-                    "details": {**details, "changes": dict(self.touched[pk])}} for pk in changed_pks]
+        changed = [
+            {
+                "occurred_at": now,
+                "actor_id": self.user.pk,
+                "action": str(AuditAction.UPDATE),
+                "person_id": pk,
+                "object_type": "people.person",
+                "object_id": str(pk),
+                "basis": "CLD import",
+                "details": {**details, "changes": dict(self.touched[pk])},
+            }
+            for pk in changed_pks
+        ]
         audit.insert_rows(created + changed)
         return len(created) + len(changed)
 
@@ -490,7 +616,9 @@ def provider_locations(wanted: dict[str, str]) -> tuple[dict[str, ProviderLocati
     for cqc, name in wanted.items():
         if cqc not in locations:
             provider = Provider.objects.create(name=name)
-            locations[cqc] = ProviderLocation.objects.create(provider=provider, name=name, cqc_location_id=cqc)
+            locations[cqc] = ProviderLocation.objects.create(
+                provider=provider, name=name, cqc_location_id=cqc
+            )
             created += 1
     return locations, created
 
@@ -512,8 +640,9 @@ def _large_cache():
             cursor.execute(f"PRAGMA cache_size = {int(before)}")
 
 
-def load(plan: Plan, *, user: User, run: ImportRun, progress: Callable[[int], None] = lambda n: None
-         ) -> tuple[dict[str, int], list[tuple[str, str]]]:
+def load(
+    plan: Plan, *, user: User, run: ImportRun, progress: Callable[[int], None] = lambda n: None
+) -> tuple[dict[str, int], list[tuple[str, str]]]:
     """Write the plan in one transaction; returns (counts, carer links whose cared-for person was not found).
 
     A plan whose rows were left in DuckDB (a first import, ``plan.staged``) is written as sets (``setload``)."""
@@ -521,8 +650,12 @@ def load(plan: Plan, *, user: User, run: ImportRun, progress: Callable[[int], No
     if conflicts:
         raise Conflict(conflicts)
     # bulk writes allowed: each person created or changed gets its audit event (Loader.audit, setload's)
-    with _large_cache(), transaction.atomic(), moving_in(FIRST_LOAD_MODELS), \
-            audit.bulk(actor=user, action=AuditAction.CREATE, reason="CLD import", summary=False):
+    with (
+        _large_cache(),
+        transaction.atomic(),
+        moving_in(FIRST_LOAD_MODELS),
+        audit.bulk(actor=user, action=AuditAction.CREATE, reason="CLD import", summary=False),
+    ):
         if plan.staged is not None:
             from .setload import load_staged
 

@@ -26,8 +26,12 @@ from django.utils import timezone
 
 from openasc.reporting.models import ImportLock, ImportRun, ImportStatus
 
-STALE = dt.timedelta(minutes=int(getattr(settings, "OPENASC_IMPORT_STALE_MINUTES", None)
-                                 or os.environ.get("OPENASC_IMPORT_STALE_MINUTES", "60")))
+STALE = dt.timedelta(
+    minutes=int(
+        getattr(settings, "OPENASC_IMPORT_STALE_MINUTES", None)
+        or os.environ.get("OPENASC_IMPORT_STALE_MINUTES", "60")
+    )
+)
 BEAT_EVERY = dt.timedelta(seconds=30)
 STOPPED = "Stopped before it finished"
 
@@ -63,9 +67,11 @@ def why_dead(run: ImportRun, now: dt.datetime | None = None) -> str:
 
 def _busy_message(run: ImportRun) -> str:
     who = getattr(run.by, "username", "") if run.by_id else ""
-    return (f"Another CLD import is running (import run {run.pk}, started at "
-            f"{timezone.localtime(run.started_at):%H:%M on %-d %B %Y}{f' by {who}' if who else ''}): imports run "
-            "one at a time, so wait for it to finish and try again.")
+    return (
+        f"Another CLD import is running (import run {run.pk}, started at "
+        f"{timezone.localtime(run.started_at):%H:%M on %-d %B %Y}{f' by {who}' if who else ''}): imports run "
+        "one at a time, so wait for it to finish and try again."
+    )
 
 
 def _refuse_if_running(*, lock: bool) -> None:
@@ -98,12 +104,15 @@ def start_run(**fields) -> ImportRun:
                     ImportLock.objects.filter(pk=1).update(taken_at=now)
             ImportLock.objects.select_for_update().filter(pk=1).first()
             _refuse_if_running(lock=True)
-            return ImportRun.objects.create(status=ImportStatus.RUNNING, pid=os.getpid(), host=this_host(),
-                                            heartbeat_at=now, **fields)
+            return ImportRun.objects.create(
+                status=ImportStatus.RUNNING, pid=os.getpid(), host=this_host(), heartbeat_at=now, **fields
+            )
     except OperationalError as exc:  # SQLite: another import holds the write lock beyond the busy timeout
         if "locked" in str(exc):
-            raise ImportBusy("Another CLD import is loading: imports run one at a time, so wait for it to finish "
-                             "and try again.") from None
+            raise ImportBusy(
+                "Another CLD import is loading: imports run one at a time, so wait for it to finish "
+                "and try again."
+            ) from None
         raise
 
 
@@ -121,5 +130,7 @@ def fail(run: ImportRun, exc: BaseException) -> None:
         return
     run.status, run.finished_at = ImportStatus.FAILED, timezone.now()
     run.failure = f"{type(exc).__name__}: {exc}"[:2000]
-    with contextlib.suppress(DatabaseError):  # a broken transaction: the next import finds the run dead instead
+    with contextlib.suppress(
+        DatabaseError
+    ):  # a broken transaction: the next import finds the run dead instead
         run.save(update_fields=["status", "finished_at", "failure"])

@@ -127,7 +127,8 @@ def load_rules() -> Rules:
     r2: dict[str, set[str]] = {}
     r1: dict[str, set[str]] = {}
     for list_name, release, value, is_confirmed in ReferenceCode.objects.filter(
-            active=True, release__in=["R1", "R2"]).values_list("list_name", "release", "value", "is_confirmed"):
+        active=True, release__in=["R1", "R2"]
+    ).values_list("list_name", "release", "value", "is_confirmed"):
         if release == "R2":
             r2.setdefault(list_name, set()).add(value)
             confirmed[list_name] = confirmed.get(list_name, True) and is_confirmed
@@ -136,11 +137,16 @@ def load_rules() -> Rules:
     mappings = _release1_mappings()
     lists = {}
     for list_name, values in r2.items():
-        mapping = {k: v for k, v in mappings.get(list_name, {}).items()
-                   if v != refdata.R1_NOT_MAPPED and k not in values}
+        mapping = {
+            k: v
+            for k, v in mappings.get(list_name, {}).items()
+            if v != refdata.R1_NOT_MAPPED and k not in values
+        }
         unmapped = {k for k, v in mappings.get(list_name, {}).items() if v == refdata.R1_NOT_MAPPED}
         unmapped |= {v for v in r1.get(list_name, set()) if v not in values and v not in mapping}
-        lists[list_name] = CodedList(list_name, frozenset(values), confirmed[list_name], mapping, frozenset(unmapped))
+        lists[list_name] = CodedList(
+            list_name, frozenset(values), confirmed[list_name], mapping, frozenset(unmapped)
+        )
     return Rules(lists=lists, required=_required(), max_length=_max_lengths())
 
 

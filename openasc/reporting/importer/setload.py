@@ -99,18 +99,24 @@ EVENT_TABLES = {"Request": SupportRequest, "Assessment": Assessment, "Service": 
 LABELS = {"Request": "requests", "Assessment": "assessments", "Service": "services", "Review": "reviews"}
 
 
-RECORD_CHANGED = ("People were added to the record while the files were being checked, so they were not loaded as a "
-                  "first import: run the import again")
+RECORD_CHANGED = (
+    "People were added to the record while the files were being checked, so they were not loaded as a "
+    "first import: run the import again"
+)
 
 
 def available() -> bool:
     """Whether the next import would be a first import this module loads: nobody in the record, nothing imported."""
-    return (connection.vendor in ("postgresql", "sqlite") and not Person.objects.exists()
-            and not ImportedEvent.objects.exists())
+    return (
+        connection.vendor in ("postgresql", "sqlite")
+        and not Person.objects.exists()
+        and not ImportedEvent.objects.exists()
+    )
 
 
-def load_staged(staged: Staged, *, user: User, run: ImportRun, progress: Callable[[int], None]
-                ) -> tuple[dict[str, int], list[tuple[str, str]]]:
+def load_staged(
+    staged: Staged, *, user: User, run: ImportRun, progress: Callable[[int], None]
+) -> tuple[dict[str, int], list[tuple[str, str]]]:
     """Write the staged rows; inside the import's transaction (and ``load.moving_in``). Returns what ``load.load``
     returns: (counts, carer links whose cared-for person was not found)."""
     if not available():  # someone added to the record between the check and the load
@@ -201,14 +207,20 @@ class SetLoader:
                 start = next_sqlite_id(cursor, table, qn(table), qn(model._meta.pk.column))
                 ids = range(start, start + n)
         if isinstance(ids, range):
-            self.con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS "
-                             f"SELECT i, {ids.start} + i - 1 AS id FROM range(1, {n + 1}) r(i)")
+            self.con.execute(
+                f"CREATE OR REPLACE TEMP TABLE {name} AS "
+                f"SELECT i, {ids.start} + i - 1 AS id FROM range(1, {n + 1}) r(i)"
+            )
         else:  # another session took ids from the sequence meanwhile: ours are not one run
-            self.con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS "
-                             f"SELECT unnest(range(1, {n + 1})) AS i, unnest(?::BIGINT[]) AS id", [list(ids)])
+            self.con.execute(
+                f"CREATE OR REPLACE TEMP TABLE {name} AS "
+                f"SELECT unnest(range(1, {n + 1})) AS i, unnest(?::BIGINT[]) AS id",
+                [list(ids)],
+            )
 
-    def _write(self, model: type[Model], given: dict[str, str], source: str, count: str = "",
-               progress: bool = False) -> None:
+    def _write(
+        self, model: type[Model], given: dict[str, str], source: str, count: str = "", progress: bool = False
+    ) -> None:
         """Queue the insert of the rows of ``SELECT <every column of model> <source>``: the expressions in ``given``
         (by attribute name; the primary key among them), each other column its default. ``count`` names the count
         the rows add to; ``progress`` reports them to the progress bar (events)."""
@@ -219,8 +231,16 @@ class SetLoader:
         exprs = [given.get(f.attname) or self._default(f) for f in fields]
         varying = [e for e in exprs if not LITERAL.fullmatch(e)]
         values = ", ".join(e.replace("%", "%%") if LITERAL.fullmatch(e) else "%s" for e in exprs)
-        self.writes.append(Write(model, f"SELECT {', '.join(exprs)} {source}", f"SELECT {', '.join(varying)} {source}",
-                                 values, count, progress))
+        self.writes.append(
+            Write(
+                model,
+                f"SELECT {', '.join(exprs)} {source}",
+                f"SELECT {', '.join(varying)} {source}",
+                values,
+                count,
+                progress,
+            )
+        )
 
     def _write_all(self) -> None:
         """Run the queued inserts, in order."""
@@ -251,7 +271,9 @@ class SetLoader:
                     if stop.is_set():
                         return
                     path = os.path.join(self.tmp, f"{i}.csv")
-                    n = self.con.execute(f"COPY ({w.select}) TO {sql_quote(path)} (HEADER false)").fetchone()[0]
+                    n = self.con.execute(f"COPY ({w.select}) TO {sql_quote(path)} (HEADER false)").fetchone()[
+                        0
+                    ]
                     ready.put((w, path, n))
             except BaseException as exc:  # handed to the loading thread, which raises it
                 ready.put(exc)
@@ -265,8 +287,11 @@ class SetLoader:
                     raise item
                 w, path, n = item
                 table, columns = self._insert_parts(w.model)
-                with connection.cursor() as cursor, open(path, "rb") as f, \
-                        cursor.copy(f"COPY {table} ({columns}) FROM STDIN (FORMAT csv)") as copy:
+                with (
+                    connection.cursor() as cursor,
+                    open(path, "rb") as f,
+                    cursor.copy(f"COPY {table} ({columns}) FROM STDIN (FORMAT csv)") as copy,
+                ):
                     while data := f.read(1 << 22):
                         copy.write(data)
                 os.remove(path)
@@ -294,14 +319,19 @@ class SetLoader:
         self.con.execute(f"CREATE OR REPLACE TEMP TABLE {name} ({columns})")
         if rows:
             width = len(rows[0])
-            self.con.execute(f"INSERT INTO {name} SELECT " + ", ".join(f"unnest(${j + 1})" for j in range(width)),
-                             [list(col) for col in zip(*rows, strict=True)])
+            self.con.execute(
+                f"INSERT INTO {name} SELECT " + ", ".join(f"unnest(${j + 1})" for j in range(width)),
+                [list(col) for col in zip(*rows, strict=True)],
+            )
 
     # -- the parts ------------------------------------------------------------------------------------------------
     def _money(self) -> None:
         """Each amount as the row checker keeps it (its ``str()``, for the fingerprint) and in pence."""
-        rows = [(p, text, str(m), int((m * 100).quantize(Decimal(1))))
-                for (p, text), m in self.checker.money_cache.items() if isinstance(m, Decimal)]
+        rows = [
+            (p, text, str(m), int((m * 100).quantize(Decimal(1))))
+            for (p, text), m in self.checker.money_cache.items()
+            if isinstance(m, Decimal)
+        ]
         self._table("money", rows, "p INTEGER, v VARCHAR, s VARCHAR, pence BIGINT")
 
     def _people(self) -> None:
@@ -311,28 +341,49 @@ class SetLoader:
         con.execute(f"""CREATE OR REPLACE TEMP TABLE pid AS
                         SELECT pe.pid, pe.ord, ids.id, pe.v{P_LA} AS la FROM pe JOIN ids_person ids ON ids.i = pe.ord""")
         # search keys (people.services.set_search_keys), once per distinct name and postcode
-        names = [v for (v,) in con.execute(f"SELECT v{P_FIRST} FROM pe UNION SELECT v{P_LAST} FROM pe").fetchall()]
-        self._table("names", [(v, fold(v), sound_key(v)) for v in names], "v VARCHAR, fkey VARCHAR, skey VARCHAR")
+        names = [
+            v for (v,) in con.execute(f"SELECT v{P_FIRST} FROM pe UNION SELECT v{P_LAST} FROM pe").fetchall()
+        ]
+        self._table(
+            "names", [(v, fold(v), sound_key(v)) for v in names], "v VARCHAR, fkey VARCHAR, skey VARCHAR"
+        )
         postcodes = [v for (v,) in con.execute(f"SELECT DISTINCT v{P_POSTCODE} FROM pe").fetchall()]
         self._table("postcodes", [(v, postcode_key(v)) for v in postcodes], "v VARCHAR, pkey VARCHAR")
         nhs = "CASE WHEN starts_with(ev.pid, 'NHS:') THEN substr(ev.pid, 5) ELSE '' END"
-        given = {"id": "ids.id", "la_person_id": f"COALESCE(NULLIF(ev.v{P_LA}, ''), {nhs})", "nhs_number": nhs,
-                 "first_key": "f.fkey", "first_sound": "f.skey", "last_key": "l.fkey", "last_sound": "l.skey",
-                 "postcode_key": "pc.pkey"}
+        given = {
+            "id": "ids.id",
+            "la_person_id": f"COALESCE(NULLIF(ev.v{P_LA}, ''), {nhs})",
+            "nhs_number": nhs,
+            "first_key": "f.fkey",
+            "first_sound": "f.skey",
+            "last_key": "l.fkey",
+            "last_sound": "l.skey",
+            "postcode_key": "pc.pkey",
+        }
         for attname, cld in PERSON_FIELDS.items():  # the person's latest row; a blank keeps the default
             field, p = Person._meta.get_field(attname), POS[cld]
             default = self._default(field)
-            given[attname] = (f"COALESCE({_d(p)}, {default})" if p in DATE_POS
-                              else f"COALESCE(NULLIF(ev.v{p}, ''), {default})")
+            given[attname] = (
+                f"COALESCE({_d(p)}, {default})"
+                if p in DATE_POS
+                else f"COALESCE(NULLIF(ev.v{p}, ''), {default})"
+            )
         self.people = n
-        self._write(Person, given, count="people created", source=f"""
+        self._write(
+            Person,
+            given,
+            count="people created",
+            source=f"""
             FROM pe ev JOIN ids_person ids ON ids.i = ev.ord JOIN names f ON f.v = ev.v{P_FIRST}
-            JOIN names l ON l.v = ev.v{P_LAST} JOIN postcodes pc ON pc.v = ev.v{P_POSTCODE} ORDER BY ev.ord""")
+            JOIN names l ON l.v = ev.v{P_LAST} JOIN postcodes pc ON pc.v = ev.v{P_POSTCODE} ORDER BY ev.ord""",
+        )
 
     def _locations(self) -> None:
-        wanted = dict(self.con.execute(f"""
+        wanted = dict(
+            self.con.execute(f"""
             SELECT v{P_CQC}, arg_min(COALESCE(NULLIF(v{P_CQC_NAME}, ''), v{P_CQC}), ord) FROM ev
-            WHERE v{P_CQC} <> '' GROUP BY v{P_CQC} ORDER BY min(ord)""").fetchall())
+            WHERE v{P_CQC} <> '' GROUP BY v{P_CQC} ORDER BY min(ord)""").fetchall()
+        )
         locations, self.counts["provider locations created"] = provider_locations(wanted)
         self._table("loc", [(cqc, loc.pk) for cqc, loc in locations.items()], "cqc VARCHAR, id BIGINT")
 
@@ -357,8 +408,10 @@ class SetLoader:
         parts = []
         for et, model in EVENT_TABLES.items():
             self._ids(model, counts.get(et, 0), f"ids_{et.lower()}")
-            parts.append(f"SELECT e.ord, e.et, x.id FROM eid e JOIN ids_{et.lower()} x ON x.i = e.i "
-                         f"WHERE e.et = {sql_quote(et)}")
+            parts.append(
+                f"SELECT e.ord, e.et, x.id FROM eid e JOIN ids_{et.lower()} x ON x.i = e.i "
+                f"WHERE e.et = {sql_quote(et)}"
+            )
         con.execute("CREATE OR REPLACE TEMP TABLE eids AS " + " UNION ALL ".join(parts))
         uid = str(self.user.pk)
         client = _client("ev.")
@@ -368,72 +421,113 @@ class SetLoader:
         common = {"id": "x.id", "person_id": "p.id"}
         given = {
             "Request": {
-                "received_on": _d(P_START), "route_of_access": f"ev.v{P_ROUTE}", "client_type": client,
-                "outcome": outcome, "reason": f"ev.v{P_DESCRIPTION}",
+                "received_on": _d(P_START),
+                "route_of_access": f"ev.v{P_ROUTE}",
+                "client_type": client,
+                "outcome": outcome,
+                "reason": f"ev.v{P_DESCRIPTION}",
                 "concluded_on": f"CASE WHEN {routed} THEN NULL ELSE {_d(P_END)} END",
                 "triaged_on": f"CASE WHEN {routed} THEN {_d(P_END)} END",
                 "status": f"CASE WHEN NOT {ended} THEN {sql_quote(REQUEST_OPEN)} WHEN {routed} "
-                          f"THEN {sql_quote(REQUEST_ROUTED)} ELSE {sql_quote(REQUEST_CONCLUDED)} END",
-                "contact_by": sql_quote(ContactBy.OTHER_PROFESSIONAL.value), "what_matters": "''",
+                f"THEN {sql_quote(REQUEST_ROUTED)} ELSE {sql_quote(REQUEST_CONCLUDED)} END",
+                "contact_by": sql_quote(ContactBy.OTHER_PROFESSIONAL.value),
+                "what_matters": "''",
                 "created_by_id": uid,
                 # frontdoor.services.requests_close_waiting, for the people of a first import: a request passed to
                 # a team stops waiting once a service starts after it (none of them has a worker yet)
                 "waiting_ended_on": f"CASE WHEN {routed} AND served.last >= ev.v{P_START} "
-                                    f"THEN {sql_quote(timezone.localdate().isoformat())} END"},
+                f"THEN {sql_quote(timezone.localdate().isoformat())} END",
+            },
             "Assessment": {
                 "kind": f"CASE WHEN {client} IN ({CARERS_SQL}) "
-                        f"THEN {sql_quote(ASSESSMENT_CARER)} ELSE {sql_quote(ASSESSMENT_NEEDS)} END",
+                f"THEN {sql_quote(ASSESSMENT_CARER)} ELSE {sql_quote(ASSESSMENT_NEEDS)} END",
                 "cared_for_id": f"CASE WHEN {client} IN ({CARERS_SQL}) "
-                                f"AND ev.v{P_LINKED_1} <> '' THEN lk.id END",
-                "assessment_type": f"ev.v{P_ASSESSMENT}", "method": f"ev.v{P_METHOD}", "started_on": _d(P_START),
+                f"AND ev.v{P_LINKED_1} <> '' THEN lk.id END",
+                "assessment_type": f"ev.v{P_ASSESSMENT}",
+                "method": f"ev.v{P_METHOD}",
+                "started_on": _d(P_START),
                 "completed_on": _d(P_END),
                 "status": f"CASE WHEN {ended} THEN {sql_quote(ASSESSMENT_COMPLETED)} "
-                          f"ELSE {sql_quote(ASSESSMENT_IN_PROGRESS)} END",
+                f"ELSE {sql_quote(ASSESSMENT_IN_PROGRESS)} END",
                 "eligible": f"CASE WHEN {ended} THEN CASE ev.v{P_ELIGIBLE} WHEN 'Yes' THEN true WHEN 'No' THEN false "
-                            f"END END",
-                "outcome": outcome, "assessor_id": uid},
+                f"END END",
+                "outcome": outcome,
+                "assessor_id": uid,
+            },
             "Service": {
-                "service_type": f"ev.v{P_SERVICE}", "service_component": f"ev.v{P_COMPONENT}",
-                "provider_location_id": "loc.id", "delivery_mechanism": f"ev.v{P_DELIVERY}", "client_type": client,
-                "start_on": _d(P_START), "end_on": _d(P_END), "end_outcome": outcome,
-                "description": f"ev.v{P_DESCRIPTION}", "created_by_id": uid},
+                "service_type": f"ev.v{P_SERVICE}",
+                "service_component": f"ev.v{P_COMPONENT}",
+                "provider_location_id": "loc.id",
+                "delivery_mechanism": f"ev.v{P_DELIVERY}",
+                "client_type": client,
+                "start_on": _d(P_START),
+                "end_on": _d(P_END),
+                "end_outcome": outcome,
+                "description": f"ev.v{P_DESCRIPTION}",
+                "created_by_id": uid,
+            },
             "Review": {
-                "due_on": _d(P_START), "reason": f"COALESCE(NULLIF(ev.v{P_REVIEW_REASON}, ''), 'Planned')",
-                "method": f"ev.v{P_REVIEW_METHOD}", "started_on": _d(P_START), "completed_on": _d(P_END),
-                "outcomes_achieved": f"ev.v{P_REVIEW_OUTCOMES}", "outcome": outcome,
+                "due_on": _d(P_START),
+                "reason": f"COALESCE(NULLIF(ev.v{P_REVIEW_REASON}, ''), 'Planned')",
+                "method": f"ev.v{P_REVIEW_METHOD}",
+                "started_on": _d(P_START),
+                "completed_on": _d(P_END),
+                "outcomes_achieved": f"ev.v{P_REVIEW_OUTCOMES}",
+                "outcome": outcome,
                 "notes": f"ev.v{P_DESCRIPTION}",
                 "status": f"CASE WHEN {ended} THEN {sql_quote(REVIEW_COMPLETED)} ELSE {sql_quote(REVIEW_SCHEDULED)} END",
-                "reviewer_id": uid},
+                "reviewer_id": uid,
+            },
         }
         con.execute(f"""CREATE OR REPLACE TEMP TABLE served AS SELECT pid, max(v{P_START}) AS last FROM ev
                         WHERE v{P_EVENT_TYPE} = 'Service' GROUP BY pid""")
-        joins = {"Request": "LEFT JOIN served ON served.pid = ev.pid",
-                 "Assessment": f"LEFT JOIN lk ON lk.linked = ev.v{P_LINKED_1}",
-                 "Service": f"LEFT JOIN loc ON loc.cqc = ev.v{P_CQC}"}
+        joins = {
+            "Request": "LEFT JOIN served ON served.pid = ev.pid",
+            "Assessment": f"LEFT JOIN lk ON lk.linked = ev.v{P_LINKED_1}",
+            "Service": f"LEFT JOIN loc ON loc.cqc = ev.v{P_CQC}",
+        }
         for et, model in EVENT_TABLES.items():
             if not counts.get(et):
                 continue
-            self._write(model, {**common, **given[et]}, count=f"{LABELS[et]} created", progress=True, source=f"""
-                FROM ev JOIN eids x ON x.ord = ev.ord JOIN pid p ON p.pid = ev.pid {joins.get(et, '')}
-                WHERE x.et = {sql_quote(et)} ORDER BY ev.ord""")
+            self._write(
+                model,
+                {**common, **given[et]},
+                count=f"{LABELS[et]} created",
+                progress=True,
+                source=f"""
+                FROM ev JOIN eids x ON x.ord = ev.ord JOIN pid p ON p.pid = ev.pid {joins.get(et, "")}
+                WHERE x.et = {sql_quote(et)} ORDER BY ev.ord""",
+            )
 
     def _costs(self) -> None:
         con = self.con
-        n = con.execute(f"SELECT count(*) FROM ev WHERE v{P_EVENT_TYPE} = 'Service' AND v{P_UNIT_COST} <> ''"
-                        ).fetchone()[0]
+        n = con.execute(
+            f"SELECT count(*) FROM ev WHERE v{P_EVENT_TYPE} = 'Service' AND v{P_UNIT_COST} <> ''"
+        ).fetchone()[0]
         if not n:
             return
         self._ids(ServiceCost, n, "ids_cost")
-        self._write(ServiceCost, count="service costs created", given={
-            "id": "ids.id", "service_id": "x.id", "effective_from": _d(P_START), "unit_cost_pence": "m.pence",
-            "cost_frequency": f"ev.v{P_FREQUENCY}", "planned_units_per_week": "u.s", "reason": "'CLD import'",
-            "created_by_id": str(self.user.pk)}, source=f"""
+        self._write(
+            ServiceCost,
+            count="service costs created",
+            given={
+                "id": "ids.id",
+                "service_id": "x.id",
+                "effective_from": _d(P_START),
+                "unit_cost_pence": "m.pence",
+                "cost_frequency": f"ev.v{P_FREQUENCY}",
+                "planned_units_per_week": "u.s",
+                "reason": "'CLD import'",
+                "created_by_id": str(self.user.pk),
+            },
+            source=f"""
             FROM (SELECT *, row_number() OVER (ORDER BY ord) AS i FROM ev
                   WHERE v{P_EVENT_TYPE} = 'Service' AND v{P_UNIT_COST} <> '') ev
             JOIN ids_cost ids ON ids.i = ev.i JOIN eids x ON x.ord = ev.ord
             JOIN money m ON m.p = {P_UNIT_COST} AND m.v = ev.v{P_UNIT_COST}
             LEFT JOIN money u ON u.p = {P_UNITS} AND u.v = ev.v{P_UNITS}
-            ORDER BY ev.ord""")
+            ORDER BY ev.ord""",
+        )
 
     def _imported(self) -> None:
         """The key and fingerprint of each event (``load._key_text``, ``check.row_hash``), to know it again."""
@@ -450,13 +544,27 @@ class SetLoader:
         parts = key_parts("ev.")
         parts[2] = f"COALESCE(CAST({parts[2]} AS VARCHAR), '')"  # the start, in ISO form ('' for none)
         key = f"concat_ws('|', {', '.join(parts)})"
-        label = "CASE x.et " + " ".join(f"WHEN {sql_quote(t)} THEN {sql_quote(m._meta.label_lower)}"
-                                        for t, m in EVENT_TABLES.items()) + " END"
+        label = (
+            "CASE x.et "
+            + " ".join(
+                f"WHEN {sql_quote(t)} THEN {sql_quote(m._meta.label_lower)}" for t, m in EVENT_TABLES.items()
+            )
+            + " END"
+        )
         fingerprint = "md5(concat_ws(chr(31), " + ", ".join(text(p) for p in range(len(FIELDS))) + "))"
-        self._write(ImportedEvent, {
-            "id": "ids.id", "event_key": key, "object_type": label, "object_id": "x.id", "row_hash": fingerprint,
-            "import_run_id": str(self.run.pk)}, f"""
-            FROM ev JOIN ids_imported ids ON ids.i = ev.ord JOIN eids x ON x.ord = ev.ord {money} ORDER BY ev.ord""")
+        self._write(
+            ImportedEvent,
+            {
+                "id": "ids.id",
+                "event_key": key,
+                "object_type": label,
+                "object_id": "x.id",
+                "row_hash": fingerprint,
+                "import_run_id": str(self.run.pk),
+            },
+            f"""
+            FROM ev JOIN ids_imported ids ON ids.i = ev.ord JOIN eids x ON x.ord = ev.ord {money} ORDER BY ev.ord""",
+        )
 
     def _carer_links(self) -> list[tuple[str, str]]:
         """Each carer's link to each person they care for (``Loader.carer_links`` on an empty record); returns the
@@ -465,8 +573,9 @@ class SetLoader:
         con.execute("""CREATE OR REPLACE TEMP TABLE links AS
                        SELECT li.ord, li.pid, li.linked, c.id AS carer, lk.id AS cared_for, li.hours, li.start
                        FROM li JOIN pid c ON c.pid = li.pid LEFT JOIN lk ON lk.linked = li.linked""")
-        missing = con.execute("SELECT pid, linked FROM links WHERE cared_for IS NULL OR cared_for = carer "
-                              "ORDER BY ord").fetchall()
+        missing = con.execute(
+            "SELECT pid, linked FROM links WHERE cared_for IS NULL OR cared_for = carer ORDER BY ord"
+        ).fetchall()
         # one link per pair of people: where two linked ids name the same person, the later row's hours and start
         con.execute("""CREATE OR REPLACE TEMP TABLE pairs AS
                        SELECT carer, cared_for, arg_max(hours, ord) AS hours, arg_max(start, ord) AS start,
@@ -475,16 +584,26 @@ class SetLoader:
         n = con.execute("SELECT count(*) FROM pairs").fetchone()[0]
         if n:
             self._ids(CarerLink, n, "ids_link")
-            self._write(CarerLink, count="carer links created", given={
-                "id": "ids.id", "carer_id": "pairs.carer", "cared_for_id": "pairs.cared_for",
-                "hours_caring_per_week": "pairs.hours", "started_on": "CAST(pairs.start AS VARCHAR)"},
-                source="FROM pairs JOIN ids_link ids ON ids.i = pairs.i ORDER BY pairs.i")
+            self._write(
+                CarerLink,
+                count="carer links created",
+                given={
+                    "id": "ids.id",
+                    "carer_id": "pairs.carer",
+                    "cared_for_id": "pairs.cared_for",
+                    "hours_caring_per_week": "pairs.hours",
+                    "started_on": "CAST(pairs.start AS VARCHAR)",
+                },
+                source="FROM pairs JOIN ids_link ids ON ids.i = pairs.i ORDER BY pairs.i",
+            )
         return [tuple(m) for m in missing]
 
     def _audit(self) -> None:
         """One create event per person created, as ``Loader.audit`` writes them."""
         details = {"import_run": self.run.pk, "what": "CLD import", "files": self.checker.plan.files}
-        audit.record_many(actor=self.user, action=AuditAction.CREATE, objs=[], basis="CLD import", details=details)
+        audit.record_many(
+            actor=self.user, action=AuditAction.CREATE, objs=[], basis="CLD import", details=details
+        )
         n = self.people
         if not n:
             return
@@ -492,20 +611,49 @@ class SetLoader:
         now, rid = timezone.now(), current_request_id()
         # the hash chain (ADR 0008): ids and hashes are given here, under the chain's lock (held to commit)
         people = self.con.execute("SELECT ord, id FROM pid ORDER BY ord").fetchall()
-        rows = [{"occurred_at": now, "actor_id": self.user.pk, "on_behalf_of_id": None,
-                 "action": str(AuditAction.CREATE), "person_id": pk, "object_type": "people.person",
-                 "object_id": str(pk), "basis": "CLD import", "reason": "", "request_id": rid, "details": details}
-                for _, pk in people]
+        rows = [
+            {
+                "occurred_at": now,
+                "actor_id": self.user.pk,
+                "on_behalf_of_id": None,
+                "action": str(AuditAction.CREATE),
+                "person_id": pk,
+                "object_type": "people.person",
+                "object_id": str(pk),
+                "basis": "CLD import",
+                "reason": "",
+                "request_id": rid,
+                "details": details,
+            }
+            for _, pk in people
+        ]
         audit.chain_rows(rows)
-        self.con.execute("CREATE OR REPLACE TEMP TABLE ids_audit AS SELECT unnest(?::BIGINT[]) AS i, "
-                         "unnest(?::BIGINT[]) AS id, unnest(?::VARCHAR[]) AS prev_hash, unnest(?::VARCHAR[]) AS row_hash",
-                         [[o for o, _ in people], [r["id"] for r in rows], [r["prev_hash"] for r in rows],
-                          [r["row_hash"] for r in rows]])
-        self._write(AuditEvent, count="audit events", given={
-            "id": "ids.id", "occurred_at": self._literal(field("occurred_at"), now),
-            "actor_id": str(self.user.pk), "action": sql_quote(str(AuditAction.CREATE)), "person_id": "p.id",
-            "object_type": "'people.person'", "object_id": "CAST(p.id AS VARCHAR)", "basis": "'CLD import'",
-            "request_id": self._literal(field("request_id"), rid),
-            "details": self._literal(field("details"), details),
-            "prev_hash": "ids.prev_hash", "row_hash": "ids.row_hash"},
-            source="FROM pid p JOIN ids_audit ids ON ids.i = p.ord ORDER BY p.ord")
+        self.con.execute(
+            "CREATE OR REPLACE TEMP TABLE ids_audit AS SELECT unnest(?::BIGINT[]) AS i, "
+            "unnest(?::BIGINT[]) AS id, unnest(?::VARCHAR[]) AS prev_hash, unnest(?::VARCHAR[]) AS row_hash",
+            [
+                [o for o, _ in people],
+                [r["id"] for r in rows],
+                [r["prev_hash"] for r in rows],
+                [r["row_hash"] for r in rows],
+            ],
+        )
+        self._write(
+            AuditEvent,
+            count="audit events",
+            given={
+                "id": "ids.id",
+                "occurred_at": self._literal(field("occurred_at"), now),
+                "actor_id": str(self.user.pk),
+                "action": sql_quote(str(AuditAction.CREATE)),
+                "person_id": "p.id",
+                "object_type": "'people.person'",
+                "object_id": "CAST(p.id AS VARCHAR)",
+                "basis": "'CLD import'",
+                "request_id": self._literal(field("request_id"), rid),
+                "details": self._literal(field("details"), details),
+                "prev_hash": "ids.prev_hash",
+                "row_hash": "ids.row_hash",
+            },
+            source="FROM pid p JOIN ids_audit ids ON ids.i = p.ord ORDER BY p.ord",
+        )

@@ -59,8 +59,10 @@ class EngineCommand(BaseCommand):
         as_user, argv = take_value(argv, "--as-user")
         user = User.objects.filter(username=as_user or "system", is_active=True).first()
         if user is None:
-            sys.stderr.write(f"{self.name}: error: no active account called {as_user or 'system'!r} to run as "
-                             "(--as-user); create it with `openasc users add system --role system`\n")
+            sys.stderr.write(
+                f"{self.name}: error: no active account called {as_user or 'system'!r} to run as "
+                "(--as-user); create it with `openasc users add system --role system`\n"
+            )
             return 2
         detail = value_of(argv, "--detail")
         with_nhs = "--with-nhs-numbers" in argv
@@ -72,15 +74,27 @@ class EngineCommand(BaseCommand):
         argv = self.database_args(start, argv)
         with tempfile.TemporaryDirectory() as tmp:
             path = Path(tmp) / "cld_from_database.csv"
-            n = projection.write_csv(projection.project(start - dt.timedelta(days=self.lookback_days), end), path)
-            audit.record(actor=user, action=AuditAction.EXPORT, basis=self.basis,
-                         details={"what": self.what, "rows": n, "period": [start.isoformat(), end.isoformat()]})
+            n = projection.write_csv(
+                projection.project(start - dt.timedelta(days=self.lookback_days), end), path
+            )
+            audit.record(
+                actor=user,
+                action=AuditAction.EXPORT,
+                basis=self.basis,
+                details={"what": self.what, "rows": n, "period": [start.isoformat(), end.isoformat()]},
+            )
             started = dt.datetime.now().timestamp()
             code = self.engine_main(["--cld", str(path), *argv])
         if code == 0 and detail:
             files, ids = detail_people(Path(detail), since=started)
-            returns.audit_detail_files(user=user, la_person_ids=ids, command=self.name, files=files,
-                                       with_nhs=with_nhs, period=(start, end))
+            returns.audit_detail_files(
+                user=user,
+                la_person_ids=ids,
+                command=self.name,
+                files=files,
+                with_nhs=with_nhs,
+                period=(start, end),
+            )
         return code
 
     def detail_refusal(self, user: User, *, detail: str | None, with_nhs: bool) -> str:
@@ -92,8 +106,10 @@ class EngineCommand(BaseCommand):
         if user.role != Role.SYSTEM and not access.has(user, access.Capability.SEE_RETURNS):
             return f"{user.username!r} may not see the people behind the returns, so --detail is refused"
         if with_nhs and not access.returns_show_nhs_numbers(user):
-            return (f"{user.username!r} may not see NHS numbers in returns (the roles named in "
-                    "OPENASC_RETURNS_NHS_NUMBER_ROLES may), so --with-nhs-numbers is refused")
+            return (
+                f"{user.username!r} may not see NHS numbers in returns (the roles named in "
+                "OPENASC_RETURNS_NHS_NUMBER_ROLES may), so --with-nhs-numbers is refused"
+            )
         return ""
 
 
@@ -131,4 +147,3 @@ def value_of(argv: list[str], flag: str) -> str | None:
         if arg.startswith(flag + "="):
             return arg.split("=", 1)[1]
     return None
-

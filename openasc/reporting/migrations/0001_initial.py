@@ -6,7 +6,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -15,39 +14,98 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='ImportRun',
+            name="ImportRun",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('file_names', models.JSONField(default=list)),
-                ('file_hashes', models.JSONField(default=list, help_text='SHA-256 of each file, in the order of file_names')),
-                ('started_at', models.DateTimeField()),
-                ('finished_at', models.DateTimeField(blank=True, null=True)),
-                ('status', models.CharField(choices=[('running', 'Running'), ('rejected', 'Rejected: the file has errors, nothing was loaded'), ('loaded', 'Loaded'), ('validated', 'Checked only (nothing loaded)'), ('failed', 'Failed')], default='running', max_length=20)),
-                ('source', models.CharField(default='cli', help_text='cli or browser', max_length=20)),
-                ('rows', models.PositiveIntegerField(default=0)),
-                ('error_count', models.PositiveIntegerField(default=0)),
-                ('warning_count', models.PositiveIntegerField(default=0)),
-                ('counts', models.JSONField(blank=True, default=dict, help_text='Created and updated, by kind of record')),
-                ('warnings', models.JSONField(blank=True, default=list, help_text='[field, value, reason, count, first row], most frequent first')),
-                ('error_report', models.BinaryField(blank=True, null=True)),
-                ('by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("file_names", models.JSONField(default=list)),
+                (
+                    "file_hashes",
+                    models.JSONField(
+                        default=list, help_text="SHA-256 of each file, in the order of file_names"
+                    ),
+                ),
+                ("started_at", models.DateTimeField()),
+                ("finished_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("running", "Running"),
+                            ("rejected", "Rejected: the file has errors, nothing was loaded"),
+                            ("loaded", "Loaded"),
+                            ("validated", "Checked only (nothing loaded)"),
+                            ("failed", "Failed"),
+                        ],
+                        default="running",
+                        max_length=20,
+                    ),
+                ),
+                ("source", models.CharField(default="cli", help_text="cli or browser", max_length=20)),
+                ("rows", models.PositiveIntegerField(default=0)),
+                ("error_count", models.PositiveIntegerField(default=0)),
+                ("warning_count", models.PositiveIntegerField(default=0)),
+                (
+                    "counts",
+                    models.JSONField(
+                        blank=True, default=dict, help_text="Created and updated, by kind of record"
+                    ),
+                ),
+                (
+                    "warnings",
+                    models.JSONField(
+                        blank=True,
+                        default=list,
+                        help_text="[field, value, reason, count, first row], most frequent first",
+                    ),
+                ),
+                ("error_report", models.BinaryField(blank=True, null=True)),
+                (
+                    "by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-started_at', '-pk'],
+                "ordering": ["-started_at", "-pk"],
             },
         ),
         migrations.CreateModel(
-            name='ImportedEvent',
+            name="ImportedEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('event_key', models.CharField(max_length=600, unique=True)),
-                ('object_type', models.CharField(max_length=64)),
-                ('object_id', models.BigIntegerField()),
-                ('row_hash', models.CharField(help_text='Hash of the mapped row last loaded for this event', max_length=40)),
-                ('import_run', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='events', to='reporting.importrun')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("event_key", models.CharField(max_length=600, unique=True)),
+                ("object_type", models.CharField(max_length=64)),
+                ("object_id", models.BigIntegerField()),
+                (
+                    "row_hash",
+                    models.CharField(
+                        help_text="Hash of the mapped row last loaded for this event", max_length=40
+                    ),
+                ),
+                (
+                    "import_run",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="events",
+                        to="reporting.importrun",
+                    ),
+                ),
             ],
             options={
-                'indexes': [models.Index(fields=['object_type', 'object_id'], name='imported_event_object')],
+                "indexes": [models.Index(fields=["object_type", "object_id"], name="imported_event_object")],
             },
         ),
     ]

@@ -12,27 +12,45 @@ def load_defaults(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('reporting', '0001_initial'),
+        ("reporting", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='PopulationEstimate',
+            name="PopulationEstimate",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('year', models.PositiveSmallIntegerField()),
-                ('age_band', models.CharField(choices=[('18-64', '18-64'), ('65+', '65+')], max_length=10)),
-                ('population', models.PositiveIntegerField()),
-                ('source', models.CharField(blank=True, help_text='Where the figure comes from', max_length=300)),
-                ('changed_at', models.DateTimeField(blank=True, null=True)),
-                ('changed_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("year", models.PositiveSmallIntegerField()),
+                ("age_band", models.CharField(choices=[("18-64", "18-64"), ("65+", "65+")], max_length=10)),
+                ("population", models.PositiveIntegerField()),
+                (
+                    "source",
+                    models.CharField(blank=True, help_text="Where the figure comes from", max_length=300),
+                ),
+                ("changed_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "changed_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-year', 'age_band'],
-                'constraints': [models.UniqueConstraint(fields=('year', 'age_band'), name='population_year_band')],
+                "ordering": ["-year", "age_band"],
+                "constraints": [
+                    models.UniqueConstraint(fields=("year", "age_band"), name="population_year_band")
+                ],
             },
         ),
         migrations.RunPython(load_defaults, migrations.RunPython.noop),

@@ -4,23 +4,22 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('reporting', '0002_population_estimates'),
+        ("reporting", "0002_population_estimates"),
     ]
 
     operations = [
         migrations.RemoveIndex(
-            model_name='importedevent',
-            name='imported_event_object',
+            model_name="importedevent",
+            name="imported_event_object",
         ),
         migrations.AlterField(
-            model_name='importedevent',
-            name='event_key',
+            model_name="importedevent",
+            name="event_key",
             field=models.CharField(max_length=600),
         ),
         migrations.AddConstraint(
-            model_name='importedevent',
-            constraint=models.UniqueConstraint(fields=('event_key',), name='imported_event_key_unique'),
+            model_name="importedevent",
+            constraint=models.UniqueConstraint(fields=("event_key",), name="imported_event_key_unique"),
         ),
     ]

@@ -8,7 +8,6 @@ def lock_row(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
         ("reporting", "0003_imported_event_fewer_indexes"),
     ]
@@ -17,7 +16,9 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name="importrun",
             name="pid",
-            field=models.PositiveIntegerField(blank=True, help_text="The process running the import", null=True),
+            field=models.PositiveIntegerField(
+                blank=True, help_text="The process running the import", null=True
+            ),
         ),
         migrations.AddField(
             model_name="importrun",
@@ -27,7 +28,9 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name="importrun",
             name="heartbeat_at",
-            field=models.DateTimeField(blank=True, help_text="When the run last showed it was alive", null=True),
+            field=models.DateTimeField(
+                blank=True, help_text="When the run last showed it was alive", null=True
+            ),
         ),
         migrations.AddField(
             model_name="importrun",
@@ -37,7 +40,12 @@ class Migration(migrations.Migration):
         migrations.CreateModel(
             name="ImportLock",
             fields=[
-                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
                 ("taken_at", models.DateTimeField(blank=True, null=True)),
             ],
         ),

@@ -28,14 +28,29 @@ def test_salt_detail_is_audited_per_person_against_the_system_account(staff, rec
     events = _exports(staff.system, before)
     assert {e.person_id for e in events} == {p.pk for p in record if p.la_person_id in written}
     assert len(events) == len({e.person_id for e in events}) >= 3  # one event per person, not per row
-    assert all(e.details["what"] == "openasc salt --detail" and e.details["with_nhs_numbers"] is False
-               and e.details["files"] for e in events)
+    assert all(
+        e.details["what"] == "openasc salt --detail"
+        and e.details["with_nhs_numbers"] is False
+        and e.details["files"]
+        for e in events
+    )
 
 
 def test_measures_detail_is_audited_against_the_named_analyst(staff, record, tmp_path, capsys):  # noqa: F811
     before = _last_id()
-    args = [*PERIOD, "--population", "18-64=1000", "--population", "65+=1000", "--out", str(tmp_path / "m.json")]
-    assert Measures().execute_argv([*args, "--detail", str(tmp_path / "d"), "--as-user", "performance_analyst"]) == 0
+    args = [
+        *PERIOD,
+        "--population",
+        "18-64=1000",
+        "--population",
+        "65+=1000",
+        "--out",
+        str(tmp_path / "m.json"),
+    ]
+    assert (
+        Measures().execute_argv([*args, "--detail", str(tmp_path / "d"), "--as-user", "performance_analyst"])
+        == 0
+    )
     events = _exports(staff.performance_analyst, before)
     assert events and all(e.details["what"] == "openasc measures --detail" for e in events)
     assert not _exports(staff.system, before)  # nobody else is blamed for it
@@ -54,17 +69,37 @@ def test_a_role_without_the_returns_is_refused_and_the_refusal_audited(staff, re
     assert code == 2
     assert "may not see the people behind the returns" in capsys.readouterr().err
     assert not (tmp_path / "d").exists()
-    assert AuditEvent.objects.filter(pk__gt=before, actor=staff.social_worker, action="access_refused").count() == 1
+    assert (
+        AuditEvent.objects.filter(pk__gt=before, actor=staff.social_worker, action="access_refused").count()
+        == 1
+    )
     assert not AuditEvent.objects.filter(pk__gt=before, action="export").exists()
 
 
 @pytest.mark.parametrize("roles, allowed", [("", False), ("performance_analyst", True)])
-def test_nhs_numbers_in_detail_files_only_for_the_roles_the_council_names(staff, record, tmp_path, capsys,  # noqa: F811
-                                                                        settings, roles, allowed):
+def test_nhs_numbers_in_detail_files_only_for_the_roles_the_council_names(
+    staff,
+    record,  # noqa: F811
+    tmp_path,
+    capsys,
+    settings,
+    roles,
+    allowed,
+):
     settings.OPENASC_RETURNS_NHS_NUMBER_ROLES = roles
     before = _last_id()
-    code = Salt().execute_argv([*PERIOD, "--detail", str(tmp_path / "d"), "--with-nhs-numbers",
-                                "--as-user", "performance_analyst", "--out", str(tmp_path / "s.json")])
+    code = Salt().execute_argv(
+        [
+            *PERIOD,
+            "--detail",
+            str(tmp_path / "d"),
+            "--with-nhs-numbers",
+            "--as-user",
+            "performance_analyst",
+            "--out",
+            str(tmp_path / "s.json"),
+        ]
+    )
     assert code == (0 if allowed else 2)
     events = _exports(staff.performance_analyst, before)
     assert bool(events) is allowed

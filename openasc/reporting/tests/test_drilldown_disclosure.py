@@ -28,14 +28,28 @@ def admitted(staff):
     people = []
     with audit.exempt_from_safety_net():
         for i, start in enumerate([D(2024, 6, 1), D(2024, 9, 1)]):
-            p = PersonFactory(first_name=f"Firstname{i}", last_name=f"Surname{i}", date_of_birth=D(1940 + i, 1, 1),
-                              la_person_id=f"LA00030{i}")
-            s = Service.objects.create(person=p, service_type="Long term support: Residential care",
-                                       service_component="Long term residential care", start_on=start,
-                                       delivery_mechanism="CASSR commissioned support", created_by=staff.system)
-            ServiceCost.objects.create(service=s, effective_from=start, unit_cost_pence=58000,
-                                       cost_frequency="Weekly", planned_units_per_week=Decimal(1),
-                                       created_by=staff.system)
+            p = PersonFactory(
+                first_name=f"Firstname{i}",
+                last_name=f"Surname{i}",
+                date_of_birth=D(1940 + i, 1, 1),
+                la_person_id=f"LA00030{i}",
+            )
+            s = Service.objects.create(
+                person=p,
+                service_type="Long term support: Residential care",
+                service_component="Long term residential care",
+                start_on=start,
+                delivery_mechanism="CASSR commissioned support",
+                created_by=staff.system,
+            )
+            ServiceCost.objects.create(
+                service=s,
+                effective_from=start,
+                unit_cost_pence=58000,
+                cost_frequency="Weekly",
+                planned_units_per_week=Decimal(1),
+                created_by=staff.system,
+            )
             people.append(p)
         CareRelationshipFactory(person=people[0], user=staff.performance_analyst)
     assert all(len(p.nhs_number) == 10 for p in people)
@@ -44,15 +58,18 @@ def admitted(staff):
 
 def _bodies(client):
     out = {}
-    for name, url, params in (("ascof", reverse("returns:ascof-detail", args=["2C"]), ASCOF),
-                              ("salt", reverse("returns:salt-detail", args=["LTS001a"]), SALT)):
+    for name, url, params in (
+        ("ascof", reverse("returns:ascof-detail", args=["2C"]), ASCOF),
+        ("salt", reverse("returns:salt-detail", args=["LTS001a"]), SALT),
+    ):
         out[f"{name}-page"] = client.get(url, params).content.decode()
         out[f"{name}-csv"] = client.get(url, {**params, "format": "csv"}).content.decode()
         from openpyxl import load_workbook
 
         sheet = load_workbook(BytesIO(client.get(url, {**params, "format": "xlsx"}).content)).active
-        out[f"{name}-xlsx"] = "\n".join(",".join("" if c is None else str(c) for c in row)
-                                        for row in sheet.iter_rows(values_only=True))
+        out[f"{name}-xlsx"] = "\n".join(
+            ",".join("" if c is None else str(c) for c in row) for row in sheet.iter_rows(values_only=True)
+        )
     return out
 
 
@@ -127,7 +144,11 @@ def test_cli_detail_files_carry_la_ids_and_nhs_numbers_only_when_asked(tmp_path)
         assert main([*args, *extra, "--detail", str(tmp_path / "nhs"), "--with-nhs-numbers"]) == 0
     plain = "".join(f.read_text() for f in (tmp_path / "plain").glob("*.csv"))
     with_nhs = "".join(f.read_text() for f in (tmp_path / "nhs").glob("*.csv"))
-    assert nhs not in plain and "la_person_id" in plain and "person_id," not in plain.replace("la_person_id,", "")
+    assert (
+        nhs not in plain
+        and "la_person_id" in plain
+        and "person_id," not in plain.replace("la_person_id,", "")
+    )
     assert nhs in with_nhs
     a2 = (tmp_path / "plain" / "ascof_2A.csv").read_text().splitlines()
     assert a2[0].startswith("la_person_id,") and {line.split(",")[0] for line in a2[1:]} == {"A", "B"}

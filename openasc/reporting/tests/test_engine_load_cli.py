@@ -273,9 +273,14 @@ def test_openasc_file_route_runs_the_engine_without_django(tmp_path, command):
         "    print('exit', exc.code, 'django' if 'django.apps' in sys.modules else 'no django')\n"
     )
     env = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}
-    proc = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=env, check=False)
+    proc = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, env=env, check=False
+    )
     assert proc.stdout.strip() == "exit 0 no django", proc.stderr
     got = json.loads(out.read_text(encoding="utf-8"))
     engine = cli.main if command == "measures" else cli.salt_main
-    assert engine(["--cld", str(path), "--period", "2024-04-01:2025-03-31", "--out", str(tmp_path / "e.json")]) == 0
+    assert (
+        engine(["--cld", str(path), "--period", "2024-04-01:2025-03-31", "--out", str(tmp_path / "e.json")])
+        == 0
+    )
     assert got == json.loads((tmp_path / "e.json").read_text(encoding="utf-8"))

@@ -29,8 +29,10 @@ PERIOD = "2024-04-01:2025-03-31"
 @pytest.fixture
 def record(staff, tmp_path):
     """A small council: one person with a request, an assessment, a service and a review."""
-    importer.run_import([write(tmp_path / "seed.csv", [request_row(), assessment_row(), service_row(),
-                                                       review_row()])], user=staff.system)
+    importer.run_import(
+        [write(tmp_path / "seed.csv", [request_row(), assessment_row(), service_row(), review_row()])],
+        user=staff.system,
+    )
 
 
 def export(client, period=PERIOD):
@@ -39,9 +41,15 @@ def export(client, period=PERIOD):
 
 def cli_export_events(staff, tmp_path) -> list[AuditEvent]:
     floor = AuditEvent.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
-    call_command("cld", "export", f"--period={PERIOD}", f"--out={tmp_path / 'cli.csv'}",
-                 f"--report={tmp_path / 'cli.problems.csv'}", f"--as-user={staff.performance_analyst.username}",
-                 stdout=io.StringIO())
+    call_command(
+        "cld",
+        "export",
+        f"--period={PERIOD}",
+        f"--out={tmp_path / 'cli.csv'}",
+        f"--report={tmp_path / 'cli.problems.csv'}",
+        f"--as-user={staff.performance_analyst.username}",
+        stdout=io.StringIO(),
+    )
     return list(AuditEvent.objects.filter(pk__gt=floor).order_by("pk"))
 
 
@@ -50,7 +58,9 @@ def comparable(event: AuditEvent) -> tuple:
     return event.actor_id, event.action, event.person_id, event.object_type, event.basis, details
 
 
-def test_the_export_runs_as_a_job_and_ends_on_a_page_with_the_download(client, staff, queue, record, tmp_path):
+def test_the_export_runs_as_a_job_and_ends_on_a_page_with_the_download(
+    client, staff, queue, record, tmp_path
+):
     client.force_login(staff.performance_analyst)
     response = export(client)
     job = Job.objects.get(kind=JobKind.CLD_EXPORT)
@@ -63,7 +73,9 @@ def test_the_export_runs_as_a_job_and_ends_on_a_page_with_the_download(client, s
     job.refresh_from_db()
     assert job.state == JobState.SUCCEEDED, job.failure
     assert job.result["rows"] == 4 and job.result["period"] == PERIOD
-    job_events = [e for e in AuditEvent.objects.filter(pk__gt=floor).order_by("pk") if e.object_type != "jobs.job"]
+    job_events = [
+        e for e in AuditEvent.objects.filter(pk__gt=floor).order_by("pk") if e.object_type != "jobs.job"
+    ]
     # the export's own audit is exactly the command line's (same events, same people), but for the file's name
     assert [comparable(e) for e in job_events] == [comparable(e) for e in cli_export_events(staff, tmp_path)]
     assert job_events
@@ -80,7 +92,9 @@ def test_the_export_runs_as_a_job_and_ends_on_a_page_with_the_download(client, s
     assert rows[0] == projection.FIELDS and len(rows) == 5
     assert rows[1:] == list(csv.reader(io.StringIO((tmp_path / "cli.csv").read_text("utf-8"))))[1:]
     downloaded = AuditEvent.objects.get(action="export", object_type="jobs.job", object_id=str(job.pk))
-    assert downloaded.actor == staff.performance_analyst and downloaded.details["what"] == "CLD file downloaded"
+    assert (
+        downloaded.actor == staff.performance_analyst and downloaded.details["what"] == "CLD file downloaded"
+    )
     assert downloaded.details["rows"] == 4
 
 
@@ -92,8 +106,11 @@ def test_the_file_is_only_for_the_analyst_who_ran_it(client, staff, queue, recor
     run_queued()
     job = Job.objects.get()
     colleague = UserFactory(username="analyst2", role=staff.performance_analyst.role)
-    urls = [reverse("jobs:job", args=[job.pk]), reverse("reporting:cld-export-result", args=[job.pk]),
-            reverse("reporting:cld-export-download", args=[job.pk, "file"])]
+    urls = [
+        reverse("jobs:job", args=[job.pk]),
+        reverse("reporting:cld-export-result", args=[job.pk]),
+        reverse("reporting:cld-export-download", args=[job.pk, "file"]),
+    ]
     client.force_login(colleague)
     assert [client.get(u).status_code for u in urls] == [404, 404, 404]
     client.force_login(staff.social_worker)
@@ -105,12 +122,15 @@ def test_the_file_is_only_for_the_analyst_who_ran_it(client, staff, queue, recor
     assert client.get(reverse("reporting:cld-export-download", args=[job.pk, "other"])).status_code == 404
 
 
-@pytest.mark.parametrize("period, message", [
-    ("", "Enter the reporting period, as the first and last days"),
-    ("2024-04-01", "Enter the reporting period as its first and last days, YYYY-MM-DD:YYYY-MM-DD"),
-    ("2024-02-30:2025-03-31", "The reporting period must be two real dates"),
-    ("2025-03-31:2024-04-01", "The reporting period must end on or after the day it starts"),
-])
+@pytest.mark.parametrize(
+    "period, message",
+    [
+        ("", "Enter the reporting period, as the first and last days"),
+        ("2024-04-01", "Enter the reporting period as its first and last days, YYYY-MM-DD:YYYY-MM-DD"),
+        ("2024-02-30:2025-03-31", "The reporting period must be two real dates"),
+        ("2025-03-31:2024-04-01", "The reporting period must end on or after the day it starts"),
+    ],
+)
 def test_a_bad_period_is_an_error_on_the_field_and_queues_nothing(client, staff, queue, period, message):
     client.force_login(staff.performance_analyst)
     response = export(client, period)

@@ -16,9 +16,15 @@ def test_rows_go_in_with_the_ids_returned_inside_and_outside_a_transaction():
     before = Provider.objects.create(name="Made before")
     with transaction.atomic():
         ids = fast_insert_rows(Provider, [{"name": "Alder Care"}, {"name": "Birch Homes"}])
-    more = fast_insert_rows(Provider, [{"name": "Cedar Lodge"}])  # outside a transaction: INSERT ... RETURNING
+    more = fast_insert_rows(
+        Provider, [{"name": "Cedar Lodge"}]
+    )  # outside a transaction: INSERT ... RETURNING
     after = Provider.objects.create(name="Made after")
-    assert [Provider.objects.get(pk=pk).name for pk in [*ids, *more]] == ["Alder Care", "Birch Homes", "Cedar Lodge"]
+    assert [Provider.objects.get(pk=pk).name for pk in [*ids, *more]] == [
+        "Alder Care",
+        "Birch Homes",
+        "Cedar Lodge",
+    ]
     assert before.pk < ids[0] < ids[1] < more[0] < after.pk  # the table's own id series, never reused
 
 
@@ -40,7 +46,9 @@ def test_sqlite_numbers_the_rows_after_the_highest_id_it_ever_gave():
     gone_pk = gone.pk
     gone.delete()  # the table's highest id is now lower than the highest it gave
     with transaction.atomic():
-        ids = fast_insert_rows(Provider, [{"name": "Elm House"}, {"name": "Fir Court"}, {"name": "Gorse View"}])
+        ids = fast_insert_rows(
+            Provider, [{"name": "Elm House"}, {"name": "Fir Court"}, {"name": "Gorse View"}]
+        )
     assert list(ids) == [gone_pk + 1, gone_pk + 2, gone_pk + 3]
     assert [Provider.objects.get(pk=pk).name for pk in ids] == ["Elm House", "Fir Court", "Gorse View"]
 
@@ -63,8 +71,13 @@ def test_moving_in_loads_an_empty_table_without_its_indexes_and_builds_them_at_t
             during = constraints(ProviderLocation)
             assert not any(c[2] and not c[1] for c in during.values())  # only the primary key's index is left
             provider = Provider.objects.get()
-            fast_insert_rows(ProviderLocation, [{"provider_id": provider.pk, "name": f"Site {i}",
-                                                 "cqc_location_id": f"1-{i}"} for i in range(50)])
+            fast_insert_rows(
+                ProviderLocation,
+                [
+                    {"provider_id": provider.pk, "name": f"Site {i}", "cqc_location_id": f"1-{i}"}
+                    for i in range(50)
+                ],
+            )
             assert constraints(Provider) == provider_before
         assert constraints(ProviderLocation) == before
     assert ProviderLocation.objects.filter(cqc_location_id="1-7").count() == 1
@@ -96,7 +109,12 @@ def test_moving_in_still_refuses_a_duplicate_at_the_end():
     """On PostgreSQL the unique constraints come off too (a person's LA id): put back, they refuse duplicates."""
     before = constraints(Person)
     with pytest.raises(IntegrityError), transaction.atomic(), moving_in([Person]):
-        fast_insert_rows(Person, [{"first_name": "Ada", "last_name": "Lovelace", "la_person_id": "P1"},
-                                  {"first_name": "Bea", "last_name": "Lovelace", "la_person_id": "P1"}])
+        fast_insert_rows(
+            Person,
+            [
+                {"first_name": "Ada", "last_name": "Lovelace", "la_person_id": "P1"},
+                {"first_name": "Bea", "last_name": "Lovelace", "la_person_id": "P1"},
+            ],
+        )
     assert constraints(Person) == before
     assert not Person.objects.exists()

@@ -26,47 +26,100 @@ FIELDS = [name for name, _, _ in CLD_COLUMNS]
 NHS1, NHS2 = valid_nhs_number(11), valid_nhs_number(12)
 
 PERSON = {
-    "Reporting Period Start Date": "2024-04-01", "Reporting Period End Date": "2025-03-31",
-    "NHS Number": NHS1, "LA Person Unique Identifier": "P1", "First Name": "Ada", "Last Name": "Lovelace",
-    "Gender": "Female", "Ethnicity": "White: Irish", "Date of Birth": "1940-06-15", "Client Type": "Service user",
-    "Primary Support Reason": "Physical support: Personal care support", "Postcode": "NS1 4AB",
+    "Reporting Period Start Date": "2024-04-01",
+    "Reporting Period End Date": "2025-03-31",
+    "NHS Number": NHS1,
+    "LA Person Unique Identifier": "P1",
+    "First Name": "Ada",
+    "Last Name": "Lovelace",
+    "Gender": "Female",
+    "Ethnicity": "White: Irish",
+    "Date of Birth": "1940-06-15",
+    "Client Type": "Service user",
+    "Primary Support Reason": "Physical support: Personal care support",
+    "Postcode": "NS1 4AB",
     "Accommodation Status": "Owner occupier or shared ownership scheme",
 }
-CARER = {**PERSON, "NHS Number": NHS2, "LA Person Unique Identifier": "C1", "First Name": "Bea",
-         "Last Name": "Lovelace", "Date of Birth": "1945-01-02", "Client Type": "Unpaid carer",
-         "Primary Support Reason": "", "Adult 1 Linked Person_ID": "P1", "Total Hrs Caring per week": "20-34 hours",
-         "No. of adults being cared for": "1"}
+CARER = {
+    **PERSON,
+    "NHS Number": NHS2,
+    "LA Person Unique Identifier": "C1",
+    "First Name": "Bea",
+    "Last Name": "Lovelace",
+    "Date of Birth": "1945-01-02",
+    "Client Type": "Unpaid carer",
+    "Primary Support Reason": "",
+    "Adult 1 Linked Person_ID": "P1",
+    "Total Hrs Caring per week": "20-34 hours",
+    "No. of adults being cared for": "1",
+}
 
 
 def request_row(**kw):
-    return {**PERSON, "Event Type": "Request", "Event Start Date": "2024-05-01", "Event End Date": "2024-05-03",
-            "Request: Route of Access": "Community or other route",
-            "Event Outcome": "Progress to assessment, review or reassessment", **kw}
+    return {
+        **PERSON,
+        "Event Type": "Request",
+        "Event Start Date": "2024-05-01",
+        "Event End Date": "2024-05-03",
+        "Request: Route of Access": "Community or other route",
+        "Event Outcome": "Progress to assessment, review or reassessment",
+        **kw,
+    }
 
 
 def assessment_row(**kw):
-    return {**PERSON, "Event Type": "Assessment", "Event Start Date": "2024-05-04", "Event End Date": "2024-06-01",
-            "Assessment Type": "Long term assessment", "Eligible Needs Identified": "Yes",
-            "Event Outcome": "Progress to support planning or services", **kw}
+    return {
+        **PERSON,
+        "Event Type": "Assessment",
+        "Event Start Date": "2024-05-04",
+        "Event End Date": "2024-06-01",
+        "Assessment Type": "Long term assessment",
+        "Eligible Needs Identified": "Yes",
+        "Event Outcome": "Progress to support planning or services",
+        **kw,
+    }
 
 
 def service_row(**kw):
-    return {**PERSON, "Event Type": "Service", "Event Start Date": "2024-06-10", "Event End Date": "",
-            "Service Type": "Long term support: Community", "Service Component": "Home support or domiciliary care",
-            "Delivery Mechanism": "CASSR commissioned support", "Unit Cost": "23.50",
-            "Cost Frequency (Unit Type)": "Hourly", "Planned units per week": "10.5",
-            "Provider CQC Location ID": "1-123456789", "Provider CQC Location Name": "Northside Home Care", **kw}
+    return {
+        **PERSON,
+        "Event Type": "Service",
+        "Event Start Date": "2024-06-10",
+        "Event End Date": "",
+        "Service Type": "Long term support: Community",
+        "Service Component": "Home support or domiciliary care",
+        "Delivery Mechanism": "CASSR commissioned support",
+        "Unit Cost": "23.50",
+        "Cost Frequency (Unit Type)": "Hourly",
+        "Planned units per week": "10.5",
+        "Provider CQC Location ID": "1-123456789",
+        "Provider CQC Location Name": "Northside Home Care",
+        **kw,
+    }
 
 
 def review_row(**kw):
-    return {**PERSON, "Event Type": "Review", "Event Start Date": "2024-09-01", "Event End Date": "2024-09-10",
-            "Review Reason": "Planned", "Event Outcome": "Continuation of support or services", **kw}
+    return {
+        **PERSON,
+        "Event Type": "Review",
+        "Event Start Date": "2024-09-01",
+        "Event End Date": "2024-09-10",
+        "Review Reason": "Planned",
+        "Event Outcome": "Continuation of support or services",
+        **kw,
+    }
 
 
 def carer_assessment_row(**kw):
-    return {**CARER, "Event Type": "Assessment", "Event Start Date": "2024-07-01", "Event End Date": "2024-07-15",
-            "Assessment Type": "Long term assessment", "Event Outcome": "NFA: Information and advice or signposting",
-            **kw}
+    return {
+        **CARER,
+        "Event Type": "Assessment",
+        "Event Start Date": "2024-07-01",
+        "Event End Date": "2024-07-15",
+        "Assessment Type": "Long term assessment",
+        "Event Outcome": "NFA: Information and advice or signposting",
+        **kw,
+    }
 
 
 def write(path: Path, rows: list[dict], *, gz: bool = False, fields=FIELDS) -> Path:
@@ -82,21 +135,31 @@ def write(path: Path, rows: list[dict], *, gz: bool = False, fields=FIELDS) -> P
 
 def run(paths, **kw):
     out, err = io.StringIO(), io.StringIO()
-    code = importer.main([str(p) for p in paths] + ["--as-user", "system", "--no-progress", *kw.get("args", [])],
-                         out, err)
+    code = importer.main(
+        [str(p) for p in paths] + ["--as-user", "system", "--no-progress", *kw.get("args", [])], out, err
+    )
     return code, out.getvalue(), err.getvalue()
 
 
 def counts():
-    return (Person.objects.count(), SupportRequest.objects.count(), Assessment.objects.count(),
-            Service.objects.count(), ServiceCost.objects.count(), Review.objects.count(), CarerLink.objects.count(),
-            ImportedEvent.objects.count())
+    return (
+        Person.objects.count(),
+        SupportRequest.objects.count(),
+        Assessment.objects.count(),
+        Service.objects.count(),
+        ServiceCost.objects.count(),
+        Review.objects.count(),
+        CarerLink.objects.count(),
+        ImportedEvent.objects.count(),
+    )
 
 
 @pytest.fixture
 def full(tmp_path):
-    return write(tmp_path / "cld.csv", [request_row(), assessment_row(), service_row(), review_row(),
-                                        carer_assessment_row()])
+    return write(
+        tmp_path / "cld.csv",
+        [request_row(), assessment_row(), service_row(), review_row(), carer_assessment_row()],
+    )
 
 
 def test_valid_file_creates_people_events_costs_and_carer_links(staff, full):
@@ -104,24 +167,48 @@ def test_valid_file_creates_people_events_costs_and_carer_links(staff, full):
     assert code == 0, out + err
     ada = Person.objects.get(nhs_number=NHS1)
     assert (ada.la_person_id, ada.first_name, ada.last_name, ada.date_of_birth, ada.gender) == (
-        "P1", "Ada", "Lovelace", dt.date(1940, 6, 15), "Female")
+        "P1",
+        "Ada",
+        "Lovelace",
+        dt.date(1940, 6, 15),
+        "Female",
+    )
     assert ada.first_key and ada.postcode_key  # search keys set
     req = SupportRequest.objects.get(person=ada)
     assert (req.received_on, req.triaged_on, req.status, req.outcome, req.route_of_access) == (
-        dt.date(2024, 5, 1), dt.date(2024, 5, 3), RequestStatus.ROUTED,
-        "Progress to assessment, review or reassessment", "Community or other route")
+        dt.date(2024, 5, 1),
+        dt.date(2024, 5, 3),
+        RequestStatus.ROUTED,
+        "Progress to assessment, review or reassessment",
+        "Community or other route",
+    )
     asm = Assessment.objects.get(person=ada)
     assert (asm.kind, asm.status, asm.eligible, asm.completed_on) == (
-        AssessmentKind.NEEDS, AssessmentStatus.COMPLETED, True, dt.date(2024, 6, 1))
+        AssessmentKind.NEEDS,
+        AssessmentStatus.COMPLETED,
+        True,
+        dt.date(2024, 6, 1),
+    )
     svc = Service.objects.get(person=ada)
-    assert (svc.service_type, svc.end_on, svc.provider_location.cqc_location_id, svc.provider_location.name) == (
-        "Long term support: Community", None, "1-123456789", "Northside Home Care")
+    assert (
+        svc.service_type,
+        svc.end_on,
+        svc.provider_location.cqc_location_id,
+        svc.provider_location.name,
+    ) == ("Long term support: Community", None, "1-123456789", "Northside Home Care")
     cost = svc.costs.get()
     assert (cost.unit_cost_pence, cost.cost_frequency, cost.planned_units_per_week, cost.effective_from) == (
-        2350, "Hourly", pytest.approx(10.5), dt.date(2024, 6, 10))
+        2350,
+        "Hourly",
+        pytest.approx(10.5),
+        dt.date(2024, 6, 10),
+    )
     review = Review.objects.get(person=ada)
-    assert (review.status, review.completed_on, review.reason) == (ReviewStatus.COMPLETED, dt.date(2024, 9, 10),
-                                                                   "Planned")
+    assert (review.status, review.completed_on, review.reason) == (
+        ReviewStatus.COMPLETED,
+        dt.date(2024, 9, 10),
+        "Planned",
+    )
     bea = Person.objects.get(nhs_number=NHS2)
     carer_asm = Assessment.objects.get(person=bea)
     assert (carer_asm.kind, carer_asm.cared_for) == (AssessmentKind.CARER, ada)
@@ -152,28 +239,56 @@ def test_imported_events_keep_the_key_and_fingerprint_later_imports_look_for(sta
     path = write(tmp_path / "cld.csv", [request_row(), carer_assessment_row()])
     assert run([path])[0] == 0
     keys = set(ImportedEvent.objects.values_list("event_key", flat=True))
-    assert keys == {f"NHS:{NHS1}|Request|2024-05-01|Service user|community or other route|||",
-                    f"NHS:{NHS2}|Assessment|2024-07-01|Unpaid carer||long term assessment||"}
+    assert keys == {
+        f"NHS:{NHS1}|Request|2024-05-01|Service user|community or other route|||",
+        f"NHS:{NHS2}|Assessment|2024-07-01|Unpaid carer||long term assessment||",
+    }
     assert all(len(h) == 32 for h in ImportedEvent.objects.values_list("row_hash", flat=True))
 
 
-@pytest.mark.parametrize(("row", "field", "value", "reason"), [
-    (request_row(**{"Client Type": "service user"}), "Client Type", "service user", "did you mean 'Service user'"),
-    (service_row(**{"Service Type": "Long term: community"}), "Service Type", "Long term: community",
-     "Not a value of the Service Type list"),
-    (request_row(**{"Event Start Date": "2024-02-30"}), "Event Start Date", "2024-02-30", "Not a date"),
-    (request_row(**{"Event Start Date": "1 May 2024"}), "Event Start Date", "1 May 2024", "Not a date"),
-    (service_row(**{"Unit Cost": "23.505"}), "Unit Cost", "23.505", "more than two decimal places"),
-    (request_row(**{"NHS Number": "1234567890"}), "NHS Number", "1234567890", "check digit"),
-    (assessment_row(**{"Assessment Type": ""}), "Assessment Type", "", "Required for a assessment event"),
-    (request_row(**{"NHS Number": "", "LA Person Unique Identifier": ""}), "LA Person Unique Identifier", "",
-     "NHS number or LA person id"),
-    (request_row(**{"Event End Date": "2024-04-30"}), "Event End Date", "2024-04-30", "before the start date"),
-    (request_row(**{"Event Outcome": "Provision of service"}), "Event Outcome", "Provision of service",
-     "Release 1 value with no Release 2 equivalent"),
-])
+@pytest.mark.parametrize(
+    ("row", "field", "value", "reason"),
+    [
+        (
+            request_row(**{"Client Type": "service user"}),
+            "Client Type",
+            "service user",
+            "did you mean 'Service user'",
+        ),
+        (
+            service_row(**{"Service Type": "Long term: community"}),
+            "Service Type",
+            "Long term: community",
+            "Not a value of the Service Type list",
+        ),
+        (request_row(**{"Event Start Date": "2024-02-30"}), "Event Start Date", "2024-02-30", "Not a date"),
+        (request_row(**{"Event Start Date": "1 May 2024"}), "Event Start Date", "1 May 2024", "Not a date"),
+        (service_row(**{"Unit Cost": "23.505"}), "Unit Cost", "23.505", "more than two decimal places"),
+        (request_row(**{"NHS Number": "1234567890"}), "NHS Number", "1234567890", "check digit"),
+        (assessment_row(**{"Assessment Type": ""}), "Assessment Type", "", "Required for a assessment event"),
+        (
+            request_row(**{"NHS Number": "", "LA Person Unique Identifier": ""}),
+            "LA Person Unique Identifier",
+            "",
+            "NHS number or LA person id",
+        ),
+        (
+            request_row(**{"Event End Date": "2024-04-30"}),
+            "Event End Date",
+            "2024-04-30",
+            "before the start date",
+        ),
+        (
+            request_row(**{"Event Outcome": "Provision of service"}),
+            "Event Outcome",
+            "Provision of service",
+            "Release 1 value with no Release 2 equivalent",
+        ),
+    ],
+)
 def test_each_error_is_reported_by_row_field_value_and_reason_and_nothing_is_loaded(
-        staff, tmp_path, row, field, value, reason):
+    staff, tmp_path, row, field, value, reason
+):
     path = write(tmp_path / "bad.csv", [review_row(), row])
     code, _out, err = run([path])
     assert code == 1
@@ -191,12 +306,17 @@ def test_each_error_is_reported_by_row_field_value_and_reason_and_nothing_is_loa
 def test_a_money_value_is_judged_for_its_own_field(staff, tmp_path, fast):
     """5000000 is an allowed unit cost (a one-off cost of five million pounds); as planned units a week it is too
     large, and it is judged so even when the same text was seen first in the other field."""
-    path = write(tmp_path / "cld.csv", [service_row(**{"Unit Cost": "5000000"}),
-                                        service_row(**{"Event Start Date": "2024-07-01",
-                                                       "Planned units per week": "5000000"})])
+    path = write(
+        tmp_path / "cld.csv",
+        [
+            service_row(**{"Unit Cost": "5000000"}),
+            service_row(**{"Event Start Date": "2024-07-01", "Planned units per week": "5000000"}),
+        ],
+    )
     plan = check_files([path], fast=fast)
     assert [(e.row, e.field, e.value, e.reason) for e in plan.errors] == [
-        (3, "Planned units per week", "5000000", "Too large: at most 999999.99")]
+        (3, "Planned units per week", "5000000", "Too large: at most 999999.99")
+    ]
 
 
 def test_errors_can_be_written_to_a_named_file(staff, tmp_path):
@@ -208,9 +328,13 @@ def test_errors_can_be_written_to_a_named_file(staff, tmp_path):
 
 
 def test_unconfirmed_list_values_are_accepted_with_warnings(staff, tmp_path):
-    path = write(tmp_path / "cld.csv", [request_row(**{"Gender": "Non-binary",
-                                                       "Request: Route of Access": "Walk-in"}),
-                                        review_row(**{"Gender": "Non-binary", "Review Reason": "Annual"})])
+    path = write(
+        tmp_path / "cld.csv",
+        [
+            request_row(**{"Gender": "Non-binary", "Request: Route of Access": "Walk-in"}),
+            review_row(**{"Gender": "Non-binary", "Review Reason": "Annual"}),
+        ],
+    )
     code, out, _ = run([path])
     assert code == 0, out
     assert Person.objects.get().gender == "Non-binary"
@@ -221,16 +345,28 @@ def test_unconfirmed_list_values_are_accepted_with_warnings(staff, tmp_path):
 
 
 def test_release_1_values_are_mapped_with_warnings(staff, tmp_path):
-    path = write(tmp_path / "cld.csv", [
-        service_row(**{"Service Type": "Long Term Support: Nursing Care", "Client Type": "Service User",
-                       "Event End Date": "2024-12-01", "Event Outcome": "NFA - Deceased"}),
-        carer_assessment_row(**{"Client Type": "Carer"}),
-    ])
+    path = write(
+        tmp_path / "cld.csv",
+        [
+            service_row(
+                **{
+                    "Service Type": "Long Term Support: Nursing Care",
+                    "Client Type": "Service User",
+                    "Event End Date": "2024-12-01",
+                    "Event Outcome": "NFA - Deceased",
+                }
+            ),
+            carer_assessment_row(**{"Client Type": "Carer"}),
+        ],
+    )
     code, out, _ = run([path])
     assert code == 0, out
     svc = Service.objects.get()
     assert (svc.service_type, svc.client_type, svc.end_outcome) == (
-        "Long term support: Nursing care", "Service user", "NFA: Deceased")
+        "Long term support: Nursing care",
+        "Service user",
+        "NFA: Deceased",
+    )
     assert Person.objects.get(nhs_number=NHS2).client_type == "Unpaid carer"
     assert Assessment.objects.get().kind == AssessmentKind.CARER
     assert "Release 1 value, stored as the Release 2 value 'Long term support: Nursing care'" in out
@@ -263,8 +399,10 @@ def test_two_stacked_submissions_are_deduplicated(staff, tmp_path):
         request_row(**q1, **{"Event End Date": "", "Event Outcome": "", "First Name": "Adah"}),
         service_row(**q1),
         # the newer submission: the request concluded, the service still open at a new cost
-        request_row(**q2, **{"Event End Date": "2025-01-10",
-                             "Event Outcome": "NFA: Information and advice or signposting"}),
+        request_row(
+            **q2,
+            **{"Event End Date": "2025-01-10", "Event Outcome": "NFA: Information and advice or signposting"},
+        ),
         service_row(**q2, **{"Unit Cost": "25.00"}),
         # an assessment only in the older submission, open there: cropped to that submission's end
         assessment_row(**q1, **{"Event End Date": "", "Event Outcome": ""}),
@@ -275,19 +413,29 @@ def test_two_stacked_submissions_are_deduplicated(staff, tmp_path):
     assert "2 submission(s)" in out
     assert Person.objects.get().first_name == "Ada"
     req = SupportRequest.objects.get()
-    assert (req.concluded_on, req.status, req.outcome) == (dt.date(2025, 1, 10), RequestStatus.CONCLUDED,
-                                                           "NFA: Information and advice or signposting")
+    assert (req.concluded_on, req.status, req.outcome) == (
+        dt.date(2025, 1, 10),
+        RequestStatus.CONCLUDED,
+        "NFA: Information and advice or signposting",
+    )
     assert Service.objects.get().costs.get().unit_cost_pence == 2500
     assert Assessment.objects.get().completed_on == dt.date(2024, 12, 31)
     assert "missing from the latest one" in out
 
 
 def test_a_later_file_updates_what_changed(staff, tmp_path):
-    first = write(tmp_path / "q1.csv", [service_row(), request_row(**{"Event End Date": "", "Event Outcome": ""})])
+    first = write(
+        tmp_path / "q1.csv", [service_row(), request_row(**{"Event End Date": "", "Event Outcome": ""})]
+    )
     assert run([first])[0] == 0
-    later = write(tmp_path / "q2.csv", [
-        service_row(**{"Event End Date": "2025-01-31", "Event Outcome": "NFA: Support ended as planned"}),
-        request_row(**{"Event End Date": "", "Event Outcome": ""}), review_row()])
+    later = write(
+        tmp_path / "q2.csv",
+        [
+            service_row(**{"Event End Date": "2025-01-31", "Event Outcome": "NFA: Support ended as planned"}),
+            request_row(**{"Event End Date": "", "Event Outcome": ""}),
+            review_row(),
+        ],
+    )
     code, out, _ = run([later])
     assert code == 0, out
     assert Service.objects.get().end_on == dt.date(2025, 1, 31)
@@ -308,33 +456,65 @@ def test_round_trip_from_export(staff, tmp_path):
     """`openasc cld export` of a small record, imported into an empty database, gives the same people and events."""
     from django.core.management import call_command
 
-    path = write(tmp_path / "cld.csv", [request_row(), assessment_row(), service_row(), review_row(),
-                                        carer_assessment_row()])
+    path = write(
+        tmp_path / "cld.csv",
+        [request_row(), assessment_row(), service_row(), review_row(), carer_assessment_row()],
+    )
     assert run([path])[0] == 0
 
     def snapshot():
-        people = sorted(Person.objects.values_list("nhs_number", "la_person_id", "first_name", "last_name",
-                                                   "date_of_birth", "gender", "client_type", "postcode"))
+        people = sorted(
+            Person.objects.values_list(
+                "nhs_number",
+                "la_person_id",
+                "first_name",
+                "last_name",
+                "date_of_birth",
+                "gender",
+                "client_type",
+                "postcode",
+            )
+        )
         events = sorted(
-            [("Request", r.person.la_person_id, r.received_on, r.triaged_on or r.concluded_on, r.outcome)
-             for r in SupportRequest.objects.all()]
-            + [("Assessment", a.person.la_person_id, a.started_on, a.completed_on, a.outcome)
-               for a in Assessment.objects.all()]
-            + [("Service", s.person.la_person_id, s.start_on, s.end_on, s.service_type,
-                s.costs.get().unit_cost_pence) for s in Service.objects.all()]
-            + [("Review", r.person.la_person_id, r.started_on, r.completed_on, r.outcome)
-               for r in Review.objects.all()], key=str)
+            [
+                ("Request", r.person.la_person_id, r.received_on, r.triaged_on or r.concluded_on, r.outcome)
+                for r in SupportRequest.objects.all()
+            ]
+            + [
+                ("Assessment", a.person.la_person_id, a.started_on, a.completed_on, a.outcome)
+                for a in Assessment.objects.all()
+            ]
+            + [
+                (
+                    "Service",
+                    s.person.la_person_id,
+                    s.start_on,
+                    s.end_on,
+                    s.service_type,
+                    s.costs.get().unit_cost_pence,
+                )
+                for s in Service.objects.all()
+            ]
+            + [
+                ("Review", r.person.la_person_id, r.started_on, r.completed_on, r.outcome)
+                for r in Review.objects.all()
+            ],
+            key=str,
+        )
         links = sorted(CarerLink.objects.values_list("carer__la_person_id", "cared_for__la_person_id"))
         return people, events, links
 
     original = snapshot()
     exported = tmp_path / "export.csv"
-    call_command("cld", "export", "--period", "2024-04-01:2025-03-31", "--out", str(exported),
-                 stdout=io.StringIO())
+    call_command(
+        "cld", "export", "--period", "2024-04-01:2025-03-31", "--out", str(exported), stdout=io.StringIO()
+    )
     # an empty database
     from openasc.core import audit
 
-    with audit.exempt_from_safety_net():  # (test set-up: the sensitive managers refuse unaudited bulk deletes)
+    with (
+        audit.exempt_from_safety_net()
+    ):  # (test set-up: the sensitive managers refuse unaudited bulk deletes)
         for model in (ImportedEvent, CarerLink, ServiceCost, Service, Review, Assessment, SupportRequest):
             model.objects.all().delete()
         Person.objects.all().delete()
@@ -346,8 +526,9 @@ def test_round_trip_from_export(staff, tmp_path):
 def test_people_already_in_the_record_are_matched_and_updated(staff, tmp_path):
     from openasc.people.tests.factories import PersonFactory
 
-    existing = PersonFactory(nhs_number=NHS1, la_person_id="OLD-1", first_name="Ada", last_name="Lovelace",
-                             postcode="ZZ1 1ZZ")
+    existing = PersonFactory(
+        nhs_number=NHS1, la_person_id="OLD-1", first_name="Ada", last_name="Lovelace", postcode="ZZ1 1ZZ"
+    )
     path = write(tmp_path / "cld.csv", [request_row()])
     assert run([path])[0] == 0
     existing.refresh_from_db()

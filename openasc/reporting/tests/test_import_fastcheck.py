@@ -35,7 +35,10 @@ Q2 = {"Reporting Period Start Date": "2024-04-01", "Reporting Period End Date": 
 def comparable(plan: Plan) -> dict:
     """What a plan holds, without the rows' order across the files (numbered differently by the two checks)."""
     return {
-        "rows": plan.rows, "submissions": plan.submissions, "cropped": plan.cropped, "errors": plan.error_count,
+        "rows": plan.rows,
+        "submissions": plan.submissions,
+        "cropped": plan.cropped,
+        "errors": plan.error_count,
         "events": {k: ((*rank[:3], rank[4]), row) for k, (rank, row) in plan.events.items()},
         "people": {k: ((rank[0], rank[2]), row) for k, (rank, row) in plan.people.items()},
         "links": plan.links,
@@ -54,19 +57,41 @@ def mixed_rows() -> list[dict]:
     """Two stacked submissions with most of what a council's file holds."""
     return [
         request_row(**Q1, **{"Event End Date": "", "Event Outcome": "", "First Name": "Adah"}),
-        request_row(**Q2, **{"Event End Date": "2025-01-10",
-                             "Event Outcome": "NFA: Information and advice or signposting"}),
+        request_row(
+            **Q2,
+            **{"Event End Date": "2025-01-10", "Event Outcome": "NFA: Information and advice or signposting"},
+        ),
         assessment_row(**Q1, **{"Event End Date": "", "Event Outcome": ""}),  # cropped: gone from Q2
-        service_row(**Q1, **{"Service Type": "Long Term Support: Nursing Care", "Client Type": "Service User"}),
+        service_row(
+            **Q1, **{"Service Type": "Long Term Support: Nursing Care", "Client Type": "Service User"}
+        ),
         service_row(**Q2, **{"Unit Cost": "25.5", "Planned units per week": " 7 ", "Gender": "Non-binary"}),
-        review_row(**Q2, **{"NHS Number": "", "Event Start Date": "01/09/2024", "Event Outcome": "NFA - Deceased"}),
-        review_row(**Q2, **{"LA Person Unique Identifier": "P1-OLD", "Review Reason": "Annual",
-                            "Event Start Date": "2024-10-01", "Event End Date": "NULL", "Event Outcome": ""}),
+        review_row(
+            **Q2, **{"NHS Number": "", "Event Start Date": "01/09/2024", "Event Outcome": "NFA - Deceased"}
+        ),
+        review_row(
+            **Q2,
+            **{
+                "LA Person Unique Identifier": "P1-OLD",
+                "Review Reason": "Annual",
+                "Event Start Date": "2024-10-01",
+                "Event End Date": "NULL",
+                "Event Outcome": "",
+            },
+        ),
         carer_assessment_row(**Q2, **{"Client Type": "Carer"}),
         carer_assessment_row(**Q1, **{"Event Start Date": "2024-06-01", "Adult 2 Linked Person_ID": NHS1}),
-        {**CARER, **Q2, "Event Type": "Service", "Event Start Date": "2024-08-01", "Event End Date": "",
-         "Service Type": "Long term support: Community", "Service Component": "Direct payment",
-         "Unit Cost": "150", "Cost Frequency (Unit Type)": "Weekly"},
+        {
+            **CARER,
+            **Q2,
+            "Event Type": "Service",
+            "Event Start Date": "2024-08-01",
+            "Event End Date": "",
+            "Service Type": "Long term support: Community",
+            "Service Component": "Direct payment",
+            "Unit Cost": "150",
+            "Cost Frequency (Unit Type)": "Weekly",
+        },
     ]
 
 
@@ -76,7 +101,9 @@ def test_same_plan_for_a_hand_made_file_with_most_of_what_a_council_sends(tmp_pa
     assert comparable(fast) == comparable(slow)
     assert fast.submissions == 2 and fast.cropped >= 1 and fast.links
     assert {w.reason.split(":")[0] for w in fast.warnings.values()} >= {
-        "Release 1 value, stored as the Release 2 value 'Long term support", "Unfamiliar value"}
+        "Release 1 value, stored as the Release 2 value 'Long term support",
+        "Unfamiliar value",
+    }
 
 
 def test_same_plan_for_two_files_one_gzipped(tmp_path):
@@ -96,9 +123,19 @@ def test_same_plan_for_a_synthetic_council(tmp_path):
     assert len(fast.events) > 800 and fast.submissions == 4 and fast.warnings
 
 
-@pytest.mark.parametrize("spoil", ["blank line", "trailing tab", "invalid value", "line break in a value",
-                                   "bad NHS number", "missing required field", "row of empty fields",
-                                   "unit separator in a value"])
+@pytest.mark.parametrize(
+    "spoil",
+    [
+        "blank line",
+        "trailing tab",
+        "invalid value",
+        "line break in a value",
+        "bad NHS number",
+        "missing required field",
+        "row of empty fields",
+        "unit separator in a value",
+    ],
+)
 def test_files_it_cannot_vouch_for_go_to_the_row_checker(tmp_path, spoil):
     rows = [request_row(), assessment_row(), review_row()]
     if spoil == "trailing tab":
@@ -123,8 +160,12 @@ def test_files_it_cannot_vouch_for_go_to_the_row_checker(tmp_path, spoil):
     assert (plan.rows, plan.events, plan.people, plan.warnings) == (0, {}, {}, {})  # untouched
     fast, slow = check_files([path]), check_files([path], fast=False)
     assert comparable(fast) == comparable(slow)
-    assert [(e.row, e.field, e.reason) for e in fast.errors] == [(e.row, e.field, e.reason) for e in slow.errors]
-    assert fast.ok == (spoil in ("blank line", "trailing tab", "line break in a value", "unit separator in a value"))
+    assert [(e.row, e.field, e.reason) for e in fast.errors] == [
+        (e.row, e.field, e.reason) for e in slow.errors
+    ]
+    assert fast.ok == (
+        spoil in ("blank line", "trailing tab", "line break in a value", "unit separator in a value")
+    )
 
 
 def test_gzip_detected_by_content_not_name(tmp_path):
@@ -165,10 +206,17 @@ def test_text_beyond_ascii_is_taken_by_the_set_check(tmp_path):
     assert {"Ó Súilleabháin", "Lovelace"} <= last_names
 
 
-@pytest.mark.parametrize(("data", "plain"), [
-    (b"a,b\r\n1,2\r\n", True), (b"\xef\xbb\xbfa,b\n1, 2\n", True), (b"a,b\n1,\xc3\xa9\n", False),
-    (b"a,b\n1,2\t\n", False), (b"a,b\r1,2\n", False), (b"a,b\n\xef\xbb\xbf1,2\n", False),
-])
+@pytest.mark.parametrize(
+    ("data", "plain"),
+    [
+        (b"a,b\r\n1,2\r\n", True),
+        (b"\xef\xbb\xbfa,b\n1, 2\n", True),
+        (b"a,b\n1,\xc3\xa9\n", False),
+        (b"a,b\n1,2\t\n", False),
+        (b"a,b\r1,2\n", False),
+        (b"a,b\n\xef\xbb\xbf1,2\n", False),
+    ],
+)
 def test_a_plain_file_is_printable_ascii_and_line_breaks(tmp_path, data, plain):
     path = tmp_path / "f.csv"
     path.write_bytes(data)
@@ -192,9 +240,11 @@ def test_the_scan_gives_the_same_verdict_whatever_the_chunks(tmp_path, monkeypat
 def test_same_plan_at_the_edges_of_what_is_allowed(tmp_path):
     """A date of birth on the last day of the reporting period or on 1 January 1900, no planned units, a unit cost
     of the most the record holds: allowed, and the set check takes them as the row checker does."""
-    rows = [request_row(**{"Date of Birth": "2025-03-31"}),
-            review_row(**{"NHS Number": "", "LA Person Unique Identifier": "P9", "Date of Birth": "01/01/1900"}),
-            service_row(**{"Planned units per week": "0", "Unit Cost": "21474836.47"})]
+    rows = [
+        request_row(**{"Date of Birth": "2025-03-31"}),
+        review_row(**{"NHS Number": "", "LA Person Unique Identifier": "P9", "Date of Birth": "01/01/1900"}),
+        service_row(**{"Planned units per week": "0", "Unit Cost": "21474836.47"}),
+    ]
     path = write(tmp_path / "cld.csv", rows)
     fast, slow = both([path])
     assert comparable(fast) == comparable(slow)

@@ -27,7 +27,9 @@ from openasc.reporting.models import ImportRun, ImportStatus
 from .test_import import NHS2, request_row, review_row, service_row, write
 from .test_import_views import cld_bytes, upload
 
-pytestmark = pytest.mark.django_db(transaction=True)  # the worker and the progress page see committed rows only
+pytestmark = pytest.mark.django_db(
+    transaction=True
+)  # the worker and the progress page see committed rows only
 
 
 @pytest.fixture(autouse=True)
@@ -67,7 +69,11 @@ def test_the_upload_is_queued_and_the_worker_loads_it_and_the_page_ends_on_the_r
     job = Job.objects.get()
     assert response.redirect_chain == [(reverse("jobs:job", args=[job.pk]), 302)]
     # queued, not run: nothing loaded yet, the file waits in the private folder, the queue holds the task
-    assert (job.kind, job.state, job.requested_by) == (JobKind.CLD_IMPORT, JobState.QUEUED, staff.performance_analyst)
+    assert (job.kind, job.state, job.requested_by) == (
+        JobKind.CLD_IMPORT,
+        JobState.QUEUED,
+        staff.performance_analyst,
+    )
     assert not Person.objects.exists() and not ImportRun.objects.exists()
     assert len(uploads(queue)) == 1
     task = DBTaskResult.objects.get()
@@ -98,7 +104,8 @@ def test_the_upload_is_queued_and_the_worker_loads_it_and_the_page_ends_on_the_r
     events = AuditEvent.objects.filter(object_type="jobs.job", object_id=str(job.pk)).order_by("pk")
     assert [(e.action, e.actor_id, e.details["what"]) for e in events] == [
         ("create", staff.performance_analyst.pk, "CLD import job started"),
-        ("update", staff.performance_analyst.pk, "CLD import job finished")]
+        ("update", staff.performance_analyst.pk, "CLD import job finished"),
+    ]
     # the import's own audit events carry the job's request id
     person_event = AuditEvent.objects.get(object_type="people.person", action="create")
     assert person_event.request_id.startswith(f"job-{job.pk}-")
@@ -146,7 +153,10 @@ def test_a_load_that_breaks_half_way_changes_nothing_and_says_why(client, staff,
     assert "CLD import failed" in html and "the disk is full" in html and "hx-trigger" not in html
     html = client.get(job.result_url).content.decode()
     assert "The import stopped before it finished" in html and "the disk is full" in html
-    assert AuditEvent.objects.filter(object_type="jobs.job", action="update", details__state="failed").count() == 1
+    assert (
+        AuditEvent.objects.filter(object_type="jobs.job", action="update", details__state="failed").count()
+        == 1
+    )
 
 
 def test_a_second_import_while_one_waits_is_refused_and_nothing_is_kept(client, staff, queue):
@@ -162,11 +172,19 @@ def test_a_second_import_while_one_waits_is_refused_and_nothing_is_kept(client, 
     assert Job.objects.count() == 2
 
 
-def test_an_import_already_running_elsewhere_fails_the_job_with_the_reason_and_loads_nothing(client, staff, queue):
+def test_an_import_already_running_elsewhere_fails_the_job_with_the_reason_and_loads_nothing(
+    client, staff, queue
+):
     client.force_login(staff.performance_analyst)
     upload(client, cld_bytes([request_row()]))
-    other = ImportRun.objects.create(status=ImportStatus.RUNNING, pid=None, host="elsewhere", by=staff.system,
-                                     started_at=dt.datetime.now(dt.UTC), heartbeat_at=dt.datetime.now(dt.UTC))
+    other = ImportRun.objects.create(
+        status=ImportStatus.RUNNING,
+        pid=None,
+        host="elsewhere",
+        by=staff.system,
+        started_at=dt.datetime.now(dt.UTC),
+        heartbeat_at=dt.datetime.now(dt.UTC),
+    )
     run_queued()
     job = Job.objects.get()
     assert job.state == JobState.FAILED
@@ -183,12 +201,18 @@ def test_only_the_analyst_who_started_it_or_an_importer_sees_the_job(client, sta
         client.force_login(user)
         assert client.get(reverse("jobs:job", args=[job.pk])).status_code == status, user.role
     client.force_login(staff.social_worker)
-    assert client.get(reverse("jobs:job", args=[job.pk + 999])).status_code == 404  # the same as someone else's
+    assert (
+        client.get(reverse("jobs:job", args=[job.pk + 999])).status_code == 404
+    )  # the same as someone else's
 
 
 def test_progress_is_written_where_the_page_can_see_it(staff, queue):
-    job = Job.objects.create(kind=JobKind.CLD_IMPORT, requested_by=staff.performance_analyst,
-                             created_at=dt.datetime.now(dt.UTC), state=JobState.RUNNING)
+    job = Job.objects.create(
+        kind=JobKind.CLD_IMPORT,
+        requested_by=staff.performance_analyst,
+        created_at=dt.datetime.now(dt.UTC),
+        state=JobState.RUNNING,
+    )
     progress = Progress(job, every=0)
     progress(done=10, total=40, message="10 rows checked")
     assert Job.objects.values_list("done", "total", "message").get(pk=job.pk) == (10, 40, "10 rows checked")
@@ -213,8 +237,11 @@ def test_progress_is_written_where_the_page_can_see_it(staff, queue):
 
 def test_the_importer_takes_a_plain_callable_as_its_progress(staff, tmp_path):
     calls = []
-    importer.run_import([write(tmp_path / "a.csv", [request_row(), review_row()])], user=staff.system,
-                        progress=lambda stage, done, total: calls.append((stage, done, total)))
+    importer.run_import(
+        [write(tmp_path / "a.csv", [request_row(), review_row()])],
+        user=staff.system,
+        progress=lambda stage, done, total: calls.append((stage, done, total)),
+    )
     assert ("checking", 2, 0) in calls
     loading = [c for c in calls if c[0] == "loading"]
     assert loading[0] == ("loading", 0, 2) and loading[-1] == ("loading", 2, 2)
@@ -225,7 +252,9 @@ def test_the_heartbeat_is_renewed_during_the_load(staff, tmp_path, monkeypatch):
     council's first load takes the foreign keys off its empty tables, which locks the import runs' table until it
     commits: others wait for it anyway, and each heartbeat gives up after two seconds. So: a second import here.)"""
     if connection.vendor != "postgresql":
-        pytest.skip("SQLite: the load holds the only write lock, so no other import can start (nothing to renew)")
+        pytest.skip(
+            "SQLite: the load holds the only write lock, so no other import can start (nothing to renew)"
+        )
     importer.run_import([write(tmp_path / "first.csv", [request_row(), service_row()])], user=staff.system)
     monkeypatch.setattr(lock, "BEAT_EVERY", dt.timedelta(0))
     seen = []
@@ -237,7 +266,9 @@ def test_the_heartbeat_is_renewed_during_the_load(staff, tmp_path, monkeypatch):
     def watch(stage, done, total):
         if stage == "loading":  # done 0: after the check's last beat, before the load's transaction
             with other.cursor() as cursor:
-                cursor.execute("SELECT status, heartbeat_at FROM reporting_importrun WHERE status = 'running'")
+                cursor.execute(
+                    "SELECT status, heartbeat_at FROM reporting_importrun WHERE status = 'running'"
+                )
                 seen.append(cursor.fetchone())
 
     someone_else = {"LA Person Unique Identifier": "P2", "NHS Number": NHS2}
@@ -249,20 +280,28 @@ def test_the_heartbeat_is_renewed_during_the_load(staff, tmp_path, monkeypatch):
     run = ImportRun.objects.order_by("pk").last()
     assert run.status == ImportStatus.LOADED and Person.objects.count() == 2
     assert len(seen) >= 2 and all(status == ImportStatus.RUNNING for status, _ in seen)  # while the load ran
-    assert seen[-1][1] > seen[0][1] > run.started_at  # renewed during the load, visible outside its transaction
+    assert (
+        seen[-1][1] > seen[0][1] > run.started_at
+    )  # renewed during the load, visible outside its transaction
 
 
 def test_the_worker_command_runs_the_waiting_jobs_and_checks_its_options(staff, queue, tmp_path):
     folder = queue / reporting_jobs.UPLOADS
     folder.mkdir(parents=True)
     (folder / "x.csv").write_bytes(cld_bytes([request_row()]))
-    job = job_start(kind=JobKind.CLD_IMPORT, user=staff.performance_analyst,
-                    params={"file": "x.csv", "name": "x.csv", "check_only": True})
+    job = job_start(
+        kind=JobKind.CLD_IMPORT,
+        user=staff.performance_analyst,
+        params={"file": "x.csv", "name": "x.csv", "check_only": True},
+    )
     call_command("worker", "--once", verbosity=0)
     job.refresh_from_db()
     assert job.state == JobState.SUCCEEDED and job.message == "1 rows checked: nothing was loaded"
-    for bad, field in ((["--interval", "-1"], "--interval"), (["--queues", " , "], "--queues"),
-                       (["--max-jobs", "0"], "--max-jobs")):
+    for bad, field in (
+        (["--interval", "-1"], "--interval"),
+        (["--queues", " , "], "--queues"),
+        (["--max-jobs", "0"], "--max-jobs"),
+    ):
         with pytest.raises(CommandError, match=field):
             call_command("worker", *bad)
 
@@ -270,8 +309,11 @@ def test_the_worker_command_runs_the_waiting_jobs_and_checks_its_options(staff, 
 def test_a_job_naming_a_file_outside_its_folder_does_nothing(staff, queue, tmp_path):
     outside = tmp_path / "secret.csv"
     outside.write_bytes(cld_bytes([request_row()]))
-    job = job_start(kind=JobKind.CLD_IMPORT, user=staff.performance_analyst,
-                    params={"file": "../../secret.csv", "name": "x.csv", "check_only": False})
+    job = job_start(
+        kind=JobKind.CLD_IMPORT,
+        user=staff.performance_analyst,
+        params={"file": "../../secret.csv", "name": "x.csv", "check_only": False},
+    )
     run_queued()
     job.refresh_from_db()
     assert job.state == JobState.FAILED and "outside the jobs' directory" in job.failure
@@ -290,8 +332,15 @@ def test_a_job_whose_worker_died_is_marked_failed_when_a_worker_starts(client, s
 
     def running(minutes_ago: int) -> Job:
         at = now - dt.timedelta(minutes=minutes_ago)
-        return Job.objects.create(kind=JobKind.CLD_IMPORT, requested_by=staff.performance_analyst, created_at=at,
-                                  started_at=at, updated_at=at, state=JobState.RUNNING, message="5 rows checked")
+        return Job.objects.create(
+            kind=JobKind.CLD_IMPORT,
+            requested_by=staff.performance_analyst,
+            created_at=at,
+            started_at=at,
+            updated_at=at,
+            state=JobState.RUNNING,
+            message="5 rows checked",
+        )
 
     dead, alive = running(61), running(59)
     client.force_login(staff.performance_analyst)
@@ -305,9 +354,16 @@ def test_a_job_whose_worker_died_is_marked_failed_when_a_worker_starts(client, s
     assert AuditEvent.objects.get(object_type="jobs.job", object_id=str(dead.pk)).details["state"] == "failed"
 
 
-def test_screen_readers_hear_the_status_only_when_it_changes_and_no_javascript_still_works(client, staff, queue):
-    job = Job.objects.create(kind=JobKind.CLD_IMPORT, requested_by=staff.performance_analyst,
-                             created_at=dt.datetime.now(dt.UTC), state=JobState.QUEUED, message="Waiting")
+def test_screen_readers_hear_the_status_only_when_it_changes_and_no_javascript_still_works(
+    client, staff, queue
+):
+    job = Job.objects.create(
+        kind=JobKind.CLD_IMPORT,
+        requested_by=staff.performance_analyst,
+        created_at=dt.datetime.now(dt.UTC),
+        state=JobState.QUEUED,
+        message="Waiting",
+    )
     client.force_login(staff.performance_analyst)
     url = reverse("jobs:progress", args=[job.pk])
 
@@ -315,7 +371,9 @@ def test_screen_readers_hear_the_status_only_when_it_changes_and_no_javascript_s
         return client.get(url, {"seen": seen}, HTTP_HX_REQUEST="true").content.decode()
 
     assert "hx-swap-oob" not in poll("queued-")  # nothing new: nothing announced, and it polls on
-    Job.objects.filter(pk=job.pk).update(state=JobState.RUNNING, done=30, total=100, message="30 rows checked")
+    Job.objects.filter(pk=job.pk).update(
+        state=JobState.RUNNING, done=30, total=100, message="30 rows checked"
+    )
     html = poll("queued-")
     assert 'hx-swap-oob="innerHTML"' in html and "Running: 30 rows checked" in html and "(30%)" in html
     assert "?seen=running-1" in html  # the next poll says what this one showed

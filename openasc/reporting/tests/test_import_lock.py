@@ -24,9 +24,16 @@ from .test_import_views import cld_bytes, upload
 
 def running(user, **kw) -> ImportRun:
     """A run in progress: by default this very process, on this host, alive a moment ago."""
-    fields = {"pid": os.getpid(), "host": lock.this_host(), "heartbeat_at": timezone.now(),
-              "started_at": timezone.now(), "status": ImportStatus.RUNNING, "by": user, "file_names": ["other.csv"],
-              **kw}
+    fields = {
+        "pid": os.getpid(),
+        "host": lock.this_host(),
+        "heartbeat_at": timezone.now(),
+        "started_at": timezone.now(),
+        "status": ImportStatus.RUNNING,
+        "by": user,
+        "file_names": ["other.csv"],
+        **kw,
+    }
     return ImportRun.objects.create(**fields)
 
 
@@ -46,7 +53,9 @@ def test_a_second_import_on_the_command_line_is_refused_in_one_line(staff, cld):
     other = running(staff.system)
     code, out, err = run([cld])
     assert code == 3
-    assert err.count("\n") == 1 and err.startswith(f"Another CLD import is running (import run {other.pk}, started at ")
+    assert err.count("\n") == 1 and err.startswith(
+        f"Another CLD import is running (import run {other.pk}, started at "
+    )
     assert "one at a time" in err
     assert "Traceback" not in out + err
     assert counts() == (0, 0, 0, 0, 0, 0, 0, 0)
@@ -79,7 +88,9 @@ def test_a_run_whose_process_is_gone_is_marked_failed_and_does_not_block(staff, 
 def test_a_run_on_another_machine_blocks_until_its_heartbeat_is_stale(staff, cld):
     elsewhere = running(staff.system, host="another-machine", pid=1)
     assert run([cld])[0] == 3
-    ImportRun.objects.filter(pk=elsewhere.pk).update(heartbeat_at=timezone.now() - lock.STALE - dt.timedelta(1))
+    ImportRun.objects.filter(pk=elsewhere.pk).update(
+        heartbeat_at=timezone.now() - lock.STALE - dt.timedelta(1)
+    )
     code, out, err = run([cld])
     assert code == 0, out + err
     elsewhere.refresh_from_db()
@@ -165,8 +176,15 @@ def test_two_imports_starting_at_the_same_moment_take_turns(staff):
     results: list = []
     with pytest.MonkeyPatch.context() as m:
         m.setattr(lock_module, "_refuse_if_running", together)
-        threads = [_in_thread(lambda: lock_module.start_run(started_at=timezone.now(), by=staff.system,
-                                                            file_names=["x.csv"]), results) for _ in range(2)]
+        threads = [
+            _in_thread(
+                lambda: lock_module.start_run(
+                    started_at=timezone.now(), by=staff.system, file_names=["x.csv"]
+                ),
+                results,
+            )
+            for _ in range(2)
+        ]
         for t in threads:
             t.start()
         for t in threads:

@@ -38,17 +38,19 @@ def good() -> list[list[str]]:
 def truncated_mid_row() -> bytes:
     """The file cut off in the middle of its last row, in the middle of the route of access."""
     text = csv_text([FIELDS, *good(), values(request_row())])
-    return text[:text.rindex("Community or other route") + len("Commun")].encode()
+    return text[: text.rindex("Community or other route") + len("Commun")].encode()
 
 
 def truncated_in_quotes() -> bytes:
     row = values(request_row(**{"Event Description": "Seen at home, with her daughter"}))
     text = csv_text([FIELDS, *good(), row])
-    return text[:text.rindex("with her")].encode()
+    return text[: text.rindex("with her")].encode()
 
 
 def short_row() -> bytes:
-    return csv_text([FIELDS, values(review_row()), values(service_row())[:44], values(request_row())]).encode()
+    return csv_text(
+        [FIELDS, values(review_row()), values(service_row())[:44], values(request_row())]
+    ).encode()
 
 
 def long_row() -> bytes:
@@ -85,59 +87,155 @@ def one_bad_request(**change) -> bytes:
 
 # (file, row, field, what the reason says)
 CORPUS = {
-    "truncated mid-row": (truncated_mid_row, 4, FIELDS[ROUTE + 1], f"has {ROUTE + 1} fields but the first row has "
-                                                                   f"{WIDTH}"),
+    "truncated mid-row": (
+        truncated_mid_row,
+        4,
+        FIELDS[ROUTE + 1],
+        f"has {ROUTE + 1} fields but the first row has {WIDTH}",
+    ),
     "truncated inside a quoted value": (truncated_in_quotes, 4, "Event Description", "never closed"),
     "too few fields": (short_row, 3, FIELDS[44], f"has 44 fields but the first row has {WIDTH}"),
-    "too many fields": (long_row, 3, f"Column {WIDTH + 1}", f"has {WIDTH + 1} fields but the first row has {WIDTH}"),
+    "too many fields": (
+        long_row,
+        3,
+        f"Column {WIDTH + 1}",
+        f"has {WIDTH + 1} fields but the first row has {WIDTH}",
+    ),
     "an empty field too many": (trailing_comma, 3, f"Column {WIDTH + 1}", f"has {WIDTH + 1} fields"),
-    "duplicate header": (lambda: with_header([*FIELDS, "unit cost"], "23.50"), 1, "unit cost",
-                         f"has two columns: keep one (columns {FIELDS.index('Unit Cost') + 1} and {WIDTH + 1})"),
+    "duplicate header": (
+        lambda: with_header([*FIELDS, "unit cost"], "23.50"),
+        1,
+        "unit cost",
+        f"has two columns: keep one (columns {FIELDS.index('Unit Cost') + 1} and {WIDTH + 1})",
+    ),
     "unknown header": (lambda: with_header([*FIELDS, "Team"], "North"), 1, "Team", "Not a CLD field"),
-    "a column with no name": (lambda: with_header([*FIELDS, ""], ""), 1, f"Column {WIDTH + 1}", "A column with no name"),
+    "a column with no name": (
+        lambda: with_header([*FIELDS, ""], ""),
+        1,
+        f"Column {WIDTH + 1}",
+        "A column with no name",
+    ),
     "Latin-1 bytes": (latin1, 3, "First Name", "Not UTF-8 text"),
     "UTF-16": (utf16, 1, "", "UTF-16"),
-    "a formula for a code": (lambda: one_bad(**{"Service Type": '=HYPERLINK("http://x.example/","click")'}), 3,
-                             "Service Type", "Not a value of the Service Type list"),
-    "a formula for a client type": (lambda: one_bad(**{"Client Type": "=1+2"}), 3, "Client Type",
-                                    "Not a value of the Client Type list"),
+    "a formula for a code": (
+        lambda: one_bad(**{"Service Type": '=HYPERLINK("http://x.example/","click")'}),
+        3,
+        "Service Type",
+        "Not a value of the Service Type list",
+    ),
+    "a formula for a client type": (
+        lambda: one_bad(**{"Client Type": "=1+2"}),
+        3,
+        "Client Type",
+        "Not a value of the Client Type list",
+    ),
     "unit cost 1e30": (lambda: one_bad(**{"Unit Cost": "1e30"}), 3, "Unit Cost", "Must be a number"),
-    "unit cost of 20 digits": (lambda: one_bad(**{"Unit Cost": "99999999999999999999"}), 3, "Unit Cost",
-                               "Too large"),
-    "unit cost beyond what the record holds": (lambda: one_bad(**{"Unit Cost": "21474836.48"}), 3, "Unit Cost",
-                                               "Too large: at most 21474836.47"),
-    "planned units of 20 digits": (lambda: one_bad(**{"Planned units per week": "99999999999999999999"}), 3,
-                                   "Planned units per week", "Too large"),
-    "planned units 1e30": (lambda: one_bad(**{"Planned units per week": "1e30"}), 3, "Planned units per week",
-                           "Must be a number"),
-    "negative planned units": (lambda: one_bad(**{"Planned units per week": "-3"}), 3, "Planned units per week",
-                               "Cannot be negative"),
+    "unit cost of 20 digits": (
+        lambda: one_bad(**{"Unit Cost": "99999999999999999999"}),
+        3,
+        "Unit Cost",
+        "Too large",
+    ),
+    "unit cost beyond what the record holds": (
+        lambda: one_bad(**{"Unit Cost": "21474836.48"}),
+        3,
+        "Unit Cost",
+        "Too large: at most 21474836.47",
+    ),
+    "planned units of 20 digits": (
+        lambda: one_bad(**{"Planned units per week": "99999999999999999999"}),
+        3,
+        "Planned units per week",
+        "Too large",
+    ),
+    "planned units 1e30": (
+        lambda: one_bad(**{"Planned units per week": "1e30"}),
+        3,
+        "Planned units per week",
+        "Must be a number",
+    ),
+    "negative planned units": (
+        lambda: one_bad(**{"Planned units per week": "-3"}),
+        3,
+        "Planned units per week",
+        "Cannot be negative",
+    ),
     "full-width unit cost": (lambda: one_bad(**{"Unit Cost": "２３.５０"}), 3, "Unit Cost", "digits 0-9"),
-    "Arabic-Indic planned units": (lambda: one_bad(**{"Planned units per week": "١٠"}), 3,
-                                   "Planned units per week", "digits 0-9"),
-    "full-width whole number": (lambda: one_bad(**{"No. of adults being cared for": "１"}), 3,
-                                "No. of adults being cared for", "digits 0-9"),
-    "full-width date": (lambda: one_bad(**{"Event Start Date": "２０２４-０６-１０"}), 3, "Event Start Date",
-                        "digits 0-9"),
-    "full-width NHS number": (lambda: one_bad(**{"NHS Number": "".join(chr(ord(c) + 0xFEE0) for c in
-                                                                     review_row()["NHS Number"])}),
-                              3, "NHS Number", "digits 0-9"),
-    "a sign inside a date": (lambda: one_bad(**{"Event Start Date": "2024-+6-10"}), 3, "Event Start Date",
-                             "Not a date"),
-    "blank reporting period end": (lambda: one_bad_request(**{"Reporting Period End Date": ""}), 3,
-                                   "Reporting Period End Date", "Required"),
-    "no reporting period end column": (lambda: csv_text([[f for f in FIELDS if f != "Reporting Period End Date"],
-                                                         [v for f, v in zip(FIELDS, values(review_row()), strict=True)
-                                                          if f != "Reporting Period End Date"]]).encode(), 1,
-                                       "Reporting Period End Date", "No 'Reporting Period End Date' column"),
-    "born 9999-12-31": (lambda: one_bad_request(**{"Date of Birth": "9999-12-31"}), 3, "Date of Birth",
-                        "In the future"),
-    "born 2099-01-01": (lambda: one_bad_request(**{"Date of Birth": "2099-01-01"}), 3, "Date of Birth",
-                        "In the future"),
-    "born after the reporting period": (lambda: one_bad_request(**{"Date of Birth": "2025-04-01"}), 3,
-                                        "Date of Birth", "After the end of the reporting period"),
-    "born in 1850": (lambda: one_bad_request(**{"Date of Birth": "1850-01-01"}), 3, "Date of Birth",
-                     "Before 1900"),
+    "Arabic-Indic planned units": (
+        lambda: one_bad(**{"Planned units per week": "١٠"}),
+        3,
+        "Planned units per week",
+        "digits 0-9",
+    ),
+    "full-width whole number": (
+        lambda: one_bad(**{"No. of adults being cared for": "１"}),
+        3,
+        "No. of adults being cared for",
+        "digits 0-9",
+    ),
+    "full-width date": (
+        lambda: one_bad(**{"Event Start Date": "２０２４-０６-１０"}),
+        3,
+        "Event Start Date",
+        "digits 0-9",
+    ),
+    "full-width NHS number": (
+        lambda: one_bad(**{"NHS Number": "".join(chr(ord(c) + 0xFEE0) for c in review_row()["NHS Number"])}),
+        3,
+        "NHS Number",
+        "digits 0-9",
+    ),
+    "a sign inside a date": (
+        lambda: one_bad(**{"Event Start Date": "2024-+6-10"}),
+        3,
+        "Event Start Date",
+        "Not a date",
+    ),
+    "blank reporting period end": (
+        lambda: one_bad_request(**{"Reporting Period End Date": ""}),
+        3,
+        "Reporting Period End Date",
+        "Required",
+    ),
+    "no reporting period end column": (
+        lambda: csv_text(
+            [
+                [f for f in FIELDS if f != "Reporting Period End Date"],
+                [
+                    v
+                    for f, v in zip(FIELDS, values(review_row()), strict=True)
+                    if f != "Reporting Period End Date"
+                ],
+            ]
+        ).encode(),
+        1,
+        "Reporting Period End Date",
+        "No 'Reporting Period End Date' column",
+    ),
+    "born 9999-12-31": (
+        lambda: one_bad_request(**{"Date of Birth": "9999-12-31"}),
+        3,
+        "Date of Birth",
+        "In the future",
+    ),
+    "born 2099-01-01": (
+        lambda: one_bad_request(**{"Date of Birth": "2099-01-01"}),
+        3,
+        "Date of Birth",
+        "In the future",
+    ),
+    "born after the reporting period": (
+        lambda: one_bad_request(**{"Date of Birth": "2025-04-01"}),
+        3,
+        "Date of Birth",
+        "After the end of the reporting period",
+    ),
+    "born in 1850": (
+        lambda: one_bad_request(**{"Date of Birth": "1850-01-01"}),
+        3,
+        "Date of Birth",
+        "Before 1900",
+    ),
 }
 
 
@@ -166,7 +264,8 @@ def test_a_malformed_file_is_refused_naming_the_row_and_field_and_writes_nothing
     assert check_clean(Checker(load_rules(), plan, lambda issue: None), [path], ["cld.csv"]) is False
     fast, slow = check_files([path]), check_files([path], fast=False)
     assert [(e.row, e.field, e.value, e.reason) for e in fast.errors] == [
-        (e.row, e.field, e.value, e.reason) for e in slow.errors]
+        (e.row, e.field, e.value, e.reason) for e in slow.errors
+    ]
     assert not fast.ok and not fast.events and not fast.people
 
 
@@ -190,4 +289,6 @@ def test_a_byte_order_mark_still_loads(staff, tmp_path):
     assert code == 0, out + err
     assert ImportRun.objects.get().status == ImportStatus.LOADED
     assert ImportRun.objects.get().counts["people created"] == 1
-    assert check_clean(Checker(load_rules(), Plan(files=["cld.csv"]), lambda issue: None), [path], ["cld.csv"])
+    assert check_clean(
+        Checker(load_rules(), Plan(files=["cld.csv"]), lambda issue: None), [path], ["cld.csv"]
+    )

@@ -32,13 +32,26 @@ from .test_import import (
     write,
 )
 
-TABLES = [Provider, ProviderLocation, Person, SupportRequest, Assessment, Service, ServiceCost, Review, CarerLink]
+TABLES = [
+    Provider,
+    ProviderLocation,
+    Person,
+    SupportRequest,
+    Assessment,
+    Service,
+    ServiceCost,
+    Review,
+    CarerLink,
+]
 
 
 def snapshot() -> dict:
     """Every row the import wrote, ids replaced by each row's place in its table (the two loads take ids from the
     same sequences at different times) and times left out."""
-    place = {m: {pk: i for i, pk in enumerate(m.objects.order_by("pk").values_list("pk", flat=True))} for m in TABLES}
+    place = {
+        m: {pk: i for i, pk in enumerate(m.objects.order_by("pk").values_list("pk", flat=True))}
+        for m in TABLES
+    }
     out = {}
     for model in TABLES:
         rows = []
@@ -56,12 +69,21 @@ def snapshot() -> dict:
     by_label = {m._meta.label_lower: m for m in TABLES}
     out["ImportedEvent"] = sorted(
         (ie.event_key, ie.object_type, place[by_label[ie.object_type]][ie.object_id], ie.row_hash)
-        for ie in ImportedEvent.objects.all())
+        for ie in ImportedEvent.objects.all()
+    )
     person = place[Person]
     out["AuditEvent"] = [
-        (e.action, person[e.person_id], e.object_type, person[int(e.object_id)], e.basis, e.actor_id,
-         {k: v for k, v in e.details.items() if k != "import_run"})
-        for e in AuditEvent.objects.filter(basis="CLD import").order_by("pk")]
+        (
+            e.action,
+            person[e.person_id],
+            e.object_type,
+            person[int(e.object_id)],
+            e.basis,
+            e.actor_id,
+            {k: v for k, v in e.details.items() if k != "import_run"},
+        )
+        for e in AuditEvent.objects.filter(basis="CLD import").order_by("pk")
+    ]
     return out
 
 
@@ -77,8 +99,17 @@ def both_loads(paths, user, monkeypatch) -> tuple[tuple, tuple]:
             assert result.ok, [(e.row, e.field, e.value, e.reason) for e in result.plan.errors]
             plan = result.plan
             assert (plan.staged is None and plan.events == {}) == as_sets  # the path each was meant to take
-            results.append((snapshot(), result.counts, result.unlinked, plan.rows, plan.submissions, plan.cropped,
-                            {k: (w.count, w.file, w.first_row) for k, w in plan.warnings.items()}))
+            results.append(
+                (
+                    snapshot(),
+                    result.counts,
+                    result.unlinked,
+                    plan.rows,
+                    plan.submissions,
+                    plan.cropped,
+                    {k: (w.count, w.file, w.first_row) for k, w in plan.warnings.items()},
+                )
+            )
             transaction.set_rollback(True)
     return results[0], results[1]
 
@@ -97,28 +128,67 @@ def test_a_synthetic_council_loads_the_same_as_sets_and_row_by_row(staff, tmp_pa
 
 
 def test_awkward_files_load_the_same_as_sets_and_row_by_row(staff, tmp_path, monkeypatch):
-    la_only = {**PERSON, "NHS Number": "", "LA Person Unique Identifier": "L9", "First Name": "Zoë",
-               "Postcode": "ns1  4ab"}
+    la_only = {
+        **PERSON,
+        "NHS Number": "",
+        "LA Person Unique Identifier": "L9",
+        "First Name": "Zoë",
+        "Postcode": "ns1  4ab",
+    }
     nhs3 = valid_nhs_number(13)
     earlier = {"Reporting Period Start Date": "2023-04-01", "Reporting Period End Date": "2024-03-31"}
     rows_1 = [
-        request_row(**earlier), service_row(**earlier, **{"Service Component": "Day care"}),  # cropped later
+        request_row(**earlier),
+        service_row(**earlier, **{"Service Component": "Day care"}),  # cropped later
         request_row(**{"Request: Route of Access": "Self-referral", "Event End Date": ""}),  # open
         assessment_row(**{"Eligible Needs Identified": "No", "Event End Date": "", "Event Outcome": ""}),
-        service_row(**{"Provider CQC Location ID": "", "Provider CQC Location Name": "",  # no provider
-                       "Service Component": "Short term residential care"}),
-        service_row(**{"Unit Cost": "007.50", "Planned units per week": "3", "Service Component": "Direct payment"}),
-        review_row(**{"Event End Date": "", "Event Description": 'Reviewed at home, "as agreed" \\ by phone'}),
-        {**la_only, "Event Type": "Request", "Event Start Date": "2024-06-01", "Event End Date": "2024-06-02",
-         "Request: Route of Access": "Community or other route", "Event Outcome": "NFA: Other"},
+        service_row(
+            **{
+                "Provider CQC Location ID": "",
+                "Provider CQC Location Name": "",  # no provider
+                "Service Component": "Short term residential care",
+            }
+        ),
+        service_row(
+            **{"Unit Cost": "007.50", "Planned units per week": "3", "Service Component": "Direct payment"}
+        ),
+        review_row(
+            **{"Event End Date": "", "Event Description": 'Reviewed at home, "as agreed" \\ by phone'}
+        ),
+        {
+            **la_only,
+            "Event Type": "Request",
+            "Event Start Date": "2024-06-01",
+            "Event End Date": "2024-06-02",
+            "Request: Route of Access": "Community or other route",
+            "Event Outcome": "NFA: Other",
+        },
         carer_assessment_row(),  # cared for: P1, by LA person id
-        carer_assessment_row(**{"Adult 1 Linked Person_ID": NHS_1_TEXT, "Event Start Date": "2024-08-01",
-                                "Event End Date": "2024-08-02"}),
-        carer_assessment_row(**{"Adult 1 Linked Person_ID": "NOBODY", "Event Start Date": "2024-09-01",
-                                "Event End Date": "2024-09-02"}),
-        {**CARER, "NHS Number": nhs3, "LA Person Unique Identifier": "C3", "Event Type": "Assessment",
-         "Event Start Date": "2024-07-01", "Event End Date": "", "Assessment Type": "Long term assessment",
-         "Adult 1 Linked Person_ID": "C3", "Adult 2 Linked Person_ID": "L9"},  # links to self (left out) and L9
+        carer_assessment_row(
+            **{
+                "Adult 1 Linked Person_ID": NHS_1_TEXT,
+                "Event Start Date": "2024-08-01",
+                "Event End Date": "2024-08-02",
+            }
+        ),
+        carer_assessment_row(
+            **{
+                "Adult 1 Linked Person_ID": "NOBODY",
+                "Event Start Date": "2024-09-01",
+                "Event End Date": "2024-09-02",
+            }
+        ),
+        {
+            **CARER,
+            "NHS Number": nhs3,
+            "LA Person Unique Identifier": "C3",
+            "Event Type": "Assessment",
+            "Event Start Date": "2024-07-01",
+            "Event End Date": "",
+            "Assessment Type": "Long term assessment",
+            "Adult 1 Linked Person_ID": "C3",
+            "Adult 2 Linked Person_ID": "L9",
+        },  # links to self (left out) and L9
     ]
     paths = [write(tmp_path / "a.csv", rows_1)]
     as_sets, by_row = both_loads(paths, staff.system, monkeypatch)

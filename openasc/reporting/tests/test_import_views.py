@@ -25,8 +25,11 @@ def cld_bytes(rows) -> bytes:
 
 
 def upload(client, data: bytes, name="cld.csv", **extra):
-    return client.post(reverse("reporting:cld-import"),
-                       {"file": SimpleUploadedFile(name, data, content_type="text/csv"), **extra}, follow=True)
+    return client.post(
+        reverse("reporting:cld-import"),
+        {"file": SimpleUploadedFile(name, data, content_type="text/csv"), **extra},
+        follow=True,
+    )
 
 
 def test_the_page_is_for_analysts_and_administrators_only(client, staff):
@@ -42,8 +45,9 @@ def test_the_page_is_for_analysts_and_administrators_only(client, staff):
 
 def test_a_valid_file_is_loaded_and_the_page_shows_what_was_created(client, staff):
     client.force_login(staff.performance_analyst)
-    response = upload(client, gzip.compress(cld_bytes([request_row(), service_row(), review_row()])),
-                      name="q4.csv.gz")
+    response = upload(
+        client, gzip.compress(cld_bytes([request_row(), service_row(), review_row()])), name="q4.csv.gz"
+    )
     html = response.content.decode()
     assert response.status_code == 200
     assert "File imported" in html
@@ -56,7 +60,11 @@ def test_a_valid_file_is_loaded_and_the_page_shows_what_was_created(client, staf
 
 def test_a_file_with_errors_loads_nothing_and_lists_the_errors_with_a_download(client, staff):
     client.force_login(staff.performance_analyst)
-    rows = [review_row(), service_row(**{"Unit Cost": "12.345"}), request_row(**{"Client Type": "service user"})]
+    rows = [
+        review_row(),
+        service_row(**{"Unit Cost": "12.345"}),
+        request_row(**{"Client Type": "service user"}),
+    ]
     response = upload(client, cld_bytes(rows))
     html = response.content.decode()
     assert "The file was not imported" in html
@@ -70,7 +78,10 @@ def test_a_file_with_errors_loads_nothing_and_lists_the_errors_with_a_download(c
     assert download["Content-Disposition"].startswith("attachment")
     report = list(csv.reader(io.StringIO(download.content.decode())))
     assert report[0] == ["File", "Row", "Field", "Value", "Reason"]
-    assert [r[1:4] for r in report[1:]] == [["3", "Unit Cost", "12.345"], ["4", "Client Type", "service user"]]
+    assert [r[1:4] for r in report[1:]] == [
+        ["3", "Unit Cost", "12.345"],
+        ["4", "Client Type", "service user"],
+    ]
     assert AuditEvent.objects.filter(action="export", actor=staff.performance_analyst).exists()
     client.force_login(staff.social_worker)
     assert client.get(reverse("reporting:cld-import-errors", args=[run.pk])).status_code == 403
@@ -97,7 +108,9 @@ def test_no_file_or_the_wrong_kind_is_an_error_on_the_field(client, staff):
     assert response.status_code == 400
     assert "<title>Error: " in html
     assert 'href="#file"' in html
-    response = client.post(reverse("reporting:cld-import"),
-                           {"file": SimpleUploadedFile("cld.xlsx", b"x", content_type="application/octet-stream")})
+    response = client.post(
+        reverse("reporting:cld-import"),
+        {"file": SimpleUploadedFile("cld.xlsx", b"x", content_type="application/octet-stream")},
+    )
     assert response.status_code == 400
     assert "must be a CSV file" in response.content.decode()

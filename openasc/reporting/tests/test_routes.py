@@ -24,7 +24,9 @@ def measures(capsys, *extra: str) -> dict:
 
 
 @pytest.mark.parametrize("seed", [7, 2026])
-def test_measures_from_a_file_equal_measures_from_the_database_it_was_imported_into(staff, tmp_path, capsys, seed):
+def test_measures_from_a_file_equal_measures_from_the_database_it_was_imported_into(
+    staff, tmp_path, capsys, seed
+):
     path = tmp_path / "cld.csv"
     rows = write_synthetic_cld(path, people=400, seed=seed, period_end=dt.date(2025, 3, 31))
     assert rows > 1000

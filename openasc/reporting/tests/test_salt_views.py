@@ -25,27 +25,47 @@ def record(staff):
     cache.clear()
     people = []
     with audit.exempt_from_safety_net():
-        for i, (born, start) in enumerate([(D(1940, 1, 1), D(2023, 6, 1)), (D(1945, 3, 3), D(2024, 9, 1)),
-                                           (D(1980, 5, 5), D(2024, 7, 1))]):
+        for i, (born, start) in enumerate(
+            [(D(1940, 1, 1), D(2023, 6, 1)), (D(1945, 3, 3), D(2024, 9, 1)), (D(1980, 5, 5), D(2024, 7, 1))]
+        ):
             p = PersonFactory(first_name=f"Person{i}", date_of_birth=born, la_person_id=f"P000020{i}")
-            s = Service.objects.create(person=p, service_type="Long term support: Residential care",
-                                       service_component="Long term residential care", start_on=start,
-                                       delivery_mechanism="CASSR commissioned support", created_by=staff.system)
-            ServiceCost.objects.create(service=s, effective_from=start, unit_cost_pence=60000,
-                                       cost_frequency="Weekly", planned_units_per_week=Decimal(1),
-                                       created_by=staff.system)
+            s = Service.objects.create(
+                person=p,
+                service_type="Long term support: Residential care",
+                service_component="Long term residential care",
+                start_on=start,
+                delivery_mechanism="CASSR commissioned support",
+                created_by=staff.system,
+            )
+            ServiceCost.objects.create(
+                service=s,
+                effective_from=start,
+                unit_cost_pence=60000,
+                cost_frequency="Weekly",
+                planned_units_per_week=Decimal(1),
+                created_by=staff.system,
+            )
             people.append(p)
         newcomer = PersonFactory(first_name="Newcomer", date_of_birth=D(1950, 2, 2), la_person_id="P0000210")
-        SupportRequest.objects.create(person=newcomer, received_on=D(2024, 5, 1), concluded_on=D(2024, 5, 2),
-                                      route_of_access="Discharge from hospital", contact_by="self",
-                                      what_matters="Staying at home", outcome="NFA: Information and advice or signposting",
-                                      status=RequestStatus.CONCLUDED, created_by=staff.system)
+        SupportRequest.objects.create(
+            person=newcomer,
+            received_on=D(2024, 5, 1),
+            concluded_on=D(2024, 5, 2),
+            route_of_access="Discharge from hospital",
+            contact_by="self",
+            what_matters="Staying at home",
+            outcome="NFA: Information and advice or signposting",
+            status=RequestStatus.CONCLUDED,
+            created_by=staff.system,
+        )
         people.append(newcomer)
     return people
 
 
 def test_tables_come_from_the_record(staff, record):
-    results = returns.salt(user=staff.performance_analyst, period_start=D(2024, 4, 1), period_end=D(2025, 3, 31))
+    results = returns.salt(
+        user=staff.performance_analyst, period_start=D(2024, 4, 1), period_end=D(2025, 3, 31)
+    )
     lts = results.tables["LTS001a"]
     assert lts.cell("65 and over", "Total", "Residential") == 2
     assert lts.cell("18 to 64", "Total", "Residential") == 1
@@ -53,7 +73,10 @@ def test_tables_come_from_the_record(staff, record):
     # projection looks back before the period so the start is seen.  Person1's began in September 2024.
     assert results.tables["LTS001c"].cell("65 and over", "Total", "Residential") == 1
     sts = results.tables["STS001"]
-    assert sts.cell("65 and over", "Discharge from hospital", "Universal Services/ Signposted to other services") == 1
+    assert (
+        sts.cell("65 and over", "Discharge from hospital", "Universal Services/ Signposted to other services")
+        == 1
+    )
 
 
 @pytest.mark.parametrize("role", ["social_worker", "front_door", "broker", "nhs_partner"])
@@ -78,8 +101,10 @@ def test_a_cell_opens_its_people_and_is_audited(client, staff, record):
     assert "people: 65 and over Total, Residential" in page  # the hidden text of the linked figure
     assert "Part Direct Payment" in page  # the table's notes say what CLD cannot support
     before = AuditEvent.objects.filter(actor=staff.performance_analyst, action="view").count()
-    detail = client.get(reverse("returns:salt-detail", args=["LTS001a"]),
-                        {**YEAR, "group": "65 and over", "row": "Total", "column": "Residential"}).content.decode()
+    detail = client.get(
+        reverse("returns:salt-detail", args=["LTS001a"]),
+        {**YEAR, "group": "65 and over", "row": "Total", "column": "Residential"},
+    ).content.decode()
     assert "P0000200" in detail and "P0000201" in detail and "P0000202" not in detail
     assert "hierarchy rank 2" in detail
     assert AuditEvent.objects.filter(actor=staff.performance_analyst, action="view").count() > before
@@ -88,7 +113,9 @@ def test_a_cell_opens_its_people_and_is_audited(client, staff, record):
 def test_csv_and_xlsx_downloads_are_audited(client, staff, record):
     client.force_login(staff.performance_analyst)
     params = {**YEAR, "group": "65 and over", "row": "Total", "column": "Residential"}
-    csv_text = client.get(reverse("returns:salt-detail", args=["LTS001a"]), {**params, "format": "csv"}).content
+    csv_text = client.get(
+        reverse("returns:salt-detail", args=["LTS001a"]), {**params, "format": "csv"}
+    ).content
     lines = csv_text.decode().strip().splitlines()
     assert lines[0].startswith("LA person id,Name,What was counted")  # no NHS number by default
     assert len(lines) == 3  # header and the two people aged 65 and over
@@ -104,7 +131,9 @@ def test_csv_and_xlsx_downloads_are_audited(client, staff, record):
 
 
 def test_index_shows_each_tables_headline_figure_counting_each_person_once(client, staff, record):
-    results = returns.salt(user=staff.performance_analyst, period_start=D(2024, 4, 1), period_end=D(2025, 3, 31))
+    results = returns.salt(
+        user=staff.performance_analyst, period_start=D(2024, 4, 1), period_end=D(2025, 3, 31)
+    )
     lts001b = results.tables["LTS001b"]
     # LTS001b shows the same people in four blocks (reason, carer, gender, ethnic group): the headline counts them once
     people = {d["person_id"] for d in lts001b.details if d["counted"]}

@@ -29,10 +29,13 @@ def test_only_people_the_user_may_open_are_visible(staff, people):
     a, b, _ = people
     with audit.exempt_from_safety_net():
         CareRelationshipFactory(person=a, user=staff.performance_analyst)
-    _, visible, _ = selectors.people_behind_figure(user=staff.performance_analyst,
-                                                   cld_ids={a.nhs_number, b.nhs_number})
+    _, visible, _ = selectors.people_behind_figure(
+        user=staff.performance_analyst, cld_ids={a.nhs_number, b.nhs_number}
+    )
     assert visible == {a.pk}
-    _, visible, _ = selectors.people_behind_figure(user=staff.front_door, cld_ids={a.nhs_number, b.nhs_number})
+    _, visible, _ = selectors.people_behind_figure(
+        user=staff.front_door, cld_ids={a.nhs_number, b.nhs_number}
+    )
     assert visible == {a.pk, b.pk}  # the front door may open anyone
 
 
@@ -44,7 +47,9 @@ def test_nhs_numbers_only_for_the_roles_the_council_names(staff, people):
 
 def test_people_with_la_ids_gives_exactly_those_records(staff, people):
     a, _, c = people
-    got = selectors.people_with_la_ids(user=staff.system, la_person_ids={c.la_person_id, a.la_person_id, "LA_GONE"})
+    got = selectors.people_with_la_ids(
+        user=staff.system, la_person_ids={c.la_person_id, a.la_person_id, "LA_GONE"}
+    )
     assert got == [a, c]
     assert selectors.people_with_la_ids(user=staff.system, la_person_ids=set()) == []
 

@@ -6,63 +6,135 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('people', '0001_initial'),
-        ('planning', '0001_initial'),
-        ('providers', '0001_initial'),
+        ("people", "0001_initial"),
+        ("planning", "0001_initial"),
+        ("providers", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Service',
+            name="Service",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('service_type', models.CharField(max_length=80, verbose_name='CLD service type')),
-                ('service_component', models.CharField(blank=True, max_length=80, verbose_name='CLD service component')),
-                ('delivery_mechanism', models.CharField(blank=True, max_length=60, verbose_name='CLD delivery mechanism')),
-                ('client_type', models.CharField(default='Service user', max_length=60)),
-                ('start_on', models.DateField()),
-                ('end_on', models.DateField(blank=True, null=True)),
-                ('end_outcome', models.CharField(blank=True, max_length=120, verbose_name='CLD event outcome at the end')),
-                ('description', models.TextField(blank=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('created_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='services', to='people.person')),
-                ('plan', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='services', to='planning.plan')),
-                ('provider_location', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='services', to='providers.providerlocation')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("service_type", models.CharField(max_length=80, verbose_name="CLD service type")),
+                (
+                    "service_component",
+                    models.CharField(blank=True, max_length=80, verbose_name="CLD service component"),
+                ),
+                (
+                    "delivery_mechanism",
+                    models.CharField(blank=True, max_length=60, verbose_name="CLD delivery mechanism"),
+                ),
+                ("client_type", models.CharField(default="Service user", max_length=60)),
+                ("start_on", models.DateField()),
+                ("end_on", models.DateField(blank=True, null=True)),
+                (
+                    "end_outcome",
+                    models.CharField(blank=True, max_length=120, verbose_name="CLD event outcome at the end"),
+                ),
+                ("description", models.TextField(blank=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="services",
+                        to="people.person",
+                    ),
+                ),
+                (
+                    "plan",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="services",
+                        to="planning.plan",
+                    ),
+                ),
+                (
+                    "provider_location",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="services",
+                        to="providers.providerlocation",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='ServiceCost',
+            name="ServiceCost",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('effective_from', models.DateField()),
-                ('unit_cost_pence', models.PositiveIntegerField()),
-                ('cost_frequency', models.CharField(max_length=40, verbose_name='CLD cost frequency (unit type)')),
-                ('planned_units_per_week', models.DecimalField(blank=True, decimal_places=2, max_digits=8, null=True)),
-                ('reason', models.CharField(blank=True, max_length=200)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('created_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('service', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='costs', to='services.service')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("effective_from", models.DateField()),
+                ("unit_cost_pence", models.PositiveIntegerField()),
+                (
+                    "cost_frequency",
+                    models.CharField(max_length=40, verbose_name="CLD cost frequency (unit type)"),
+                ),
+                (
+                    "planned_units_per_week",
+                    models.DecimalField(blank=True, decimal_places=2, max_digits=8, null=True),
+                ),
+                ("reason", models.CharField(blank=True, max_length=200)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "service",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="costs",
+                        to="services.service",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['service', 'effective_from', 'pk'],
+                "ordering": ["service", "effective_from", "pk"],
             },
         ),
         migrations.AddIndex(
-            model_name='service',
-            index=models.Index(fields=['person', 'start_on'], name='service_person'),
+            model_name="service",
+            index=models.Index(fields=["person", "start_on"], name="service_person"),
         ),
         migrations.AddIndex(
-            model_name='service',
-            index=models.Index(fields=['service_type', 'start_on'], name='service_type_start'),
+            model_name="service",
+            index=models.Index(fields=["service_type", "start_on"], name="service_type_start"),
         ),
         migrations.AddConstraint(
-            model_name='servicecost',
-            constraint=models.UniqueConstraint(fields=('service', 'effective_from'), name='service_cost_once_a_day'),
+            model_name="servicecost",
+            constraint=models.UniqueConstraint(
+                fields=("service", "effective_from"), name="service_cost_once_a_day"
+            ),
         ),
     ]

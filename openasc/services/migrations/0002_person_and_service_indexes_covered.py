@@ -5,21 +5,30 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('people', '0001_initial'),
-        ('services', '0001_initial'),
+        ("people", "0001_initial"),
+        ("services", "0001_initial"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='service',
-            name='person',
-            field=models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.PROTECT, related_name='services', to='people.person'),
+            model_name="service",
+            name="person",
+            field=models.ForeignKey(
+                db_index=False,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="services",
+                to="people.person",
+            ),
         ),
         migrations.AlterField(
-            model_name='servicecost',
-            name='service',
-            field=models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name='costs', to='services.service'),
+            model_name="servicecost",
+            name="service",
+            field=models.ForeignKey(
+                db_index=False,
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="costs",
+                to="services.service",
+            ),
         ),
     ]

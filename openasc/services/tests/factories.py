@@ -19,10 +19,15 @@ class ServiceFactory(AuditExemptFactory):
         model = Service
 
     class Params:
-        ended = factory.Trait(end_on=factory.LazyAttribute(lambda o: o.start_on + dt.timedelta(days=90)),
-                              end_outcome="NFA: Support ended as planned")
-        reablement = factory.Trait(service_type="Short term support: ST-Max", service_component="Reablement",
-                                   delivery_mechanism="CASSR commissioned support")
+        ended = factory.Trait(
+            end_on=factory.LazyAttribute(lambda o: o.start_on + dt.timedelta(days=90)),
+            end_outcome="NFA: Support ended as planned",
+        )
+        reablement = factory.Trait(
+            service_type="Short term support: ST-Max",
+            service_component="Reablement",
+            delivery_mechanism="CASSR commissioned support",
+        )
 
     person = factory.SubFactory(PersonFactory)
     service_type = "Long term support: Community"

@@ -34,9 +34,15 @@ def auth(plain):
 
 
 def _start(actor, person, **overrides):
-    data = {"service_type": "Long term support: Community", "service_component": "Home support or domiciliary care",
-            "start_on": dt.date(2026, 3, 2), "unit_cost": "22.50", "cost_frequency": "Hourly",
-            "planned_units_per_week": "14", "delivery_mechanism": "CASSR commissioned support"}
+    data = {
+        "service_type": "Long term support: Community",
+        "service_component": "Home support or domiciliary care",
+        "start_on": dt.date(2026, 3, 2),
+        "unit_cost": "22.50",
+        "cost_frequency": "Hourly",
+        "planned_units_per_week": "14",
+        "delivery_mechanism": "CASSR commissioned support",
+    }
     data.update(overrides)
     return service_writes.service_start(record=opened(actor, person), **data)
 
@@ -56,19 +62,25 @@ def test_10000_units_a_week_are_accepted(staff, units):
     assert ServiceCost.objects.get(service=service).planned_units_per_week == Decimal("10000")
 
 
-@pytest.mark.parametrize("units", ["10000.01", "10001", Decimal("1e30"), "1e30", 1e30, "99999999999999999999999999999"])
+@pytest.mark.parametrize(
+    "units", ["10000.01", "10001", Decimal("1e30"), "1e30", 1e30, "99999999999999999999999999999"]
+)
 def test_more_than_10000_units_a_week_are_refused(staff, units):
     errors = _errors(staff.broker, planned_units_per_week=units)
-    expected = UNITS_TOO_MANY if not isinstance(units, str) or "e" not in units else \
-        "Enter the planned units per week as a number, like 14 or 3.5"
+    expected = (
+        UNITS_TOO_MANY
+        if not isinstance(units, str) or "e" not in units
+        else "Enter the planned units per week as a number, like 14 or 3.5"
+    )
     assert errors == {"planned_units_per_week": expected}
     assert not Service.objects.exists()
 
 
 @pytest.mark.parametrize("cost", ["100000", "100,000.00", Decimal("100000"), 100000])
 def test_a_unit_cost_of_100000_pounds_is_accepted(staff, cost):
-    service = _start(staff.broker, PersonFactory(), unit_cost=cost, cost_frequency="Annually",
-                     planned_units_per_week=None)
+    service = _start(
+        staff.broker, PersonFactory(), unit_cost=cost, cost_frequency="Annually", planned_units_per_week=None
+    )
     assert ServiceCost.objects.get(service=service).unit_cost_pence == 10_000_000
 
 
@@ -97,62 +109,110 @@ def test_parse_pounds_never_raises_invalid_operation():
 
 def test_a_nul_in_the_description_or_reason_is_a_field_error(staff):
     assert _errors(staff.broker, description="Morning calls\x00") == {
-        "description": "The description cannot contain a NUL character: remove it and try again"}
+        "description": "The description cannot contain a NUL character: remove it and try again"
+    }
     service = _start(staff.broker, PersonFactory())
     with pytest.raises(ValidationFailed) as exc:
-        service_writes.service_cost_change(record=opened(staff.broker, service.person),
-                                           service=service, effective_from=dt.date(2026, 4, 6),
-                                           unit_cost="1e30", cost_frequency="Hourly", planned_units_per_week="1e30",
-                                           reason="r" * 201)
-    assert exc.value.errors == {"unit_cost": "Enter the unit cost in pounds, like 18.50",
-                                "planned_units_per_week": "Enter the planned units per week as a number, like 14 or 3.5",
-                                "reason": "The reason for the change must be 200 characters or fewer"}
+        service_writes.service_cost_change(
+            record=opened(staff.broker, service.person),
+            service=service,
+            effective_from=dt.date(2026, 4, 6),
+            unit_cost="1e30",
+            cost_frequency="Hourly",
+            planned_units_per_week="1e30",
+            reason="r" * 201,
+        )
+    assert exc.value.errors == {
+        "unit_cost": "Enter the unit cost in pounds, like 18.50",
+        "planned_units_per_week": "Enter the planned units per week as a number, like 14 or 3.5",
+        "reason": "The reason for the change must be 200 characters or fewer",
+    }
 
 
 # -- the API --------------------------------------------------------------------------------------------------------
 
 
 def _body(person, **overrides):
-    return {"person_id": person.pk, "service_type": "Long term support: Community",
-            "service_component": "Home support or domiciliary care", "start_on": "2026-01-05", "unit_cost": "22.50",
-            "cost_frequency": "Hourly", "planned_units_per_week": 14, **overrides}
+    return {
+        "person_id": person.pk,
+        "service_type": "Long term support: Community",
+        "service_component": "Home support or domiciliary care",
+        "start_on": "2026-01-05",
+        "unit_cost": "22.50",
+        "cost_frequency": "Hourly",
+        "planned_units_per_week": 14,
+        **overrides,
+    }
 
 
-@pytest.mark.parametrize(("overrides", "field", "message"), [
-    ({"planned_units_per_week": "1e30"}, "planned_units_per_week", UNITS_TOO_MANY),
-    ({"planned_units_per_week": 1e30}, "planned_units_per_week", UNITS_TOO_MANY),
-    ({"planned_units_per_week": "10000.01"}, "planned_units_per_week", UNITS_TOO_MANY),
-    ({"unit_cost": "1e30"}, "unit_cost", COST_TOO_MUCH),
-    ({"unit_cost": 1e30}, "unit_cost", COST_TOO_MUCH),
-    ({"unit_cost": "100000.01"}, "unit_cost", COST_TOO_MUCH),
-    ({"description": "x\u0000"}, "description", "The description cannot contain a NUL character: remove it and try "
-                                                 "again"),
-])
+@pytest.mark.parametrize(
+    ("overrides", "field", "message"),
+    [
+        ({"planned_units_per_week": "1e30"}, "planned_units_per_week", UNITS_TOO_MANY),
+        ({"planned_units_per_week": 1e30}, "planned_units_per_week", UNITS_TOO_MANY),
+        ({"planned_units_per_week": "10000.01"}, "planned_units_per_week", UNITS_TOO_MANY),
+        ({"unit_cost": "1e30"}, "unit_cost", COST_TOO_MUCH),
+        ({"unit_cost": 1e30}, "unit_cost", COST_TOO_MUCH),
+        ({"unit_cost": "100000.01"}, "unit_cost", COST_TOO_MUCH),
+        (
+            {"description": "x\u0000"},
+            "description",
+            "The description cannot contain a NUL character: remove it and try again",
+        ),
+    ],
+)
 def test_api_start_gives_422_naming_the_field(client, token, overrides, field, message):
-    response = client.post("/api/services", _body(PersonFactory(), **overrides), content_type="application/json",
-                           **auth(token))
+    response = client.post(
+        "/api/services", _body(PersonFactory(), **overrides), content_type="application/json", **auth(token)
+    )
     assert response.status_code == 422, response.content
     assert response.json()["errors"] == [{"field": field, "message": message}]
     assert not Service.objects.exists()
 
 
 def test_api_start_accepts_the_largest_values(client, token):
-    response = client.post("/api/services", _body(PersonFactory(), unit_cost="100000", planned_units_per_week="10000"),
-                           content_type="application/json", **auth(token))
+    response = client.post(
+        "/api/services",
+        _body(PersonFactory(), unit_cost="100000", planned_units_per_week="10000"),
+        content_type="application/json",
+        **auth(token),
+    )
     assert response.status_code == 201, response.content
     assert response.json()["costs"][0]["unit_cost_pence"] == 10_000_000
 
 
 def test_api_cost_change_gives_422_for_1e30(client, token):
-    created = client.post("/api/services", _body(PersonFactory()), content_type="application/json", **auth(token))
+    created = client.post(
+        "/api/services", _body(PersonFactory()), content_type="application/json", **auth(token)
+    )
     url = f"/api/services/{created.json()['id']}/costs"
-    response = client.post(url, {"effective_from": "2026-04-06", "unit_cost": "1e30", "cost_frequency": "Hourly",
-                                 "planned_units_per_week": "1e30"}, content_type="application/json", **auth(token))
+    response = client.post(
+        url,
+        {
+            "effective_from": "2026-04-06",
+            "unit_cost": "1e30",
+            "cost_frequency": "Hourly",
+            "planned_units_per_week": "1e30",
+        },
+        content_type="application/json",
+        **auth(token),
+    )
     assert response.status_code == 422, response.content
     assert {e["field"]: e["message"] for e in response.json()["errors"]} == {
-        "unit_cost": COST_TOO_MUCH, "planned_units_per_week": UNITS_TOO_MANY}
-    ok = client.post(url, {"effective_from": "2026-04-06", "unit_cost": "100000", "cost_frequency": "Hourly",
-                           "planned_units_per_week": "10000"}, content_type="application/json", **auth(token))
+        "unit_cost": COST_TOO_MUCH,
+        "planned_units_per_week": UNITS_TOO_MANY,
+    }
+    ok = client.post(
+        url,
+        {
+            "effective_from": "2026-04-06",
+            "unit_cost": "100000",
+            "cost_frequency": "Hourly",
+            "planned_units_per_week": "10000",
+        },
+        content_type="application/json",
+        **auth(token),
+    )
     assert ok.status_code == 201
 
 
@@ -165,10 +225,18 @@ def test_the_start_page_reports_both_bounds(client, staff):
     person = PersonFactory()
     CareRelationshipFactory(person=person, user=staff.social_worker)
     client.force_login(staff.social_worker)
-    response = client.post(reverse("services:create", args=[person.pk]), {
-        "service_type": "Long term support: Community", "start_on-day": "5", "start_on-month": "1",
-        "start_on-year": "2026", "unit_cost": "100000.01", "cost_frequency": "Hourly",
-        "planned_units_per_week": "10001"})
+    response = client.post(
+        reverse("services:create", args=[person.pk]),
+        {
+            "service_type": "Long term support: Community",
+            "start_on-day": "5",
+            "start_on-month": "1",
+            "start_on-year": "2026",
+            "unit_cost": "100000.01",
+            "cost_frequency": "Hourly",
+            "planned_units_per_week": "10001",
+        },
+    )
     html = response.content.decode()
     assert response.status_code == 400
     assert COST_TOO_MUCH in html and UNITS_TOO_MANY in html

@@ -41,10 +41,20 @@ def test_start_service_with_errors_then_success(client, staff, person):
     location = ProviderLocationFactory(name="Riverside Homecare")
     client.force_login(staff.social_worker)
     url = reverse("services:create", args=[person.pk])
-    data = {"service_type": "Long term support: Community", "service_component": "Home support or domiciliary care",
-            "provider_location": str(location.pk), "start_on-day": "5", "start_on-month": "1",
-            "start_on-year": "2026", "end_on-day": "1", "end_on-month": "1", "end_on-year": "2026",
-            "unit_cost": "22.505", "cost_frequency": "Hourly", "planned_units_per_week": ""}
+    data = {
+        "service_type": "Long term support: Community",
+        "service_component": "Home support or domiciliary care",
+        "provider_location": str(location.pk),
+        "start_on-day": "5",
+        "start_on-month": "1",
+        "start_on-year": "2026",
+        "end_on-day": "1",
+        "end_on-month": "1",
+        "end_on-year": "2026",
+        "unit_cost": "22.505",
+        "cost_frequency": "Hourly",
+        "planned_units_per_week": "",
+    }
     response = client.post(url, data)
     html = response.content.decode()
     assert response.status_code == 400
@@ -52,12 +62,23 @@ def test_start_service_with_errors_then_success(client, staff, person):
     assert errors_in(html) == [
         ("end_on-day", "The end date must be the same as or after the start date"),
         ("unit_cost", "The unit cost can have at most 2 decimal places (pence), like 18.50"),
-        ("planned_units_per_week", "Enter the planned units per week: a cost charged hourly needs them to work out "
-                                   "the weekly cost"),
+        (
+            "planned_units_per_week",
+            "Enter the planned units per week: a cost charged hourly needs them to work out the weekly cost",
+        ),
     ]
     assert 'value="22.505"' in html
-    response = client.post(url, {**data, "end_on-day": "", "end_on-month": "", "end_on-year": "",
-                                 "unit_cost": "22.50", "planned_units_per_week": "14"})
+    response = client.post(
+        url,
+        {
+            **data,
+            "end_on-day": "",
+            "end_on-month": "",
+            "end_on-year": "",
+            "unit_cost": "22.50",
+            "planned_units_per_week": "14",
+        },
+    )
     service = Service.objects.get()
     assert response["Location"] == reverse("services:detail", args=[service.pk])
     html = client.get(response["Location"]).content.decode()
@@ -71,19 +92,43 @@ def test_change_cost_and_end(client, staff, person):
     service = ServiceFactory(person=person, start_on=dt.date(2026, 1, 5))
     ServiceCostFactory(service=service)
     client.force_login(staff.social_worker)
-    response = client.post(reverse("services:cost-change", args=[service.pk]), {
-        "effective_from-day": "6", "effective_from-month": "4", "effective_from-year": "2026",
-        "unit_cost": "25", "cost_frequency": "Hourly", "planned_units_per_week": "12", "reason": "Uplift"})
+    response = client.post(
+        reverse("services:cost-change", args=[service.pk]),
+        {
+            "effective_from-day": "6",
+            "effective_from-month": "4",
+            "effective_from-year": "2026",
+            "unit_cost": "25",
+            "cost_frequency": "Hourly",
+            "planned_units_per_week": "12",
+            "reason": "Uplift",
+        },
+    )
     assert response.status_code == 302
     assert ServiceCost.objects.filter(service=service).count() == 2
     html = client.get(reverse("services:detail", args=[service.pk]) + "?on=2026-04-05").content.decode()
     assert "£220.00 a week" in html and "£300.00" in html
-    response = client.post(reverse("services:end", args=[service.pk]), {
-        "end_on-day": "4", "end_on-month": "1", "end_on-year": "2026", "outcome": "NFA: Support ended as planned"})
+    response = client.post(
+        reverse("services:end", args=[service.pk]),
+        {
+            "end_on-day": "4",
+            "end_on-month": "1",
+            "end_on-year": "2026",
+            "outcome": "NFA: Support ended as planned",
+        },
+    )
     assert errors_in(response.content.decode()) == [
-        ("end_on-day", "The end date cannot be before the service started (5 January 2026)")]
-    response = client.post(reverse("services:end", args=[service.pk]), {
-        "end_on-day": "30", "end_on-month": "6", "end_on-year": "2026", "outcome": "NFA: Support ended as planned"})
+        ("end_on-day", "The end date cannot be before the service started (5 January 2026)")
+    ]
+    response = client.post(
+        reverse("services:end", args=[service.pk]),
+        {
+            "end_on-day": "30",
+            "end_on-month": "6",
+            "end_on-year": "2026",
+            "outcome": "NFA: Support ended as planned",
+        },
+    )
     assert response.status_code == 302
     service.refresh_from_db()
     assert service.end_outcome == "NFA: Support ended as planned"

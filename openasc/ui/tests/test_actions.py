@@ -54,13 +54,18 @@ class NoteOnRequest(RecordAction):
     def perform(self, record, support_request, data):
         said = data["information_given"]
         if said == "service says no":
-            raise ValidationFailed({"information_given": "The service refused this note",
-                                    "budget": "The budget is spent"})
+            raise ValidationFailed(
+                {"information_given": "The service refused this note", "budget": "The budget is spent"}
+            )
         if said == "not allowed":
             raise PermissionError("Only a manager can add this note.")
         if said == "refused by the workflow":
-            raise access.refuse(record.user, person_id=record.person_id, purpose="test note",
-                                explanation="Your role cannot add this note.")
+            raise access.refuse(
+                record.user,
+                person_id=record.person_id,
+                purpose="test note",
+                explanation="Your role cannot add this note.",
+            )
         type(self).calls.append((record, support_request, data))
         return support_request
 
@@ -122,8 +127,11 @@ def test_get_opens_the_record_for_the_purpose_and_shows_the_form(client, staff, 
 
 
 def test_a_saved_draft_is_restored_on_get_without_errors(client, staff, req):
-    core_services.form_draft_save(user=staff.social_worker, path=url_for(req),
-                                  data={"decision": "", "information_given": "Typed before the timeout"})
+    core_services.form_draft_save(
+        user=staff.social_worker,
+        path=url_for(req),
+        data={"decision": "", "information_given": "Typed before the timeout"},
+    )
     client.force_login(staff.social_worker)
     response = client.get(url_for(req))
     html = response.content.decode()
@@ -170,8 +178,10 @@ def test_a_missing_person_or_thing_is_not_found(client, staff, req):
 def test_a_thing_of_another_person_is_refused(client, staff, req):
     other = SupportRequestFactory(person=PersonFactory(first_name="Olga", last_name="North"))
     client.force_login(staff.social_worker)
-    for response in (client.get(reverse("test-action", args=[req.person_id, other.pk])),
-                     client.post(reverse("test-action", args=[req.person_id, other.pk]), VALID)):
+    for response in (
+        client.get(reverse("test-action", args=[req.person_id, other.pk])),
+        client.post(reverse("test-action", args=[req.person_id, other.pk]), VALID),
+    ):
         assert response.status_code == 403
         html = response.content.decode()
         assert "That request is not part of this person" in html and "Olga" not in html
@@ -201,8 +211,10 @@ def test_the_services_errors_go_to_their_fields_and_unknown_fields_to_the_form(c
     response = client.post(url_for(req), {**VALID, "information_given": "service says no"})
     html = response.content.decode()
     assert response.status_code == 400
-    assert summary(html) == [("", "The budget is spent"),
-                             ("information_given", "The service refused this note")]
+    assert summary(html) == [
+        ("", "The budget is spent"),
+        ("information_given", "The service refused this note"),
+    ]
     assert "service says no" in html  # what was typed is kept
     assert FormDraft.objects.filter(user=staff.social_worker).exists()  # nothing saved, so the draft stays
 
@@ -223,7 +235,9 @@ def test_a_refusal_the_service_audited_is_the_forbidden_page_and_not_audited_twi
     assert events(AuditAction.ACCESS_REFUSED, actor=staff.social_worker).count() == 1
 
 
-def test_success_calls_the_service_with_the_opened_record_discards_the_draft_and_redirects(client, staff, req):
+def test_success_calls_the_service_with_the_opened_record_discards_the_draft_and_redirects(
+    client, staff, req
+):
     core_services.form_draft_save(user=staff.social_worker, path=url_for(req), data=VALID)
     client.force_login(staff.social_worker)
     response = client.post(url_for(req), VALID, follow=True)
@@ -231,7 +245,11 @@ def test_success_calls_the_service_with_the_opened_record_discards_the_draft_and
     assert "Note saved" in response.content.decode()
     [(record, support_request, data)] = NoteOnRequest.calls
     assert isinstance(record, access.OpenedRecord)
-    assert (record.person_id, record.user, record.purpose) == (req.person_id, staff.social_worker, "test note")
+    assert (record.person_id, record.user, record.purpose) == (
+        req.person_id,
+        staff.social_worker,
+        "test note",
+    )
     assert support_request.pk == req.pk and data["information_given"] == "Leaflet on day centres"
     assert not FormDraft.objects.filter(user=staff.social_worker).exists()
 
@@ -249,8 +267,11 @@ def test_read_only_when_refused_shows_the_page_without_the_form(client, staff, r
     response = client.get(reverse("planning:review", args=[review.pk]))
     html = response.content.decode()
     assert response.status_code == 200
-    assert "<h1 class=\"govuk-heading-l\">Review</h1>" in html and "completed_on-day" not in html
-    assert client.post(reverse("planning:review", args=[review.pk]), {"method": "Face to face"}).status_code == 403
+    assert '<h1 class="govuk-heading-l">Review</h1>' in html and "completed_on-day" not in html
+    assert (
+        client.post(reverse("planning:review", args=[review.pk]), {"method": "Face to face"}).status_code
+        == 403
+    )
     client.force_login(staff.social_worker)
     html = client.get(reverse("planning:review", args=[review.pk])).content.decode()
     assert "Complete the review" in html and "completed_on-day" in html

@@ -23,14 +23,26 @@ def caseload(staff, teams):
         other = PersonFactory(first_name="Nora", last_name="Notmine")
         for p in (overdue, soon):
             CareRelationshipFactory(person=p, user=staff.social_worker)
-            CareRelationshipFactory(person=p, user=None, team=teams.north, kind=RelationshipKind.ALLOCATED_TEAM)
+            CareRelationshipFactory(
+                person=p, user=None, team=teams.north, kind=RelationshipKind.ALLOCATED_TEAM
+            )
         CareRelationshipFactory(person=other, user=staff.occupational_therapist)
         Review.objects.create(person=overdue, due_on=TODAY - dt.timedelta(days=3), status="scheduled")
         Review.objects.create(person=soon, due_on=TODAY + dt.timedelta(days=30), status="scheduled")
-        Assessment.objects.create(person=soon, started_on=TODAY - dt.timedelta(days=5), status="awaiting_sign_off",
-                                  assessor=staff.social_worker)
-        SupportRequest.objects.create(person=other, received_on=TODAY - dt.timedelta(days=9), contact_by="self",
-                                      what_matters="x", team=teams.north, created_by=staff.system)
+        Assessment.objects.create(
+            person=soon,
+            started_on=TODAY - dt.timedelta(days=5),
+            status="awaiting_sign_off",
+            assessor=staff.social_worker,
+        )
+        SupportRequest.objects.create(
+            person=other,
+            received_on=TODAY - dt.timedelta(days=9),
+            contact_by="self",
+            what_matters="x",
+            team=teams.north,
+            created_by=staff.system,
+        )
     return overdue, soon, other
 
 
@@ -38,7 +50,9 @@ def test_my_caseload_lists_only_my_people_soonest_review_first(staff, caseload):
     _overdue, _soon, _other = caseload
     rows = selectors.my_caseload(user=staff.social_worker, today=TODAY)
     assert [(r.person.first_name, r.review_overdue, r.open_assessment) for r in rows] == [
-        ("Olive", True, ""), ("Sid", False, "Waiting for a manager to sign off")]
+        ("Olive", True, ""),
+        ("Sid", False, "Waiting for a manager to sign off"),
+    ]
 
 
 def test_a_review_due_today_is_not_overdue(staff, caseload):
@@ -49,8 +63,13 @@ def test_a_review_due_today_is_not_overdue(staff, caseload):
 
 def test_manager_view_counts_per_team(staff, teams, caseload):
     [summary] = selectors.manager_view(user=staff.team_manager, today=TODAY)
-    assert (summary.team, summary.allocated, summary.assessments_awaiting_sign_off, summary.overdue_reviews,
-            summary.oldest_wait_days) == (teams.north, 2, 1, 1, 9)
+    assert (
+        summary.team,
+        summary.allocated,
+        summary.assessments_awaiting_sign_off,
+        summary.overdue_reviews,
+        summary.oldest_wait_days,
+    ) == (teams.north, 2, 1, 1, 9)
 
 
 def test_manager_view_is_for_managers(staff):

@@ -14,12 +14,19 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         sub = parser.add_subparsers(dest="subcommand", required=True)
-        verify = sub.add_parser("verify", help="check every event's hashes, in id order (exit 1 at a broken link)")
+        verify = sub.add_parser(
+            "verify", help="check every event's hashes, in id order (exit 1 at a broken link)"
+        )
         verify.add_argument("--batch", type=int, default=20000, help="events read at a time (default 20000)")
         verify.add_argument("--all", action="store_true", help="report every broken link, not only the first")
-        verify.add_argument("--anchor", metavar="ID:HASH", action="append", default=[],
-                            help="a head printed by an earlier verify, kept elsewhere: event ID must still have "
-                                 "row_hash HASH (detects rows cut off the end of the chain)")
+        verify.add_argument(
+            "--anchor",
+            metavar="ID:HASH",
+            action="append",
+            default=[],
+            help="a head printed by an earlier verify, kept elsewhere: event ID must still have "
+            "row_hash HASH (detects rows cut off the end of the chain)",
+        )
         verify.add_argument("--progress", action="store_true", help="print a line per batch on stderr")
 
     def handle(self, *args, **options):
@@ -54,7 +61,9 @@ class Command(BaseCommand):
                 if seen.get(pk) != digest:
                     broken += 1
                     found = "is missing" if pk not in seen else f"has row_hash {seen[pk]}"
-                    self.stdout.write(f"BROKEN at event {pk}: the anchor expects row_hash {digest}; the event {found}")
+                    self.stdout.write(
+                        f"BROKEN at event {pk}: the anchor expects row_hash {digest}; the event {found}"
+                    )
         if broken:
             self.stdout.write(f"{count} events, {broken} broken link(s)")
             sys.exit(1)

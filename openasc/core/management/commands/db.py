@@ -8,9 +8,11 @@ from openasc.core import dbroles
 
 
 class Command(BaseCommand):
-    help = ("PostgreSQL roles (ADR 0008). `setup`: as the owner (DATABASE_OWNER_URL), create the application's role "
-            "named by DATABASE_URL if it is missing, run the migrations, and grant it its rights (append and read "
-            "only on the audit trail). Run it again after upgrades, or use `openasc migrate`.")
+    help = (
+        "PostgreSQL roles (ADR 0008). `setup`: as the owner (DATABASE_OWNER_URL), create the application's role "
+        "named by DATABASE_URL if it is missing, run the migrations, and grant it its rights (append and read "
+        "only on the audit trail). Run it again after upgrades, or use `openasc migrate`."
+    )
 
     def add_arguments(self, parser):
         sub = parser.add_subparsers(dest="subcommand", required=True)
@@ -23,8 +25,10 @@ class Command(BaseCommand):
             self.stdout.write("SQLite: there are no database roles; nothing to do (see ADR 0008).")
             return
         if dbroles.owner_settings() is None:
-            raise CommandError("Set DATABASE_OWNER_URL to the owner of the schema and DATABASE_URL to the "
-                               "application's role (its user name and password).")
+            raise CommandError(
+                "Set DATABASE_OWNER_URL to the owner of the schema and DATABASE_URL to the "
+                "application's role (its user name and password)."
+            )
         password = conn.settings_dict.get("PASSWORD") or None  # the application's, from DATABASE_URL
         with dbroles.as_owner() as app_role:
             try:

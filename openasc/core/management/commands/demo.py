@@ -14,11 +14,18 @@ class Command(BaseCommand):
     help = "Build a realistic synthetic council (teams, staff, people, carers) into the configured database."
 
     def add_arguments(self, parser):
-        parser.add_argument("--seed", type=int, default=2026, help="Random seed: the same seed builds the same council")
-        parser.add_argument("--people", type=int, default=5000, help="How many people to create (default 5,000)")
+        parser.add_argument(
+            "--seed", type=int, default=2026, help="Random seed: the same seed builds the same council"
+        )
+        parser.add_argument(
+            "--people", type=int, default=5000, help="How many people to create (default 5,000)"
+        )
         parser.add_argument("--reset", action="store_true", help="Delete everything in the database first")
-        parser.add_argument("--no-history", action="store_true",
-                            help="People, teams and staff only: no requests, assessments, plans, services or reviews")
+        parser.add_argument(
+            "--no-history",
+            action="store_true",
+            help="People, teams and staff only: no requests, assessments, plans, services or reviews",
+        )
 
     def handle(self, *args, seed, people, reset, **options):
         if people < 1:
@@ -46,14 +53,18 @@ class Command(BaseCommand):
             history_seconds = time.perf_counter() - started
             if verbose:
                 self.stderr.write("")
-        self.stdout.write(self.style.SUCCESS(
-            f"Built a council of {report.people:,} people ({report.carers:,} unpaid carers linked) in "
-            f"{report.seconds:.1f} s (seed {seed})."))
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Built a council of {report.people:,} people ({report.carers:,} unpaid carers linked) in "
+                f"{report.seconds:.1f} s (seed {seed})."
+            )
+        )
         if history is not None:
             self.stdout.write(
                 f"Two years of history to {TODAY:%-d %B %Y}: {history.requests:,} requests, {history.assessments:,} "
                 f"assessments, {history.plans:,} plans, {history.services:,} services, {history.reviews:,} reviews "
-                f"({history_seconds:.1f} s).")
+                f"({history_seconds:.1f} s)."
+            )
         self.stdout.write("\nDemo staff accounts (one per role):")
         width = max(len(u) for u, _, _ in report.staff)
         for username, role, password in report.staff:

@@ -9,8 +9,10 @@ from openasc.core import dbroles
 
 
 class Command(MigrateCommand):
-    help = MigrateCommand.help + " With DATABASE_OWNER_URL set (PostgreSQL), runs as that owner and grants the " \
+    help = (
+        MigrateCommand.help + " With DATABASE_OWNER_URL set (PostgreSQL), runs as that owner and grants the "
         "application's role (DATABASE_URL) its rights."
+    )
 
     def handle(self, *args, **options):
         alias = options.get("database") or "default"
@@ -25,4 +27,6 @@ class Command(MigrateCommand):
                 except dbroles.RoleError as exc:
                     raise CommandError(str(exc)) from exc
                 if options.get("verbosity", 1) >= 1:
-                    self.stdout.write(f"Granted {app_role} its rights (append and read only on the audit trail).")
+                    self.stdout.write(
+                        f"Granted {app_role} its rights (append and read only on the audit trail)."
+                    )

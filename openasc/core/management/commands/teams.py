@@ -19,8 +19,11 @@ class Command(BaseCommand):
         add.add_argument("name")
         add.add_argument("--code", default="", help="short code used by --team (default: made from the name)")
         add.add_argument("--organisation", default="", help="for a partner team, such as an NHS trust")
-        add.add_argument("--nhs-partner", action="store_true",
-                         help="an NHS partner team (opens records only through a recorded sharing basis)")
+        add.add_argument(
+            "--nhs-partner",
+            action="store_true",
+            help="an NHS partner team (opens records only through a recorded sharing basis)",
+        )
         cli.add_as_argument(add)
         listing = sub.add_parser("list", help="every team, with its code and active members")
         cli.add_as_argument(listing)
@@ -29,9 +32,14 @@ class Command(BaseCommand):
         admin = cli.actor(options["as_user"])
         if subcommand == "add":
             try:
-                team = services.team_create(actor=admin, name=options["name"], code=options["code"],
-                                            organisation=options["organisation"],
-                                            is_nhs_partner=options["nhs_partner"], via=cli.via())
+                team = services.team_create(
+                    actor=admin,
+                    name=options["name"],
+                    code=options["code"],
+                    organisation=options["organisation"],
+                    is_nhs_partner=options["nhs_partner"],
+                    via=cli.via(),
+                )
             except ValidationFailed as exc:
                 raise cli.bad_input(exc, FIELD_NAMES) from None
             kind = "NHS partner team" if team.is_nhs_partner else "team"

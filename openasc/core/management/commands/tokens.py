@@ -20,12 +20,16 @@ class Command(BaseCommand):
         issue = sub.add_parser("issue", help="issue a token for a system account; it is printed once")
         issue.add_argument("username", help="the system account")
         issue.add_argument("--days", type=int, default=365, help="how long it works (1 to 3650, default 365)")
-        issue.add_argument("--name", default="", help="what will use it (default: issued from the command line)")
+        issue.add_argument(
+            "--name", default="", help="what will use it (default: issued from the command line)"
+        )
         cli.add_as_argument(issue)
         revoke = sub.add_parser("revoke", help="stop a token working (its ID is in `openasc tokens list`)")
         revoke.add_argument("id", type=int)
         cli.add_as_argument(revoke)
-        listing = sub.add_parser("list", help="every token: ID, account, name, prefix, expiry, last used, status")
+        listing = sub.add_parser(
+            "list", help="every token: ID, account, name, prefix, expiry, last used, status"
+        )
         cli.add_as_argument(listing)
 
     def handle(self, *args, subcommand, **options):
@@ -36,29 +40,35 @@ class Command(BaseCommand):
         try:
             account = selectors.account_by_username(user=admin, username=options["username"])
         except User.DoesNotExist:
-            raise CommandError(f"USERNAME: there is no account called {options['username']!r}",
-                               returncode=cli.BAD_INPUT) from None
+            raise CommandError(
+                f"USERNAME: there is no account called {options['username']!r}", returncode=cli.BAD_INPUT
+            ) from None
         name = options["name"] or f"issued from the command line on {timezone.localdate():%-d %B %Y}"
         try:
             token, plain = services.token_issue(actor=admin, user=account, name=name, days=options["days"])
         except ValidationFailed as exc:
             raise cli.bad_input(exc, FIELD_NAMES) from None
         expires = timezone.localtime(token.expires_at)
-        self.stderr.write(f"Token {token.pk} for {account.username} ({token.name}), works until "
-                          f"{expires:%-d %B %Y}. It is shown once, below, and not stored:")
+        self.stderr.write(
+            f"Token {token.pk} for {account.username} ({token.name}), works until "
+            f"{expires:%-d %B %Y}. It is shown once, below, and not stored:"
+        )
         self.stdout.write(plain)
 
     def do_revoke(self, admin, options):
         try:
             token = selectors.token_get(user=admin, token_id=options["id"])
         except ApiToken.DoesNotExist:
-            raise CommandError(f"ID: there is no token {options['id']} (see `openasc tokens list`)",
-                               returncode=cli.BAD_INPUT) from None
+            raise CommandError(
+                f"ID: there is no token {options['id']} (see `openasc tokens list`)", returncode=cli.BAD_INPUT
+            ) from None
         if token.revoked_at:
             self.stdout.write(f"Token {token.pk} ({token.name}) was already revoked.")
             return
         services.token_revoke(actor=admin, token=token)
-        self.stdout.write(f"Revoked token {token.pk} ({token.name}, {token.user.username}): it no longer works.")
+        self.stdout.write(
+            f"Revoked token {token.pk} ({token.name}, {token.user.username}): it no longer works."
+        )
 
     def do_list(self, admin, options):
         header = ("ID", "ACCOUNT", "NAME", "STARTS", "EXPIRES", "LAST USED", "STATUS")
@@ -66,9 +76,18 @@ class Command(BaseCommand):
         def when(value, fmt="%Y-%m-%d"):
             return timezone.localtime(value).strftime(fmt) if value else "-"
 
-        rows = [(str(t.pk), t.user.username, t.name, t.prefix, when(t.expires_at),
-                 when(t.last_used_at, "%Y-%m-%d %H:%M"), selectors.token_status(t).lower())
-                for t in selectors.token_list(user=admin)]
+        rows = [
+            (
+                str(t.pk),
+                t.user.username,
+                t.name,
+                t.prefix,
+                when(t.expires_at),
+                when(t.last_used_at, "%Y-%m-%d %H:%M"),
+                selectors.token_status(t).lower(),
+            )
+            for t in selectors.token_list(user=admin)
+        ]
         if not rows:
             self.stdout.write("No tokens have been issued.")
             return

@@ -15,28 +15,49 @@ from openasc.core.errors import ValidationFailed
 from openasc.core.models import Role, Team, User
 from openasc.staff import cli, selectors, services
 
-FIELD_NAMES = {"username": "USERNAME", "role": "--role", "teams": "--team", "password": "password",
-               "first_name": "--first-name", "last_name": "--last-name", "email": "--email",
-               "job_title": "--job-title", "description": "--job-title", "is_active": "USERNAME"}
+FIELD_NAMES = {
+    "username": "USERNAME",
+    "role": "--role",
+    "teams": "--team",
+    "password": "password",
+    "first_name": "--first-name",
+    "last_name": "--last-name",
+    "email": "--email",
+    "job_title": "--job-title",
+    "description": "--job-title",
+    "is_active": "USERNAME",
+}
 ROLE_CODES = ", ".join(r.value for r in Role)
 
 
 class Command(BaseCommand):
-    help = ("Staff and system accounts: `users add USERNAME --role ROLE [--team TEAM]... [--password-stdin]`, "
-            "`users list`, `users change USERNAME [--role ROLE] [--team TEAM]...`, `users deactivate USERNAME`, `users reactivate USERNAME`, `users password USERNAME`, "
-            "`users unlock USERNAME`; each as the administrator named by --as.")
+    help = (
+        "Staff and system accounts: `users add USERNAME --role ROLE [--team TEAM]... [--password-stdin]`, "
+        "`users list`, `users change USERNAME [--role ROLE] [--team TEAM]...`, `users deactivate USERNAME`, `users reactivate USERNAME`, `users password USERNAME`, "
+        "`users unlock USERNAME`; each as the administrator named by --as."
+    )
     stealth_options = ("stdin",)
 
     def add_arguments(self, parser):
         sub = parser.add_subparsers(dest="subcommand", required=True)
-        add = sub.add_parser("add", help="create a member of staff (or, with --role system, a system account)")
+        add = sub.add_parser(
+            "add", help="create a member of staff (or, with --role system, a system account)"
+        )
         add.add_argument("username")
         add.add_argument("--role", required=True, help=f"the role's code: {ROLE_CODES}")
-        add.add_argument("--team", action="append", default=[], metavar="TEAM",
-                         help="a team's code or name (repeat for several teams)")
-        add.add_argument("--password-stdin", action="store_true",
-                         help="read the password from one line of standard input (otherwise the account has no "
-                              "password until `openasc users password` sets one)")
+        add.add_argument(
+            "--team",
+            action="append",
+            default=[],
+            metavar="TEAM",
+            help="a team's code or name (repeat for several teams)",
+        )
+        add.add_argument(
+            "--password-stdin",
+            action="store_true",
+            help="read the password from one line of standard input (otherwise the account has no "
+            "password until `openasc users password` sets one)",
+        )
         add.add_argument("--first-name", default="")
         add.add_argument("--last-name", default="")
         add.add_argument("--email", default="")
@@ -50,22 +71,32 @@ class Command(BaseCommand):
         listing.add_argument("--system", action="store_true", help="list the system accounts instead")
         cli.add_as_argument(listing)
 
-        change = sub.add_parser("change", help="change a member of staff's role or teams (--team replaces them all)")
+        change = sub.add_parser(
+            "change", help="change a member of staff's role or teams (--team replaces them all)"
+        )
         change.add_argument("username")
         change.add_argument("--role", default="", help=f"the new role's code: {ROLE_CODES}")
-        change.add_argument("--team", action="append", default=None, metavar="TEAM",
-                            help="a team's code or name; repeat for several; the account's teams become these")
+        change.add_argument(
+            "--team",
+            action="append",
+            default=None,
+            metavar="TEAM",
+            help="a team's code or name; repeat for several; the account's teams become these",
+        )
         change.add_argument("--no-teams", action="store_true", help="take them out of every team")
         cli.add_as_argument(change)
 
-        for name, what in (("deactivate", "stop an account signing in or using its tokens"),
-                           ("reactivate", "let a deactivated account sign in again"),
-                           ("unlock", "let a locked-out account sign in again")):
+        for name, what in (
+            ("deactivate", "stop an account signing in or using its tokens"),
+            ("reactivate", "let a deactivated account sign in again"),
+            ("unlock", "let a locked-out account sign in again"),
+        ):
             one = sub.add_parser(name, help=what)
             one.add_argument("username")
             cli.add_as_argument(one)
-        password = sub.add_parser("password", help="reset a password: a generated one, printed once, or "
-                                                   "--password-stdin")
+        password = sub.add_parser(
+            "password", help="reset a password: a generated one, printed once, or --password-stdin"
+        )
         password.add_argument("username")
         password.add_argument("--password-stdin", action="store_true")
         cli.add_as_argument(password)
@@ -89,16 +120,20 @@ class Command(BaseCommand):
             except Team.DoesNotExist:
                 missing.append(value)
         if missing:
-            raise CommandError(f"--team: there is no team with the code or name {', '.join(map(repr, missing))} "
-                               "(see `openasc teams list`; `openasc teams add NAME` creates one)",
-                               returncode=cli.BAD_INPUT)
+            raise CommandError(
+                f"--team: there is no team with the code or name {', '.join(map(repr, missing))} "
+                "(see `openasc teams list`; `openasc teams add NAME` creates one)",
+                returncode=cli.BAD_INPUT,
+            )
         return teams
 
     # --- subcommands
     def do_add(self, options):
         role = options["role"].strip()
         if role not in Role.values:
-            raise CommandError(f"--role: {role!r} is not a role; use one of {ROLE_CODES}", returncode=cli.BAD_INPUT)
+            raise CommandError(
+                f"--role: {role!r} is not a role; use one of {ROLE_CODES}", returncode=cli.BAD_INPUT
+            )
         password = cli.read_password(self.stdin) if options["password_stdin"] else None
         username = options["username"]
         try:
@@ -113,55 +148,87 @@ class Command(BaseCommand):
         except PermissionError as exc:
             raise CommandError(str(exc)) from None
         if user.role == Role.SYSTEM:
-            self.stdout.write(f"Created system account {user.username} (id {user.pk}). Issue it a token with "
-                              f"`openasc tokens issue {user.username} --as ADMIN`.")
+            self.stdout.write(
+                f"Created system account {user.username} (id {user.pk}). Issue it a token with "
+                f"`openasc tokens issue {user.username} --as ADMIN`."
+            )
             return
         teams = ", ".join(t.name for t in user.teams.all()) or "no teams"
         self.stdout.write(f"Created {user.username} (id {user.pk}), {user.get_role_display()}, {teams}.")
         if password is None:
-            self.stdout.write(f"No password is set, so {user.username} cannot sign in yet: set one with "
-                              f"`openasc users password {user.username} --as ADMIN` or on their page under Staff.")
+            self.stdout.write(
+                f"No password is set, so {user.username} cannot sign in yet: set one with "
+                f"`openasc users password {user.username} --as ADMIN` or on their page under Staff."
+            )
 
     def _first_administrator(self, role, username, password, options) -> User:
         if role != Role.ADMINISTRATOR:
-            raise CommandError("There are no accounts yet: the first one must be an administrator "
-                               f"(`openasc users add {username} --role administrator --password-stdin`).",
-                               returncode=cli.BAD_INPUT)
+            raise CommandError(
+                "There are no accounts yet: the first one must be an administrator "
+                f"(`openasc users add {username} --role administrator --password-stdin`).",
+                returncode=cli.BAD_INPUT,
+            )
         if options["team"]:
-            raise CommandError("--team: create the teams after the first administrator", returncode=cli.BAD_INPUT)
-        user = services.first_administrator_create(username=username, first_name=options["first_name"],
-                                                   last_name=options["last_name"], email=options["email"],
-                                                   password=password)
-        self.stdout.write("This is the first account: an administrator, created from the command line (audited).")
+            raise CommandError(
+                "--team: create the teams after the first administrator", returncode=cli.BAD_INPUT
+            )
+        user = services.first_administrator_create(
+            username=username,
+            first_name=options["first_name"],
+            last_name=options["last_name"],
+            email=options["email"],
+            password=password,
+        )
+        self.stdout.write(
+            "This is the first account: an administrator, created from the command line (audited)."
+        )
         return user
 
     def _add(self, admin, role, username, password, options) -> User:
         if role == Role.SYSTEM:
             if options["team"] or password is not None:
-                raise CommandError("A system account has no teams and no password: it uses API tokens",
-                                   returncode=cli.BAD_INPUT)
-            return services.system_account_create(actor=admin, username=username,
-                                                  description=options["job_title"], via=cli.via())
-        return services.user_create(actor=admin, username=username, role=role,
-                                    teams=self._teams(admin, options["team"]), first_name=options["first_name"],
-                                    last_name=options["last_name"], email=options["email"],
-                                    job_title=options["job_title"], password=password, via=cli.via())
+                raise CommandError(
+                    "A system account has no teams and no password: it uses API tokens",
+                    returncode=cli.BAD_INPUT,
+                )
+            return services.system_account_create(
+                actor=admin, username=username, description=options["job_title"], via=cli.via()
+            )
+        return services.user_create(
+            actor=admin,
+            username=username,
+            role=role,
+            teams=self._teams(admin, options["team"]),
+            first_name=options["first_name"],
+            last_name=options["last_name"],
+            email=options["email"],
+            job_title=options["job_title"],
+            password=password,
+            via=cli.via(),
+        )
 
     def do_list(self, options):
         admin = cli.actor(options["as_user"])
         if options["system"]:
-            rows = [(a.username, "System account", a.job_title, "active" if a.is_active else "deactivated")
-                    for a in selectors.system_accounts(user=admin)]
+            rows = [
+                (a.username, "System account", a.job_title, "active" if a.is_active else "deactivated")
+                for a in selectors.system_accounts(user=admin)
+            ]
         else:
             role = options["role"].strip()
             if role and role not in Role.values:
-                raise CommandError(f"--role: {role!r} is not a role; use one of {ROLE_CODES}",
-                                   returncode=cli.BAD_INPUT)
+                raise CommandError(
+                    f"--role: {role!r} is not a role; use one of {ROLE_CODES}", returncode=cli.BAD_INPUT
+                )
             team = self._teams(admin, [options["team"]])[0].code if options["team"] else ""
             rows = []
             for u in selectors.staff_list(user=admin, role=role, team=team, status=options["status"]):
-                status = "deactivated" if not u.is_active else ("locked" if services.is_locked(u) else "active")
-                rows.append((u.username, u.get_role_display(), ", ".join(t.code for t in u.teams.all()), status))
+                status = (
+                    "deactivated" if not u.is_active else ("locked" if services.is_locked(u) else "active")
+                )
+                rows.append(
+                    (u.username, u.get_role_display(), ", ".join(t.code for t in u.teams.all()), status)
+                )
         if not rows:
             self.stdout.write("No accounts match.")
             return
@@ -181,15 +248,20 @@ class Command(BaseCommand):
     def do_change(self, options):
         role = options["role"].strip() or None
         if role is not None and role not in Role.values:
-            raise CommandError(f"--role: {role!r} is not a role; use one of {ROLE_CODES}", returncode=cli.BAD_INPUT)
+            raise CommandError(
+                f"--role: {role!r} is not a role; use one of {ROLE_CODES}", returncode=cli.BAD_INPUT
+            )
         if options["no_teams"] and options["team"]:
             raise CommandError("--no-teams: give either --team or --no-teams", returncode=cli.BAD_INPUT)
         if role is None and options["team"] is None and not options["no_teams"]:
             raise CommandError("Say what to change: --role, --team or --no-teams", returncode=cli.BAD_INPUT)
 
         def change(admin, user):
-            teams = [] if options["no_teams"] else (
-                None if options["team"] is None else self._teams(admin, options["team"]))
+            teams = (
+                []
+                if options["no_teams"]
+                else (None if options["team"] is None else self._teams(admin, options["team"]))
+            )
             return services.user_change(actor=admin, user=user, role=role, teams=teams, via=cli.via())
 
         user = self._one(options, change)
@@ -197,13 +269,15 @@ class Command(BaseCommand):
         self.stdout.write(f"{user.username} is now {user.get_role_display()}, {teams}.")
 
     def do_deactivate(self, options):
-        user = self._one(options, lambda admin, user: services.user_deactivate(actor=admin, user=user,
-                                                                               via=cli.via()))
+        user = self._one(
+            options, lambda admin, user: services.user_deactivate(actor=admin, user=user, via=cli.via())
+        )
         self.stdout.write(f"Deactivated {user.username}: it can no longer sign in or use its API tokens.")
 
     def do_reactivate(self, options):
-        user = self._one(options, lambda admin, user: services.user_reactivate(actor=admin, user=user,
-                                                                               via=cli.via()))
+        user = self._one(
+            options, lambda admin, user: services.user_reactivate(actor=admin, user=user, via=cli.via())
+        )
         self.stdout.write(f"Reactivated {user.username}.")
 
     def do_unlock(self, options):
@@ -219,7 +293,9 @@ class Command(BaseCommand):
         holder = {}
 
         def set_password(admin, user):
-            holder["plain"] = services.user_password_set(actor=admin, user=user, password=given, via=cli.via())
+            holder["plain"] = services.user_password_set(
+                actor=admin, user=user, password=given, via=cli.via()
+            )
             return user
 
         user = self._one(options, set_password)

@@ -24,8 +24,10 @@ def parse_period(text: str) -> tuple[dt.date, dt.date]:
 
 
 class Command(BaseCommand):
-    help = ("Client Level Data: `export` writes the CLD file for a period from the case record; `import` loads "
-            "CLD files into it.")
+    help = (
+        "Client Level Data: `export` writes the CLD file for a period from the case record; `import` loads "
+        "CLD files into it."
+    )
 
     def run_from_argv(self, argv):
         # `import` has its own parser (importer.main), shared with nothing Django adds: hand it the rest as given.
@@ -40,9 +42,13 @@ class Command(BaseCommand):
         export = sub.add_parser("export", help="Write one row per request, assessment, service and review")
         export.add_argument("--period", required=True, help="START:END, e.g. 2024-04-01:2025-03-31")
         export.add_argument("--out", required=True, help="CSV file to write")
-        export.add_argument("--report", help="CSV file for the validation report (default: OUT with .problems.csv)")
+        export.add_argument(
+            "--report", help="CSV file for the validation report (default: OUT with .problems.csv)"
+        )
         export.add_argument("--as-user", default="system", help="The account the export is audited against")
-        load = sub.add_parser("import", help="Load CLD files (CSV, optionally gzipped); see `openasc cld import -h`")
+        load = sub.add_parser(
+            "import", help="Load CLD files (CSV, optionally gzipped); see `openasc cld import -h`"
+        )
         load.add_argument("files", nargs="*", help="FILE... [--errors FILE] [--as-user NAME] [--check-only]")
 
     def handle(self, *args, action, **options):
@@ -59,8 +65,10 @@ class Command(BaseCommand):
         start, end = parse_period(period)
         user = User.objects.filter(username=as_user, is_active=True).first()
         if user is None:
-            raise CommandError(f"No active account called {as_user!r}: create it with `openasc users add {as_user} "
-                               "--role system --as ADMIN` (a system account; see README, Going live) or pass --as-user")
+            raise CommandError(
+                f"No active account called {as_user!r}: create it with `openasc users add {as_user} "
+                "--role system --as ADMIN` (a system account; see README, Going live) or pass --as-user"
+            )
         out_path = Path(out)
         report_path = Path(report) if report else out_path.with_suffix(".problems.csv")
         person_ids = selectors.person_pks_by_la_id(user=user)
@@ -71,22 +79,36 @@ class Command(BaseCommand):
             writer = csv.DictWriter(f, fieldnames=projection.FIELDS)
             writer.writeheader()
             problems = csv.writer(rf)
-            problems.writerow(["Event Reference", "LA Person Unique Identifier", "Field", "Value", "Problem",
-                               "Fix it at"])
+            problems.writerow(
+                ["Event Reference", "LA Person Unique Identifier", "Field", "Value", "Problem", "Fix it at"]
+            )
             for row, found in validation.check_rows(rows, person_ids):
                 writer.writerow(safe_dict(row))
                 n += 1
                 if found:
                     rows_with_problems += 1
                 for p in found:
-                    problems.writerow(safe_row([p.event_reference, p.person, p.field, p.value, p.reason, p.fix_url]))
+                    problems.writerow(
+                        safe_row([p.event_reference, p.person, p.field, p.value, p.reason, p.fix_url])
+                    )
                     problems_n += 1
-        audit.record(actor=user, action=AuditAction.EXPORT, basis="CLD statutory return",
-                     details={"what": "CLD file", "period": [start.isoformat(), end.isoformat()], "rows": n,
-                              "file": out_path.name})
+        audit.record(
+            actor=user,
+            action=AuditAction.EXPORT,
+            basis="CLD statutory return",
+            details={
+                "what": "CLD file",
+                "period": [start.isoformat(), end.isoformat()],
+                "rows": n,
+                "file": out_path.name,
+            },
+        )
         self.stdout.write(f"Wrote {n:,} CLD rows for {start:%-d %B %Y} to {end:%-d %B %Y} to {out_path}.")
         if problems_n:
-            self.stdout.write(self.style.WARNING(
-                f"{rows_with_problems:,} rows would fail validation ({problems_n:,} problems): see {report_path}"))
+            self.stdout.write(
+                self.style.WARNING(
+                    f"{rows_with_problems:,} rows would fail validation ({problems_n:,} problems): see {report_path}"
+                )
+            )
         else:
             self.stdout.write(self.style.SUCCESS(f"No validation problems ({report_path} lists none)."))
