@@ -30,10 +30,10 @@ demo: install
 	DEBUG=1 $(OPENASC) runserver 127.0.0.1:8000 --noreload
 
 ## test: the whole suite (unit, API, permission matrix, browser journeys with axe)
-test: install
-	$(VENV)/bin/ruff check .
+test: install lint
 	$(VENV)/bin/python -m pytest -q
 
+## lint: Ruff's checks and its formatting (make test runs it first)
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
