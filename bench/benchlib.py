@@ -42,8 +42,10 @@ def wait_for_quiet_machine(say) -> float:
     deadline = time.monotonic() + float(os.environ.get("BENCH_QUIET_WAIT", "180"))
     load = os.getloadavg()[0]
     if load > limit:
-        say(f"the machine is busy (1-min load average {load:.1f}): waiting up to "
-            f"{os.environ.get('BENCH_QUIET_WAIT', '180')} s for it to fall under {limit}")
+        say(
+            f"the machine is busy (1-min load average {load:.1f}): waiting up to "
+            f"{os.environ.get('BENCH_QUIET_WAIT', '180')} s for it to fall under {limit}"
+        )
         while load > limit and time.monotonic() < deadline:
             time.sleep(5)
             load = os.getloadavg()[0]

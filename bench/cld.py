@@ -81,9 +81,14 @@ def database_url(db: str) -> str:
 
 def bench_env(db: str) -> dict[str, str]:
     """Environment for a command against a bench database (never the developer's)."""
-    return {**os.environ, "DATABASE_URL": database_url(db), "DJANGO_SETTINGS_MODULE": "openasc.config.settings",
-            "SECRET_KEY": os.environ.get("SECRET_KEY", "bench-only-not-a-secret-" + "x" * 40),
-            "LOG_LEVEL": os.environ.get("LOG_LEVEL", "ERROR"), "PYTHONWARNINGS": "ignore"}
+    return {
+        **os.environ,
+        "DATABASE_URL": database_url(db),
+        "DJANGO_SETTINGS_MODULE": "openasc.config.settings",
+        "SECRET_KEY": os.environ.get("SECRET_KEY", "bench-only-not-a-secret-" + "x" * 40),
+        "LOG_LEVEL": os.environ.get("LOG_LEVEL", "ERROR"),
+        "PYTHONWARNINGS": "ignore",
+    }
 
 
 def openasc(*args: str, db: str, out: Path | None = None) -> tuple[float, str]:
@@ -93,11 +98,14 @@ def openasc(*args: str, db: str, out: Path | None = None) -> tuple[float, str]:
     proc = subprocess.run(cmd, env=bench_env(db), cwd=REPO, capture_output=True, text=True, check=False)
     seconds = time.perf_counter() - started
     if proc.returncode != 0:
-        raise RuntimeError(f"`openasc {' '.join(args)}` exited {proc.returncode}: {proc.stderr.strip()[-2000:]}")
+        raise RuntimeError(
+            f"`openasc {' '.join(args)}` exited {proc.returncode}: {proc.stderr.strip()[-2000:]}"
+        )
     return seconds, proc.stdout
 
 
 # --- bench database lifecycle (never touches anything but the bench databases)
+
 
 def _pg_admin():
     name = urlparse(pg_url()).path.lstrip("/")
@@ -120,6 +128,7 @@ def fresh_database(db: str) -> None:
 
 # --- 1. the CLD file
 
+
 def generator_hash() -> str:
     return hashlib.sha256(GENERATOR.read_bytes()).hexdigest()[:16]
 
@@ -130,10 +139,19 @@ def cld_file(people: int, seed: int, regenerate: bool) -> tuple[Path, dict]:
 
     path = OUT / f"cld-{people}-{seed}.csv"
     meta_path = path.with_suffix(".json")
-    want = {"people": people, "seed": seed, "period_end": period_end().isoformat(), "generator": generator_hash()}
+    want = {
+        "people": people,
+        "seed": seed,
+        "period_end": period_end().isoformat(),
+        "generator": generator_hash(),
+    }
     meta = json.loads(meta_path.read_text()) if meta_path.exists() else {}
-    if not regenerate and path.exists() and all(meta.get(k) == v for k, v in want.items()) \
-            and meta.get("bytes") == path.stat().st_size:
+    if (
+        not regenerate
+        and path.exists()
+        and all(meta.get(k) == v for k, v in want.items())
+        and meta.get("bytes") == path.stat().st_size
+    ):
         return path, {**meta, "reused": True}
     print(f"generating the CLD file for {people:,} people (seed {seed}) ...", flush=True)
     for old in OUT.glob("cld-*-*.csv"):  # one file at a time: they are large
@@ -142,13 +160,19 @@ def cld_file(people: int, seed: int, regenerate: bool) -> tuple[Path, dict]:
             old.with_suffix(".json").unlink(missing_ok=True)
     started = time.perf_counter()
     rows = write_synthetic_cld(path, people=people, seed=seed, period_end=period_end())
-    meta = {**want, "rows": rows, "bytes": path.stat().st_size, "seconds": round(time.perf_counter() - started, 1),
-            "generated_at": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")}
+    meta = {
+        **want,
+        "rows": rows,
+        "bytes": path.stat().st_size,
+        "seconds": round(time.perf_counter() - started, 1),
+        "generated_at": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
+    }
     meta_path.write_text(json.dumps(meta, indent=2))
     return path, {**meta, "reused": False}
 
 
 # --- 2. measures from the file
+
 
 def measures_from_file(path: Path, people: int) -> dict:
     """All the measures from the file, timed as a whole command, RUNS times: the median is the figure (this
@@ -159,13 +183,23 @@ def measures_from_file(path: Path, people: int) -> dict:
         out.unlink(missing_ok=True)
         wait_for_quiet_machine(lambda msg: print(f"[file] {msg}", flush=True))
         # The file route touches no database; DATABASE_URL points at the SQLite bench file all the same.
-        seconds, _ = openasc("measures", "--cld", str(path), "--period", period(), *population(people),
-                             "--out", str(out), db="sqlite")
+        seconds, _ = openasc(
+            "measures",
+            "--cld",
+            str(path),
+            "--period",
+            period(),
+            *population(people),
+            "--out",
+            str(out),
+            db="sqlite",
+        )
         runs.append(round(seconds, 2))
     return {"seconds": statistics.median(runs), "runs": runs, "file": str(out.relative_to(REPO))}
 
 
 # --- 3. and 4. one database, in its own process (settings are read once per process)
+
 
 def worker(db: str, path: Path, people: int) -> dict:
     os.environ.update(bench_env(db))
@@ -177,7 +211,9 @@ def worker(db: str, path: Path, people: int) -> dict:
 
     import django
 
-    warnings.filterwarnings("ignore", message="No directory at", category=UserWarning)  # whitenoise, STATIC_ROOT
+    warnings.filterwarnings(
+        "ignore", message="No directory at", category=UserWarning
+    )  # whitenoise, STATIC_ROOT
     django.setup()
     from django.core.management import call_command
     from django.db import connection, connections
@@ -188,8 +224,9 @@ def worker(db: str, path: Path, people: int) -> dict:
     started = time.perf_counter()
     call_command("migrate", verbosity=0, interactive=False)
     migrate_s = time.perf_counter() - started
-    system, _ = User.objects.get_or_create(username="system", defaults={
-        "role": Role.SYSTEM, "first_name": "OpenASC", "last_name": "system"})
+    system, _ = User.objects.get_or_create(
+        username="system", defaults={"role": Role.SYSTEM, "first_name": "OpenASC", "last_name": "system"}
+    )
     system.set_unusable_password()
     system.save()
     server = server_version(connection)
@@ -206,18 +243,30 @@ def worker(db: str, path: Path, people: int) -> dict:
     check_s, load_s = result.seconds_checking, result.seconds_loading
     total_s = check_s + load_s
     imported = {
-        "rows": plan.rows, "submissions": plan.submissions, "events": sum(
-            v for k, v in result.counts.items() if k.split()[0] in ("requests", "assessments", "services", "reviews")),
-        "warnings": plan.warning_count, "counts": result.counts,
-        "check_seconds": round(check_s, 2), "load_seconds": round(load_s, 2), "seconds": round(total_s, 2),
+        "rows": plan.rows,
+        "submissions": plan.submissions,
+        "events": sum(
+            v
+            for k, v in result.counts.items()
+            if k.split()[0] in ("requests", "assessments", "services", "reviews")
+        ),
+        "warnings": plan.warning_count,
+        "counts": result.counts,
+        "check_seconds": round(check_s, 2),
+        "load_seconds": round(load_s, 2),
+        "seconds": round(total_s, 2),
         "check_rows_per_second": round(plan.rows / check_s) if check_s else None,
         "load_rows_per_second": round(plan.rows / load_s) if load_s else None,
         "rows_per_second": round(plan.rows / total_s) if total_s else None,
-        "peak_rss_mb": round(rss_mb(), 1), "rss_before_mb": round(rss_before, 1),
+        "peak_rss_mb": round(rss_mb(), 1),
+        "rss_before_mb": round(rss_before, 1),
         "load_average": [round(x, 2) for x in load],
     }
-    say(f"imported {plan.rows:,} rows in {total_s:.1f} s (checked in {check_s:.1f} s, loaded in {load_s:.1f} s): "
-        f"{imported['rows_per_second']:,} rows a second; " + ", ".join(f"{v:,} {k}" for k, v in result.counts.items()))
+    say(
+        f"imported {plan.rows:,} rows in {total_s:.1f} s (checked in {check_s:.1f} s, loaded in {load_s:.1f} s): "
+        f"{imported['rows_per_second']:,} rows a second; "
+        + ", ".join(f"{v:,} {k}" for k, v in result.counts.items())
+    )
     if connection.vendor == "postgresql":  # what autovacuum would soon do on a live server
         with connection.cursor() as cur:
             cur.execute("VACUUM ANALYZE")
@@ -239,15 +288,23 @@ def worker(db: str, path: Path, people: int) -> dict:
         export_rows = sum(1 for _ in f) - 1
     say(f"exported {export_rows:,} rows in {export_s:.1f} s")
     return {
-        "database": LABELS[db], "vendor": connection.vendor, "server_version": server,
-        "migrate_seconds": round(migrate_s, 1), "import": imported,
+        "database": LABELS[db],
+        "vendor": connection.vendor,
+        "server_version": server,
+        "migrate_seconds": round(migrate_s, 1),
+        "import": imported,
         "measures": {"seconds": round(measures_s, 2), "file": str(out.relative_to(REPO))},
-        "export": {"seconds": round(export_s, 2), "rows": export_rows, "bytes": export.stat().st_size,
-                   "message": export_out.strip().splitlines()[:2]},
+        "export": {
+            "seconds": round(export_s, 2),
+            "rows": export_rows,
+            "bytes": export.stat().st_size,
+            "message": export_out.strip().splitlines()[:2],
+        },
     }
 
 
 # --- comparing the two routes
+
 
 def compare(file_json: Path, db_json: Path) -> dict:
     """Whether the measures from the record equal those from the file, and where they differ."""
@@ -270,19 +327,30 @@ def compare(file_json: Path, db_json: Path) -> dict:
 
 # --- the parent: the file, the file route, each database, the table, results JSON
 
+
 def print_table(summary: dict) -> bool:
     f, m = summary["file"], summary["measures_from_file"]
     print()
-    print(f"OpenASC CLD bench: {summary['people']:,} people, {os.cpu_count()} CPU cores, Python "
-          f"{platform.python_version()}, period {summary['period']}")
+    print(
+        f"OpenASC CLD bench: {summary['people']:,} people, {os.cpu_count()} CPU cores, Python "
+        f"{platform.python_version()}, period {summary['period']}"
+    )
     subs = {r["import"]["submissions"] for r in summary["databases"].values() if "import" in r}
-    print(f"CLD file: {f['rows']:,} rows, {f['bytes'] / 1e6:,.0f} MB" + (f", {subs.pop()} stacked submissions" if subs else "")
-          + f"; generated in {f['seconds']:.1f} s"
-          + (" (reused from an earlier run)" if f.get("reused") else ""))
-    print(f"All measures from the file (openasc measures --cld, subprocess): {m['seconds']:.1f} s, the median of "
-          + ", ".join(f"{x:.1f}" for x in m.get("runs", [m["seconds"]])) + " s")
-    head = (f"{'database':<12}{'check s':>9}{'rows/s':>9}{'load s':>9}{'rows/s':>9}{'import s':>10}{'rows/s':>9}"
-            f"{'RSS MB':>8}{'measures s':>12}{'export s':>10}{'= file':>8}")
+    print(
+        f"CLD file: {f['rows']:,} rows, {f['bytes'] / 1e6:,.0f} MB"
+        + (f", {subs.pop()} stacked submissions" if subs else "")
+        + f"; generated in {f['seconds']:.1f} s"
+        + (" (reused from an earlier run)" if f.get("reused") else "")
+    )
+    print(
+        f"All measures from the file (openasc measures --cld, subprocess): {m['seconds']:.1f} s, the median of "
+        + ", ".join(f"{x:.1f}" for x in m.get("runs", [m["seconds"]]))
+        + " s"
+    )
+    head = (
+        f"{'database':<12}{'check s':>9}{'rows/s':>9}{'load s':>9}{'rows/s':>9}{'import s':>10}{'rows/s':>9}"
+        f"{'RSS MB':>8}{'measures s':>12}{'export s':>10}{'= file':>8}"
+    )
     print(head)
     print("-" * len(head))
     ok_import = True
@@ -293,34 +361,47 @@ def print_table(summary: dict) -> bool:
             continue
         i = r["import"]
         same = r.get("comparison", {}).get("match")
-        print(f"{r['database']:<12}{i['check_seconds']:>9.1f}{i['check_rows_per_second']:>9,}{i['load_seconds']:>9.1f}"
-              f"{i['load_rows_per_second']:>9,}{i['seconds']:>10.1f}{i['rows_per_second']:>9,}{i['peak_rss_mb']:>8.0f}"
-              f"{r['measures']['seconds']:>12.1f}{r['export']['seconds']:>10.1f}{'yes' if same else 'NO':>8}")
+        print(
+            f"{r['database']:<12}{i['check_seconds']:>9.1f}{i['check_rows_per_second']:>9,}{i['load_seconds']:>9.1f}"
+            f"{i['load_rows_per_second']:>9,}{i['seconds']:>10.1f}{i['rows_per_second']:>9,}{i['peak_rss_mb']:>8.0f}"
+            f"{r['measures']['seconds']:>12.1f}{r['export']['seconds']:>10.1f}{'yes' if same else 'NO':>8}"
+        )
         ok_import = ok_import and i["rows_per_second"] > TARGET_ROWS_PER_S
     for r in summary["databases"].values():
         if "error" in r:
             continue
         c = r["comparison"]
         if c["match"]:
-            print(f"{r['database']}: the measures from the record are identical to the measures from the file.")
+            print(
+                f"{r['database']}: the measures from the record are identical to the measures from the file."
+            )
         else:
-            print(f"{r['database']}: the measures from the record DIFFER from the file in "
-                  f"{c['difference_count']} figures, e.g.:")
+            print(
+                f"{r['database']}: the measures from the record DIFFER from the file in "
+                f"{c['difference_count']} figures, e.g.:"
+            )
             for d in c["differences"][:10]:
                 print(f"    {d['where']}: file {d['file']}, record {d['database']}")
         i = r["import"]
-        print(f"{r['database']}: imported " + ", ".join(f"{v:,} {k}" for k, v in i["counts"].items())
-              + f"; exported {r['export']['rows']:,} rows; 1-min load average while importing "
-              f"{i['load_average'][0]:.1f}, {i['load_average'][1]:.1f}")
+        print(
+            f"{r['database']}: imported "
+            + ", ".join(f"{v:,} {k}" for k, v in i["counts"].items())
+            + f"; exported {r['export']['rows']:,} rows; 1-min load average while importing "
+            f"{i['load_average'][0]:.1f}, {i['load_average'][1]:.1f}"
+        )
     note = "" if os.cpu_count() == 2 else f" (measured on {os.cpu_count()} cores, not 2)"
     ok_measures = m["seconds"] < TARGET_MEASURES_S
     print()
-    print(f"{'PASS' if ok_measures else 'FAIL'}: all ASCOF measures from the {summary['people']:,}-person file in "
-          f"under {TARGET_MEASURES_S:.0f} s ({m['seconds']:.1f} s){note}")
+    print(
+        f"{'PASS' if ok_measures else 'FAIL'}: all ASCOF measures from the {summary['people']:,}-person file in "
+        f"under {TARGET_MEASURES_S:.0f} s ({m['seconds']:.1f} s){note}"
+    )
     dbs = [r for r in summary["databases"].values() if "error" not in r]
     figures = ", ".join(f"{r['database']} {r['import']['rows_per_second']:,}" for r in dbs)
-    print(f"{'PASS' if ok_import and dbs else 'FAIL'}: import faster than {TARGET_ROWS_PER_S:,} rows a second "
-          f"({figures}){note}")
+    print(
+        f"{'PASS' if ok_import and dbs else 'FAIL'}: import faster than {TARGET_ROWS_PER_S:,} rows a second "
+        f"({figures}){note}"
+    )
     return ok_measures and ok_import
 
 
@@ -342,15 +423,20 @@ def main() -> int:
 
     path, file_info = cld_file(people, seed, args.regenerate)
     verb = "reusing" if file_info["reused"] else "generated"
-    print(f"{verb} {path.relative_to(REPO)}: {file_info['rows']:,} rows, {file_info['bytes'] / 1e6:,.0f} MB, "
-          f"generated in {file_info['seconds']:.1f} s", flush=True)
+    print(
+        f"{verb} {path.relative_to(REPO)}: {file_info['rows']:,} rows, {file_info['bytes'] / 1e6:,.0f} MB, "
+        f"generated in {file_info['seconds']:.1f} s",
+        flush=True,
+    )
 
     print("all measures from the file (openasc measures --cld ...) ...", flush=True)
     wait_for_quiet_machine(print)
     from_file = measures_from_file(path, people)
     print(f"all measures from the file in {from_file['seconds']:.1f} s", flush=True)
 
-    dbs = [d.strip() for d in os.environ.get("BENCH_CLD_DATABASES", "postgresql,sqlite").split(",") if d.strip()]
+    dbs = [
+        d.strip() for d in os.environ.get("BENCH_CLD_DATABASES", "postgresql,sqlite").split(",") if d.strip()
+    ]
     results = {}
     for db in dbs:
         database_url(db)  # reject unknown names before starting
@@ -368,15 +454,24 @@ def main() -> int:
 
     summary = {
         "generated_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-        "people": people, "seed": seed, "period": period(), "cpu_cores": os.cpu_count(),
-        "targets": {"measures_from_file_seconds": TARGET_MEASURES_S, "import_rows_per_second": TARGET_ROWS_PER_S},
+        "people": people,
+        "seed": seed,
+        "period": period(),
+        "cpu_cores": os.cpu_count(),
+        "targets": {
+            "measures_from_file_seconds": TARGET_MEASURES_S,
+            "import_rows_per_second": TARGET_ROWS_PER_S,
+        },
         "file": {**file_info, "path": str(path.relative_to(REPO))},
-        "measures_from_file": from_file, "databases": results,
+        "measures_from_file": from_file,
+        "databases": results,
     }
     summary["pass"] = print_table(summary)
     (OUT / "cld-results.json").write_text(json.dumps(summary, indent=2, default=str))
     print(f"figures written to {(OUT / 'cld-results.json').relative_to(REPO)}")
-    ok = all("error" not in r for r in results.values()) and all(r["comparison"]["match"] for r in results.values())
+    ok = all("error" not in r for r in results.values()) and all(
+        r["comparison"]["match"] for r in results.values()
+    )
     return 0 if ok else 1
 
 

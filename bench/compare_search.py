@@ -43,8 +43,25 @@ def main() -> None:
     max_pk = Person.objects.order_by("-pk").values_list("pk", flat=True).first()
     users = [User.objects.get(username="frontdoor"), User.objects.get(username="socialworker")]
     kinds = [k for k, _ in SEARCH_MIX] + ["outward+surname", "first name", "outward"]
-    extra = ["James", "Hall", "Hill", "Davies", "Lee", "Jones", "Margaret", "NS1", "NS10 Smith", "Smith NS3",
-             "Mary Jones", "Jones Mary", "John Smith", "Smith John", "Kaur", "O'Brien", "obrien"]
+    extra = [
+        "James",
+        "Hall",
+        "Hill",
+        "Davies",
+        "Lee",
+        "Jones",
+        "Margaret",
+        "NS1",
+        "NS10 Smith",
+        "Smith NS3",
+        "Mary Jones",
+        "Jones Mary",
+        "John Smith",
+        "Smith John",
+        "Kaur",
+        "O'Brien",
+        "obrien",
+    ]
     t_old = t_new = 0.0
     diffs = 0
     queries = list(extra)
@@ -75,7 +92,9 @@ def main() -> None:
             if ka != kb or ra.interpreted_as != rb.interpreted_as or ra.hidden_count != rb.hidden_count:
                 diffs += 1
                 print(f"DIFF {user.username} {q!r}: old {len(ka)} hits {ka[:5]} new {len(kb)} hits {kb[:5]}")
-    print(f"{len(queries) * 2} searches, {diffs} differences; old {t_old * 1000:.0f} ms, new {t_new * 1000:.0f} ms")
+    print(
+        f"{len(queries) * 2} searches, {diffs} differences; old {t_old * 1000:.0f} ms, new {t_new * 1000:.0f} ms"
+    )
 
 
 if __name__ == "__main__":

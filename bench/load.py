@@ -55,7 +55,8 @@ OPENASC = Path(sys.executable).with_name("openasc")
 TARGET_RPS, TARGET_P95_MS, TARGET_USERS = 40.0, 800.0, 32
 ACCOUNTS = ("frontdoor", "socialworker")
 SERVER_ENV = {
-    "SECRET_KEY": "bench-only-not-a-secret-" + "x" * 40,  # not the development key: serve runs in production mode
+    "SECRET_KEY": "bench-only-not-a-secret-"
+    + "x" * 40,  # not the development key: serve runs in production mode
     "SECURE_COOKIES": "0",  # plain http on 127.0.0.1
     "OPENASC_FAST_PASSWORDS": "1",  # the demo accounts' password hashes (only the sign-ins use them)
     "LOG_LEVEL": "ERROR",
@@ -115,8 +116,12 @@ def prepare(db: str, people: int, seed: int, rebuild: bool) -> dict:
 
     call_command("migrate", verbosity=0, interactive=False)
     built = AuditEvent.objects.filter(object_type="demo.build").order_by("-pk").first()
-    if built is not None and built.details.get("people") == people and built.details.get("seed") == seed \
-            and Person.objects.count() == people:
+    if (
+        built is not None
+        and built.details.get("people") == people
+        and built.details.get("seed") == seed
+        and Person.objects.count() == people
+    ):
         say(f"reusing the load database: {people:,} people (seed {seed})")
     else:
         say(f"building a {people:,}-person demo council (seed {seed}) ...")
@@ -126,7 +131,8 @@ def prepare(db: str, people: int, seed: int, rebuild: bool) -> dict:
 
     rng = random.Random(f"load-{seed}-{people}")
     live = Person.objects.filter(merged_into__isnull=True).exclude(
-        pk__in=Restriction.objects.filter(lifted_at__isnull=True).values("person_id"))
+        pk__in=Restriction.objects.filter(lifted_at__isnull=True).values("person_id")
+    )
     kinds, weights = [k for k, _ in SEARCH_MIX], [w for _, w in SEARCH_MIX]
     plan = {"users": {}}
     for username in ACCOUNTS:
@@ -140,8 +146,12 @@ def prepare(db: str, people: int, seed: int, rebuild: bool) -> dict:
             q = make_query(rng, rng.choices(kinds, weights=weights)[0], p)
             if q:
                 searches.append("/people/?" + urlencode({"q": q}))
-        plan["users"][username] = {"password": demo_password(username, seed), "may_open": len(may_open),
-                                   "pages": [f"/people/{p.pk}" for p in picked], "searches": searches}
+        plan["users"][username] = {
+            "password": demo_password(username, seed),
+            "may_open": len(may_open),
+            "pages": [f"/people/{p.pk}" for p in picked],
+            "searches": searches,
+        }
         say(f"{username} may open {len(may_open):,} people")
     plan["people"] = Person.objects.count()
     return plan
@@ -203,7 +213,7 @@ def _stat(pid: int) -> list[str] | None:
         text = Path(f"/proc/{pid}/stat").read_text()
     except OSError:
         return None
-    return text[text.rindex(")") + 2:].split()  # the fields after the command name
+    return text[text.rindex(")") + 2 :].split()  # the fields after the command name
 
 
 def server_cpu_seconds(master: int) -> float:
@@ -226,8 +236,12 @@ def database_cpu_seconds(db: str) -> float:
         return 0.0
     conn, name = pg_admin(database_url(db))
     with conn:
-        pids = [r[0] for r in conn.execute("SELECT pid FROM pg_stat_activity WHERE datname = %s "
-                                           "AND pid <> pg_backend_pid()", [name]).fetchall()]
+        pids = [
+            r[0]
+            for r in conn.execute(
+                "SELECT pid FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()", [name]
+            ).fetchall()
+        ]
     return sum(int(f[11]) + int(f[12]) for f in map(_stat, pids) if f) / TICK
 
 
@@ -268,8 +282,14 @@ class Session:
         token = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', page)
         if status != 200 or token is None:
             raise SystemExit(f"GET /sign-in: HTTP {status}, no CSRF token")
-        body = urlencode({"csrfmiddlewaretoken": token.group(1).decode(), "username": username,
-                          "password": password, "next": ""})
+        body = urlencode(
+            {
+                "csrfmiddlewaretoken": token.group(1).decode(),
+                "username": username,
+                "password": password,
+                "next": "",
+            }
+        )
         status, _, _ = self.request("POST", "/sign-in", body)
         if status != 302 or "sessionid" not in self.cookies:
             raise SystemExit(f"signing in as {username}: HTTP {status} (expected a redirect with a session)")
@@ -303,7 +323,9 @@ def run_load(port: int, plan: dict, users: int, warmup: float, seconds: float, s
                 ok = False
             out.append((kind, began, time.monotonic(), ok))
 
-    threads = [threading.Thread(target=client, args=(i, u, s), daemon=True) for i, (u, s) in enumerate(sessions)]
+    threads = [
+        threading.Thread(target=client, args=(i, u, s), daemon=True) for i, (u, s) in enumerate(sessions)
+    ]
     for t in threads:
         t.start()
     # CPU over the timed window: the server's processes, the database's, and this generator's own.
@@ -321,31 +343,44 @@ def run_load(port: int, plan: dict, users: int, warmup: float, seconds: float, s
     for kind in ("person page", "search", "all"):
         rows = [r for r in done if kind == "all" or r[0] == kind]
         ms = [(end - began) * 1000 for _, began, end, _ in rows]
-        figures[kind] = {"requests": len(rows), "rps": round(len(rows) / seconds, 1),
-                         "p50": round(percentile(ms, 50), 1), "p95": round(percentile(ms, 95), 1),
-                         "max": round(max(ms), 1) if ms else None, "errors": sum(1 for r in rows if not r[3])}
+        figures[kind] = {
+            "requests": len(rows),
+            "rps": round(len(rows) / seconds, 1),
+            "p50": round(percentile(ms, 50), 1),
+            "p95": round(percentile(ms, 95), 1),
+            "max": round(max(ms), 1) if ms else None,
+            "errors": sum(1 for r in rows if not r[3]),
+        }
     n = max(1, len(done))
-    figures["cpu_ms_per_request"] = {"server": round((after[0][0] - before[0][0]) * 1000 / n, 1),
-                                     "database": round((after[0][1] - before[0][1]) * 1000 / n, 1),
-                                     "load generator": round((after[1] - before[1]) * 1000 / n, 1)}
+    figures["cpu_ms_per_request"] = {
+        "server": round((after[0][0] - before[0][0]) * 1000 / n, 1),
+        "database": round((after[0][1] - before[0][1]) * 1000 / n, 1),
+        "load generator": round((after[1] - before[1]) * 1000 / n, 1),
+    }
     warm_errors = sum(1 for rows in results for r in rows if not r[3] and r[1] < t0)
     figures["all"]["errors"] += warm_errors  # an error is an error, timed or not
     return figures
 
 
 def passes(figures: dict) -> bool:
-    return (figures["all"]["rps"] >= TARGET_RPS and figures["all"]["errors"] == 0
-            and all(figures[k]["p95"] < TARGET_P95_MS for k in ("person page", "search")))
+    return (
+        figures["all"]["rps"] >= TARGET_RPS
+        and figures["all"]["errors"] == 0
+        and all(figures[k]["p95"] < TARGET_P95_MS for k in ("person page", "search"))
+    )
 
 
 # --- the driver
 
 
-def bench_database(db: str, people: int, seed: int, rebuild: bool, user_counts: list[int], warmup: float,
-                   seconds: float) -> dict:
+def bench_database(
+    db: str, people: int, seed: int, rebuild: bool, user_counts: list[int], warmup: float, seconds: float
+) -> dict:
     plan_file = OUT / f"load-plan-{db}.json"
     plan_file.unlink(missing_ok=True)
-    cmd = [sys.executable, str(Path(__file__).resolve()), "--prepare", db] + (["--rebuild"] if rebuild else [])
+    cmd = [sys.executable, str(Path(__file__).resolve()), "--prepare", db] + (
+        ["--rebuild"] if rebuild else []
+    )
     if subprocess.run(cmd, cwd=REPO, check=False).returncode != 0 or not plan_file.exists():
         return {"error": "preparing the database failed"}
     plan = json.loads(plan_file.read_text())
@@ -360,23 +395,36 @@ def bench_database(db: str, people: int, seed: int, rebuild: bool, user_counts: 
         for users in user_counts:
             wait_for_quiet_machine(lambda msg: print(f"[{LABELS[db]}] {msg}", flush=True))
             load = os.getloadavg()[0]
-            print(f"[{LABELS[db]}] {users} users: {warmup:.0f} s warm-up, {seconds:.0f} s timed ...", flush=True)
+            print(
+                f"[{LABELS[db]}] {users} users: {warmup:.0f} s warm-up, {seconds:.0f} s timed ...", flush=True
+            )
             cpu = lambda: (server_cpu_seconds(proc.pid), database_cpu_seconds(db))  # noqa: E731
-            runs[str(users)] = {**run_load(port, plan, users, warmup, seconds, seed, cpu),
-                                "load_average": round(load, 2)}
+            runs[str(users)] = {
+                **run_load(port, plan, users, warmup, seconds, seed, cpu),
+                "load_average": round(load, 2),
+            }
     finally:
         stop_server(proc)
-    return {"database": LABELS[db], "people": plan["people"], "server": banner, "runs": runs,
-            "may_open": {u: plan["users"][u]["may_open"] for u in ACCOUNTS}}
+    return {
+        "database": LABELS[db],
+        "people": plan["people"],
+        "server": banner,
+        "runs": runs,
+        "may_open": {u: plan["users"][u]["may_open"] for u in ACCOUNTS},
+    }
 
 
 def print_table(results: dict) -> bool:
     ok = True
     print()
-    print(f"Load on `openasc serve`, {os.cpu_count()} cores shared by the server, its database and the load "
-          "generator; closed loop (each user waits for its last answer)")
-    print(f"{'database':<11} {'users':>5} {'page':<12} {'req/s':>7} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8} "
-          f"{'errors':>6}")
+    print(
+        f"Load on `openasc serve`, {os.cpu_count()} cores shared by the server, its database and the load "
+        "generator; closed loop (each user waits for its last answer)"
+    )
+    print(
+        f"{'database':<11} {'users':>5} {'page':<12} {'req/s':>7} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8} "
+        f"{'errors':>6}"
+    )
     for db, result in results.items():
         if "error" in result:
             print(f"{LABELS[db]:<11} ERROR: {result['error']}")
@@ -385,19 +433,25 @@ def print_table(results: dict) -> bool:
         for users, figures in result["runs"].items():
             for kind in ("person page", "search", "all"):
                 f = figures[kind]
-                print(f"{LABELS[db]:<11} {users:>5} {kind:<12} {f['rps']:>7.1f} {f['p50']:>8.1f} {f['p95']:>8.1f} "
-                      f"{f['max'] or 0:>8.1f} {f['errors']:>6}")
+                print(
+                    f"{LABELS[db]:<11} {users:>5} {kind:<12} {f['rps']:>7.1f} {f['p50']:>8.1f} {f['p95']:>8.1f} "
+                    f"{f['max'] or 0:>8.1f} {f['errors']:>6}"
+                )
             c = figures["cpu_ms_per_request"]
-            print(f"{'':<11} {'':>5} CPU per request: server {c['server']:.1f} ms, database {c['database']:.1f} ms, "
-                  f"load generator {c['load generator']:.1f} ms; 1-min load average at the start "
-                  f"{figures['load_average']:.1f}")
+            print(
+                f"{'':<11} {'':>5} CPU per request: server {c['server']:.1f} ms, database {c['database']:.1f} ms, "
+                f"load generator {c['load generator']:.1f} ms; 1-min load average at the start "
+                f"{figures['load_average']:.1f}"
+            )
             if int(users) == TARGET_USERS:
                 verdict = passes(figures)
                 ok = ok and verdict
-                print(f"{'':<11} {'':>5} {'PASS' if verdict else 'FAIL'}: at {TARGET_USERS} users "
-                      f">= {TARGET_RPS:.0f} req/s ({figures['all']['rps']:.1f}), p95 < {TARGET_P95_MS:.0f} ms "
-                      f"(page {figures['person page']['p95']:.0f}, search {figures['search']['p95']:.0f}), "
-                      f"0 errors ({figures['all']['errors']})")
+                print(
+                    f"{'':<11} {'':>5} {'PASS' if verdict else 'FAIL'}: at {TARGET_USERS} users "
+                    f">= {TARGET_RPS:.0f} req/s ({figures['all']['rps']:.1f}), p95 < {TARGET_P95_MS:.0f} ms "
+                    f"(page {figures['person page']['p95']:.0f}, search {figures['search']['p95']:.0f}), "
+                    f"0 errors ({figures['all']['errors']})"
+                )
         print(f"{'':<11} server: {result['server']}")
     return ok
 
@@ -415,15 +469,28 @@ def main() -> int:
         plan = prepare(args.prepare, people, seed, args.rebuild)
         (OUT / f"load-plan-{args.prepare}.json").write_text(json.dumps(plan))
         return 0
-    dbs = [d.strip() for d in os.environ.get("BENCH_LOAD_DATABASES", "sqlite,postgresql").split(",") if d.strip()]
+    dbs = [
+        d.strip() for d in os.environ.get("BENCH_LOAD_DATABASES", "sqlite,postgresql").split(",") if d.strip()
+    ]
     user_counts = [int(n) for n in os.environ.get("BENCH_LOAD_USERS", "8,32").split(",") if n.strip()]
     warmup = float(os.environ.get("BENCH_LOAD_WARMUP", "5"))
     seconds = float(os.environ.get("BENCH_LOAD_SECONDS", "20"))
     results = {db: bench_database(db, people, seed, args.rebuild, user_counts, warmup, seconds) for db in dbs}
     ok = print_table(results)
-    (OUT / "load.json").write_text(json.dumps({"generated_at": time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime()),
-                                               "cpu_cores": os.cpu_count(), "people": people, "warmup_s": warmup,
-                                               "seconds": seconds, "pass": ok, "databases": results}, indent=2))
+    (OUT / "load.json").write_text(
+        json.dumps(
+            {
+                "generated_at": time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime()),
+                "cpu_cores": os.cpu_count(),
+                "people": people,
+                "warmup_s": warmup,
+                "seconds": seconds,
+                "pass": ok,
+                "databases": results,
+            },
+            indent=2,
+        )
+    )
     print(f"figures written to {(OUT / 'load.json').relative_to(REPO)}")
     return 0 if ok else 1
 

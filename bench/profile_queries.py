@@ -62,13 +62,17 @@ def main() -> None:
         with connection.execute_wrapper(wrapper):
             response = client.get(url)
         total = (time.perf_counter() - t) * 1000
-        print(f"run {i + 1}: HTTP {response.status_code}, {total:.1f} ms total, "
-              f"{sum(x[0] for x in log):.1f} ms in {len(log)} queries")
+        print(
+            f"run {i + 1}: HTTP {response.status_code}, {total:.1f} ms total, "
+            f"{sum(x[0] for x in log):.1f} ms in {len(log)} queries"
+        )
     for ms, sql, params in log:
         print(f"\n{ms:8.2f} ms  {sql[:3000]}\n           params={params!r}"[:4000])
         if args.explain and sql.lstrip().upper().startswith("SELECT"):
             with connection.cursor() as cur:
-                prefix = "EXPLAIN QUERY PLAN " if connection.vendor == "sqlite" else "EXPLAIN (ANALYZE, BUFFERS) "
+                prefix = (
+                    "EXPLAIN QUERY PLAN " if connection.vendor == "sqlite" else "EXPLAIN (ANALYZE, BUFFERS) "
+                )
                 cur.execute(prefix + sql, params)
                 for row in cur.fetchall():
                     print("           | " + " ".join(str(c) for c in row))

@@ -88,6 +88,7 @@ def database_url(db: str) -> str:
 
 # --- bench database lifecycle (never touches anything but the bench databases)
 
+
 def create_database(db: str) -> None:
     if db == "sqlite":
         OUT.mkdir(parents=True, exist_ok=True)
@@ -110,6 +111,7 @@ def drop_database(db: str) -> None:
 
 # --- the worker: one database, in its own process (settings are read once per process)
 
+
 def percentile(values: list[float], pct: float) -> float:
     """Nearest-rank percentile."""
     ordered = sorted(values)
@@ -120,8 +122,12 @@ def percentile(values: list[float], pct: float) -> float:
 
 
 def summary(values: list[float]) -> dict:
-    return {"n": len(values), "p50": round(percentile(values, 50), 1), "p95": round(percentile(values, 95), 1),
-            "max": round(max(values), 1) if values else None}
+    return {
+        "n": len(values),
+        "p50": round(percentile(values, 50), 1),
+        "p95": round(percentile(values, 95), 1),
+        "max": round(max(values), 1) if values else None,
+    }
 
 
 def _typo(rng: random.Random, word: str) -> str:
@@ -131,11 +137,11 @@ def _typo(rng: random.Random, word: str) -> str:
     i = rng.randint(1, len(word) - 2)
     kind = rng.choice(("swap", "wrong", "drop", "double"))
     if kind == "swap" and word[i] != word[i + 1]:
-        return word[:i] + word[i + 1] + word[i] + word[i + 2:]
+        return word[:i] + word[i + 1] + word[i] + word[i + 2 :]
     if kind == "wrong":
-        return word[:i] + rng.choice([c for c in "aeioulnrst" if c != word[i].lower()]) + word[i + 1:]
+        return word[:i] + rng.choice([c for c in "aeioulnrst" if c != word[i].lower()]) + word[i + 1 :]
     if kind == "drop":
-        return word[:i] + word[i + 1:]
+        return word[:i] + word[i + 1 :]
     return word[:i] + word[i] + word[i:]
 
 
@@ -154,8 +160,11 @@ def make_query(rng: random.Random, kind: str, p) -> str | None:
     if kind == "DOB + surname":
         if not p.date_of_birth:
             return None
-        return f"{p.date_of_birth:%d/%m/%Y} {p.last_name}" if rng.random() < 0.7 else \
-            f"{p.last_name} {p.date_of_birth:%d/%m/%Y}"
+        return (
+            f"{p.date_of_birth:%d/%m/%Y} {p.last_name}"
+            if rng.random() < 0.7
+            else f"{p.last_name} {p.date_of_birth:%d/%m/%Y}"
+        )
     if kind == "postcode":
         return p.postcode or None
     if kind == "person id":
@@ -163,7 +172,9 @@ def make_query(rng: random.Random, kind: str, p) -> str | None:
     raise ValueError(kind)
 
 
-def worker(db: str, people: int, rebuild: bool, seed: int, searches: int, pages: int, with_history: bool) -> dict:
+def worker(
+    db: str, people: int, rebuild: bool, seed: int, searches: int, pages: int, with_history: bool
+) -> dict:
     os.environ["DATABASE_URL"] = database_url(db)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "openasc.config.settings")
     os.environ.setdefault("SECRET_KEY", "bench-only-not-a-secret-" + "x" * 40)
@@ -182,7 +193,9 @@ def worker(db: str, people: int, rebuild: bool, seed: int, searches: int, pages:
 
     import django
 
-    warnings.filterwarnings("ignore", message="No directory at", category=UserWarning)  # whitenoise, STATIC_ROOT
+    warnings.filterwarnings(
+        "ignore", message="No directory at", category=UserWarning
+    )  # whitenoise, STATIC_ROOT
     django.setup()
     from django.core.management import call_command
     from django.db import connection, connections
@@ -202,14 +215,21 @@ def worker(db: str, people: int, rebuild: bool, seed: int, searches: int, pages:
     build_file = OUT / f"build-{db}.json"
     built = AuditEvent.objects.filter(object_type="demo.build").order_by("-pk").first()
     previous = json.loads(build_file.read_text()) if build_file.exists() else {}
-    reusable = (built is not None and built.details.get("people") == people and built.details.get("seed") == seed
-                and Person.objects.count() == people and previous.get("people") == people
-                and bool(previous.get("history", {}).get("seconds")) == with_history)
+    reusable = (
+        built is not None
+        and built.details.get("people") == people
+        and built.details.get("seed") == seed
+        and Person.objects.count() == people
+        and previous.get("people") == people
+        and bool(previous.get("history", {}).get("seconds")) == with_history
+    )
     if reusable:
         build = previous
         build["reused"] = True
-        say(f"reusing the bench database: {people:,} people, built {build['built_at']} "
-            f"in {build['seconds']:.1f} s" + (" + history" if with_history else ""))
+        say(
+            f"reusing the bench database: {people:,} people, built {build['built_at']} "
+            f"in {build['seconds']:.1f} s" + (" + history" if with_history else "")
+        )
     else:
         if Person.objects.exists() or User.objects.exists():
             say("the bench database holds a different build: starting again")
@@ -228,12 +248,20 @@ def worker(db: str, people: int, rebuild: bool, seed: int, searches: int, pages:
                 say(f"  {msg}")
 
         report = Builder(seed=seed, people=people, progress=progress).run()
-        build = {"seconds": round(report.seconds, 1), "people": report.people, "carers": report.carers,
-                 "peak_rss_mb": round(rss_mb(), 1), "rss_before_mb": round(rss_before, 1),
-                 "built_at": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"), "seed": seed,
-                 "history": {}}
-        say(f"built {report.people:,} people ({report.carers:,} carers) in {report.seconds:.1f} s, "
-            f"peak RSS {build['peak_rss_mb']:.0f} MB")
+        build = {
+            "seconds": round(report.seconds, 1),
+            "people": report.people,
+            "carers": report.carers,
+            "peak_rss_mb": round(rss_mb(), 1),
+            "rss_before_mb": round(rss_before, 1),
+            "built_at": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
+            "seed": seed,
+            "history": {},
+        }
+        say(
+            f"built {report.people:,} people ({report.carers:,} carers) in {report.seconds:.1f} s, "
+            f"peak RSS {build['peak_rss_mb']:.0f} MB"
+        )
         if with_history:
             build["history"] = build_history(seed, progress, say)
             build["peak_rss_mb"] = round(rss_mb(), 1)
@@ -310,12 +338,14 @@ def worker(db: str, people: int, rebuild: bool, seed: int, searches: int, pages:
     sw_people = sample(visible_ids, int((sw_s + warm) * 0.8))
     sw_people += sample(None, sw_s + warm - len(sw_people))
     rng.shuffle(sw_people)
-    searches_plan = search_plan("front door", fd_people, fd_s + warm) + \
-        search_plan("social worker", sw_people, sw_s + warm)
+    searches_plan = search_plan("front door", fd_people, fd_s + warm) + search_plan(
+        "social worker", sw_people, sw_s + warm
+    )
     fd_pages = sample(None, fd_p + warm)
     sw_pages = sample(visible_ids, sw_p + warm)
-    pages_plan = [("front door", "page", f"/people/{p.pk}") for p in fd_pages] + \
-        [("social worker", "page", f"/people/{p.pk}") for p in sw_pages]
+    pages_plan = [("front door", "page", f"/people/{p.pk}") for p in fd_pages] + [
+        ("social worker", "page", f"/people/{p.pk}") for p in sw_pages
+    ]
 
     clients = {}
     for name, user in (("front door", frontdoor), ("social worker", social)):
@@ -350,12 +380,23 @@ def worker(db: str, people: int, rebuild: bool, seed: int, searches: int, pages:
                 cpu_ms = (time.process_time() - cpu) * 1000
                 if response.status_code != 200:
                     raise SystemExit(f"{url} for {user_name}: HTTP {response.status_code}")
-                rows.append({"user": user_name, "kind": kind, "url": url, "ms": round(ms, 2), "cpu_ms": round(cpu_ms, 2),
-                             "queries": queries[0], "bytes": len(response.content)})
+                rows.append(
+                    {
+                        "user": user_name,
+                        "kind": kind,
+                        "url": url,
+                        "ms": round(ms, 2),
+                        "cpu_ms": round(cpu_ms, 2),
+                        "queries": queries[0],
+                        "bytes": len(response.content),
+                    }
+                )
         return rows
 
-    say(f"timing {searches} searches and {pages} person pages, after {warm} untimed requests per user "
-        "before each series ...")
+    say(
+        f"timing {searches} searches and {pages} person pages, after {warm} untimed requests per user "
+        "before each series ..."
+    )
     wait_for_quiet_machine(say)
     load_before = os.getloadavg()[0]
     search_rows = timed(searches_plan, warm)
@@ -373,8 +414,10 @@ def worker(db: str, people: int, rebuild: bool, seed: int, searches: int, pages:
         groups = {}
         for r in rows:
             groups.setdefault(r[key], []).append(r)
-        return {k: {**summary([r["ms"] for r in v]), "queries": round(sum(r["queries"] for r in v) / len(v), 1)}
-                for k, v in groups.items()}
+        return {
+            k: {**summary([r["ms"] for r in v]), "queries": round(sum(r["queries"] for r in v) / len(v), 1)}
+            for k, v in groups.items()
+        }
 
     search_ms = [r["ms"] for r in search_rows]
     page_ms = [r["ms"] for r in page_rows]
@@ -387,18 +430,28 @@ def worker(db: str, people: int, rebuild: bool, seed: int, searches: int, pages:
         "build": build,
         # 1-minute load average when timing started and ended: other work on the machine inflates the figures.
         "load_average": [round(load_before, 2), round(load_after, 2)],
-        "search": {**summary(search_ms), "cpu": summary([r["cpu_ms"] for r in search_rows]),
-                   "by_kind": breakdown(search_rows, "kind"),
-                   "by_user": breakdown(search_rows, "user"),
-                   "slowest": sorted(search_rows, key=lambda r: -r["ms"])[:8]},
-        "page": {**summary(page_ms), "cpu": summary([r["cpu_ms"] for r in page_rows]),
-                 "by_user": breakdown(page_rows, "user"),
-                 "slowest": sorted(page_rows, key=lambda r: -r["ms"])[:5]},
+        "search": {
+            **summary(search_ms),
+            "cpu": summary([r["cpu_ms"] for r in search_rows]),
+            "by_kind": breakdown(search_rows, "kind"),
+            "by_user": breakdown(search_rows, "user"),
+            "slowest": sorted(search_rows, key=lambda r: -r["ms"])[:8],
+        },
+        "page": {
+            **summary(page_ms),
+            "cpu": summary([r["cpu_ms"] for r in page_rows]),
+            "by_user": breakdown(page_rows, "user"),
+            "slowest": sorted(page_rows, key=lambda r: -r["ms"])[:5],
+        },
     }
     result["pass"] = result["search"]["p95"] < TARGET_MS and result["page"]["p95"] < TARGET_MS
-    result["journeys"] = {"target_ms": journeys.TARGET_MS, "fixtures": fixtures, "pages": journeys_result,
-                          "load_average_end": round(load_journeys, 2),
-                          "pass": bool(journeys_result) and all(p["pass"] for p in journeys_result.values())}
+    result["journeys"] = {
+        "target_ms": journeys.TARGET_MS,
+        "fixtures": fixtures,
+        "pages": journeys_result,
+        "load_average_end": round(load_journeys, 2),
+        "pass": bool(journeys_result) and all(p["pass"] for p in journeys_result.values()),
+    }
     return result
 
 
@@ -425,13 +478,18 @@ def build_history(seed: int, progress, say) -> dict:
 
 # --- the parent: run each database, print the table, write results.json
 
+
 def print_table(results: dict, people: int) -> bool:
     cores = os.cpu_count()
     print()
-    print(f"OpenASC bench: {people:,} people, {cores} CPU cores, Python {platform.python_version()}, "
-          "requests through django.test.Client (in-process, full middleware and page rendering)")
-    head = f"{'database':<12}{'build s':>9}{'history s':>10}{'RSS MB':>8}{'search p50':>12}{'p95':>8}{'n':>5}" \
-           f"{'page p50':>10}{'p95':>8}{'n':>5}   result"
+    print(
+        f"OpenASC bench: {people:,} people, {cores} CPU cores, Python {platform.python_version()}, "
+        "requests through django.test.Client (in-process, full middleware and page rendering)"
+    )
+    head = (
+        f"{'database':<12}{'build s':>9}{'history s':>10}{'RSS MB':>8}{'search p50':>12}{'p95':>8}{'n':>5}"
+        f"{'page p50':>10}{'p95':>8}{'n':>5}   result"
+    )
     print(head)
     print("-" * len(head))
     ok = True
@@ -444,20 +502,32 @@ def print_table(results: dict, people: int) -> bool:
         build = f"{b['seconds']:.0f}" + ("*" if b.get("reused") else "")
         hist = b.get("history") or {}
         hist = f"{hist['seconds']:.0f}" if hist.get("seconds") else ("failed" if hist.get("error") else "-")
-        print(f"{r['database']:<12}{build:>9}{hist:>10}{b.get('peak_rss_mb', 0):>8.0f}{r['search']['p50']:>12.1f}"
-              f"{r['search']['p95']:>8.1f}{r['search']['n']:>5}{r['page']['p50']:>10.1f}{r['page']['p95']:>8.1f}"
-              f"{r['page']['n']:>5}   {'PASS' if r['pass'] else 'FAIL'}")
+        print(
+            f"{r['database']:<12}{build:>9}{hist:>10}{b.get('peak_rss_mb', 0):>8.0f}{r['search']['p50']:>12.1f}"
+            f"{r['search']['p95']:>8.1f}{r['search']['n']:>5}{r['page']['p50']:>10.1f}{r['page']['p95']:>8.1f}"
+            f"{r['page']['n']:>5}   {'PASS' if r['pass'] else 'FAIL'}"
+        )
         ok = ok and r["pass"]
-    print("CPU time of the bench process per request, p50 / p95 ms (less sensitive to other load; for PostgreSQL "
-          "it leaves out the server's own work): " + "; ".join(
-              f"{r['database']} search {r['search']['cpu']['p50']:.1f} / {r['search']['cpu']['p95']:.1f}, "
-              f"page {r['page']['cpu']['p50']:.1f} / {r['page']['cpu']['p95']:.1f}"
-              for r in results.values() if "error" not in r))
+    print(
+        "CPU time of the bench process per request, p50 / p95 ms (less sensitive to other load; for PostgreSQL "
+        "it leaves out the server's own work): "
+        + "; ".join(
+            f"{r['database']} search {r['search']['cpu']['p50']:.1f} / {r['search']['cpu']['p95']:.1f}, "
+            f"page {r['page']['cpu']['p50']:.1f} / {r['page']['cpu']['p95']:.1f}"
+            for r in results.values()
+            if "error" not in r
+        )
+    )
     loads = {LABELS[db]: r["load_average"] for db, r in results.items() if "load_average" in r}
-    print("1-min load average while timing (start, end): "
-          + ", ".join(f"{k} {a:.1f}, {b:.1f}" for k, (a, b) in loads.items())
-          + ("  (other processes were busy: figures inflated)" if any(max(v) > 1.5 for v in loads.values())
-             else ""))
+    print(
+        "1-min load average while timing (start, end): "
+        + ", ".join(f"{k} {a:.1f}, {b:.1f}" for k, (a, b) in loads.items())
+        + (
+            "  (other processes were busy: figures inflated)"
+            if any(max(v) > 1.5 for v in loads.values())
+            else ""
+        )
+    )
     if any(r.get("build", {}).get("reused") for r in results.values()):
         print("* build reused from an earlier run (figures from that build); --rebuild to build again")
     print("\nsearch by kind (p50 / p95 ms, average queries per request):")
@@ -480,24 +550,34 @@ def print_table(results: dict, people: int) -> bool:
     verdict = "PASS" if ok and len(dbs) == len(results) else "FAIL"
     names = " and ".join(LABELS[db] for db in results)
     note = "" if cores == 2 else f" (measured on {cores} cores, not 2)"
-    print(f"\n{verdict}: target search p95 and person page p95 under {TARGET_MS:.0f} ms on 2 cores, "
-          f"{names}{note}")
+    print(
+        f"\n{verdict}: target search p95 and person page p95 under {TARGET_MS:.0f} ms on 2 cores, "
+        f"{names}{note}"
+    )
     return verdict == "PASS"
 
 
-JOURNEY_LABELS = {"person timeline": "person page, 500-event timeline", "caseload": "caseload, 300 people",
-                  "waiting list, team": "waiting list, team of 5,000", "team queue": "team queue, 5,000 waiting"}
+JOURNEY_LABELS = {
+    "person timeline": "person page, 500-event timeline",
+    "caseload": "caseload, 300 people",
+    "waiting list, team": "waiting list, team of 5,000",
+    "team queue": "team queue, 5,000 waiting",
+}
 
 
 def print_journeys(results: dict) -> bool:
     """The second table: the care-journey pages against their own target (p95 under 200 ms)."""
-    dbs = [db for db in results if "error" not in results[db] and results[db].get("journeys", {}).get("pages")]
+    dbs = [
+        db for db in results if "error" not in results[db] and results[db].get("journeys", {}).get("pages")
+    ]
     if not dbs:
         print("\ncare-journey pages: not timed (BENCH_JOURNEY_PAGES=0 or the worker failed)")
         return False
     target = results[dbs[0]]["journeys"]["target_ms"]
-    print(f"\ncare-journey pages (p50 / p95 ms, queries per request; target p95 under {target:.0f} ms; "
-          f"{results[dbs[0]]['journeys']['pages']['caseload']['n']} timed requests of each page):")
+    print(
+        f"\ncare-journey pages (p50 / p95 ms, queries per request; target p95 under {target:.0f} ms; "
+        f"{results[dbs[0]]['journeys']['pages']['caseload']['n']} timed requests of each page):"
+    )
     print(f"  {'':<34}" + "".join(f"{LABELS[db]:>30}" for db in dbs))
     ok = True
     for page, label in JOURNEY_LABELS.items():
@@ -508,20 +588,26 @@ def print_journeys(results: dict) -> bool:
                 cells.append("-")
                 ok = False
                 continue
-            cells.append(f"{k['p50']:.1f} / {k['p95']:.1f} ({k['queries']:.0f}q) {'PASS' if k['pass'] else 'FAIL'}")
+            cells.append(
+                f"{k['p50']:.1f} / {k['p95']:.1f} ({k['queries']:.0f}q) {'PASS' if k['pass'] else 'FAIL'}"
+            )
             ok = ok and k["pass"]
         print(f"  {label:<34}" + "".join(f"{c:>30}" for c in cells))
     verdict = "PASS" if ok and len(dbs) == len(results) else "FAIL"
     cores = os.cpu_count()
     note = "" if cores == 2 else f" (measured on {cores} cores, not 2)"
-    print(f"\n{verdict}: target care-journey pages p95 under {target:.0f} ms on 2 cores, "
-          f"{' and '.join(LABELS[db] for db in results)}{note}")
+    print(
+        f"\n{verdict}: target care-journey pages p95 under {target:.0f} ms on 2 cores, "
+        f"{' and '.join(LABELS[db] for db in results)}{note}"
+    )
     return verdict == "PASS"
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--rebuild", action="store_true", help="drop the bench databases and build them again")
+    parser.add_argument(
+        "--rebuild", action="store_true", help="drop the bench databases and build them again"
+    )
     parser.add_argument("--worker", help=argparse.SUPPRESS)
     args = parser.parse_args()
     people = env_int("BENCH_PEOPLE", 200_000)
@@ -531,8 +617,15 @@ def main() -> int:
     OUT.mkdir(parents=True, exist_ok=True)
 
     if args.worker:
-        result = worker(args.worker, people, args.rebuild, seed, searches, pages,
-                        os.environ.get("BENCH_HISTORY", "1") not in ("0", "", "no", "false"))
+        result = worker(
+            args.worker,
+            people,
+            args.rebuild,
+            seed,
+            searches,
+            pages,
+            os.environ.get("BENCH_HISTORY", "1") not in ("0", "", "no", "false"),
+        )
         (OUT / f"result-{args.worker}.json").write_text(json.dumps(result, indent=2, default=str))
         return 0
 
@@ -543,7 +636,9 @@ def main() -> int:
     for db in dbs:
         out_file = OUT / f"result-{db}.json"
         out_file.unlink(missing_ok=True)
-        cmd = [sys.executable, str(Path(__file__).resolve()), "--worker", db] + (["--rebuild"] if args.rebuild else [])
+        cmd = [sys.executable, str(Path(__file__).resolve()), "--worker", db] + (
+            ["--rebuild"] if args.rebuild else []
+        )
         env = {**os.environ, "DATABASE_URL": database_url(db)}
         started = time.perf_counter()
         proc = subprocess.run(cmd, env=env, cwd=REPO, check=False)
@@ -556,11 +651,18 @@ def main() -> int:
     journeys_ok = print_journeys(results)
     summary_json = {
         "generated_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-        "people": people, "target_ms": TARGET_MS, "cpu_cores": os.cpu_count(),
+        "people": people,
+        "target_ms": TARGET_MS,
+        "cpu_cores": os.cpu_count(),
         "client": "django.test.Client, in-process (full middleware, session, audit and Jinja2 rendering)",
-        "searches_per_database": searches, "pages_per_database": pages, "search_mix": dict(SEARCH_MIX),
-        "pass": ok, "journey_target_ms": journeys.TARGET_MS, "journey_pages_per_database": env_int("BENCH_JOURNEY_PAGES", 100),
-        "journeys_pass": journeys_ok, "databases": results,
+        "searches_per_database": searches,
+        "pages_per_database": pages,
+        "search_mix": dict(SEARCH_MIX),
+        "pass": ok,
+        "journey_target_ms": journeys.TARGET_MS,
+        "journey_pages_per_database": env_int("BENCH_JOURNEY_PAGES", 100),
+        "journeys_pass": journeys_ok,
+        "databases": results,
     }
     name = "results-baseline.json" if os.environ.get("BENCH_BASELINE_SELECTORS") else "results.json"
     (OUT / name).write_text(json.dumps(summary_json, indent=2, default=str))

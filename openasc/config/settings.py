@@ -36,7 +36,9 @@ if not SECRET_KEY:
 # `openasc serve` refuses DEBUG or the development key unless this says the instance is not production (a bench).
 OPENASC_SERVE_ALLOW_INSECURE = env_bool("OPENASC_SERVE_ALLOW_INSECURE", False)
 
-ALLOWED_HOSTS = [h.strip() for h in os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",")]
+ALLOWED_HOSTS = [
+    h.strip() for h in os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",")
+]
 CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("CSRF_TRUSTED_ORIGINS", "").split(",") if o]
 
 # The council running this instance. Shown in the generic header; no GOV.UK branding.
@@ -130,9 +132,13 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and not e
     _options["options"] = f"{_options.get('options', '')} -c jit=off".strip()
 # PostgreSQL in production (ADR 0008): DATABASE_URL is the application's role, which may only append to and read
 # the audit trail; DATABASE_OWNER_URL is the owner of the schema, used by `openasc migrate` and `openasc db setup`.
-OPENASC_DATABASE_OWNER = (dj_database_url.parse(os.environ["DATABASE_OWNER_URL"])
-                          if os.environ.get("DATABASE_OWNER_URL") else None)
-if os.environ.get("OPENASC_PG_TEST_NAME") and DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+OPENASC_DATABASE_OWNER = (
+    dj_database_url.parse(os.environ["DATABASE_OWNER_URL"]) if os.environ.get("DATABASE_OWNER_URL") else None
+)
+if (
+    os.environ.get("OPENASC_PG_TEST_NAME")
+    and DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
+):
     # Several test runs side by side on one PostgreSQL server each need their own test database.
     DATABASES["default"]["TEST"] = {"NAME": os.environ["OPENASC_PG_TEST_NAME"]}
 
@@ -172,7 +178,9 @@ OPENASC_IDLE_TIMEOUT_SECONDS = int(os.environ.get("OPENASC_IDLE_TIMEOUT_SECONDS"
 OPENASC_IDLE_WARNING_SECONDS = int(os.environ.get("OPENASC_IDLE_WARNING_SECONDS", str(5 * 60)))
 OPENASC_BREAK_GLASS_MINUTES = int(os.environ.get("OPENASC_BREAK_GLASS_MINUTES", "60"))
 # The care journey.
-OPENASC_ASSESSMENT_SIGN_OFF = env_bool("OPENASC_ASSESSMENT_SIGN_OFF", True)  # a team manager signs off assessments
+OPENASC_ASSESSMENT_SIGN_OFF = env_bool(
+    "OPENASC_ASSESSMENT_SIGN_OFF", True
+)  # a team manager signs off assessments
 OPENASC_PLAN_SIGN_OFF = env_bool("OPENASC_PLAN_SIGN_OFF", True)
 OPENASC_FIRST_REVIEW_WEEKS = int(os.environ.get("OPENASC_FIRST_REVIEW_WEEKS", "6"))  # after services start
 OPENASC_REVIEW_INTERVAL_WEEKS = int(os.environ.get("OPENASC_REVIEW_INTERVAL_WEEKS", "52"))
@@ -219,10 +227,19 @@ NINJA_PAGINATION_PER_PAGE = 25
 
 # Background jobs (docs/adr/0012-background-jobs.md): queued in the database, run by `openasc worker`. The tests run
 # them in the request (the immediate backend) unless a test asks for the database queue and its worker.
-TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend" if TESTING
-                     else "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+TASKS = {
+    "default": {
+        "BACKEND": "django_tasks.backends.immediate.ImmediateBackend"
+        if TESTING
+        else "django_tasks_db.DatabaseBackend",
+        "QUEUES": ["default"],
+    }
+}
 OPENASC_WORKER_QUEUES = os.environ.get("OPENASC_WORKER_QUEUES", "default")
 OPENASC_WORKER_INTERVAL = float(os.environ.get("OPENASC_WORKER_INTERVAL", "1"))
 # Jobs' files (uploads waiting to be imported, exports waiting to be downloaded): private, never served directly.
 OPENASC_JOB_FILES = os.environ.get("OPENASC_JOB_FILES") or str(
-    (Path(tempfile.gettempdir()) / f"openasc-test-job-files-{os.getpid()}") if TESTING else REPO_DIR / "private" / "jobs")
+    (Path(tempfile.gettempdir()) / f"openasc-test-job-files-{os.getpid()}")
+    if TESTING
+    else REPO_DIR / "private" / "jobs"
+)

@@ -35,7 +35,9 @@ AUDIT_TRIGGERS = {
     "sqlite": {"core_auditevent_no_update"},
     "postgresql": {"core_auditevent_append_only", "core_auditevent_insert_time"},
 }
-LOCK_TIMEOUT = "30s"  # a restore waits this long for the running server's locks, then fails (and changes nothing)
+LOCK_TIMEOUT = (
+    "30s"  # a restore waits this long for the running server's locks, then fails (and changes nothing)
+)
 
 
 class BackupError(Exception):
@@ -82,10 +84,14 @@ def audit_triggers(alias: str = "default") -> set[str]:
     conn = connections[alias]
     with conn.cursor() as cursor:
         if conn.vendor == "sqlite":
-            cursor.execute("SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'core_auditevent'")
+            cursor.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'core_auditevent'"
+            )
         else:
-            cursor.execute("SELECT tgname FROM pg_trigger WHERE tgrelid = to_regclass('core_auditevent') "
-                           "AND NOT tgisinternal")
+            cursor.execute(
+                "SELECT tgname FROM pg_trigger WHERE tgrelid = to_regclass('core_auditevent') "
+                "AND NOT tgisinternal"
+            )
         return {row[0] for row in cursor.fetchall()}
 
 
@@ -94,7 +100,9 @@ def verify_audit(alias: str = "default") -> tuple[int, str]:
     count, head = 0, None
     for count, pk, problem in audit.verify(using=alias):
         if problem:
-            raise BackupError(f"the audit chain is broken at event {pk} (event {count} in id order): {problem}")
+            raise BackupError(
+                f"the audit chain is broken at event {pk} (event {count} in id order): {problem}"
+            )
         head = pk
     if head is None:
         return 0, ""
@@ -149,8 +157,12 @@ def _sqlite_backup(path: Path, alias: str) -> dict[str, int]:
             # The copy is a single self-contained file: no write-ahead log next to it.
             dest.execute("PRAGMA journal_mode=DELETE")
             ok = dest.execute("PRAGMA quick_check").fetchone()[0]
-            names = [r[0] for r in dest.execute("SELECT name FROM sqlite_master WHERE type = 'table' "
-                                                "AND name NOT LIKE 'sqlite_%'")]
+            names = [
+                r[0]
+                for r in dest.execute(
+                    "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
+                )
+            ]
             counts = {n: dest.execute(f'SELECT count(*) FROM "{n}"').fetchone()[0] for n in names}
         finally:
             dest.close()
@@ -164,8 +176,10 @@ def _sqlite_backup(path: Path, alias: str) -> dict[str, int]:
 
 def _sqlite_check_file(path: Path) -> None:
     if _source(path) != SQLITE_MAGIC:
-        raise BackupError(f"PATH {path}: not a SQLite database (this database is SQLite; a PostgreSQL backup "
-                          "restores only into PostgreSQL)")
+        raise BackupError(
+            f"PATH {path}: not a SQLite database (this database is SQLite; a PostgreSQL backup "
+            "restores only into PostgreSQL)"
+        )
     try:
         src = sqlite3.connect(f"{Path(path).resolve().as_uri()}?mode=ro", uri=True)
         try:
@@ -203,7 +217,10 @@ def _pg_settings(alias: str) -> dict:
     conn = connections[alias]
     own = dbroles.owner_settings() if alias == "default" else None
     source = own or conn.settings_dict
-    return {"NAME": conn.settings_dict["NAME"], **{k: source.get(k) for k in ("USER", "PASSWORD", "HOST", "PORT")}}
+    return {
+        "NAME": conn.settings_dict["NAME"],
+        **{k: source.get(k) for k in ("USER", "PASSWORD", "HOST", "PORT")},
+    }
 
 
 def _pg_tool(name: str, alias: str) -> str:
@@ -212,14 +229,18 @@ def _pg_tool(name: str, alias: str) -> str:
     server.ensure_connection()
     major = server.pg_version // 10000
     if not found:
-        raise BackupError(f"{name} is not on PATH: install the PostgreSQL {major} client tools "
-                          f"(e.g. apt-get install postgresql-client-{major})")
+        raise BackupError(
+            f"{name} is not on PATH: install the PostgreSQL {major} client tools "
+            f"(e.g. apt-get install postgresql-client-{major})"
+        )
     out = subprocess.run([found, "--version"], capture_output=True, text=True, check=False).stdout  # noqa: S603
     match = re.search(r"(\d+)(?:\.\d+)?", out)
     tool = int(match.group(1)) if match else None
     if tool != major:
-        raise BackupError(f"{found} is version {tool or out.strip()!r} but the server is PostgreSQL {major}: use the "
-                          f"client tools of the server's major version (postgresql-client-{major})")
+        raise BackupError(
+            f"{found} is version {tool or out.strip()!r} but the server is PostgreSQL {major}: use the "
+            f"client tools of the server's major version (postgresql-client-{major})"
+        )
     return found
 
 
@@ -240,7 +261,9 @@ def _pg_args(s: dict) -> tuple[list[str], dict]:
 def _run(cmd: list[str], env: dict, what: str) -> None:
     done = subprocess.run(cmd, env=env, capture_output=True, text=True, check=False)  # noqa: S603 (a list, no shell)
     if done.returncode != 0:
-        raise BackupError(f"{what} failed (exit {done.returncode}): {done.stderr.strip() or done.stdout.strip()}")
+        raise BackupError(
+            f"{what} failed (exit {done.returncode}): {done.stderr.strip() or done.stdout.strip()}"
+        )
 
 
 def _pg_backup(path: Path, alias: str) -> dict[str, int]:
@@ -256,7 +279,11 @@ def _pg_backup(path: Path, alias: str) -> dict[str, int]:
                 cursor.execute("SELECT pg_export_snapshot()")
                 snapshot = cursor.fetchone()[0]
             counts = table_rows(alias)
-            _run([tool, "--format=custom", f"--snapshot={snapshot}", "--file", str(partial), *args], env, "pg_dump")
+            _run(
+                [tool, "--format=custom", f"--snapshot={snapshot}", "--file", str(partial), *args],
+                env,
+                "pg_dump",
+            )
         os.replace(partial, path)
     finally:
         partial.unlink(missing_ok=True)
@@ -265,8 +292,10 @@ def _pg_backup(path: Path, alias: str) -> dict[str, int]:
 
 def _pg_check_file(path: Path, alias: str) -> str:
     if _source(path)[:5] != PG_MAGIC:
-        raise BackupError(f"PATH {path}: not a pg_dump custom-format file (this database is PostgreSQL; a SQLite "
-                          "backup restores only into SQLite)")
+        raise BackupError(
+            f"PATH {path}: not a pg_dump custom-format file (this database is PostgreSQL; a SQLite "
+            "backup restores only into SQLite)"
+        )
     tool = _pg_tool("pg_restore", alias)
     done = subprocess.run([tool, "--list", str(path)], capture_output=True, text=True, check=False)  # noqa: S603
     if done.returncode != 0:
@@ -281,16 +310,30 @@ def _pg_restore(path: Path, alias: str, tool: str) -> list[str]:
     args, env = _pg_args(settings)
     app_role = connections[alias].settings_dict.get("USER")
     connections[alias].close()  # our own connection must not hold a lock the DROPs wait for
-    _run([tool, "--clean", "--if-exists", "--no-owner", "--no-privileges", "--single-transaction",
-          "--exit-on-error", *args, str(path)], env, "pg_restore (the database is unchanged)")
+    _run(
+        [
+            tool,
+            "--clean",
+            "--if-exists",
+            "--no-owner",
+            "--no-privileges",
+            "--single-transaction",
+            "--exit-on-error",
+            *args,
+            str(path),
+        ],
+        env,
+        "pg_restore (the database is unchanged)",
+    )
     notes = []
     if dbroles.owner_settings() is not None and app_role and app_role != settings["USER"]:
         with dbroles.as_owner(alias), connections[alias].cursor() as cursor:
             try:
                 dbroles.grant_app_role(cursor, app_role)
             except dbroles.RoleError as exc:
-                raise BackupError(f"restored, but the application's role could not be granted its rights: {exc}") \
-                    from exc
+                raise BackupError(
+                    f"restored, but the application's role could not be granted its rights: {exc}"
+                ) from exc
         notes.append(f"granted {app_role} its rights (append and read only on the audit trail)")
     return notes
 
@@ -308,8 +351,13 @@ def backup(path: Path | str, *, alias: str = "default") -> Result:
         counts = _pg_backup(path, alias)
     else:
         raise BackupError(f"backups of {kind} databases are not supported (SQLite and PostgreSQL are)")
-    return Result(path=path, vendor=kind, tables=len(counts), rows=sum(counts.values()),
-                  audit_events=counts.get("core_auditevent", 0))
+    return Result(
+        path=path,
+        vendor=kind,
+        tables=len(counts),
+        rows=sum(counts.values()),
+        audit_events=counts.get("core_auditevent", 0),
+    )
 
 
 def check(path: Path | str, *, alias: str = "default") -> str | None:
@@ -331,15 +379,26 @@ def restore(path: Path | str, *, force: bool = False, alias: str = "default") ->
     if in_use(alias) and not force:
         counts = table_rows(alias)
         held = ", ".join(f"{counts.get(t, 0):,} {t}" for t in IN_USE_TABLES)
-        raise BackupError(f"the database is not empty ({held}): a restore replaces all of it; "
-                          "run again with --yes to do that")
+        raise BackupError(
+            f"the database is not empty ({held}): a restore replaces all of it; "
+            "run again with --yes to do that"
+        )
     kind = vendor(alias)
     notes = _sqlite_restore(path, alias) if kind == "sqlite" else _pg_restore(path, alias, tool)
     missing = AUDIT_TRIGGERS[kind] - audit_triggers(alias)
     if missing:
-        raise BackupError(f"restored, but the audit table lacks its trigger(s) {', '.join(sorted(missing))}: "
-                          "the backup was made from a damaged database; run `openasc migrate` and check it")
+        raise BackupError(
+            f"restored, but the audit table lacks its trigger(s) {', '.join(sorted(missing))}: "
+            "the backup was made from a damaged database; run `openasc migrate` and check it"
+        )
     events, head = verify_audit(alias)
     counts = table_rows(alias)
-    return Result(path=path, vendor=kind, tables=len(counts), rows=sum(counts.values()), audit_events=events,
-                  audit_head=head, notes=notes or [])
+    return Result(
+        path=path,
+        vendor=kind,
+        tables=len(counts),
+        rows=sum(counts.values()),
+        audit_events=events,
+        audit_head=head,
+        notes=notes or [],
+    )

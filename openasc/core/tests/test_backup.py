@@ -75,7 +75,11 @@ def test_back_up_wipe_restore_finds_every_row_and_the_chain(council, tmp_path, c
     # every event is back, and the restore appended one of its own to the chain
     assert set(before["core_auditevent"]) < set(after["core_auditevent"])
     restored = AuditEvent.objects.order_by("-pk").first()
-    assert (restored.action, restored.basis, restored.prev_hash) == (AuditAction.UPDATE, "restore", made.row_hash)
+    assert (restored.action, restored.basis, restored.prev_hash) == (
+        AuditAction.UPDATE,
+        "restore",
+        made.row_hash,
+    )
     assert restored.details["events_restored"] == 5
     assert backup.verify_audit()[0] == 6
     assert {p.first_name for p in Person.objects.all()} == {"Ada", "Bea", "Cyd"}
@@ -90,7 +94,11 @@ def test_the_restored_audit_table_is_append_only_again(council, tmp_path):
     wipe()
     result = backup.restore(path)
     assert result.audit_events == 4 and backup.AUDIT_TRIGGERS[connection.vendor] <= backup.audit_triggers()
-    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic(), connection.cursor() as cursor:
+    with (
+        pytest.raises(DatabaseError, match="append-only"),
+        transaction.atomic(),
+        connection.cursor() as cursor,
+    ):
         cursor.execute("UPDATE core_auditevent SET reason = 'rewritten'")
     assert not AuditEvent.objects.filter(reason="rewritten").exists()
 
@@ -112,7 +120,9 @@ def test_restore_over_a_database_in_use_needs_yes(council, tmp_path):
     assert not Person.objects.filter(pk=newcomer.pk).exists()
 
 
-def test_an_empty_database_restores_without_yes_and_empty_means_no_accounts_people_or_events(transactional_db):
+def test_an_empty_database_restores_without_yes_and_empty_means_no_accounts_people_or_events(
+    transactional_db,
+):
     assert not backup.in_use()  # only what the migrations load (reference codes, content types)
     UserFactory(username="someone")
     assert backup.in_use()
@@ -177,13 +187,17 @@ def test_sqlite_restore_of_a_tampered_backup_is_reported(council, tmp_path):
     backup.backup(path)
     with sqlite3.connect(path) as db:  # someone with the file rewrites an event, and puts the trigger back
         db.execute("DROP TRIGGER core_auditevent_no_update")
-        db.execute("UPDATE core_auditevent SET reason = 'nothing to see' WHERE id = (SELECT min(id) FROM "
-                   "core_auditevent)")
+        db.execute(
+            "UPDATE core_auditevent SET reason = 'nothing to see' WHERE id = (SELECT min(id) FROM "
+            "core_auditevent)"
+        )
     with pytest.raises(backup.BackupError, match="lacks its trigger"):
         backup.restore(path, force=True)
     with sqlite3.connect(path) as db:
-        db.executescript("CREATE TRIGGER core_auditevent_no_update BEFORE UPDATE ON core_auditevent "
-                         "BEGIN SELECT RAISE(ABORT, 'append-only'); END;")
+        db.executescript(
+            "CREATE TRIGGER core_auditevent_no_update BEFORE UPDATE ON core_auditevent "
+            "BEGIN SELECT RAISE(ABORT, 'append-only'); END;"
+        )
     with pytest.raises(CommandError, match=r"audit chain is broken at event .*row_hash does not match"):
         call_command("restore", str(path), "--yes")
 
@@ -220,7 +234,9 @@ def test_postgresql_refuses_a_damaged_dump(council, tmp_path):
 @pg_only
 def test_postgresql_needs_pg_dump_on_path(council, tmp_path, monkeypatch):
     monkeypatch.setattr(backup.shutil, "which", lambda name: None)
-    with pytest.raises(CommandError, match=r"pg_dump is not on PATH: install the PostgreSQL \d+ client tools"):
+    with pytest.raises(
+        CommandError, match=r"pg_dump is not on PATH: install the PostgreSQL \d+ client tools"
+    ):
         call_command("backup", str(tmp_path / "b.dump"))
     assert list(tmp_path.iterdir()) == []
 
@@ -268,8 +284,13 @@ def test_postgresql_restores_as_the_owner_and_grants_the_app_role_again(council,
     finally:
         connection.close()
         settings.update(saved)
-    dsn = psycopg.conninfo.make_conninfo(dbname=settings["NAME"], user=name, password=password,
-                                         host=settings["HOST"] or "127.0.0.1", port=str(settings["PORT"] or 5432))
+    dsn = psycopg.conninfo.make_conninfo(
+        dbname=settings["NAME"],
+        user=name,
+        password=password,
+        host=settings["HOST"] or "127.0.0.1",
+        port=str(settings["PORT"] or 5432),
+    )
     try:
         with psycopg.connect(dsn) as conn:
             assert conn.execute("SELECT count(*) FROM people_person").fetchone()[0] == 3
@@ -283,6 +304,8 @@ def test_postgresql_restores_as_the_owner_and_grants_the_app_role_again(council,
             assert [r[0] for r in cursor.fetchall()] == [owner["USER"]]
     finally:
         with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = %s", [name])
+            cursor.execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = %s", [name]
+            )
             cursor.execute(f'DROP OWNED BY "{name}"')
             cursor.execute(f'DROP ROLE IF EXISTS "{name}"')

@@ -24,7 +24,14 @@ DEV_KEY = "insecure-development-key-do-not-use-in-production"
 
 
 def options(**overrides):
-    args = {"bind": "127.0.0.1:8000", "workers": None, "threads": 4, "timeout": 60, "max_requests": 2000, "cpus": 2}
+    args = {
+        "bind": "127.0.0.1:8000",
+        "workers": None,
+        "threads": 4,
+        "timeout": 60,
+        "max_requests": 2000,
+        "cpus": 2,
+    }
     return serve.server_options(**{**args, **overrides})
 
 
@@ -51,7 +58,9 @@ def test_threads_choose_the_worker_class():
 def test_the_server_has_timeouts_a_log_and_staggered_restarts():
     got = options(timeout=30, max_requests=1000)
     assert got["timeout"] == 30 and got["graceful_timeout"] == 30 and got["keepalive"] == 5
-    assert options(keep_alive=0)["keepalive"] == 0  # close after each response (a proxy that does not reuse them)
+    assert (
+        options(keep_alive=0)["keepalive"] == 0
+    )  # close after each response (a proxy that does not reuse them)
     assert (got["max_requests"], got["max_requests_jitter"]) == (1000, 100)
     assert got["accesslog"] == "-" and got["bind"] == ["127.0.0.1:8000"]
     # the request line would carry searches (names, NHS numbers): the log has the path only
@@ -59,18 +68,21 @@ def test_the_server_has_timeouts_a_log_and_staggered_restarts():
     assert "%(q)s" not in got["access_log_format"] and "%(f)s" not in got["access_log_format"]
 
 
-@pytest.mark.parametrize(("overrides", "named"), [
-    ({"workers": 0}, "--workers"),
-    ({"threads": 0}, "--threads"),
-    ({"timeout": 0}, "--timeout"),
-    ({"max_requests": -1}, "--max-requests"),
-    ({"keep_alive": -1}, "--keep-alive"),
-    ({"bind": "8000"}, "--bind"),
-    ({"bind": ":8000"}, "--bind"),
-    ({"bind": "127.0.0.1:http"}, "--bind"),
-    ({"bind": "127.0.0.1:0"}, "--bind"),
-    ({"bind": "127.0.0.1:65536"}, "--bind"),
-])
+@pytest.mark.parametrize(
+    ("overrides", "named"),
+    [
+        ({"workers": 0}, "--workers"),
+        ({"threads": 0}, "--threads"),
+        ({"timeout": 0}, "--timeout"),
+        ({"max_requests": -1}, "--max-requests"),
+        ({"keep_alive": -1}, "--keep-alive"),
+        ({"bind": "8000"}, "--bind"),
+        ({"bind": ":8000"}, "--bind"),
+        ({"bind": "127.0.0.1:http"}, "--bind"),
+        ({"bind": "127.0.0.1:0"}, "--bind"),
+        ({"bind": "127.0.0.1:65536"}, "--bind"),
+    ],
+)
 def test_bad_options_name_the_option(overrides, named):
     with pytest.raises(CommandError, match=named):
         options(**overrides)
@@ -92,7 +104,11 @@ def test_a_bad_web_concurrency_is_named(value, monkeypatch):
 
 
 def test_refuses_debug(settings, capsys):
-    settings.DEBUG, settings.SECRET_KEY, settings.OPENASC_SERVE_ALLOW_INSECURE = True, "a-real-key-" + "x" * 40, False
+    settings.DEBUG, settings.SECRET_KEY, settings.OPENASC_SERVE_ALLOW_INSECURE = (
+        True,
+        "a-real-key-" + "x" * 40,
+        False,
+    )
     with pytest.raises(CommandError, match="DEBUG is on"):
         call_command("serve", "--check")
 
@@ -112,7 +128,11 @@ def test_serves_insecure_settings_only_when_the_settings_allow_it_and_warns(sett
 
 
 def test_production_settings_serve_without_warnings(settings, capsys):
-    settings.DEBUG, settings.SECRET_KEY, settings.OPENASC_SERVE_ALLOW_INSECURE = False, "a-real-key-" + "x" * 40, False
+    settings.DEBUG, settings.SECRET_KEY, settings.OPENASC_SERVE_ALLOW_INSECURE = (
+        False,
+        "a-real-key-" + "x" * 40,
+        False,
+    )
     call_command("serve", "--check", "--bind", "0.0.0.0:9000", "--workers", "5")
     out = capsys.readouterr()
     assert "5 workers x 4 threads (gthread) on 0.0.0.0:9000" in out.out and out.err == ""
@@ -129,7 +149,9 @@ def test_health_is_ok_without_signing_in_and_sets_no_cookie(client, db):
 
 
 def test_health_is_503_when_the_database_is_unreachable(client, db):
-    with mock.patch("openasc.core.health.connection.cursor", side_effect=OperationalError("connection refused")):
+    with mock.patch(
+        "openasc.core.health.connection.cursor", side_effect=OperationalError("connection refused")
+    ):
         response = client.get("/healthz")
     assert response.status_code == 503 and response.content == b"database unavailable\n"
     assert b"refused" not in response.content  # the error goes to the log, not to the caller
@@ -163,14 +185,32 @@ class NoRedirect(urllib.request.HTTPRedirectHandler):
 
 def test_openasc_serve_answers_health_static_files_and_logs_no_query_strings(tmp_path):
     port = free_port()
-    env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'serve.sqlite3'}", "SECRET_KEY": "t-" + "k" * 50,
-           "DJANGO_SETTINGS_MODULE": "openasc.config.settings", "OPENASC_SERVE_ALLOW_INSECURE": "0"}
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'serve.sqlite3'}",
+        "SECRET_KEY": "t-" + "k" * 50,
+        "DJANGO_SETTINGS_MODULE": "openasc.config.settings",
+        "OPENASC_SERVE_ALLOW_INSECURE": "0",
+    }
     env.pop("DEBUG", None)
     log = tmp_path / "serve.log"
     with log.open("w") as out:
-        proc = subprocess.Popen([str(Path(sys.executable).with_name("openasc")), "serve", "--bind", f"127.0.0.1:{port}",
-                                 "--workers", "2", "--threads", "2"], cwd=REPO, env=env, stdout=out,
-                                stderr=subprocess.STDOUT)
+        proc = subprocess.Popen(
+            [
+                str(Path(sys.executable).with_name("openasc")),
+                "serve",
+                "--bind",
+                f"127.0.0.1:{port}",
+                "--workers",
+                "2",
+                "--threads",
+                "2",
+            ],
+            cwd=REPO,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
     try:
         base = f"http://127.0.0.1:{port}"
         deadline = time.monotonic() + 30

@@ -40,8 +40,16 @@ def positive(name: str, value: int | None) -> None:
         raise CommandError(f"{name} must be at least 1 (got {value})")
 
 
-def server_options(*, bind: str, workers: int | None, threads: int, timeout: int, max_requests: int,
-                   cpus: int | None, keep_alive: int = 5) -> dict:
+def server_options(
+    *,
+    bind: str,
+    workers: int | None,
+    threads: int,
+    timeout: int,
+    max_requests: int,
+    cpus: int | None,
+    keep_alive: int = 5,
+) -> dict:
     """gunicorn's settings for these command-line options (checked: a bad value names its option)."""
     positive("--workers", workers)
     positive("--threads", threads)
@@ -49,11 +57,16 @@ def server_options(*, bind: str, workers: int | None, threads: int, timeout: int
     if max_requests < 0:
         raise CommandError(f"--max-requests must be 0 (never restart) or more (got {max_requests})")
     if keep_alive < 0:
-        raise CommandError(f"--keep-alive must be 0 (close after each response) or more seconds (got {keep_alive})")
+        raise CommandError(
+            f"--keep-alive must be 0 (close after each response) or more seconds (got {keep_alive})"
+        )
     host, sep, port = bind.rpartition(":")
-    if not bind.startswith("unix:") and (not sep or not host or not port.isdigit() or not 0 < int(port) < 65536):
-        raise CommandError(f"--bind {bind!r}: expected HOST:PORT (e.g. 127.0.0.1:8000 or 0.0.0.0:8000) "
-                           "or unix:PATH")
+    if not bind.startswith("unix:") and (
+        not sep or not host or not port.isdigit() or not 0 < int(port) < 65536
+    ):
+        raise CommandError(
+            f"--bind {bind!r}: expected HOST:PORT (e.g. 127.0.0.1:8000 or 0.0.0.0:8000) or unix:PATH"
+        )
     if workers is None:
         env = os.environ.get("WEB_CONCURRENCY", "")
         if env and (not env.isdigit() or int(env) < 1):
@@ -81,34 +94,66 @@ def server_options(*, bind: str, workers: int | None, threads: int, timeout: int
 
 
 class Command(BaseCommand):
-    help = ("Run the production web server (gunicorn) on --bind. Refuses DEBUG or the development SECRET_KEY "
-            "unless OPENASC_SERVE_ALLOW_INSECURE=1 (benchmarks on 127.0.0.1).")
+    help = (
+        "Run the production web server (gunicorn) on --bind. Refuses DEBUG or the development SECRET_KEY "
+        "unless OPENASC_SERVE_ALLOW_INSECURE=1 (benchmarks on 127.0.0.1)."
+    )
 
     def add_arguments(self, parser):
-        parser.add_argument("--bind", default=DEFAULT_BIND, help=f"HOST:PORT or unix:PATH (default {DEFAULT_BIND})")
-        parser.add_argument("--workers", type=int, default=None,
-                            help="worker processes (default WEB_CONCURRENCY, else CPU cores + 1, at least 2)")
-        parser.add_argument("--threads", type=int, default=DEFAULT_THREADS,
-                            help=f"threads per worker (default {DEFAULT_THREADS}; 1 for sync workers)")
-        parser.add_argument("--timeout", type=int, default=60, help="seconds before a stuck worker is replaced")
-        parser.add_argument("--max-requests", type=int, default=2000,
-                            help="requests before a worker is replaced, with 10%% jitter (0: never)")
-        parser.add_argument("--keep-alive", type=int, default=5,
-                            help="seconds an idle client connection is kept open (0: close after each response)")
+        parser.add_argument(
+            "--bind", default=DEFAULT_BIND, help=f"HOST:PORT or unix:PATH (default {DEFAULT_BIND})"
+        )
+        parser.add_argument(
+            "--workers",
+            type=int,
+            default=None,
+            help="worker processes (default WEB_CONCURRENCY, else CPU cores + 1, at least 2)",
+        )
+        parser.add_argument(
+            "--threads",
+            type=int,
+            default=DEFAULT_THREADS,
+            help=f"threads per worker (default {DEFAULT_THREADS}; 1 for sync workers)",
+        )
+        parser.add_argument(
+            "--timeout", type=int, default=60, help="seconds before a stuck worker is replaced"
+        )
+        parser.add_argument(
+            "--max-requests",
+            type=int,
+            default=2000,
+            help="requests before a worker is replaced, with 10%% jitter (0: never)",
+        )
+        parser.add_argument(
+            "--keep-alive",
+            type=int,
+            default=5,
+            help="seconds an idle client connection is kept open (0: close after each response)",
+        )
         parser.add_argument("--check", action="store_true", help="print the server's settings and exit")
 
     def handle(self, *args, **options):
-        options_ = server_options(bind=options["bind"], workers=options["workers"], threads=options["threads"],
-                                  timeout=options["timeout"], max_requests=options["max_requests"],
-                                  cpus=os.cpu_count(), keep_alive=options["keep_alive"])
+        options_ = server_options(
+            bind=options["bind"],
+            workers=options["workers"],
+            threads=options["threads"],
+            timeout=options["timeout"],
+            max_requests=options["max_requests"],
+            cpus=os.cpu_count(),
+            keep_alive=options["keep_alive"],
+        )
         reasons = insecure_reasons()
         if reasons and not settings.OPENASC_SERVE_ALLOW_INSECURE:
-            raise CommandError("Refusing to serve: " + "; ".join(reasons) + ". For a server nobody else can reach "
-                               "(a benchmark), set OPENASC_SERVE_ALLOW_INSECURE=1.")
+            raise CommandError(
+                "Refusing to serve: " + "; ".join(reasons) + ". For a server nobody else can reach "
+                "(a benchmark), set OPENASC_SERVE_ALLOW_INSECURE=1."
+            )
         for reason in reasons:
             self.stderr.write(f"WARNING: {reason} (OPENASC_SERVE_ALLOW_INSECURE=1)")
-        summary = (f"openasc serve: {options_['workers']} workers x {options_['threads']} threads "
-                   f"({options_['worker_class']}) on {options['bind']}, database {connections['default'].vendor}")
+        summary = (
+            f"openasc serve: {options_['workers']} workers x {options_['threads']} threads "
+            f"({options_['worker_class']}) on {options['bind']}, database {connections['default'].vendor}"
+        )
         if options["check"]:
             self.stdout.write(summary)
             return
