@@ -77,9 +77,17 @@ class InactivityTimeoutMiddleware:
                     return JsonResponse({"signedIn": False}, status=401)
                 target = reverse("core:sign-in") + "?timeout=1&next=" + quote(request.get_full_path())
                 return HttpResponseRedirect(target)
-            if not passive:
+            if not passive and (last is None or now - last >= activity_resolution()):
+                # Saving the session is a database write: once per resolution, not on every request.
                 request.session["last_activity"] = now
         return self.get_response(request)
+
+
+def activity_resolution() -> float:
+    """How stale the recorded last activity may be (seconds): at most 30, and well inside the warning and the
+    timeout, so that the page's own countdown (from when it loaded) always warns before the server signs out: the
+    server may end a session up to this much sooner than the page's clock says, never later."""
+    return min(30.0, settings.OPENASC_IDLE_WARNING_SECONDS / 4, settings.OPENASC_IDLE_TIMEOUT_SECONDS / 10)
 
 
 class LoginRequiredMiddleware:

@@ -227,3 +227,34 @@ def test_only_ig_and_managers_manage_restrictions(client, staff, role):
 
     client.force_login(getattr(staff, role))
     assert client.get(reverse("core:restriction", args=[PersonFactory().pk])).status_code == 403
+
+
+def test_activity_is_recorded_once_per_resolution_not_on_every_request(client, staff, settings):
+    from openasc.core.middleware import activity_resolution
+
+    settings.OPENASC_IDLE_TIMEOUT_SECONDS, settings.OPENASC_IDLE_WARNING_SECONDS = 30 * 60, 5 * 60
+    assert activity_resolution() == 30
+    client.force_login(staff.social_worker)
+    client.get("/people/")
+    first = client.session["last_activity"]
+    client.get("/people/")
+    assert client.session["last_activity"] == first  # a second later: no session write
+    session = client.session
+    session["last_activity"] = first - 20
+    session.save()
+    client.get("/people/")
+    assert client.session["last_activity"] == first - 20  # 20 s ago: still within the resolution
+    session = client.session
+    session["last_activity"] = first - 31
+    session.save()
+    client.get("/people/")
+    assert client.session["last_activity"] > first - 1  # 31 s ago: recorded again
+
+
+def test_the_resolution_stays_well_inside_short_timeouts(settings):
+    from openasc.core.middleware import activity_resolution
+
+    settings.OPENASC_IDLE_TIMEOUT_SECONDS, settings.OPENASC_IDLE_WARNING_SECONDS = 8, 5
+    assert activity_resolution() == 0.8
+    settings.OPENASC_IDLE_TIMEOUT_SECONDS, settings.OPENASC_IDLE_WARNING_SECONDS = 3600, 60
+    assert activity_resolution() == 15
