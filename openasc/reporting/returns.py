@@ -180,8 +180,13 @@ def _audit_people(
         "period": [str(results.period_start), str(results.period_end)],
     }
     unique = list({p.pk: p for p in people if p is not None}.values())
-    audit.record_many(actor=user, action=action, objs=unique, basis="Statutory returns", details=details)
-    unmatched = sum(1 for p in people if p is None)
+    _audit_each(user, action, unique, unmatched=sum(1 for p in people if p is None), details=details)
+
+
+def _audit_each(user: User, action: str, people: list[Person], *, unmatched: int, details: dict) -> None:
+    """One event per person, in each person's access log, and one further event counting the rows not matched to
+    a record (written too when nobody was matched, so that the view or download itself is on the trail)."""
+    audit.record_many(actor=user, action=action, objs=people, basis="Statutory returns", details=details)
     if unmatched or not people:
         audit.record(
             actor=user,
@@ -355,15 +360,5 @@ def audit_detail_files(
         "with_nhs_numbers": with_nhs,
         "period": [period[0].isoformat(), period[1].isoformat()],
     }
-    audit.record_many(
-        actor=user, action=AuditAction.EXPORT, objs=people, basis="Statutory returns", details=details
-    )
-    unmatched = len(la_person_ids) - len(people)
-    if unmatched or not people:
-        audit.record(
-            actor=user,
-            action=AuditAction.EXPORT,
-            basis="Statutory returns",
-            details={**details, "rows_without_a_record": unmatched},
-        )
+    _audit_each(user, AuditAction.EXPORT, people, unmatched=len(la_person_ids) - len(people), details=details)
     return len(people)
