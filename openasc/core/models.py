@@ -35,6 +35,8 @@ class Team(models.Model):
         max_length=120, blank=True, help_text="For partner teams, e.g. an NHS trust"
     )
     is_nhs_partner = models.BooleanField(default=False)
+    # A closed team is no longer offered for allocation; it stays for the history that names it (staff.services).
+    closed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["name"]
@@ -51,6 +53,8 @@ class User(AbstractUser):
     job_title = models.CharField(max_length=120, blank=True)
     failed_sign_ins = models.PositiveIntegerField(default=0)
     locked_until = models.DateTimeField(null=True, blank=True)
+    # Set when an administrator gives a temporary password: every page asks for a new one until it is set.
+    must_change_password = models.BooleanField(default=False)
 
     @property
     def display_name(self) -> str:
