@@ -55,6 +55,10 @@ class Capability:
     # by default; returns are built from LA person ids), see returns_show_nhs_numbers
     SEE_NHS_NUMBERS_IN_RETURNS = "see_nhs_numbers_in_returns"
     MANAGE_STAFF = "manage_staff"  # staff accounts, teams, system accounts and API tokens (openasc.staff)
+    # Case notes (openasc.casenotes): write a note, or an addendum to one, on a record the user may open. Everyone
+    # whose work with a person is recorded as contact with them; not the NHS partner (health staff record in their
+    # own clinical system and read ours through a sharing basis), nor analysts, IG or administrators (no casework).
+    WRITE_NOTES = "write_notes"
 
 
 ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
@@ -68,6 +72,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
             Capability.BREAK_GLASS,
             Capability.TRIAGE,
             Capability.BE_ALLOCATED,
+            Capability.WRITE_NOTES,
         }
     ),
     Role.SOCIAL_WORKER: frozenset(
@@ -80,6 +85,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
             Capability.ASSESS,
             Capability.PLAN,
             Capability.ARRANGE_SERVICES,
+            Capability.WRITE_NOTES,
         }
     ),
     Role.OCCUPATIONAL_THERAPIST: frozenset(
@@ -91,6 +97,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
             Capability.ASSESS,
             Capability.PLAN,
             Capability.ARRANGE_SERVICES,
+            Capability.WRITE_NOTES,
         }
     ),
     Role.TEAM_MANAGER: frozenset(
@@ -110,10 +117,11 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
             Capability.PLAN,
             Capability.ARRANGE_SERVICES,
             Capability.SEE_RETURNS,
+            Capability.WRITE_NOTES,
         }
     ),
-    Role.BROKER: frozenset({Capability.BREAK_GLASS, Capability.ARRANGE_SERVICES}),
-    Role.FINANCE_OFFICER: frozenset({Capability.EDIT_PERSON, Capability.BREAK_GLASS}),
+    Role.BROKER: frozenset({Capability.BREAK_GLASS, Capability.ARRANGE_SERVICES, Capability.WRITE_NOTES}),
+    Role.FINANCE_OFFICER: frozenset({Capability.EDIT_PERSON, Capability.BREAK_GLASS, Capability.WRITE_NOTES}),
     Role.SAFEGUARDING_LEAD: frozenset(
         {
             Capability.SEARCH_ALL,
@@ -124,6 +132,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
             Capability.TRIAGE,
             Capability.BE_ALLOCATED,
             Capability.ASSESS,
+            Capability.WRITE_NOTES,
         }
     ),
     Role.PERFORMANCE_ANALYST: frozenset(
@@ -151,6 +160,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
             Capability.ASSESS,
             Capability.PLAN,
             Capability.ARRANGE_SERVICES,
+            Capability.WRITE_NOTES,
         }
     ),
 }

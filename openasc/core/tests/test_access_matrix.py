@@ -226,6 +226,15 @@ CAPABILITY_MATRIX = {
     access.Capability.IMPORT_CLD: {Role.PERFORMANCE_ANALYST, Role.ADMINISTRATOR},
     access.Capability.SET_POPULATION: {Role.PERFORMANCE_ANALYST, Role.ADMINISTRATOR},
     access.Capability.SEE_RETURNS: {Role.PERFORMANCE_ANALYST, Role.TEAM_MANAGER, Role.INFORMATION_GOVERNANCE},
+    access.Capability.WRITE_NOTES: {
+        Role.FRONT_DOOR,
+        Role.SOCIAL_WORKER,
+        Role.OCCUPATIONAL_THERAPIST,
+        Role.TEAM_MANAGER,
+        Role.BROKER,
+        Role.FINANCE_OFFICER,
+        Role.SAFEGUARDING_LEAD,
+    },
 }
 
 
