@@ -81,6 +81,7 @@ MIDDLEWARE = [
     "openasc.core.middleware.NoStoreMiddleware",
     "openasc.core.middleware.InactivityTimeoutMiddleware",
     "openasc.core.middleware.LoginRequiredMiddleware",
+    "openasc.staff.middleware.PasswordChangeRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",

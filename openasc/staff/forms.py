@@ -120,3 +120,11 @@ class TokenIssueForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.accounts = {str(a.pk): a for a in accounts}
         self.fields["user"].choices = [(str(a.pk), a.username) for a in accounts]
+
+
+class OwnPasswordForm(forms.Form):
+    """The change-password page: the current password (the temporary one), and the new one twice."""
+
+    current_password = TextField(error_messages={"required": "Enter your current password"})
+    new_password = TextField(error_messages={"required": "Enter a new password"})
+    confirm_password = TextField(error_messages={"required": "Type the new password again"})

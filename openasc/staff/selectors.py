@@ -1,12 +1,31 @@
-"""Reads for staff administration, always for an administrator (anyone else is refused)."""
+"""Reads for staff administration, always for an administrator (anyone else is refused).
+
+What an administration page or `openasc users list` shows is audited by `record_view` (who looked at which accounts,
+teams or tokens, and why). These are staff, not people in care, so the events name no person."""
 
 from __future__ import annotations
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
-from openasc.core.models import ApiToken, Role, Team, User
+from openasc.core import audit
+from openasc.core.models import ApiToken, AuditAction, Role, Team, User
 from openasc.staff.services import require_administrator
+
+BASIS = "staff administration"
+
+
+def record_view(*, user: User, purpose: str, obj=None, details: dict | None = None) -> None:
+    """Audit that an administrator saw a staff administration page (a list, an account, a team, tokens)."""
+    require_administrator(user)
+    audit.record(
+        actor=user,
+        action=AuditAction.VIEW,
+        obj=obj,
+        basis=BASIS,
+        details={"purpose": purpose, **(details or {})},
+    )
+
 
 STATUS_CHOICES = (("active", "Active"), ("deactivated", "Deactivated"), ("locked", "Locked out"))
 
@@ -43,11 +62,14 @@ def account_by_username(*, user: User, username: str) -> User:
     return User.objects.get(username__iexact=(username or "").strip())
 
 
-def team_list(*, user: User) -> QuerySet:
+def team_list(*, user: User, open_only: bool = False, keep: list[int] = ()) -> QuerySet:
+    """Every team with its active members; `open_only` leaves out closed teams except those in `keep` (the teams an
+    account is in already, offered on its form)."""
     require_administrator(user)
-    return Team.objects.annotate(member_count=Count("members", filter=Q(members__is_active=True))).order_by(
-        "name"
-    )
+    qs = Team.objects.annotate(member_count=Count("members", filter=Q(members__is_active=True)))
+    if open_only:
+        qs = qs.filter(Q(closed_at__isnull=True) | Q(pk__in=list(keep)))
+    return qs.order_by("name")
 
 
 def team_get(*, user: User, team_id: int) -> Team:

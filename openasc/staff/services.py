@@ -4,19 +4,27 @@ Every function is keyword-only, runs in one transaction, refuses anyone without 
 every field before anything is written (all the problems at once, each naming its field) and writes one audit
 event with the old and new values. Passwords and tokens are never in an audit event, only that one was set.
 
-The one write without an administrator is `first_administrator_create`: on an install with no accounts at all, the
-first administrator is created from the command line and is the actor of its own audit event.
+The writes without an administrator are `first_administrator_create` (on an install with no accounts at all, the
+first administrator is created from the command line and is the actor of its own audit event) and
+`own_password_change` (a member of staff replacing their own password, such as the temporary one an administrator
+gave them: until they do, `must_change_password` sends every page to the change-password page,
+openasc/staff/middleware.py).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import secrets
 import string
+from dataclasses import dataclass
 
+from django.conf import settings
 from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
+from django.db.models import ProtectedError
+from django.db.models.deletion import Collector
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -54,6 +62,7 @@ def _snapshot(user: User) -> dict:
         "role": user.role,
         "teams": _team_codes(user.teams.all()) if user.pk else [],
         "is_active": user.is_active,
+        "must_change_password": user.must_change_password,
     }
 
 
@@ -111,6 +120,16 @@ def _check_role_and_teams(role: str, teams: list[Team], errors: dict[str, str]) 
             errors["teams"] = f"An NHS partner can only be in NHS partner teams, not {', '.join(council)}"
 
 
+def _check_open_teams(teams: list[Team], current: list[Team], errors: dict[str, str]) -> None:
+    """Nobody joins a closed team (those already in it may stay, as its history shows)."""
+    kept = {t.pk for t in current}
+    closed = [t.name for t in teams if t.closed_at is not None and t.pk not in kept]
+    if closed:
+        errors["teams"] = (
+            f"{', '.join(closed)} {'is' if len(closed) == 1 else 'are'} closed: choose an open team"
+        )
+
+
 def _password_errors(password: str, user: User) -> str | None:
     if not isinstance(password, str) or not password:
         return "Enter a password"
@@ -161,17 +180,24 @@ def first_administrator_create(
     last_name: str = "",
     email: str = "",
     password: str | None = None,
+    temporary: bool = False,
     how: str = FIRST_ADMINISTRATOR_EVENT,
 ) -> User:
     """The first account of a fresh install: an administrator, allowed only while there are no accounts at all.
 
-    Its own audit event says so ("first administrator created from the command line")."""
+    Its own audit event says so ("first administrator created from the command line"). A `temporary` password must
+    be replaced at the first sign-in."""
     if User.objects.exists():
         raise PermissionError("There are accounts already: an administrator must create new ones (--as).")
     errors: dict[str, str] = {}
     username = _clean_username(username, errors)
     fields = _clean_person_fields({"first_name": first_name, "last_name": last_name, "email": email}, errors)
-    user = User(username=username, role=Role.ADMINISTRATOR, **fields)
+    user = User(
+        username=username,
+        role=Role.ADMINISTRATOR,
+        must_change_password=bool(temporary and password is not None),
+        **fields,
+    )
     if password is not None and "username" not in errors:
         problem = _password_errors(password, user)
         if problem:
@@ -191,10 +217,17 @@ def first_administrator_create(
         details={
             "event": how,
             "account": _snapshot(user),
-            "password": "set" if password is not None else "none",
+            "password": _password_word(password, temporary),
         },
     )
     return user
+
+
+def _password_word(password: str | None, temporary: bool) -> str:
+    """What an audit event says about a password (never the password): none, set, or temporary."""
+    if password is None:
+        return "none"
+    return "temporary (must be changed at the next sign-in)" if temporary else "set"
 
 
 @transaction.atomic
@@ -209,10 +242,12 @@ def user_create(
     email: str = "",
     job_title: str = "",
     password: str | None = None,
+    temporary: bool = False,
     check_password_rules: bool = True,
     via: str = "",
 ) -> User:
-    """A member of staff with a role and teams. Without a password the account cannot sign in until one is set.
+    """A member of staff with a role and teams. Without a password the account cannot sign in until one is set; a
+    `temporary` one (what an administrator gives out) must be replaced by the member of staff at the first sign-in.
 
     `check_password_rules=False` is for the demo builder only, whose published passwords are its usernames with a
     suffix (the similarity rule would refuse them); the audit event says the rules were not checked."""
@@ -224,7 +259,10 @@ def user_create(
         {"first_name": first_name, "last_name": last_name, "email": email, "job_title": job_title}, errors
     )
     _check_role_and_teams(role, teams, errors)
-    user = User(username=username, role=role, **fields)
+    _check_open_teams(teams, [], errors)
+    user = User(
+        username=username, role=role, must_change_password=bool(temporary and password is not None), **fields
+    )
     if password is not None and check_password_rules and "username" not in errors:
         problem = _password_errors(password, user)
         if problem:
@@ -237,7 +275,7 @@ def user_create(
         user.set_password(password)
     user.save()
     user.teams.set(teams)
-    details = {"account": _snapshot(user), "password": "set" if password is not None else "none"}
+    details = {"account": _snapshot(user), "password": _password_word(password, temporary)}
     if password is not None and not check_password_rules:
         details["password_rules_checked"] = False
     if via:
@@ -309,6 +347,7 @@ def user_change(
         errors["role"] = "A member of staff cannot become a system account: create a system account instead"
     else:
         _check_role_and_teams(new_role, new_teams, errors)
+        _check_open_teams(new_teams, list(user.teams.all()), errors)
     if errors:
         raise ValidationFailed(errors)
     _last_administrator_check(
@@ -364,12 +403,20 @@ def user_reactivate(*, actor: User, user: User, via: str = "") -> User:
 
 @transaction.atomic
 def user_password_set(
-    *, actor: User, user: User, password: str | None = None, check_password_rules: bool = True, via: str = ""
+    *,
+    actor: User,
+    user: User,
+    password: str | None = None,
+    temporary: bool = False,
+    check_password_rules: bool = True,
+    via: str = "",
 ) -> str:
     """Set a staff account's password: the one the administrator gives, or (None) a generated one.
 
     Returns the password so that it can be shown once; it is never stored in clear or audited. Sessions signed in
-    with the old password end (Django checks the session against the password hash)."""
+    with the old password end (Django checks the session against the password hash). A `temporary` password (what
+    the staff pages always give) must be replaced by the member of staff at their next sign-in; a password that is
+    not temporary clears that."""
     require_administrator(actor)
     if user.role == Role.SYSTEM:
         raise ValidationFailed({"password": "System accounts use API tokens, not passwords"})
@@ -379,15 +426,96 @@ def user_password_set(
         problem = _password_errors(plain, user)
         if problem:
             raise ValidationFailed({"password": problem})
+    old_flag = user.must_change_password
     user.set_password(plain)
-    user.save(update_fields=["password"])
+    user.must_change_password = bool(temporary)
+    user.save(update_fields=["password", "must_change_password"])
     details = {"password": "generated" if generated else "given"}
+    if temporary:
+        details["temporary"] = True  # the member of staff must choose their own at the next sign-in
+    if old_flag != bool(temporary):
+        details["changes"] = {"must_change_password": {"old": old_flag, "new": bool(temporary)}}
     if not check_password_rules:
         details["password_rules_checked"] = False
     if via:
         details["via"] = via
     audit.record(actor=actor, action=AuditAction.UPDATE, obj=user, details=details)
     return plain
+
+
+SELF_SERVICE_PURPOSE = "change own password"
+# The change-password form's fields, as the errors name them.
+CURRENT, NEW, CONFIRM = "current_password", "new_password", "confirm_password"
+
+
+def _own_password_failures(user: User) -> int:
+    """Wrong current passwords typed on the change-password page in the lockout window (from the audit trail)."""
+    from openasc.core.models import AuditAction, AuditEvent
+
+    since = timezone.now() - dt.timedelta(minutes=settings.OPENASC_LOCKOUT_MINUTES)
+    return AuditEvent.objects.filter(
+        actor=user,
+        action=AuditAction.ACCESS_REFUSED,
+        occurred_at__gte=since,
+        details__purpose=SELF_SERVICE_PURPOSE,
+    ).count()
+
+
+def own_password_change(
+    *, user: User, current_password: str, new_password: str, confirm_password: str
+) -> None:
+    """A member of staff sets their own password, proving they know the current one (the temporary one an
+    administrator gave them, or their own). Clears `must_change_password`; the caller keeps the session signed in
+    (django.contrib.auth.update_session_auth_hash), while the account's other sessions end.
+
+    A wrong current password is audited as a refusal; after OPENASC_LOCKOUT_ATTEMPTS of them in
+    OPENASC_LOCKOUT_MINUTES the page stops checking, so that someone at an unattended screen cannot guess it."""
+    if not (user and user.is_authenticated and user.is_active):
+        raise PermissionError("Sign in to change your password.")
+    if user.role == Role.SYSTEM:
+        raise PermissionError("System accounts use API tokens, not passwords.")
+    if _own_password_failures(user) >= settings.OPENASC_LOCKOUT_ATTEMPTS:
+        raise ValidationFailed(
+            {
+                CURRENT: "The current password was wrong too many times: wait "
+                f"{settings.OPENASC_LOCKOUT_MINUTES} minutes, or ask an administrator to reset your password"
+            }
+        )
+    errors: dict[str, str] = {}
+    if not isinstance(current_password, str) or not current_password:
+        errors[CURRENT] = "Enter your current password"
+    elif not user.check_password(current_password):
+        audit.record(
+            actor=user,
+            action=AuditAction.ACCESS_REFUSED,
+            obj=user,
+            details={"purpose": SELF_SERVICE_PURPOSE, "reason": "the current password was wrong"},
+        )
+        errors[CURRENT] = "The current password is not right: enter the one you signed in with"
+    problem = _password_errors(new_password, user)
+    if problem:
+        errors[NEW] = problem.replace("Enter a password", "Enter a new password")
+    elif isinstance(current_password, str) and new_password == current_password:
+        errors[NEW] = "Enter a new password that is different from the current one"
+    if NEW not in errors and confirm_password != new_password:
+        errors[CONFIRM] = "The passwords do not match: type the new password again"
+    if errors:
+        raise ValidationFailed(errors)
+    with transaction.atomic():
+        _lock(user)
+        was = user.must_change_password
+        user.set_password(new_password)
+        user.must_change_password = False
+        user.save(update_fields=["password", "must_change_password"])
+        audit.record(
+            actor=user,
+            action=AuditAction.UPDATE,
+            obj=user,
+            details={
+                "password": "changed by the account holder",
+                "changes": {"must_change_password": {"old": was, "new": False}},
+            },
+        )
 
 
 def user_unlock(*, actor: User, user: User) -> None:
@@ -513,6 +641,122 @@ def team_change(
         if via:
             details["via"] = via
         audit.record(actor=actor, action=AuditAction.UPDATE, obj=team, details=details)
+    return team
+
+
+@dataclass(frozen=True)
+class TeamRemoval:
+    """Whether a team can be deleted, or only closed, and why: what the page and the command line explain."""
+
+    members: int  # accounts in the team, active or not
+    active_allocations: int  # care relationships with the team in force now
+    past_allocations: int  # ended or future ones: the record's history names the team
+    other_references: int  # anything else that names the team (requests for support passed to it, ...)
+
+    @property
+    def can_delete(self) -> bool:
+        return not (self.members or self.active_allocations or self.past_allocations or self.other_references)
+
+    def reasons(self) -> list[str]:
+        """Why the team cannot be deleted, one sentence each (empty when it can)."""
+        out = []
+        if self.members:
+            out.append(f"{_count(self.members, 'account is', 'accounts are')} in the team")
+        if self.active_allocations:
+            out.append(
+                f"{_count(self.active_allocations, 'person is', 'people are')} allocated to the team now"
+            )
+        if self.past_allocations:
+            out.append(
+                f"the record's history names the team ({_count(self.past_allocations, 'past allocation', 'past allocations')})"
+            )
+        if self.other_references:
+            out.append(
+                f"{_count(self.other_references, 'other record names', 'other records name')} the team, "
+                "such as a request for support passed to it"
+            )
+        return out
+
+
+def _count(n: int, one: str, many: str) -> str:
+    return f"{n:,} {one if n == 1 else many}"
+
+
+def team_removal(*, actor: User, team: Team) -> TeamRemoval:
+    """What stands in the way of deleting a team (counts only: no one is named)."""
+    require_administrator(actor)
+    now = timezone.now()
+    rels = CareRelationship.objects.filter(team=team)
+    active = rels.filter(access.active_at(now)).count()
+    past = rels.count() - active
+    other = 0
+    try:
+        Collector(using=Team.objects.db, origin=team).collect([team])
+    except ProtectedError as exc:
+        other = sum(1 for o in exc.protected_objects if not isinstance(o, CareRelationship))
+    return TeamRemoval(
+        members=team.members.count(), active_allocations=active, past_allocations=past, other_references=other
+    )
+
+
+@transaction.atomic
+def team_delete(*, actor: User, team: Team, via: str = "") -> None:
+    """Delete a team that nobody is in and nothing names (a team made by mistake); any other is closed instead."""
+    require_administrator(actor)
+    _lock(team)
+    removal = team_removal(actor=actor, team=team)
+    if not removal.can_delete:
+        raise ValidationFailed(
+            {
+                "team": f"{team.name} cannot be deleted because {'; '.join(removal.reasons())}: close it instead"
+            }
+        )
+    details = {"team": _team_snapshot(team)}
+    if via:
+        details["via"] = via
+    audit.record(actor=actor, action=AuditAction.DELETE, obj=team, details=details)
+    team.delete()
+
+
+@transaction.atomic
+def team_close(*, actor: User, team: Team, via: str = "") -> Team:
+    """Close a team: it is no longer offered for allocation or membership, and stays in the history that names it.
+    Its members and the people allocated to it now stay as they are until a manager moves them."""
+    require_administrator(actor)
+    _lock(team)
+    if team.closed_at is not None:
+        raise ValidationFailed(
+            {"team": f"{team.name} has been closed since {timezone.localtime(team.closed_at):%-d %B %Y}"}
+        )
+    team.closed_at = timezone.now()
+    team.save(update_fields=["closed_at"])
+    removal = team_removal(actor=actor, team=team)
+    details = {
+        "team": _team_snapshot(team),
+        "changes": {"closed_at": {"old": None, "new": team.closed_at.isoformat()}},
+        "members": removal.members,
+        "active_allocations": removal.active_allocations,
+    }
+    if via:
+        details["via"] = via
+    audit.record(actor=actor, action=AuditAction.UPDATE, obj=team, details=details)
+    return team
+
+
+@transaction.atomic
+def team_reopen(*, actor: User, team: Team, via: str = "") -> Team:
+    """Open a closed team again (closing is never the end of its history)."""
+    require_administrator(actor)
+    _lock(team)
+    if team.closed_at is None:
+        raise ValidationFailed({"team": f"{team.name} is open"})
+    old = team.closed_at
+    team.closed_at = None
+    team.save(update_fields=["closed_at"])
+    details = {"team": _team_snapshot(team), "changes": {"closed_at": {"old": old.isoformat(), "new": None}}}
+    if via:
+        details["via"] = via
+    audit.record(actor=actor, action=AuditAction.UPDATE, obj=team, details=details)
     return team
 
 

@@ -6,6 +6,7 @@ app_name = "staff"
 
 urlpatterns = [
     path("", views.staff_list, name="list"),
+    path("password", views.own_password, name="own-password"),
     path("add", views.staff_create, name="create"),
     path("<int:user_id>/", views.staff_detail, name="detail"),
     path("<int:user_id>/change", views.staff_change, name="change"),
@@ -16,6 +17,7 @@ urlpatterns = [
     path("teams/", views.team_list, name="teams"),
     path("teams/add", views.team_form, name="team-create"),
     path("teams/<int:team_id>/change", views.team_form, name="team-change"),
+    path("teams/<int:team_id>/remove", views.team_remove, name="team-remove"),
     path("system-accounts/", views.system_accounts, name="system-accounts"),
     path("system-accounts/add", views.system_account_create, name="system-account-create"),
     path("tokens/", views.token_list, name="tokens"),

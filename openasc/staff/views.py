@@ -1,10 +1,12 @@
-"""Staff administration pages: thin views over openasc.staff services and selectors, for administrators only."""
+"""Staff administration pages: thin views over openasc.staff services and selectors, for administrators only (and
+the change-password page every member of staff has). What each page shows is audited (selectors.record_view)."""
 
 from __future__ import annotations
 
 from functools import wraps
 
 from django.contrib import messages
+from django.contrib.auth import update_session_auth_hash
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -15,6 +17,7 @@ from openasc.core.errors import ValidationFailed
 from openasc.core.models import ApiToken, Role, Team, User
 from openasc.staff import selectors, services
 from openasc.staff.forms import (
+    OwnPasswordForm,
     PasswordForm,
     StaffChangeForm,
     StaffCreateForm,
@@ -66,6 +69,11 @@ def staff_list(request: HttpRequest) -> HttpResponse:
             status=filters.get("status", ""),
         )
     )
+    selectors.record_view(
+        user=request.user,
+        purpose="list of staff",
+        details={"filters": {k: v for k, v in filters.items() if v}, "shown": len(people)},
+    )
     return _page(
         request,
         "staff_list.jinja",
@@ -83,7 +91,7 @@ def staff_list(request: HttpRequest) -> HttpResponse:
 @administrators_only
 @require_http_methods(["GET", "POST"])
 def staff_create(request: HttpRequest) -> HttpResponse:
-    teams = list(selectors.team_list(user=request.user))
+    teams = list(selectors.team_list(user=request.user, open_only=True))
     form = StaffCreateForm(request.POST or None, teams=teams)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -99,6 +107,7 @@ def staff_create(request: HttpRequest) -> HttpResponse:
                 email=data["email"],
                 job_title=data["job_title"],
                 password=password,
+                temporary=True,
             )
         except ValidationFailed as exc:
             ui.add_service_errors(form, exc.errors)
@@ -134,7 +143,9 @@ def _team_items(form, teams, current: list[str]) -> list[dict]:
     return [
         {
             "value": str(t.pk),
-            "text": t.name + (" (NHS partner)" if t.is_nhs_partner else ""),
+            "text": t.name
+            + (" (NHS partner)" if t.is_nhs_partner else "")
+            + (" (closed)" if t.closed_at else ""),
             "checked": str(t.pk) in chosen,
         }
         for t in teams
@@ -146,6 +157,7 @@ def staff_detail(request: HttpRequest, user_id: int) -> HttpResponse:
     account = selectors.account_get(user=request.user, account_id=user_id)
     if account.role == Role.SYSTEM:
         return redirect("staff:system-accounts")
+    selectors.record_view(user=request.user, purpose="a member of staff's account", obj=account)
     return _page(
         request,
         "staff_detail.jinja",
@@ -164,8 +176,8 @@ def staff_change(request: HttpRequest, user_id: int) -> HttpResponse:
     account = selectors.account_get(user=request.user, account_id=user_id)
     if account.role == Role.SYSTEM:
         return redirect("staff:system-accounts")
-    teams = list(selectors.team_list(user=request.user))
     current = [str(t.pk) for t in account.teams.all()]
+    teams = list(selectors.team_list(user=request.user, open_only=True, keep=[int(pk) for pk in current]))
     form = StaffChangeForm(
         request.POST or None,
         teams=teams,
@@ -218,12 +230,19 @@ def staff_password(request: HttpRequest, user_id: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         given = form.cleaned_data["password"] if form.cleaned_data["how"] == "given" else None
         try:
-            plain = services.user_password_set(actor=request.user, user=account, password=given)
+            # Whatever the administrator types or generates is temporary: the member of staff sets their own.
+            plain = services.user_password_set(
+                actor=request.user, user=account, password=given, temporary=True
+            )
         except ValidationFailed as exc:
             ui.add_service_errors(form, exc.errors)
         else:
             if given is not None:
-                messages.success(request, f"New password set for {account.username}")
+                messages.success(
+                    request,
+                    f"Temporary password set for {account.username}: they must choose their own when they "
+                    "next sign in",
+                )
                 return redirect("staff:detail", user_id=account.pk)
             return _page(
                 request,
@@ -306,8 +325,55 @@ def staff_unlock(request: HttpRequest, user_id: int) -> HttpResponse:
 
 @administrators_only
 def team_list(request: HttpRequest) -> HttpResponse:
+    teams = list(selectors.team_list(user=request.user))
+    selectors.record_view(user=request.user, purpose="list of teams", details={"shown": len(teams)})
+    return _page(request, "team_list.jinja", {"title": "Teams", "teams": teams})
+
+
+@administrators_only
+@require_http_methods(["GET", "POST"])
+def team_remove(request: HttpRequest, team_id: int) -> HttpResponse:
+    """Delete a team nobody is in and nothing names, or else close it; the page says which, and why."""
+    team = selectors.team_get(user=request.user, team_id=team_id)
+    errors = []
+    if request.method == "POST":
+        how = request.POST.get("how", "")
+        try:
+            if how == "delete":
+                name = team.name
+                services.team_delete(actor=request.user, team=team)
+                messages.success(request, f"Team {name} deleted")
+                return redirect("staff:teams")
+            if how == "close":
+                services.team_close(actor=request.user, team=team)
+                messages.success(request, f"Team {team.name} closed: it is no longer offered for allocation")
+                return redirect("staff:teams")
+            if how == "reopen":
+                services.team_reopen(actor=request.user, team=team)
+                messages.success(request, f"Team {team.name} reopened")
+                return redirect("staff:teams")
+            errors = [{"text": "Choose whether to delete or close the team", "href": "#remove-buttons"}]
+        except ValidationFailed as exc:
+            errors = [{"text": message, "href": "#remove-buttons"} for message in exc.errors.values()]
+            team = selectors.team_get(user=request.user, team_id=team_id)
+    removal = services.team_removal(actor=request.user, team=team)
+    selectors.record_view(
+        user=request.user,
+        purpose="removing a team",
+        obj=team,
+        details={"can_delete": removal.can_delete, "members": removal.members},
+    )
     return _page(
-        request, "team_list.jinja", {"title": "Teams", "teams": list(selectors.team_list(user=request.user))}
+        request,
+        "team_remove.jinja",
+        {
+            "title": f"Reopen {team.name}" if team.closed_at else f"Remove {team.name}",
+            "team": team,
+            "removal": removal,
+            "errors": errors,
+            "active_nav": "teams",
+        },
+        status=400 if errors else 200,
     )
 
 
@@ -367,12 +433,16 @@ def team_form(request: HttpRequest, team_id: int | None = None) -> HttpResponse:
 
 @administrators_only
 def system_accounts(request: HttpRequest) -> HttpResponse:
+    accounts = list(selectors.system_accounts(user=request.user))
+    selectors.record_view(
+        user=request.user, purpose="list of system accounts", details={"shown": len(accounts)}
+    )
     return _page(
         request,
         "system_accounts.jinja",
         {
             "title": "System accounts",
-            "accounts": list(selectors.system_accounts(user=request.user)),
+            "accounts": accounts,
             "active_nav": "tokens",
         },
     )
@@ -411,12 +481,14 @@ def system_account_create(request: HttpRequest) -> HttpResponse:
 
 @administrators_only
 def token_list(request: HttpRequest) -> HttpResponse:
+    tokens = list(selectors.token_list(user=request.user)[:500])
+    selectors.record_view(user=request.user, purpose="list of API tokens", details={"shown": len(tokens)})
     return _page(
         request,
         "token_list.jinja",
         {
             "title": "API tokens",
-            "tokens": list(selectors.token_list(user=request.user)[:500]),
+            "tokens": tokens,
             "status": selectors.token_status,
             "active_nav": "tokens",
         },
@@ -474,6 +546,7 @@ def token_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
         services.token_revoke(actor=request.user, token=token)
         messages.success(request, f"Token {token.name} ({token.prefix}…) revoked: it no longer works")
         return redirect("staff:tokens")
+    selectors.record_view(user=request.user, purpose="revoking an API token", obj=token)
     return _page(
         request,
         "token_revoke.jinja",
@@ -484,3 +557,57 @@ def token_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
             "active_nav": "tokens",
         },
     )
+
+
+# --- every member of staff: their own password ---------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+def own_password(request: HttpRequest) -> HttpResponse:
+    """Set your own password: required before anything else after an administrator gave you a temporary one
+    (staff.middleware.PasswordChangeRequiredMiddleware sends every page here until it is done)."""
+    if request.user.role == Role.SYSTEM:
+        return forbidden(
+            request, "You cannot see this page", "System accounts use API tokens, not passwords."
+        )
+    required = request.user.must_change_password
+    form = OwnPasswordForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.own_password_change(
+                user=request.user,
+                current_password=data["current_password"],
+                new_password=data["new_password"],
+                confirm_password=data["confirm_password"],
+            )
+        except ValidationFailed as exc:
+            ui.add_service_errors(form, exc.errors)
+        else:
+            update_session_auth_hash(request, request.user)  # this session stays signed in; others end
+            messages.success(request, "Your password has been changed")
+            return redirect(_safe_next(request))
+    return _page(
+        request,
+        "own_password.jinja",
+        {
+            "title": "Choose your own password" if required else "Change your password",
+            "form": form,
+            "required": required,
+            "next": _safe_next(request, ""),
+            "errors": ui.error_summary(form),
+            "active_nav": "",
+        },
+        status=_post_status(request, form),
+    )
+
+
+def _safe_next(request: HttpRequest, default: str = "/") -> str:
+    from django.utils.http import url_has_allowed_host_and_scheme
+
+    target = request.POST.get("next") or request.GET.get("next") or default
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return default

@@ -88,6 +88,9 @@ class Command(BaseCommand):
             )
             for t in selectors.token_list(user=admin)
         ]
+        selectors.record_view(
+            user=admin, purpose="list of API tokens", details={"via": cli.via(), "shown": len(rows)}
+        )
         if not rows:
             self.stdout.write("No tokens have been issued.")
             return

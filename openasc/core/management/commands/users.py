@@ -32,7 +32,8 @@ ROLE_CODES = ", ".join(r.value for r in Role)
 
 class Command(BaseCommand):
     help = (
-        "Staff and system accounts: `users add USERNAME --role ROLE [--team TEAM]... [--password-stdin]`, "
+        "Staff and system accounts: `users add USERNAME --role ROLE [--team TEAM]... "
+        "[--password-stdin [--temporary] | --generate-password]`, "
         "`users list`, `users change USERNAME [--role ROLE] [--team TEAM]...`, `users deactivate USERNAME`, `users reactivate USERNAME`, `users password USERNAME`, "
         "`users unlock USERNAME`; each as the administrator named by --as."
     )
@@ -41,7 +42,14 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         sub = parser.add_subparsers(dest="subcommand", required=True)
         add = sub.add_parser(
-            "add", help="create a member of staff (or, with --role system, a system account)"
+            "add",
+            help="create a member of staff (or, with --role system, a system account)",
+            description="Create a member of staff (or, with --role system, a system account). Passwords: "
+            "--generate-password prints a temporary password once, and the member of staff must choose their "
+            "own at their first sign-in (every page asks for it until they do). A password read with "
+            "--password-stdin is theirs to keep, unless --temporary is given too. With neither, the account "
+            "cannot sign in until `openasc users password USERNAME` gives it a temporary one. API tokens are "
+            "never affected.",
         )
         add.add_argument("username")
         add.add_argument("--role", required=True, help=f"the role's code: {ROLE_CODES}")
@@ -52,11 +60,24 @@ class Command(BaseCommand):
             metavar="TEAM",
             help="a team's code or name (repeat for several teams)",
         )
-        add.add_argument(
+        how = add.add_mutually_exclusive_group()
+        how.add_argument(
             "--password-stdin",
             action="store_true",
-            help="read the password from one line of standard input (otherwise the account has no "
-            "password until `openasc users password` sets one)",
+            help="read the password from one line of standard input; it is the account's own password "
+            "unless --temporary is given (without a password option the account has no password until "
+            "`openasc users password` sets one)",
+        )
+        how.add_argument(
+            "--generate-password",
+            action="store_true",
+            help="generate a temporary password and print it once: the member of staff must choose their "
+            "own when they first sign in",
+        )
+        add.add_argument(
+            "--temporary",
+            action="store_true",
+            help="with --password-stdin: the password is temporary, and must be changed at the first sign-in",
         )
         add.add_argument("--first-name", default="")
         add.add_argument("--last-name", default="")
@@ -98,7 +119,17 @@ class Command(BaseCommand):
             "password", help="reset a password: a generated one, printed once, or --password-stdin"
         )
         password.add_argument("username")
-        password.add_argument("--password-stdin", action="store_true")
+        password.add_argument(
+            "--password-stdin",
+            action="store_true",
+            help="read the new password from one line of standard input (not temporary unless --temporary); "
+            "without it a temporary password is generated and printed once",
+        )
+        password.add_argument(
+            "--temporary",
+            action="store_true",
+            help="with --password-stdin: they must choose their own password at their next sign-in",
+        )
         cli.add_as_argument(password)
 
     def handle(self, *args, subcommand, **options):
@@ -134,15 +165,26 @@ class Command(BaseCommand):
             raise CommandError(
                 f"--role: {role!r} is not a role; use one of {ROLE_CODES}", returncode=cli.BAD_INPUT
             )
-        password = cli.read_password(self.stdin) if options["password_stdin"] else None
+        if options["temporary"] and not options["password_stdin"]:
+            raise CommandError(
+                "--temporary: give it with --password-stdin (a generated password is always temporary)",
+                returncode=cli.BAD_INPUT,
+            )
+        generated = options["generate_password"]
+        password = (
+            services.generate_password()
+            if generated
+            else (cli.read_password(self.stdin) if options["password_stdin"] else None)
+        )
+        temporary = generated or options["temporary"]
         username = options["username"]
         try:
             with transaction.atomic():
                 if not User.objects.exists():
-                    user = self._first_administrator(role, username, password, options)
+                    user = self._first_administrator(role, username, password, temporary, options)
                 else:
                     admin = cli.actor(options["as_user"])
-                    user = self._add(admin, role, username, password, options)
+                    user = self._add(admin, role, username, password, temporary, options)
         except ValidationFailed as exc:
             raise cli.bad_input(exc, FIELD_NAMES) from None
         except PermissionError as exc:
@@ -160,8 +202,18 @@ class Command(BaseCommand):
                 f"No password is set, so {user.username} cannot sign in yet: set one with "
                 f"`openasc users password {user.username} --as ADMIN` or on their page under Staff."
             )
+        elif generated:
+            self.stdout.write(
+                f"Temporary password for {user.username} (shown once, not stored; they must choose their own "
+                "when they first sign in):"
+            )
+            self.stdout.write(password)
+        elif temporary:
+            self.stdout.write(
+                f"The password is temporary: {user.username} must choose their own at first sign-in."
+            )
 
-    def _first_administrator(self, role, username, password, options) -> User:
+    def _first_administrator(self, role, username, password, temporary, options) -> User:
         if role != Role.ADMINISTRATOR:
             raise CommandError(
                 "There are no accounts yet: the first one must be an administrator "
@@ -178,13 +230,14 @@ class Command(BaseCommand):
             last_name=options["last_name"],
             email=options["email"],
             password=password,
+            temporary=temporary,
         )
         self.stdout.write(
             "This is the first account: an administrator, created from the command line (audited)."
         )
         return user
 
-    def _add(self, admin, role, username, password, options) -> User:
+    def _add(self, admin, role, username, password, temporary, options) -> User:
         if role == Role.SYSTEM:
             if options["team"] or password is not None:
                 raise CommandError(
@@ -204,6 +257,7 @@ class Command(BaseCommand):
             email=options["email"],
             job_title=options["job_title"],
             password=password,
+            temporary=temporary,
             via=cli.via(),
         )
 
@@ -229,6 +283,15 @@ class Command(BaseCommand):
                 rows.append(
                     (u.username, u.get_role_display(), ", ".join(t.code for t in u.teams.all()), status)
                 )
+        selectors.record_view(
+            user=admin,
+            purpose="list of system accounts" if options["system"] else "list of staff",
+            details={
+                "via": cli.via(),
+                "filters": {k: options[k] for k in ("role", "team", "status") if options[k]},
+                "shown": len(rows),
+            },
+        )
         if not rows:
             self.stdout.write("No accounts match.")
             return
@@ -289,18 +352,34 @@ class Command(BaseCommand):
         self.stdout.write(f"Unlocked {user.username}: it can sign in again.")
 
     def do_password(self, options):
+        if options["temporary"] and not options["password_stdin"]:
+            raise CommandError(
+                "--temporary: give it with --password-stdin (a generated password is always temporary)",
+                returncode=cli.BAD_INPUT,
+            )
         given = cli.read_password(self.stdin) if options["password_stdin"] else None
+        temporary = given is None or options["temporary"]
         holder = {}
 
         def set_password(admin, user):
             holder["plain"] = services.user_password_set(
-                actor=admin, user=user, password=given, via=cli.via()
+                actor=admin, user=user, password=given, temporary=temporary, via=cli.via()
             )
             return user
 
         user = self._one(options, set_password)
         if given is not None:
-            self.stdout.write(f"Password set for {user.username}.")
+            self.stdout.write(
+                f"Password set for {user.username}"
+                + (
+                    ": it is temporary, and they must choose their own at their next sign-in."
+                    if temporary
+                    else "."
+                )
+            )
         else:
-            self.stdout.write(f"New password for {user.username} (shown once, not stored):")
+            self.stdout.write(
+                f"Temporary password for {user.username} (shown once, not stored; they must choose their own "
+                "at their next sign-in):"
+            )
             self.stdout.write(holder["plain"])
