@@ -18,6 +18,15 @@ Every form page that changes a record does the same eight things, in the same or
    (`AccessDenied`, already audited, or `PermissionError`) is the forbidden page;
 8. on success discard the draft, flash `success_message` and redirect to `success_url`.
 
+Smaller parts a view may name as well: `methods = ("POST",)` for a button with nothing to fill in (`form_class =
+Confirm`); `get_form_class` when the form depends on the thing (one per assessment section); `form_data` for what
+the form hands the service when it is more than `cleaned_data`; `draft_path` when the page's drafts are kept under
+more than its path; `saved_work` for work in progress kept on the thing itself, shown as typed; `form_invalid` for a
+page that shows its errors elsewhere (a flashed message and a redirect, or another page);
+`service_refusal_on_form = True` to show a service's refusal as an error on the form; `form_context` for what the
+template shows that depends on the bound form. While it runs, the request is
+`self.request`.
+
 A view is a subclass that names its parts, exposed with `as_view()`::
 
     class EndService(RecordAction):
@@ -42,16 +51,29 @@ from __future__ import annotations
 
 from typing import Any
 
+from django import forms as django_forms
 from django.contrib import messages
 from django.core.exceptions import ObjectDoesNotExist
 from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
+from django.utils.datastructures import MultiValueDict
 
 from openasc.core import access
 from openasc.core import services as core_services
 from openasc.core.errors import AccessDenied, ValidationFailed
 from openasc.ui import forms as ui
 from openasc.ui.responses import denied, forbidden, not_found
+
+
+class Confirm(django_forms.Form):
+    """The form of an action with nothing to fill in: a button (agree a plan, end an allocation)."""
+
+
+def _as_form_data(saved) -> MultiValueDict:
+    """A saved draft (a dict, lists for fields with several values) as the data a bound form reads."""
+    if isinstance(saved, MultiValueDict):
+        return saved
+    return MultiValueDict({k: v if isinstance(v, list) else [v] for k, v in saved.items()})
 
 
 class RecordAction:
@@ -75,6 +97,8 @@ class RecordAction:
         False  # `may` refused: show the page without the form on GET, refuse a POST
     )
     error_status: int = 400
+    methods: tuple[str, ...] = ("GET", "POST")  # ("POST",) for a button that has no page of its own
+    service_refusal_on_form: bool = False  # a PermissionError from the service is an error on the form (status 400), not the forbidden page
 
     # --- the parts a view names --------------------------------------------------------------------------------
 
@@ -108,8 +132,30 @@ class RecordAction:
         """No basis to open the record: break-glass where the role allows it and the person is known, else why."""
         return denied(request, exc, kwargs.get("person_id"))
 
+    def get_form_class(self, obj) -> type:
+        """The form for this thing (by default `form_class`)."""
+        return self.form_class
+
     def form_kwargs(self, request: HttpRequest, obj) -> dict:
         return {}
+
+    def form_data(self, form, obj) -> dict:
+        """What the valid form hands to `perform` (by default its cleaned data)."""
+        return form.cleaned_data
+
+    def draft_path(self, request: HttpRequest, obj) -> str:
+        """Where this page's drafts are kept (by default its path)."""
+        return request.path
+
+    def saved_work(self, request: HttpRequest, obj):
+        """Work in progress saved on the thing itself (a mapping of field values), shown as typed and without
+        errors when there is no newer draft; None when there is none."""
+        return None
+
+    def form_invalid(self, request: HttpRequest, obj, form) -> HttpResponse:
+        """The response to a form with errors (the form's or the service's): by default the page again, with the
+        error summary, at `error_status`."""
+        return self._render(request, obj, form, status=self.error_status)
 
     def initial(self, request: HttpRequest, obj) -> dict:
         return {}
@@ -131,6 +177,10 @@ class RecordAction:
         """What else the template shows (presenters, the person, the thing)."""
         return {}
 
+    def form_context(self, form, obj) -> dict:
+        """What else the template shows that depends on the form as bound (e.g. checkboxes ticked as typed)."""
+        return {}
+
     # --- the machinery ----------------------------------------------------------------------------------------------
 
     @classmethod
@@ -145,8 +195,9 @@ class RecordAction:
         return view
 
     def dispatch(self, request: HttpRequest, **kwargs) -> HttpResponse:
-        if request.method not in ("GET", "POST"):
-            return HttpResponseNotAllowed(["GET", "POST"])
+        if request.method not in self.methods:
+            return HttpResponseNotAllowed(list(self.methods))
+        self.request = request
         if self.capability is not None and not access.has(request.user, self.capability):
             return self.refused_page(request)
         try:
@@ -180,34 +231,40 @@ class RecordAction:
         return self._render(request, obj, form, restored=restored, can_act=can_act)
 
     def _unbound_form(self, request: HttpRequest, obj):
-        kwargs = self.form_kwargs(request, obj)
+        form_class, kwargs = self.get_form_class(obj), self.form_kwargs(request, obj)
         if self.drafts:
-            draft = core_services.form_draft_get(user=request.user, path=request.path)
+            draft = core_services.form_draft_get(user=request.user, path=self.draft_path(request, obj))
             if draft:
-                form = self.form_class(data=draft, **kwargs)
+                form = form_class(data=_as_form_data(draft), **kwargs)
                 form.restored_draft = True  # the error summary stays empty until the worker submits it
                 return form, draft
-        return self.form_class(initial=self.initial(request, obj), **kwargs), None
+        saved = self.saved_work(request, obj)
+        if saved:
+            form = form_class(data=_as_form_data(saved), **kwargs)
+            form.restored_draft = True  # saved work in progress: shown as it was, without errors
+            return form, None
+        return form_class(initial=self.initial(request, obj), **kwargs), None
 
     def _post(self, request: HttpRequest, record: access.OpenedRecord, obj) -> HttpResponse:
-        form = self.form_class(data=request.POST, **self.form_kwargs(request, obj))
+        form = self.get_form_class(obj)(data=request.POST, **self.form_kwargs(request, obj))
         if form.is_valid():
             try:
-                result = self.perform(record, obj, form.cleaned_data)
+                result = self.perform(record, obj, self.form_data(form, obj))
             except ValidationFailed as exc:
                 ui.add_service_errors(form, exc.errors)
-            except (
-                AccessDenied
-            ) as exc:  # the service refused the action (already audited, e.g. a workflow's role)
-                return forbidden(request, self.refused_title, exc.access.explanation, audited=True)
             except PermissionError as exc:
-                return forbidden(request, self.refused_title, str(exc))
+                if self.service_refusal_on_form:
+                    form.add_error(None, str(exc))
+                elif isinstance(exc, AccessDenied):  # already audited (e.g. a workflow's role check)
+                    return forbidden(request, self.refused_title, exc.access.explanation, audited=True)
+                else:
+                    return forbidden(request, self.refused_title, str(exc))
             else:
                 if self.drafts:
-                    core_services.form_draft_discard(user=request.user, path=request.path)
+                    core_services.form_draft_discard(user=request.user, path=self.draft_path(request, obj))
                 messages.success(request, self.get_success_message(obj, result))
                 return redirect(self.success_url(obj, result))
-        return self._render(request, obj, form, status=self.error_status)
+        return self.form_invalid(request, obj, form)
 
     def _render(
         self, request: HttpRequest, obj, form, *, restored=None, can_act: bool = True, status: int = 200
@@ -218,8 +275,9 @@ class RecordAction:
             "can_act": can_act,
             "errors": ui.error_summary(form) if form is not None else [],
             "person": getattr(obj, "person", None) or request.opened_record.person,
-            "draft_path": request.path if self.drafts else None,
+            "draft_path": self.draft_path(request, obj) if self.drafts else None,
             "restored": restored,
             **self.context(request, obj),
+            **(self.form_context(form, obj) if form is not None else {}),
         }
         return render(request, self.template, context, status=status)

@@ -8,6 +8,7 @@ import datetime as dt
 import re
 
 import pytest
+from django import forms as django_forms
 from django.urls import path, reverse
 
 from openasc.config.urls import urlpatterns as site_urls
@@ -21,7 +22,7 @@ from openasc.frontdoor.models import RequestStatus, SupportRequest
 from openasc.frontdoor.tests.factories import SupportRequestFactory
 from openasc.people.tests.factories import PersonFactory
 from openasc.planning.tests.factories import ReviewFactory
-from openasc.ui.actions import RecordAction
+from openasc.ui.actions import Confirm, RecordAction
 
 
 class NoteOnRequest(RecordAction):
@@ -76,8 +77,66 @@ class NoteOnRequest(RecordAction):
         return {"req": support_request}
 
 
+class ButtonOnRequest(NoteOnRequest):
+    """A POST-only action with nothing to fill in, whose errors are flashed on the request's page."""
+
+    methods = ("POST",)
+    form_class = Confirm
+    drafts = False
+    outcome = "ok"
+
+    def perform(self, record, support_request, data):
+        if type(self).outcome == "invalid":
+            raise ValidationFailed({"status": "The request has already been passed on"})
+        if type(self).outcome == "refused":
+            raise PermissionError("Only a manager can press this.")
+        type(self).calls.append((record, support_request, data))
+        return support_request
+
+    def form_invalid(self, request, support_request, form):
+        from django.contrib import messages
+        from django.shortcuts import redirect
+
+        for message in form.non_field_errors():
+            messages.error(request, message)
+        return redirect("frontdoor:request", request_id=support_request.pk)
+
+
+class NoteNeededForm(forms.TriageForm):
+    """The triage form with the note required (the form SavedWorkNote chooses for a request already passed on)."""
+
+    information_given = django_forms.CharField(
+        max_length=5000, error_messages={"required": "Enter the note for a request already passed on"}
+    )
+
+
+class SavedWorkNote(NoteOnRequest):
+    """Drafts kept under the path and a query, work saved on the thing, a form chosen by the thing, the data the
+    form hands the service, the form's own context, and a service refusal shown on the form."""
+
+    saved: dict | None = None
+    service_refusal_on_form = True
+
+    def get_form_class(self, support_request):
+        return NoteNeededForm if support_request.status == RequestStatus.ROUTED else forms.TriageForm
+
+    def draft_path(self, request, support_request):
+        return request.path + "?copy=1"
+
+    def saved_work(self, request, support_request):
+        return type(self).saved
+
+    def form_data(self, form, support_request):
+        return {**form.cleaned_data, "via": self.request.path}
+
+    def form_context(self, form, support_request):
+        return {"title": "Bound: " + ("yes" if form.is_bound else "no")}
+
+
 urlpatterns = [
     path("test-action/<int:person_id>/<int:request_id>", NoteOnRequest.as_view(), name="test-action"),
+    path("test-button/<int:person_id>/<int:request_id>", ButtonOnRequest.as_view(), name="test-button"),
+    path("test-saved/<int:person_id>/<int:request_id>", SavedWorkNote.as_view(), name="test-saved"),
     *site_urls,
 ]
 pytestmark = pytest.mark.urls(__name__)
@@ -89,6 +148,8 @@ VALID = {"decision": "information_and_advice", "information_given": "Leaflet on 
 def reset_action():
     NoteOnRequest.calls = []
     NoteOnRequest.allow = True
+    ButtonOnRequest.outcome = "ok"
+    SavedWorkNote.saved = None
     yield
     NoteOnRequest.calls = []
     NoteOnRequest.allow = True
@@ -275,3 +336,93 @@ def test_read_only_when_refused_shows_the_page_without_the_form(client, staff, r
     client.force_login(staff.social_worker)
     html = client.get(reverse("planning:review", args=[review.pk])).content.decode()
     assert "Complete the review" in html and "completed_on-day" in html
+
+
+# --- the smaller parts a view may name ---------------------------------------------------------------------------
+
+
+def test_a_button_action_refuses_get_and_its_post_needs_nothing_filled_in(client, staff, req):
+    client.force_login(staff.social_worker)
+    url = reverse("test-button", args=[req.person_id, req.pk])
+    response = client.get(url)
+    assert response.status_code == 405 and response["Allow"] == "POST"
+    assert not events(AuditAction.VIEW, actor=staff.social_worker).exists()  # not even opened
+    response = client.post(url, follow=True)
+    assert response.redirect_chain == [(reverse("frontdoor:request", args=[req.pk]), 302)]
+    assert "Note saved" in response.content.decode()
+    [(record, support_request, data)] = ButtonOnRequest.calls
+    assert record.purpose == "test note" and support_request.pk == req.pk and data == {}
+
+
+def test_a_button_actions_service_errors_are_flashed_on_the_page_it_goes_back_to(client, staff, req):
+    ButtonOnRequest.outcome = "invalid"
+    client.force_login(staff.social_worker)
+    response = client.post(reverse("test-button", args=[req.person_id, req.pk]), follow=True)
+    assert response.redirect_chain == [(reverse("frontdoor:request", args=[req.pk]), 302)]
+    html = response.content.decode()
+    assert "The request has already been passed on" in html and "Note saved" not in html
+    assert ButtonOnRequest.calls == []
+
+
+def test_a_button_actions_refusal_by_the_service_is_still_the_forbidden_page(client, staff, req):
+    ButtonOnRequest.outcome = "refused"
+    client.force_login(staff.social_worker)
+    response = client.post(reverse("test-button", args=[req.person_id, req.pk]))
+    assert response.status_code == 403 and "Only a manager can press this." in response.content.decode()
+
+
+def test_the_draft_kept_under_the_actions_draft_path_is_restored_and_discarded(client, staff, req):
+    url = reverse("test-saved", args=[req.person_id, req.pk])
+    core_services.form_draft_save(user=staff.social_worker, path=url, data={"information_given": "Not this"})
+    core_services.form_draft_save(
+        user=staff.social_worker, path=url + "?copy=1", data={"information_given": "Typed under the query"}
+    )
+    client.force_login(staff.social_worker)
+    html = client.get(url).content.decode()
+    assert "Typed under the query" in html and "Not this" not in html
+    assert f'data-draft-path="{url}?copy=1"' in html
+    assert client.post(url, VALID).status_code == 302
+    assert FormDraft.objects.filter(user=staff.social_worker, path=url).exists()  # another page's draft stays
+    assert not FormDraft.objects.filter(user=staff.social_worker, path=url + "?copy=1").exists()
+
+
+def test_work_saved_on_the_thing_is_shown_without_errors_unless_a_newer_draft_exists(client, staff, req):
+    url = reverse("test-saved", args=[req.person_id, req.pk])
+    client.force_login(staff.social_worker)
+    html = client.get(url).content.decode()
+    assert "Bound: no" in html  # nothing saved: the form starts from `initial`
+    SavedWorkNote.saved = {"decision": "", "information_given": "Saved to come back to"}
+    html = client.get(url).content.decode()
+    assert "Saved to come back to" in html and "Bound: yes" in html
+    assert summary(html) == [] and "We have filled in" not in html  # not a draft: no restored notice
+    core_services.form_draft_save(
+        user=staff.social_worker, path=url + "?copy=1", data={"information_given": "Typed since"}
+    )
+    html = client.get(url).content.decode()
+    assert "Typed since" in html and "Saved to come back to" not in html and "We have filled in" in html
+
+
+def test_the_form_is_chosen_by_the_thing_and_hands_the_service_its_data(client, staff, req):
+    client.force_login(staff.social_worker)
+    url = reverse("test-saved", args=[req.person_id, req.pk])
+    assert client.post(url, VALID).status_code == 302
+    [(_, _, data)] = NoteOnRequest.calls
+    assert data["information_given"] == "Leaflet on day centres" and data["via"] == url
+    routed = SupportRequestFactory(person=req.person, triaged=True)
+    assert routed.status == RequestStatus.ROUTED
+    no_note = {"decision": "information_and_advice"}
+    assert client.post(url, no_note).status_code == 302  # the note is optional on the usual form
+    response = client.post(reverse("test-saved", args=[req.person_id, routed.pk]), no_note)
+    assert response.status_code == 400  # the form chosen for a request already passed on needs it
+    assert summary(response.content.decode()) == [
+        ("information_given", "Enter the note for a request already passed on")
+    ]
+
+
+def test_a_service_refusal_can_be_shown_on_the_form(client, staff, req):
+    client.force_login(staff.social_worker)
+    url = reverse("test-saved", args=[req.person_id, req.pk])
+    response = client.post(url, {**VALID, "information_given": "not allowed"})
+    assert response.status_code == 400
+    assert summary(response.content.decode()) == [("", "Only a manager can add this note.")]
+    assert "Bound: yes" in response.content.decode()
