@@ -165,7 +165,7 @@ def _last_administrator_check(user: User, *, losing: bool, field: str) -> None:
 
 def _lock(obj) -> None:
     """Lock the row for the rest of the transaction and read it again, so that the checks see what is stored."""
-    list(type(obj).objects.select_for_update().filter(pk=obj.pk).values_list("pk", flat=True))
+    list(obj._meta.model.objects.select_for_update().filter(pk=obj.pk).values_list("pk", flat=True))
     obj.refresh_from_db()
 
 
