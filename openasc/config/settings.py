@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "openasc.assessments",
     "openasc.planning",
     "openasc.services",
+    "openasc.casenotes",
     "openasc.workspace",
     "openasc.reporting",
     "openasc.staff",
@@ -187,6 +188,12 @@ OPENASC_FIRST_REVIEW_WEEKS = int(os.environ.get("OPENASC_FIRST_REVIEW_WEEKS", "6
 OPENASC_REVIEW_INTERVAL_WEEKS = int(os.environ.get("OPENASC_REVIEW_INTERVAL_WEEKS", "52"))
 # Role codes (comma-separated) that see NHS numbers in the people behind a returns figure; none by default.
 OPENASC_RETURNS_NHS_NUMBER_ROLES = os.environ.get("OPENASC_RETURNS_NHS_NUMBER_ROLES", "")
+# Case notes: how long (minutes) the author may correct a note before only an addendum can add to it, and the role
+# codes (comma-separated) that read sensitive notes besides the author's teams.
+OPENASC_CASE_NOTE_EDIT_MINUTES = int(os.environ.get("OPENASC_CASE_NOTE_EDIT_MINUTES", "60"))
+OPENASC_SENSITIVE_NOTE_ROLES = os.environ.get(
+    "OPENASC_SENSITIVE_NOTE_ROLES", "team_manager,safeguarding_lead"
+)
 
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
 SESSION_COOKIE_AGE = 12 * 60 * 60  # absolute cap; inactivity is enforced by middleware

@@ -11,6 +11,7 @@ urlpatterns = [
     path("assessments/", include("openasc.assessments.urls")),
     path("plans/", include("openasc.planning.urls")),
     path("services/", include("openasc.services.urls")),
+    path("notes/", include("openasc.casenotes.urls")),
     path("my/", include("openasc.workspace.urls")),
     path("returns/", include("openasc.reporting.returns_urls")),
     path("reporting/", include("openasc.reporting.urls")),

@@ -1,5 +1,8 @@
 """Accessibility checks for the browser tests: axe-core through axe-playwright-python, plus GOV.UK rules.
 
+Every whole-page check also checks reflow (WCAG 1.4.10): at 320 CSS pixels wide the page does not scroll sideways;
+a wide table scrolls inside its own region (`.app-table-scroll`) instead.
+
 `assert_accessible(page)` runs every WCAG 2.0, 2.1 and 2.2 level A and AA rule and axe's best-practice
 rules against the page as it is now, and fails with one readable line per problem. Pages with an error
 summary must also follow the GOV.UK Design System error pattern: the title starts "Error: ", the summary
@@ -166,8 +169,48 @@ def assert_accessible(page, context: str | dict | None = None, *, just_loaded: b
     """
     violations = axe_violations(page, context=context)
     problems = error_summary_problems(page, expect_focus=just_loaded)
-    if violations or problems:
+    reflow = reflow_problems(page) if context is None else []
+    if violations or problems or reflow:
         parts = [f"Accessibility problems on {page.url} ({page.title()!r}):"]
         parts.extend(str(v) for v in violations)
         parts.extend(f"- GOV.UK error pattern: {p}" for p in problems)
+        parts.extend(reflow)
         raise AccessibilityError("\n".join(parts))
+
+
+REFLOW_WIDTH = 320  # CSS pixels: WCAG 1.4.10 Reflow
+
+# The outermost elements that stick out past the right edge at 320 px (their parent does not), so that a failure
+# says where the overflow starts.
+_OVERFLOWING = """(width) => {
+  const out = [];
+  const sticksOut = (el) => el.getBoundingClientRect().right > width + 0.5;
+  for (const el of document.body.querySelectorAll('*')) {
+    if (!sticksOut(el) || el.getBoundingClientRect().width === 0) continue;
+    const parent = el.parentElement;
+    if (parent && parent !== document.body && sticksOut(parent)) continue;
+    const name = el.tagName.toLowerCase() + (el.id ? '#' + el.id : '') +
+      (el.className && typeof el.className === 'string' ? '.' + el.className.trim().split(/\\s+/).join('.') : '');
+    out.push(name + ' (right edge ' + Math.round(el.getBoundingClientRect().right) + ' px)');
+    if (out.length >= 5) break;
+  }
+  return out;
+}"""
+
+
+def reflow_problems(page) -> list[str]:
+    """At 320 CSS pixels wide the page must not scroll sideways: each element that makes it do so, by name."""
+    before = page.viewport_size
+    page.set_viewport_size({"width": REFLOW_WIDTH, "height": before["height"] if before else 900})
+    try:
+        wide = page.evaluate("document.documentElement.scrollWidth")
+        if wide <= REFLOW_WIDTH:
+            return []
+        culprits = page.evaluate(_OVERFLOWING, REFLOW_WIDTH)
+        return [
+            f"- Reflow (WCAG 1.4.10): at {REFLOW_WIDTH} px wide the page is {wide} px wide and scrolls sideways; "
+            f"sticking out: {', '.join(culprits) or 'no single element found'}"
+        ]
+    finally:
+        if before:
+            page.set_viewport_size(before)
