@@ -79,6 +79,7 @@ def unauthenticated(request, exc):
 
 
 from openasc.assessments.api import router as assessments_router  # noqa: E402
+from openasc.casenotes.api import router as casenotes_router  # noqa: E402
 from openasc.frontdoor.api import router as frontdoor_router  # noqa: E402
 from openasc.people.api import router as people_router  # noqa: E402
 from openasc.planning.api import router as planning_router  # noqa: E402
@@ -89,3 +90,4 @@ api.add_router("/requests", frontdoor_router)
 api.add_router("/assessments", assessments_router)
 api.add_router("/plans", planning_router)
 api.add_router("/services", services_router)
+api.add_router("/notes", casenotes_router)
