@@ -235,6 +235,7 @@ CAPABILITY_MATRIX = {
         Role.FINANCE_OFFICER,
         Role.SAFEGUARDING_LEAD,
     },
+    access.Capability.MANAGE_STAFF: {Role.ADMINISTRATOR},
 }
 
 
@@ -242,6 +243,79 @@ CAPABILITY_MATRIX = {
 @pytest.mark.parametrize("role", ROLES, ids=[r.value for r in ROLES])
 def test_capability_matrix(staff, role, capability):
     assert access.has(getattr(staff, role.value), capability) is (role in CAPABILITY_MATRIX[capability])
+
+
+# The staff administration pages (openasc.staff), each needing MANAGE_STAFF: {name: path given the fixtures}.
+STAFF_PAGES = {
+    "staff list": lambda s, t, token: "/staff/",
+    "add staff": lambda s, t, token: "/staff/add",
+    "an account": lambda s, t, token: f"/staff/{s.broker.pk}/",
+    "change an account": lambda s, t, token: f"/staff/{s.broker.pk}/change",
+    "reset a password": lambda s, t, token: f"/staff/{s.broker.pk}/password",
+    "deactivate": lambda s, t, token: f"/staff/{s.broker.pk}/deactivate",
+    "teams": lambda s, t, token: "/staff/teams/",
+    "add a team": lambda s, t, token: "/staff/teams/add",
+    "change a team": lambda s, t, token: f"/staff/teams/{t.south.pk}/change",
+    "remove a team": lambda s, t, token: f"/staff/teams/{t.south.pk}/remove",
+    "system accounts": lambda s, t, token: "/staff/system-accounts/",
+    "add a system account": lambda s, t, token: "/staff/system-accounts/add",
+    "tokens": lambda s, t, token: "/staff/tokens/",
+    "issue a token": lambda s, t, token: "/staff/tokens/issue",
+    "revoke a token": lambda s, t, token: f"/staff/tokens/{token.pk}/revoke",
+}
+# Writes that a role without MANAGE_STAFF tries by posting straight to the page: {name: (path, form data)}.
+STAFF_WRITES = {
+    "deactivate": (lambda s, t: f"/staff/{s.broker.pk}/deactivate", {}),
+    "reset a password": (lambda s, t: f"/staff/{s.broker.pk}/password", {"how": "generate"}),
+    "close a team": (lambda s, t: f"/staff/teams/{t.south.pk}/remove", {"how": "close"}),
+    "add a team": (lambda s, t: "/staff/teams/add", {"name": "Shadow team", "is_nhs_partner": "no"}),
+}
+
+
+@pytest.mark.parametrize("role", ROLES, ids=[r.value for r in ROLES])
+def test_staff_administration_pages_need_manage_staff_and_each_refusal_is_audited(client, staff, teams, role):
+    from openasc.core.models import ApiToken, AuditAction, AuditEvent, Team
+
+    user = getattr(staff, role.value)
+    allowed = role in CAPABILITY_MATRIX[access.Capability.MANAGE_STAFF]
+    with audit_exempt():
+        token = ApiToken.objects.create(user=staff.system, name="feed", digest="d" * 64, prefix="oasc_ddd")
+    client.force_login(user)
+    for name, path_for in STAFF_PAGES.items():
+        path = path_for(staff, teams, token)
+        before = AuditEvent.objects.filter(actor=user, action=AuditAction.ACCESS_REFUSED).count()
+        response = client.get(path)
+        refusals = AuditEvent.objects.filter(actor=user, action=AuditAction.ACCESS_REFUSED).order_by("pk")
+        if allowed:
+            assert response.status_code == 200, name
+            assert refusals.count() == before, name
+        else:
+            assert response.status_code == 403, name
+            assert refusals.count() == before + 1, name
+            assert refusals.last().details["path"] == path and refusals.last().person_id is None
+    if allowed:
+        return
+    password = staff.broker.password
+    for name, (path_for, data) in STAFF_WRITES.items():
+        assert client.post(path_for(staff, teams), data).status_code == 403, name
+    staff.broker.refresh_from_db()
+    teams.south.refresh_from_db()
+    assert (
+        staff.broker.is_active and staff.broker.password == password and not staff.broker.must_change_password
+    )
+    assert teams.south.closed_at is None and not Team.objects.filter(name="Shadow team").exists()
+
+
+def audit_exempt():
+    from openasc.core import audit
+
+    return audit.exempt_from_safety_net()
+
+
+@pytest.mark.parametrize("role", ROLES, ids=[r.value for r in ROLES])
+def test_every_member_of_staff_may_change_their_own_password(client, staff, role):
+    client.force_login(getattr(staff, role.value))
+    assert client.get("/staff/password").status_code == 200
 
 
 @pytest.mark.parametrize("role", ROLES, ids=[r.value for r in ROLES])
