@@ -3,27 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
 from dataclasses import dataclass, field
 
-from django.db import connection
-from django.db.models import Q, QuerySet
-from rapidfuzz import fuzz
+from django.db.models import Q
 
 from openasc.core import access, audit, nhs_number
 from openasc.core.errors import AccessDenied
 from openasc.core.models import AuditAction, AuditEvent, Restriction, User
-from openasc.core.validation import normalise_query, postcode_key
+from openasc.people import matching
+from openasc.people.matching import ParsedQuery, parse_query
 from openasc.people.models import Alert, CarerLink, Contact, Person
-from openasc.people.names import fold, sound_key, tokens
-
-_DATE = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$")
-_ISO_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
-_LA_ID = re.compile(r"^P\d{1,9}$", re.IGNORECASE)
-_POSTCODE = re.compile(r"^[A-Z]{1,2}[0-9][0-9A-Z]?\s*[0-9][A-Z]{2}$", re.IGNORECASE)
-_OUTWARD = re.compile(r"^[A-Z]{1,2}[0-9][0-9A-Z]?$", re.IGNORECASE)
-
-MAX_CANDIDATES = 2000
 
 
 @dataclass
@@ -44,118 +33,7 @@ class SearchResults:
     )
 
 
-@dataclass
-class ParsedQuery:
-    nhs_number: str = ""
-    la_person_id: str = ""
-    date_of_birth: dt.date | None = None
-    postcode: str = ""
-    outward_code: str = ""
-    names: list[str] = field(default_factory=list)
-
-
-def parse_query(text: str) -> ParsedQuery:
-    """Split free text into the identifiers it holds: NHS number, LA id, date of birth, postcode, names."""
-    parsed = ParsedQuery()
-    raw = normalise_query(text).strip()  # NFKC, digits as 0-9 (an NHS number in any script), no control chars
-    digits = nhs_number.normalise(raw)
-    if digits.isdigit() and len(digits) == 10:
-        parsed.nhs_number = digits
-        return parsed
-    pc = re.search(r"\b([A-Z]{1,2}[0-9][0-9A-Z]?\s*[0-9][A-Z]{2})\b", raw, re.IGNORECASE)
-    if pc:
-        parsed.postcode = postcode_key(pc.group(1))
-        raw = raw.replace(pc.group(1), " ")
-    words = []
-    for word in raw.replace(",", " ").split():
-        d = _DATE.match(word) or _ISO_DATE.match(word)
-        if d:
-            try:
-                a, b, c = (int(x) for x in d.groups())
-                parsed.date_of_birth = dt.date(a, b, c) if _ISO_DATE.match(word) else dt.date(c, b, a)
-            except ValueError:
-                pass
-            continue
-        if _LA_ID.match(word):
-            parsed.la_person_id = word.upper()
-            continue
-        if not parsed.postcode and _OUTWARD.match(word) and any(ch.isdigit() for ch in word):
-            parsed.outward_code = word.upper()
-            continue
-        words.append(word)
-    parsed.names = tokens(" ".join(words))
-    return parsed
-
-
-def _starts_with(field: str, prefix: str) -> Q:
-    """`field` starts with `prefix` (a folded key: lower-case a-z only), in a form every database can index.
-
-    PostgreSQL serves LIKE 'abc%' from the `_like` (pattern_ops) index Django makes for these keys. SQLite
-    cannot use an index for LIKE (it is case-insensitive there), so it also gets the equivalent range
-    abc <= key < abd, which its last_key / first_key indexes serve; the LIKE stays, so the rows are the same.
-    """
-    q = Q(**{f"{field}__startswith": prefix})
-    if connection.vendor == "sqlite" and prefix:
-        q &= Q(**{f"{field}__gte": prefix, f"{field}__lt": prefix[:-1] + chr(ord(prefix[-1]) + 1)})
-    return q
-
-
-def _candidates(parsed: ParsedQuery) -> QuerySet:
-    # NOT (merged_into IS NOT NULL) selects exactly the rows merged_into__isnull=True does, but it does not
-    # let SQLite (which has no planner statistics unless ANALYZE has run) pick the merged_into index, which
-    # every live record shares, and read the whole table through it instead of the name/date/postcode keys.
-    qs = Person.objects.exclude(merged_into__isnull=False)
-    if parsed.nhs_number:
-        return qs.filter(nhs_number=parsed.nhs_number)
-    if parsed.la_person_id:
-        return qs.filter(la_person_id=parsed.la_person_id)
-    if parsed.date_of_birth:
-        qs = qs.filter(date_of_birth=parsed.date_of_birth)
-    if parsed.postcode:
-        qs = qs.filter(postcode_key=parsed.postcode)
-    elif parsed.outward_code:
-        qs = qs.filter(postcode_key__startswith=parsed.outward_code)
-    names = parsed.names
-    if names:
-        if len(names) == 1:
-            n = names[0]
-            qs = qs.filter(
-                Q(last_sound=sound_key(n)) | Q(first_sound=sound_key(n)) | _starts_with("last_key", n[:4])
-            )
-        else:
-            # First and last in either order; middle names may be missing from the query or the record;
-            # a typo may change the sound key of one of the two names, but rarely both.
-            qs = qs.filter(_name_pair(names[0], names[-1]) | _name_pair(names[-1], names[0]))
-    return qs
-
-
-def _name_pair(first: str, last: str) -> Q:
-    fs, ls = sound_key(first), sound_key(last)
-    return (
-        Q(first_sound=fs, last_sound=ls)
-        | (Q(first_sound=fs) & _starts_with("last_key", last[:3]))
-        | (Q(last_sound=ls) & _starts_with("first_key", first[:2]))
-    )
-
-
-def _score(person: Person, parsed: ParsedQuery) -> float:
-    if not parsed.names:
-        return 100.0
-    if len(parsed.names) == 1:
-        n = parsed.names[0]
-        return max(
-            fuzz.ratio(n, person.last_key),
-            fuzz.ratio(n, person.first_key),
-            100.0 * (len(n) >= 3 and person.last_key.startswith(n)),
-        )
-    query = " ".join(parsed.names)
-    straight = f"{person.first_key} {person.last_key}"
-    full = " ".join(fold(p) for p in (person.first_name, person.middle_names, person.last_name) if p)
-    return max(fuzz.token_sort_ratio(query, straight), fuzz.token_set_ratio(query, full))
-
-
-# What scoring and ordering read (see _score), and what the results list shows.
-_SCORE_FIELDS = ("pk", "first_key", "last_key", "first_name", "middle_names", "last_name")
+# What the results list shows.
 _HIT_FIELDS = (
     "id",
     "la_person_id",
@@ -177,35 +55,16 @@ def person_search(*, user: User, query: str, limit: int = 50) -> SearchResults:
     """Find people by name (typo-tolerant, either order), NHS number, LA id, date of birth or postcode."""
     parsed = parse_query(query)
     results = SearchResults(query=query)
-    if not (
-        parsed.names
-        or parsed.nhs_number
-        or parsed.la_person_id
-        or parsed.date_of_birth
-        or parsed.postcode
-        or parsed.outward_code
-    ):
+    if parsed.empty:
         return results
     results.interpreted_as = _describe(parsed)
-    candidates = _candidates(parsed)
+    candidates = matching.candidates(parsed)
     search_all = access.has(user, access.Capability.SEARCH_ALL)
     if not search_all:
         # Only the records the user may open are candidates, for an exact identifier too: a role that cannot search
         # everyone learns nothing about anyone else, not even whether a record exists.
         candidates = access.people_visible_to(user, candidates)
-    if connection.vendor == "sqlite":
-        # Which candidates are kept when there are more than MAX_CANDIDATES: SQLite used to return them in
-        # id order (it read them through the merged_into index); keep that order now that it reads the name
-        # keys. PostgreSQL keeps its plan (an ORDER BY id there walks the primary key and filters: far slower).
-        candidates = candidates.order_by("pk")
-    # Score light rows holding only what _score and the ordering read, then load the few hits shown:
-    # building up to MAX_CANDIDATES model instances cost more than the query and the scoring together.
-    rows = list(candidates.values_list(*_SCORE_FIELDS, named=True)[:MAX_CANDIDATES])
-    scored = [(r, _score(r, parsed)) for r in rows]
-    threshold = 60.0 if len(parsed.names) <= 1 else 70.0
-    scored = [(r, s) for r, s in scored if s >= threshold]
-    scored.sort(key=lambda rs: (-rs[1], rs[0].last_key, rs[0].first_key, rs[0].pk))
-    scored = scored[:limit]
+    scored = matching.best_matches(parsed, candidates, limit=limit)
     shown = Person.objects.only(*_HIT_FIELDS).in_bulk([r.pk for r, _ in scored])
     scored = [(shown[r.pk], s) for r, s in scored if r.pk in shown]
     ids = [p.pk for p, _ in scored]
@@ -274,6 +133,8 @@ def _describe(parsed: ParsedQuery) -> list[str]:
         parts.append("name " + " ".join(parsed.names))
     if parsed.date_of_birth:
         parts.append(f"date of birth {parsed.date_of_birth:%-d %B %Y}")
+    elif parsed.birth_year:
+        parts.append(f"born in {parsed.birth_year}")
     if parsed.postcode:
         parts.append(f"postcode {parsed.postcode}")
     if parsed.outward_code:

@@ -7,14 +7,14 @@ import uuid
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.db.models import Q
 
 from openasc.core import access, audit
 from openasc.core.errors import ValidationFailed
 from openasc.core.models import AuditAction, RelationshipKind, User
 from openasc.core.validation import check_person_fields, postcode_key
+from openasc.people import matching
 from openasc.people.models import Alert, CarerLink, Contact, Person
-from openasc.people.names import fold, sound_key
+from openasc.people.names import fold, sound_key, tokens
 
 CREATOR_GRANT_DAYS = 30
 
@@ -149,22 +149,37 @@ def find_possible_duplicates(
     nhs_number: str = "",
     first_name: str = "",
     last_name: str = "",
+    middle_names: str = "",
     date_of_birth: dt.date | None = None,
+    postcode: str = "",
     exclude_id: int | None = None,
 ) -> list[Person]:
-    """Live records with the same NHS number, or the same name (either order) and date of birth."""
-    match = Q(pk__in=[])
+    """Live records with the same NHS number, or that person search would find for the same names with the same
+    date of birth (the one matcher, people.matching: nicknames and misspellings within its tolerance, either order,
+    middle names or not; the same postcode as well lets the names differ a little more)."""
+    found: dict[int, Person] = {}
     if nhs_number:
-        match |= Q(nhs_number=nhs_number)
+        for person in Person.objects.filter(nhs_number=nhs_number, merged_into__isnull=True).order_by("pk")[
+            :10
+        ]:
+            found[person.pk] = person
     if date_of_birth and first_name and last_name:
-        first, last = sound_key(first_name), sound_key(last_name)
-        match |= Q(date_of_birth=date_of_birth) & (
-            Q(first_sound=first, last_sound=last) | Q(first_sound=last, last_sound=first)
+        parsed = matching.ParsedQuery(
+            date_of_birth=date_of_birth,
+            postcode=postcode_key(postcode) if postcode else "",
+            names=tokens(" ".join(n for n in (first_name, middle_names, last_name) if n))[
+                : matching.MAX_NAME_TOKENS
+            ],
         )
-    qs = Person.objects.filter(match, merged_into__isnull=True)
-    if exclude_id:
-        qs = qs.exclude(pk=exclude_id)
-    return list(qs.order_by("pk")[:10])
+        queries = [parsed]
+        if parsed.postcode:  # at another address the names must match as closely as a search needs
+            queries.append(matching.ParsedQuery(date_of_birth=date_of_birth, names=parsed.names))
+        for query in queries:
+            rows = matching.best_matches(query, matching.candidates(query), limit=10)
+            ids = [r.pk for r, _ in rows if r.pk not in found]
+            found.update(Person.objects.in_bulk(ids))
+    found.pop(exclude_id, None)
+    return sorted(found.values(), key=lambda p: p.pk)[:10]
 
 
 def _clean(data: dict[str, Any], *, partial: bool) -> dict[str, Any]:
@@ -199,7 +214,9 @@ def person_create(*, actor: User, data: dict[str, Any], confirm_not_duplicate: b
         nhs_number=clean.get("nhs_number", ""),
         first_name=clean["first_name"],
         last_name=clean["last_name"],
+        middle_names=clean.get("middle_names", ""),
         date_of_birth=clean.get("date_of_birth"),
+        postcode=clean.get("postcode", ""),
     )
     same_nhs = [c for c in candidates if c.nhs_number and c.nhs_number == clean.get("nhs_number")]
     if same_nhs:

@@ -96,7 +96,8 @@ def test_a_worker_who_creates_a_record_can_open_it_for_a_limited_time(staff):
     assert (grant.kind, grant.user, grant.basis) == ("grant", staff.social_worker, "Created the record")
     assert (grant.ends_at - grant.starts_at).days == services.CREATOR_GRANT_DAYS
     front_door_person = services.person_create(
-        actor=staff.front_door, data={**GOOD, "nhs_number": "6541003238", "first_name": "Ada"}
+        actor=staff.front_door,
+        data={**GOOD, "nhs_number": "6541003238", "first_name": "Ada", "date_of_birth": dt.date(1939, 1, 9)},
     )
     assert not CareRelationship.objects.filter(
         person=front_door_person
