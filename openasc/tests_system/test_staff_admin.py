@@ -111,8 +111,28 @@ def test_administrator_creates_a_team_and_a_social_worker_and_issues_a_token(new
         actor=admin, action=AuditAction.CREATE, object_type="core.user", object_id=str(sam.pk)
     ).exists()
 
-    # The social worker signs in with the password they were given, and has no staff pages.
+    # The social worker signs in with the temporary password they were given and must choose their own first:
+    # every page sends them to the change-password page until they have.
     worker = new_journey()
-    worker.sign_in("sam", password)
+    worker.sign_in("sam", password, start="/people/")
+    assert worker.path == "/staff/password?next=/people/"
+    assert worker.page.get_by_role("heading", level=1).inner_text() == "Choose your own password"
+    worker.goto("/my/caseload", status=200)
+    assert worker.path.startswith("/staff/password")
+    worker.page.get_by_label("Temporary password").fill(password)
+    worker.page.get_by_label("New password", exact=True).fill("short")
+    worker.page.get_by_label("Type the new password again").fill("short")
+    worker.submit("Save password", status=400)
+    assert worker.error_links() == [
+        ("#new_password", "This password is too short. It must contain at least 12 characters.")
+    ]
+    worker.page.get_by_label("Temporary password").fill(password)
+    worker.page.get_by_label("New password", exact=True).fill("quince-meadow-harbour-71")
+    worker.page.get_by_label("Type the new password again").fill("quince-meadow-harbour-71")
+    worker.submit("Save password", status=200)
+    assert worker.path == "/my/caseload" or worker.path.startswith("/people/")
+    sam.refresh_from_db()
+    assert not sam.must_change_password and sam.check_password("quince-meadow-harbour-71")
+    # ... and has no staff pages.
     assert worker.page.get_by_role("link", name="Staff and teams").count() == 0
     worker.goto("/staff/", status=403)
