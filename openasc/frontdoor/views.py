@@ -8,18 +8,17 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_http_methods, require_POST
+from django.utils import timezone
 
 from openasc.core import access
-from openasc.core.errors import AccessDenied, ValidationFailed
+from openasc.core.errors import AccessDenied
 from openasc.core.models import CareRelationship
 from openasc.frontdoor import forms, selectors, services
 from openasc.frontdoor.models import RequestStatus, SupportRequest, TriageDecision
 from openasc.frontdoor.workflows import REQUEST
 from openasc.people.models import Person
-from openasc.ui import forms as ui
-from openasc.ui.actions import RecordAction
-from openasc.ui.responses import denied, forbidden, not_found
+from openasc.ui.actions import Confirm, RecordAction
+from openasc.ui.responses import denied, not_found
 
 
 class RecordRequest(RecordAction):
@@ -41,7 +40,12 @@ class RecordRequest(RecordAction):
         return selectors.person_for_request(user=request.user, person_id=person_id, purpose=self.purpose)
 
     def initial(self, request: HttpRequest, person: Person) -> dict:
-        return {"client_type": person.client_type or "Service user", "urgency": "routine"}
+        # Most requests are recorded the day they arrive: the date received starts as today, and can be changed.
+        return {
+            "client_type": person.client_type or "Service user",
+            "urgency": "routine",
+            "received_on": timezone.localdate(),
+        }
 
     def perform(self, record, person: Person, data: dict):
         return services.request_record(record=record, **data)
@@ -164,72 +168,80 @@ class Cancel(_RequestAction):
 cancel = Cancel.as_view()
 
 
-@require_http_methods(["GET", "POST"])
-def allocate(request: HttpRequest, person_id: int) -> HttpResponse:
-    if not services.can_allocate(request.user):
-        return forbidden(
-            request,
-            "You cannot allocate people",
-            "Only team managers and safeguarding leads can allocate people to a team or a worker.",
-        )
-    try:
-        context = selectors.allocation_context(user=request.user, person_id=person_id)
-    except Person.DoesNotExist:
-        return not_found(request)
-    except AccessDenied as exc:
-        return denied(request, exc, person_id)
-    form = forms.AllocationForm(request.POST or None, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        try:
-            made = services.allocation_create(
-                record=context.record,
-                team=selectors.team_by_id(form.cleaned_data["team"]),
-                worker=selectors.worker_by_id(form.cleaned_data["worker"]),
-            )
-        except ValidationFailed as exc:
-            ui.add_service_errors(form, exc.errors)
-        else:
-            names = [r.team.name if r.team_id else r.user.display_name for r in made]
-            messages.success(request, f"{context.person.full_name} allocated to {' and '.join(names)}")
-            return redirect("frontdoor:allocate", person_id=person_id)
-    return render(
-        request,
-        "frontdoor/allocate_form.jinja",
-        {
-            "form": form,
-            "context": context,
-            "person": context.person,
-            "title": "Allocate",
-            "errors": ui.error_summary(form),
-        },
-        status=400 if request.method == "POST" else 200,
+class Allocate(RecordAction):
+    """The person allocated to a team or a named worker (or both); the page lists who they are allocated to now."""
+
+    purpose = "allocation"  # the purpose allocation_context opens the record with
+    capability = access.Capability.ALLOCATE
+    refused_title = "You cannot allocate people"
+    refused_explanation = (
+        "Only team managers and safeguarding leads can allocate people to a team or a worker."
     )
+    form_class = forms.AllocationForm
+    template = "frontdoor/allocate_form.jinja"
+    title = "Allocate"
+    what = "page"
 
+    def open(self, request: HttpRequest, *, person_id: int):
+        context = selectors.allocation_context(user=request.user, person_id=person_id)
+        return context, context.record
 
-@require_POST
-def allocation_end(request: HttpRequest, person_id: int, relationship_id: int) -> HttpResponse:
-    if not services.can_allocate(request.user):
-        return forbidden(
-            request,
-            "You cannot end allocations",
-            "Only team managers and safeguarding leads can end an allocation.",
+    def form_kwargs(self, request: HttpRequest, context) -> dict:
+        return {"user": request.user}
+
+    def perform(self, record, context, data: dict):
+        return services.allocation_create(
+            record=record,
+            team=selectors.team_by_id(data["team"]),
+            worker=selectors.worker_by_id(data["worker"]),
         )
-    try:
-        relationship, record = selectors.allocation_get(
+
+    def get_success_message(self, context, made) -> str:
+        names = [r.team.name if r.team_id else r.user.display_name for r in made]
+        return f"{context.person.full_name} allocated to {' and '.join(names)}"
+
+    def success_url(self, context, made) -> str:
+        return reverse("frontdoor:allocate", args=[context.person.pk])
+
+    def context(self, request: HttpRequest, context) -> dict:
+        return {"context": context}
+
+
+allocate = Allocate.as_view()
+
+
+class EndAllocation(RecordAction):
+    """An allocation to a team or a worker ends (the button on the allocation page)."""
+
+    purpose = "end allocation"
+    capability = access.Capability.ALLOCATE
+    refused_title = "You cannot end allocations"
+    refused_explanation = "Only team managers and safeguarding leads can end an allocation."
+    methods = ("POST",)
+    form_class = Confirm
+    what = "allocation"
+
+    def open(self, request: HttpRequest, *, person_id: int, relationship_id: int):
+        return selectors.allocation_get(
             user=request.user, person_id=person_id, relationship_id=relationship_id
         )
-    except (Person.DoesNotExist, CareRelationship.DoesNotExist):
-        return not_found(request, "allocation")
-    except AccessDenied as exc:
-        return denied(request, exc, person_id)
-    try:
-        services.allocation_end(record=record, relationship=relationship)
-    except ValidationFailed as exc:
-        messages.info(request, next(iter(exc.errors.values())))
-    else:
+
+    def perform(self, record, relationship: CareRelationship, data: dict):
+        return services.allocation_end(record=record, relationship=relationship)
+
+    def get_success_message(self, relationship: CareRelationship, result) -> str:
         who = relationship.team.name if relationship.team_id else relationship.user.display_name
-        messages.success(request, f"Allocation to {who} ended")
-    return redirect("frontdoor:allocate", person_id=person_id)
+        return f"Allocation to {who} ended"
+
+    def success_url(self, relationship: CareRelationship, result) -> str:
+        return reverse("frontdoor:allocate", args=[relationship.person_id])
+
+    def form_invalid(self, request: HttpRequest, relationship: CareRelationship, form) -> HttpResponse:
+        messages.info(request, form.non_field_errors()[0])  # e.g. it had already ended
+        return redirect("frontdoor:allocate", person_id=relationship.person_id)
+
+
+allocation_end = EndAllocation.as_view()
 
 
 def _parse_team(value: str) -> list[int] | None:
@@ -282,6 +294,7 @@ def waiting(request: HttpRequest, default_list: str = "triage") -> HttpResponse:
             "name": name,
             "title": title,
             "count": lists.counts[name],
+            "breached": lists.breached.get(name, 0),
             "href": "?" + urlencode({**base, "list": name}),
             "current": name == lists.list_name,
         }

@@ -308,3 +308,56 @@ def test_only_the_recorder_or_a_triager_can_mark_a_request_recorded_in_error(cli
     )
     client.force_login(staff.occupational_therapist)  # not a triager, but recorded it
     assert client.get(reverse("frontdoor:cancel", args=[req.pk])).status_code == 200
+
+
+def test_ending_an_allocation_is_a_button_for_allocators_and_an_ended_one_says_so(client, staff, teams):
+    person = PersonFactory()
+    rel = CareRelationshipFactory(person=person, user=staff.social_worker)
+    url = reverse("frontdoor:allocation-end", args=[person.pk, rel.pk])
+    client.force_login(staff.social_worker)  # allocated, but cannot allocate
+    response = client.post(url)
+    assert (
+        response.status_code == 403
+        and "Only team managers and safeguarding leads" in response.content.decode()
+    )
+    client.force_login(staff.team_manager)
+    CareRelationshipFactory(person=person, kind=RelationshipKind.ALLOCATED_TEAM, user=None, team=teams.north)
+    assert client.get(url).status_code == 405
+    assert "Allocation to" in client.post(url, follow=True).content.decode()
+    response = client.post(url, follow=True)  # again: already ended
+    assert response.redirect_chain == [(reverse("frontdoor:allocate", args=[person.pk]), 302)]
+    html = response.content.decode()
+    assert "This allocation has already ended" in html and "Allocation to" not in html
+    other = PersonFactory()
+    CareRelationshipFactory(person=other, user=staff.team_manager)
+    wrong = reverse("frontdoor:allocation-end", args=[other.pk, rel.pk])  # not an allocation of this person
+    assert client.post(wrong).status_code == 404
+
+
+def test_the_date_received_starts_as_today(client, staff):
+    person = PersonFactory()
+    client.force_login(staff.front_door)
+    html = client.get(reverse("frontdoor:request-new", args=[person.pk])).content.decode()
+    for part, value in (("day", TODAY.day), ("month", TODAY.month), ("year", TODAY.year)):
+        field = re.search(rf'<input[^>]*id="received_on-{part}"[^>]*>', html).group(0)
+        assert f'value="{value}"' in field, field
+
+
+def test_only_roles_that_can_record_a_request_are_offered_the_button(rf, staff, teams):
+    # The NHS partner was offered "Record a request for support" and then told its role cannot.
+    from django.template.loader import render_to_string
+
+    from openasc.frontdoor import selectors
+
+    req = routed(teams.north)
+
+    def partial(user) -> str:
+        http = rf.get("/")
+        http.user = user
+        http.csp_nonce = ""
+        context = {"person": req.person, "requests": selectors.requests_for_person(person=req.person)}
+        return render_to_string("frontdoor/_person_requests.jinja", context, request=http)
+
+    new = reverse("frontdoor:request-new", args=[req.person_id])
+    assert new not in partial(staff.nhs_partner)
+    assert new in partial(staff.social_worker)
