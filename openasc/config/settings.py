@@ -251,3 +251,6 @@ OPENASC_JOB_FILES = os.environ.get("OPENASC_JOB_FILES") or str(
     if TESTING
     else REPO_DIR / "private" / "jobs"
 )
+# Finished jobs, the queue's rows and the jobs' files (CLD exports) are deleted after this many days (`openasc jobs
+# prune`, and the worker once a day); a job waiting or running is never deleted.
+OPENASC_JOB_KEEP_DAYS = int(os.environ.get("OPENASC_JOB_KEEP_DAYS", "30"))

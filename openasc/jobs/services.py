@@ -7,16 +7,18 @@ import datetime as dt
 import logging
 import os
 import time
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from django.conf import settings
 from django.db import DatabaseError, connections, transaction
 from django.utils import timezone
+from django.utils.module_loading import import_string
 
 from openasc.core import audit
 from openasc.core.models import AuditAction, User
-from openasc.jobs.models import Job, JobKind, JobState
+from openasc.jobs.models import FINISHED_STATES, Job, JobKind, JobState
 
 logger = logging.getLogger(__name__)
 BASIS = "background job"
@@ -216,3 +218,119 @@ class Progress:
             with contextlib.suppress(DatabaseError):
                 self._side.close()
             self._side = None
+
+
+# --- pruning ---------------------------------------------------------------------------------------------------------
+# kind -> "module.function(job) -> [Path]": the files a job of that kind keeps in the jobs' directory
+FILES: dict[str, str] = {
+    JobKind.CLD_IMPORT: "openasc.reporting.jobs.job_files",
+    JobKind.CLD_EXPORT: "openasc.reporting.jobs.job_files",
+}
+
+
+@dataclass(frozen=True)
+class Pruned:
+    jobs: int
+    task_results: int
+    files: int
+    cutoff: dt.datetime
+
+
+def keep_days() -> int:
+    """How many days finished jobs, their queue rows and their files are kept (OPENASC_JOB_KEEP_DAYS, default 30)."""
+    return int(getattr(settings, "OPENASC_JOB_KEEP_DAYS", 30))
+
+
+def job_files(job: Job) -> list[Path]:
+    finder = FILES.get(job.kind)
+    return list(import_string(finder)(job)) if finder else []
+
+
+def jobs_prune(*, days: int | None = None, now: dt.datetime | None = None) -> Pruned:
+    """Delete what finished jobs leave behind once it is older than `days` (default keep_days()): our Job rows, the
+    queue's finished result rows, and the jobs' files (an export's CLD file and report, an upload whose job was
+    killed), with any other file in the jobs' directory that old. A queued or running job, its queue row and its
+    files are never touched, however old.
+
+    Deleting a CLD export's files (they hold every person's events) is audited against the analyst who made them,
+    as the job's other events are (an analyst whose account has since been deactivated cannot be named as an actor:
+    the deletion is logged instead)."""
+    from django_tasks_db.models import DBTaskResult
+
+    days = keep_days() if days is None else days
+    if isinstance(days, bool) or not isinstance(days, int) or days < 1:
+        raise ValueError("days: give a whole number of days, 1 or more")
+    cutoff = (now or timezone.now()) - dt.timedelta(days=days)
+    unfinished = list(Job.objects.exclude(state__in=FINISHED_STATES))
+    keep_tasks = {j.task_id for j in unfinished if j.task_id}
+    keep_files = {p.resolve() for j in unfinished for p in job_files(j)}
+    old = list(
+        Job.objects.select_related("requested_by").filter(state__in=FINISHED_STATES, finished_at__lte=cutoff)
+    )
+    files = 0
+    for job in old:
+        deleted = []
+        for path in job_files(job):
+            if path.resolve() not in keep_files and path.is_file():
+                path.unlink(missing_ok=True)
+                deleted.append(path.name)
+        files += len(deleted)
+        if deleted and job.kind == JobKind.CLD_EXPORT:
+            _audit_files_deleted(job, deleted, days)
+    files += _prune_stray_files(cutoff, keep_files)
+    with transaction.atomic():
+        tasks = DBTaskResult.objects.finished().filter(finished_at__lte=cutoff).exclude(id__in=keep_tasks)
+        task_results = tasks.delete()[0]
+        jobs = Job.objects.filter(pk__in=[j.pk for j in old]).delete()[0]
+    if jobs or task_results or files:
+        logger.info(
+            "pruned %s job(s), %s queue row(s) and %s file(s) older than %s days",
+            jobs,
+            task_results,
+            files,
+            days,
+        )
+    return Pruned(jobs=jobs, task_results=task_results, files=files, cutoff=cutoff)
+
+
+def _audit_files_deleted(job: Job, names: list[str], days: int) -> None:
+    details = {
+        "what": "CLD export files deleted: kept for their time",
+        "job": job.pk,
+        "files": names,
+        "days": days,
+    }
+    if not job.requested_by.is_active:
+        logger.warning("job %s: %s (its analyst's account is deactivated, so not audited)", job.pk, details)
+        return
+    audit.record(
+        actor=job.requested_by,
+        action=AuditAction.DELETE,
+        obj=job,
+        basis=BASIS,
+        reason=f"kept {days} days (OPENASC_JOB_KEEP_DAYS)",
+        details=details,
+    )
+
+
+def _prune_stray_files(cutoff: dt.datetime, keep: set[Path]) -> int:
+    """Files in the jobs' directory last changed before `cutoff` that no unfinished job needs (left by a worker that
+    was killed, or by a job row already gone)."""
+    root = Path(settings.OPENASC_JOB_FILES)
+    if not root.is_dir():
+        return 0
+    limit = cutoff.timestamp()
+    n = 0
+    for path in root.rglob("*"):
+        try:
+            if (
+                path.is_file()
+                and not path.is_symlink()
+                and path.stat().st_mtime <= limit
+                and path.resolve() not in keep
+            ):
+                path.unlink()
+                n += 1
+        except FileNotFoundError:
+            continue
+    return n

@@ -1,12 +1,15 @@
-"""The one task on the queue: run a Job by its id. What a job of each kind does lives with its app (RUNNERS)."""
+"""The tasks on the queue: run a Job by its id (what a job of each kind does lives with its app, RUNNERS), and the
+daily prune of finished jobs (`prune_jobs`, which puts the next day's on the queue itself)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.utils import timezone
 from django.utils.module_loading import import_string
 from django_tasks import task
 
@@ -77,3 +80,28 @@ def _run(job: Job) -> str:
     finally:
         progress.close()
     return job.state
+
+
+PRUNE_EVERY = dt.timedelta(days=1)
+
+
+@task()
+def prune_jobs() -> dict[str, int]:
+    """Delete finished jobs, their queue rows and files older than OPENASC_JOB_KEEP_DAYS, then queue tomorrow's."""
+    pruned = services.jobs_prune()
+    schedule_prune()
+    return {"jobs": pruned.jobs, "task_results": pruned.task_results, "files": pruned.files}
+
+
+def schedule_prune(*, after: dt.timedelta = PRUNE_EVERY) -> bool:
+    """Make sure one prune waits on the database queue, to run `after` from now (a worker does this as it starts, and
+    each prune for the next). Does nothing when one is waiting already, or when the queue cannot hold work for
+    later (the tests' immediate backend). Returns whether it queued one."""
+    from django_tasks_db.models import DBTaskResult
+
+    if not prune_jobs.get_backend().supports_defer:
+        return False
+    if DBTaskResult.objects.filter(status="READY", task_path=prune_jobs.module_path).exists():
+        return False
+    prune_jobs.using(run_after=timezone.now() + after).enqueue()
+    return True

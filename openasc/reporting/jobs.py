@@ -134,6 +134,20 @@ def export_paths(job: Job) -> tuple[Path, Path]:
     return folder / f"cld-export-job-{job.pk}.csv", folder / f"cld-export-job-{job.pk}.problems.csv"
 
 
+def job_files(job: Job) -> list[Path]:
+    """The files a CLD job keeps in the jobs' directory (for pruning, openasc.jobs.services.jobs_prune): an import's
+    upload (deleted when the job ends, unless its worker was killed), an export's CLD file and validation report."""
+    if job.kind == JobKind.CLD_EXPORT:
+        return list(export_paths(job))
+    name = str((job.params or {}).get("file") or "")
+    if job.kind == JobKind.CLD_IMPORT and name:
+        try:
+            return [_private_file(UPLOADS, name)]
+        except JobFailed:
+            return []  # a name outside the jobs' directory is never followed
+    return []
+
+
 def _data_rows(path: Path) -> int:
     with path.open(newline="", encoding="utf-8") as f:
         return max(0, sum(1 for _ in csv.reader(f)) - 1)

@@ -7,7 +7,8 @@ import logging
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from openasc.jobs.services import jobs_fail_abandoned
+from openasc.jobs.services import jobs_fail_abandoned, jobs_prune, keep_days
+from openasc.jobs.tasks import schedule_prune
 from openasc.jobs.worker import make_worker
 
 
@@ -47,6 +48,13 @@ class Command(BaseCommand):
         abandoned = jobs_fail_abandoned()
         if abandoned:
             self.stdout.write(f"Marked {abandoned} job(s) failed: their worker stopped before they finished.")
+        pruned = jobs_prune()  # and once a day while it runs: the prune task queues the next day's
+        if pruned.jobs or pruned.files:
+            self.stdout.write(
+                f"Deleted {pruned.jobs} finished job(s) and {pruned.files} file(s) older than {keep_days()} days."
+            )
+        if not once:
+            schedule_prune()
         worker = make_worker(queues=names, interval=interval, batch=once, max_tasks=max_jobs)
         self.stdout.write(
             f"Worker {worker.worker_id} taking jobs from {', '.join(names)} "
