@@ -130,3 +130,26 @@ def sign_off_rows(plans) -> list[list[dict]]:
         ]
         for p in plans
     ]
+
+
+def need_initial(needs) -> dict:
+    """The plan form's description boxes filled with what the assessment noted about each need."""
+    return {f"description_{n.code}": n.notes for n in needs if getattr(n, "notes", "")}
+
+
+def plan_form_initial(plan, current_needs, rows, *, new_version: bool) -> dict:
+    """The plan form filled from a plan version: its goals, delivery, budget in pounds and how each need is met (a
+    new version starts on a date still to be chosen)."""
+    from openasc.core.money import pounds_input
+
+    initial = {
+        "goals": plan.goals,
+        "delivery_mechanism": plan.delivery_mechanism,
+        "agreed_weekly": pounds_input(plan.agreed_weekly_pence),
+        "starts_on": None if new_version else plan.starts_on,
+        **need_initial(rows),
+    }
+    for n in current_needs:
+        initial[f"meet_by_{n.outcome_code}"] = n.meet_by
+        initial[f"description_{n.outcome_code}"] = n.description
+    return initial

@@ -6,13 +6,10 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_http_methods, require_POST
 
 from openasc.core import access, audit
-from openasc.core import services as core_services
-from openasc.core.errors import AccessDenied, ValidationFailed
+from openasc.core.errors import AccessDenied
 from openasc.core.models import AuditAction
-from openasc.core.money import pounds_input
 from openasc.people.models import Person
 from openasc.people.opening import opens_person
 from openasc.planning import forms, presenters, selectors
@@ -23,7 +20,7 @@ from openasc.services import presenters as service_presenters
 from openasc.services import selectors as service_selectors
 from openasc.services import services as service_writes
 from openasc.ui import forms as ui
-from openasc.ui.actions import RecordAction
+from openasc.ui.actions import Confirm, RecordAction
 from openasc.ui.responses import forbidden, not_found
 
 WORK_LIST_LIMIT = 500
@@ -31,20 +28,6 @@ WORK_LIST_LIMIT = 500
 
 def _page(request: HttpRequest, template: str, context: dict, status: int = 200) -> HttpResponse:
     return render(request, template, context, status=status)
-
-
-def _restore(request: HttpRequest, form, path: str, make):
-    """The form filled from the worker's saved draft (shown without errors), if there is one."""
-    draft = core_services.form_draft_get(user=request.user, path=path)
-    if not draft:
-        return form, None
-    restored = make(draft)
-    restored.restored_draft = True
-    return restored, draft
-
-
-def _need_initial(needs) -> dict:
-    return {f"description_{n.code}": n.notes for n in needs if getattr(n, "notes", "")}
 
 
 @opens_person("plans")
@@ -71,55 +54,56 @@ def person_plans(request: HttpRequest, person: Person, _decision) -> HttpRespons
     )
 
 
-@require_http_methods(["GET", "POST"])
-@opens_person("plan")
-def plan_create(request: HttpRequest, person: Person, _decision) -> HttpResponse:
-    if not plan_writes.can_write_plans(request.user):
-        return forbidden(request, "You cannot write plans", "Your role cannot write care and support plans.")
-    existing = selectors.plans_for_person(user=request.user, person=person)
-    if existing:
-        messages.info(
-            request, f"{person.full_name} already has a plan: change it or create a new version of it."
-        )
-        return redirect("planning:detail", plan_id=existing[0].pk)
-    prefill = selectors.plan_prefill(user=request.user, person=person)
-    path = reverse("planning:create", args=[person.pk])
-    restored = None
-    if request.method == "POST":
-        form = forms.PlanForm(request.POST, needs=prefill.needs)
-        if form.is_valid():
-            try:
-                plan = plan_writes.plan_create(
-                    record=request.opened_record, assessment=prefill.assessment, **form.plan_data()
-                )
-            except ValidationFailed as exc:
-                ui.add_service_errors(form, exc.errors)
-            else:
-                core_services.form_draft_discard(user=request.user, path=path)
-                messages.success(request, "Plan saved as a draft")
-                return redirect("planning:detail", plan_id=plan.pk)
-    else:
-        form = forms.PlanForm(
-            needs=prefill.needs, initial={"goals": prefill.goals, **_need_initial(prefill.needs)}
-        )
-        form, restored = _restore(request, form, path, lambda d: forms.PlanForm(data=d, needs=prefill.needs))
-    return _page(
-        request,
-        "planning/plan_form.jinja",
-        {
-            "form": form,
-            "person": person,
-            "prefill": prefill,
-            "title": "Care and support plan",
-            "errors": ui.error_summary(form),
-            "draft_path": path,
-            "restored": restored,
+class CreatePlan(RecordAction):
+    """The person's first care and support plan, started from the eligible needs of their latest assessment."""
+
+    purpose = "plan"
+    capability = access.Capability.PLAN
+    refused_title = "You cannot write plans"
+    refused_explanation = "Your role cannot write care and support plans."
+    form_class = forms.PlanForm
+    template = "planning/plan_form.jinja"
+    title = "Care and support plan"
+    success_message = "Plan saved as a draft"
+    drafts = True
+
+    def precondition(self, request: HttpRequest, person: Person):
+        existing = selectors.plans_for_person(user=request.user, person=person)
+        if existing:
+            messages.info(
+                request, f"{person.full_name} already has a plan: change it or create a new version of it."
+            )
+            return redirect("planning:detail", plan_id=existing[0].pk)
+        self.prefill = selectors.plan_prefill(user=request.user, person=person)
+        return None
+
+    def form_kwargs(self, request: HttpRequest, person: Person) -> dict:
+        return {"needs": self.prefill.needs}
+
+    def initial(self, request: HttpRequest, person: Person) -> dict:
+        return {"goals": self.prefill.goals, **presenters.need_initial(self.prefill.needs)}
+
+    def form_data(self, form, person: Person) -> dict:
+        return form.plan_data()
+
+    def perform(self, record, person: Person, data: dict):
+        return plan_writes.plan_create(record=record, assessment=self.prefill.assessment, **data)
+
+    def success_url(self, person: Person, plan: Plan) -> str:
+        return reverse("planning:detail", args=[plan.pk])
+
+    def context(self, request: HttpRequest, person: Person) -> dict:
+        return {
+            "prefill": self.prefill,
             "submit": "Save plan",
-            "indicative_text": presenters.money_or(prefill.indicative_weekly_pence, presenters.NO_INDICATIVE),
-            "assessment": prefill.assessment,
-        },
-        status=400 if request.method == "POST" else 200,
-    )
+            "indicative_text": presenters.money_or(
+                self.prefill.indicative_weekly_pence, presenters.NO_INDICATIVE
+            ),
+            "assessment": self.prefill.assessment,
+        }
+
+
+plan_create = CreatePlan.as_view()
 
 
 def _get_plan(request: HttpRequest, plan_id: int, purpose: str = "view"):
@@ -168,145 +152,141 @@ def detail(request: HttpRequest, plan_id: int) -> HttpResponse:
     return _page(request, "planning/detail.jinja", _detail_context(request, plan))
 
 
-@require_http_methods(["GET", "POST"])
-def edit(request: HttpRequest, plan_id: int) -> HttpResponse:
-    return _plan_change(request, plan_id, new_version=False)
+class _PlanAction(RecordAction):
+    """An action on one plan version, opened through its selector."""
+
+    what = "plan"
+
+    def open(self, request: HttpRequest, *, plan_id: int):
+        return selectors.plan_get(user=request.user, plan_id=plan_id, purpose=self.purpose)
+
+    def denied_page(self, request: HttpRequest, exc: AccessDenied, **kwargs) -> HttpResponse:
+        return _denied_plan(request, exc)
+
+    def success_url(self, plan: Plan, result: Plan) -> str:
+        return reverse("planning:detail", args=[result.pk])
 
 
-@require_http_methods(["GET", "POST"])
-def new_version(request: HttpRequest, plan_id: int) -> HttpResponse:
-    return _plan_change(request, plan_id, new_version=True)
+class EditPlan(_PlanAction):
+    """A draft plan changed before it is agreed."""
 
+    purpose = "change"
+    capability = access.Capability.PLAN
+    refused_title = "You cannot change plans"
+    refused_explanation = "Your role cannot write care and support plans."
+    form_class = forms.PlanForm
+    template = "planning/plan_form.jinja"
+    title = "Change the draft plan"
+    success_message = "Plan saved"
+    drafts = True
+    new_version = False
+    wrong_state = "Only a draft plan can be changed: create a new version of an agreed plan."
 
-def _plan_change(request: HttpRequest, plan_id: int, *, new_version: bool) -> HttpResponse:
-    plan, failed = _get_plan(request, plan_id, purpose="change")
-    if failed:
-        return failed
-    if not plan_writes.can_write_plans(request.user):
-        return forbidden(request, "You cannot change plans", "Your role cannot write care and support plans.")
-    wanted = PlanStatus.AGREED if new_version else PlanStatus.DRAFT
-    if plan.status != wanted:
-        messages.info(
-            request,
-            "Only an agreed plan can have a new version."
-            if new_version
-            else "Only a draft plan can be changed: create a new version of an agreed plan.",
-        )
-        return redirect("planning:detail", plan_id=plan.pk)
-    current = selectors.plan_needs(plan)
-    rows = [
-        selectors.EligibleNeed(code=n.outcome_code, label=presenters.need_label(n.outcome_code))
-        for n in current
-    ]
-    if new_version:  # needs found by a later assessment join the plan, so nothing is keyed twice
-        latest = selectors.plan_prefill(user=request.user, person=plan.person)
-        rows += [n for n in latest.needs if n.code not in {r.code for r in rows}]
-    view_name = "planning:new-version" if new_version else "planning:edit"
-    path = reverse(view_name, args=[plan.pk])
-    restored = None
-    if request.method == "POST":
-        form = forms.PlanForm(request.POST, needs=rows, with_reason=new_version)
-        if form.is_valid():
-            data = form.plan_data()
-            try:
-                if new_version:
-                    saved = plan_writes.plan_new_version(
-                        record=request.opened_record, plan=plan, reason=form.cleaned_data["reason"], **data
-                    )
-                else:
-                    saved = plan_writes.plan_update(record=request.opened_record, plan=plan, **data)
-            except ValidationFailed as exc:
-                ui.add_service_errors(form, exc.errors)
-            else:
-                core_services.form_draft_discard(user=request.user, path=path)
-                messages.success(
-                    request, f"Version {saved.version} saved as a draft" if new_version else "Plan saved"
-                )
-                return redirect("planning:detail", plan_id=saved.pk)
-    else:
-        initial = {
-            "goals": plan.goals,
-            "delivery_mechanism": plan.delivery_mechanism,
-            "agreed_weekly": pounds_input(plan.agreed_weekly_pence),
-            "starts_on": None if new_version else plan.starts_on,
-            **_need_initial(rows),
-        }
-        for n in current:
-            initial[f"meet_by_{n.outcome_code}"] = n.meet_by
-            initial[f"description_{n.outcome_code}"] = n.description
-        form = forms.PlanForm(initial=initial, needs=rows, with_reason=new_version)
-        form, restored = _restore(
-            request, form, path, lambda d: forms.PlanForm(data=d, needs=rows, with_reason=new_version)
-        )
-    return _page(
-        request,
-        "planning/plan_form.jinja",
-        {
-            "form": form,
-            "person": plan.person,
+    def precondition(self, request: HttpRequest, plan: Plan):
+        if plan.status != (PlanStatus.AGREED if self.new_version else PlanStatus.DRAFT):
+            messages.info(request, self.wrong_state)
+            return redirect("planning:detail", plan_id=plan.pk)
+        self.current = selectors.plan_needs(plan)
+        self.rows = [
+            selectors.EligibleNeed(code=n.outcome_code, label=presenters.need_label(n.outcome_code))
+            for n in self.current
+        ]
+        if self.new_version:  # needs found by a later assessment join the plan, so nothing is keyed twice
+            latest = selectors.plan_prefill(user=request.user, person=plan.person)
+            self.rows += [n for n in latest.needs if n.code not in {r.code for r in self.rows}]
+        return None
+
+    def form_kwargs(self, request: HttpRequest, plan: Plan) -> dict:
+        return {"needs": self.rows, "with_reason": self.new_version}
+
+    def initial(self, request: HttpRequest, plan: Plan) -> dict:
+        return presenters.plan_form_initial(plan, self.current, self.rows, new_version=self.new_version)
+
+    def form_data(self, form, plan: Plan) -> dict:
+        return form.plan_data()
+
+    def perform(self, record, plan: Plan, data: dict):
+        return plan_writes.plan_update(record=record, plan=plan, **data)
+
+    def context(self, request: HttpRequest, plan: Plan) -> dict:
+        return {
             "plan": plan,
-            "errors": ui.error_summary(form),
-            "draft_path": path,
-            "restored": restored,
             "assessment": plan.assessment,
             "indicative_text": presenters.money_or(plan.indicative_weekly_pence, presenters.NO_INDICATIVE),
-            "title": f"New version of the plan (version {plan.version + 1})"
-            if new_version
-            else "Change the draft plan",
-            "submit": "Save new version" if new_version else "Save plan",
-            "new_version": new_version,
-        },
-        status=400 if request.method == "POST" else 200,
-    )
+            "submit": "Save new version" if self.new_version else "Save plan",
+            "new_version": self.new_version,
+        }
 
 
-@require_POST
-def agree(request: HttpRequest, plan_id: int) -> HttpResponse:
-    plan, failed = _get_plan(request, plan_id, purpose="agree")
-    if failed:
-        return failed
-    try:
-        plan = plan_writes.plan_agree(record=request.opened_record, plan=plan)
-    except ValidationFailed as exc:
-        for message in exc.errors.values():
+class NewVersion(EditPlan):
+    """A new version of an agreed plan, with the reason for it; the agreed version is kept until this is agreed."""
+
+    wrong_state = "Only an agreed plan can have a new version."
+    new_version = True
+
+    def form_data(self, form, plan: Plan) -> dict:
+        return {**form.plan_data(), "reason": form.cleaned_data["reason"]}
+
+    def perform(self, record, plan: Plan, data: dict):
+        return plan_writes.plan_new_version(record=record, plan=plan, **data)
+
+    def get_title(self, plan: Plan, can_act: bool) -> str:
+        return f"New version of the plan (version {plan.version + 1})"
+
+    def get_success_message(self, plan: Plan, saved: Plan) -> str:
+        return f"Version {saved.version} saved as a draft"
+
+
+edit = EditPlan.as_view()
+new_version = NewVersion.as_view()
+
+
+class Agree(_PlanAction):
+    """The worker agrees the plan with the person (or sends it for sign-off, where the council asks for that)."""
+
+    purpose = "agree"
+    methods = ("POST",)
+    form_class = Confirm
+    refused_title = "You cannot agree plans"
+
+    def perform(self, record, plan: Plan, data: dict):
+        return plan_writes.plan_agree(record=record, plan=plan)
+
+    def get_success_message(self, plan: Plan, agreed: Plan) -> str:
+        if agreed.status == PlanStatus.AGREED:
+            return "Plan agreed"
+        return "Plan sent to a team manager to sign off"
+
+    def form_invalid(self, request: HttpRequest, plan: Plan, form) -> HttpResponse:
+        for message in form.non_field_errors():
             messages.error(request, message)
-    except PermissionError as exc:
-        return forbidden(request, "You cannot agree plans", str(exc))
-    else:
-        messages.success(
-            request,
-            "Plan agreed" if plan.status == PlanStatus.AGREED else "Plan sent to a team manager to sign off",
+        return redirect("planning:detail", plan_id=plan.pk)
+
+
+class SignOff(_PlanAction):
+    """A team manager signs the plan off (it is agreed) or returns it to the worker with a note."""
+
+    purpose = "sign off"
+    methods = ("POST",)
+    form_class = forms.SignOffForm
+    refused_title = "You cannot sign off plans"
+
+    def perform(self, record, plan: Plan, data: dict):
+        return plan_writes.plan_sign_off(
+            record=record, plan=plan, approve=data["decision"] == "approve", note=data["note"]
         )
-    return redirect("planning:detail", plan_id=plan.pk)
+
+    def get_success_message(self, plan: Plan, result: Plan) -> str:
+        if result.status == PlanStatus.AGREED:
+            return "Plan signed off and agreed"
+        return "Plan returned to the worker"
+
+    def form_invalid(self, request: HttpRequest, plan: Plan, form) -> HttpResponse:
+        return _page(request, "planning/detail.jinja", _detail_context(request, plan, form), status=400)
 
 
-@require_POST
-def sign_off(request: HttpRequest, plan_id: int) -> HttpResponse:
-    plan, failed = _get_plan(request, plan_id, purpose="sign off")
-    if failed:
-        return failed
-    form = forms.SignOffForm(request.POST)
-    if form.is_valid():
-        try:
-            plan = plan_writes.plan_sign_off(
-                record=request.opened_record,
-                plan=plan,
-                approve=form.cleaned_data["decision"] == "approve",
-                note=form.cleaned_data["note"],
-            )
-        except ValidationFailed as exc:
-            ui.add_service_errors(form, exc.errors)
-        except PermissionError as exc:
-            return forbidden(request, "You cannot sign off plans", str(exc))
-        else:
-            messages.success(
-                request,
-                "Plan signed off and agreed"
-                if plan.status == PlanStatus.AGREED
-                else "Plan returned to the worker",
-            )
-            return redirect("planning:detail", plan_id=plan.pk)
-    return _page(request, "planning/detail.jinja", _detail_context(request, plan, form), status=400)
+agree = Agree.as_view()
+sign_off = SignOff.as_view()
 
 
 # --- reviews -----------------------------------------------------------------------------------------------------

@@ -122,3 +122,17 @@ def status_tag(service, today: dt.date) -> dict:
     if service.start_on > today:
         return {"text": "Starting", "classes": "govuk-tag--blue"}
     return {"text": "Current", "classes": "govuk-tag--green"}
+
+
+def initial_from_plan(plan, service_needs) -> dict:
+    """The new-service form filled from an agreed plan: the plan, its delivery mechanism, and its needs to be met
+    by a service, one a line ('Managing and maintaining nutrition: help with meals')."""
+    from openasc.planning.services import OUTCOME_LABELS
+
+    return {
+        "plan": plan.pk,
+        "delivery_mechanism": plan.delivery_mechanism,
+        "description": "\n".join(
+            f"{OUTCOME_LABELS.get(n.outcome_code, n.outcome_code)}: {n.description}" for n in service_needs
+        ),
+    }

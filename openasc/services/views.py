@@ -4,119 +4,104 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_http_methods
 
 from openasc.core import access
-from openasc.core import services as core_services
 from openasc.core.errors import AccessDenied, ValidationFailed
 from openasc.people.models import Person
-from openasc.people.opening import opens_person
 from openasc.planning import selectors as plan_selectors
-from openasc.planning import services as plan_writes
 from openasc.planning.models import MeetBy, Plan
 from openasc.providers import selectors as provider_selectors
 from openasc.providers.models import ProviderLocation
 from openasc.services import forms, presenters, selectors
 from openasc.services import services as service_writes
 from openasc.services.models import Service
-from openasc.ui import forms as ui
 from openasc.ui.actions import RecordAction
-from openasc.ui.responses import denied, forbidden, not_found
+from openasc.ui.responses import denied, not_found
 
 
-def _plan_prefill(plan: Plan) -> dict:
-    """What an agreed plan says about the service: its 'service' needs and the delivery mechanism."""
-    needs = [n for n in plan_selectors.plan_needs(plan) if n.meet_by == MeetBy.SERVICE]
-    labels = plan_writes.OUTCOME_LABELS
-    return {
-        "plan": plan.pk,
-        "delivery_mechanism": plan.delivery_mechanism,
-        "description": "\n".join(
-            f"{labels.get(n.outcome_code, n.outcome_code)}: {n.description}" for n in needs
-        ),
-    }
+class StartService(RecordAction):
+    """A service starts for the person, from their agreed plan (`?plan=`) or not."""
 
+    purpose = "service"
+    capability = access.Capability.ARRANGE_SERVICES
+    refused_title = "You cannot arrange services"
+    refused_explanation = "Your role cannot arrange or change services."
+    form_class = forms.ServiceForm
+    template = "services/form.jinja"
+    title = "Start a service"
+    success_message = "Service started"
+    drafts = True
 
-@require_http_methods(["GET", "POST"])
-@opens_person("service")
-def create(request: HttpRequest, person: Person, _decision) -> HttpResponse:
-    if not service_writes.can_write_services(request.user):
-        return forbidden(
-            request, "You cannot arrange services", "Your role cannot arrange or change services."
-        )
-    plan = None
-    plan_id = request.POST.get("plan") or request.GET.get("plan")
-    if plan_id and str(plan_id).isdigit():
+    def get_object(self, record, **kwargs) -> Person:
+        self.plan = self._plan(record.person)
+        self.locations = provider_selectors.locations_for_choice(user=self.request.user)
+        return record.person
+
+    def _plan(self, person: Person) -> Plan | None:
+        """The plan the service is for, if the link names one of this person's plans the user may open."""
+        plan_id = self.request.POST.get("plan") or self.request.GET.get("plan")
+        if not (plan_id and str(plan_id).isdigit()):
+            return None
         try:
-            plan, _ = plan_selectors.plan_get(user=request.user, plan_id=int(plan_id), purpose="service")
+            plan, _ = plan_selectors.plan_get(user=self.request.user, plan_id=int(plan_id), purpose="service")
         except (Plan.DoesNotExist, AccessDenied):
-            plan = None
-        if plan is not None and plan.person_id != person.pk:
-            plan = None
-    locations = provider_selectors.locations_for_choice(user=request.user)
-    path = reverse("services:create", args=[person.pk]) + (f"?plan={plan.pk}" if plan else "")
-    restored = None
-    if request.method == "POST":
-        form = forms.ServiceForm(request.POST, locations=locations)
-        if form.is_valid():
-            d = form.cleaned_data
-            try:
-                location = (
-                    provider_selectors.location_get(
-                        user=request.user, location_id=int(d["provider_location"])
-                    )
-                    if d.get("provider_location")
-                    else None
-                )
-                service = service_writes.service_start(
-                    record=request.opened_record,
-                    plan=plan,
-                    service_type=d["service_type"],
-                    service_component=d.get("service_component") or "",
-                    provider_location=location,
-                    start_on=d["start_on"],
-                    end_on=d.get("end_on"),
-                    delivery_mechanism=d.get("delivery_mechanism") or "",
-                    description=d.get("description") or "",
-                    **form.cost_data(),
-                )
-            except ValidationFailed as exc:
-                ui.add_service_errors(form, exc.errors)
-            except ProviderLocation.DoesNotExist:
-                form.add_error("provider_location", "Select a provider location from the register")
-            else:
-                core_services.form_draft_discard(user=request.user, path=path)
-                messages.success(request, "Service started")
-                return redirect("services:detail", service_id=service.pk)
-    else:
-        initial = _plan_prefill(plan) if plan else {}
+            return None
+        return plan if plan.person_id == person.pk else None
+
+    def draft_path(self, request: HttpRequest, person: Person) -> str:
+        return reverse("services:create", args=[person.pk]) + (f"?plan={self.plan.pk}" if self.plan else "")
+
+    def form_kwargs(self, request: HttpRequest, person: Person) -> dict:
+        return {"locations": self.locations}
+
+    def initial(self, request: HttpRequest, person: Person) -> dict:
+        initial = {}
+        if self.plan:
+            needs = [n for n in plan_selectors.plan_needs(self.plan) if n.meet_by == MeetBy.SERVICE]
+            initial = presenters.initial_from_plan(self.plan, needs)
         initial.setdefault("start_on", timezone.localdate())
-        form = forms.ServiceForm(initial=initial, locations=locations)
-        draft = core_services.form_draft_get(user=request.user, path=path)
-        if draft:
-            form = forms.ServiceForm(data=draft, locations=locations)
-            form.restored_draft = True
-            restored = draft
-    return render(
-        request,
-        "services/form.jinja",
-        {
-            "form": form,
-            "person": person,
-            "plan": plan,
-            "title": "Start a service",
-            "errors": ui.error_summary(form),
-            "draft_path": path,
-            "restored": restored,
-            "has_locations": bool(locations),
-        },
-        status=400 if request.method == "POST" else 200,
-    )
+        return initial
+
+    def form_data(self, form, person: Person) -> dict:
+        d = form.cleaned_data
+        return {
+            "provider_location": d.get("provider_location"),
+            "service_type": d["service_type"],
+            "service_component": d.get("service_component") or "",
+            "start_on": d["start_on"],
+            "end_on": d.get("end_on"),
+            "delivery_mechanism": d.get("delivery_mechanism") or "",
+            "description": d.get("description") or "",
+            **form.cost_data(),
+        }
+
+    def perform(self, record, person: Person, data: dict):
+        data = dict(data)
+        location_id = data.pop("provider_location")
+        try:
+            location = (
+                provider_selectors.location_get(user=self.request.user, location_id=int(location_id))
+                if location_id
+                else None
+            )
+        except ProviderLocation.DoesNotExist:
+            raise ValidationFailed(
+                {"provider_location": "Select a provider location from the register"}
+            ) from None
+        return service_writes.service_start(record=record, plan=self.plan, provider_location=location, **data)
+
+    def success_url(self, person: Person, service: Service) -> str:
+        return reverse("services:detail", args=[service.pk])
+
+    def context(self, request: HttpRequest, person: Person) -> dict:
+        return {"plan": self.plan, "has_locations": bool(self.locations)}
+
+
+create = StartService.as_view()
 
 
 def _get(request: HttpRequest, service_id: int, purpose: str = "view"):

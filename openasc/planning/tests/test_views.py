@@ -271,3 +271,51 @@ def test_sign_off_queue(client, staff, person, teams):
     assert reverse("planning:detail", args=[plan.pk]) in html and "£123.45" in html and "0 days" in html
     client.force_login(staff.social_worker)
     assert client.get(reverse("planning:sign-off-queue")).status_code == 403
+
+
+# --- the plan pages on RecordAction: what each adds ------------------------------------------------------------
+
+
+def test_agree_and_sign_off_are_buttons_and_a_refused_agreement_is_flashed_on_the_plan(client, staff, person):
+    from openasc.core.models import AuditAction, AuditEvent
+
+    plan = PlanFactory(person=person, agreed=True)
+    client.force_login(staff.social_worker)
+    assert client.get(reverse("planning:agree", args=[plan.pk])).status_code == 405
+    assert client.get(reverse("planning:sign-off", args=[plan.pk])).status_code == 405
+    response = client.post(reverse("planning:agree", args=[plan.pk]), follow=True)
+    assert response.redirect_chain == [(reverse("planning:detail", args=[plan.pk]), 302)]
+    html = response.content.decode()
+    assert "This plan is agreed: it cannot be agreed" in html and "Plan agreed</" not in html
+    refusal = AuditEvent.objects.filter(action=AuditAction.ACCESS_REFUSED, actor=staff.social_worker).get()
+    assert refusal.person_id == person.pk  # the workflow's refusal, audited once against the person
+
+
+def test_a_role_that_cannot_write_plans_is_refused_before_the_record_is_opened(client, staff, person):
+    from openasc.core.models import AuditAction, AuditEvent
+
+    plan = PlanFactory(person=person)
+    client.force_login(staff.front_door)  # may open anyone's record, does not write plans
+    for url in (reverse("planning:create", args=[person.pk]), reverse("planning:edit", args=[plan.pk])):
+        response = client.get(url)
+        assert response.status_code == 403 and "Your role cannot write care and support plans." in (
+            response.content.decode()
+        )
+    assert not AuditEvent.objects.filter(action=AuditAction.VIEW, actor=staff.front_door).exists()
+
+
+def test_a_draft_of_the_new_version_page_is_restored_and_an_existing_plan_is_not_created_again(
+    client, staff, person
+):
+    from openasc.core import services as core_services
+
+    plan = PlanFactory(person=person, agreed=True)
+    url = reverse("planning:new-version", args=[plan.pk])
+    core_services.form_draft_save(user=staff.social_worker, path=url, data={"goals": "Typed before timeout"})
+    client.force_login(staff.social_worker)
+    html = client.get(url).content.decode()
+    assert "Typed before timeout" in html and "We have filled in what you typed" in html
+    assert f"New version of the plan (version {plan.version + 1})" in html
+    response = client.get(reverse("planning:create", args=[person.pk]), follow=True)
+    assert response.redirect_chain == [(reverse("planning:detail", args=[plan.pk]), 302)]
+    assert "Ivy Lane already has a plan" in response.content.decode()

@@ -161,3 +161,34 @@ def test_detail_page_shows_the_presenters_status_tag_and_offers_no_change_once_e
     assert "£850.00" in html
     html = client.get(reverse("services:cost-change", args=[current.pk])).content.decode()
     assert "Now: £22.00 hourly, 12.00 units a week (£264.00 a week)." in html
+
+
+def test_the_start_page_keeps_its_draft_under_the_plan_it_was_started_from(client, staff, person):
+    from openasc.core import services as core_services
+    from openasc.core.models import AuditAction, AuditEvent
+
+    plan = PlanFactory(person=person, delivery_mechanism="Direct payment")
+    url = reverse("services:create", args=[person.pk])
+    core_services.form_draft_save(
+        user=staff.social_worker, path=url + f"?plan={plan.pk}", data={"description": "Typed from the plan"}
+    )
+    client.force_login(staff.social_worker)
+    assert "Typed from the plan" not in client.get(url).content.decode()  # without the plan: another page
+    html = client.get(url + f"?plan={plan.pk}").content.decode()
+    assert "Typed from the plan" in html and f'data-draft-path="{url}?plan={plan.pk}"' in html
+    client.force_login(staff.finance_officer)  # cannot arrange services: refused before the record is opened
+    response = client.get(url)
+    assert response.status_code == 403 and "Your role cannot arrange or change services." in (
+        response.content.decode()
+    )
+    assert not AuditEvent.objects.filter(action=AuditAction.VIEW, actor=staff.finance_officer).exists()
+
+
+def test_a_plan_of_another_person_is_not_used_to_start_a_service(client, staff, person):
+    other_plan = PlanFactory(person=PersonFactory(), delivery_mechanism="Direct payment")
+    CareRelationshipFactory(person=other_plan.person, user=staff.social_worker)
+    client.force_login(staff.social_worker)
+    html = client.get(
+        reverse("services:create", args=[person.pk]) + f"?plan={other_plan.pk}"
+    ).content.decode()
+    assert f'name="plan" value="{other_plan.pk}"' not in html
