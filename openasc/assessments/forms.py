@@ -177,3 +177,12 @@ class SignOffForm(forms.Form):
         },
     )
     reason = _text()
+
+
+class CancelForm(forms.Form):
+    reason = forms.CharField(
+        required=False,  # the service says what is missing, for the page and the API alike
+        max_length=10_000,
+        strip=False,
+        error_messages={"max_length": "The reason must be 10,000 characters or fewer"},
+    )

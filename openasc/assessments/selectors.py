@@ -137,6 +137,18 @@ def return_note(assessment: Assessment) -> str:
     return ""
 
 
+def cancel_reason(assessment: Assessment) -> str:
+    """Why a cancelled assessment was cancelled (the note of the status row that cancelled it)."""
+    if assessment.status != AssessmentStatus.CANCELLED:
+        return ""
+    row = (
+        assessment.status_changes.filter(status=AssessmentStatus.CANCELLED)
+        .order_by("-changed_at", "-pk")
+        .first()
+    )
+    return row.note.removeprefix("Cancelled: ") if row else ""
+
+
 def awaiting_sign_off(*, user: User) -> list[Assessment]:
     """Assessments waiting for this manager's sign-off: their teams' people, not their own work."""
     from openasc.assessments.services import can_sign_off

@@ -1,4 +1,4 @@
-"""Writes to assessments: start, save a section as the worker goes, decide eligibility, complete, sign off.
+"""Writes to assessments: start, save a section as the worker goes, decide eligibility, complete, sign off, cancel.
 
 Each is atomic, audited, checks the worker's relationship with the person, and raises ValidationFailed with a
 message per field. Each workflow transition writes an immutable AssessmentStatusChange row.
@@ -516,6 +516,35 @@ def assessment_sign_off(
             reason=reason,
             fields=[*fields, "updated_at"],
             details={"signed_off": approve},
+        )
+    assessment.refresh_from_db()
+    return assessment
+
+
+def assessment_cancel(*, record: access.OpenedRecord, assessment: Assessment, reason: str) -> Assessment:
+    """Cancel an assessment in progress that will not be finished (started in error, the person withdrew): its
+    assessor or a manager, with a reason. It stays on the record, read-only, and is counted neither as completed
+    nor as open; a new assessment can then be started."""
+    from openasc.core.validation import TextError, clean_text
+
+    require_belongs(require_record(record), assessment, field="assessment", what="assessment")
+    ASSESSMENT.check(record, assessment, "cancel")
+    try:
+        reason = clean_text(reason, label="reason", max_length=MAX_TEXT, multiline=True)
+    except TextError as exc:
+        raise ValidationFailed({"reason": str(exc)}) from None
+    if not reason:
+        raise ValidationFailed({"reason": "Enter why the assessment is being cancelled"})
+    with transaction.atomic():
+        locked = Assessment.objects.select_for_update().get(pk=assessment.pk)
+        ASSESSMENT.apply(
+            record,
+            locked,
+            "cancel",
+            note=f"Cancelled: {reason}",
+            reason=reason,
+            fields=["updated_at"],
+            details={"sections_done": len(locked.sections_done)},
         )
     assessment.refresh_from_db()
     return assessment

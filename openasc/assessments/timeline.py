@@ -1,4 +1,5 @@
-"""Timeline entries for assessments: started, completed (with the eligibility decision), signed off, returned."""
+"""Timeline entries for assessments: started, completed (with the eligibility decision), signed off, returned,
+cancelled (with the reason)."""
 
 from __future__ import annotations
 
@@ -42,6 +43,8 @@ def assessment_events(person):
             title, detail = f"{kind} signed off", ""
         elif row.note.startswith("Returned"):
             title, detail = f"{kind} returned to the assessor", ""
+        elif row.status == AssessmentStatus.CANCELLED:
+            title, detail = f"{kind} cancelled", row.note.removeprefix("Cancelled: ")
         else:
             title, detail = f"{kind}: {row.status.replace('_', ' ')}", row.note
         yield TimelineEntry(

@@ -11,5 +11,6 @@ urlpatterns = [
     path("<int:assessment_id>", views.detail, name="detail"),
     path("<int:assessment_id>/complete", views.complete, name="complete"),
     path("<int:assessment_id>/sign-off", views.sign_off, name="sign-off"),
+    path("<int:assessment_id>/cancel", views.cancel, name="cancel"),
     path("<int:assessment_id>/<slug:section>", views.section, name="section"),
 ]

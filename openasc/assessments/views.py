@@ -1,4 +1,4 @@
-"""Pages for assessments: start, the task list, one page per section, completion and sign-off."""
+"""Pages for assessments: start, the task list, one page per section, completion, sign-off and cancelling."""
 
 from __future__ import annotations
 
@@ -6,93 +6,86 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.datastructures import MultiValueDict
-from django.views.decorators.http import require_http_methods
 
-from openasc.assessments import forms, sections, selectors, services
+from openasc.assessments import forms, presenters, sections, selectors, services
 from openasc.assessments.models import Assessment, AssessmentKind, AssessmentStatus
-from openasc.assessments.workflows import ASSESSMENT
+from openasc.assessments.workflows import ASSESSMENT, CANCEL_REFUSED
 from openasc.core import access
-from openasc.core import services as core_services
-from openasc.core.errors import AccessDenied, ValidationFailed
+from openasc.core.errors import AccessDenied
 from openasc.people.models import Person
-from openasc.ui import forms as ui
 from openasc.ui.actions import RecordAction
 from openasc.ui.responses import denied, forbidden, not_found
 
 
-def _open(request: HttpRequest, assessment_id: int, purpose: str = "view"):
-    """The assessment, or the response to send instead (not found, or no basis to open it); the opened record is
-    kept on the request (`request.opened_record`) for the services that change it."""
-    try:
-        assessment, request.opened_record = selectors.assessment_open(
-            user=request.user, assessment_id=assessment_id, purpose=purpose
-        )
-        return assessment, None
-    except Assessment.DoesNotExist:
-        return None, not_found(request)
-    except AccessDenied as exc:
-        return None, denied(request, exc, selectors.assessment_person_id(assessment_id=assessment_id))
+class _AssessmentAction(RecordAction):
+    """An action on one assessment, opened through its selector (a refusal offers break-glass to its person's
+    record where the role allows it)."""
+
+    what = "page"
+
+    def open(self, request: HttpRequest, *, assessment_id: int, **kwargs):
+        return selectors.assessment_open(user=request.user, assessment_id=assessment_id, purpose=self.purpose)
+
+    def denied_page(self, request: HttpRequest, exc: AccessDenied, *, assessment_id: int, **kwargs):
+        return denied(request, exc, selectors.assessment_person_id(assessment_id=assessment_id))
+
+    def success_url(self, assessment: Assessment, result) -> str:
+        return reverse("assessments:detail", args=[assessment.pk])
+
+    def context(self, request: HttpRequest, assessment: Assessment) -> dict:
+        return {"assessment": assessment}
 
 
-def _restore(request: HttpRequest, path: str):
-    """What the worker typed before a timeout or closing the page (the autosaved draft), or None."""
-    draft = core_services.form_draft_get(user=request.user, path=path)
-    if not draft:
-        return None
-    return MultiValueDict({k: v if isinstance(v, list) else [v] for k, v in draft.items()})
+class Start(RecordAction):
+    """A needs assessment, or a carer's assessment linked to the adult the carer looks after."""
 
+    purpose = "start assessment"
+    capability = access.Capability.ASSESS
+    refused_title = "You cannot start an assessment"
+    refused_explanation = "Your role cannot carry out assessments."
+    form_class = forms.StartForm
+    template = "assessments/start.jinja"
+    what = "person"
 
-@require_http_methods(["GET", "POST"])
-def start(request: HttpRequest, person_id: int) -> HttpResponse:
-    if not services.can_assess(request.user):
-        return forbidden(request, "You cannot start an assessment", "Your role cannot carry out assessments.")
-    try:
+    def open(self, request: HttpRequest, *, person_id: int):
         options = selectors.start_options(user=request.user, person_id=person_id)
-    except Person.DoesNotExist:
-        return not_found(request, "person")
-    except AccessDenied as exc:
-        return denied(request, exc, person_id)
-    person = options.person
-    form = forms.StartForm(
-        request.POST or None,
-        options=options,
-        initial={
-            "kind": AssessmentKind.CARER if person.is_carer and options.cared_for else AssessmentKind.NEEDS,
+        return options, options.record
+
+    def form_kwargs(self, request: HttpRequest, options) -> dict:
+        return {"options": options}
+
+    def initial(self, request: HttpRequest, options) -> dict:
+        carer = options.person.is_carer and options.cared_for
+        return {
+            "kind": AssessmentKind.CARER if carer else AssessmentKind.NEEDS,
             "assessment_type": "Long term assessment",
-        },
-    )
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            assessment = services.assessment_start(
-                record=options.record,
-                kind=data["kind"],
-                assessment_type=data["assessment_type"],
-                method=data["method"],
-                request=form.requests.get(data["request"]),
-                cared_for=form.cared_for_people.get(data["cared_for"])
-                if data["kind"] == AssessmentKind.CARER
-                else None,
-                started_on=data["started_on"],
-            )
-        except ValidationFailed as exc:
-            ui.add_service_errors(form, exc.errors)
-        else:
-            messages.success(request, f"{assessment.get_kind_display()} started")
-            return redirect("assessments:detail", assessment_id=assessment.pk)
-    return render(
-        request,
-        "assessments/start.jinja",
-        {
-            "form": form,
-            "person": person,
-            "options": options,
-            "title": f"Start an assessment for {person.full_name}",
-            "errors": ui.error_summary(form),
-        },
-        status=400 if request.method == "POST" else 200,
-    )
+        }
+
+    def form_data(self, form, options) -> dict:
+        data = dict(form.cleaned_data)
+        data["request"] = form.requests.get(data["request"])
+        data["cared_for"] = (
+            form.cared_for_people.get(data["cared_for"]) if data["kind"] == AssessmentKind.CARER else None
+        )
+        return data
+
+    def perform(self, record, options, data: dict):
+        return services.assessment_start(record=record, **data)
+
+    def get_title(self, options, can_act: bool) -> str:
+        return f"Start an assessment for {options.person.full_name}"
+
+    def get_success_message(self, options, assessment: Assessment) -> str:
+        return f"{assessment.get_kind_display()} started"
+
+    def success_url(self, options, assessment: Assessment) -> str:
+        return reverse("assessments:detail", args=[assessment.pk])
+
+    def context(self, request: HttpRequest, options) -> dict:
+        return {"options": options}
+
+
+start = Start.as_view()
 
 
 def person_assessments(request: HttpRequest, person_id: int) -> HttpResponse:
@@ -117,215 +110,147 @@ def person_assessments(request: HttpRequest, person_id: int) -> HttpResponse:
     )
 
 
-def _status_param(status: str) -> dict:
-    if status == selectors.COMPLETED:
-        return {"text": "Completed"}
-    if status == selectors.IN_PROGRESS:
-        return {"tag": {"text": "In progress", "classes": "govuk-tag--light-blue"}}
-    return {"tag": {"text": "Not started", "classes": "govuk-tag--blue"}}
-
-
 def detail(request: HttpRequest, assessment_id: int) -> HttpResponse:
-    assessment, response = _open(request, assessment_id)
-    if response:
-        return response
+    try:
+        assessment, _ = selectors.assessment_open(user=request.user, assessment_id=assessment_id)
+    except Assessment.DoesNotExist:
+        return not_found(request)
+    except AccessDenied as exc:
+        return denied(request, exc, selectors.assessment_person_id(assessment_id=assessment_id))
     items = selectors.task_list(assessment)
-    editable = assessment.status == AssessmentStatus.IN_PROGRESS
-    groups: list[dict] = []
-    for item in items:
-        if not groups or groups[-1]["title"] != item.section.group:
-            groups.append({"title": item.section.group, "items": []})
-        groups[-1]["items"].append(
-            {
-                "title": {"text": item.section.title},
-                "href": reverse("assessments:section", args=[assessment.pk, item.section.key]),
-                "status": _status_param(item.status),
-            }
-        )
     done = sum(1 for item in items if item.status == selectors.COMPLETED)
-    can_complete = editable and done == len(items)
-    groups.append(
-        {
-            "title": "Complete",
-            "items": [
-                {
-                    "title": {"text": "Complete the assessment"},
-                    "href": reverse("assessments:complete", args=[assessment.pk]) if can_complete else None,
-                    "hint": None if can_complete else {"text": "Complete every section first"},
-                    "status": {"tag": {"text": "Not started", "classes": "govuk-tag--blue"}}
-                    if can_complete
-                    else (
-                        {"text": "Cannot start yet", "classes": "govuk-task-list__status--cannot-start-yet"}
-                        if editable
-                        else {"text": "Completed"}
-                    ),
-                }
-            ],
-        }
-    )
     return render(
         request,
         "assessments/task_list.jinja",
         {
             "assessment": assessment,
             "person": assessment.person,
-            "groups": groups,
+            "groups": presenters.task_groups(assessment, items),
+            "summary_rows": presenters.summary_rows(
+                assessment, cancel_reason=selectors.cancel_reason(assessment)
+            ),
             "done": done,
             "total": len(items),
             "title": f"{assessment.get_kind_display()} for {assessment.person.full_name}",
-            "editable": editable,
+            "editable": assessment.status == AssessmentStatus.IN_PROGRESS,
             "return_note": selectors.return_note(assessment),
             "needs": selectors.eligible_needs(assessment) if assessment.eligible is not None else None,
-            "can_sign_off": ASSESSMENT.may(
-                request.user, assessment, "sign_off"
-            ),  # state, role, not their own work
+            # what the workflow lets this user do now (state, role, not their own work)
+            "can_sign_off": ASSESSMENT.may(request.user, assessment, "sign_off"),
+            "can_cancel": ASSESSMENT.may(request.user, assessment, "cancel"),
         },
     )
 
 
-@require_http_methods(["GET", "POST"])
-def section(request: HttpRequest, assessment_id: int, section: str) -> HttpResponse:
-    assessment, response = _open(request, assessment_id, purpose="section")
-    if response:
-        return response
-    sec = sections.get(assessment.kind, section)
-    if sec is None:
-        return not_found(request, "section")
-    form_class = forms.for_section(sec)
-    path = reverse("assessments:section", args=[assessment.pk, sec.key])
-    restored = None
-    if request.method == "POST":
-        form = form_class(request.POST, kind=assessment.kind)
-        later = request.POST.get("action") == "later"
-        if form.is_valid():
-            try:
-                services.assessment_section_save(
-                    record=request.opened_record,
-                    assessment=assessment,
-                    section=sec.key,
-                    data=form.section_data(),
-                    complete=not later,
-                )
-            except ValidationFailed as exc:
-                ui.add_service_errors(form, exc.errors)
-            except PermissionError as exc:
-                form.add_error(None, str(exc))
-            else:
-                core_services.form_draft_discard(user=request.user, path=path)
-                messages.success(
-                    request,
-                    f"{sec.title}: saved as work in progress. You can come back to it at any time."
-                    if later
-                    else f"{sec.title}: completed",
-                )
-                return redirect("assessments:detail", assessment_id=assessment.pk)
-    else:
-        restored = _restore(request, path)
-        if restored is not None:
-            form = form_class(data=restored, kind=assessment.kind)
-            form.restored_draft = True
-        elif sec.key in assessment.section_drafts:
-            form = form_class(
-                data=MultiValueDict(
-                    {
-                        k: v if isinstance(v, list) else [v]
-                        for k, v in assessment.section_drafts[sec.key].items()
-                    }
-                ),
-                kind=assessment.kind,
-            )
-            form.restored_draft = True  # saved work in progress: show it, without errors
-        else:
-            form = form_class(
-                initial=forms.initial_for(assessment, sec, selectors.outcome_answers(assessment)),
-                kind=assessment.kind,
-            )
-    context = {
-        "assessment": assessment,
-        "person": assessment.person,
-        "section": sec,
-        "form": form,
-        "title": sec.title,
-        "errors": ui.error_summary(form),
-        "draft_path": path,
-        "restored": restored,
-        "carer": assessment.kind == AssessmentKind.CARER,
-        "editable": assessment.status == AssessmentStatus.IN_PROGRESS,
-        "limbs": _limb_items(form, assessment.kind),
-        "limbs_error": {"text": form.errors["limbs"][0]}
-        if form.is_bound and not getattr(form, "restored_draft", False) and "limbs" in form.errors
-        else None,
-    }
-    if sec.key == sections.ELIGIBILITY:
-        context["missing"] = selectors.missing_sections(assessment, exclude=(sections.ELIGIBILITY,))
-        context["determination"] = selectors.determination(assessment)
-    return render(
-        request, "assessments/section.jinja", context, status=400 if request.method == "POST" else 200
-    )
+class Section(_AssessmentAction):
+    """One section of the task list: completed ("Save and continue") or kept as work in progress ("Save and come
+    back later"), the draft autosaved as the worker types."""
 
+    purpose = "section"
+    template = "assessments/section.jinja"
+    drafts = True
+    service_refusal_on_form = True  # a role that cannot assess is told so on the form, as before
 
-def _limb_items(form, kind: str) -> list[dict]:
-    if "limbs" not in form.fields:
-        return []
-    if form.is_bound:
-        chosen = form.data.getlist("limbs") if hasattr(form.data, "getlist") else form.data.get("limbs", [])
-    else:
-        chosen = form.initial.get("limbs", [])
-    return [
-        {"value": code, "text": f"({code}) {label}", "checked": code in chosen}
-        for code, label in sections.limbs_for(kind)
-    ]
+    def open(self, request: HttpRequest, *, assessment_id: int, section: str):
+        opened = super().open(request, assessment_id=assessment_id)
+        self.section = sections.get(opened[0].kind, section)
+        return opened
 
+    def precondition(self, request: HttpRequest, assessment: Assessment):
+        return not_found(request, "section") if self.section is None else None
 
-@require_http_methods(["GET", "POST"])
-def complete(request: HttpRequest, assessment_id: int) -> HttpResponse:
-    assessment, response = _open(request, assessment_id, purpose="complete")
-    if response:
-        return response
-    if assessment.status != AssessmentStatus.IN_PROGRESS:
-        messages.info(request, f"This assessment is {assessment.get_status_display().lower()}.")
-        return redirect("assessments:detail", assessment_id=assessment.pk)
-    form = forms.CompleteForm(request.POST or None)
-    missing = selectors.missing_sections(assessment)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.assessment_complete(
-                record=request.opened_record,
-                assessment=assessment,
-                information_given=data["information_given"],
-                outcome=data["outcome"],
-                completed_on=data["completed_on"],
-            )
-        except ValidationFailed as exc:
-            ui.add_service_errors(form, exc.errors)
-        except PermissionError as exc:
-            form.add_error(None, str(exc))
-        else:
-            if assessment.status == AssessmentStatus.AWAITING_SIGN_OFF:
-                messages.success(
-                    request, "Assessment completed: it is waiting for a team manager to sign it off"
-                )
-            else:
-                messages.success(request, "Assessment completed")
-            return redirect("assessments:detail", assessment_id=assessment.pk)
-    eligible = bool(assessment.eligible)
-    return render(
-        request,
-        "assessments/complete.jinja",
-        {
+    def get_form_class(self, assessment: Assessment) -> type:
+        return forms.for_section(self.section)
+
+    def form_kwargs(self, request: HttpRequest, assessment: Assessment) -> dict:
+        return {"kind": assessment.kind}
+
+    def saved_work(self, request: HttpRequest, assessment: Assessment):
+        return assessment.section_drafts.get(self.section.key)
+
+    def initial(self, request: HttpRequest, assessment: Assessment) -> dict:
+        return forms.initial_for(assessment, self.section, selectors.outcome_answers(assessment))
+
+    def _later(self) -> bool:
+        return self.request.POST.get("action") == "later"
+
+    def form_data(self, form, assessment: Assessment) -> dict:
+        return form.section_data()
+
+    def perform(self, record, assessment: Assessment, data: dict):
+        return services.assessment_section_save(
+            record=record,
+            assessment=assessment,
+            section=self.section.key,
+            data=data,
+            complete=not self._later(),
+        )
+
+    def get_title(self, assessment: Assessment, can_act: bool) -> str:
+        return self.section.title
+
+    def get_success_message(self, assessment: Assessment, result) -> str:
+        if self._later():
+            return f"{self.section.title}: saved as work in progress. You can come back to it at any time."
+        return f"{self.section.title}: completed"
+
+    def form_context(self, form, assessment: Assessment) -> dict:
+        return {
+            "limbs": presenters.limb_items(form, assessment.kind),
+            "limbs_error": presenters.limbs_error(form),
+        }
+
+    def context(self, request: HttpRequest, assessment: Assessment) -> dict:
+        context = {
             "assessment": assessment,
-            "person": assessment.person,
-            "form": form,
-            "missing": missing,
-            "title": "Complete the assessment",
-            "errors": ui.error_summary(form),
+            "section": self.section,
+            "carer": assessment.kind == AssessmentKind.CARER,
+            "editable": assessment.status == AssessmentStatus.IN_PROGRESS,
+        }
+        if self.section.key == sections.ELIGIBILITY:
+            context["missing"] = selectors.missing_sections(assessment, exclude=(sections.ELIGIBILITY,))
+            context["determination"] = selectors.determination(assessment)
+        return context
+
+
+section = Section.as_view()
+
+
+class Complete(_AssessmentAction):
+    """The assessment completed with its CLD outcome; it then waits for sign-off where the council asks for it."""
+
+    purpose = "complete"
+    form_class = forms.CompleteForm
+    template = "assessments/complete.jinja"
+    title = "Complete the assessment"
+    service_refusal_on_form = True  # a role that cannot assess is told so on the form, as before
+
+    def precondition(self, request: HttpRequest, assessment: Assessment):
+        if assessment.status != AssessmentStatus.IN_PROGRESS:
+            messages.info(request, f"This assessment is {assessment.get_status_display().lower()}.")
+            return redirect("assessments:detail", assessment_id=assessment.pk)
+        return None
+
+    def perform(self, record, assessment: Assessment, data: dict):
+        return services.assessment_complete(record=record, assessment=assessment, **data)
+
+    def get_success_message(self, assessment: Assessment, result: Assessment) -> str:
+        if result.status == AssessmentStatus.AWAITING_SIGN_OFF:
+            return "Assessment completed: it is waiting for a team manager to sign it off"
+        return "Assessment completed"
+
+    def context(self, request: HttpRequest, assessment: Assessment) -> dict:
+        eligible = bool(assessment.eligible)
+        return {
+            "assessment": assessment,
+            "missing": selectors.missing_sections(assessment),
             "outcome_if_information": services.completion_outcome(eligible=eligible, information_given=True),
             "outcome_if_none": services.completion_outcome(eligible=eligible, information_given=False),
             "overrides": services.OUTCOME_OVERRIDES,
-        },
-        status=400 if request.method == "POST" else 200,
-    )
+        }
+
+
+complete = Complete.as_view()
 
 
 def sign_off_list(request: HttpRequest) -> HttpResponse:
@@ -342,7 +267,7 @@ def sign_off_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-class SignOff(RecordAction):
+class SignOff(_AssessmentAction):
     """A team manager (not the assessor) signs off an assessment, or returns it to the assessor with a reason."""
 
     purpose = "sign off"
@@ -352,13 +277,6 @@ class SignOff(RecordAction):
     form_class = forms.SignOffForm
     template = "assessments/sign_off.jinja"
     title = "Sign off the assessment"
-    what = "page"
-
-    def open(self, request: HttpRequest, *, assessment_id: int):
-        return selectors.assessment_open(user=request.user, assessment_id=assessment_id, purpose=self.purpose)
-
-    def denied_page(self, request: HttpRequest, exc: AccessDenied, *, assessment_id: int) -> HttpResponse:
-        return denied(request, exc, selectors.assessment_person_id(assessment_id=assessment_id))
 
     def perform(self, record, assessment: Assessment, data: dict):
         return services.assessment_sign_off(
@@ -380,3 +298,41 @@ class SignOff(RecordAction):
 
 
 sign_off = SignOff.as_view()
+
+
+class Cancel(_AssessmentAction):
+    """An assessment that will not be finished (started in error, the person withdrew or moved away): kept on the
+    record, read-only, with who cancelled it and why; a new one can then be started."""
+
+    purpose = "cancel"
+    form_class = forms.CancelForm
+    template = "assessments/cancel.jinja"
+    title = "Cancel this assessment"
+    what = "assessment"
+    refused_title = "You cannot cancel this assessment"
+    refused_explanation = CANCEL_REFUSED
+    success_message = (
+        "Assessment cancelled. It stays on the record with your reason and is not counted in the returns."
+    )
+
+    def precondition(self, request: HttpRequest, assessment: Assessment):
+        if assessment.status != AssessmentStatus.IN_PROGRESS:
+            messages.info(request, f"This assessment is {assessment.get_status_display().lower()}.")
+            return redirect("assessments:detail", assessment_id=assessment.pk)
+        return None
+
+    def may(self, user, assessment: Assessment) -> bool:
+        return ASSESSMENT.may(user, assessment, "cancel")
+
+    def perform(self, record, assessment: Assessment, data: dict):
+        return services.assessment_cancel(record=record, assessment=assessment, reason=data["reason"])
+
+    def context(self, request: HttpRequest, assessment: Assessment) -> dict:
+        return {
+            "assessment": assessment,
+            "summary_rows": presenters.summary_rows(assessment),
+            "done": len(assessment.sections_done),
+        }
+
+
+cancel = Cancel.as_view()

@@ -1,14 +1,19 @@
 """The assessment's workflow, as data: in progress, then completed, or first waiting for a manager to sign it off
-when the council asks for that (settings.OPENASC_ASSESSMENT_SIGN_OFF), who may return it (core.workflow)."""
+when the council asks for that (settings.OPENASC_ASSESSMENT_SIGN_OFF), who may return it; or cancelled while in
+progress, by its assessor or a manager (core.workflow)."""
 
 from __future__ import annotations
 
 from openasc.assessments.models import AssessmentStatus, AssessmentStatusChange
+from openasc.core import access
 from openasc.core.access import Capability
 from openasc.core.workflow import Transition, Workflow
 
 ASSESS_REFUSED = "Your role cannot carry out assessments."
 SIGN_OFF_REFUSED = "Only a team manager can sign off an assessment."
+CANCEL_REFUSED = (
+    "Only the worker carrying out the assessment, or a team manager or safeguarding lead, can cancel it."
+)
 
 
 def _not_own_work(user, assessment) -> str:
@@ -18,10 +23,16 @@ def _not_own_work(user, assessment) -> str:
     return ""
 
 
-IN_PROGRESS, AWAITING, COMPLETED = (
+def _own_assessment(user, assessment) -> bool:
+    """The worker carrying out an assessment may cancel it while their role still carries out assessments."""
+    return assessment.assessor_id == user.pk and access.has(user, Capability.ASSESS)
+
+
+IN_PROGRESS, AWAITING, COMPLETED, CANCELLED = (
     AssessmentStatus.IN_PROGRESS,
     AssessmentStatus.AWAITING_SIGN_OFF,
     AssessmentStatus.COMPLETED,
+    AssessmentStatus.CANCELLED,
 )
 
 ASSESSMENT = Workflow(
@@ -73,6 +84,19 @@ ASSESSMENT = Workflow(
             field="decision",
             refused=SIGN_OFF_REFUSED,
             rule=_not_own_work,
+        ),
+        # An assessment that will not be finished: it stays on the record, read-only, with the reason; it is counted
+        # neither as completed nor as open (reporting.projection and the work lists leave it out).
+        Transition(
+            "cancel",
+            source={IN_PROGRESS},
+            target=CANCELLED,
+            capability=(Capability.SIGN_OFF, Capability.ALLOCATE),
+            also=_own_assessment,
+            label="Cancel this assessment",
+            done="cancelled",
+            field="reason",
+            refused=CANCEL_REFUSED,
         ),
     ),
 )
