@@ -29,7 +29,6 @@ from rapidfuzz import fuzz
 
 from openasc.core import nhs_number
 from openasc.core.validation import normalise_query, postcode_key
-from openasc.people.models import Person
 from openasc.people.names import fold, sound_key, tokens
 
 _DATE = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$")
@@ -181,12 +180,13 @@ def name_pairs(names: list[str]) -> list[tuple[str, str]]:
     return pairs
 
 
-def candidates(parsed: ParsedQuery, queryset: QuerySet | None = None) -> QuerySet:
-    """Live records that could be the person described: an indexed filter, before scoring."""
+def candidates(parsed: ParsedQuery, queryset: QuerySet) -> QuerySet:
+    """Live records in `queryset` (people; the caller's, which says whose records are searched) that could be the
+    person described: an indexed filter, before scoring."""
     # NOT (merged_into IS NOT NULL) selects exactly the rows merged_into__isnull=True does, but it does not
     # let SQLite (which has no planner statistics unless ANALYZE has run) pick the merged_into index, which
     # every live record shares, and read the whole table through it instead of the name/date/postcode keys.
-    qs = (queryset if queryset is not None else Person.objects.all()).exclude(merged_into__isnull=False)
+    qs = queryset.exclude(merged_into__isnull=False)
     if parsed.nhs_number:
         return qs.filter(nhs_number=parsed.nhs_number)
     if parsed.la_person_id:

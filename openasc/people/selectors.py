@@ -58,7 +58,7 @@ def person_search(*, user: User, query: str, limit: int = 50) -> SearchResults:
     if parsed.empty:
         return results
     results.interpreted_as = _describe(parsed)
-    candidates = matching.candidates(parsed)
+    candidates = matching.candidates(parsed, Person.objects.all())
     search_all = access.has(user, access.Capability.SEARCH_ALL)
     if not search_all:
         # Only the records the user may open are candidates, for an exact identifier too: a role that cannot search

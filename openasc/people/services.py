@@ -175,7 +175,7 @@ def find_possible_duplicates(
         if parsed.postcode:  # at another address the names must match as closely as a search needs
             queries.append(matching.ParsedQuery(date_of_birth=date_of_birth, names=parsed.names))
         for query in queries:
-            rows = matching.best_matches(query, matching.candidates(query), limit=10)
+            rows = matching.best_matches(query, matching.candidates(query, Person.objects.all()), limit=10)
             ids = [r.pk for r, _ in rows if r.pk not in found]
             found.update(Person.objects.in_bulk(ids))
     found.pop(exclude_id, None)

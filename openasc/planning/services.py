@@ -588,6 +588,25 @@ def review_create_unplanned(
     return review
 
 
+def _care_began(review: Review) -> tuple[dt.date, str] | None:
+    """When the care a review looks at began: the first service of its plan (or, for a review with no plan, of the
+    person), else the day the plan was agreed; None when nothing has begun (an early review of a plan not yet in
+    place stands)."""
+    from openasc.services.models import Service
+
+    services = (
+        Service.objects.filter(plan_id=review.plan_id)
+        if review.plan_id
+        else Service.objects.filter(person_id=review.person_id)
+    )
+    first = services.order_by("start_on").values_list("start_on", flat=True).first()
+    if first:
+        return first, "the first service started"
+    if review.plan_id and review.plan.agreed_on:
+        return review.plan.agreed_on, "the plan was agreed"
+    return None
+
+
 def review_complete(
     *,
     record: access.OpenedRecord,
@@ -608,9 +627,17 @@ def review_complete(
         errors["completed_on"] = "Enter the date the review was completed"
     elif completed_on > timezone.localdate():
         errors["completed_on"] = "The date the review was completed must be today or in the past"
+    given_start = started_on
     started_on = started_on or completed_on
     if started_on and completed_on and started_on > completed_on:
         errors["started_on"] = "The review cannot start after it was completed"
+    began = _care_began(review)
+    if began and started_on and started_on < began[0] and "completed_on" not in errors:
+        field = "started_on" if given_start else "completed_on"
+        errors.setdefault(
+            field,
+            f"A review cannot be before the care it reviews: {began[1]} on {began[0]:%-d %B %Y}",
+        )
     if not codes.is_valid(codes.ListName.METHOD_OF_REVIEW, method):
         errors["method"] = "Select how the review was carried out"
     if not codes.is_valid(codes.ListName.REVIEW_OUTCOMES_ACHIEVED, outcomes_achieved):

@@ -244,6 +244,37 @@ def test_review_completion_validation(staff):
     }
 
 
+def _complete_on(staff, review, completed_on, **extra):
+    return plan_writes.review_complete(
+        record=opened(staff.social_worker, review.person),
+        review=review,
+        completed_on=completed_on,
+        method="Telephone",
+        outcomes_achieved="Fully achieved",
+        what_followed="no_change",
+        **extra,
+    )
+
+
+def test_a_review_cannot_be_before_the_care_it_reviews_began(staff):
+    person = PersonFactory()
+    ServiceFactory(person=person, start_on=dt.date(2026, 2, 2))
+    review = plan_writes.review_schedule_for(record=opened(staff.system, person))
+    with pytest.raises(ValidationFailed) as exc:
+        _complete_on(staff, review, dt.date(2026, 2, 1))  # the day before the service started
+    assert exc.value.errors == {
+        "completed_on": "A review cannot be before the care it reviews: the first service started on 2 February 2026"
+    }
+    with pytest.raises(ValidationFailed) as exc:  # a start date given explicitly is the one that is wrong
+        _complete_on(staff, review, dt.date(2026, 2, 3), started_on=dt.date(2026, 1, 30))
+    assert list(exc.value.errors) == ["started_on"]
+    review.refresh_from_db()
+    assert review.status == ReviewStatus.SCHEDULED  # nothing was written
+    _complete_on(staff, review, dt.date(2026, 2, 2))  # the day it started is allowed
+    review.refresh_from_db()
+    assert (review.status, review.completed_on) == (ReviewStatus.COMPLETED, dt.date(2026, 2, 2))
+
+
 def test_unplanned_review(staff):
     person = PersonFactory()
     review = plan_writes.review_create_unplanned(
