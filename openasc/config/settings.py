@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "openasc.jobs",
+    "openasc.worktray",
 ]
 
 MIDDLEWARE = [
@@ -96,7 +97,10 @@ TEMPLATES = [
         "BACKEND": "django.template.backends.jinja2.Jinja2",
         "DIRS": [],
         "APP_DIRS": True,
-        "OPTIONS": {"environment": "openasc.ui.jinja2.environment"},
+        "OPTIONS": {
+            "environment": "openasc.ui.jinja2.environment",
+            "context_processors": ["openasc.worktray.context.worktray"],
+        },
     },
     {
         # Only for Django's own pages (the API docs); every product page is Jinja2.
@@ -188,6 +192,44 @@ OPENASC_FIRST_REVIEW_WEEKS = int(os.environ.get("OPENASC_FIRST_REVIEW_WEEKS", "6
 OPENASC_REVIEW_INTERVAL_WEEKS = int(os.environ.get("OPENASC_REVIEW_INTERVAL_WEEKS", "52"))
 # Role codes (comma-separated) that see NHS numbers in the people behind a returns figure; none by default.
 OPENASC_RETURNS_NHS_NUMBER_ROLES = os.environ.get("OPENASC_RETURNS_NHS_NUMBER_ROLES", "")
+
+
+def _urgency_targets(text: str) -> dict[str, int]:
+    """'urgent=1,soon=5,routine=28': the most days a request of each urgency may wait (openasc.worktray)."""
+    from django.core.exceptions import ImproperlyConfigured
+
+    targets = {"urgent": 1, "soon": 5, "routine": 28}
+    for part in filter(None, (p.strip() for p in text.split(","))):
+        name, _, days = part.partition("=")
+        if name.strip() not in targets or not days.strip().isdigit() or int(days) < 1:
+            raise ImproperlyConfigured(
+                f"OPENASC_URGENCY_TARGET_DAYS: {part!r} is not urgency=days (urgent, soon or routine, and a "
+                "whole number of days of 1 or more), e.g. urgent=1,soon=5,routine=28"
+            )
+        targets[name.strip()] = int(days)
+    return targets
+
+
+# The worktray: how long a request of each urgency may wait before it breaches its target (calendar days; "soon"
+# is 3 working days), and how many days ahead a scheduled review becomes a task.
+OPENASC_URGENCY_TARGET_DAYS = _urgency_targets(os.environ.get("OPENASC_URGENCY_TARGET_DAYS", ""))
+OPENASC_REVIEW_DUE_DAYS = int(os.environ.get("OPENASC_REVIEW_DUE_DAYS", "28"))
+# Links in notification emails start with this (the address staff use to reach the service).
+OPENASC_BASE_URL = os.environ.get("OPENASC_BASE_URL", "http://localhost:8000").rstrip("/")
+# Email: through Django's SMTP backend, or GOV.UK Notify when its API key is set (with the template of one
+# placeholder, ((link))).
+OPENASC_NOTIFY_API_KEY = os.environ.get("OPENASC_NOTIFY_API_KEY", "")
+OPENASC_NOTIFY_TEMPLATE_ID = os.environ.get("OPENASC_NOTIFY_TEMPLATE_ID", "")
+OPENASC_NOTIFY_BASE_URL = os.environ.get(
+    "OPENASC_NOTIFY_BASE_URL", "https://api.notifications.service.gov.uk"
+)
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "20"))
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "adult-social-care@localhost")
 # Case notes: how long (minutes) the author may correct a note before only an addendum can add to it, and the role
 # codes (comma-separated) that read sensitive notes besides the author's teams.
 OPENASC_CASE_NOTE_EDIT_MINUTES = int(os.environ.get("OPENASC_CASE_NOTE_EDIT_MINUTES", "60"))

@@ -1,10 +1,10 @@
-from django.shortcuts import redirect
 from django.urls import include, path
 
 from openasc.config.api import api
+from openasc.worktray import views as worktray_views
 
 urlpatterns = [
-    path("", lambda request: redirect("people:search"), name="home"),
+    path("", worktray_views.worktray, name="home"),  # every role's home page is its worktray
     path("", include("openasc.core.urls")),
     path("people/", include("openasc.people.urls")),
     path("front-door/", include("openasc.frontdoor.urls")),
@@ -13,6 +13,7 @@ urlpatterns = [
     path("services/", include("openasc.services.urls")),
     path("notes/", include("openasc.casenotes.urls")),
     path("my/", include("openasc.workspace.urls")),
+    path("worktray/", include("openasc.worktray.urls")),
     path("returns/", include("openasc.reporting.returns_urls")),
     path("reporting/", include("openasc.reporting.urls")),
     path("staff/", include("openasc.staff.urls")),

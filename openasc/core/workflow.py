@@ -70,6 +70,41 @@ def require_belongs(record: access.OpenedRecord, obj, *, field: str, what: str) 
         )
 
 
+# --- Listeners: other contexts react to a transition, in the same transaction ---------------------------------------
+
+
+@dataclass(frozen=True)
+class Event:
+    """What happened to something in a person's record: a workflow's transition (`name` is the transition, or "begin"
+    for the first status row), or a change that is not a workflow's (an allocation) announced by its service."""
+
+    workflow: str
+    name: str
+    record: access.OpenedRecord
+    obj: Any
+    previous: str
+    state: str
+    details: dict[str, Any] = field(default_factory=dict)
+
+
+_LISTENERS: list[Callable[[Event], None]] = []
+
+
+def listen(fn: Callable[[Event], None]) -> Callable[[Event], None]:
+    """Register `fn(event)` to run after every transition (and `announce`), inside its transaction: what it writes
+    commits or rolls back with the transition, and an error in it refuses the transition. Registered once, from an
+    app's ready() (the worktray opens and closes its tasks this way)."""
+    if fn not in _LISTENERS:
+        _LISTENERS.append(fn)
+    return fn
+
+
+def announce(event: Event) -> None:
+    """Tell the listeners; the caller is inside the transaction that made the change."""
+    for fn in list(_LISTENERS):
+        fn(event)
+
+
 # --- The declarative kit -------------------------------------------------------------------------------------------
 
 
@@ -275,6 +310,7 @@ class Workflow:
                     **(details or {}),
                 },
             )
+            announce(Event(self.name, t.name, record, obj, before, t.target, dict(details or {})))
         return row
 
     def begin(self, record: access.OpenedRecord, obj, *, note: str = "") -> StatusChange:
@@ -286,21 +322,27 @@ class Workflow:
                 f"A new {self.noun} starts {self.label(self.initial).lower()}, not "
                 f"{self.label(self.state_of(obj)).lower()}"
             )
-        return self.status_model.objects.create(
-            **{self.parent_field: obj},
-            status=self.initial,
-            changed_at=timezone.now(),
-            changed_by=record.user,
-            note=note,
-        )
+        with transaction.atomic():
+            row = self.status_model.objects.create(
+                **{self.parent_field: obj},
+                status=self.initial,
+                changed_at=timezone.now(),
+                changed_by=record.user,
+                note=note,
+            )
+            announce(Event(self.name, "begin", record, obj, "", self.initial))
+        return row
 
 
 __all__ = [
     "AccessDenied",
+    "Event",
     "StatusChange",
     "Transition",
     "TransitionRefused",
     "Workflow",
+    "announce",
+    "listen",
     "require_belongs",
     "require_record",
 ]

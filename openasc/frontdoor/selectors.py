@@ -6,8 +6,10 @@ waiting lists, open the request and can allocate them, before anyone is allocate
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.core.paginator import Page, Paginator
 from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q, QuerySet
 from django.utils import timezone
@@ -137,6 +139,37 @@ class WaitingRow:
     person: Person
     waited_days: int
     team: Team | None
+    breached: bool = False
+    target_days: int | None = None
+
+
+def urgency_target_days() -> dict[str, int]:
+    """The most days a request of each urgency may wait (settings.OPENASC_URGENCY_TARGET_DAYS, set by the council)."""
+    return dict(settings.OPENASC_URGENCY_TARGET_DAYS)
+
+
+def is_breached(urgency: str, received_on: dt.date, today: dt.date) -> bool:
+    """A request has breached its target when it has waited more days than its urgency allows (on the last day
+    of the target it has not): an urgent request (1 day) received on Monday breaches on Wednesday."""
+    days = urgency_target_days().get(urgency)
+    return days is not None and (today - received_on).days > days
+
+
+def breached_condition(today: dt.date | None = None) -> Q:
+    """`is_breached` as a condition on requests (waited more than the target: received before today - target)."""
+    today = today or timezone.localdate()
+    condition = Q(pk__in=[])
+    for urgency, days in urgency_target_days().items():
+        condition |= Q(urgency=urgency, received_on__lt=today - dt.timedelta(days=days))
+    return condition
+
+
+def waiting_condition() -> Q:
+    """A request still on one of the waiting lists (any team): the lists' own rules, for the worktray's breaches."""
+    conditions = _waiting_conditions([])
+    return Q(status__in=[RequestStatus.OPEN, RequestStatus.ROUTED], waiting_ended_on__isnull=True) & (
+        conditions["triage"] | conditions["allocation"] | conditions["assessment"]
+    )
 
 
 @dataclass
@@ -151,6 +184,7 @@ class WaitingLists:
     team_ids: list[int]
     sort: str
     all_teams: bool = False
+    breached: dict[str, int] = field(default_factory=dict)  # past their urgency's target, on each list
     titles: dict[str, str] = field(default_factory=lambda: dict(LIST_TITLES))
 
 
@@ -216,6 +250,44 @@ def _waiting_conditions(team_ids: list[int]) -> dict[str, Q]:
     }
 
 
+def _waiting_rows(user: User, team_ids: list[int]) -> tuple[list[str], list[tuple]]:
+    """(list names, rows of (pk, received_on, urgency, on each list...)) of every waiting request the user may see."""
+    conditions = _waiting_conditions(team_ids)
+    # A routed request that has stopped waiting (worker allocated, assessment started) is marked so and left out
+    # here: without it every request ever passed to a team would be checked against the rules on every page.
+    base = _visible(user).filter(
+        status__in=[RequestStatus.OPEN, RequestStatus.ROUTED], waiting_ended_on__isnull=True
+    )
+    if team_ids:
+        # Implied by every list's rule; said here so that the database reads the requests open for triage and
+        # those passed to these teams through the request_queue index, not every routed request in the council
+        # (routed requests stay routed once a team has them, so there are many).
+        base = base.filter(Q(status=RequestStatus.OPEN) | Q(team_id__in=team_ids))
+    # One pass over the waiting requests: each row says which lists it is on, so the counts, the order and the page
+    # come from the same rows (a count query and a page query each read them all, with the access rules, twice).
+    names = list(conditions)
+    flags = {
+        f"on_{n}": ExpressionWrapper(cond, output_field=BooleanField()) for n, cond in conditions.items()
+    }
+    rows = list(base.annotate(**flags).values_list("pk", "received_on", "urgency", *flags))
+    return names, rows
+
+
+def waiting_counts(*, user: User, team_ids: list[int] | None = None) -> tuple[dict[str, int], dict[str, int]]:
+    """How many wait on each list, and how many of them are past their urgency's target (counts only, naming no
+    one: the same rows and rules as `waiting_lists`, so the figures agree with the lists)."""
+    names, rows = _waiting_rows(user, default_team_ids(user) if team_ids is None else team_ids)
+    counts, late = dict.fromkeys(names, 0), dict.fromkeys(names, 0)
+    today = timezone.localdate()
+    for row in rows:
+        breached = is_breached(row[2], row[1], today)
+        for i, n in enumerate(names):
+            if row[3 + i]:
+                counts[n] += 1
+                late[n] += breached
+    return counts, late
+
+
 def waiting_lists(
     *,
     user: User,
@@ -237,31 +309,21 @@ def waiting_lists(
         sort = "longest"
     if team_ids is None:
         team_ids = default_team_ids(user)
-    conditions = _waiting_conditions(team_ids)
-    # A routed request that has stopped waiting (worker allocated, assessment started) is marked so and left out
-    # here: without it every request ever passed to a team would be checked against the rules on every page.
-    base = _visible(user).filter(
-        status__in=[RequestStatus.OPEN, RequestStatus.ROUTED], waiting_ended_on__isnull=True
-    )
-    if team_ids:
-        # Implied by every list's rule; said here so that the database reads the requests open for triage and
-        # those passed to these teams through the request_queue index, not every routed request in the council
-        # (routed requests stay routed once a team has them, so there are many).
-        base = base.filter(Q(status=RequestStatus.OPEN) | Q(team_id__in=team_ids))
-    # One pass over the waiting requests: each row says which lists it is on, so the counts, the order and the page
-    # come from the same rows (a count query and a page query each read them all, with the access rules, twice).
-    names = list(conditions)
-    flags = {
-        f"on_{n}": ExpressionWrapper(cond, output_field=BooleanField()) for n, cond in conditions.items()
-    }
-    rows = list(base.annotate(**flags).values_list("pk", "received_on", "urgency", *flags))
+    names, rows = _waiting_rows(user, team_ids)
     counts = dict.fromkeys(names, 0)
+    breached_counts = dict.fromkeys(names, 0)
+    breached = set()
     chosen = []
     at = names.index(list_name) + 3
+    today = timezone.localdate()
     for row in rows:
+        late = is_breached(row[2], row[1], today)
+        if late:
+            breached.add(row[0])
         for i, n in enumerate(names):
             if row[3 + i]:
                 counts[n] += 1
+                breached_counts[n] += late
         if row[at]:
             chosen.append(row)
     if sort == "urgency":
@@ -270,13 +332,21 @@ def waiting_lists(
         chosen.sort(key=lambda r: (r[1], r[0]), reverse=True)
     else:
         chosen.sort(key=lambda r: (r[1], r[0]))
+    chosen.sort(key=lambda r: r[0] not in breached)  # past their target first, each sort kept within (stable)
     paginator = Paginator([r[0] for r in chosen], page_size)
     page_obj = paginator.get_page(page)
     ids = list(page_obj.object_list)
     by_id = SupportRequest.objects.select_related("person", "team").in_bulk(ids)
-    today = timezone.localdate()
+    targets = urgency_target_days()
     rows = [
-        WaitingRow(request=r, person=r.person, waited_days=(today - r.received_on).days, team=r.team)
+        WaitingRow(
+            request=r,
+            person=r.person,
+            waited_days=(today - r.received_on).days,
+            team=r.team,
+            breached=r.pk in breached,
+            target_days=targets.get(r.urgency),
+        )
         for r in (by_id[pk] for pk in ids if pk in by_id)
     ]
     audit.record(
@@ -299,6 +369,7 @@ def waiting_lists(
         team_ids=team_ids,
         sort=sort,
         all_teams=not team_ids,
+        breached=breached_counts,
     )
 
 

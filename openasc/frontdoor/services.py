@@ -8,7 +8,7 @@ from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
-from openasc.core import access, audit, codes, validation
+from openasc.core import access, audit, codes, validation, workflow
 from openasc.core import services as core_services
 from openasc.core.errors import ValidationFailed
 from openasc.core.models import AuditAction, CareRelationship, RelationshipKind, Team, User
@@ -431,6 +431,8 @@ def allocation_create(
             )
         )
         requests_close_waiting(record=record)
+    for rel in made:  # not a workflow, but the worktray listens for it (a task for the worker allocated)
+        workflow.announce(workflow.Event("allocation", "create", record, rel, "", rel.kind))
     return made
 
 
@@ -446,4 +448,5 @@ def allocation_end(*, record: access.OpenedRecord, relationship: CareRelationshi
     if relationship.ends_at is not None and relationship.ends_at <= timezone.now():
         raise ValidationFailed({"relationship": "This allocation has already ended"})
     core_services.care_relationship_end(actor=actor, relationship=relationship)
+    workflow.announce(workflow.Event("allocation", "end", record, relationship, relationship.kind, "ended"))
     return relationship

@@ -8,6 +8,7 @@ from django.db import models
 from openasc.core import audit
 from openasc.core.money import weekly_cost_pence
 from openasc.core.sensitive import SensitiveManager
+from openasc.core.workflow import StatusChange
 
 
 @audit.sensitive
@@ -71,3 +72,47 @@ class ServiceCost(models.Model):
     @property
     def weekly_pence(self) -> int | None:
         return weekly_cost_pence(self.unit_cost_pence, self.cost_frequency, self.planned_units_per_week)
+
+
+class AuthorisationStatus(models.TextChoices):
+    REQUESTED = "requested", "Waiting for authorisation"
+    AUTHORISED = "authorised", "Authorised"
+    DECLINED = "declined", "Declined"
+
+
+@audit.sensitive
+class BudgetAuthorisation(models.Model):
+    """A manager's authorisation of a service start or cost change that takes a plan's weekly cost above its agreed
+    personal budget. It does not change the service (its dates and costs are what the returns count): it records
+    that the overspend was asked about, and who authorised or declined it, and why."""
+
+    person = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="+", db_index=False)
+    plan = models.ForeignKey("planning.Plan", on_delete=models.PROTECT, related_name="budget_authorisations")
+    service = models.ForeignKey(Service, on_delete=models.PROTECT, related_name="budget_authorisations")
+    cost = models.ForeignKey(ServiceCost, on_delete=models.PROTECT, related_name="+")
+    committed_weekly_pence = models.PositiveIntegerField(help_text="The plan's weekly cost with this change")
+    agreed_weekly_pence = models.PositiveIntegerField(help_text="The plan's agreed personal budget then")
+    status = models.CharField(
+        max_length=20, choices=AuthorisationStatus.choices, default=AuthorisationStatus.REQUESTED
+    )
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    requested_at = models.DateTimeField()
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    reason = models.TextField(blank=True, help_text="Why it was authorised or declined")
+    objects = SensitiveManager()  # refuses unaudited bulk writes (core.sensitive)
+
+    class Meta:
+        indexes = [models.Index(fields=["person", "status"], name="budget_auth_person")]
+
+    @property
+    def over_pence(self) -> int:
+        return self.committed_weekly_pence - self.agreed_weekly_pence
+
+
+class BudgetAuthorisationStatus(StatusChange):
+    authorisation = models.ForeignKey(
+        BudgetAuthorisation, on_delete=models.CASCADE, related_name="status_changes"
+    )

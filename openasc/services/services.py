@@ -15,13 +15,15 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.db import transaction
+from django.utils import timezone
 
 from openasc.core import access, audit, codes, validation
 from openasc.core.errors import ValidationFailed
 from openasc.core.models import AuditAction, User
 from openasc.core.money import MoneyError, parse_pounds, weekly_cost_pence
 from openasc.core.workflow import require_belongs, require_record
-from openasc.services.models import Service, ServiceCost
+from openasc.services.models import BudgetAuthorisation, Service, ServiceCost
+from openasc.services.workflows import BUDGET_AUTHORISATION
 
 # Cost frequencies whose weekly cost depends on how many units are planned each week.
 NEEDS_UNITS = ("hourly", "daily", "per session")
@@ -249,6 +251,7 @@ def service_start(
     from openasc.frontdoor.services import requests_close_waiting
 
     requests_close_waiting(record=record)
+    budget_check(record=record, service=service, cost=cost)
     return service
 
 
@@ -324,6 +327,7 @@ def service_cost_change(
             "previous_weekly_pence": before.weekly_pence if before else None,
         },
     )
+    budget_check(record=record, service=service, cost=cost)
     return cost
 
 
@@ -382,3 +386,92 @@ def weekly_pence_for(*, unit_cost: Any, cost_frequency: str, planned_units_per_w
     if errors:
         return None
     return weekly_cost_pence(pence, cost_frequency, units)
+
+
+# --- Costs above the agreed personal budget: a manager's authorisation --------------------------------------------
+
+
+def plan_weekly_cost_on(plan, on: dt.date) -> int:
+    """What a plan's services cost a week on a date: the cost in force then of each service running then (a one-off
+    cost, or hours not known, counts nothing)."""
+    from openasc.services.selectors import weekly_cost_on
+
+    services = plan.services.filter(start_on__lte=on).prefetch_related("costs")
+    return sum(weekly_cost_on(s, on) or 0 for s in services)
+
+
+def budget_check(
+    *, record: access.OpenedRecord, service: Service, cost: ServiceCost
+) -> BudgetAuthorisation | None:
+    """When a service start or cost change takes its plan's weekly cost above the agreed personal budget, ask a
+    manager to authorise it (a budget authorisation, and through its workflow a task in the managers' worktray).
+    The service itself is not held back: what was arranged is what the returns count."""
+    plan = service.plan
+    if plan is None or plan.agreed_weekly_pence is None:
+        return None
+    committed = plan_weekly_cost_on(plan, cost.effective_from)
+    if committed <= plan.agreed_weekly_pence:
+        return None
+    authorisation = BudgetAuthorisation.objects.create(
+        person=record.person,
+        plan=plan,
+        service=service,
+        cost=cost,
+        committed_weekly_pence=committed,
+        agreed_weekly_pence=plan.agreed_weekly_pence,
+        requested_by=record.user,
+        requested_at=timezone.now(),
+    )
+    audit.record(
+        actor=record.user,
+        action=AuditAction.CREATE,
+        obj=authorisation,
+        basis=record.basis,
+        details={
+            "event": "budget_authorisation_requested",
+            "plan": plan.pk,
+            "service": service.pk,
+            "cost": cost.pk,
+            "committed_weekly_pence": committed,
+            "agreed_weekly_pence": plan.agreed_weekly_pence,
+        },
+    )
+    BUDGET_AUTHORISATION.begin(record, authorisation, note="Cost above the agreed personal budget")
+    return authorisation
+
+
+def budget_authorisation_decide(
+    *, record: access.OpenedRecord, authorisation: BudgetAuthorisation, decision: str, reason: str
+) -> BudgetAuthorisation:
+    """Authorise or decline a cost above the personal budget, with the reason (the workflow checks the role, the
+    state and that the manager did not arrange it), audited with the record's basis."""
+    require_belongs(record, authorisation, field="decision", what="authorisation")
+    errors: dict[str, str] = {}
+    if decision not in ("authorise", "decline"):
+        errors["decision"] = "Select whether you authorise or decline the cost"
+    words = {"reason": reason}
+    _check_words(words, errors, reason=("reason", None, True))
+    if not errors and not words["reason"]:
+        errors["reason"] = "Enter the reason for your decision"
+    if errors:
+        raise ValidationFailed(errors)
+    BUDGET_AUTHORISATION.check(record, authorisation, decision)
+    with transaction.atomic():
+        authorisation = BudgetAuthorisation.objects.select_for_update().get(pk=authorisation.pk)
+        authorisation.decided_by = record.user
+        authorisation.decided_at = timezone.now()
+        authorisation.reason = words["reason"]
+        BUDGET_AUTHORISATION.apply(
+            record,
+            authorisation,
+            decision,
+            note=words["reason"],
+            reason=words["reason"],
+            details={"over_weekly_pence": authorisation.over_pence},
+            fields=["decided_by", "decided_at", "reason"],
+        )
+    return authorisation
+
+
+def can_decide_budget(user: User) -> bool:
+    return access.has(user, access.Capability.SIGN_OFF)

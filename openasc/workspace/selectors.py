@@ -186,3 +186,34 @@ def team_caseload(
         details={"list": "team caseload", "team": team.pk, "people": len(rows)},
     )
     return rows
+
+
+# --- Home page: each role's key figures ---------------------------------------------------------------------------
+
+
+@dataclass
+class Figure:
+    label: str
+    value: str
+    href: str = ""
+    hint: str = ""
+
+
+def caseload_size(*, user: User) -> int:
+    """How many people are allocated to this worker by name now (a count: it names no one)."""
+    return (
+        _active_relationships(timezone.now())
+        .filter(user=user, kind=RelationshipKind.ALLOCATED_WORKER)
+        .values("person_id")
+        .distinct()
+        .count()
+    )
+
+
+def returns_status() -> dict:
+    """For the analyst's home page: the last CLD import and the population figures behind ASCOF (no personal data)."""
+    from openasc.reporting.models import ImportRun, PopulationEstimate
+
+    last = ImportRun.objects.order_by("-started_at", "-pk").first()
+    latest_year = PopulationEstimate.objects.order_by("-year").values_list("year", flat=True).first()
+    return {"last_import": last, "population_year": latest_year}

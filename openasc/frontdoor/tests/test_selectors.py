@@ -176,7 +176,8 @@ def test_counts_order_wait_and_pages(staff, teams):
     second = selectors.waiting_lists(user=staff.front_door, list_name="triage", page=2, page_size=3)
     assert [r.waited_days for r in second.rows] == [3]
     shortest = selectors.waiting_lists(user=staff.front_door, list_name="triage", sort="shortest")
-    assert [r.waited_days for r in shortest.rows] == [3, 10, 20, 30]
+    # Past their urgency's target first (10 urgent, 20 soon and 30 routine days are; 3 routine days is not)
+    assert [r.waited_days for r in shortest.rows] == [10, 20, 30, 3]
     urgent = selectors.waiting_lists(user=staff.front_door, list_name="triage", sort="urgency")
     assert [r.waited_days for r in urgent.rows] == [10, 20, 30, 3]
     event = AuditEvent.objects.filter(action="view", details__list="triage").last()

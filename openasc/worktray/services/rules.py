@@ -1,0 +1,185 @@
+"""What task each piece of work makes: its title (never the person's name), who it is for, where it is done, when
+it is due. The listeners (one thing, as it happens) and the refresh (everything, set by set) both build their
+tasks here, so a task is the same whichever made it."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.urls import reverse
+from django.utils import timezone
+
+from openasc.core import access
+from openasc.core.models import CareRelationship, RelationshipKind, Role
+from openasc.core.money import pounds
+from openasc.worktray.models import TaskKind
+from openasc.worktray.services import TaskSpec
+
+SIGN_OFF_DAYS = 5  # a manager signs off or authorises within a working week
+ALLOCATED_DAYS = 5  # a worker makes first contact within a working week of allocation
+BREAK_GLASS_REVIEW_DAYS = 7
+
+
+def _today() -> dt.date:
+    return timezone.localdate()
+
+
+def teams_of_people(person_ids) -> dict[int, int]:
+    """Each person's allocated team now (the earliest allocation), in one query."""
+    found: dict[int, int] = {}
+    rows = (
+        CareRelationship.objects.filter(
+            access.active_at(timezone.now()),
+            kind=RelationshipKind.ALLOCATED_TEAM,
+            person_id__in=list(person_ids),
+        )
+        .order_by("starts_at", "pk")
+        .values_list("person_id", "team_id")
+    )
+    for person_id, team_id in rows.iterator():
+        found.setdefault(person_id, team_id)
+    return found
+
+
+def workers_of_people(person_ids) -> dict[int, int]:
+    """Each person's allocated worker now (the earliest allocation), in one query."""
+    found: dict[int, int] = {}
+    rows = (
+        CareRelationship.objects.filter(
+            access.active_at(timezone.now()),
+            kind=RelationshipKind.ALLOCATED_WORKER,
+            person_id__in=list(person_ids),
+        )
+        .order_by("starts_at", "pk")
+        .values_list("person_id", "user_id")
+    )
+    for person_id, user_id in rows.iterator():
+        found.setdefault(person_id, user_id)
+    return found
+
+
+def _first_team(user_id: int | None) -> int | None:
+    from openasc.core.models import User
+
+    if not user_id:
+        return None
+    return (
+        User.teams.through.objects.filter(user_id=user_id, team__is_nhs_partner=False)
+        .order_by("team__name")
+        .values_list("team_id", flat=True)
+        .first()
+    )
+
+
+def sign_off_team(person_id: int, worker_id: int | None, teams: dict[int, int] | None = None) -> int | None:
+    """The team whose managers sign off: the person's allocated team, else the worker's own team."""
+    teams = teams if teams is not None else teams_of_people([person_id])
+    return teams.get(person_id) or _first_team(worker_id)
+
+
+def assessment_sign_off(a, *, team_id: int | None, on: dt.date | None = None) -> TaskSpec:
+    kind = "carer's assessment" if getattr(a, "cared_for_id", None) else "assessment"
+    return TaskSpec(
+        kind=TaskKind.ASSESSMENT_SIGN_OFF,
+        title=f"Sign off an {kind}" if kind[0] in "aeiou" else f"Sign off a {kind}",
+        subject_type="assessments.assessment",
+        subject_id=a.pk,
+        url=reverse("assessments:sign-off", args=[a.pk]),
+        person_id=a.person_id,
+        team_id=team_id,
+        capability=access.Capability.SIGN_OFF,
+        excluded_user_id=a.assessor_id,
+        due_on=(on or _today()) + dt.timedelta(days=SIGN_OFF_DAYS),
+    )
+
+
+def plan_sign_off(p, *, team_id: int | None, on: dt.date | None = None) -> TaskSpec:
+    return TaskSpec(
+        kind=TaskKind.PLAN_SIGN_OFF,
+        title="Sign off a care and support plan",
+        subject_type="planning.plan",
+        subject_id=p.pk,
+        url=reverse("planning:sign-off", args=[p.pk]),
+        person_id=p.person_id,
+        team_id=team_id,
+        capability=access.Capability.SIGN_OFF,
+        excluded_user_id=p.created_by_id,
+        due_on=(on or _today()) + dt.timedelta(days=SIGN_OFF_DAYS),
+    )
+
+
+def budget(b, *, team_id: int | None, on: dt.date | None = None) -> TaskSpec:
+    over = b.committed_weekly_pence - b.agreed_weekly_pence
+    return TaskSpec(
+        kind=TaskKind.BUDGET,
+        title=f"Authorise a cost {pounds(over)} a week above the personal budget",
+        subject_type="services.budgetauthorisation",
+        subject_id=b.pk,
+        url=reverse("worktray:budget", args=[b.pk]),
+        person_id=b.person_id,
+        team_id=team_id,
+        capability=access.Capability.SIGN_OFF,
+        excluded_user_id=b.requested_by_id,
+        due_on=(on or _today()) + dt.timedelta(days=SIGN_OFF_DAYS),
+    )
+
+
+def allocated(rel, *, on: dt.date | None = None) -> TaskSpec:
+    return TaskSpec(
+        kind=TaskKind.ALLOCATED,
+        title="Make contact with a person allocated to you",
+        subject_type="core.carerelationship",
+        subject_id=rel.pk,
+        url=reverse("people:detail", args=[rel.person_id]),
+        person_id=rel.person_id,
+        assigned_user_id=rel.user_id,
+        due_on=(on or _today()) + dt.timedelta(days=ALLOCATED_DAYS),
+    )
+
+
+def review_due(review_id: int, person_id: int, due_on: dt.date, *, user_id, team_id) -> TaskSpec:
+    return TaskSpec(
+        kind=TaskKind.REVIEW_DUE,
+        title="Complete a review",
+        subject_type="planning.review",
+        subject_id=review_id,
+        url=reverse("planning:review", args=[review_id]),
+        person_id=person_id,
+        assigned_user_id=user_id,
+        team_id=None if user_id else team_id,
+        due_on=due_on,
+    )
+
+
+def breach(request_id: int, person_id: int, urgency: str, received_on: dt.date, *, team_id) -> TaskSpec:
+    from openasc.frontdoor.models import Urgency
+
+    days = settings.OPENASC_URGENCY_TARGET_DAYS.get(urgency, 0)
+    label = str(dict(Urgency.choices).get(urgency, urgency)).split(":")[0]
+    return TaskSpec(
+        kind=TaskKind.REQUEST_BREACH,
+        title=f"{label} request past its {days}-day target",
+        subject_type="frontdoor.supportrequest",
+        subject_id=request_id,
+        url=reverse("frontdoor:request", args=[request_id]),
+        person_id=person_id,
+        team_id=team_id,
+        # Not yet with a team (waiting for triage): the front door's, who triage for the whole council
+        role="" if team_id else Role.FRONT_DOOR,
+        due_on=received_on + dt.timedelta(days=days),
+    )
+
+
+def break_glass(grant_id: int, person_id: int, user_id: int, started: dt.date) -> TaskSpec:
+    return TaskSpec(
+        kind=TaskKind.BREAK_GLASS,
+        title="Review a break-glass access",
+        subject_type="core.breakglassaccess",
+        subject_id=grant_id,
+        url=reverse("core:break-glass-review", args=[grant_id]),
+        person_id=person_id,
+        capability=access.Capability.REVIEW_BREAK_GLASS,
+        excluded_user_id=user_id,
+        due_on=started + dt.timedelta(days=BREAK_GLASS_REVIEW_DAYS),
+    )
