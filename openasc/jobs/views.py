@@ -18,7 +18,7 @@ TITLES = {
     JobKind.CLD_IMPORT: "Importing a Client Level Data file",
     JobKind.CLD_EXPORT: "Exporting the Client Level Data file",
 }
-NAV = {JobKind.CLD_IMPORT: "cld-import", JobKind.CLD_EXPORT: "cld-import"}
+NAV = {JobKind.CLD_IMPORT: "cld-import", JobKind.CLD_EXPORT: "cld-export"}
 
 
 def _version(job: Job) -> str:
