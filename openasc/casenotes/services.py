@@ -377,8 +377,8 @@ def case_note_edit(
             obj=locked,
             person_id=locked.person_id,
             basis=record.basis,
-            reason=words["reason"],
-            details=_details(locked, "case_note_edited", before=before),
+            # (the reason the author typed stays on the version: like the note's words, not in the audit trail)
+            details=_details(locked, "case_note_edited", before=before, reason_given=bool(words["reason"])),
         )
     return locked
 
