@@ -64,6 +64,18 @@ def test_administrator_creates_a_team_and_a_social_worker_and_issues_a_token(new
     assert password not in page.content()
     assert "Night duty team" in page.locator(".govuk-summary-list").inner_text()
 
+    # The team cannot be deleted now that Sam is in it: the page says why, and closing it is offered instead.
+    journey.click_link("Staff and teams")
+    journey.click_link("Teams", exact=True)
+    journey.click_link("Remove Night duty team", exact=True)
+    main = page.locator("main").inner_text()
+    assert "cannot be deleted, because" in main and "1 account is in the team" in main
+    assert page.get_by_role("button", name="Delete team").count() == 0
+    journey.submit("Close team", status=200)
+    assert journey.path == "/staff/teams/" and "Closed" in page.locator("table").inner_text()
+    team.refresh_from_db()
+    assert team.closed_at is not None and list(sam.teams.all()) == [team]
+
     # A token for the system account: shown once, then listed by its prefix with when it was last used.
     journey.click_link("Staff and teams")
     journey.click_link("System accounts and API tokens")
@@ -95,6 +107,7 @@ def test_administrator_creates_a_team_and_a_social_worker_and_issues_a_token(new
         "/staff/system-accounts/",
         f"/staff/{sam.pk}/",
         "/staff/add",
+        f"/staff/teams/{team.pk}/remove",
     ):
         journey.goto(path)
         assert page.evaluate("document.documentElement.scrollWidth") <= 320, path
