@@ -4,7 +4,7 @@ its outcomes, and answering every section through the services as a worker would
 `AssessmentFactory()` is a needs assessment in progress; the traits give the common states:
 `AssessmentFactory(completed=True)` (completed and eligible, ready for a plan; `eligible=False` too for one whose
 needs were not eligible, with the outcome and the computed determination to match) and
-`AssessmentFactory(awaiting_sign_off=True)`."""
+`AssessmentFactory(awaiting_sign_off=True)` and `AssessmentFactory(cancelled=True)`."""
 
 import datetime as dt
 
@@ -38,6 +38,7 @@ class AssessmentFactory(AuditExemptFactory):
             ),
         )
         awaiting_sign_off = factory.Trait(status=AssessmentStatus.AWAITING_SIGN_OFF)
+        cancelled = factory.Trait(status=AssessmentStatus.CANCELLED)
 
     person = factory.SubFactory(PersonFactory)
     kind = AssessmentKind.NEEDS
