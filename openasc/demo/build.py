@@ -223,6 +223,9 @@ class Builder:
         with audit.exempt_from_safety_net():
             teams, system = self.build_staff()
             self.build_people(teams, system)
+            from openasc.demo.notes import build_notes  # case notes on the people the council works with now
+
+            build_notes(seed=self.seed, system=system, today=TODAY)
         AuditEvent.objects.create(
             occurred_at=timezone.now(),
             actor=system,
