@@ -8,6 +8,7 @@ from ninja.errors import AuthenticationError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import HttpBearer, SessionAuth
 
+from openasc.core import apierrors
 from openasc.core.errors import AccessDenied, ValidationFailed
 from openasc.core.services import api_token_user
 
@@ -28,7 +29,7 @@ api = NinjaAPI(
     description="People in adult social care: search, read, create and update, under the same access rules and "
     "audit as the staff pages. System accounts authenticate with a bearer token.",
     auth=[TokenAuth(), SessionAuth()],
-    docs_url="/docs",
+    docs_url=None,  # /api/docs is a page of our own (openasc.core.apidocs): Swagger UI fails axe
 )
 
 
@@ -41,7 +42,10 @@ def schema_error(request, exc: NinjaValidationError):
     errors = []
     for e in exc.errors:
         loc = [str(p) for p in e.get("loc", []) if p not in ("body", "payload", "query", "path")]
-        errors.append({"field": ".".join(loc) or "body", "message": e.get("msg", "Invalid value")})
+        errors.append({"field": ".".join(loc) or "body", "message": apierrors.plain_message(e)})
+    # Every invalid field at once: the endpoint's own check over the fields the schema accepted.
+    refused = {e["field"].split(".")[0] for e in errors}
+    errors.extend(_field_errors(apierrors.domain_errors(request, refused)))
     return api.create_response(request, {"detail": "The request has errors", "errors": errors}, status=422)
 
 

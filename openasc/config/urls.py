@@ -1,6 +1,7 @@
 from django.urls import include, path
 
 from openasc.config.api import api
+from openasc.core import apidocs
 from openasc.worktray import views as worktray_views
 
 urlpatterns = [
@@ -18,5 +19,6 @@ urlpatterns = [
     path("reporting/", include("openasc.reporting.urls")),
     path("staff/", include("openasc.staff.urls")),
     path("jobs/", include("openasc.jobs.urls")),
+    path("api/docs", apidocs.view, name="api-docs"),
     path("api/", api.urls),
 ]

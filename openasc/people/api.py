@@ -8,6 +8,7 @@ from django.http import HttpRequest
 from ninja import Field, Router, Schema
 from ninja.responses import Status
 
+from openasc.core import apierrors
 from openasc.core.errors import ValidationFailed
 from openasc.people import selectors, services
 from openasc.people.models import Person
@@ -195,5 +196,9 @@ def update(request: HttpRequest, person_id: int, payload: PersonPatch):
     record = selectors.person_open(user=request.user, person_id=person_id, purpose="api update")
     return services.person_update(record=record, data=payload.dict(exclude_unset=True))
 
+
+# A body the schema refuses (a date that is no date) still gets the service's checks of its other fields.
+apierrors.register("POST", "api/people", services.person_check)
+apierrors.register("PATCH", "api/people/<person_id>", services.person_check)
 
 __all__ = ["Person", "router"]

@@ -92,6 +92,48 @@ def test_field_level_errors(client, token):
     assert not Person.objects.exists()
 
 
+def test_every_invalid_field_is_reported_at_once_when_the_schema_refuses_one(client, token):
+    # A date that is no date (the schema's) and an NHS number, postcode and gender the service refuses: one answer.
+    _, plain = token
+    response = client.post(
+        "/api/people",
+        {
+            "first_name": "",
+            "nhs_number": "123",
+            "date_of_birth": "31/02/1941",
+            "postcode": "zzz",
+            "gender": "Nope",
+        },
+        content_type="application/json",
+        **auth(plain),
+    )
+    assert response.status_code == 422
+    assert response.json()["errors"] == [
+        {"field": "last_name", "message": "This field is required"},
+        {"field": "date_of_birth", "message": "Enter a date as YYYY-MM-DD, for example 1941-02-14"},
+        {"field": "first_name", "message": "Enter the person's first name"},
+        {"field": "nhs_number", "message": "NHS number must be 10 digits"},
+        {"field": "postcode", "message": "Enter a real postcode, like AA1 1AA"},
+        {"field": "gender", "message": "Select a gender from the list"},
+    ]
+    assert not Person.objects.exists()
+
+
+def test_a_change_with_a_bad_date_also_reports_its_other_bad_fields(client, token):
+    _, plain = token
+    person = PersonFactory(postcode="NS1 4AB")
+    response = client.patch(
+        f"/api/people/{person.pk}",
+        {"date_of_birth": "yesterday", "postcode": "zzz"},
+        content_type="application/json",
+        **auth(plain),
+    )
+    assert response.status_code == 422
+    assert [e["field"] for e in response.json()["errors"]] == ["date_of_birth", "postcode"]
+    person.refresh_from_db()
+    assert person.postcode == "NS1 4AB"
+
+
 def test_duplicate_is_a_conflict_with_candidates(client, token):
     _, plain = token
     existing = PersonFactory(nhs_number="9434765919")
