@@ -184,6 +184,7 @@ def test_jobs_prune_from_the_command_line_with_and_without_days(staff, queue):
     assert "give a whole number of days, 1 or more" in str(exc.value)
 
 
+@pytest.mark.django_db(transaction=True)  # the worker loop closes old connections, as in production
 def test_the_worker_prunes_as_it_starts_and_queues_the_next_days_prune(staff, queue):
     old = job(staff.performance_analyst, state=JobState.SUCCEEDED, ago=JUST_OLD)
     out = StringIO()
@@ -197,6 +198,7 @@ def test_the_worker_prunes_as_it_starts_and_queues_the_next_days_prune(staff, qu
     assert dt.timedelta(hours=23) < prune.run_after - timezone.now() <= dt.timedelta(days=1)
 
 
+@pytest.mark.django_db(transaction=True)  # the worker loop closes old connections, as in production
 def test_the_daily_prune_runs_from_the_queue_and_queues_the_next(staff, queue):
     from openasc.jobs.worker import run_queued
 
