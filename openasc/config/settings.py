@@ -151,7 +151,7 @@ if (
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "core.User"
 LOGIN_URL = "core:sign-in"
-LOGIN_REDIRECT_URL = "people:search"
+LOGIN_REDIRECT_URL = "home"
 
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",

@@ -37,7 +37,7 @@ def task_rows(rows: list[TaskRow], today: dt.date) -> list[dict]:
         elif row.hidden:
             about = HIDDEN
         else:
-            about = "No one in particular"
+            about = "no one in particular"
         if t.assigned_user_id:
             for_whom = "You"
         elif t.team_id:

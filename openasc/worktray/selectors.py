@@ -17,7 +17,7 @@ from openasc.worktray.models import Notification, Task, TaskKind
 from openasc.worktray.services import audience_of, for_user
 
 PAGE_SIZE = 25
-HIDDEN = "A person whose record you cannot open"
+HIDDEN = "a person whose record you cannot open"
 
 
 @dataclass

@@ -26,7 +26,6 @@ def _figures(user, wt: selectors.Worktray) -> list:
     from openasc.workspace.selectors import Figure
 
     figures = []
-    sign_off = wt.counts.get(TaskKind.ASSESSMENT_SIGN_OFF, 0) + wt.counts.get(TaskKind.PLAN_SIGN_OFF, 0)
     if access.has(user, access.Capability.ALLOCATE) or access.has(user, access.Capability.VIEW_ALL):
         w = selectors.waiting_figures(user=user)
         figures += [
@@ -45,7 +44,16 @@ def _figures(user, wt: selectors.Worktray) -> list:
         ]
     if access.has(user, access.Capability.SIGN_OFF):
         figures += [
-            Figure("Waiting for your sign-off", str(sign_off), "?kind=" + TaskKind.ASSESSMENT_SIGN_OFF),
+            Figure(
+                "Assessments to sign off",
+                str(wt.counts.get(TaskKind.ASSESSMENT_SIGN_OFF, 0)),
+                "?kind=" + TaskKind.ASSESSMENT_SIGN_OFF,
+            ),
+            Figure(
+                "Plans to sign off",
+                str(wt.counts.get(TaskKind.PLAN_SIGN_OFF, 0)),
+                "?kind=" + TaskKind.PLAN_SIGN_OFF,
+            ),
             Figure(
                 "Costs above the budget to authorise",
                 str(wt.counts.get(TaskKind.BUDGET, 0)),
