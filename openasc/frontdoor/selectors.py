@@ -117,10 +117,31 @@ def worker_choices(*, user: User) -> list[tuple[int, str]]:
     team_ids = _team_ids(user)
     if team_ids:
         qs = qs.filter(teams__in=team_ids).distinct()
+    users = list(qs.order_by("last_name", "first_name", "username"))
+    caseloads = caseload_sizes([u.pk for u in users])
     return [
-        (u.pk, f"{u.display_name} ({u.get_role_display()})")
-        for u in qs.order_by("last_name", "first_name", "username")
+        (u.pk, f"{u.display_name} ({u.get_role_display()}), {_people(caseloads.get(u.pk, 0))} allocated")
+        for u in users
     ]
+
+
+def _people(n: int) -> str:
+    return f"{n} {'person' if n == 1 else 'people'}"
+
+
+def caseload_sizes(user_ids: list[int]) -> dict[int, int]:
+    """How many people each worker is allocated to now: so that a manager allocating sees who has room. A count of a
+    colleague's caseload, naming no one."""
+    from django.db.models import Count
+
+    rows = (
+        CareRelationship.objects.filter(
+            access.active_at(timezone.now()), kind=RelationshipKind.ALLOCATED_WORKER, user_id__in=user_ids
+        )
+        .values("user_id")
+        .annotate(n=Count("person_id", distinct=True))
+    )
+    return {r["user_id"]: r["n"] for r in rows}
 
 
 # ---- waiting lists -------------------------------------------------------------------------------------------

@@ -223,6 +223,38 @@ def person_record(*, user: User, person_id: int) -> PersonRecord:
     )
 
 
+def person_contacts(*, user: User, person_id: int) -> list[Contact]:
+    """A person's contacts, after the access decision and a view event (purpose "contacts")."""
+    record = person_open(user=user, person_id=person_id, purpose="contacts")
+    return list(record.person.contacts.order_by("kind", "name"))
+
+
+def person_carer_links(*, user: User, person_id: int) -> tuple[list[CarerLink], list[CarerLink]]:
+    """(who cares for the person, whom the person cares for): current links only."""
+    record = person_open(user=user, person_id=person_id, purpose="carers")
+    return (
+        list(CarerLink.objects.filter(cared_for=record.person, ended_on__isnull=True).order_by("pk")),
+        list(CarerLink.objects.filter(carer=record.person, ended_on__isnull=True).order_by("pk")),
+    )
+
+
+def person_alerts(*, user: User, person_id: int) -> list[Alert]:
+    """Alerts in force today or later, newest first."""
+    record = person_open(user=user, person_id=person_id, purpose="alerts")
+    today = dt.date.today()
+    return list(
+        record.person.alerts.filter(Q(ends_on__isnull=True) | Q(ends_on__gte=today)).order_by(
+            "-starts_on", "-pk"
+        )
+    )
+
+
+def person_alert(*, user: User, person_id: int, alert_id: int) -> tuple[Alert, access.OpenedRecord]:
+    """One of a person's alerts (for ending it), with the record as opened; another person's alert is not found."""
+    record = person_open(user=user, person_id=person_id, purpose="end alert")
+    return Alert.objects.get(pk=alert_id, person=record.person), record
+
+
 ACCESS_LOG_REFUSED = (
     "Only information governance, or a manager who works with this person, can see who has looked "
     "at their record."

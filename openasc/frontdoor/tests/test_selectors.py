@@ -337,3 +337,22 @@ def test_timeline_reads_what_it_shows_in_one_query_per_kind_of_event(
     assert (
         entries[0].detail == "Progress to assessment, review or reassessment. Passed to Locality team north"
     )
+
+
+def test_the_allocation_picker_shows_each_workers_caseload_size(staff, teams):
+    # A manager allocating sees who has room: current allocations to each worker, counted, naming no one.
+    from openasc.core.tests.factories import CareRelationshipFactory
+    from openasc.frontdoor import selectors as frontdoor_selectors
+
+    for _ in range(2):
+        CareRelationshipFactory(user=staff.social_worker)
+    CareRelationshipFactory(user=staff.occupational_therapist)
+    CareRelationshipFactory(  # ended yesterday: no longer on the caseload
+        user=staff.occupational_therapist,
+        starts_at=timezone.now() - dt.timedelta(days=9),
+        ends_at=timezone.now() - dt.timedelta(days=1),
+    )
+    labels = dict(frontdoor_selectors.worker_choices(user=staff.team_manager))
+    assert labels[staff.social_worker.pk].endswith(", 2 people allocated")
+    assert labels[staff.occupational_therapist.pk].endswith(", 1 person allocated")
+    assert labels[staff.team_manager.pk].endswith(", 0 people allocated")
