@@ -142,6 +142,7 @@ def test_one_person_from_first_contact_to_first_review(new_journey, staff, teams
     complete_the_first_review(worker, arthur, service, staff, today)
 
     the_timeline_tells_the_story(worker, arthur, staff)
+    cancel_an_assessment_started_in_error(worker, arthur)
 
 
 def record_and_triage_the_request(journey, person, today) -> SupportRequest:
@@ -644,3 +645,30 @@ def the_timeline_tells_the_story(journey, person, staff) -> None:
     assert "Personal budget £245.00 a week" in story
     assert "No change (Continuation of support or services)" in story
     journey.screenshot("care-journey-timeline")
+
+
+def cancel_an_assessment_started_in_error(journey, person) -> None:
+    """A reassessment started by mistake is cancelled with a reason: kept, read-only, on the timeline."""
+    page = journey.page
+    journey.goto(f"/people/{person.pk}")
+    journey.click_link("start an assessment")
+    select(journey, "How is the assessment being carried out?", "Face to face")
+    journey.submit("Start assessment", status=200)
+    mistake = Assessment.objects.filter(person=person).latest("pk")
+    assert journey.path == f"/assessments/{mistake.pk}"
+    journey.submit("Cancel this assessment")  # a GOV.UK button that is a link
+    assert journey.path == f"/assessments/{mistake.pk}/cancel"
+    assert heading(journey) == "Cancel this assessment"
+    journey.submit("Cancel this assessment", status=400)  # no reason given
+    assert journey.error_links() == [("#reason", "Enter why the assessment is being cancelled")]
+    page.get_by_label("Why is this assessment being cancelled?").fill("Started in error: no change in needs")
+    journey.submit("Cancel this assessment", status=200)
+    assert journey.path == f"/assessments/{mistake.pk}"
+    assert "Assessment cancelled" in banner(journey)
+    assert summary(journey)["Why it was cancelled"] == "Started in error: no change in needs"
+    assert page.get_by_role("button", name="Cancel this assessment").count() == 0
+    mistake.refresh_from_db()
+    assert mistake.status == AssessmentStatus.CANCELLED
+    journey.goto(f"/people/{person.pk}")
+    story = page.locator(".app-timeline").inner_text()
+    assert "Needs assessment cancelled" in story and "Started in error: no change in needs" in story
