@@ -238,7 +238,14 @@ class Pruned:
 
 def keep_days() -> int:
     """How many days finished jobs, their queue rows and their files are kept (OPENASC_JOB_KEEP_DAYS, default 30)."""
-    return int(getattr(settings, "OPENASC_JOB_KEEP_DAYS", 30))
+    from django.core.exceptions import ImproperlyConfigured
+
+    days = getattr(settings, "OPENASC_JOB_KEEP_DAYS", 30)
+    if isinstance(days, bool) or not isinstance(days, int) or days < 1:
+        raise ImproperlyConfigured(
+            f"OPENASC_JOB_KEEP_DAYS: give a whole number of days, 1 or more, to keep finished jobs (it is {days!r})"
+        )
+    return days
 
 
 def job_files(job: Job) -> list[Path]:

@@ -158,6 +158,18 @@ def test_the_setting_moves_the_boundary(staff, queue, settings):
     assert list(Job.objects.values_list("pk", flat=True)) == [six.pk] and eight.pk != six.pk
 
 
+def test_a_setting_of_no_days_is_a_clear_configuration_error(staff, queue, settings):
+    from django.core.exceptions import ImproperlyConfigured
+
+    settings.OPENASC_JOB_KEEP_DAYS = 0
+    job(staff.performance_analyst, state=JobState.SUCCEEDED, ago=JUST_OLD)
+    with pytest.raises(
+        ImproperlyConfigured, match="OPENASC_JOB_KEEP_DAYS: give a whole number of days, 1 or more"
+    ):
+        services.jobs_prune()
+    assert Job.objects.count() == 1
+
+
 @pytest.mark.parametrize("days", [0, -1, True, "30"])
 def test_a_number_of_days_that_is_not_one_or_more_is_refused(staff, queue, days):
     job(staff.performance_analyst, state=JobState.SUCCEEDED, ago=JUST_OLD)

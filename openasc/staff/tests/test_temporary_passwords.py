@@ -321,6 +321,14 @@ def test_the_first_administrator_keeps_a_password_from_stdin(db):
     assert not User.objects.get(username="ada").must_change_password
 
 
+def test_a_first_administrator_with_a_generated_password_must_change_it(db):
+    out = run("users", "add", "ada", "--role", "administrator", "--generate-password")
+    ada = User.objects.get(username="ada")
+    assert ada.must_change_password and ada.check_password(out.strip().splitlines()[-1])
+    event = AuditEvent.objects.get(object_type="core.user", object_id=str(ada.pk))
+    assert event.details["password"] == "temporary (must be changed at the next sign-in)"
+
+
 def test_the_help_explains_temporary_passwords(capsys):
     from openasc.cli import main
 
