@@ -68,5 +68,13 @@ def get(kind: str, key: str) -> Section | None:
     return next((s for s in for_kind(kind) if s.key == key), None)
 
 
+def after(kind: str, key: str) -> Section | None:
+    """The section that follows `key` in task-list order (None after the last)."""
+    items = for_kind(kind)
+    keys = [s.key for s in items]
+    i = keys.index(key) if key in keys else len(keys)
+    return items[i + 1] if i + 1 < len(items) else None
+
+
 def is_determination_input(key: str) -> bool:
     return key in DETERMINATION_INPUTS or key.startswith(OUTCOME_PREFIX)

@@ -189,6 +189,14 @@ class Section(_AssessmentAction):
     def get_title(self, assessment: Assessment, can_act: bool) -> str:
         return self.section.title
 
+    def success_url(self, assessment: Assessment, result) -> str:
+        """ "Save and continue" goes on to the next section (the task list after the last); "Save and come back
+        later" goes back to the task list."""
+        following = sections.after(assessment.kind, self.section.key)
+        if self._later() or following is None:
+            return reverse("assessments:detail", args=[assessment.pk])
+        return reverse("assessments:section", args=[assessment.pk, following.key])
+
     def get_success_message(self, assessment: Assessment, result) -> str:
         if self._later():
             return f"{self.section.title}: saved as work in progress. You can come back to it at any time."

@@ -239,9 +239,13 @@ def allocate_a_social_worker(journey, person, staff) -> None:
 
 
 def complete_section(journey, title: str) -> None:
-    """Save and continue: back on the task list, with the section marked completed."""
+    """Save and continue: on to the next section (the task list after the last), then back to the task list, where
+    the section is marked completed."""
     journey.submit("Save and continue", status=200)
     assert f"{title}: completed" in banner(journey)
+    if journey.page.locator(".govuk-task-list").count() == 0:  # on the next section's page
+        assert heading(journey) != title
+        journey.click_link("Back to the assessment")
     status = journey.page.locator(".govuk-task-list__item", has_text=title).locator(
         ".govuk-task-list__status"
     )

@@ -287,3 +287,25 @@ def test_completed_assessment_complete_page_goes_back_to_task_list(client, staff
     assert response["Location"] == reverse("assessments:detail", args=[assessment.pk])
     html = client.get(response["Location"]).content.decode()
     assert "Progress to support planning or services" in html and "Save and continue" not in html
+
+
+def test_save_and_continue_goes_on_to_the_next_section_and_the_last_back_to_the_task_list(
+    client, staff, assessment
+):
+    from openasc.assessments import sections
+
+    client.force_login(staff.social_worker)
+    order = [s.key for s in sections.for_kind(assessment.kind)]
+    response = client.post(
+        reverse("assessments:section", args=[assessment.pk, order[0]]),
+        {"what_matters": "Staying at home", "action": "continue"},
+    )
+    assert response.status_code == 302
+    assert response["Location"] == reverse("assessments:section", args=[assessment.pk, order[1]])
+    later = client.post(
+        reverse("assessments:section", args=[assessment.pk, order[0]]),
+        {"what_matters": "Staying at home", "action": "later"},
+    )
+    assert later["Location"] == reverse("assessments:detail", args=[assessment.pk])
+    assert sections.after(assessment.kind, order[-1]) is None  # after the last section: back to the task list
+    assert sections.after(assessment.kind, order[-2]).key == order[-1]
