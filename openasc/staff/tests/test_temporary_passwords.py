@@ -31,7 +31,7 @@ def events_for(user: User, action: str | None = None) -> list[AuditEvent]:
 @pytest.fixture
 def flagged(db):
     """A social worker an administrator has just given the temporary password OLD."""
-    user = UserFactory(username="sam", role=Role.SOCIAL_WORKER)
+    user = UserFactory(username="sam", first_name="Sam", last_name="Worthing", role=Role.SOCIAL_WORKER)
     User.objects.filter(pk=user.pk).update(must_change_password=True)
     user.refresh_from_db()
     return user
@@ -241,6 +241,10 @@ def test_an_account_created_or_reset_on_the_staff_pages_has_a_temporary_password
     assert worker.must_change_password and worker.check_password(NEW)
     detail = client.get(f"/staff/{worker.pk}/").content.decode()
     assert "Temporary: they must choose their own when they next sign in" in detail
+    listing = client.get("/staff/?role=social_worker").content.decode()
+    assert "Temporary password" in listing
+    assert "temporary password" in run("users", "list", "--role", "social_worker", "--as", "administrator")
+    assert "temporary password" not in run("users", "list", "--role", "team_manager", "--as", "administrator")
 
 
 # --- the command line -----------------------------------------------------------------------------------------------

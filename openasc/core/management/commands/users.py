@@ -278,7 +278,13 @@ class Command(BaseCommand):
             rows = []
             for u in selectors.staff_list(user=admin, role=role, team=team, status=options["status"]):
                 status = (
-                    "deactivated" if not u.is_active else ("locked" if services.is_locked(u) else "active")
+                    "deactivated"
+                    if not u.is_active
+                    else (
+                        "locked"
+                        if services.is_locked(u)
+                        else ("temporary password" if u.must_change_password else "active")
+                    )
                 )
                 rows.append(
                     (u.username, u.get_role_display(), ", ".join(t.code for t in u.teams.all()), status)
