@@ -318,6 +318,68 @@ def test_every_member_of_staff_may_change_their_own_password(client, staff, role
     assert client.get("/staff/password").status_code == 200
 
 
+# The case-note pages (openasc.casenotes) for a person allocated to the north team (an NHS partner: through its
+# team's sharing basis), by role: (notes list, a note, a sensitive note by a north social worker, add a note, add an
+# addendum). 302 is the break-glass page; 403 the refusal (a sensitive note: "You cannot read this note").
+NOTE_PAGES_WITH_TEAM = {
+    Role.FRONT_DOOR: (200, 200, 200, 200, 200),
+    Role.SOCIAL_WORKER: (200, 200, 200, 200, 200),
+    Role.OCCUPATIONAL_THERAPIST: (200, 200, 200, 200, 200),
+    Role.TEAM_MANAGER: (200, 200, 200, 200, 200),
+    Role.BROKER: (200, 200, 200, 200, 200),
+    Role.FINANCE_OFFICER: (200, 200, 200, 200, 200),
+    Role.SAFEGUARDING_LEAD: (200, 200, 200, 200, 200),
+    Role.PERFORMANCE_ANALYST: (200, 200, 200, 403, 403),  # reads on the team basis, writes no notes
+    Role.NHS_PARTNER: (200, 200, 403, 403, 403),  # not in the author's team nor a named role
+    Role.INFORMATION_GOVERNANCE: (200, 200, 200, 403, 403),
+    Role.ADMINISTRATOR: (403, 403, 403, 403, 403),  # in no team: no basis, and no break-glass
+}
+# The same pages with no relationship: only the front door opens anyone's record.
+NOTE_PAGES_WITHOUT = {
+    Role.FRONT_DOOR: (200, 200, 200, 200, 200),
+    Role.SOCIAL_WORKER: (302, 403, 403, 302, 403),
+    Role.OCCUPATIONAL_THERAPIST: (302, 403, 403, 302, 403),
+    Role.TEAM_MANAGER: (302, 403, 403, 302, 403),
+    Role.BROKER: (302, 403, 403, 302, 403),
+    Role.FINANCE_OFFICER: (302, 403, 403, 302, 403),
+    Role.SAFEGUARDING_LEAD: (302, 403, 403, 302, 403),
+    Role.PERFORMANCE_ANALYST: (403, 403, 403, 403, 403),
+    Role.NHS_PARTNER: (302, 403, 403, 403, 403),
+    Role.INFORMATION_GOVERNANCE: (403, 403, 403, 403, 403),
+    Role.ADMINISTRATOR: (403, 403, 403, 403, 403),
+}
+
+
+@pytest.mark.parametrize("relationship", ["allocated_team", "none"])
+@pytest.mark.parametrize("role", ROLES, ids=[r.value for r in ROLES])
+def test_case_note_pages_for_every_role(client, staff, teams, role, relationship):
+    from openasc.casenotes.tests.factories import CaseNoteFactory
+
+    user = getattr(staff, role.value)
+    person = PersonFactory()
+    if relationship != "none":
+        connect(user, person, relationship, teams)
+    note = CaseNoteFactory(
+        person=person, author=staff.social_worker, subject="Plain words", body="Plain body"
+    )
+    secret = CaseNoteFactory(
+        person=person, author=staff.social_worker, sensitive=True, subject="Secret words", body="Secret body"
+    )
+    client.force_login(user)
+    paths = (
+        f"/notes/people/{person.pk}",
+        f"/notes/{note.pk}",
+        f"/notes/{secret.pk}",
+        f"/notes/people/{person.pk}/new",
+        f"/notes/{note.pk}/addendum",
+    )
+    want = (NOTE_PAGES_WITH_TEAM if relationship != "none" else NOTE_PAGES_WITHOUT)[role]
+    got = tuple(client.get(path).status_code for path in paths)
+    assert got == want
+    for path in paths:
+        assert "Secret" not in client.get(path).content.decode() or want[2] == 200, path
+
+
 @pytest.mark.parametrize("role", ROLES, ids=[r.value for r in ROLES])
 def test_search_shows_unconnected_people_only_to_search_everyone_roles(staff, role):
     user = getattr(staff, role.value)
