@@ -77,6 +77,10 @@ class SignOffIn(Schema):
     reason: str = ""
 
 
+class CancelIn(Schema):
+    reason: str = Field(..., description="Why the assessment will not be finished (required)")
+
+
 class OutcomeOut(Schema):
     code: str
     label: str
@@ -324,4 +328,15 @@ def complete(request: HttpRequest, assessment_id: int, payload: CompleteIn):
 def sign_off(request: HttpRequest, assessment_id: int, payload: SignOffIn):
     assessment = _get(request, assessment_id, "api sign off")
     services.assessment_sign_off(record=request.opened_record, assessment=assessment, **payload.dict())
+    return _out(assessment)
+
+
+@router.post(
+    "/{assessment_id}/cancel",
+    response={200: AssessmentOut, **ERRORS},
+    summary="Cancel an assessment in progress, with a reason (its assessor, or a manager)",
+)
+def cancel(request: HttpRequest, assessment_id: int, payload: CancelIn):
+    assessment = _get(request, assessment_id, "api cancel")
+    services.assessment_cancel(record=request.opened_record, assessment=assessment, reason=payload.reason)
     return _out(assessment)

@@ -177,3 +177,36 @@ def test_access_rules_apply(client, person, teams, staff):
     client.force_login(stranger)
     assert client.get(f"/api/assessments/{a.pk}").status_code == 403
     assert client.get("/api/assessments/99999").status_code == 404
+
+
+def test_cancel_over_the_api_needs_a_reason_and_the_assessor_or_a_manager(
+    client, token, person, staff, teams
+):
+    _, plain = token
+    aid = post(client, "/api/assessments", {"person_id": person.pk, "method": "Telephone"}, plain).json()[
+        "id"
+    ]
+    url = f"/api/assessments/{aid}/cancel"
+    missing = post(client, url, {"reason": " "}, plain)
+    assert missing.status_code == 422
+    assert missing.json()["errors"] == [
+        {"field": "reason", "message": "Enter why the assessment is being cancelled"}
+    ]
+    colleague = UserFactory(username="colleague", role="social_worker", teams=[teams.north])
+    CareRelationshipFactory(person=person, user=colleague)
+    client.force_login(colleague)  # may open the record, did not start the assessment, is not a manager
+    refused = client.post(url, {"reason": "Duplicate"}, content_type="application/json")
+    assert refused.status_code == 403
+    client.logout()
+    done = post(client, url, {"reason": "Loaded twice from the old system"}, plain)  # by its assessor
+    assert done.status_code == 200 and done.json()["status"] == "cancelled"
+    again = post(client, url, {"reason": "Again"}, plain)
+    [error] = again.json()["errors"]
+    assert again.status_code == 422 and error["field"] == "reason"
+    assert error["message"].startswith("This assessment is cancelled: it cannot be cancelled")
+    second = post(client, "/api/assessments", {"person_id": person.pk, "method": "Telephone"}, plain).json()
+    client.force_login(staff.team_manager)  # a manager cancels work they did not start
+    by_manager = client.post(
+        f"/api/assessments/{second['id']}/cancel", {"reason": "Not needed"}, content_type="application/json"
+    )
+    assert by_manager.status_code == 200 and by_manager.json()["status"] == "cancelled"
