@@ -23,7 +23,7 @@ from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
-from django.db.models import ProtectedError
+from django.db.models import ProtectedError, RestrictedError
 from django.db.models.deletion import Collector
 from django.utils import timezone
 from django.utils.text import slugify
@@ -683,20 +683,42 @@ def _count(n: int, one: str, many: str) -> str:
 
 
 def team_removal(*, actor: User, team: Team) -> TeamRemoval:
-    """What stands in the way of deleting a team (counts only: no one is named)."""
+    """What stands in the way of deleting a team (counts only: no one is named). Anything in the database that
+    refers to the team counts (found the way a delete would find it), so a deletion never takes a record's history
+    with it: a request passed to the team, a task or note shared with it, whichever app keeps it."""
     require_administrator(actor)
     now = timezone.now()
     rels = CareRelationship.objects.filter(team=team)
     active = rels.filter(access.active_at(now)).count()
     past = rels.count() - active
-    other = 0
-    try:
-        Collector(using=Team.objects.db, origin=team).collect([team])
-    except ProtectedError as exc:
-        other = sum(1 for o in exc.protected_objects if not isinstance(o, CareRelationship))
     return TeamRemoval(
-        members=team.members.count(), active_allocations=active, past_allocations=past, other_references=other
+        members=team.members.count(),
+        active_allocations=active,
+        past_allocations=past,
+        other_references=_other_references(team),
     )
+
+
+def _other_references(team: Team) -> int:
+    """Rows a delete of the team would refuse for, delete or change, other than its memberships and allocations.
+
+    Django's delete collector looks at every relation to the team before it refuses (PROTECT), so what it gathered
+    to delete or change is counted even then."""
+    own = (Team, User.teams.through, CareRelationship)
+    collector = Collector(using=Team.objects.db, origin=team)
+    refused = ()
+    try:
+        collector.collect([team])
+    except ProtectedError as exc:
+        refused = exc.protected_objects
+    except RestrictedError as exc:
+        refused = exc.restricted_objects
+    n = sum(1 for o in refused if not isinstance(o, own))
+    n += sum(len(objs) for model, objs in collector.data.items() if model not in own)
+    n += sum(qs.count() for qs in collector.fast_deletes if qs.model not in own)
+    for group in collector.field_updates.values():
+        n += sum(len(objs) if isinstance(objs, list | set | tuple) else objs.count() for objs in group)
+    return n
 
 
 @transaction.atomic

@@ -204,3 +204,18 @@ def test_teams_close_reopen_and_delete_from_the_command_line(staff, teams, empty
     with pytest.raises(CommandError) as exc:
         run("teams", "close", "no-such-team", "--as", "administrator")
     assert "there is no team with the code or name 'no-such-team'" in str(exc.value)
+
+
+def test_a_request_passed_to_the_team_keeps_it_from_being_deleted(staff, empty):
+    """Whatever else names the team (here a request for support, which the front door keeps) counts too: a delete
+    never takes a record's history with it."""
+    from openasc.frontdoor.tests.factories import SupportRequestFactory
+
+    SupportRequestFactory(triaged=True, team=empty)
+    removal = services.team_removal(actor=staff.administrator, team=empty)
+    assert (removal.members, removal.active_allocations, removal.past_allocations) == (0, 0, 0)
+    assert removal.other_references == 1 and not removal.can_delete
+    assert removal.reasons() == ["1 other record names the team, such as a request for support passed to it"]
+    with pytest.raises(ValidationFailed):
+        services.team_delete(actor=staff.administrator, team=empty)
+    assert Team.objects.filter(pk=empty.pk).exists()
