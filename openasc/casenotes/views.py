@@ -215,9 +215,9 @@ class EditNote(_OnNote):
     def refused_page(self, request: HttpRequest, note=None) -> HttpResponse:
         if note is None:
             return super().refused_page(request)
-        return forbidden(
-            request, self.refused_title, note_writes.edit_refusal(request.user, note, timezone.now())
-        )
+        why = note_writes.edit_refusal(request.user, note, timezone.now())
+        access.refuse(request.user, person_id=note.person_id, purpose=self.purpose, explanation=why, obj=note)
+        return forbidden(request, self.refused_title, why, audited=True)  # (audited against the person above)
 
     def initial(self, request: HttpRequest, note) -> dict:
         return forms.initial_from(note)

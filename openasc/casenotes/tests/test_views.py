@@ -141,6 +141,8 @@ def test_after_the_window_the_author_is_sent_to_an_addendum(client, staff, perso
     refused = client.get(f"/notes/{old.pk}/edit")
     assert refused.status_code == 403 and "Add an addendum instead" in refused.content.decode()
     assert client.post(f"/notes/{old.pk}/edit", good()).status_code == 403
+    refusals = AuditEvent.objects.filter(action="access_refused", object_id=str(old.pk), person_id=person.pk)
+    assert refusals.count() == 2 and refusals.first().details["purpose"] == "edit case note"
     assert CaseNote.objects.get(pk=old.pk).version == 1
     response = client.post(f"/notes/{old.pk}/addendum", {"body": ""})
     assert response.status_code == 400 and 'href="#body"' in response.content.decode()
