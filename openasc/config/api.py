@@ -88,10 +88,12 @@ from openasc.frontdoor.api import router as frontdoor_router  # noqa: E402
 from openasc.people.api import router as people_router  # noqa: E402
 from openasc.planning.api import router as planning_router  # noqa: E402
 from openasc.services.api import router as services_router  # noqa: E402
+from openasc.worktray.api import router as worktray_router  # noqa: E402
 
 api.add_router("/people", people_router)
 api.add_router("/requests", frontdoor_router)
 api.add_router("/assessments", assessments_router)
 api.add_router("/plans", planning_router)
 api.add_router("/services", services_router)
+api.add_router("/tasks", worktray_router)
 api.add_router("/notes", casenotes_router)

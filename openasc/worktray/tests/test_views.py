@@ -179,3 +179,30 @@ def test_email_can_be_turned_off_and_the_choice_is_checked(client, staff, teams)
     staff.team_manager.save()
     submitted(in_team(teams.north), staff.social_worker)
     assert Notification.objects.get(user=staff.team_manager).email == ""
+
+
+def test_the_api_lists_the_same_tasks_and_hides_who_the_caller_cannot_open(client, staff, teams):
+    from openasc.core import audit
+    from openasc.core.models import Restriction
+
+    seen = in_team(teams.north)
+    a = submitted(seen, staff.social_worker)
+    hidden = in_team(teams.north)
+    submitted(hidden, staff.occupational_therapist)
+    with audit.exempt_from_safety_net():
+        Restriction.objects.create(
+            person=hidden,
+            reason="Member of staff",
+            review_on=TODAY + dt.timedelta(days=30),
+            created_by=staff.information_governance,
+        )
+    client.force_login(staff.team_manager)
+    body = client.get("/api/tasks").json()
+    assert body["total"] == 2 and body["counts"] == {TaskKind.ASSESSMENT_SIGN_OFF: 2}
+    by_url = {t["url"]: t for t in body["tasks"]}
+    mine = by_url[f"/assessments/{a.pk}/sign-off"]
+    assert (mine["person_id"], mine["person_hidden"]) == (seen.pk, False)
+    other = next(t for t in body["tasks"] if t is not mine)
+    assert (other["person_id"], other["person_hidden"]) == (None, True)
+    client.force_login(staff.broker)
+    assert client.get("/api/tasks").json()["total"] == 0
