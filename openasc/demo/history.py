@@ -92,6 +92,22 @@ WHAT_MATTERS = (
     "Not being a burden on my husband.",
     "Getting out to the shops and the library.",
 )
+# Who does what, when, and what happens if it cannot: chosen from a generator seeded by the plan's id, so that the
+# rest of the history (and the bench built from it) is the same as before these were added.
+PROVIDERS_WHO = ("the home care agency", "the reablement team", "the day centre", "the care home's staff")
+WHEN = (
+    "Every morning, 7.30 to 8.15",
+    "Mornings and evenings, every day",
+    "Weekdays at lunchtime",
+    "Three times a week",
+    "Every day, as needed",
+)
+CONTINGENCY = (
+    "If a visit is missed, ring the agency's out-of-hours line; the duty team on 01632 960 000 in office hours.",
+    "If the usual carer cannot come, the agency sends a replacement; the family are told by phone.",
+    "If family cannot help, ring the duty team for an emergency call; the key safe code is held by the agency.",
+)
+
 GOALS = (
     "I want to stay living at home and manage my own personal care with some help in the mornings.",
     "I want to get out into the community twice a week and see my friends.",
@@ -591,6 +607,8 @@ class HistoryBuilder:
             created_by=assessment.assessor,
             signed_off_by=self.rng.choice(self.managers),
         )
+        detail = random.Random(plan.id)  # its own generator: the main sequence is unchanged
+        plan.contingency = detail.choice(CONTINGENCY)
         self.out["plans"].append(plan)
         for code in sorted(getattr(assessment, "_unable", ())):
             self.out["needs"].append(
@@ -599,6 +617,8 @@ class HistoryBuilder:
                     outcome_code=code,
                     meet_by="service",
                     description="Support from a paid carer or service",
+                    who=detail.choice(PROVIDERS_WHO).capitalize(),
+                    when=detail.choice(WHEN),
                 )
             )
         return plan

@@ -18,13 +18,18 @@ router = Router(tags=["planning"])
 class NeedIO(Schema):
     outcome_code: str = Field(..., description="Care Act outcome code, e.g. hygiene, nutrition")
     meet_by: str = Field(..., description="service, community, family, technology or self")
-    description: str
+    description: str = Field(..., description="What will be done")
+    who: str = Field("", description="Who does it, e.g. a provider or a named family member")
+    when: str = Field("", description="When, e.g. every morning from 7.30 to 8.15")
 
 
 class PlanIn(Schema):
     person_id: int
     goals: str = Field(..., description="The person's goals, in their own words")
     needs: list[NeedIO]
+    contingency: str = Field(
+        "", description="What happens if the usual support cannot be given, and whom to call"
+    )
     delivery_mechanism: str = Field("", description="CLD Delivery Mechanism, e.g. Direct payment")
     agreed_weekly_pence: int | None = None
     starts_on: dt.date | None = None
@@ -34,6 +39,7 @@ class PlanVersionIn(Schema):
     reason: str = ""
     goals: str | None = None
     needs: list[NeedIO] | None = None
+    contingency: str | None = None
     delivery_mechanism: str | None = None
     agreed_weekly_pence: int | None = None
     starts_on: dt.date | None = None
@@ -47,6 +53,7 @@ class PlanOut(Schema):
     status: str
     goals: str
     needs: list[NeedIO]
+    contingency: str
     indicative_weekly_pence: int | None
     agreed_weekly_pence: int | None
     delivery_mechanism: str
@@ -122,6 +129,7 @@ def _plan_out(plan) -> dict:
         "previous_id": plan.previous_id,
         "status": plan.status,
         "goals": plan.goals,
+        "contingency": plan.contingency,
         "indicative_weekly_pence": plan.indicative_weekly_pence,
         "agreed_weekly_pence": plan.agreed_weekly_pence,
         "delivery_mechanism": plan.delivery_mechanism,
@@ -129,7 +137,13 @@ def _plan_out(plan) -> dict:
         "agreed_on": plan.agreed_on,
         "assessment_id": plan.assessment_id,
         "needs": [
-            {"outcome_code": n.outcome_code, "meet_by": n.meet_by, "description": n.description}
+            {
+                "outcome_code": n.outcome_code,
+                "meet_by": n.meet_by,
+                "description": n.description,
+                "who": n.who,
+                "when": n.when,
+            }
             for n in selectors.plan_needs(plan)
         ],
     }

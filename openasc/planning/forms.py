@@ -52,7 +52,32 @@ class PlanForm(forms.Form):
                     "max_length": "The description must be 5,000 characters or fewer",
                 },
             )
-            order += [f"meet_by_{need.code}", f"description_{need.code}"]
+            self.fields[f"who_{need.code}"] = forms.CharField(
+                required=False,
+                max_length=200,
+                error_messages={
+                    "max_length": f"Who will meet the need for {label} must be 200 characters or fewer"
+                },
+            )
+            self.fields[f"when_{need.code}"] = forms.CharField(
+                required=False,
+                max_length=200,
+                error_messages={
+                    "max_length": f"When the need for {label} is met must be 200 characters or fewer"
+                },
+            )
+            order += [
+                f"meet_by_{need.code}",
+                f"description_{need.code}",
+                f"who_{need.code}",
+                f"when_{need.code}",
+            ]
+        self.fields["contingency"] = forms.CharField(
+            required=False,
+            max_length=10000,
+            error_messages={"max_length": "The contingency plan must be 10,000 characters or fewer"},
+        )
+        order.append("contingency")
         if with_reason:
             self.fields["reason"] = forms.CharField(
                 max_length=2000, error_messages={"required": "Say why the plan is changing"}
@@ -73,6 +98,7 @@ class PlanForm(forms.Form):
         d = self.cleaned_data
         return {
             "goals": d["goals"],
+            "contingency": d.get("contingency") or "",
             "delivery_mechanism": d.get("delivery_mechanism") or "",
             "agreed_weekly_pence": d.get("agreed_weekly"),
             "starts_on": d.get("starts_on"),
@@ -81,6 +107,8 @@ class PlanForm(forms.Form):
                     "outcome_code": n.code,
                     "meet_by": d.get(f"meet_by_{n.code}", ""),
                     "description": d.get(f"description_{n.code}", ""),
+                    "who": d.get(f"who_{n.code}", ""),
+                    "when": d.get(f"when_{n.code}", ""),
                 }
                 for n in self.need_rows
             ],

@@ -25,6 +25,12 @@ class MeetBy(models.TextChoices):
     SELF = "self", "The person themselves"
 
 
+# Formal support is paid for (a commissioned service or a direct payment); the rest is informal or universal.
+FORMAL_SUPPORT = frozenset({MeetBy.SERVICE})
+# Support that stops if one person cannot give it: a plan that relies on it needs a contingency plan.
+FRAGILE_SUPPORT = frozenset({MeetBy.FAMILY_AND_FRIENDS})
+
+
 class ResourceAllocationBand(models.Model):
     """A row of the council's resource allocation table: assessed need points to an indicative weekly budget."""
 
@@ -53,6 +59,11 @@ class Plan(models.Model):
     previous = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     status = models.CharField(max_length=20, choices=PlanStatus.choices, default=PlanStatus.DRAFT)
     goals = models.TextField(help_text="The person's goals, in their own words")
+    contingency = models.TextField(
+        blank=True,
+        help_text="What happens if the usual support cannot be given (a carer is ill, a visit is missed) and whom "
+        "to call",
+    )
     indicative_weekly_pence = models.PositiveIntegerField(null=True, blank=True)
     agreed_weekly_pence = models.PositiveIntegerField(null=True, blank=True)
     delivery_mechanism = models.CharField("CLD delivery mechanism", max_length=60, blank=True)
@@ -76,7 +87,9 @@ class PlanNeed(models.Model):
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="needs")
     outcome_code = models.CharField(max_length=30)
     meet_by = models.CharField(max_length=20, choices=MeetBy.choices)
-    description = models.TextField()
+    description = models.TextField()  # what will be done
+    who = models.CharField(max_length=200, blank=True)  # who does it: "Bluebell Home Care", "Daughter Susan"
+    when = models.CharField(max_length=200, blank=True)  # when: "Every morning, 7.30 to 8.15"
     objects = SensitiveManager()  # refuses unaudited bulk writes (core.sensitive)
 
 

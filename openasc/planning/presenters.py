@@ -72,6 +72,41 @@ def need_rows(needs) -> list[list[dict]]:
     ]
 
 
+def support_kind(need) -> str:
+    """Formal (paid for) or informal support, in words."""
+    from openasc.planning.models import FORMAL_SUPPORT
+
+    return "Formal (paid for)" if need.meet_by in FORMAL_SUPPORT else "Informal"
+
+
+def who_does_what_rows(needs) -> list[list[dict]]:
+    """Who does what, when: one row a need, formal support first, then informal; what is missing says so."""
+    from openasc.planning.models import FORMAL_SUPPORT
+
+    ordered = sorted(needs, key=lambda n: (n.meet_by not in FORMAL_SUPPORT, n.pk or 0))
+    return [
+        [
+            {"text": n.who or "Not recorded"},
+            {"text": f"{need_label(n.outcome_code)}: {n.description}"},
+            {"text": n.when or "Not recorded"},
+            {"text": support_kind(n)},
+        ]
+        for n in ordered
+    ]
+
+
+def contingency_warning(plan, needs) -> str:
+    """Said on the plan when it relies on family or friends and has no contingency plan ("" otherwise)."""
+    from openasc.planning.models import FRAGILE_SUPPORT
+
+    if plan.contingency.strip() or not any(n.meet_by in FRAGILE_SUPPORT for n in needs):
+        return ""
+    return (
+        "This plan relies on family or friends and has no contingency plan: record what happens if they cannot "
+        "help, and whom to call."
+    )
+
+
 def plan_rows(plans) -> list[list[dict]]:
     """The person page's table of plan versions, each linked to its page."""
     return [
@@ -144,6 +179,7 @@ def plan_form_initial(plan, current_needs, rows, *, new_version: bool) -> dict:
 
     initial = {
         "goals": plan.goals,
+        "contingency": plan.contingency,
         "delivery_mechanism": plan.delivery_mechanism,
         "agreed_weekly": pounds_input(plan.agreed_weekly_pence),
         "starts_on": None if new_version else plan.starts_on,
@@ -152,4 +188,6 @@ def plan_form_initial(plan, current_needs, rows, *, new_version: bool) -> dict:
     for n in current_needs:
         initial[f"meet_by_{n.outcome_code}"] = n.meet_by
         initial[f"description_{n.outcome_code}"] = n.description
+        initial[f"who_{n.outcome_code}"] = n.who
+        initial[f"when_{n.outcome_code}"] = n.when
     return initial

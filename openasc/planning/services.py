@@ -46,7 +46,9 @@ LONG_TERM_PREFIX = "Long term support"
 class NeedIn:
     outcome_code: str
     meet_by: str
-    description: str
+    description: str  # what will be done
+    who: str = ""  # who does it
+    when: str = ""  # when it is done
 
 
 def _require(actor: User, capability: str, what: str) -> None:
@@ -69,6 +71,8 @@ def _as_need(n: NeedIn | dict[str, Any]) -> NeedIn:
         outcome_code=str(n.get("outcome_code", "")).strip(),
         meet_by=str(n.get("meet_by", "")).strip(),
         description=str(n.get("description", "")),
+        who=str(n.get("who", "") or "").strip(),
+        when=str(n.get("when", "") or "").strip(),
     )
 
 
@@ -79,6 +83,7 @@ def _check_plan(
     delivery_mechanism: str,
     agreed_weekly_pence: int | None,
     errors: dict[str, str],
+    contingency: str = "",
 ) -> None:
     if not (goals or "").strip():
         errors["goals"] = "Enter the person's goals, in their own words"
@@ -101,6 +106,14 @@ def _check_plan(
             errors[f"meet_by_{n.outcome_code}"] = f"Select how the need for {label} will be met"
         if not n.description.strip():
             errors[f"description_{n.outcome_code}"] = f"Describe how the need for {label} will be met"
+        for part, words in (("who", "Who will meet"), ("when", "When the need for")):
+            if len(getattr(n, part)) > 200:
+                errors[f"{part}_{n.outcome_code}"] = (
+                    f"{words} {'the need for ' + label if part == 'who' else label + ' is met'} must be 200 "
+                    "characters or fewer"
+                )
+    if len(contingency or "") > 10000:
+        errors["contingency"] = "The contingency plan must be 10,000 characters or fewer"
     if delivery_mechanism and not codes.is_valid(codes.ListName.DELIVERY_MECHANISM, delivery_mechanism):
         errors["delivery_mechanism"] = "Select a delivery mechanism from the list"
     if agreed_weekly_pence is not None and (
@@ -122,7 +135,12 @@ def indicative_for(assessment, *, on: dt.date | None = None) -> tuple[int | None
 def _create_needs(record: access.OpenedRecord, plan: Plan, needs: list[NeedIn]) -> None:
     rows = [
         PlanNeed.objects.create(
-            plan=plan, outcome_code=n.outcome_code, meet_by=n.meet_by, description=n.description.strip()
+            plan=plan,
+            outcome_code=n.outcome_code,
+            meet_by=n.meet_by,
+            description=n.description.strip(),
+            who=n.who.strip(),
+            when=n.when.strip(),
         )
         for n in needs
     ]
@@ -150,6 +168,7 @@ def plan_create(
     agreed_weekly_pence: int | None = None,
     starts_on: dt.date | None = None,
     assessment=None,
+    contingency: str = "",
 ) -> Plan:
     """Draft the first plan for a person, with its indicative budget from the resource allocation table, on the
     record as opened (access.open_record): the worker, the person and the basis come from the opening."""
@@ -171,6 +190,7 @@ def plan_create(
         delivery_mechanism=delivery_mechanism,
         agreed_weekly_pence=agreed_weekly_pence,
         errors=errors,
+        contingency=contingency,
     )
     if errors:
         raise ValidationFailed(errors)
@@ -180,6 +200,7 @@ def plan_create(
         assessment=assessment,
         version=1,
         goals=goals.strip(),
+        contingency=(contingency or "").strip(),
         indicative_weekly_pence=indicative,
         agreed_weekly_pence=agreed_weekly_pence,
         delivery_mechanism=delivery_mechanism,
@@ -214,6 +235,7 @@ def plan_update(
     delivery_mechanism: str = "",
     agreed_weekly_pence: int | None = None,
     starts_on: dt.date | None = None,
+    contingency: str = "",
 ) -> Plan:
     """Change a draft plan (an agreed plan is never changed: create a new version of it instead)."""
     actor = require_record(record).user
@@ -232,16 +254,19 @@ def plan_update(
         delivery_mechanism=delivery_mechanism,
         agreed_weekly_pence=agreed_weekly_pence,
         errors=errors,
+        contingency=contingency,
     )
     if errors:
         raise ValidationFailed(errors)
     before = {
+        "contingency": plan.contingency,
         "goals": plan.goals,
         "delivery_mechanism": plan.delivery_mechanism,
         "agreed_weekly_pence": plan.agreed_weekly_pence,
         "starts_on": plan.starts_on,
     }
     after = {
+        "contingency": (contingency or "").strip(),
         "goals": goals.strip(),
         "delivery_mechanism": delivery_mechanism,
         "agreed_weekly_pence": agreed_weekly_pence,
@@ -282,6 +307,7 @@ def plan_new_version(
     agreed_weekly_pence: int | None = None,
     starts_on: dt.date | None = None,
     reason: str = "",
+    contingency: str | None = None,
 ) -> Plan:
     """Version n+1 of an agreed plan, as a draft: unchanged parts are copied, the agreed version is kept."""
     actor = require_record(record).user
@@ -302,8 +328,11 @@ def plan_new_version(
     new_needs = (
         [_as_need(n) for n in needs]
         if needs is not None
-        else [NeedIn(n.outcome_code, n.meet_by, n.description) for n in plan.needs.order_by("pk")]
+        else [
+            NeedIn(n.outcome_code, n.meet_by, n.description, n.who, n.when) for n in plan.needs.order_by("pk")
+        ]
     )
+    contingency = plan.contingency if contingency is None else contingency
     goals = plan.goals if goals is None else goals
     delivery_mechanism = plan.delivery_mechanism if delivery_mechanism is None else delivery_mechanism
     agreed = plan.agreed_weekly_pence if agreed_weekly_pence is None else agreed_weekly_pence
@@ -313,6 +342,7 @@ def plan_new_version(
         delivery_mechanism=delivery_mechanism,
         agreed_weekly_pence=agreed,
         errors=errors,
+        contingency=contingency,
     )
     if errors:
         raise ValidationFailed(errors)
@@ -326,6 +356,7 @@ def plan_new_version(
         version=plan.version + 1,
         previous=plan,
         goals=goals.strip(),
+        contingency=(contingency or "").strip(),
         indicative_weekly_pence=indicative,
         agreed_weekly_pence=agreed,
         delivery_mechanism=delivery_mechanism,

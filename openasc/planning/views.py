@@ -132,6 +132,8 @@ def _detail_context(request: HttpRequest, plan: Plan, sign_off_form=None) -> dic
         "status_tag": presenters.plan_status_tag(plan),
         "summary_rows": presenters.plan_summary_rows(plan),
         "need_rows": presenters.need_rows(needs),
+        "who_rows": presenters.who_does_what_rows(needs),
+        "contingency_warning": presenters.contingency_warning(plan, needs),
         "history": selectors.plan_history(plan),
         "versions": versions,
         "is_latest": versions[0].pk == plan.pk,

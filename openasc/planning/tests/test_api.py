@@ -22,7 +22,15 @@ def auth(token_value):
     return {"HTTP_AUTHORIZATION": f"Bearer {token_value}"}
 
 
-NEEDS = [{"outcome_code": "hygiene", "meet_by": "service", "description": "Morning calls"}]
+NEEDS = [
+    {
+        "outcome_code": "hygiene",
+        "meet_by": "service",
+        "description": "Morning calls",
+        "who": "Bluebell Home Care",
+        "when": "Every morning, 7.30 to 8.15",
+    }
+]
 
 
 def test_create_read_agree_and_version_a_plan(client, token, settings):
@@ -35,7 +43,13 @@ def test_create_read_agree_and_version_a_plan(client, token, settings):
     assert prefill["indicative_weekly_pence"] == 9500  # 2 outcomes + 2 limbs = 30 points
     created = client.post(
         "/api/plans",
-        {"person_id": person.pk, "goals": "Stay at home", "needs": NEEDS, "agreed_weekly_pence": 12000},
+        {
+            "person_id": person.pk,
+            "goals": "Stay at home",
+            "needs": NEEDS,
+            "agreed_weekly_pence": 12000,
+            "contingency": "If a call is missed, ring the agency's out-of-hours line",
+        },
         content_type="application/json",
         **auth(plain),
     )
@@ -52,6 +66,7 @@ def test_create_read_agree_and_version_a_plan(client, token, settings):
     )
     assert v2.status_code == 201
     assert (v2.json()["version"], v2.json()["previous_id"], v2.json()["needs"]) == (2, body["id"], NEEDS)
+    assert v2.json()["contingency"] == body["contingency"] != ""  # carried into the new version
     assert client.get(f"/api/plans/{body['id']}", **auth(plain)).json()["agreed_weekly_pence"] == 12000
     assert Plan.objects.count() == 2
     assert {"create", "update", "view"} <= set(

@@ -438,3 +438,63 @@ def test_plan_writes_refuse_a_plan_or_review_of_another_persons_record(staff):
     assert (plan.status, plan.goals) == (PlanStatus.DRAFT, "Stay at home")
     with pytest.raises(TypeError):
         plan_writes.plan_create(record=plan.person, goals="Goals", needs=NEEDS)
+
+
+def test_who_does_what_when_and_the_contingency_plan_are_kept_and_carried_into_a_new_version(staff):
+    needs = [
+        {**NEEDS[0], "who": "Bluebell Home Care", "when": "Every morning, 7.30 to 8.15"},
+        {**NEEDS[1], "who": "Daughter Susan", "when": "Weekdays at tea time"},
+    ]
+    person = PersonFactory()
+    plan = plan_writes.plan_create(
+        record=opened(staff.social_worker, person),
+        goals="Stay at home",
+        needs=needs,
+        agreed_weekly_pence=21000,
+        contingency="If Susan cannot come, ring Bluebell Home Care for a tea-time call.",
+    )
+    stored = {n.outcome_code: (n.who, n.when) for n in plan.needs.all()}
+    assert stored == {
+        "hygiene": ("Bluebell Home Care", "Every morning, 7.30 to 8.15"),
+        "nutrition": ("Daughter Susan", "Weekdays at tea time"),
+    }
+    plan_writes.plan_agree(record=opened(staff.social_worker, person), plan=plan)
+    manager = UserFactory(username="manager-3", role="team_manager")
+    plan = plan_writes.plan_sign_off(record=opened(manager, person), plan=plan)
+    v2 = plan_writes.plan_new_version(
+        record=opened(staff.social_worker, person), plan=plan, reason="More help"
+    )
+    assert v2.contingency == plan.contingency
+    assert {n.outcome_code: (n.who, n.when) for n in v2.needs.all()} == stored
+
+
+def test_who_and_when_and_the_contingency_plan_have_limits(staff):
+    person = PersonFactory()
+    with pytest.raises(ValidationFailed) as exc:
+        plan_writes.plan_create(
+            record=opened(staff.social_worker, person),
+            goals="Stay at home",
+            needs=[{**NEEDS[0], "who": "x" * 201, "when": "y" * 200}],
+            contingency="z" * 10001,
+        )
+    assert exc.value.errors == {
+        "who_hygiene": "Who will meet the need for maintaining personal hygiene must be 200 characters or fewer",
+        "contingency": "The contingency plan must be 10,000 characters or fewer",
+    }
+    assert not Plan.objects.filter(person=person).exists()
+
+
+def test_a_plan_that_relies_on_family_without_a_contingency_plan_says_so(staff):
+    from openasc.planning import presenters
+    from openasc.planning.models import PlanNeed
+
+    plan = Plan(goals="x", contingency="")
+    family = PlanNeed(outcome_code="nutrition", meet_by="family", description="Daughter cooks")
+    paid = PlanNeed(outcome_code="hygiene", meet_by="service", description="Morning calls", who="Bluebell")
+    assert "relies on family or friends" in presenters.contingency_warning(plan, [paid, family])
+    assert presenters.contingency_warning(plan, [paid]) == ""  # only paid support: nothing to warn about
+    plan.contingency = "Ring Bluebell if Susan cannot come"
+    assert presenters.contingency_warning(plan, [paid, family]) == ""
+    rows = presenters.who_does_what_rows([family, paid])
+    assert [r[0]["text"] for r in rows] == ["Bluebell", "Not recorded"]  # formal support first
+    assert [r[3]["text"] for r in rows] == ["Formal (paid for)", "Informal"]

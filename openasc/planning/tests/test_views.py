@@ -319,3 +319,39 @@ def test_a_draft_of_the_new_version_page_is_restored_and_an_existing_plan_is_not
     response = client.get(reverse("planning:create", args=[person.pk]), follow=True)
     assert response.redirect_chain == [(reverse("planning:detail", args=[plan.pk]), 302)]
     assert "Ivy Lane already has a plan" in response.content.decode()
+
+
+def test_the_plan_says_who_does_what_when_and_its_contingency(client, staff, person):
+    client.force_login(staff.social_worker)
+    form = {
+        "goals": "Stay with my cat",
+        "meet_by_hygiene": "service",
+        "description_hygiene": "Help to wash and dress",
+        "who_hygiene": "Bluebell Home Care",
+        "when_hygiene": "Every morning, 7.30 to 8.15",
+        "meet_by_nutrition": "family",
+        "description_nutrition": "Daughter cooks",
+        "who_nutrition": "Daughter Susan",
+        "when_nutrition": "Weekdays at tea time",
+        "agreed_weekly": "210.50",
+    }
+    response = client.post(reverse("planning:create", args=[person.pk]), form)
+    plan = Plan.objects.get()
+    html = client.get(response["Location"]).content.decode()
+    assert "Who does what, when" in html
+    assert html.index("Bluebell Home Care") < html.index("Daughter Susan")  # formal support first
+    assert "Every morning, 7.30 to 8.15" in html and "Weekdays at tea time" in html
+    assert (
+        "relies on family or friends and has no contingency plan" in html
+    )  # Susan is the only plan for meals
+    edit = client.post(
+        reverse("planning:edit", args=[plan.pk]),
+        {**form, "contingency": "If Susan cannot come, ring Bluebell for a tea-time call."},
+    )
+    assert edit.status_code == 302
+    html = client.get(reverse("planning:detail", args=[plan.pk])).content.decode()
+    assert "If Susan cannot come" in html and "has no contingency plan" not in html
+    page = client.get(reverse("planning:edit", args=[plan.pk])).content.decode()
+    assert (
+        'value="Daughter Susan"' in page and "If Susan cannot come" in page
+    )  # the form is filled from the plan
