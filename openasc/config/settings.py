@@ -214,6 +214,8 @@ def _urgency_targets(text: str) -> dict[str, int]:
 # is 3 working days), and how many days ahead a scheduled review becomes a task.
 OPENASC_URGENCY_TARGET_DAYS = _urgency_targets(os.environ.get("OPENASC_URGENCY_TARGET_DAYS", ""))
 OPENASC_REVIEW_DUE_DAYS = int(os.environ.get("OPENASC_REVIEW_DUE_DAYS", "28"))
+# The worker refreshes the worktray (openasc.worktray.tasks.refresh_worktray) this often.
+OPENASC_WORKTRAY_REFRESH_MINUTES = int(os.environ.get("OPENASC_WORKTRAY_REFRESH_MINUTES", "15"))
 # Links in notification emails start with this (the address staff use to reach the service).
 OPENASC_BASE_URL = os.environ.get("OPENASC_BASE_URL", "http://localhost:8000").rstrip("/")
 # Email: through Django's SMTP backend, or GOV.UK Notify when its API key is set (with the template of one

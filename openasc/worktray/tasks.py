@@ -54,3 +54,40 @@ def send_pending(*, transport=None) -> dict[str, int]:
 @task()
 def send_notification_emails() -> dict[str, int]:
     return send_pending()
+
+
+REFRESH_PATH = "openasc.worktray.tasks.refresh_worktray"
+
+
+@task()
+def refresh_worktray() -> dict[str, int]:
+    """`openasc worktray refresh` on the queue, as the system account; then queues the next one (the worker queues
+    the first as it starts), every OPENASC_WORKTRAY_REFRESH_MINUTES."""
+    from openasc.core.models import User
+    from openasc.worktray.services.refresh import refresh
+
+    actor = User.objects.filter(username="system", is_active=True).first()
+    result = {}
+    if actor is None:
+        logger.warning("no active system account: the worktray was not refreshed")
+    else:
+        result = {kind: r.opened + r.closed for kind, r in refresh(actor=actor).items()}
+    schedule_refresh()
+    return result
+
+
+def schedule_refresh() -> bool:
+    """Make sure one refresh waits on the database queue (none twice); nothing on a queue that cannot defer work
+    (the tests' immediate backend). Returns whether it queued one."""
+    import datetime as dt
+
+    from django.conf import settings
+    from django_tasks_db.models import DBTaskResult
+
+    if not refresh_worktray.get_backend().supports_defer:
+        return False
+    if DBTaskResult.objects.filter(status="READY", task_path=refresh_worktray.module_path).exists():
+        return False
+    after = dt.timedelta(minutes=settings.OPENASC_WORKTRAY_REFRESH_MINUTES)
+    refresh_worktray.using(run_after=timezone.now() + after).enqueue()
+    return True

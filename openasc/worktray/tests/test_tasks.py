@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from openasc.assessments.tests.factories import AssessmentFactory
 from openasc.assessments.workflows import ASSESSMENT
-from openasc.core.models import AuditEvent, RelationshipKind, Role
+from openasc.core.models import AuditEvent, BreakGlassAccess, RelationshipKind, Role
 from openasc.core.tests.factories import CareRelationshipFactory, UserFactory, opened
 from openasc.frontdoor import services as frontdoor_writes
 from openasc.frontdoor.tests.factories import SupportRequestFactory, routed
@@ -198,6 +198,11 @@ def test_refresh_opens_a_break_glass_review_for_reviewers_but_not_the_user_who_b
     assert [t.kind for t in open_tasks(staff.information_governance)] == [TaskKind.BREAK_GLASS]
     assert open_tasks(staff.team_manager, TaskKind.BREAK_GLASS) == []  # their own access
     assert open_tasks(staff.social_worker) == []  # not a reviewer
+    # Reviewed: gone from the worktray at once, and closed by the next refresh
+    grant = BreakGlassAccess.objects.get()
+    core_services.break_glass_review(actor=staff.information_governance, grant=grant, outcome="appropriate")
+    assert open_tasks(staff.information_governance) == []
+    assert refresh(actor=staff.system)[TaskKind.BREAK_GLASS].closed == 1
 
 
 # --- Requests past their urgency target ------------------------------------------------------------------------------
@@ -268,3 +273,24 @@ def test_a_new_request_already_past_its_target_gets_its_task_at_once(staff):
         route_of_access="Community or other route",
     )
     assert [t.kind for t in open_tasks(staff.front_door)] == [TaskKind.REQUEST_BREACH]
+
+
+# --- The worker's periodic refresh --------------------------------------------------------------------------------
+
+
+@pytest.mark.django_db(transaction=True)  # the worker loop closes old connections, as in production
+def test_the_worker_refreshes_the_worktray_and_queues_the_next_refresh_once(staff, teams, settings):
+    from django_tasks_db.models import DBTaskResult
+
+    from openasc.jobs.worker import run_queued
+    from openasc.worktray import tasks
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+    settings.OPENASC_WORKTRAY_REFRESH_MINUTES = 15
+    ReviewFactory(person=in_team(teams.north))
+    tasks.refresh_worktray.enqueue()  # as if 15 minutes had passed
+    assert run_queued() == 1
+    assert Task.objects.filter(kind=TaskKind.REVIEW_DUE, closed_at__isnull=True).count() == 1
+    (waiting,) = DBTaskResult.objects.filter(task_path=tasks.refresh_worktray.module_path, status="READY")
+    assert dt.timedelta(minutes=14) < waiting.run_after - timezone.now() <= dt.timedelta(minutes=15)
+    assert tasks.schedule_refresh() is False  # one waiting already: never two

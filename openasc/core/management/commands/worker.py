@@ -55,6 +55,9 @@ class Command(BaseCommand):
             )
         if not once:
             schedule_prune()
+            from openasc.worktray.tasks import schedule_refresh
+
+            schedule_refresh()  # the worktray's time-made tasks, every OPENASC_WORKTRAY_REFRESH_MINUTES
         worker = make_worker(queues=names, interval=interval, batch=once, max_tasks=max_jobs)
         self.stdout.write(
             f"Worker {worker.worker_id} taking jobs from {', '.join(names)} "
