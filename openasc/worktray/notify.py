@@ -76,6 +76,10 @@ def urllib_transport(url: str, headers: dict[str, str], data: bytes) -> tuple[in
 
 def send_by_notify(to: str, task_id: int, *, transport: Transport | None = None) -> None:
     service_id, secret = parse_key(settings.OPENASC_NOTIFY_API_KEY)
+    if not settings.OPENASC_NOTIFY_TEMPLATE_ID:
+        raise NotifyError(
+            "Set OPENASC_NOTIFY_TEMPLATE_ID to the id of the Notify email template (one placeholder: ((link)))"
+        )
     payload = json.dumps(
         {
             "email_address": to,

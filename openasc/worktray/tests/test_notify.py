@@ -150,6 +150,10 @@ def test_by_gov_uk_notify_when_its_key_is_set(settings, sign_off_task):
 def test_notify_refusing_the_email_is_an_error_the_job_retries(settings, sign_off_task):
     task, _, _ = sign_off_task
     settings.OPENASC_NOTIFY_API_KEY = f"openasc_live-{SERVICE_ID}-{SECRET}"
+    settings.OPENASC_NOTIFY_TEMPLATE_ID = ""
+    with pytest.raises(notify.NotifyError, match="OPENASC_NOTIFY_TEMPLATE_ID"):
+        notify.send("manager@example.org", task.pk, transport=lambda *a: (201, b""))
+    settings.OPENASC_NOTIFY_TEMPLATE_ID = "f33517ff-2a88-4f6e-b855-c550268ce08a"
     with pytest.raises(notify.NotifyError, match="403"):
         notify.send("manager@example.org", task.pk, transport=lambda *a: (403, b'{"errors": []}'))
 
