@@ -159,10 +159,32 @@ def manager_view(*, user: User, today: dt.date | None = None) -> list[TeamSummar
     return summaries
 
 
+CASELOAD_PAGE = 100
+
+
+@dataclass
+class CaseloadPage:
+    """One page of a caseload, soonest review first, with figures for the whole list."""
+
+    rows: list[CaseloadRow]
+    page: object  # django.core.paginator.Page
+    total: int
+    overdue: int
+
+
 def team_caseload(
-    *, user: User, team_id: int, today: dt.date | None = None, limit: int = 500
-) -> list[CaseloadRow]:
-    """Everyone allocated to one of the user's teams."""
+    *,
+    user: User,
+    team_id: int,
+    today: dt.date | None = None,
+    page: int | str = 1,
+    per_page: int = CASELOAD_PAGE,
+) -> CaseloadPage:
+    """Everyone allocated to one of the user's teams, soonest review first (no review scheduled last), a page at a
+    time: the whole list is counted (and its overdue reviews), one page is read."""
+    from django.core.paginator import Paginator
+    from django.db.models import F
+
     today = today or timezone.localdate()
     team = user.teams.filter(pk=team_id).first()
     if team is None:
@@ -177,15 +199,32 @@ def team_caseload(
             "id", "la_person_id", "first_name", "last_name", "date_of_birth", "date_of_death", "nhs_number"
         ),
         today,
-    ).order_by("last_name", "first_name", "pk")[:limit]
-    rows = _rows(people, today)
+    ).order_by(F("next_review_due").asc(nulls_last=True), "last_name", "first_name", "pk")
+    paginator = Paginator(people, per_page)
+    current = paginator.get_page(page)
+    rows = _rows(current.object_list, today)
+    overdue = (
+        access.people_visible_to(user, Person.objects.filter(pk__in=ids, merged_into__isnull=True))
+        .filter(
+            Exists(
+                Review.objects.filter(person=OuterRef("pk"), status=ReviewStatus.SCHEDULED, due_on__lt=today)
+            )
+        )
+        .count()
+    )
     audit.record(
         actor=user,
         action=AuditAction.VIEW,
         basis=f"Team: {team.name}"[:64],
-        details={"list": "team caseload", "team": team.pk, "people": len(rows)},
+        details={
+            "list": "team caseload",
+            "team": team.pk,
+            "page": current.number,
+            "people": len(rows),
+            "of": paginator.count,
+        },
     )
-    return rows
+    return CaseloadPage(rows=rows, page=current, total=paginator.count, overdue=overdue)
 
 
 # --- Home page: each role's key figures ---------------------------------------------------------------------------

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from openasc.ui.pagination import pagination
 from openasc.ui.responses import forbidden
 from openasc.workspace import selectors
 
@@ -19,6 +20,7 @@ def my_caseload(request: HttpRequest) -> HttpResponse:
             "title": "My caseload",
             "active_nav": "caseload",
             "heading": "My caseload",
+            "total": len(rows),
             "overdue": sum(r.review_overdue for r in rows),
         },
     )
@@ -26,7 +28,7 @@ def my_caseload(request: HttpRequest) -> HttpResponse:
 
 def team_caseload(request: HttpRequest, team_id: int) -> HttpResponse:
     try:
-        rows = selectors.team_caseload(user=request.user, team_id=team_id)
+        listed = selectors.team_caseload(user=request.user, team_id=team_id, page=request.GET.get("page", 1))
     except PermissionError as exc:
         return forbidden(request, "You cannot see this page", str(exc))
     team = request.user.teams.get(pk=team_id)
@@ -34,12 +36,14 @@ def team_caseload(request: HttpRequest, team_id: int) -> HttpResponse:
         request,
         "workspace/caseload.jinja",
         {
-            "rows": rows,
+            "rows": listed.rows,
+            "total": listed.total,
             "title": f"{team.name}: caseload",
             "heading": f"{team.name}: caseload",
             "active_nav": "manager",
-            "overdue": sum(r.review_overdue for r in rows),
-            "limited": len(rows) >= 500,
+            "overdue": listed.overdue,
+            "pagination": pagination(listed.page, {}, label="Pages of the caseload"),
+            "page": listed.page,
         },
     )
 

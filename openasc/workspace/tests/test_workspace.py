@@ -78,7 +78,9 @@ def test_manager_view_is_for_managers(staff):
 
 
 def test_team_caseload_only_for_members(staff, teams, caseload):
-    assert len(selectors.team_caseload(user=staff.team_manager, team_id=teams.north.pk, today=TODAY)) == 2
+    assert (
+        len(selectors.team_caseload(user=staff.team_manager, team_id=teams.north.pk, today=TODAY).rows) == 2
+    )
     with pytest.raises(PermissionError):
         selectors.team_caseload(user=staff.team_manager, team_id=teams.south.pk)
 
@@ -92,3 +94,32 @@ def test_pages(client, staff, teams, caseload):
     html = client.get(reverse("workspace:manager")).content.decode()
     assert "Locality team north" in html
     assert client.get(reverse("workspace:team-caseload", args=[teams.south.pk])).status_code == 403
+
+
+def test_the_team_caseload_is_soonest_review_first_and_paged(client, staff, teams, caseload):
+    # 607 on the team's caseload used to show "the first 500", sorted by name though it said soonest review first.
+    with audit.exempt_from_safety_net():
+        for i in range(3):
+            p = PersonFactory(first_name=f"Aaron{i}", last_name="Aardvark")  # first by name, but no review
+            CareRelationshipFactory(
+                person=p, user=None, team=teams.north, kind=RelationshipKind.ALLOCATED_TEAM
+            )
+        later = PersonFactory(first_name="Lara", last_name="Later")
+        CareRelationshipFactory(
+            person=later, user=None, team=teams.north, kind=RelationshipKind.ALLOCATED_TEAM
+        )
+        Review.objects.create(person=later, due_on=TODAY + dt.timedelta(days=90), status="scheduled")
+    first = selectors.team_caseload(user=staff.team_manager, team_id=teams.north.pk, today=TODAY, per_page=2)
+    assert [r.person.last_name for r in first.rows] == ["Overdue", "Soon"]
+    assert (first.total, first.overdue, first.page.paginator.num_pages) == (6, 1, 3)
+    second = selectors.team_caseload(
+        user=staff.team_manager, team_id=teams.north.pk, today=TODAY, page=2, per_page=2
+    )
+    assert [r.person.last_name for r in second.rows] == ["Later", "Aardvark"]  # no review scheduled: last
+    beyond = selectors.team_caseload(
+        user=staff.team_manager, team_id=teams.north.pk, today=TODAY, page=99, per_page=2
+    )
+    assert beyond.page.number == 3  # a page past the end shows the last page
+    client.force_login(staff.team_manager)
+    html = client.get(reverse("workspace:team-caseload", args=[teams.north.pk])).content.decode()
+    assert "6 people" in html and "Soonest review first" in html and "first 500" not in html
