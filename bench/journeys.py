@@ -16,8 +16,15 @@ Fixtures, made once in a bench database after its build and marked by an AuditEv
   the assessment), with the team allocation that passing a request to a team makes; and its team manager,
   "bench.manager".
 
+Made separately (marked "bench.fixtures.notes", so a database built before case notes existed gains them without a
+rebuild): 2,000 case notes on that person, by the caseload worker and their team, over eight years (one in twelve
+sensitive, one in eight with an addendum). And before every run, `openasc worktray refresh` (idempotent; timed), so
+the team manager's worktray holds the tasks the record calls for: the 5,000 waiting are past their urgency
+targets, with the council's reviews due and sign-offs waiting.
+
 Timings (`time_pages`): the person page with its timeline, the caseload page, the waiting list filtered to the
-team (the front door's view) and the team manager's queue, each through django.test.Client.
+team (the front door's view), the team manager's queue, the team manager's worktray (their home page), and the
+person's case notes (the first page of 2,000, and a search of them), each through django.test.Client.
 """
 
 from __future__ import annotations
@@ -39,7 +46,17 @@ TEAM_NAME = "Bench waiting list team"
 WORKER = "bench.caseload"
 MANAGER = "bench.manager"
 TARGET_MS = 200.0
-PAGES = ("person timeline", "caseload", "waiting list, team", "team queue")
+NOTES_MARK = "bench.fixtures.notes"
+NOTES = 2000
+PAGES = (
+    "person timeline",
+    "caseload",
+    "waiting list, team",
+    "team queue",
+    "worktray, manager",
+    "notes, 2,000",
+    "notes search",
+)
 
 
 def fixtures_info():
@@ -857,6 +874,97 @@ class _Fixtures:
 # ---------------------------------------------------------------------------------------------------- timing
 
 
+def ensure_notes_and_worktray(info: dict, seed: int, say) -> bool:
+    """2,000 case notes on the timeline person (once), then the worktray refresh (every run). True if notes were
+    made now (then the caller refreshes the statistics)."""
+    from django.db import transaction
+    from django.utils import timezone
+
+    from openasc.casenotes.models import CaseNote, CaseNoteAddendum, CaseNoteVersion, NoteKind
+    from openasc.core import audit
+    from openasc.core.models import AuditAction, AuditEvent, User
+    from openasc.worktray.services.refresh import refresh
+
+    made = False
+    if not AuditEvent.objects.filter(object_type=NOTES_MARK).exists():
+        say(f"adding {NOTES:,} case notes to the timeline person ...")
+        started = time.perf_counter()
+        rng = random.Random(f"bench-notes-{seed}")
+        worker = User.objects.get(pk=info["worker"])
+        team_ids = list(worker.teams.values_list("id", flat=True))
+        now = timezone.now()
+        kinds = [k for k, _ in NoteKind.choices]
+        words = ("visit", "call", "meeting", "medication", "carer", "daughter", "falls", "key safe", "review")
+        with audit.exempt_from_safety_net(), transaction.atomic():
+            notes = []
+            for i in range(NOTES):
+                when = now - dt.timedelta(minutes=rng.randint(60, 8 * 365 * 24 * 60))
+                topic = rng.choice(words)
+                notes.append(
+                    CaseNote(
+                        person_id=info["timeline_person"],
+                        kind=rng.choice(kinds),
+                        occurred_at=when,
+                        subject=f"{topic.capitalize()}: note {i + 1}",
+                        body=f"Spoke about the {topic}. {rng.choice(words).capitalize()} discussed; next steps agreed.",
+                        present="Daughter" if rng.random() < 0.3 else "",
+                        sensitive=rng.random() < 1 / 12,
+                        author=worker,
+                        created_at=when + dt.timedelta(minutes=30),
+                        updated_at=when + dt.timedelta(minutes=30),
+                    )
+                )
+            CaseNote.objects.bulk_create(notes, batch_size=1000)
+            CaseNoteVersion.objects.bulk_create(
+                [
+                    CaseNoteVersion(
+                        note_id=n.pk,
+                        version=1,
+                        kind=n.kind,
+                        occurred_at=n.occurred_at,
+                        subject=n.subject,
+                        body=n.body,
+                        present=n.present,
+                        sensitive=n.sensitive,
+                        saved_by=worker,
+                        saved_at=n.created_at,
+                    )
+                    for n in notes
+                ],
+                batch_size=2000,
+            )
+            CaseNote.teams.through.objects.bulk_create(
+                [CaseNote.teams.through(casenote_id=n.pk, team_id=t) for n in notes for t in team_ids],
+                batch_size=2000,
+            )
+            CaseNoteAddendum.objects.bulk_create(
+                [
+                    CaseNoteAddendum(
+                        note_id=n.pk, body="Follow-up call made.", written_by=worker, written_at=n.updated_at
+                    )
+                    for n in notes
+                    if rng.random() < 1 / 8
+                ],
+                batch_size=2000,
+            )
+            AuditEvent.objects.create(
+                occurred_at=now,
+                actor=worker,
+                action=AuditAction.CREATE,
+                object_type=NOTES_MARK,
+                details={"notes": NOTES, "person": info["timeline_person"]},
+                reason="Case-note fixtures for the bench (synthetic data)",
+            )
+        say(f"case notes added in {time.perf_counter() - started:.1f} s")
+        made = True
+    system = User.objects.filter(role="system", is_active=True).order_by("pk").first()
+    started = time.perf_counter()
+    with audit.exempt_from_safety_net():
+        result = refresh(actor=system)
+    say(f"worktray refresh in {time.perf_counter() - started:.1f} s: {result}")
+    return made
+
+
 def time_pages(info: dict, n: int, rng: random.Random, say, summary) -> dict:
     """Warm up, then time n requests of each page (interleaved); p50/p95, queries and a check of what rendered."""
     from django.db import connection
@@ -881,12 +989,18 @@ def time_pages(info: dict, n: int, rng: random.Random, say, summary) -> dict:
         "caseload": ("worker", "/my/caseload"),
         "waiting list, team": ("front door", f"/front-door/waiting?list=allocation&team={team}"),
         "team queue": ("manager", "/front-door/team-queue"),
+        "worktray, manager": ("manager", "/"),
+        "notes, 2,000": ("worker", f"/notes/people/{info['timeline_person']}"),
+        "notes search": ("worker", f"/notes/people/{info['timeline_person']}?q=medication"),
     }
     checks = {
         "person timeline": lambda html: html.count('class="app-timeline__item"'),
         "caseload": lambda html: len(re.findall(r'<tr class="govuk-table__row">', html)) - 1,
         "waiting list, team": lambda html: len(re.findall(r'<tr class="govuk-table__row">', html)) - 1,
         "team queue": lambda html: len(re.findall(r'<tr class="govuk-table__row">', html)) - 1,
+        "worktray, manager": lambda html: html.count('class="app-tasks__item'),
+        "notes, 2,000": lambda html: html.count('class="app-notes__item'),
+        "notes search": lambda html: html.count('class="app-notes__item'),
     }
     queries = [0]
 

@@ -279,6 +279,7 @@ def worker(
     import journeys
 
     fixtures, made = journeys.ensure_fixtures(seed, say)
+    made = journeys.ensure_notes_and_worktray(fixtures, seed, say) or made
     if made:
         with connection.cursor() as cur:
             cur.execute("VACUUM ANALYZE" if connection.vendor == "postgresql" else "ANALYZE")
@@ -562,6 +563,9 @@ JOURNEY_LABELS = {
     "caseload": "caseload, 300 people",
     "waiting list, team": "waiting list, team of 5,000",
     "team queue": "team queue, 5,000 waiting",
+    "worktray, manager": "manager's worktray, 5,000 waiting",
+    "notes, 2,000": "a person's notes, 2,000",
+    "notes search": "search of a person's 2,000 notes",
 }
 
 
