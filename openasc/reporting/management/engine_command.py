@@ -83,10 +83,10 @@ class EngineCommand(BaseCommand):
                 basis=self.basis,
                 details={"what": self.what, "rows": n, "period": [start.isoformat(), end.isoformat()]},
             )
-            started = dt.datetime.now().timestamp()
+            before = snapshot(Path(detail)) if detail else {}
             code = self.engine_main(["--cld", str(path), *argv])
         if code == 0 and detail:
-            files, ids = detail_people(Path(detail), since=started)
+            files, ids = detail_people(Path(detail), before=before)
             returns.audit_detail_files(
                 user=user,
                 la_person_ids=ids,
@@ -128,11 +128,21 @@ def take_value(argv: list[str], flag: str) -> tuple[str | None, list[str]]:
     return value, rest
 
 
-def detail_people(directory: Path, *, since: float) -> tuple[list[str], set[str]]:
-    """The detail files this run wrote (changed since `since`) and the LA person ids in them."""
+def snapshot(directory: Path) -> dict[str, tuple[int, int]]:
+    """Each detail file already in `directory`, with its size and modification time in nanoseconds."""
+    if not directory.is_dir():
+        return {}
+    return {f.name: (f.stat().st_size, f.stat().st_mtime_ns) for f in directory.glob("*.csv")}
+
+
+def detail_people(directory: Path, *, before: dict[str, tuple[int, int]]) -> tuple[list[str], set[str]]:
+    """The detail files this run wrote (new, or changed since the `snapshot` taken before it) and the LA person ids
+    in them. A file the run left as it was is not this run's disclosure; one it rewrote is, even within the same
+    second (a clock's resolution no longer decides)."""
     files, ids = [], set()
     for f in sorted(directory.glob("*.csv")):
-        if f.stat().st_mtime < since - 1:
+        stat = f.stat()
+        if before.get(f.name) == (stat.st_size, stat.st_mtime_ns):
             continue
         files.append(f.name)
         with f.open(newline="", encoding="utf-8") as fh:
@@ -141,9 +151,5 @@ def detail_people(directory: Path, *, since: float) -> tuple[list[str], set[str]
 
 
 def value_of(argv: list[str], flag: str) -> str | None:
-    for i, arg in enumerate(argv):
-        if arg == flag and i + 1 < len(argv):
-            return argv[i + 1]
-        if arg.startswith(flag + "="):
-            return arg.split("=", 1)[1]
-    return None
+    """The value of `flag` as the engine's own parser reads it: the last one given wins."""
+    return take_value(argv, flag)[0]

@@ -111,3 +111,26 @@ def test_nhs_numbers_in_detail_files_only_for_the_roles_the_council_names(
 def test_an_unknown_account_is_a_clear_error(staff, record, tmp_path, capsys):  # noqa: F811
     assert Salt().execute_argv([*PERIOD, "--as-user", "nobody"]) == 2
     assert "no active account called 'nobody'" in capsys.readouterr().err
+
+
+def test_the_files_a_run_wrote_are_told_apart_from_those_it_left_alone(tmp_path):
+    from openasc.reporting.management.engine_command import detail_people, snapshot, value_of
+
+    header = "la_person_id,measure\n"
+    old = tmp_path / "old.csv"
+    old.write_text(header + "P0000001,1A\n")
+    rewritten = tmp_path / "same_second.csv"
+    rewritten.write_text(header + "P0000002,1A\n")
+    before = snapshot(tmp_path)
+    rewritten.write_text(
+        header + "P0000003,1A\nP0000004,1A\n"
+    )  # rewritten in the same second: still this run's
+    (tmp_path / "new.csv").write_text(header + "P0000005,2A\n")
+    files, ids = detail_people(tmp_path, before=before)
+    assert files == ["new.csv", "same_second.csv"]
+    assert ids == {"P0000003", "P0000004", "P0000005"}  # not P0000001: that file was left as it was
+    assert snapshot(tmp_path / "missing") == {}
+    assert (
+        value_of(["--detail", "a", "--detail=b"], "--detail") == "b"
+    )  # the last one wins, as argparse reads it
+    assert value_of(["--period", "x"], "--detail") is None
