@@ -309,3 +309,30 @@ def test_save_and_continue_goes_on_to_the_next_section_and_the_last_back_to_the_
     assert later["Location"] == reverse("assessments:detail", args=[assessment.pk])
     assert sections.after(assessment.kind, order[-1]) is None  # after the last section: back to the task list
     assert sections.after(assessment.kind, order[-2]).key == order[-1]
+
+
+def test_a_role_that_does_not_assess_is_told_so_on_the_section_and_completion_forms(
+    client, staff, assessment, settings
+):
+    """The front door may open anyone's record and read an assessment, but not change one: the pages say so on
+    the form (status 400), as they did before they moved onto RecordAction, and nothing is saved."""
+    from openasc.core.models import AuditAction, AuditEvent
+
+    settings.OPENASC_ASSESSMENT_SIGN_OFF = True  # completing sends it for sign-off: the "submit" transition
+    client.force_login(staff.front_door)
+    section = reverse("assessments:section", args=[assessment.pk, "about"])
+    assert client.get(section).status_code == 200
+    response = client.post(section, {"what_matters": "Typed by the front door"})
+    assert response.status_code == 400
+    assert "Your role cannot carry out assessments." in response.content.decode()
+    answer_all(assessment, staff.social_worker)
+    response = client.post(reverse("assessments:complete", args=[assessment.pk]), {})
+    assert response.status_code == 400
+    assert "Your role cannot carry out assessments." in response.content.decode()
+    assessment.refresh_from_db()
+    assert (
+        assessment.status == AssessmentStatus.IN_PROGRESS
+        and assessment.what_matters != "Typed by the front door"
+    )
+    refused = AuditEvent.objects.filter(action=AuditAction.ACCESS_REFUSED, actor=staff.front_door)
+    assert refused.get().details["purpose"] == "assessment: submit"  # the workflow's refusal, audited once
