@@ -208,6 +208,7 @@ class EditNote(_OnNote):
     title = "Correct the case note"
     success_message = "Case note corrected"
     refused_title = "You cannot correct this note"
+    drafts = True  # the correction is typed within the window: a timeout must not lose it either
 
     def may(self, user, note) -> bool:
         return note_writes.may_edit(user, note)

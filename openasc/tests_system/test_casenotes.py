@@ -27,6 +27,7 @@ def test_a_worker_records_a_visit_note_and_an_addendum(journey, staff, teams):
     assert journey.path == f"/notes/people/{person.pk}/new"
     page.get_by_label("Time it happened").fill("")
     journey.submit("Save note", status=400)
+    journey.screenshot("case-note-errors")
     assert [href for href, _ in journey.error_links()] == ["#kind", "#occurred_time", "#subject", "#body"]
 
     page.get_by_role("group", name="What kind of note is it?").get_by_label("Visit").check()
@@ -51,6 +52,7 @@ def test_a_worker_records_a_visit_note_and_an_addendum(journey, staff, teams):
 
     journey.click_link("Add an addendum")
     journey.submit("Add addendum", status=400)
+    journey.screenshot("case-note-addendum-error")
     assert journey.error_links() == [("#body", "Enter the addendum: what you are adding to the note")]
     page.get_by_label("Addendum").fill("Peter rang: the lunch club has a place on Thursdays.")
     journey.submit("Add addendum", status=200)
@@ -62,7 +64,8 @@ def test_a_worker_records_a_visit_note_and_an_addendum(journey, staff, teams):
     assert "Home visit after the fall" in page.locator(".app-notes").inner_text()
     page.get_by_label("Search these notes").fill("LUNCH CLUB")
     journey.submit("Search", status=200)
-    assert "1 note you can read match" in page.locator("main").inner_text()
+    assert "1 note you can read matches “LUNCH CLUB”" in page.locator("main").inner_text()
+    journey.screenshot("case-notes-list")
     journey.click_link("Back to the record")
     assert "Visit: Home visit after the fall" in page.locator(".app-timeline").inner_text()
 

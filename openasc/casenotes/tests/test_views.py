@@ -115,6 +115,10 @@ def test_the_author_corrects_within_the_window_and_everyone_sees_it_was_edited(c
     client.force_login(staff.social_worker)
     client.post(f"/notes/people/{person.pk}/new", good())
     note = CaseNote.objects.get()
+    core_services.form_draft_save(
+        user=staff.social_worker, path=f"/notes/{note.pk}/edit", data={"subject": "Typed"}
+    )
+    assert "We have filled in what you typed" in client.get(f"/notes/{note.pk}/edit").content.decode()
     response = client.post(
         f"/notes/{note.pk}/edit", good(subject="Home visit (with son)", reason="Who was there")
     )
@@ -178,7 +182,7 @@ def test_a_sensitive_note_never_reaches_someone_not_allowed(client, staff, perso
         pages["list"].status_code == 200 and "A sensitive note (restricted)" in pages["list"].content.decode()
     )
     assert "Bruising advice leaflet" in pages["search"].content.decode()
-    assert "1 note you can read" in pages["search"].content.decode()
+    assert "1 note you can read matches" in pages["search"].content.decode()
     assert "A sensitive note (restricted)" in pages["record"].content.decode()  # on the timeline
     assert pages["note"].status_code == 403 and "This is a sensitive note" in pages["note"].content.decode()
     assert pages["addendum"].status_code == 403 and pages["edit"].status_code == 403
@@ -253,4 +257,4 @@ def test_the_list_of_2000_notes_is_paginated_in_a_fixed_number_of_queries(
     # Newest first, 25 a page: page 40 holds notes 1024 down to 1000.
     assert "Visit number 1024<" in pages[""] and "Visit number 1000<" in pages[""]
     assert "Visit number 1025<" not in pages[""] and "2000 notes, newest first: page 40 of 80." in pages[""]
-    assert "111 notes you can read match" in pages["NUMBER 19"]  # 19, 190-199, 1900-1999
+    assert "111 notes you can read match “NUMBER 19”" in pages["NUMBER 19"]  # 19, 190-199, 1900-1999
