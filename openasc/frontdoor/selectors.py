@@ -296,16 +296,17 @@ def _waiting_rows(user: User, team_ids: list[int]) -> tuple[list[str], list[tupl
 
 def waiting_counts(*, user: User, team_ids: list[int] | None = None) -> tuple[dict[str, int], dict[str, int]]:
     """How many wait on each list, and how many of them are past their urgency's target (counts only, naming no
-    one: the same rows and rules as `waiting_lists`, so the figures agree with the lists)."""
+    one: the same rows and rules as `waiting_lists`, so the figures agree with the lists). Under "any": the
+    requests on at least one list (one waiting for allocation and an assessment is on two lists, counted once)."""
     names, rows = _waiting_rows(user, default_team_ids(user) if team_ids is None else team_ids)
-    counts, late = dict.fromkeys(names, 0), dict.fromkeys(names, 0)
+    counts, late = dict.fromkeys([*names, "any"], 0), dict.fromkeys([*names, "any"], 0)
     today = timezone.localdate()
     for row in rows:
         breached = is_breached(row[2], row[1], today)
-        for i, n in enumerate(names):
-            if row[3 + i]:
-                counts[n] += 1
-                late[n] += breached
+        on = [n for i, n in enumerate(names) if row[3 + i]]
+        for n in [*on, "any"] if on else []:
+            counts[n] += 1
+            late[n] += breached
     return counts, late
 
 

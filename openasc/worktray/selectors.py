@@ -131,17 +131,40 @@ def notifications(*, user: User, limit: int = 50) -> list[NotificationRow]:
     return [NotificationRow(notification=n, task=n.task) for n in rows]
 
 
-def waiting_figures(*, user: User) -> dict[str, int]:
+FIGURES_SECONDS = 60
+
+
+def figures_key(user_id: int) -> str:
+    return f"worktray:waiting-figures:{user_id}"
+
+
+def waiting_figures(*, user: User) -> dict:
     """For a manager or the front door: how many wait on their teams' lists, and how many past their target (counts
-    only: they name no one)."""
+    only: they name no one), by the waiting lists' own rules (frontdoor.selectors.waiting_counts), so the figures
+    are the lists'. Kept for a minute per user (`as_of` says when they were counted): counting 5,000 waiting
+    against the access rules takes as long as the rest of the page; the user's own transitions forget them
+    (listeners.on_event), so what they have just done shows at once."""
+    from django.core.cache import cache
+
     from openasc.frontdoor.selectors import waiting_counts
 
-    counts, breached = waiting_counts(user=user)
-    return {
-        "waiting": sum(counts.values()),
-        "breached": sum(breached.values()),
-        **{f"waiting_{k}": v for k, v in counts.items()},
-    }
+    def count() -> dict:
+        counts, breached = waiting_counts(user=user)
+        return {
+            "waiting": counts.pop("any"),
+            "breached": breached.pop("any"),
+            **{f"waiting_{k}": v for k, v in counts.items()},
+            "as_of": timezone.localtime(),
+        }
+
+    key = f"{figures_key(user.pk)}:{','.join(map(str, sorted(access._team_ids(user))))}"
+    return cache.get_or_set(key, count, FIGURES_SECONDS)
+
+
+def figures_forget(*, user_id: int, team_ids) -> None:
+    from django.core.cache import cache
+
+    cache.delete(f"{figures_key(user_id)}:{','.join(map(str, sorted(team_ids)))}")
 
 
 def budget_get(*, user: User, authorisation_id: int, purpose: str = "authorise budget"):

@@ -33,7 +33,7 @@ def _figures(user, wt: selectors.Worktray) -> list:
                 "Waiting",
                 str(w["waiting"]),
                 reverse("frontdoor:waiting"),
-                "For triage, allocation or assessment",
+                f"For triage, allocation or assessment, counted at {w['as_of']:%H:%M}",
             ),
             Figure(
                 "Past their urgency target",

@@ -31,6 +31,11 @@ WAITING_CHANGES = {"request", "assessment", "allocation"}
 
 def on_event(event: Event) -> None:
     actor, obj = event.record.user, event.obj
+    if event.workflow in WAITING_CHANGES:  # the actor's home page counts the waiting lists afresh
+        from openasc.core import access
+        from openasc.worktray.selectors import figures_forget
+
+        figures_forget(user_id=actor.pk, team_ids=access._team_ids(actor))
     key = (event.workflow, event.name)
     if key in CLOSES:
         kind, reason = CLOSES[key]

@@ -206,3 +206,40 @@ def test_the_api_lists_the_same_tasks_and_hides_who_the_caller_cannot_open(clien
     assert (other["person_id"], other["person_hidden"]) == (None, True)
     client.force_login(staff.broker)
     assert client.get("/api/tasks").json()["total"] == 0
+
+
+def test_the_home_figures_are_the_waiting_lists_own_counts_kept_a_minute_unless_the_user_acts(
+    client, staff, teams
+):
+    from openasc.frontdoor import selectors as frontdoor_selectors
+    from openasc.frontdoor import services as frontdoor_writes
+
+    late = routed(
+        teams.north, decision="support_planning", urgency="urgent", received_on=TODAY - dt.timedelta(days=5)
+    )
+    routed(teams.north, urgency="routine", received_on=TODAY - dt.timedelta(days=2))
+    client.force_login(staff.team_manager)
+
+    def figure(html, label):
+        return int(
+            re.search(r'(\d+)</span>\s*<span class="govuk-body govuk-!-margin-0"><a[^>]*>' + label, html)[1]
+        )
+
+    html = client.get("/").content.decode()
+    counts, breached = frontdoor_selectors.waiting_counts(user=staff.team_manager)
+    # Two requests: both wait for allocation, one also for an assessment (on two lists, counted once)
+    assert (counts, breached) == (
+        {"triage": 0, "allocation": 2, "assessment": 1, "any": 2},
+        {"triage": 0, "allocation": 1, "assessment": 0, "any": 1},
+    )
+    assert figure(html, "Waiting") == 2
+    assert figure(html, "Past their urgency target") == 1
+    # Someone else's change shows within the minute (the figures are kept); the manager's own at once
+    routed(teams.north, urgency="urgent", received_on=TODAY - dt.timedelta(days=9))
+    assert figure(client.get("/").content.decode(), "Past their urgency target") == 1
+    frontdoor_writes.allocation_create(
+        record=opened(staff.team_manager, late.person), worker=staff.social_worker
+    )
+    html = client.get("/").content.decode()
+    assert figure(html, "Past their urgency target") == 1  # one ended, one began
+    assert figure(html, "Waiting") == 2
