@@ -277,3 +277,25 @@ def test_a_sensitive_note_cannot_be_added_to_by_someone_who_may_not_read_it(staf
     assert AuditEvent.objects.filter(
         action="access_refused", object_type="casenotes.casenote", object_id=str(note.pk)
     ).exists()
+
+
+def test_what_cannot_be_stored_is_refused_on_its_field(staff, person, clock):
+    record = opened(staff.social_worker, person)
+    cases = [
+        (
+            {"subject": "Visit\x00"},
+            "subject",
+            "The subject cannot contain a NUL character: remove it and try again",
+        ),
+        ({"subject": "Two\nlines"}, "subject", "a tab, a new line or another control character"),
+        ({"subject": "x" * 201}, "subject", "The subject must be 200 characters or fewer"),
+        ({"body": "Fine\x07"}, "body", "The note cannot contain a control character"),
+        ({"present": "Ann\x00"}, "present", "NUL"),
+        ({"present": "\n".join(f"Person {i}" for i in range(51))}, "present", "at most 50 people"),
+    ]
+    for overrides, field, message in cases:
+        with pytest.raises(ValidationFailed) as e:
+            write(record, **overrides)
+        assert list(e.value.errors) == [field] and message in e.value.errors[field], overrides
+    assert write(record, subject="x" * 200, occurred_at="２０２６-11-20T09:30").subject == "x" * 200
+    assert CaseNote.objects.count() == 1
