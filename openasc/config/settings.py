@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "openasc.planning",
     "openasc.services",
     "openasc.casenotes",
+    "openasc.capacity",
     "openasc.workspace",
     "openasc.reporting",
     "openasc.staff",

@@ -1,0 +1,72 @@
+"""Capacity assessments, best-interests decisions, advocacy, IMCA referrals and consent on the person's timeline."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.utils import timezone
+
+from openasc.capacity import presenters, selectors
+from openasc.core.timeline import TimelineEntry, href_for, register
+
+
+def _when(day: dt.date, recorded_at: dt.datetime) -> dt.datetime:
+    """When it happened: the time it was recorded if that was the same day, else midday on the day."""
+    if timezone.localtime(recorded_at).date() == day:
+        return recorded_at
+    return timezone.make_aware(dt.datetime.combine(day, dt.time(12, 0)))
+
+
+@register
+def capacity_events(person):
+    found = selectors.timeline_records(person)
+    link = href_for("capacity:assessment")
+    for c in found["assessments"]:
+        yield TimelineEntry(
+            when=_when(c.assessed_on, c.recorded_at),
+            title=f"Mental capacity assessment: {c.decision}",
+            who=c.recorded_by.display_name,
+            detail=presenters.outcome_label(c.outcome),
+            href=link(c.pk),
+            kind="capacity",
+        )
+    link = href_for("capacity:best-interests")
+    for b in found["best_interests"]:
+        yield TimelineEntry(
+            when=_when(b.decided_on, b.recorded_at),
+            title="Best-interests decision",
+            who=b.recorded_by.display_name,
+            detail=presenters.shorten(b.decision),
+            href=link(b.pk),
+            kind="capacity",
+        )
+    link = href_for("capacity:advocacy")
+    for a in found["advocacy"]:
+        yield TimelineEntry(
+            when=_when(a.considered_on, a.recorded_at),
+            title="Independent advocacy (Care Act s.67) considered",
+            who=a.recorded_by.display_name,
+            detail=presenters.duty_sentence(a),
+            href=link(a.pk),
+            kind="capacity",
+        )
+    link = href_for("capacity:imca")
+    for i in found["imca"]:
+        yield TimelineEntry(
+            when=_when(i.referred_on, i.recorded_at),
+            title="Referral to an IMCA",
+            who=i.recorded_by.display_name,
+            detail=presenters.imca_reason_label(i.reason),
+            href=link(i.pk),
+            kind="capacity",
+        )
+    link = href_for("capacity:consent")
+    for s in found["consents"]:
+        yield TimelineEntry(
+            when=_when(s.recorded_on, s.recorded_at),
+            title="Consent to share information",
+            who=s.recorded_by.display_name,
+            detail=presenters.basis_label(s.basis),
+            href=link(s.pk),
+            kind="capacity",
+        )
