@@ -171,3 +171,13 @@ def test_a_page_of_2000_notes_takes_a_fixed_number_of_queries(staff, person, dja
         assert len(rows) == 25
     # "garden": every 7th note (286), less the sensitive ones among them (every 70th: 29), which the broker may not read
     assert listed.page.paginator.count == 257
+
+
+def test_a_reader_in_no_team_sees_sensitive_notes_restricted(staff, person, sensitive):
+    loner = UserFactory(username="no-team-worker", teams=[])
+    CareRelationshipFactory(person=person, user=loner, kind=RelationshipKind.ALLOCATED_WORKER)
+    record = selectors.notes_open(user=loner, person_id=person.pk)
+    [row] = selectors.notes_for_person(record=record).page.object_list
+    assert (row.pk, row.can_read) == (sensitive.pk, False)
+    assert not selectors.may_read(loner, sensitive)
+    assert selectors.notes_for_person(record=record, query="pension").page.paginator.count == 0
