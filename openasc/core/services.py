@@ -64,6 +64,8 @@ def care_relationship_create(
         errors["ends_at"] = "A grant of access must have an end date"
     if kind == RelationshipKind.NHS_SHARING and not basis.strip():
         errors["basis"] = "Record the information-sharing basis for the NHS partner"
+    if team is not None and team.closed_at is not None:
+        errors["team"] = f"{team.name} is closed: choose an open team"
     if team is not None and team.is_nhs_partner and kind != RelationshipKind.NHS_SHARING:
         errors["team"] = "An NHS partner team can only be given access through a recorded sharing basis"
     if user is not None and user.role == Role.NHS_PARTNER and kind != RelationshipKind.NHS_SHARING:

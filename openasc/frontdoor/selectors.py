@@ -107,8 +107,13 @@ def allocation_get(
 
 
 def team_choices() -> list[tuple[int, str]]:
-    """Council teams that can take requests and allocations (NHS partner teams get access by sharing basis)."""
-    return list(Team.objects.filter(is_nhs_partner=False).order_by("name").values_list("id", "name"))
+    """Council teams that can take requests and allocations (NHS partner teams get access by sharing basis; a closed
+    team takes no one new)."""
+    return list(
+        Team.objects.filter(is_nhs_partner=False, closed_at__isnull=True)
+        .order_by("name")
+        .values_list("id", "name")
+    )
 
 
 def worker_choices(*, user: User) -> list[tuple[int, str]]:

@@ -180,7 +180,7 @@ def cld_export(request: HttpRequest) -> HttpResponse:
             "form": form,
             "errors": error_summary(form),
             "unfinished": job_selectors.jobs_unfinished(request.user, JobKind.CLD_EXPORT),
-            "active_nav": "cld-import",
+            "active_nav": "cld-export",
         },
         status=400 if form.is_bound else 200,
     )
@@ -213,7 +213,7 @@ def cld_export_result(request: HttpRequest, job_id: int) -> HttpResponse:
             "title": "CLD file ready",
             "job": job,
             "available": out.is_file(),
-            "active_nav": "cld-import",
+            "active_nav": "cld-export",
             "report_available": report.is_file(),
         },
     )

@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from openasc.assessments.tests.factories import AssessmentFactory
 from openasc.core import audit, timeline
-from openasc.core.errors import AccessDenied
+from openasc.core.errors import AccessDenied, ValidationFailed
 from openasc.core.models import AuditEvent, RelationshipKind, Restriction
 from openasc.core.tests.factories import CareRelationshipFactory, opened
 from openasc.frontdoor import selectors, services
@@ -356,3 +356,23 @@ def test_the_allocation_picker_shows_each_workers_caseload_size(staff, teams):
     assert labels[staff.social_worker.pk].endswith(", 2 people allocated")
     assert labels[staff.occupational_therapist.pk].endswith(", 1 person allocated")
     assert labels[staff.team_manager.pk].endswith(", 0 people allocated")
+
+
+def test_a_closed_team_is_not_offered_and_cannot_be_given_anyone(staff, teams):
+    from openasc.core import services as core_services
+    from openasc.core.models import RelationshipKind as Kind
+
+    teams.south.closed_at = timezone.now()
+    teams.south.save(update_fields=["closed_at"])
+    offered = dict(selectors.team_choices())
+    assert teams.north.pk in offered and teams.south.pk not in offered
+    person = PersonFactory()
+    with pytest.raises(ValidationFailed) as exc:
+        core_services.care_relationship_create(
+            actor=staff.team_manager, person=person, kind=Kind.ALLOCATED_TEAM, team=teams.south
+        )
+    assert exc.value.errors == {"team": "Locality team south is closed: choose an open team"}
+    made = core_services.care_relationship_create(
+        actor=staff.team_manager, person=person, kind=Kind.ALLOCATED_TEAM, team=teams.north
+    )
+    assert made.team == teams.north
