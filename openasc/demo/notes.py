@@ -301,3 +301,16 @@ def build_notes(*, seed: int, system: User, today: dt.date, max_people: int = MA
             CaseNote.teams.through.objects.bulk_create(team_rows, batch_size=2000)
         made += len(notes)
     return made
+
+
+def reset_notes() -> None:
+    """Delete every case note (demo databases only), before the history they may point at is removed: the history's
+    reset deletes requests, assessments, plans, services and reviews without cascading, so a note linked to one of
+    them would stop it (`openasc demo --reset` should call this first)."""
+    from django.db import transaction
+
+    # (no audit event: the demo reset wipes the audit trail next, demo databases only)
+    with transaction.atomic(), audit.exempt_from_safety_net():
+        for model in (CaseNoteAddendum, CaseNoteVersion, CaseNote.teams.through, CaseNote.contacts.through):
+            model.objects.all()._raw_delete(model.objects.db)
+        CaseNote.objects.all()._raw_delete(CaseNote.objects.db)

@@ -38,3 +38,16 @@ def test_the_demo_has_notes_on_the_people_it_works_with(transactional_db):
     assert notes.filter(version=2).exists() and CaseNoteAddendum.objects.exists()
     assert not notes.filter(sensitive=True, teams__isnull=True).exists()
     assert AuditEvent.objects.filter(reason="Demo: synthetic case notes").count() >= 1
+
+
+def test_reset_notes_removes_every_note_and_its_rows(db, staff):
+    from openasc.casenotes.tests.factories import CaseNoteAddendumFactory, CaseNoteFactory
+    from openasc.demo.notes import reset_notes
+    from openasc.frontdoor.tests.factories import SupportRequestFactory
+
+    req = SupportRequestFactory()
+    note = CaseNoteFactory(person=req.person, request=req, author=staff.social_worker, edited=True)
+    CaseNoteAddendumFactory(note=note)
+    reset_notes()
+    assert not CaseNote.objects.exists() and not CaseNoteVersion.objects.exists()
+    assert not CaseNoteAddendum.objects.exists() and not CaseNote.teams.through.objects.exists()
