@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "openasc.jobs",
     "openasc.worktray",
+    "openasc.documents",
 ]
 
 MIDDLEWARE = [
@@ -296,6 +297,14 @@ OPENASC_JOB_FILES = os.environ.get("OPENASC_JOB_FILES") or str(
     if TESTING
     else REPO_DIR / "private" / "jobs"
 )
+# Documents (openasc.documents, ADR 0013): attachments' files, private and never served directly (only through the
+# download view, which opens the record), under random names; and the largest file that may be uploaded (bytes).
+OPENASC_DOCUMENTS_DIR = os.environ.get("OPENASC_DOCUMENTS_DIR") or str(
+    (Path(tempfile.gettempdir()) / f"openasc-test-documents-{os.getpid()}")
+    if TESTING
+    else REPO_DIR / "private" / "documents"
+)
+OPENASC_DOCUMENT_MAX_BYTES = int(os.environ.get("OPENASC_DOCUMENT_MAX_BYTES", str(10 * 1024 * 1024)))
 # Finished jobs, the queue's rows and the jobs' files (CLD exports) are deleted after this many days (`openasc jobs
 # prune`, and the worker once a day); a job waiting or running is never deleted.
 OPENASC_JOB_KEEP_DAYS = int(os.environ.get("OPENASC_JOB_KEEP_DAYS", "30"))

@@ -13,6 +13,7 @@ urlpatterns = [
     path("plans/", include("openasc.planning.urls")),
     path("services/", include("openasc.services.urls")),
     path("notes/", include("openasc.casenotes.urls")),
+    path("documents/", include("openasc.documents.urls")),
     path("capacity/", include("openasc.capacity.urls")),
     path("my/", include("openasc.workspace.urls")),
     path("worktray/", include("openasc.worktray.urls")),

@@ -59,6 +59,10 @@ class Capability:
     # whose work with a person is recorded as contact with them; not the NHS partner (health staff record in their
     # own clinical system and read ours through a sharing basis), nor analysts, IG or administrators (no casework).
     WRITE_NOTES = "write_notes"
+    # The council's letter templates (openasc.documents): reference data that every letter is written from, so changed
+    # only by the administrators who keep the council's configuration. Writing a letter or filing an attachment on a
+    # record is WRITE_NOTES (correspondence is contact with the person, ADR 0013).
+    EDIT_LETTER_TEMPLATES = "edit_letter_templates"
 
 
 ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
@@ -148,7 +152,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
         }
     ),
     Role.ADMINISTRATOR: frozenset(
-        {Capability.IMPORT_CLD, Capability.SET_POPULATION, Capability.MANAGE_STAFF}
+        {Capability.IMPORT_CLD, Capability.SET_POPULATION, Capability.MANAGE_STAFF, Capability.EDIT_LETTER_TEMPLATES}
     ),
     Role.SYSTEM: frozenset(
         {

@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+
+
+class DocumentsConfig(AppConfig):
+    name = "openasc.documents"
+    label = "documents"
+    verbose_name = "Documents, letters and attachments"
+
+    def ready(self) -> None:
+        from openasc.documents import timeline  # noqa: F401  (registers the documents on the person's timeline)
