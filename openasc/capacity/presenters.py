@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.urls import NoReverseMatch, reverse
 from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 
 from openasc.capacity.models import ABILITIES, ConsentBasis, ImcaReason, InvolvementIn, Outcome
 from openasc.ui.jinja2 import uk_date
@@ -76,7 +77,7 @@ def _lines_html(text: str):
     lines = [line for line in (text or "").split("\n") if line.strip()]
     if not lines:
         return None
-    return format_html_join(format_html("<br>"), "{}", ((line,) for line in lines))
+    return format_html_join(mark_safe("<br>"), "{}", ((line,) for line in lines))
 
 
 def link_row(obj) -> dict | None:
