@@ -21,17 +21,21 @@ from django.core.mail import EmailMessage
 from django.urls import reverse
 
 SUBJECT = "You have a new task in your worktray"
+SUBJECT_SEVERAL = "You have new tasks in your worktray"
 
 
-def task_link(task_id: int) -> str:
-    return f"{settings.OPENASC_BASE_URL}{reverse('worktray:task', args=[task_id])}"
+def task_link(task_id: int | None) -> str:
+    """The task's link, or (for several new tasks at once) the worktray's."""
+    path = reverse("worktray:task", args=[task_id]) if task_id else reverse("home")
+    return f"{settings.OPENASC_BASE_URL}{path}"
 
 
-def body(task_id: int) -> str:
+def body(task_id: int | None) -> str:
+    what = "a new task" if task_id else "new tasks"
     return (
-        f"You have a new task in your worktray in {settings.SERVICE_NAME} at {settings.COUNCIL_NAME}.\n\n"
-        f"Sign in to see it: {task_link(task_id)}\n\n"
-        "This email does not say who the task is about. To stop these emails, change your notification "
+        f"You have {what} in your worktray in {settings.SERVICE_NAME} at {settings.COUNCIL_NAME}.\n\n"
+        f"Sign in to see {'it' if task_id else 'them'}: {task_link(task_id)}\n\n"
+        "This email does not say who the tasks are about. To stop these emails, change your notification "
         "settings in the worktray."
     )
 
@@ -74,7 +78,7 @@ def urllib_transport(url: str, headers: dict[str, str], data: bytes) -> tuple[in
         return exc.code, exc.read()
 
 
-def send_by_notify(to: str, task_id: int, *, transport: Transport | None = None) -> None:
+def send_by_notify(to: str, task_id: int | None, *, transport: Transport | None = None) -> None:
     service_id, secret = parse_key(settings.OPENASC_NOTIFY_API_KEY)
     if not settings.OPENASC_NOTIFY_TEMPLATE_ID:
         raise NotifyError(
@@ -100,9 +104,11 @@ def send_by_notify(to: str, task_id: int, *, transport: Transport | None = None)
         raise NotifyError(f"GOV.UK Notify answered {status}: {reply[:200]!r}")
 
 
-def send(to: str, task_id: int, *, transport: Transport | None = None) -> None:
-    """Send the notification email to one address, by Notify when configured, otherwise by Django's email."""
+def send(to: str, task_id: int | None, *, transport: Transport | None = None) -> None:
+    """Send the notification email to one address (about one task, or None for several: the link is then the
+    worktray's), by Notify when configured, otherwise by Django's email."""
     if settings.OPENASC_NOTIFY_API_KEY:
         send_by_notify(to, task_id, transport=transport)
         return
-    EmailMessage(SUBJECT, body(task_id), settings.DEFAULT_FROM_EMAIL, [to]).send(fail_silently=False)
+    subject = SUBJECT if task_id else SUBJECT_SEVERAL
+    EmailMessage(subject, body(task_id), settings.DEFAULT_FROM_EMAIL, [to]).send(fail_silently=False)

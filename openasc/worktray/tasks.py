@@ -17,36 +17,40 @@ BATCH = 200
 
 
 def send_pending(*, transport=None) -> dict[str, int]:
-    """Send every email waiting (at most MAX_ATTEMPTS tries each): sent, or left to try again, or failed for good."""
+    """Send the emails waiting, one per user however many tasks they were told of since the last run (a refresh
+    that opens a hundred tasks for a team sends each member one email, linking to their worktray): sent, or left to
+    try again (at most MAX_ATTEMPTS tries), or failed for good. Counts emails, not notifications."""
     sent = failed = retry = 0
-    pending = list(
+    users = list(
         Notification.objects.filter(email=Notification.Email.PENDING)
-        .select_related("user")
-        .order_by("pk")[:BATCH]
+        .values_list("user_id", flat=True)
+        .distinct()
+        .order_by("user_id")[:BATCH]
     )
-    for n in pending:
-        # Claimed by one worker only (two may run the job at once); a failure puts it back to try again
-        if not Notification.objects.filter(pk=n.pk, email=Notification.Email.PENDING).update(
+    for user_id in users:
+        mine = Notification.objects.filter(user_id=user_id, email=Notification.Email.PENDING)
+        ids = list(mine.values_list("pk", flat=True))
+        # Claimed by one worker only (two may run the job at once); a failure puts them back to try again
+        if not ids or not Notification.objects.filter(pk__in=ids, email=Notification.Email.PENDING).update(
             email=Notification.Email.SENDING
         ):
             continue
+        claimed = list(Notification.objects.filter(pk__in=ids).select_related("user").order_by("pk"))
+        user, attempts = claimed[0].user, max(n.email_attempts for n in claimed) + 1
         try:
-            if not n.user.email or not n.user.is_active:
+            if not user.email or not user.is_active:
                 raise notify.NotifyError("no email address")
-            notify.send(n.user.email, n.task_id, transport=transport)
+            notify.send(user.email, claimed[0].task_id if len(claimed) == 1 else None, transport=transport)
         except Exception as exc:  # SMTP and network errors are many; each is logged, none stops the batch
-            n.email_attempts += 1
-            n.email = (
-                Notification.Email.FAILED if n.email_attempts >= MAX_ATTEMPTS else Notification.Email.PENDING
-            )
-            failed += n.email == Notification.Email.FAILED
-            retry += n.email == Notification.Email.PENDING
-            logger.warning("notification %s not emailed (attempt %s): %s", n.pk, n.email_attempts, exc)
-            n.save(update_fields=["email", "email_attempts"])
+            state = Notification.Email.FAILED if attempts >= MAX_ATTEMPTS else Notification.Email.PENDING
+            failed += state == Notification.Email.FAILED
+            retry += state == Notification.Email.PENDING
+            logger.warning("notifications to user %s not emailed (attempt %s): %s", user_id, attempts, exc)
+            Notification.objects.filter(pk__in=ids).update(email=state, email_attempts=attempts)
             continue
-        n.email, n.emailed_at = Notification.Email.SENT, timezone.now()
-        n.email_attempts += 1
-        n.save(update_fields=["email", "emailed_at", "email_attempts"])
+        Notification.objects.filter(pk__in=ids).update(
+            email=Notification.Email.SENT, emailed_at=timezone.now(), email_attempts=attempts
+        )
         sent += 1
     return {"sent": sent, "retry": retry, "failed": failed}
 

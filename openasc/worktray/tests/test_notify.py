@@ -177,3 +177,25 @@ def test_a_user_with_email_turned_off_or_without_an_address_is_not_emailed(staff
     ASSESSMENT.apply(opened(staff.social_worker, person), a, "submit")
     assert list(Notification.objects.values_list("user__username", "email")) == [("team_manager", "")]
     assert not Notification.objects.filter(user=other).exists()
+
+
+def test_several_new_tasks_are_one_email_linking_to_the_worktray(smtp, staff, teams):
+    staff.team_manager.email = "manager@example.org"
+    staff.team_manager.save()
+    people = []
+    for _ in range(3):
+        person = PersonFactory()
+        CareRelationshipFactory(
+            person=person, kind=RelationshipKind.ALLOCATED_TEAM, user=None, team=teams.north
+        )
+        a = AssessmentFactory(person=person, assessor=staff.social_worker)
+        ASSESSMENT.apply(opened(staff.social_worker, person), a, "submit")
+        people.append(person)
+    assert send_pending() == {"sent": 1, "retry": 0, "failed": 0}
+    [(to, message)] = smtp.messages
+    assert to == ["manager@example.org"]
+    assert notify.SUBJECT_SEVERAL in message and "http://localhost:8000/\n" in message.replace("\r", "")
+    assert "/worktray/tasks/" not in message
+    for person in people:
+        assert person.last_name not in message and person.la_person_id not in message
+    assert set(Notification.objects.values_list("email", flat=True)) == {Notification.Email.SENT}
