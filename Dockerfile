@@ -16,9 +16,11 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PIP_NO_CACHE_DIR=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1
 # pg_dump / pg_restore for `openasc backup` and `openasc restore`: the major version must be the server's (15 in
-# compose.yaml; Debian bookworm's postgresql-client is 15).
+# compose.yaml; Debian bookworm's postgresql-client is 15). Pango and HarfBuzz lay out the documents' PDFs
+# (WeasyPrint, docs/adr/0013-documents-and-pdf.md); Liberation Sans has Arial's metrics (GOV.UK's font off gov.uk).
 RUN apt-get update \
     && apt-get install --yes --no-install-recommends postgresql-client \
+        libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b fonts-liberation2 \
     && rm -rf /var/lib/apt/lists/*
 RUN groupadd --system openasc \
     && useradd --system --gid openasc --home-dir /app --no-create-home --shell /usr/sbin/nologin openasc
