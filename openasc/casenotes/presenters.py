@@ -174,5 +174,24 @@ def version_rows(versions) -> list[dict]:
     return rows
 
 
+def paragraphs(text: str) -> list[str]:
+    """What a worker typed, as paragraphs (one a line, blank lines dropped)."""
+    return [line.strip() for line in (text or "").split("\n") if line.strip()]
+
+
 def addendum_items(addenda) -> list[dict]:
-    return [{"when": when(a.written_at), "who": a.written_by.display_name, "body": a.body} for a in addenda]
+    return [
+        {
+            "when": when(a.written_at),
+            "who": a.written_by.display_name,
+            "body": a.body,
+            "paragraphs": paragraphs(a.body),
+        }
+        for a in addenda
+    ]
+
+
+def earlier_versions(versions) -> list[dict]:
+    """The versions before the current one, newest first, for "Version n as saved"."""
+    ordered = sorted(versions, key=lambda v: v.version, reverse=True)[1:]
+    return [{"version": v.version, "subject": v.subject, "paragraphs": paragraphs(v.body)} for v in ordered]

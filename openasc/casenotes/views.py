@@ -105,6 +105,8 @@ def detail(request: HttpRequest, note_id: int) -> HttpResponse:
             "addenda": presenters.addendum_items(selectors.addenda_of(note)),
             "versions": versions,
             "version_rows": presenters.version_rows(versions),
+            "earlier_versions": presenters.earlier_versions(versions),
+            "body": presenters.paragraphs(note.body),
             "can_edit": note_writes.may_edit(user, note),
             "editable_until": presenters.when(note_writes.editable_until(note)),
             "can_add": note_writes.can_write_notes(user),

@@ -84,3 +84,17 @@ def test_version_rows_newest_first():
     )
     assert [r[0]["text"] for r in rows] == ["2", "1"]
     assert [r[3]["text"] for r in rows] == ["No reason given", "First written"]
+
+
+def test_paragraphs_and_earlier_versions():
+    assert presenters.paragraphs("One.\n\n  Two.  \n") == ["One.", "Two."]
+    assert presenters.paragraphs("") == []
+    author = User(username="sam")
+    versions = [
+        CaseNoteVersion(version=v, subject=f"S{v}", body=f"B{v}\nmore", saved_at=WHEN, saved_by=author)
+        for v in (1, 2, 3)
+    ]
+    assert presenters.earlier_versions(versions) == [
+        {"version": 2, "subject": "S2", "paragraphs": ["B2", "more"]},
+        {"version": 1, "subject": "S1", "paragraphs": ["B1", "more"]},
+    ]
