@@ -294,3 +294,38 @@ def test_the_worker_refreshes_the_worktray_and_queues_the_next_refresh_once(staf
     (waiting,) = DBTaskResult.objects.filter(task_path=tasks.refresh_worktray.module_path, status="READY")
     assert dt.timedelta(minutes=14) < waiting.run_after - timezone.now() <= dt.timedelta(minutes=15)
     assert tasks.schedule_refresh() is False  # one waiting already: never two
+
+
+# --- Every closing transition ---------------------------------------------------------------------------------------
+
+
+def test_a_plan_returned_for_changes_closes_its_sign_off_task(staff, teams):
+    person = in_team(teams.north)
+    plan = PlanFactory(person=person, draft=True, created_by=staff.social_worker)
+    PLAN.apply(opened(staff.social_worker, person), plan, "send_for_sign_off")
+    PLAN.apply(opened(staff.team_manager, person), plan, "return", note="Add the contingency plan")
+    task = Task.objects.get(kind=TaskKind.PLAN_SIGN_OFF)
+    assert (task.closed_at is not None, task.close_reason) == (True, "Returned for changes")
+
+
+def test_a_review_cancelled_closes_its_task(staff, teams):
+    person = in_team(teams.north)
+    review = ReviewFactory(person=person)
+    refresh(actor=staff.system)
+    REVIEW.apply(opened(staff.social_worker, person), review, "cancel")
+    task = Task.objects.get(kind=TaskKind.REVIEW_DUE)
+    assert task.close_reason == "Review cancelled"
+
+
+def test_a_breached_request_concluded_at_triage_closes_its_task_and_one_still_waiting_keeps_it(staff):
+    late = SupportRequestFactory(urgency="urgent", received_on=TODAY - dt.timedelta(days=4))
+    still = SupportRequestFactory(urgency="urgent", received_on=TODAY - dt.timedelta(days=4))
+    refresh(actor=staff.system)
+    assert len(open_tasks(staff.front_door, TaskKind.REQUEST_BREACH)) == 2
+    late.decision, late.information_given = "information_and_advice", "Leaflet on day centres"
+    REQUEST.apply(
+        opened(staff.front_door, late.person), late, "conclude", fields=["decision", "information_given"]
+    )
+    [left] = open_tasks(staff.front_door, TaskKind.REQUEST_BREACH)
+    assert left.subject_id == still.pk
+    assert Task.objects.get(subject_id=late.pk).close_reason == "Request concluded"
