@@ -50,6 +50,16 @@ def test_a_worker_records_a_visit_note_and_an_addendum(journey, staff, teams):
     assert "Peter Oakes (next of kin)" in main and "Correct this note" in main
     journey.screenshot("case-note")
 
+    journey.click_link("Correct this note")
+    page.get_by_label("Subject").fill("Home visit after the fall (with Peter)")
+    page.get_by_label("Why are you correcting it? (optional)").fill("Peter was there too")
+    journey.submit("Save correction", status=200)
+    main = page.locator("main").inner_text()
+    assert "Case note corrected" in main and "This note was edited. Every version is kept." in main
+    assert "Peter was there too" in main
+    page.get_by_text("Version 1 as saved").click()
+    assert "Home visit after the fall" in page.locator(".govuk-details__text").inner_text()
+
     journey.click_link("Add an addendum")
     journey.submit("Add addendum", status=400)
     journey.screenshot("case-note-addendum-error")
@@ -61,13 +71,13 @@ def test_a_worker_records_a_visit_note_and_an_addendum(journey, staff, teams):
     assert f"by {staff.social_worker.display_name}" in main
 
     journey.click_link("All case notes")
-    assert "Home visit after the fall" in page.locator(".app-notes").inner_text()
+    assert "Home visit after the fall (with Peter)" in page.locator(".app-notes").inner_text()
     page.get_by_label("Search these notes").fill("LUNCH CLUB")
     journey.submit("Search", status=200)
     assert "1 note you can read matches “LUNCH CLUB”" in page.locator("main").inner_text()
     journey.screenshot("case-notes-list")
     journey.click_link("Back to the record")
-    assert "Visit: Home visit after the fall" in page.locator(".app-timeline").inner_text()
+    assert "Visit: Home visit after the fall (with Peter)" in page.locator(".app-timeline").inner_text()
 
 
 def test_someone_outside_the_team_sees_only_that_a_sensitive_note_exists(journey, staff, teams):
