@@ -257,8 +257,12 @@ def notifications_create(*, tasks: list[Task]) -> int:
     now = timezone.now()
     off = set(NotificationPreference.objects.filter(email=False).values_list("user_id", flat=True))
     rows = []
+    audiences: dict[tuple, list] = {}  # a refresh opens thousands of tasks for the same few audiences
     for task in tasks:
-        for user_id, email in audience(task).values_list("pk", "email"):
+        who = (task.assigned_user_id, task.team_id, task.capability, task.role, task.excluded_user_id)
+        if who not in audiences:
+            audiences[who] = list(audience(task).values_list("pk", "email"))
+        for user_id, email in audiences[who]:
             rows.append(
                 Notification(
                     user_id=user_id,

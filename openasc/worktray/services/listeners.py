@@ -95,6 +95,6 @@ def breaches_sync(*, actor, person_id: int) -> None:
     team = None
     for pk, urgency, received_on, team_id in late:
         if team_id is None and team is None:
-            team = rules.teams_of_people([person_id]).get(person_id)
+            team = rules.triage_teams([person_id]).get(person_id)
         spec = rules.breach(pk, person_id, urgency, received_on, team_id=team_id or team)
         tasks.task_open(actor=actor, spec=spec)

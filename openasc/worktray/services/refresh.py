@@ -48,7 +48,7 @@ def _breaches(today: dt.date) -> dict[int, TaskSpec]:
         .filter(breached_condition(today))
         .values_list("pk", "person_id", "urgency", "received_on", "team_id")
     )
-    teams = rules.teams_of_people({p for _, p, _, _, t in late if t is None})
+    teams = rules.triage_teams({p for _, p, _, _, t in late if t is None})
     return {
         pk: rules.breach(pk, person_id, urgency, received_on, team_id=team_id or teams.get(person_id))
         for pk, person_id, urgency, received_on, team_id in late

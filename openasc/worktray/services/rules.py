@@ -25,38 +25,47 @@ def _today() -> dt.date:
     return timezone.localdate()
 
 
-def teams_of_people(person_ids) -> dict[int, int]:
-    """Each person's allocated team now (the earliest allocation), in one query."""
+CHUNK = 5000  # ids per query: well inside SQLite's limit on parameters
+
+
+def _allocated(person_ids, kind: str, field: str) -> dict[int, int]:
+    """Each person's allocated team or worker now (the earliest allocation), a query per 5,000 people."""
     found: dict[int, int] = {}
-    rows = (
-        CareRelationship.objects.filter(
-            access.active_at(timezone.now()),
-            kind=RelationshipKind.ALLOCATED_TEAM,
-            person_id__in=list(person_ids),
+    ids, now = sorted(set(person_ids)), timezone.now()
+    for i in range(0, len(ids), CHUNK):
+        rows = (
+            CareRelationship.objects.filter(
+                access.active_at(now), kind=kind, person_id__in=ids[i : i + CHUNK]
+            )
+            .order_by("starts_at", "pk")
+            .values_list("person_id", field)
         )
-        .order_by("starts_at", "pk")
-        .values_list("person_id", "team_id")
-    )
-    for person_id, team_id in rows.iterator():
-        found.setdefault(person_id, team_id)
+        for person_id, value in rows.iterator():
+            found.setdefault(person_id, value)
     return found
+
+
+def teams_of_people(person_ids) -> dict[int, int]:
+    return _allocated(person_ids, RelationshipKind.ALLOCATED_TEAM, "team_id")
 
 
 def workers_of_people(person_ids) -> dict[int, int]:
-    """Each person's allocated worker now (the earliest allocation), in one query."""
-    found: dict[int, int] = {}
-    rows = (
-        CareRelationship.objects.filter(
-            access.active_at(timezone.now()),
-            kind=RelationshipKind.ALLOCATED_WORKER,
-            person_id__in=list(person_ids),
-        )
-        .order_by("starts_at", "pk")
-        .values_list("person_id", "user_id")
-    )
-    for person_id, user_id in rows.iterator():
-        found.setdefault(person_id, user_id)
-    return found
+    return _allocated(person_ids, RelationshipKind.ALLOCATED_WORKER, "user_id")
+
+
+def triage_teams(person_ids) -> dict[int, int]:
+    """For requests not yet with a team: the person's allocated team, else their allocated worker's team (the
+    waiting list for triage of a team shows both), so a breach is the same team's whichever list shows it."""
+    teams = teams_of_people(person_ids)
+    missing = [p for p in person_ids if p not in teams]
+    workers = workers_of_people(missing)
+    firsts: dict[int, int | None] = {}
+    for person_id, user_id in workers.items():
+        if user_id not in firsts:
+            firsts[user_id] = _first_team(user_id)
+        if firsts[user_id]:
+            teams[person_id] = firsts[user_id]
+    return teams
 
 
 def _first_team(user_id: int | None) -> int | None:

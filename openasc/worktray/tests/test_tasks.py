@@ -329,3 +329,18 @@ def test_a_breached_request_concluded_at_triage_closes_its_task_and_one_still_wa
     [left] = open_tasks(staff.front_door, TaskKind.REQUEST_BREACH)
     assert left.subject_id == still.pk
     assert Task.objects.get(subject_id=late.pk).close_reason == "Request concluded"
+
+
+def test_a_breach_waiting_for_triage_is_the_team_of_the_persons_worker_as_the_teams_triage_list_shows_it(
+    staff, teams
+):
+    from openasc.frontdoor import selectors as frontdoor_selectors
+
+    req = SupportRequestFactory(urgency="soon", received_on=TODAY - dt.timedelta(days=6))
+    CareRelationshipFactory(person=req.person, user=staff.social_worker)  # a north worker's, not the team's
+    refresh(actor=staff.system)
+    [task] = open_tasks(staff.team_manager, TaskKind.REQUEST_BREACH)
+    assert (task.subject_id, task.team_id, task.role) == (req.pk, teams.north.pk, "")
+    # The north team's triage list (as the front door sees it, filtered to the team) shows it past its target
+    _, breached = frontdoor_selectors.waiting_counts(user=staff.front_door, team_ids=[teams.north.pk])
+    assert breached["triage"] == 1
