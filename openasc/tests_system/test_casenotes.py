@@ -105,3 +105,6 @@ def test_someone_outside_the_team_sees_only_that_a_sensitive_note_exists(journey
     assert journey.path == f"/notes/{secret.pk}"
     assert page.get_by_role("heading", level=1).inner_text() == "You cannot read this note"
     assert "lodger" not in page.locator("main").inner_text()
+    journey.goto(f"/people/{person.pk}")
+    timeline = page.locator(".app-timeline").inner_text()
+    assert "A sensitive note (restricted)" in timeline and "lodger" not in timeline
