@@ -427,7 +427,7 @@ def allocation_end(request: HttpRequest, person_id: int, allocation_id: int):
 
 
 # A body the schema refuses (a date that is no date) still gets the service's checks of its other fields.
-apierrors.register("POST", "api/people", services.person_check)
-apierrors.register("PATCH", "api/people/<person_id>", services.person_check)
+apierrors.register("POST", "api/people", services.person_check, PersonIn)
+apierrors.register("PATCH", "api/people/<person_id>", services.person_check, PersonPatch)
 
 __all__ = ["Person", "router"]

@@ -163,3 +163,17 @@ def test_openapi_schema_documents_people(client, staff):
     assert {"/api/people", "/api/people/{person_id}"} <= set(schema["paths"])
     client.force_login(staff.social_worker)
     assert client.get("/api/docs").status_code == 200
+
+
+def test_a_good_date_beside_a_refused_field_reaches_the_checks_as_a_date(client, token):
+    # The fuzzer found this: a body missing last_name with a valid date of birth crashed the extra checks (500).
+    _, plain = token
+    response = client.post(
+        "/api/people",
+        {"first_name": "Bert", "date_of_birth": "2999-01-01", "postcode": "zzz"},
+        content_type="application/json",
+        **auth(plain),
+    )
+    assert response.status_code == 422
+    fields = [e["field"] for e in response.json()["errors"]]
+    assert fields[0] == "last_name" and {"date_of_birth", "postcode"} <= set(fields)
