@@ -95,7 +95,7 @@ class AddendumForm(forms.Form):
 
 
 class SearchForm(forms.Form):
-    q = forms.CharField(required=False, max_length=200)
+    q = forms.CharField(required=False)  # (the page searches its first 200 characters)
 
 
 def initial_for_now() -> dict:

@@ -46,7 +46,7 @@ def _pagination(page, base: dict) -> dict | None:
 def person_notes(request: HttpRequest, person_id: int) -> HttpResponse:
     """The person's notes, newest first, 25 a page; `q` searches the subject and body of the notes the user may read."""
     form = forms.SearchForm(request.GET or None)
-    query = form.cleaned_data["q"].strip() if form.is_valid() else ""
+    query = form.cleaned_data["q"].strip()[:200] if form.is_valid() else ""
     page = request.GET.get("page", 1)
     try:
         record = selectors.notes_open(user=request.user, person_id=person_id, query=query, page=page)
