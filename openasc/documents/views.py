@@ -241,8 +241,8 @@ def _choose_page(request: HttpRequest, record, data=None, errors: dict | None = 
         data, templates=selectors.active_templates(), links=selectors.link_choices(record=record)
     )
     if errors:
-        form.is_valid()
-        ui.add_service_errors(form, errors)
+        form.is_valid()  # the form's own refusal of a letter not in the list says it best; the service adds the rest
+        ui.add_service_errors(form, {k: v for k, v in errors.items() if k not in form.errors})
     return render(
         request,
         "documents/letter_choose.jinja",
