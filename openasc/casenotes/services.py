@@ -412,4 +412,13 @@ def case_note_addendum_add(*, record: access.OpenedRecord, note: CaseNote, body:
             basis=record.basis,
             details=_details(note, "case_note_addendum", note=note.pk),
         )
+        # The note's own trail says it was added to (its history is read by the note as object).
+        audit.record(
+            actor=actor,
+            action=AuditAction.UPDATE,
+            obj=note,
+            person_id=note.person_id,
+            basis=record.basis,
+            details=_details(note, "case_note_added_to", addendum=addendum.pk),
+        )
     return addendum

@@ -250,6 +250,11 @@ def test_an_addendum_is_added_by_anyone_who_writes_notes_after_the_window(staff,
     )
     event = AuditEvent.objects.get(object_type="casenotes.casenoteaddendum")
     assert event.person_id == person.pk and event.details["note"] == note.pk
+    on_note = AuditEvent.objects.get(
+        object_type="casenotes.casenote", object_id=str(note.pk), action="update"
+    )
+    assert on_note.person_id == person.pk and on_note.details["event"] == "case_note_added_to"
+    assert on_note.details["addendum"] == addendum.pk and on_note.actor == staff.broker
     with pytest.raises(ValidationFailed) as e:
         services.case_note_addendum_add(record=opened(staff.broker, person), note=note, body=" ")
     assert e.value.errors == {"body": "Enter the addendum: what you are adding to the note"}
