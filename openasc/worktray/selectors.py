@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from django.core.paginator import Page, Paginator
-from django.db.models import BooleanField, Count, ExpressionWrapper, F, Value
+from django.db.models import BooleanField, Count, ExpressionWrapper, F, Q, Value
 from django.http import Http404
 from django.utils import timezone
 
@@ -46,8 +46,11 @@ def worktray(*, user: User, kind: str = "", page: int | str = 1, page_size: int 
     may open their record now, and each person shown is audited as disclosed to them (purpose "worktray")."""
     today = timezone.localdate()
     mine = Task.objects.filter(for_user(user))
-    counts = dict(mine.values_list("kind").annotate(n=Count("pk")).order_by())
-    late = overdue_by_kind(user=user)
+    # Open and overdue, by kind, in one grouped count
+    grouped = mine.values_list("kind").annotate(n=Count("pk"), late=Count("pk", filter=Q(due_on__lt=today)))
+    by_kind = list(grouped.order_by())
+    counts = {k: n for k, n, _ in by_kind}
+    late = {k: n for k, _, n in by_kind if n}
     if kind not in TaskKind.values:
         kind = ""
     chosen = mine.filter(kind=kind) if kind else mine

@@ -14,7 +14,7 @@ from openasc.services import services as service_writes
 from openasc.services.workflows import BUDGET_AUTHORISATION
 from openasc.ui import forms as ui
 from openasc.ui.actions import RecordAction
-from openasc.worktray import forms, presenters, selectors
+from openasc.worktray import context, forms, presenters, selectors
 from openasc.worktray import services as tasks
 from openasc.worktray.models import TaskKind
 
@@ -120,6 +120,7 @@ def worktray(request: HttpRequest) -> HttpResponse:
     wt = selectors.worktray(
         user=request.user, kind=request.GET.get("kind", ""), page=request.GET.get("page", 1)
     )
+    context.remember(request, wt.total)  # the header's count is this page's total
     today = timezone.localdate()
     return render(
         request,

@@ -134,6 +134,14 @@ def test_the_header_count_is_one_query_and_shows_on_every_page(client, staff, te
     assert len(counts) == 1 and "COUNT(" in counts[0].upper()
     client.force_login(staff.broker)
     assert "Worktray (" not in client.get("/people/").content.decode()
+    # On the worktray itself the header takes the page's own total: no count of its own
+    client.force_login(staff.team_manager)
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get("/")
+    assert "Worktray (2)" in page.content.decode()
+    assert not [
+        q for q in queries if q["sql"].upper().startswith('SELECT COUNT(*) AS "__COUNT" FROM "WORKTRAY_TASK"')
+    ]
 
 
 def test_each_role_sees_its_key_figures(client, staff, teams):
