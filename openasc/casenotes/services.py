@@ -422,3 +422,9 @@ def case_note_addendum_add(*, record: access.OpenedRecord, note: CaseNote, body:
             details=_details(note, "case_note_added_to", addendum=addendum.pk),
         )
     return addendum
+
+
+def case_notes_move(*, keep, duplicate) -> int:
+    """A merge's move of the duplicate's notes to the kept record (their versions and addenda go with them); for
+    `people.services.person_merge`, inside its `audit.bulk` block, whose merge events say how many moved."""
+    return CaseNote.objects.filter(person=duplicate).update(person=keep)

@@ -304,3 +304,17 @@ def test_what_cannot_be_stored_is_refused_on_its_field(staff, person, clock):
         assert list(e.value.errors) == [field] and message in e.value.errors[field], overrides
     assert write(record, subject="x" * 200, occurred_at="２０２６-11-20T09:30").subject == "x" * 200
     assert CaseNote.objects.count() == 1
+
+
+def test_a_merge_moves_the_duplicates_notes_inside_its_audited_block(staff, person, clock):
+    from openasc.core import audit
+    from openasc.core.audit import UnauditedBulkWrite
+
+    duplicate = PersonFactory()
+    note = CaseNoteFactory(person=duplicate, author=staff.social_worker)
+    with pytest.raises(UnauditedBulkWrite):
+        services.case_notes_move(keep=person, duplicate=duplicate)
+    with audit.bulk(actor=staff.team_manager, action="merge", reason="Same person", summary=True):
+        assert services.case_notes_move(keep=person, duplicate=duplicate) == 1
+    assert CaseNote.objects.get(pk=note.pk).person == person
+    assert CaseNoteVersion.objects.get(note=note).note.person == person
