@@ -36,4 +36,7 @@ def render(body_template: str, context: dict, request=None) -> bytes:
     from weasyprint.urls import URLFetcher
 
     nothing = URLFetcher(allowed_protocols=frozenset())  # refuse every URL (see the module docstring)
-    return HTML(string=html(body_template, context, request), url_fetcher=nothing, base_url=None).write_pdf()
+    document = HTML(string=html(body_template, context, request), url_fetcher=nothing, base_url=None)
+    return document.write_pdf(
+        pdf_tags=True
+    )  # a tagged PDF: headings, tables and reading order for screen readers

@@ -273,6 +273,7 @@ def test_the_plan_pdf_has_its_text_and_pages(client, worker, plan, person):
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
     pages, text = pdf_text(response.content)
     assert pages >= 1
+    assert "/StructTreeRoot" in pypdf.PdfReader(io.BytesIO(response.content)).trailer["/Root"]  # tagged
     for words in (
         "Northshire County Council",
         "Your care and support plan",
