@@ -116,9 +116,11 @@ def _one_link(prefix: str) -> models.CheckConstraint:
 class CapacityAssessment(_OnRecord):
     """The two-stage test for one decision at one time (capacity is decision- and time-specific)."""
 
-    # PROTECT: a best-interests decision, an IMCA referral or a consent record may rest on it.
+    # CASCADE like every record here and the person's case notes: it is part of the record, which the product never
+    # deletes (a merge keeps both); only erasing a person (a demo reset, a DBA's erasure) takes it with them. What
+    # rests on an assessment (a best-interests decision, an IMCA referral, a consent) RESTRICTs deleting it on its own.
     person = models.ForeignKey(
-        "people.Person", on_delete=models.PROTECT, related_name="capacity_assessments", db_index=False
+        "people.Person", on_delete=models.CASCADE, related_name="capacity_assessments", db_index=False
     )
     decision = models.CharField("the decision", max_length=300)
     assessed_on = models.DateField()
@@ -161,7 +163,7 @@ class BestInterestsDecision(_OnRecord):
         "people.Person", on_delete=models.CASCADE, related_name="best_interests_decisions", db_index=False
     )
     capacity_assessment = models.OneToOneField(
-        CapacityAssessment, on_delete=models.PROTECT, related_name="best_interests"
+        CapacityAssessment, on_delete=models.RESTRICT, related_name="best_interests"
     )
     consulted = models.JSONField(default=list)  # [{"name": ..., "role": ...}]
     wishes = models.TextField("past and present wishes, feelings, beliefs and values")
@@ -235,7 +237,7 @@ class ImcaReferral(_OnRecord):
         "people.Person", on_delete=models.CASCADE, related_name="imca_referrals", db_index=False
     )
     capacity_assessment = models.ForeignKey(
-        CapacityAssessment, on_delete=models.PROTECT, related_name="imca_referrals"
+        CapacityAssessment, on_delete=models.RESTRICT, related_name="imca_referrals"
     )
     reason = models.CharField(max_length=30, choices=ImcaReason.choices)
     reason_detail = models.TextField("the treatment or move proposed")
@@ -264,7 +266,7 @@ class ConsentToShare(_OnRecord):
     agencies = models.TextField("with whom", help_text="One agency a line")
     basis = models.CharField(max_length=30, choices=ConsentBasis.choices)
     capacity_assessment = models.ForeignKey(
-        CapacityAssessment, on_delete=models.PROTECT, null=True, blank=True, related_name="consents"
+        CapacityAssessment, on_delete=models.RESTRICT, null=True, blank=True, related_name="consents"
     )
     reason = models.TextField(blank=True)
     recorded_on = models.DateField()

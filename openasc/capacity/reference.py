@@ -38,6 +38,10 @@ def _name(name: str) -> str:
 def provider_add(*, actor: User, name: str) -> ReferenceCode:
     """Add a provider to the council's list (or bring back one that was removed)."""
     value = _name(name)
+    if not ReferenceCode.objects.exclude(release="local").exists():
+        # An emptied table (a flushed test database, a restore without reference data) is refilled by
+        # `codes.values` only while it is empty: load the national lists before the first local row goes in.
+        codes.load_reference_codes()
     with transaction.atomic():
         existing = ReferenceCode.objects.filter(
             list_name=ADVOCACY_PROVIDER_LIST, release="local", value=value
