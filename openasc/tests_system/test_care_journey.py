@@ -147,6 +147,8 @@ def test_one_person_from_first_contact_to_first_review(new_journey, staff, teams
 
 def record_and_triage_the_request(journey, person, today) -> SupportRequest:
     page = journey.page
+    assert journey.path == "/"  # signing in lands on the worktray
+    journey.click_link("Find a person", exact=True)
     assert journey.path == "/people/"
     search(journey, "Arthur Penington")  # misspelt, as on the phone
     journey.click_link("PENNINGTON, Arthur")
@@ -159,9 +161,11 @@ def record_and_triage_the_request(journey, person, today) -> SupportRequest:
     assert page.get_by_label("Routine", exact=True).is_checked()  # the usual answers are filled in
     assert page.get_by_label("Service user", exact=True).is_checked()
 
+    assert page.get_by_label("Day", exact=True).input_value() == str(
+        today.day
+    )  # received today, unless changed
     journey.submit("Save request", status=400)
     assert journey.error_links() == [
-        ("#received_on-day", "Enter the date received"),
         ("#route_of_access", "Select the route of access from the list"),
         ("#contact_by", "Select who made contact"),
         ("#what_matters", "Enter what matters to the person, in their words"),
@@ -229,7 +233,10 @@ def allocate_a_social_worker(journey, person, staff) -> None:
     assert heading(journey) == "Allocate"
     assert [r[:2] for r in table_rows(journey)] == [["Allocated team", "Locality team north"]]
     worker = staff.social_worker
-    select(journey, "Named worker (optional)", f"{worker.display_name} ({worker.get_role_display()})")
+    picker = page.get_by_label("Named worker (optional)")
+    option = picker.locator(f"option[value='{worker.pk}']").inner_text()
+    assert option.startswith(f"{worker.display_name} ({worker.get_role_display()})") and "allocated" in option
+    picker.select_option(value=str(worker.pk))
     journey.submit("Allocate", status=200)
     assert f"Arthur Pennington allocated to {worker.display_name}" in banner(journey)
     assert [r[1] for r in table_rows(journey)] == ["Locality team north", worker.display_name]
@@ -435,6 +442,15 @@ def write_and_agree_the_plan(journey, person, assessment, today) -> Plan:
     )
     page.get_by_label(nutrition).fill("Home care at lunchtime and teatime to prepare a hot meal.")
     page.get_by_label(hygiene).fill("Home care in the morning to help him shower safely.")
+    page.get_by_label("Who will meet the need for maintaining personal hygiene (optional)").fill(
+        "Bluebell Home Care"
+    )
+    page.get_by_label("When the need for maintaining personal hygiene is met (optional)").fill(
+        "Every morning, 7.30 to 8.15"
+    )
+    page.get_by_label("What happens if the usual support cannot be given (optional)").fill(
+        "If a call is missed, Susan rings the agency's out-of-hours line."
+    )
     page.get_by_label("Agreed weekly amount (£)").fill("245.00")
     select(journey, "Delivery mechanism (optional)", "CASSR commissioned support")
     journey.submit("Save plan", status=200)
@@ -448,7 +464,23 @@ def write_and_agree_the_plan(journey, person, assessment, today) -> Plan:
     facts = summary(journey)
     assert facts["Goals"] == WHAT_MATTERS
     assert facts["Indicative weekly budget"] == "£95.00" and facts["Agreed weekly budget"] == "£245.00"
-    assert table_rows(journey) == [
+    needs_table, who_table = table_rows(journey)[:2], table_rows(journey)[2:]
+    assert who_table == [
+        [
+            "Not recorded",
+            "Managing and maintaining nutrition: Home care at lunchtime and teatime to prepare a hot meal.",
+            "Not recorded",
+            "Formal (paid for)",
+        ],
+        [
+            "Bluebell Home Care",
+            "Maintaining personal hygiene: Home care in the morning to help him shower safely.",
+            "Every morning, 7.30 to 8.15",
+            "Formal (paid for)",
+        ],
+    ]
+    assert "If a call is missed, Susan rings" in page.locator("main").inner_text()
+    assert needs_table == [
         [
             "Managing and maintaining nutrition",
             "A commissioned or paid-for service",
