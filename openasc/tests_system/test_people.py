@@ -37,6 +37,8 @@ def test_search_by_rough_name_and_by_nhs_number_with_spaces(journey, staff):
     CareRelationshipFactory(person=other, user=staff.social_worker)
 
     journey.sign_in("social_worker")
+    assert journey.path == "/"  # signing in lands on the worktray
+    journey.click_link("Find a person", exact=True)
     assert journey.path == "/people/"
 
     search(journey, "Tompson Margret")  # a typo in each name, and the surname first
