@@ -200,22 +200,23 @@ def advocacy_providers() -> tuple[str, ...]:
     )
 
 
-def timeline_records(person, limit: int = 100) -> dict[str, list]:
-    """The person's latest records for the timeline (the page showing it opened the record)."""
+TIMELINE_KINDS = {
+    "assessments": (CapacityAssessment, "assessed_on", ("decision", "outcome")),
+    "best_interests": (BestInterestsDecision, "decided_on", ("decision",)),
+    "advocacy": (AdvocacyDuty, "considered_on", ("duty", "involvement_in", "referral_made")),
+    "imca": (ImcaReferral, "referred_on", ("reason",)),
+    "consents": (ConsentToShare, "recorded_on", ("basis",)),
+}
+
+
+def timeline_records(person, kind: str, limit: int = 100) -> list:
+    """The person's latest records of one kind for the timeline, in one query, only the fields it shows (the page
+    showing it opened the record)."""
+    model, when, fields = TIMELINE_KINDS[kind]
     user_only = tuple(f"recorded_by__{f}" for f in USER_FIELDS)
-
-    def latest(model, when: str, *fields):
-        return list(
-            model.objects.filter(person_id=person.pk)
-            .select_related("recorded_by")
-            .only("pk", "person_id", "recorded_at", when, *fields, *user_only)
-            .order_by(f"-{when}", "-pk")[:limit]
-        )
-
-    return {
-        "assessments": latest(CapacityAssessment, "assessed_on", "decision", "outcome"),
-        "best_interests": latest(BestInterestsDecision, "decided_on", "decision"),
-        "advocacy": latest(AdvocacyDuty, "considered_on", "duty", "involvement_in", "referral_made"),
-        "imca": latest(ImcaReferral, "referred_on", "reason"),
-        "consents": latest(ConsentToShare, "recorded_on", "basis"),
-    }
+    return list(
+        model.objects.filter(person_id=person.pk)
+        .select_related("recorded_by")
+        .only("pk", "person_id", "recorded_at", when, *fields, *user_only)
+        .order_by(f"-{when}", "-pk")[:limit]
+    )

@@ -17,11 +17,13 @@ def _when(day: dt.date, recorded_at: dt.datetime) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(day, dt.time(12, 0)))
 
 
+# One provider a kind of record, each one query (the timeline reads what it shows in one query per kind of event).
+
+
 @register
-def capacity_events(person):
-    found = selectors.timeline_records(person)
+def capacity_assessment_events(person):
     link = href_for("capacity:assessment")
-    for c in found["assessments"]:
+    for c in selectors.timeline_records(person, "assessments"):
         yield TimelineEntry(
             when=_when(c.assessed_on, c.recorded_at),
             title=f"Mental capacity assessment: {c.decision}",
@@ -30,8 +32,12 @@ def capacity_events(person):
             href=link(c.pk),
             kind="capacity",
         )
+
+
+@register
+def best_interests_events(person):
     link = href_for("capacity:best-interests")
-    for b in found["best_interests"]:
+    for b in selectors.timeline_records(person, "best_interests"):
         yield TimelineEntry(
             when=_when(b.decided_on, b.recorded_at),
             title="Best-interests decision",
@@ -40,8 +46,12 @@ def capacity_events(person):
             href=link(b.pk),
             kind="capacity",
         )
+
+
+@register
+def advocacy_events(person):
     link = href_for("capacity:advocacy")
-    for a in found["advocacy"]:
+    for a in selectors.timeline_records(person, "advocacy"):
         yield TimelineEntry(
             when=_when(a.considered_on, a.recorded_at),
             title="Independent advocacy (Care Act s.67) considered",
@@ -50,8 +60,12 @@ def capacity_events(person):
             href=link(a.pk),
             kind="capacity",
         )
+
+
+@register
+def imca_events(person):
     link = href_for("capacity:imca")
-    for i in found["imca"]:
+    for i in selectors.timeline_records(person, "imca"):
         yield TimelineEntry(
             when=_when(i.referred_on, i.recorded_at),
             title="Referral to an IMCA",
@@ -60,8 +74,12 @@ def capacity_events(person):
             href=link(i.pk),
             kind="capacity",
         )
+
+
+@register
+def consent_events(person):
     link = href_for("capacity:consent")
-    for s in found["consents"]:
+    for s in selectors.timeline_records(person, "consents"):
         yield TimelineEntry(
             when=_when(s.recorded_on, s.recorded_at),
             title="Consent to share information",

@@ -6,163 +6,463 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('assessments', '0004_person_index_covered'),
-        ('people', '0001_initial'),
-        ('planning', '0003_plan_contingency_who_when'),
+        ("assessments", "0004_person_index_covered"),
+        ("people", "0001_initial"),
+        ("planning", "0003_plan_contingency_who_when"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='CapacityAssessment',
+            name="CapacityAssessment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('recorded_at', models.DateTimeField()),
-                ('decision', models.CharField(max_length=300, verbose_name='the decision')),
-                ('assessed_on', models.DateField()),
-                ('assessor', models.CharField(max_length=200, verbose_name='who assessed')),
-                ('location', models.CharField(max_length=200, verbose_name='where')),
-                ('present', models.TextField(blank=True, verbose_name='who else was present')),
-                ('impairment', models.BooleanField(null=True, verbose_name='stage 1: impairment or disturbance of the mind or brain')),
-                ('impairment_detail', models.TextField(blank=True)),
-                ('understand', models.BooleanField(null=True)),
-                ('understand_evidence', models.TextField(blank=True)),
-                ('retain', models.BooleanField(null=True)),
-                ('retain_evidence', models.TextField(blank=True)),
-                ('use_weigh', models.BooleanField(null=True)),
-                ('use_weigh_evidence', models.TextField(blank=True)),
-                ('communicate', models.BooleanField(null=True)),
-                ('communicate_evidence', models.TextField(blank=True)),
-                ('nexus', models.BooleanField(null=True, verbose_name='the inability is because of the impairment')),
-                ('nexus_evidence', models.TextField(blank=True)),
-                ('support_steps', models.TextField(verbose_name='practicable steps taken to support the person to decide')),
-                ('outcome', models.CharField(choices=[('has_capacity', 'Has capacity for this decision'), ('lacks_capacity', 'Lacks capacity for this decision')], max_length=20)),
-                ('assessment', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='assessments.assessment')),
-                ('person', models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name='capacity_assessments', to='people.person')),
-                ('plan', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='planning.plan')),
-                ('recorded_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("recorded_at", models.DateTimeField()),
+                ("decision", models.CharField(max_length=300, verbose_name="the decision")),
+                ("assessed_on", models.DateField()),
+                ("assessor", models.CharField(max_length=200, verbose_name="who assessed")),
+                ("location", models.CharField(max_length=200, verbose_name="where")),
+                ("present", models.TextField(blank=True, verbose_name="who else was present")),
+                (
+                    "impairment",
+                    models.BooleanField(
+                        null=True, verbose_name="stage 1: impairment or disturbance of the mind or brain"
+                    ),
+                ),
+                ("impairment_detail", models.TextField(blank=True)),
+                ("understand", models.BooleanField(null=True)),
+                ("understand_evidence", models.TextField(blank=True)),
+                ("retain", models.BooleanField(null=True)),
+                ("retain_evidence", models.TextField(blank=True)),
+                ("use_weigh", models.BooleanField(null=True)),
+                ("use_weigh_evidence", models.TextField(blank=True)),
+                ("communicate", models.BooleanField(null=True)),
+                ("communicate_evidence", models.TextField(blank=True)),
+                (
+                    "nexus",
+                    models.BooleanField(null=True, verbose_name="the inability is because of the impairment"),
+                ),
+                ("nexus_evidence", models.TextField(blank=True)),
+                (
+                    "support_steps",
+                    models.TextField(verbose_name="practicable steps taken to support the person to decide"),
+                ),
+                (
+                    "outcome",
+                    models.CharField(
+                        choices=[
+                            ("has_capacity", "Has capacity for this decision"),
+                            ("lacks_capacity", "Lacks capacity for this decision"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "assessment",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="assessments.assessment",
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        db_index=False,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="capacity_assessments",
+                        to="people.person",
+                    ),
+                ),
+                (
+                    "plan",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="planning.plan",
+                    ),
+                ),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='BestInterestsDecision',
+            name="BestInterestsDecision",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('recorded_at', models.DateTimeField()),
-                ('consulted', models.JSONField(default=list)),
-                ('wishes', models.TextField(verbose_name='past and present wishes, feelings, beliefs and values')),
-                ('options', models.JSONField(default=list)),
-                ('least_restrictive', models.TextField(verbose_name='the least restrictive option considered')),
-                ('decision', models.TextField(verbose_name='the decision')),
-                ('decision_maker', models.CharField(max_length=200)),
-                ('decided_on', models.DateField()),
-                ('assessment', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='assessments.assessment')),
-                ('person', models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name='best_interests_decisions', to='people.person')),
-                ('plan', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='planning.plan')),
-                ('recorded_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('capacity_assessment', models.OneToOneField(on_delete=django.db.models.deletion.RESTRICT, related_name='best_interests', to='capacity.capacityassessment')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("recorded_at", models.DateTimeField()),
+                ("consulted", models.JSONField(default=list)),
+                (
+                    "wishes",
+                    models.TextField(verbose_name="past and present wishes, feelings, beliefs and values"),
+                ),
+                ("options", models.JSONField(default=list)),
+                (
+                    "least_restrictive",
+                    models.TextField(verbose_name="the least restrictive option considered"),
+                ),
+                ("decision", models.TextField(verbose_name="the decision")),
+                ("decision_maker", models.CharField(max_length=200)),
+                ("decided_on", models.DateField()),
+                (
+                    "assessment",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="assessments.assessment",
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        db_index=False,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="best_interests_decisions",
+                        to="people.person",
+                    ),
+                ),
+                (
+                    "plan",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="planning.plan",
+                    ),
+                ),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "capacity_assessment",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.RESTRICT,
+                        related_name="best_interests",
+                        to="capacity.capacityassessment",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='ConsentToShare',
+            name="ConsentToShare",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('recorded_at', models.DateTimeField()),
-                ('what', models.TextField(verbose_name='what is shared')),
-                ('agencies', models.TextField(help_text='One agency a line', verbose_name='with whom')),
-                ('basis', models.CharField(choices=[('consent_given', 'Consent given'), ('consent_refused', 'Consent refused'), ('best_interests', 'Lacks capacity to consent: shared in their best interests'), ('overriding_interest', 'Shared without consent: overriding public interest or vital interests')], max_length=30)),
-                ('reason', models.TextField(blank=True)),
-                ('recorded_on', models.DateField()),
-                ('review_on', models.DateField(blank=True, null=True)),
-                ('assessment', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='assessments.assessment')),
-                ('capacity_assessment', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.RESTRICT, related_name='consents', to='capacity.capacityassessment')),
-                ('person', models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name='consents_to_share', to='people.person')),
-                ('plan', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='planning.plan')),
-                ('recorded_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("recorded_at", models.DateTimeField()),
+                ("what", models.TextField(verbose_name="what is shared")),
+                ("agencies", models.TextField(help_text="One agency a line", verbose_name="with whom")),
+                (
+                    "basis",
+                    models.CharField(
+                        choices=[
+                            ("consent_given", "Consent given"),
+                            ("consent_refused", "Consent refused"),
+                            ("best_interests", "Lacks capacity to consent: shared in their best interests"),
+                            (
+                                "overriding_interest",
+                                "Shared without consent: overriding public interest or vital interests",
+                            ),
+                        ],
+                        max_length=30,
+                    ),
+                ),
+                ("reason", models.TextField(blank=True)),
+                ("recorded_on", models.DateField()),
+                ("review_on", models.DateField(blank=True, null=True)),
+                (
+                    "assessment",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="assessments.assessment",
+                    ),
+                ),
+                (
+                    "capacity_assessment",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.RESTRICT,
+                        related_name="consents",
+                        to="capacity.capacityassessment",
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        db_index=False,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="consents_to_share",
+                        to="people.person",
+                    ),
+                ),
+                (
+                    "plan",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="planning.plan",
+                    ),
+                ),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='ImcaReferral',
+            name="ImcaReferral",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('recorded_at', models.DateTimeField()),
-                ('reason', models.CharField(choices=[('serious_medical_treatment', 'Serious medical treatment (MCA s.37)'), ('accommodation', 'A change of accommodation (MCA s.38 and s.39)'), ('care_review', 'A review of accommodation arrangements (2006 regulations, discretionary)'), ('safeguarding', 'Adult safeguarding (2006 regulations, discretionary)')], max_length=30)),
-                ('reason_detail', models.TextField(verbose_name='the treatment or move proposed')),
-                ('no_one_appropriate', models.BooleanField(verbose_name='no one appropriate to consult, other than paid carers')),
-                ('provider', models.CharField(max_length=200)),
-                ('referred_on', models.DateField()),
-                ('outcome', models.TextField(blank=True)),
-                ('assessment', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='assessments.assessment')),
-                ('capacity_assessment', models.ForeignKey(on_delete=django.db.models.deletion.RESTRICT, related_name='imca_referrals', to='capacity.capacityassessment')),
-                ('person', models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name='imca_referrals', to='people.person')),
-                ('plan', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='planning.plan')),
-                ('recorded_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("recorded_at", models.DateTimeField()),
+                (
+                    "reason",
+                    models.CharField(
+                        choices=[
+                            ("serious_medical_treatment", "Serious medical treatment (MCA s.37)"),
+                            ("accommodation", "A change of accommodation (MCA s.38 and s.39)"),
+                            (
+                                "care_review",
+                                "A review of accommodation arrangements (2006 regulations, discretionary)",
+                            ),
+                            ("safeguarding", "Adult safeguarding (2006 regulations, discretionary)"),
+                        ],
+                        max_length=30,
+                    ),
+                ),
+                ("reason_detail", models.TextField(verbose_name="the treatment or move proposed")),
+                (
+                    "no_one_appropriate",
+                    models.BooleanField(verbose_name="no one appropriate to consult, other than paid carers"),
+                ),
+                ("provider", models.CharField(max_length=200)),
+                ("referred_on", models.DateField()),
+                ("outcome", models.TextField(blank=True)),
+                (
+                    "assessment",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="assessments.assessment",
+                    ),
+                ),
+                (
+                    "capacity_assessment",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.RESTRICT,
+                        related_name="imca_referrals",
+                        to="capacity.capacityassessment",
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        db_index=False,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="imca_referrals",
+                        to="people.person",
+                    ),
+                ),
+                (
+                    "plan",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="planning.plan",
+                    ),
+                ),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='AdvocacyDuty',
+            name="AdvocacyDuty",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('recorded_at', models.DateTimeField()),
-                ('involvement_in', models.CharField(choices=[('needs_assessment', 'Needs assessment'), ('carers_assessment', "Carer's assessment"), ('planning', 'Care and support planning'), ('review', 'Review of a care and support plan'), ('safeguarding', 'Safeguarding enquiry or review (s.68)')], max_length=30)),
-                ('considered_on', models.DateField()),
-                ('difficulty_understand', models.BooleanField()),
-                ('difficulty_retain', models.BooleanField()),
-                ('difficulty_use_weigh', models.BooleanField()),
-                ('difficulty_communicate', models.BooleanField()),
-                ('difficulty_evidence', models.TextField(blank=True)),
-                ('appropriate_individual', models.BooleanField()),
-                ('appropriate_individual_name', models.CharField(blank=True, max_length=200)),
-                ('duty', models.BooleanField()),
-                ('referral_made', models.BooleanField(default=False)),
-                ('provider', models.CharField(blank=True, max_length=200)),
-                ('referred_on', models.DateField(blank=True, null=True)),
-                ('no_referral_reason', models.TextField(blank=True)),
-                ('outcome', models.TextField(blank=True)),
-                ('outcome_on', models.DateField(blank=True, null=True)),
-                ('assessment', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='assessments.assessment')),
-                ('person', models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name='advocacy_duties', to='people.person')),
-                ('plan', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='planning.plan')),
-                ('recorded_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("recorded_at", models.DateTimeField()),
+                (
+                    "involvement_in",
+                    models.CharField(
+                        choices=[
+                            ("needs_assessment", "Needs assessment"),
+                            ("carers_assessment", "Carer's assessment"),
+                            ("planning", "Care and support planning"),
+                            ("review", "Review of a care and support plan"),
+                            ("safeguarding", "Safeguarding enquiry or review (s.68)"),
+                        ],
+                        max_length=30,
+                    ),
+                ),
+                ("considered_on", models.DateField()),
+                ("difficulty_understand", models.BooleanField()),
+                ("difficulty_retain", models.BooleanField()),
+                ("difficulty_use_weigh", models.BooleanField()),
+                ("difficulty_communicate", models.BooleanField()),
+                ("difficulty_evidence", models.TextField(blank=True)),
+                ("appropriate_individual", models.BooleanField()),
+                ("appropriate_individual_name", models.CharField(blank=True, max_length=200)),
+                ("duty", models.BooleanField()),
+                ("referral_made", models.BooleanField(default=False)),
+                ("provider", models.CharField(blank=True, max_length=200)),
+                ("referred_on", models.DateField(blank=True, null=True)),
+                ("no_referral_reason", models.TextField(blank=True)),
+                ("outcome", models.TextField(blank=True)),
+                ("outcome_on", models.DateField(blank=True, null=True)),
+                (
+                    "assessment",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="assessments.assessment",
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        db_index=False,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="advocacy_duties",
+                        to="people.person",
+                    ),
+                ),
+                (
+                    "plan",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="planning.plan",
+                    ),
+                ),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'indexes': [models.Index(fields=['person', 'considered_on'], name='advocacy_person_when')],
-                'constraints': [models.CheckConstraint(condition=models.Q(('assessment__isnull', False), ('plan__isnull', False), _negated=True), name='advocacy_one_link')],
+                "indexes": [models.Index(fields=["person", "considered_on"], name="advocacy_person_when")],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("assessment__isnull", False), ("plan__isnull", False), _negated=True
+                        ),
+                        name="advocacy_one_link",
+                    )
+                ],
             },
         ),
         migrations.AddIndex(
-            model_name='capacityassessment',
-            index=models.Index(fields=['person', 'assessed_on'], name='capacity_person_when'),
+            model_name="capacityassessment",
+            index=models.Index(fields=["person", "assessed_on"], name="capacity_person_when"),
         ),
         migrations.AddConstraint(
-            model_name='capacityassessment',
-            constraint=models.CheckConstraint(condition=models.Q(('assessment__isnull', False), ('plan__isnull', False), _negated=True), name='capacity_one_link'),
+            model_name="capacityassessment",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("assessment__isnull", False), ("plan__isnull", False), _negated=True),
+                name="capacity_one_link",
+            ),
         ),
         migrations.AddIndex(
-            model_name='bestinterestsdecision',
-            index=models.Index(fields=['person', 'decided_on'], name='bestinterests_person_when'),
+            model_name="bestinterestsdecision",
+            index=models.Index(fields=["person", "decided_on"], name="bestinterests_person_when"),
         ),
         migrations.AddConstraint(
-            model_name='bestinterestsdecision',
-            constraint=models.CheckConstraint(condition=models.Q(('assessment__isnull', False), ('plan__isnull', False), _negated=True), name='bestinterests_one_link'),
+            model_name="bestinterestsdecision",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("assessment__isnull", False), ("plan__isnull", False), _negated=True),
+                name="bestinterests_one_link",
+            ),
         ),
         migrations.AddIndex(
-            model_name='consenttoshare',
-            index=models.Index(fields=['person', 'recorded_on'], name='consent_person_when'),
+            model_name="consenttoshare",
+            index=models.Index(fields=["person", "recorded_on"], name="consent_person_when"),
         ),
         migrations.AddConstraint(
-            model_name='consenttoshare',
-            constraint=models.CheckConstraint(condition=models.Q(('assessment__isnull', False), ('plan__isnull', False), _negated=True), name='consent_one_link'),
+            model_name="consenttoshare",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("assessment__isnull", False), ("plan__isnull", False), _negated=True),
+                name="consent_one_link",
+            ),
         ),
         migrations.AddIndex(
-            model_name='imcareferral',
-            index=models.Index(fields=['person', 'referred_on'], name='imca_person_when'),
+            model_name="imcareferral",
+            index=models.Index(fields=["person", "referred_on"], name="imca_person_when"),
         ),
         migrations.AddConstraint(
-            model_name='imcareferral',
-            constraint=models.CheckConstraint(condition=models.Q(('assessment__isnull', False), ('plan__isnull', False), _negated=True), name='imca_one_link'),
+            model_name="imcareferral",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("assessment__isnull", False), ("plan__isnull", False), _negated=True),
+                name="imca_one_link",
+            ),
         ),
     ]

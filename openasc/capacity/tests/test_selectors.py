@@ -61,3 +61,35 @@ def test_one_assessment_is_opened_with_the_view_audited_and_a_stranger_refused(s
         selectors.capacity_assessment_get(user=staff.occupational_therapist, capacity_assessment_id=c.pk)
     refusal = AuditEvent.objects.get(action="access_refused", actor=staff.occupational_therapist)
     assert refusal.person_id == person.pk
+
+
+def test_the_timeline_has_each_kind_in_one_query_each(staff, person, django_assert_max_num_queries):
+    from openasc.capacity import timeline as capacity_timeline
+    from openasc.capacity.tests.factories import (
+        AdvocacyDutyFactory,
+        BestInterestsDecisionFactory,
+        ImcaReferralFactory,
+    )
+
+    for _ in range(3):
+        c = CapacityAssessmentFactory(person=person, lacks=True)
+        BestInterestsDecisionFactory(capacity_assessment=c)
+        ImcaReferralFactory(capacity_assessment=c)
+        AdvocacyDutyFactory(person=person, with_duty=True)
+        ConsentToShareFactory(person=person, refused=True)
+    providers = (
+        capacity_timeline.capacity_assessment_events,
+        capacity_timeline.best_interests_events,
+        capacity_timeline.advocacy_events,
+        capacity_timeline.imca_events,
+        capacity_timeline.consent_events,
+    )
+    entries = []
+    for provider in providers:
+        with django_assert_max_num_queries(1):
+            entries.extend(provider(person))
+    titles = [e.title for e in entries]
+    assert titles.count("Mental capacity assessment: Where to live on discharge from hospital") == 3
+    assert titles.count("Best-interests decision") == 3 and titles.count("Referral to an IMCA") == 3
+    assert {e.detail for e in entries if e.title == "Consent to share information"} == {"Consent refused"}
+    assert all(e.href.startswith("/capacity/") and e.who for e in entries)
