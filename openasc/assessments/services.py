@@ -546,5 +546,8 @@ def assessment_cancel(*, record: access.OpenedRecord, assessment: Assessment, re
             fields=["updated_at"],
             details={"sections_done": len(locked.sections_done)},
         )
+        from openasc.frontdoor.services import requests_reopen_waiting
+
+        requests_reopen_waiting(record=record)  # the request it answered waits for an assessment again
     assessment.refresh_from_db()
     return assessment

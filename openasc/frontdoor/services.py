@@ -374,6 +374,35 @@ def requests_close_waiting(*, record: access.OpenedRecord | None = None, on: dt.
     return len(rows)
 
 
+def requests_reopen_waiting(*, record: access.OpenedRecord) -> int:
+    """After an assessment is cancelled: the person's requests for an assessment that stopped waiting because it
+    started, and that no other (not cancelled) assessment since their receipt answers, wait again, on the list
+    they were on. Audited per request with the record's basis."""
+    actor = require_record(record).user
+    rows = list(
+        SupportRequest.objects.filter(
+            person_id=record.person_id,
+            status=RequestStatus.ROUTED,
+            decision=TriageDecision.ASSESSMENT,
+            waiting_ended_on__isnull=False,
+        )
+        .exclude(assessed_since_request())
+        .only("pk", "person_id")
+    )
+    if not rows:
+        return 0
+    with audit.bulk(actor=actor, action=AuditAction.UPDATE, reason="Waiting again", summary=False):
+        SupportRequest.objects.filter(pk__in=[r.pk for r in rows]).update(waiting_ended_on=None)
+        audit.record_many(
+            actor=actor,
+            action=AuditAction.UPDATE,
+            objs=rows,
+            basis=record.basis,
+            details={"transition": "waiting again", "why": "the assessment that answered it was cancelled"},
+        )
+    return len(rows)
+
+
 def _active_allocations(person) -> list[CareRelationship]:
     now = timezone.now()
     return list(

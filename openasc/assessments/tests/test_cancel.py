@@ -290,3 +290,43 @@ def test_a_cancelled_assessments_pages_are_read_only(client, staff, assessment):
     assert response.status_code == 400 and "so it can no longer be changed" in response.content.decode()
     response = client.get(reverse("assessments:complete", args=[assessment.pk]))
     assert response.status_code == 302
+
+
+def test_the_request_it_answered_waits_for_an_assessment_again(staff, teams, person):
+    from openasc.frontdoor.models import SupportRequest
+    from openasc.frontdoor.tests.factories import routed
+
+    request = routed(teams.north, person=person, received_on=dt.date.today() - dt.timedelta(days=3))
+    other = routed(
+        teams.north, received_on=dt.date.today() - dt.timedelta(days=3)
+    )  # someone else's: untouched
+    started = services.assessment_start(record=opened(staff.social_worker, person), method="Face to face")
+    request.refresh_from_db()
+    assert request.waiting_ended_on == dt.date.today()  # the assessment started: it stopped waiting
+    from openasc.core import audit
+
+    with audit.bulk(actor=staff.system, action=AuditAction.UPDATE, reason="Test: another person's request"):
+        SupportRequest.objects.filter(pk=other.pk).update(waiting_ended_on=dt.date.today())
+    cancel(staff.social_worker, started)
+    request.refresh_from_db()
+    other.refresh_from_db()
+    assert request.waiting_ended_on is None  # back on the list for an assessment
+    assert other.waiting_ended_on == dt.date.today()
+    assert AuditEvent.objects.filter(
+        action=AuditAction.UPDATE, object_id=str(request.pk), details__transition="waiting again"
+    ).exists()
+
+
+def test_a_request_another_assessment_still_answers_keeps_waiting_ended(staff, teams, person):
+    from openasc.frontdoor.tests.factories import routed
+
+    request = routed(teams.north, person=person, received_on=dt.date.today() - dt.timedelta(days=3))
+    first = services.assessment_start(record=opened(staff.social_worker, person), method="Face to face")
+    cancel(staff.social_worker, first)
+    second = services.assessment_start(record=opened(staff.social_worker, person), method="Telephone")
+    AssessmentFactory(
+        person=person, started_on=dt.date.today(), assessor=staff.social_worker
+    )  # a third, open
+    cancel(staff.social_worker, second)
+    request.refresh_from_db()
+    assert request.waiting_ended_on is not None  # the third assessment still answers it
