@@ -258,3 +258,20 @@ def test_the_list_of_2000_notes_is_paginated_in_a_fixed_number_of_queries(
     assert "Visit number 1024<" in pages[""] and "Visit number 1000<" in pages[""]
     assert "Visit number 1025<" not in pages[""] and "2000 notes, newest first: page 40 of 80." in pages[""]
     assert "111 notes you can read match “NUMBER 19”" in pages["NUMBER 19"]  # 19, 190-199, 1900-1999
+
+
+def test_the_note_can_be_about_this_persons_request_and_not_anothers(client, staff, person):
+    from openasc.frontdoor.tests.factories import SupportRequestFactory
+
+    mine = SupportRequestFactory(person=person)
+    theirs = SupportRequestFactory(person=PersonFactory())
+    client.force_login(staff.social_worker)
+    page = client.get(f"/notes/people/{person.pk}/new", {"link": f"request:{mine.pk}"}).content.decode()
+    assert f'<option value="request:{mine.pk}" selected>' in page
+    assert f"request:{theirs.pk}" not in page
+    forged = client.post(f"/notes/people/{person.pk}/new", good(link=f"request:{theirs.pk}"))
+    assert forged.status_code == 400 and 'href="#link"' in forged.content.decode()
+    assert client.post(f"/notes/people/{person.pk}/new", good(link=f"request:{mine.pk}")).status_code == 302
+    note = CaseNote.objects.get()
+    assert note.request == mine
+    assert "Request for support received" in client.get(f"/notes/{note.pk}").content.decode()
