@@ -226,6 +226,9 @@ class Builder:
             from openasc.demo.notes import build_notes  # case notes on the people the council works with now
 
             build_notes(seed=self.seed, system=system, today=TODAY)
+            from openasc.demo.documents import build_documents  # letters and a few attachments
+
+            build_documents(seed=self.seed, system=system, today=TODAY)
             from openasc.demo.capacity import build_capacity  # mental capacity, advocacy and consent
 
             build_capacity(seed=self.seed, system=system, today=TODAY)

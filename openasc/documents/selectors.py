@@ -229,7 +229,11 @@ def letter_values(
         "worker_name": record.user.display_name,
         "assessment_date": presenters.long_date(a.completed_on or a.started_on) if a else "",
         "assessment_outcome": presenters.eligibility_words(a) if a else "",
-        "eligible_needs": "\n".join(f"- {label}" for label in _eligible_needs(a)) if a else "",
+        "eligible_needs": (
+            "\n".join(f"- {label}" for label in _eligible_needs(a))
+            if a and a.eligible
+            else ("- None: see the outcome above" if a and a.eligible is False else "")
+        ),
         "plan_budget": presenters.weekly_budget(plan) if plan else "",
         "plan_start": presenters.long_date(plan.starts_on or plan.agreed_on) if plan else "",
         "how_needs_are_met": "\n".join(f"- {line}" for line in presenters.need_lines(sources.plan_needs)),
