@@ -172,8 +172,7 @@ def _date(form, name, legend, hint="For example, 20 11 2026") -> dict:
 
 
 def _select(form, name, label, hint=None, empty="Select an option") -> dict:
-    if not form.fields[name].choices or form.fields[name].choices == [("", empty)]:
-        return {"type": "none"}
+    """A select, shown even when its list is empty (so an error about it has a field to link to)."""
     return {"type": "select", "params": ui.select(form, name, label, hint=hint, empty=empty)}
 
 

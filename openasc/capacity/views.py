@@ -365,6 +365,20 @@ class RecordImca(_Record):
         "2005, sections 35 to 41); the council may also instruct one for a review or in safeguarding."
     )
 
+    def context(self, request: HttpRequest, person) -> dict:
+        context = super().context(request, person)
+        if not selectors.capacity_choices(record=request.opened_record):
+            context["blocked"] = (
+                f"No mental capacity assessment has found that {person.full_name} lacks capacity for a decision. "
+                "An IMCA is instructed only for a decision the person lacks capacity to make: record the "
+                "assessment first."
+            )
+            context["blocked_link"] = (
+                reverse("capacity:record-assessment", args=[person.pk]),
+                "Record a mental capacity assessment",
+            )
+        return context
+
     def perform(self, record, person, data: dict):
         return self.call(
             services.imca_referral_record,

@@ -235,3 +235,10 @@ def test_advocacy_imca_and_consent_forms(worker, person):
 def test_a_record_of_another_person_is_not_found_by_a_wrong_id(worker):
     assert worker.get("/capacity/assessments/999999").status_code == 404
     assert worker.get("/capacity/consent/999999").status_code == 404
+
+
+def test_the_imca_form_says_to_assess_first_when_no_assessment_found_a_lack_of_capacity(worker, person):
+    CapacityAssessmentFactory(person=person)  # has capacity
+    page = worker.get(f"/capacity/people/{person.pk}/imca/new").content.decode()
+    assert "No mental capacity assessment has found that Edith Marlow lacks capacity" in page
+    assert f"/capacity/people/{person.pk}/assessments/new" in page and '<form method="post"' not in page
