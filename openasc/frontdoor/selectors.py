@@ -170,14 +170,23 @@ class WaitingRow:
 
 
 def urgency_target_days() -> dict[str, int]:
-    """The most days a request of each urgency may wait (settings.OPENASC_URGENCY_TARGET_DAYS, set by the council)."""
-    return dict(settings.OPENASC_URGENCY_TARGET_DAYS)
+    """The most days a request of each urgency may wait: the council's own targets (set on the worktray's targets
+    page), else the defaults in settings.OPENASC_URGENCY_TARGET_DAYS."""
+    from openasc.worktray.models import UrgencyTarget
+
+    return {
+        **settings.OPENASC_URGENCY_TARGET_DAYS,
+        **dict(UrgencyTarget.objects.values_list("urgency", "days")),
+    }
 
 
-def is_breached(urgency: str, received_on: dt.date, today: dt.date) -> bool:
+def is_breached(
+    urgency: str, received_on: dt.date, today: dt.date, targets: dict[str, int] | None = None
+) -> bool:
     """A request has breached its target when it has waited more days than its urgency allows (on the last day
-    of the target it has not): an urgent request (1 day) received on Monday breaches on Wednesday."""
-    days = urgency_target_days().get(urgency)
+    of the target it has not): an urgent request (1 day) received on Monday breaches on Wednesday. Pass `targets`
+    (urgency_target_days) when asking of many requests."""
+    days = (targets if targets is not None else urgency_target_days()).get(urgency)
     return days is not None and (today - received_on).days > days
 
 
@@ -305,9 +314,9 @@ def waiting_counts(*, user: User, team_ids: list[int] | None = None) -> tuple[di
     requests on at least one list (one waiting for allocation and an assessment is on two lists, counted once)."""
     names, rows = _waiting_rows(user, default_team_ids(user) if team_ids is None else team_ids)
     counts, late = dict.fromkeys([*names, "any"], 0), dict.fromkeys([*names, "any"], 0)
-    today = timezone.localdate()
+    today, targets = timezone.localdate(), urgency_target_days()
     for row in rows:
-        breached = is_breached(row[2], row[1], today)
+        breached = is_breached(row[2], row[1], today, targets)
         on = [n for i, n in enumerate(names) if row[3 + i]]
         for n in [*on, "any"] if on else []:
             counts[n] += 1
@@ -342,9 +351,9 @@ def waiting_lists(
     breached = set()
     chosen = []
     at = names.index(list_name) + 3
-    today = timezone.localdate()
+    today, targets = timezone.localdate(), urgency_target_days()
     for row in rows:
-        late = is_breached(row[2], row[1], today)
+        late = is_breached(row[2], row[1], today, targets)
         if late:
             breached.add(row[0])
         for i, n in enumerate(names):
@@ -364,7 +373,6 @@ def waiting_lists(
     page_obj = paginator.get_page(page)
     ids = list(page_obj.object_list)
     by_id = SupportRequest.objects.select_related("person", "team").in_bulk(ids)
-    targets = urgency_target_days()
     rows = [
         WaitingRow(
             request=r,

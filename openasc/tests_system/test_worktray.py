@@ -108,3 +108,22 @@ def test_a_manager_clears_their_worktray(journey, staff, teams):
     # Notifications: each task was told, and each is now done
     journey.click_link("Notifications")
     assert page.locator(".govuk-tag--grey").count() == 3
+
+
+def test_an_administrator_sets_the_urgency_targets(journey, staff):
+    from django.core.cache import cache
+
+    cache.clear()
+    journey.sign_in("administrator")
+    page = journey.page
+    journey.click_link("Urgency targets (days)")
+    assert journey.path == "/worktray/targets"
+    page.get_by_label("Urgent: act today").fill("0")
+    journey.submit("Save targets", status=400)
+    assert journey.error_links() == [
+        ("#urgent", "Enter the days an urgent request may wait as a whole number from 1 to 365")
+    ]
+    page.get_by_label("Urgent: act today").fill("2")
+    journey.submit("Save targets", status=200)
+    assert "Urgency targets saved" in page.locator(".govuk-notification-banner").inner_text()
+    assert page.get_by_label("Urgent: act today").input_value() == "2"

@@ -27,3 +27,11 @@ class PreferenceForm(forms.Form):
         ],
         error_messages={"required": "Select whether you want emails", "invalid_choice": "Select yes or no"},
     )
+
+
+class TargetsForm(forms.Form):
+    """The three urgencies' targets: the service checks them (so the API or a command would be checked the same)."""
+
+    urgent = forms.CharField(required=False, max_length=4)
+    soon = forms.CharField(required=False, max_length=4)
+    routine = forms.CharField(required=False, max_length=4)

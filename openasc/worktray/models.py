@@ -126,3 +126,13 @@ class NotificationPreference(models.Model):
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     email = models.BooleanField(default=True)
     updated_at = models.DateTimeField()
+
+
+class UrgencyTarget(models.Model):
+    """The most days a request of one urgency may wait before it breaches its target: the council's own figure,
+    set by an administrator (without a row, settings.OPENASC_URGENCY_TARGET_DAYS gives the default)."""
+
+    urgency = models.CharField(max_length=10, unique=True)  # a frontdoor.models.Urgency value
+    days = models.PositiveSmallIntegerField()
+    changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    changed_at = models.DateTimeField()

@@ -11,3 +11,4 @@ urlpatterns = [
     path("notifications/settings", views.preference, name="preference"),
     path("budget/<int:authorisation_id>", views.budget, name="budget"),
 ]
+urlpatterns.append(path("targets", views.targets, name="targets"))

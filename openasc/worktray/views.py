@@ -85,6 +85,18 @@ def _figures(user, wt: selectors.Worktray) -> list:
                 reverse("core:break-glass-reviews"),
             )
         )
+    if access.has(user, access.Capability.MANAGE_STAFF):
+        from openasc.frontdoor.selectors import urgency_target_days
+
+        days = urgency_target_days()
+        figures.append(
+            Figure(
+                "Urgency targets (days)",
+                f"{days['urgent']} · {days['soon']} · {days['routine']}",
+                reverse("worktray:targets"),
+                "Urgent · soon · routine: how long a request may wait",
+            )
+        )
     if access.has(user, access.Capability.SEE_RETURNS) and not access.has(user, access.Capability.ALLOCATE):
         status = workspace.returns_status()
         last = status["last_import"]
@@ -244,3 +256,40 @@ class DecideBudget(RecordAction):
 
 
 budget = DecideBudget.as_view()
+
+
+def targets(request: HttpRequest) -> HttpResponse:
+    """The council's urgency targets: how many days a request of each urgency may wait (administrators)."""
+    from openasc.core.errors import ValidationFailed
+    from openasc.frontdoor.selectors import urgency_target_days
+    from openasc.ui.responses import forbidden
+
+    if not access.has(request.user, access.Capability.MANAGE_STAFF):
+        return forbidden(request, "You cannot set the urgency targets", "Only an administrator can set them.")
+    status = 200
+    if request.method == "POST":
+        form = forms.TargetsForm(data=request.POST)
+        if form.is_valid():
+            try:
+                tasks.urgency_targets_set(actor=request.user, targets=form.cleaned_data)
+            except ValidationFailed as exc:
+                ui.add_service_errors(form, exc.errors)
+            else:
+                messages.success(
+                    request, "Urgency targets saved. The worktray uses them at its next refresh."
+                )
+                return redirect("worktray:targets")
+        status = 400
+    else:
+        form = forms.TargetsForm(initial={k: str(v) for k, v in urgency_target_days().items()})
+    return render(
+        request,
+        "worktray/targets.jinja",
+        {
+            "title": "Urgency targets",
+            "form": form,
+            "errors": ui.error_summary(form) if form.is_bound else [],
+            "active_nav": "worktray",
+        },
+        status=status,
+    )

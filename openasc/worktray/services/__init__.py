@@ -302,3 +302,49 @@ def preference_set(*, user: User, email: bool) -> NotificationPreference:
         user=user, defaults={"email": bool(email), "updated_at": timezone.now()}
     )
     return pref
+
+
+# --- The council's urgency targets -----------------------------------------------------------------------------------
+
+MAX_TARGET_DAYS = 365
+
+
+def urgency_targets_set(*, actor: User, targets: dict[str, object]) -> dict[str, int]:
+    """Set the most days a request of each urgency may wait (an administrator's choice for the council), all or
+    nothing: each a whole number of days from 1 to 365. Audited with the old and new figures."""
+    from openasc.frontdoor.models import Urgency
+    from openasc.frontdoor.selectors import urgency_target_days
+    from openasc.worktray.models import UrgencyTarget
+
+    if not access.has(actor, access.Capability.MANAGE_STAFF):
+        raise PermissionError("Only an administrator can set the urgency targets.")
+    errors: dict[str, str] = {}
+    clean: dict[str, int] = {}
+    labels = dict(Urgency.choices)
+    for urgency in Urgency.values:
+        raw = str(targets.get(urgency, "") or "").strip()
+        label = str(labels[urgency]).split(":")[0].lower()
+        if not raw.isdigit() or not 1 <= int(raw) <= MAX_TARGET_DAYS:
+            article = "an" if label[:1] in "aeiou" else "a"
+            errors[urgency] = (
+                f"Enter the days {article} {label} request may wait as a whole number from 1 to 365"
+            )
+        else:
+            clean[urgency] = int(raw)
+    if errors:
+        from openasc.core.errors import ValidationFailed
+
+        raise ValidationFailed(errors)
+    before = urgency_target_days()
+    now = timezone.now()
+    with transaction.atomic():
+        for urgency, days in clean.items():
+            UrgencyTarget.objects.update_or_create(
+                urgency=urgency, defaults={"days": days, "changed_by": actor, "changed_at": now}
+            )
+        audit.record(
+            actor=actor,
+            action=AuditAction.UPDATE,
+            details={"event": "urgency_targets_set", "changes": audit.changes_between(before, clean)},
+        )
+    return clean

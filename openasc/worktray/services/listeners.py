@@ -77,7 +77,7 @@ def breaches_sync(*, actor, person_id: int) -> None:
     """Open a task for each of the person's requests that is waiting past its target, close those that no longer
     are (triaged and allocated, concluded, recorded in error)."""
     from openasc.frontdoor.models import SupportRequest
-    from openasc.frontdoor.selectors import breached_condition, waiting_condition
+    from openasc.frontdoor.selectors import breached_condition, urgency_target_days, waiting_condition
 
     late = list(
         SupportRequest.objects.filter(person_id=person_id)
@@ -96,5 +96,7 @@ def breaches_sync(*, actor, person_id: int) -> None:
     for pk, urgency, received_on, team_id in late:
         if team_id is None and team is None:
             team = rules.triage_teams([person_id]).get(person_id)
-        spec = rules.breach(pk, person_id, urgency, received_on, team_id=team_id or team)
+        spec = rules.breach(
+            pk, person_id, urgency, received_on, team_id=team_id or team, targets=urgency_target_days()
+        )
         tasks.task_open(actor=actor, spec=spec)

@@ -41,7 +41,7 @@ def _reviews(today: dt.date) -> dict[int, TaskSpec]:
 
 def _breaches(today: dt.date) -> dict[int, TaskSpec]:
     from openasc.frontdoor.models import SupportRequest
-    from openasc.frontdoor.selectors import breached_condition, waiting_condition
+    from openasc.frontdoor.selectors import breached_condition, urgency_target_days, waiting_condition
 
     late = list(
         SupportRequest.objects.filter(waiting_condition())
@@ -49,8 +49,11 @@ def _breaches(today: dt.date) -> dict[int, TaskSpec]:
         .values_list("pk", "person_id", "urgency", "received_on", "team_id")
     )
     teams = rules.triage_teams({p for _, p, _, _, t in late if t is None})
+    targets = urgency_target_days()
     return {
-        pk: rules.breach(pk, person_id, urgency, received_on, team_id=team_id or teams.get(person_id))
+        pk: rules.breach(
+            pk, person_id, urgency, received_on, team_id=team_id or teams.get(person_id), targets=targets
+        )
         for pk, person_id, urgency, received_on, team_id in late
     }
 

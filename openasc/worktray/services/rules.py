@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
@@ -161,10 +160,12 @@ def review_due(review_id: int, person_id: int, due_on: dt.date, *, user_id, team
     )
 
 
-def breach(request_id: int, person_id: int, urgency: str, received_on: dt.date, *, team_id) -> TaskSpec:
+def breach(
+    request_id: int, person_id: int, urgency: str, received_on: dt.date, *, team_id, targets: dict[str, int]
+) -> TaskSpec:
     from openasc.frontdoor.models import Urgency
 
-    days = settings.OPENASC_URGENCY_TARGET_DAYS.get(urgency, 0)
+    days = targets.get(urgency, 0)
     label = str(dict(Urgency.choices).get(urgency, urgency)).split(":")[0]
     return TaskSpec(
         kind=TaskKind.REQUEST_BREACH,

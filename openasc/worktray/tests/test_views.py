@@ -251,3 +251,27 @@ def test_the_home_figures_are_the_waiting_lists_own_counts_kept_a_minute_unless_
     html = client.get("/").content.decode()
     assert figure(html, "Past their urgency target") == 1  # one ended, one began
     assert figure(html, "Waiting") == 2
+
+
+def test_an_administrator_sets_the_councils_urgency_targets_and_breaches_follow(client, staff):
+    from openasc.worktray.services.refresh import refresh as run_refresh
+
+    SupportRequestFactory(
+        urgency="urgent", received_on=TODAY - dt.timedelta(days=2)
+    )  # past the default 1 day
+    client.force_login(staff.team_manager)
+    assert client.get("/worktray/targets").status_code == 403
+    client.force_login(staff.administrator)
+    page = client.get("/worktray/targets")
+    assert page.status_code == 200 and 'value="1"' in page.content.decode()
+    bad = client.post("/worktray/targets", {"urgent": "0", "soon": "five", "routine": "28"})
+    html = bad.content.decode()
+    assert bad.status_code == 400 and 'href="#urgent"' in html and 'href="#soon"' in html
+    assert "Enter the days an urgent request may wait as a whole number from 1 to 365" in html
+    assert client.post("/worktray/targets", {"urgent": "2", "soon": "5", "routine": "28"}).status_code == 302
+    event = AuditEvent.objects.filter(details__event="urgency_targets_set").get()
+    assert event.details["changes"] == {"urgent": [1, 2]}
+    assert run_refresh(actor=staff.system)[TaskKind.REQUEST_BREACH].opened == 0  # 2 days is within 2
+    client.force_login(staff.front_door)
+    html = client.get("/front-door/waiting?list=triage").content.decode()
+    assert "Past target" not in html and "(target 2 days)" in html
