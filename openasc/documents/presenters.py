@@ -55,7 +55,7 @@ def weekly_budget(plan) -> str:
     pence = plan.agreed_weekly_pence if plan.agreed_weekly_pence is not None else plan.indicative_weekly_pence
     if pence is None:
         return ""
-    word = "agreed" if plan.agreed_weekly_pence is not None else "indicative (not yet agreed)"
+    word = "agreed" if plan.agreed_weekly_pence is not None else "indicative, not yet agreed"
     return f"{pounds(pence)} a week ({word})"
 
 
