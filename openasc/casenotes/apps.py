@@ -8,3 +8,7 @@ class CaseNotesConfig(AppConfig):
 
     def ready(self) -> None:
         from openasc.casenotes import timeline  # noqa: F401  (registers the timeline provider)
+        from openasc.casenotes.services import case_notes_move
+        from openasc.people import merging
+
+        merging.register("case_notes", case_notes_move)  # a merge moves the duplicate's notes

@@ -12,7 +12,7 @@ from openasc.core import access, audit
 from openasc.core.errors import ValidationFailed
 from openasc.core.models import AuditAction, RelationshipKind, User
 from openasc.core.validation import check_person_fields, postcode_key
-from openasc.people import matching
+from openasc.people import matching, merging
 from openasc.people.models import Alert, CarerLink, Contact, Person
 from openasc.people.names import fold, sound_key, tokens
 
@@ -332,6 +332,9 @@ def person_merge(*, actor: User, keep: Person, duplicate: Person, reason: str) -
 
         moved["care_relationships"] = CareRelationship.objects.filter(person=duplicate).update(person=keep)
         moved.update(_move_care_records(actor, keep, duplicate))
+        moved.update(
+            merging.move_all(keep=keep, duplicate=duplicate)
+        )  # case notes and the other contexts' rows
     duplicate.merged_into = keep
     dup_nhs = duplicate.nhs_number
     duplicate.save(update_fields=["merged_into", "updated_at"])

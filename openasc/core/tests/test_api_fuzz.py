@@ -55,8 +55,11 @@ def world(db):
     """A system account with a token, and one of everything the API reads or changes, for one person it works
     with, so that generated requests reach the services instead of stopping at "not found"."""
     from openasc.assessments.tests.factories import AssessmentFactory, completed_assessment
+    from openasc.casenotes.tests.factories import CaseNoteFactory
+    from openasc.core.models import RelationshipKind
+    from openasc.core.tests.factories import TeamFactory
     from openasc.frontdoor.tests.factories import SupportRequestFactory
-    from openasc.people.tests.factories import PersonFactory
+    from openasc.people.tests.factories import AlertFactory, PersonFactory
     from openasc.planning.tests.factories import PlanFactory, ReviewFactory
     from openasc.services.tests.factories import ServiceCostFactory, ServiceFactory
 
@@ -72,6 +75,11 @@ def world(db):
         "plan_id": PlanFactory(person=person, assessment=done, draft=True).pk,
         "service_id": ServiceCostFactory(service=ServiceFactory(person=person)).service_id,
         "review_id": ReviewFactory(person=person).pk,
+        "note_id": CaseNoteFactory(person=person).pk,
+        "alert_id": AlertFactory(person=person).pk,
+        "allocation_id": CareRelationshipFactory(
+            person=person, user=None, team=TeamFactory(), kind=RelationshipKind.ALLOCATED_TEAM
+        ).pk,
     }
     token = core_services.api_token_create(actor=admin, user=system, name="API fuzz test")
     return token, ids

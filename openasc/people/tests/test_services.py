@@ -272,3 +272,21 @@ def test_contacts_alerts_and_carer_links_refuse_nul_and_over_long_text_naming_ea
             actor=staff.front_door, carer=PersonFactory(), cared_for=person, relationship="x" * 101
         )
     assert set(refused.value.errors) == {"relationship"}
+
+
+def test_merge_moves_the_duplicates_case_notes_through_the_registered_movers(staff):
+    from openasc.casenotes.models import CaseNote
+    from openasc.casenotes.tests.factories import CaseNoteFactory
+    from openasc.people import merging
+
+    keep = PersonFactory(nhs_number="")
+    dup = PersonFactory(nhs_number="9434765919")
+    CaseNoteFactory(person=dup)
+    CaseNoteFactory(person=keep)
+    assert "case_notes" in merging._movers
+    services.person_merge(actor=staff.team_manager, keep=keep, duplicate=dup, reason="Same person")
+    assert (
+        CaseNote.objects.filter(person=keep).count() == 2 and not CaseNote.objects.filter(person=dup).exists()
+    )
+    event = AuditEvent.objects.filter(action="merge", person_id=keep.pk, object_type="people.person").get()
+    assert event.details["moved"]["case_notes"] == 1

@@ -32,6 +32,9 @@ class Command(BaseCommand):
             raise CommandError("--people must be at least 1")
         call_command("migrate", verbosity=0, interactive=False)
         if reset:
+            from openasc.demo.notes import reset_notes
+
+            reset_notes()  # before the history its notes may point at
             reset_history()
             reset_database()
         elif database_has_people():
