@@ -117,6 +117,13 @@ def test_the_plans_pdf_is_downloaded_and_checked(journey, staff, person, plan, d
     main = page.locator("main").inner_text()
     assert "Your care and support plan" in main and "£312.50" in main and "Her son helps her bathe" in main
     journey.screenshot("plan-printable")
+    assert page.locator(".govuk-template__header").is_visible()
+    page.emulate_media(media="print")  # on paper: the document only, without the service around it
+    assert page.locator(".govuk-template__header").is_hidden() and page.locator(".govuk-footer").is_hidden()
+    assert page.get_by_role("button", name="Download as PDF").is_hidden()
+    assert page.locator("article.app-document").is_visible()
+    journey.screenshot("plan-printed")
+    page.emulate_media(media="screen")
     with page.expect_download() as info:
         page.get_by_role("button", name="Download as PDF").click()
     download = info.value
