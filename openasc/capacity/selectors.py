@@ -127,6 +127,20 @@ def consent_refusals_for(record: access.OpenedRecord) -> list[ConsentToShare]:
     return [c for c in consents_for(record) if c.basis == ConsentBasis.REFUSED]
 
 
+def linked_to(record: access.OpenedRecord, *, assessment_id: int | None = None, plan_id: int | None = None):
+    """The records about one of the person's assessments or plans (for that assessment's or plan's page)."""
+    if (assessment_id is None) == (plan_id is None):
+        raise ValueError("Name one assessment or one plan")
+    where = {"assessment_id": assessment_id} if assessment_id is not None else {"plan_id": plan_id}
+    return CapacityRecords(
+        assessments=list(_of(CapacityAssessment, record, "-assessed_on").filter(**where)),
+        best_interests=list(_of(BestInterestsDecision, record, "-decided_on").filter(**where)),
+        advocacy=list(_of(AdvocacyDuty, record, "-considered_on").filter(**where)),
+        imca=list(_of(ImcaReferral, record, "-referred_on").filter(**where)),
+        consents=list(_of(ConsentToShare, record, "-recorded_on").filter(**where)),
+    )
+
+
 @dataclass(frozen=True)
 class CapacityRecords:
     assessments: list[CapacityAssessment]

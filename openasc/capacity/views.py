@@ -177,6 +177,13 @@ class _Record(RecordAction):
             "capacity": selectors.capacity_choices(record=record),
         }
 
+    def initial(self, request: HttpRequest, obj) -> dict:
+        """`?link=assessment:12` (from an assessment's or a plan's page) chooses what the record is about."""
+        link = request.GET.get("link", "")
+        if any(link == value for value, _ in selectors.link_choices(record=request.opened_record)):
+            return {"link": link}
+        return {}
+
     def form_data(self, form, obj) -> dict:
         data = dict(form.cleaned_data)
         data.pop("_deferred", None)
@@ -216,7 +223,7 @@ class RecordCapacity(_Record):
     intro = presenters.PRESUMPTION
 
     def initial(self, request: HttpRequest, person) -> dict:
-        return {"assessor": request.user.display_name}
+        return {**super().initial(request, person), "assessor": request.user.display_name}
 
     def perform(self, record, person, data: dict):
         return self.call(
@@ -281,7 +288,7 @@ class RecordBestInterests(_Record):
         return forbidden(request, self.refused_title, why)
 
     def initial(self, request: HttpRequest, c) -> dict:
-        return {"decision_maker": request.user.display_name}
+        return {**super().initial(request, c), "decision_maker": request.user.display_name}
 
     def perform(self, record, c, data: dict):
         return self.call(

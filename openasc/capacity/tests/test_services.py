@@ -581,3 +581,23 @@ def test_consent_every_error_at_once_and_the_dates(record):
     errors = refused(services.consent_record, record=record, **consent(review_on=TODAY))
     assert errors == {"review_on": "The review date must be after the date recorded"}
     assert not ConsentToShare.objects.exists()
+
+
+def test_a_link_to_another_persons_assessment_is_refused_and_the_own_kept(record, person):
+    from openasc.assessments.tests.factories import AssessmentFactory
+
+    theirs = AssessmentFactory(person=PersonFactory())
+    errors = refused(
+        services.capacity_assessment_record, record=record, **lacks(link=f"assessment:{theirs.pk}")
+    )
+    assert errors == {
+        "link": f"That assessment belongs to another person's record, not {person.la_person_id}'s: link only to "
+        "this person's own assessments and plans"
+    }
+    own = AssessmentFactory(person=person)
+    c = services.capacity_assessment_record(record=record, **lacks(link=f"assessment:{own.pk}"))
+    assert c.assessment == own
+    from openasc.capacity import selectors
+
+    linked = selectors.linked_to(record, assessment_id=own.pk)
+    assert linked.assessments == [c] and not linked.consents

@@ -242,3 +242,18 @@ def test_the_imca_form_says_to_assess_first_when_no_assessment_found_a_lack_of_c
     page = worker.get(f"/capacity/people/{person.pk}/imca/new").content.decode()
     assert "No mental capacity assessment has found that Edith Marlow lacks capacity" in page
     assert f"/capacity/people/{person.pk}/assessments/new" in page and '<form method="post"' not in page
+
+
+def test_a_link_from_an_assessment_page_chooses_what_the_record_is_about(worker, person):
+    from openasc.assessments.tests.factories import AssessmentFactory
+
+    own = AssessmentFactory(person=person)
+    other = AssessmentFactory(person=PersonFactory())
+    page = worker.get(
+        f"/capacity/people/{person.pk}/assessments/new?link=assessment:{own.pk}"
+    ).content.decode()
+    assert f'value="assessment:{own.pk}" selected' in page
+    page = worker.get(
+        f"/capacity/people/{person.pk}/assessments/new?link=assessment:{other.pk}"
+    ).content.decode()
+    assert f"assessment:{other.pk}" not in page
