@@ -59,7 +59,10 @@ def _is_docx(data: bytes) -> bool:
             names = set(archive.namelist())
     except (zipfile.BadZipFile, ValueError, OSError):
         return False
-    return "[Content_Types].xml" in names and "word/document.xml" in names
+    # A macro-enabled document renamed .docx (its macros in word/vbaProject.bin) is not a Word document we accept.
+    return (
+        "[Content_Types].xml" in names and "word/document.xml" in names and "word/vbaProject.bin" not in names
+    )
 
 
 _TEXT_CONTROL = re.compile(rb"[\x00-\x08\x0b\x0e-\x1f\x7f]")

@@ -15,7 +15,7 @@ PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 20
 JPEG = b"\xff\xd8\xff\xe0" + b"\x00" * 20
 
 
-def docx_bytes(*, word: bool = True) -> bytes:
+def docx_bytes(*, word: bool = True, macros: bool = False) -> bytes:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
         archive.writestr("[Content_Types].xml", "<Types/>")
@@ -23,6 +23,8 @@ def docx_bytes(*, word: bool = True) -> bytes:
             archive.writestr("word/document.xml", "<w:document/>")
         else:
             archive.writestr("xl/workbook.xml", "<workbook/>")
+        if macros:
+            archive.writestr("word/vbaProject.bin", b"\xd0\xcf\x11\xe0")
     return buffer.getvalue()
 
 
@@ -48,6 +50,7 @@ def test_each_accepted_type_by_content_and_name(name, data, content_type):
         ("form.pdf", b"<html><script>alert(1)</script></html>\x00", "is not a PDF, a PNG or JPEG image"),
         ("form.pdf", b"MZ\x90\x00\x03\x00\x00\x00", "(its name ends .pdf) is not a PDF"),
         ("sheet.docx", docx_bytes(word=False), "is not a PDF"),
+        ("macros.docx", docx_bytes(macros=True), "(its name ends .docx) is not a PDF"),
         ("form.png", PDF, "is a PDF, but its name ends .png: rename it to end .pdf"),
         ("form", PDF, "its name ends with no extension"),
         ("notes.txt", b"\xff\xfe\x00t\x00e", "is not a PDF"),
