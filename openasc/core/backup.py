@@ -20,6 +20,9 @@ import re
 import shutil
 import sqlite3
 import subprocess
+import tarfile
+import tempfile
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -338,6 +341,65 @@ def _pg_restore(path: Path, alias: str, tool: str) -> list[str]:
     return notes
 
 
+# --- the documents' files (ADR 0013): a tar beside the database's backup
+
+
+def documents_path(path: Path) -> Path:
+    """Where the attachments' files of the backup at PATH are: PATH.documents.tar."""
+    return path.with_name(f"{path.name}.documents.tar")
+
+
+def _documents_dir() -> Path | None:
+    from django.conf import settings
+
+    value = getattr(settings, "OPENASC_DOCUMENTS_DIR", "")
+    return Path(value) if value else None
+
+
+def _documents_backup(path: Path) -> str | None:
+    """The attachments' files, copied after the database: a stored file is never changed or deleted, only added, so
+    a copy taken after the database's holds every file its rows name (and perhaps a few newer ones)."""
+    folder = _documents_dir()
+    if folder is None or not folder.is_dir():
+        return None
+    target = documents_path(path)
+    partial = _partial(target)
+    count = 0
+    with tarfile.open(partial, "w") as tar:
+        for item in sorted(folder.rglob("*")):
+            if item.is_file() and not item.name.startswith("."):
+                tar.add(item, arcname=item.relative_to(folder).as_posix(), recursive=False)
+                count += 1
+    os.replace(partial, target)
+    return f"{count:,} document files copied to {target}"
+
+
+def _documents_restore(path: Path) -> str | None:
+    """Put back the attachments' files of the backup at PATH, if it has them: the folder is replaced (the one it
+    replaces is kept beside it, renamed); without PATH.documents.tar the folder is left as it is."""
+    source, folder = documents_path(path), _documents_dir()
+    if folder is None or not source.is_file():
+        return None
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    fresh = Path(tempfile.mkdtemp(prefix=f".{folder.name}-restore-", dir=folder.parent))
+    try:
+        with tarfile.open(source, "r") as tar:
+            members = [m for m in tar.getmembers() if m.isfile()]
+            tar.extractall(fresh, members=members, filter="data")  # no links, no paths outside the folder
+    except (tarfile.TarError, OSError) as exc:
+        shutil.rmtree(fresh, ignore_errors=True)
+        raise BackupError(
+            f"the database was restored, but not the documents' files from {source}: {exc}"
+        ) from exc
+    kept = ""
+    if folder.exists():
+        aside = folder.with_name(f"{folder.name}.before-restore-{time.strftime('%Y%m%d-%H%M%S')}")
+        folder.rename(aside)
+        kept = f" (the folder it replaced is now {aside})"
+    fresh.rename(folder)
+    return f"{len(members):,} document files restored to {folder}{kept}"
+
+
 # --- the two operations
 
 
@@ -351,12 +413,14 @@ def backup(path: Path | str, *, alias: str = "default") -> Result:
         counts = _pg_backup(path, alias)
     else:
         raise BackupError(f"backups of {kind} databases are not supported (SQLite and PostgreSQL are)")
+    copied = _documents_backup(path)
     return Result(
         path=path,
         vendor=kind,
         tables=len(counts),
         rows=sum(counts.values()),
         audit_events=counts.get("core_auditevent", 0),
+        notes=[copied] if copied else [],
     )
 
 
@@ -393,6 +457,7 @@ def restore(path: Path | str, *, force: bool = False, alias: str = "default") ->
         )
     events, head = verify_audit(alias)
     counts = table_rows(alias)
+    restored_files = _documents_restore(path)
     return Result(
         path=path,
         vendor=kind,
@@ -400,5 +465,5 @@ def restore(path: Path | str, *, force: bool = False, alias: str = "default") ->
         rows=sum(counts.values()),
         audit_events=events,
         audit_head=head,
-        notes=notes or [],
+        notes=(notes or []) + ([restored_files] if restored_files else []),
     )
