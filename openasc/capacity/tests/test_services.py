@@ -601,3 +601,11 @@ def test_a_link_to_another_persons_assessment_is_refused_and_the_own_kept(record
 
     linked = selectors.linked_to(record, assessment_id=own.pk)
     assert linked.assessments == [c] and not linked.consents
+
+
+def test_has_capacity_when_stage_1_is_no_even_if_an_ability_is_no(record):
+    """No impairment: whatever the difficulty, the person is not shown to lack capacity under the Act."""
+    c = services.capacity_assessment_record(
+        record=record, **has_capacity(use_weigh=False, use_weigh_evidence="Undecided, and anxious about it")
+    )
+    assert c.outcome == Outcome.HAS_CAPACITY and c.impairment is False and c.use_weigh is False
