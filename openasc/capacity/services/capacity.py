@@ -209,8 +209,17 @@ def capacity_assessment_record(
 def parse_consulted(inp: _Input, value: Any) -> list[dict[str, str]]:
     """Who was consulted: a list of {"name", "role"}, or text with one "Name, relationship or role" a line."""
     people: list[dict[str, str]] = []
-    if isinstance(value, list) and all(isinstance(v, dict) for v in value):
-        rows = [(str(v.get("name") or "").strip(), str(v.get("role") or "").strip()) for v in value]
+    if isinstance(value, list) and value and all(isinstance(v, dict) for v in value):
+        if not all(isinstance(v.get(k, ""), str) for v in value for k in ("name", "role")):
+            inp.fail("consulted", "Enter each person consulted with their name and role as text")
+            return []
+        rows = []
+        for v in value:
+            texts = [
+                inp.text("consulted", v.get(k) or "", label="list of who was consulted")
+                for k in ("name", "role")
+            ]
+            rows.append((texts[0].strip(), texts[1].strip()))
     else:
         rows = []
         for line in _lines(inp, "consulted", value, label="list of who was consulted"):

@@ -609,3 +609,25 @@ def test_has_capacity_when_stage_1_is_no_even_if_an_ability_is_no(record):
         record=record, **has_capacity(use_weigh=False, use_weigh_evidence="Undecided, and anxious about it")
     )
     assert c.outcome == Outcome.HAS_CAPACITY and c.impairment is False and c.use_weigh is False
+
+
+def test_who_was_consulted_as_a_list_must_be_names_and_roles_as_text(record, person):
+    c = CapacityAssessmentFactory(person=person, lacks=True)
+    errors = refused(
+        services.best_interests_record,
+        record=record,
+        capacity_assessment=c,
+        **best(consulted=[{"name": {"x": 1}, "role": "son"}]),
+    )
+    assert errors == {"consulted": "Enter each person consulted with their name and role as text"}
+    errors = refused(
+        services.best_interests_record,
+        record=record,
+        capacity_assessment=c,
+        **best(consulted=[{"name": "Tom"}]),
+    )
+    assert "needs a name and their relationship or role" in errors["consulted"]
+    b = services.best_interests_record(
+        record=record, capacity_assessment=c, **best(consulted=[{"name": " Tom Reid ", "role": "son"}])
+    )
+    assert b.consulted == [{"name": "Tom Reid", "role": "son"}]
