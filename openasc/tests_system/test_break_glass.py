@@ -23,7 +23,7 @@ def test_social_worker_breaks_glass_and_team_manager_reviews_it(new_journey, sta
     # The social worker has no relationship with her: even her exact NHS number finds no one they can open, and the
     # page does not say whether a record exists (ADR 0009).
     worker = new_journey()
-    worker.sign_in("social_worker")
+    worker.sign_in("social_worker", start="/people/")  # (signing in from / lands on the worktray)
     page = worker.page
     page.get_by_label("Name, NHS number, date of birth, postcode or person id").fill("401 023 2137")
     with page.expect_response(lambda r: "/people/?q=" in r.url):

@@ -58,7 +58,7 @@ def test_stay_signed_in_closes_the_warning(journey, staff, settings):
     settings.OPENASC_IDLE_TIMEOUT_SECONDS = 6
     settings.OPENASC_IDLE_WARNING_SECONDS = 4
 
-    journey.sign_in("social_worker")
+    journey.sign_in("social_worker", start="/people/")  # (signing in from / lands on the worktray)
     page = journey.page
     search_box = page.get_by_label("Name, NHS number, date of birth, postcode or person id")
     search_box.focus()
