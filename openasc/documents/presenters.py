@@ -188,7 +188,7 @@ def plan_rows(printable) -> list[dict]:
         row("Version", f"{plan.version} ({plan.get_status_display().lower()})"),
         row("Personal budget (agreed, a week)", agreed),
         row("Indicative budget (a week)", indicative),
-        row("How the budget is managed", plan.delivery_mechanism or "Not decided yet"),
+        row("How the budget is managed", managed_words(plan.delivery_mechanism)),
         row("Starts", long_date(plan.starts_on) or "When it is agreed"),
         row("Agreed on", long_date(plan.agreed_on) or "Not agreed yet"),
         row(
@@ -199,12 +199,26 @@ def plan_rows(printable) -> list[dict]:
     ]
 
 
+# The CLD delivery mechanisms (the exact national strings) as the person is told them.
+MANAGED_WORDS = {
+    "Direct payment": "A direct payment: the council pays the money to you, and you arrange your support",
+    "CASSR managed personal budget": "The council holds the money and arranges the support you choose",
+    "CASSR commissioned support": "The council arranges your support with care providers",
+}
+
+
+def managed_words(delivery_mechanism: str) -> str:
+    if not delivery_mechanism:
+        return "Not decided yet"
+    return MANAGED_WORDS.get(delivery_mechanism, delivery_mechanism)
+
+
 def plan_need_rows(needs) -> list[list[dict]]:
-    """Each need: what it is, how it will be met (and by what kind of support), who does it and when."""
+    """Each need: what it is, what will be done, who does it and when."""
     return [
         [
             {"text": need_label(n.outcome_code)},
-            {"text": f"{n.description} ({n.get_meet_by_display().lower()})"},
+            {"text": n.description},
             {"text": getattr(n, "who", "") or DASH},
             {"text": getattr(n, "when", "") or DASH},
         ]

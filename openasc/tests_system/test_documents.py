@@ -56,7 +56,7 @@ def press_link_button(journey, name: str) -> None:
 
 def pdf_of(download) -> tuple[int, str]:
     reader = pypdf.PdfReader(io.BytesIO(Path(download.path()).read_bytes()))
-    return len(reader.pages), "\n".join(p.extract_text() for p in reader.pages)
+    return len(reader.pages), " ".join(" ".join(p.extract_text().split()) for p in reader.pages)
 
 
 def test_a_letter_is_generated_edited_stored_and_downloaded(journey, staff, person, plan, documents_dir):

@@ -111,3 +111,19 @@ def test_paragraphs_split_at_blank_lines():
         "Line one\nline two",
         "Yours",
     ]
+
+
+@pytest.mark.parametrize(
+    "value,words",
+    [
+        (
+            "Direct payment",
+            "A direct payment: the council pays the money to you, and you arrange your support",
+        ),
+        ("CASSR commissioned support", "The council arranges your support with care providers"),
+        ("", "Not decided yet"),
+        ("Something new", "Something new"),
+    ],
+)
+def test_how_the_budget_is_managed_in_plain_words(value, words):
+    assert presenters.managed_words(value) == words

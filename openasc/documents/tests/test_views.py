@@ -44,7 +44,7 @@ def worker(client, staff):
 
 def pdf_text(content: bytes) -> tuple[int, str]:
     reader = pypdf.PdfReader(io.BytesIO(content))
-    return len(reader.pages), "\n".join(page.extract_text() for page in reader.pages)
+    return len(reader.pages), " ".join(" ".join(page.extract_text().split()) for page in reader.pages)
 
 
 def refusals(user, person) -> int:
