@@ -294,7 +294,14 @@ def imca_table(referrals) -> list[list[dict]]:
     ]
 
 
-def consent_table(consents) -> list[list[dict]]:
+def review_text(s, today) -> str:
+    """The review date, and whether it is due (on or before today)."""
+    if s.review_on is None:
+        return "No review date"
+    return f"{uk_date(s.review_on)} (due)" if s.review_on <= today else uk_date(s.review_on)
+
+
+def consent_table(consents, today) -> list[list[dict]]:
     rows = []
     for s in consents:
         tag = basis_tag(s)
@@ -308,6 +315,7 @@ def consent_table(consents) -> list[list[dict]]:
                     )
                 },
                 {"text": uk_date(s.recorded_on)},
+                {"text": review_text(s, today)},
             ]
         )
     return rows
@@ -318,3 +326,22 @@ def refusal_text(s, name: str) -> str:
         f"{name} refused consent on {uk_date(s.recorded_on)} to share {shorten(s.what, 100)} with "
         f"{', '.join(s.agency_list)}. Do not share it unless there is an overriding reason, recorded."
     )
+
+
+def resting_on_links(imca, consents) -> list:
+    """Links to what rests on a capacity assessment: its IMCA referrals and the consents it supports."""
+    links = [
+        _a(
+            reverse("capacity:imca", args=[i.pk]),
+            f"IMCA referral: {imca_reason_label(i.reason)}, {uk_date(i.referred_on)}",
+        )
+        for i in imca
+    ]
+    links += [
+        _a(
+            reverse("capacity:consent", args=[s.pk]),
+            f"Information shared in their best interests, {uk_date(s.recorded_on)}",
+        )
+        for s in consents
+    ]
+    return links

@@ -141,6 +141,14 @@ def linked_to(record: access.OpenedRecord, *, assessment_id: int | None = None, 
     )
 
 
+def resting_on(assessment: CapacityAssessment) -> tuple[list[ImcaReferral], list[ConsentToShare]]:
+    """The IMCA referrals and consents that rest on a capacity assessment the caller has opened."""
+    return (
+        list(ImcaReferral.objects.filter(capacity_assessment=assessment).order_by("-referred_on", "-pk")),
+        list(ConsentToShare.objects.filter(capacity_assessment=assessment).order_by("-recorded_on", "-pk")),
+    )
+
+
 @dataclass(frozen=True)
 class CapacityRecords:
     assessments: list[CapacityAssessment]

@@ -6,6 +6,7 @@ from django.core.exceptions import ObjectDoesNotExist
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils import timezone
 
 from openasc.capacity import forms, presenters, selectors, services
 from openasc.core import access
@@ -39,7 +40,7 @@ def person(request: HttpRequest, person_id: int) -> HttpResponse:
             "best_interests_rows": presenters.best_interests_table(found.best_interests),
             "advocacy_rows": presenters.advocacy_table(found.advocacy),
             "imca_rows": presenters.imca_table(found.imca),
-            "consent_rows": presenters.consent_table(found.consents),
+            "consent_rows": presenters.consent_table(found.consents, timezone.localdate()),
             "can_record": services.can_record(request.user),
         },
     )
@@ -82,6 +83,7 @@ def assessment(request: HttpRequest, capacity_assessment_id: int) -> HttpRespons
     if failed:
         return failed
     has_bi = hasattr(c, "best_interests")
+    imca_referrals, consents = selectors.resting_on(c)
     return _page(
         request,
         c,
@@ -94,6 +96,7 @@ def assessment(request: HttpRequest, capacity_assessment_id: int) -> HttpRespons
         best_interests=c.best_interests if has_bi else None,
         can_add_best_interests=c.lacks_capacity and not has_bi and services.can_record(request.user),
         assessment_id=c.pk,
+        resting_on=presenters.resting_on_links(imca_referrals, consents),
     )
 
 

@@ -109,3 +109,10 @@ def test_a_refusal_says_what_not_to_share_and_with_whom():
         "is an overriding reason, recorded."
     )
     assert presenters.shorten("a " * 100, 20).endswith("…") and len(presenters.shorten("a " * 100, 20)) == 20
+
+
+def test_a_consent_review_is_due_on_its_date_and_not_the_day_before():
+    s = ConsentToShare(review_on=dt.date(2026, 12, 3))
+    assert presenters.review_text(s, dt.date(2026, 12, 2)) == "3 December 2026"
+    assert presenters.review_text(s, dt.date(2026, 12, 3)) == "3 December 2026 (due)"
+    assert presenters.review_text(ConsentToShare(review_on=None), dt.date(2026, 12, 3)) == "No review date"

@@ -100,6 +100,7 @@ def test_a_worker_records_an_assessment_then_the_best_interests_decision(worker,
     assert response.status_code == 302 and response["Location"] == f"/capacity/assessments/{c.pk}"
     page = worker.get(response["Location"]).content.decode()
     assert "Mental capacity assessment recorded" in page and "Record a best-interests decision" in page
+    assert "What rests on this assessment" not in page
     form = {
         "consulted": "Ann Marlow, daughter",
         "wishes": "Wants to go home",
@@ -257,3 +258,12 @@ def test_a_link_from_an_assessment_page_chooses_what_the_record_is_about(worker,
         f"/capacity/people/{person.pk}/assessments/new?link=assessment:{other.pk}"
     ).content.decode()
     assert f"assessment:{other.pk}" not in page
+
+
+def test_the_assessment_page_links_to_what_rests_on_it(worker, person):
+    c = CapacityAssessmentFactory(person=person, lacks=True)
+    i = ImcaReferralFactory(capacity_assessment=c)
+    s = ConsentToShareFactory(person=person, basis="best_interests", capacity_assessment=c)
+    page = worker.get(f"/capacity/assessments/{c.pk}").content.decode()
+    assert "What rests on this assessment" in page
+    assert f"/capacity/imca/{i.pk}" in page and f"/capacity/consent/{s.pk}" in page
