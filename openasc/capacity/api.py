@@ -341,6 +341,19 @@ def _open(request, person_id: int, purpose: str):
 R = {403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
 
 
+class ProvidersOut(Schema):
+    providers: list[str] = Field(
+        ..., description="The advocacy providers the council has set (local reference data)"
+    )
+
+
+@router.get(
+    "/providers", response={200: ProvidersOut}, summary="The council's advocacy providers (Care Act and IMCA)"
+)
+def list_providers(request: HttpRequest):
+    return {"providers": list(selectors.advocacy_providers())}
+
+
 @router.get(
     "/people/{person_id}",
     response={200: RecordsOut, **R},

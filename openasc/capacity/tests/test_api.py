@@ -206,3 +206,9 @@ def test_another_persons_assessment_is_not_reachable_through_this_persons_imca(c
     )
     assert response.status_code == 422
     assert "another person's record" in response.json()["errors"][0]["message"]
+
+
+def test_the_providers_are_listed_for_api_clients(client, staff):
+    provider()
+    client.force_login(staff.social_worker)
+    assert client.get("/api/capacity/providers").json() == {"providers": [PROVIDER]}
