@@ -132,6 +132,23 @@ def letter_draft(*, record: access.OpenedRecord, template: Any, link: Any = "") 
     return letters.fill(chosen.subject, values), letters.fill(chosen.body, values)
 
 
+def letter_gaps(*, record: access.OpenedRecord, template: Any, link: Any = "") -> list[str]:
+    """What the letter asks for that the record does not have (shown "(not recorded)"), in words, for the worker to
+    write in before storing it."""
+    errors: dict[str, str] = {}
+    chosen = _template(template, errors)
+    _kind, about = check_link(record, link, errors)
+    if errors:
+        return []
+    values = selectors.letter_values(
+        record=record, sources=selectors.letter_sources(record=record, about=about)
+    )
+    used = letters.placeholders_in(chosen.subject + "\n" + chosen.body)
+    return [
+        letters.PLACEHOLDERS[name] for name in used if name in letters.PLACEHOLDERS and not values.get(name)
+    ]
+
+
 # --- letters ---------------------------------------------------------------------------------------------------------
 
 

@@ -289,6 +289,7 @@ class WriteLetter(_DocumentAction):
         except ValidationFailed as exc:
             return _choose_page(request, request.opened_record, chosen, exc.errors)
         self.chosen = chosen
+        self.gaps = services.letter_gaps(record=request.opened_record, **chosen)
         return None
 
     def initial(self, request: HttpRequest, person) -> dict:
@@ -316,7 +317,11 @@ class WriteLetter(_DocumentAction):
         return _detail_href(document.pk)
 
     def context(self, request: HttpRequest, person) -> dict:
-        return {"back": reverse("documents:letter-choose", args=[person.pk]), "submit": "Store the letter"}
+        return {
+            "back": reverse("documents:letter-choose", args=[person.pk]),
+            "submit": "Store the letter",
+            "gaps": getattr(self, "gaps", []),
+        }
 
     def form_context(self, form, person) -> dict:
         source = form.data if form.is_bound else form.initial

@@ -105,9 +105,12 @@ def test_the_assessment_outcome_letter_lists_the_eligible_needs(record, person):
     assert "- Managing and maintaining nutrition" in body and "hygiene" not in body.lower()
 
 
-def test_a_value_the_record_does_not_have_says_so(record):
+def test_a_value_the_record_does_not_have_says_so(record, person):
     _title, body = services.letter_draft(record=record, template="review-due")
     assert "reviewed by (not recorded)." in body
+    assert services.letter_gaps(record=record, template="review-due") == ["When the next review is due"]
+    ReviewFactory(person=person, due_on=dt.date(2027, 1, 4))
+    assert services.letter_gaps(record=record, template="review-due") == []
 
 
 def test_a_template_with_an_unknown_placeholder_is_refused_naming_it(record):

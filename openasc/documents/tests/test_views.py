@@ -80,6 +80,8 @@ def test_a_letter_is_chosen_filled_edited_and_stored(client, worker, person):
     )
     html = page.content.decode()
     assert page.status_code == 200 and "Dear Ruby" in html and "£287.50 a week (agreed)" in html
+    assert "The record does not have everything this letter asks for" in html  # no review is scheduled
+    assert "<li>When the next review is due</li>" in html
     response = client.post(
         f"/documents/people/{person.pk}/letter/write",
         {
