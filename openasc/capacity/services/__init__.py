@@ -21,7 +21,7 @@ The rules, from the Mental Capacity Act 2005 and the Care Act 2014:
   lacks capacity, an overriding public or vital interest needs its reason.
 """
 
-from openasc.capacity.services._common import REFUSED, can_record
+from openasc.capacity.services._common import REFUSED, can_record, capacity_records_move
 from openasc.capacity.services.advocacy import advocacy_record, imca_referral_record, s67_duty
 from openasc.capacity.services.capacity import (
     best_interests_record,
@@ -38,6 +38,7 @@ __all__ = [
     "best_interests_record",
     "can_record",
     "capacity_assessment_record",
+    "capacity_records_move",
     "consent_record",
     "imca_referral_record",
     "outcome_errors",

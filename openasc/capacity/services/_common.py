@@ -228,3 +228,21 @@ def _lines(inp: _Input, field: str, value: Any, *, label: str) -> list[str]:
         value = "\n".join(value)
     text = inp.text(field, value, label=label, max_length=MAX_TEXT)
     return [line.strip() for line in text.split("\n") if line.strip()]
+
+
+def capacity_records_move(*, keep, duplicate) -> int:
+    """A merge's move of the duplicate's capacity assessments, best-interests decisions, advocacy, IMCA referrals and
+    consents to the kept record; for `people.services.person_merge`, inside its `audit.bulk` block, whose merge
+    events say how many moved."""
+    from openasc.capacity.models import (
+        AdvocacyDuty,
+        BestInterestsDecision,
+        CapacityAssessment,
+        ConsentToShare,
+        ImcaReferral,
+    )
+
+    return sum(
+        model.objects.filter(person=duplicate).update(person=keep)
+        for model in (CapacityAssessment, BestInterestsDecision, AdvocacyDuty, ImcaReferral, ConsentToShare)
+    )

@@ -631,3 +631,27 @@ def test_who_was_consulted_as_a_list_must_be_names_and_roles_as_text(record, per
         record=record, capacity_assessment=c, **best(consulted=[{"name": " Tom Reid ", "role": "son"}])
     )
     assert b.consulted == [{"name": "Tom Reid", "role": "son"}]
+
+
+def test_a_merge_moves_the_duplicates_capacity_records_to_the_kept_one(staff):
+    from openasc.capacity.tests.factories import (
+        AdvocacyDutyFactory,
+        ConsentToShareFactory,
+        ImcaReferralFactory,
+    )
+    from openasc.people import services as people_services
+
+    keep = PersonFactory(nhs_number="")
+    dup = PersonFactory(nhs_number="9434765919")
+    c = CapacityAssessmentFactory(person=dup, lacks=True)
+    BestInterestsDecisionFactory(capacity_assessment=c)
+    ImcaReferralFactory(capacity_assessment=c)
+    AdvocacyDutyFactory(person=dup)
+    ConsentToShareFactory(person=dup)
+    CapacityAssessmentFactory(person=keep)
+    people_services.person_merge(actor=staff.team_manager, keep=keep, duplicate=dup, reason="Same person")
+    for model in (CapacityAssessment, BestInterestsDecision, AdvocacyDuty, ImcaReferral, ConsentToShare):
+        assert not model.objects.filter(person=dup).exists(), model
+    assert CapacityAssessment.objects.filter(person=keep).count() == 2
+    event = AuditEvent.objects.filter(action="merge", person_id=keep.pk, object_type="people.person").get()
+    assert event.details["moved"]["capacity"] == 5
