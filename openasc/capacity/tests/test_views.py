@@ -173,6 +173,10 @@ def test_a_role_that_does_not_assess_is_refused_the_forms_but_may_read(client, s
     )
     client.force_login(staff.broker)
     assert client.get(f"/capacity/people/{person.pk}/assessments/new").status_code == 403
+    refusal = AuditEvent.objects.filter(action="access_refused", actor=staff.broker).latest("pk")
+    assert refusal.details["path"] == f"/capacity/people/{person.pk}/assessments/new"
+    assert client.post(f"/capacity/people/{person.pk}/consent/new", {"what": "x"}).status_code == 403
+    assert not ConsentToShare.objects.exists()
     page = client.get(f"/capacity/people/{person.pk}").content.decode()
     assert "Mental capacity assessments" in page and "Record a mental capacity assessment" not in page
 
@@ -267,3 +271,11 @@ def test_the_assessment_page_links_to_what_rests_on_it(worker, person):
     page = worker.get(f"/capacity/assessments/{c.pk}").content.decode()
     assert "What rests on this assessment" in page
     assert f"/capacity/imca/{i.pk}" in page and f"/capacity/consent/{s.pk}" in page
+
+
+def test_a_second_best_interests_decision_is_refused_on_the_page(worker, person):
+    b = BestInterestsDecisionFactory(capacity_assessment=CapacityAssessmentFactory(person=person, lacks=True))
+    response = worker.get(f"/capacity/assessments/{b.capacity_assessment_id}/best-interests/new")
+    assert response.status_code == 403 and "already been recorded" in response.content.decode()
+    page = worker.get(f"/capacity/assessments/{b.capacity_assessment_id}").content.decode()
+    assert f"/capacity/best-interests/{b.pk}" in page and "Record a best-interests decision" not in page
