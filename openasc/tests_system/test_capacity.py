@@ -37,6 +37,14 @@ def test_a_worker_records_a_capacity_assessment_and_a_best_interests_decision(jo
     assert journey.path == f"/capacity/people/{person.pk}/assessments/new"
     assert "must be assumed to have capacity" in page.locator("main").inner_text()
 
+    # What is typed is kept as a draft (a timeout loses nothing): the page comes back filled in.
+    page.get_by_label("What is the decision?").fill("Where to live")
+    page.locator(".app-draft-status", has_text="Draft saved at").wait_for()
+    journey.goto(f"/capacity/people/{person.pk}/assessments/new")
+    assert page.get_by_label("What is the decision?").input_value() == "Where to live"
+    assert "We have filled in what you typed" in page.locator(".govuk-inset-text").first.inner_text()
+    assert page.locator(".govuk-error-summary").count() == 0
+    page.get_by_label("What is the decision?").fill("")
     page.get_by_label("Who assessed").fill("")
     journey.submit("Save", status=400)
     links = [href for href, _ in journey.error_links()]
