@@ -85,6 +85,7 @@ def unauthenticated(request, exc):
 from openasc.assessments.api import router as assessments_router  # noqa: E402
 from openasc.capacity.api import router as capacity_router  # noqa: E402
 from openasc.casenotes.api import router as casenotes_router  # noqa: E402
+from openasc.documents.api import router as documents_router  # noqa: E402
 from openasc.frontdoor.api import router as frontdoor_router  # noqa: E402
 from openasc.people.api import router as people_router  # noqa: E402
 from openasc.planning.api import router as planning_router  # noqa: E402
@@ -99,3 +100,4 @@ api.add_router("/services", services_router)
 api.add_router("/tasks", worktray_router)
 api.add_router("/notes", casenotes_router)
 api.add_router("/capacity", capacity_router)
+api.add_router("/documents", documents_router)
