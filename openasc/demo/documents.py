@@ -17,6 +17,7 @@ import hashlib
 import random
 
 from django.conf import settings
+from django.db import transaction
 from django.utils import timezone
 
 from openasc.core import audit
@@ -65,6 +66,11 @@ def build_documents(*, seed: int, system: User, today: dt.date) -> int:
         workers, users, end = _workers(today)
         made += _attachments(rng=rng, system=system, users=users, workers=workers, end=end)
     return made
+
+
+def build_letters(*, seed: int, today: dt.date) -> int:
+    """The letters, once the history they are about is built (`openasc demo` calls this after the history)."""
+    return build_documents(seed=seed, system=User.objects.get(username="system"), today=today)
 
 
 def _workers(today: dt.date):
@@ -242,3 +248,17 @@ def _attachments(*, rng: random.Random, system: User, users: dict, workers: dict
             files.remove(file_name)
         raise
     return len(rows)
+
+
+def reset_documents() -> None:
+    """Delete every document row and the demo's files (demo databases only), before the history its letters point
+    at is deleted (`openasc demo --reset`): the history is removed with raw deletes, which would leave dangling
+    references rather than set them to null."""
+    from openasc.documents.models import Document
+
+    names = list(Document.objects.exclude(file_name="").values_list("file_name", flat=True))
+    # (no audit event: reset_database wipes the audit trail next, demo databases only)
+    with transaction.atomic(), audit.exempt_from_safety_net():
+        Document.objects.all()._raw_delete(Document.objects.db)
+    for name in names:
+        files.remove(name)

@@ -8,3 +8,7 @@ class DocumentsConfig(AppConfig):
 
     def ready(self) -> None:
         from openasc.documents import timeline  # noqa: F401  (registers the documents on the person's timeline)
+        from openasc.documents.services import documents_move
+        from openasc.people import merging
+
+        merging.register("documents", documents_move)  # a merge moves the duplicate's letters and attachments

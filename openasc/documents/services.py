@@ -313,6 +313,13 @@ def attachment_bytes(*, record: access.OpenedRecord, document: Document) -> byte
     return data
 
 
+def documents_move(*, keep, duplicate) -> int:
+    """A merge's move of the duplicate's letters and attachments to the kept record (their files stay where they are:
+    the rows name them); for `people.services.person_merge`, inside its `audit.bulk` block, whose merge events say how
+    many moved."""
+    return Document.objects.filter(person=duplicate).update(person=keep)
+
+
 # --- letter templates (reference data) -------------------------------------------------------------------------------
 
 

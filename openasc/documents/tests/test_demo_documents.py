@@ -10,7 +10,7 @@ from openasc.assessments.tests.factories import AssessmentFactory
 from openasc.core import audit
 from openasc.core.models import RelationshipKind, Role
 from openasc.core.tests.factories import CareRelationshipFactory, UserFactory
-from openasc.demo.documents import MAX_FILES, build_documents
+from openasc.demo.documents import MAX_FILES, build_documents, reset_documents
 from openasc.documents import files
 from openasc.documents.models import Document, DocumentKind
 from openasc.people.tests.factories import PersonFactory
@@ -48,3 +48,6 @@ def test_demo_letters_and_attachments(staff, documents_dir):
     for a in attachments:
         data = files.path_of(a.file_name).read_bytes()
         assert len(data) == a.size and files.check(a.original_name, data)[0].content_type == a.content_type
+
+    reset_documents()  # a demo reset: the rows and the demo's files go
+    assert not Document.objects.exists() and not [f for f in documents_dir.rglob("*") if f.is_file()]

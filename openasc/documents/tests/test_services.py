@@ -346,3 +346,17 @@ def test_a_templates_short_name_is_checked(staff):
             actor=staff.administrator, template=None, **template_data(key="review-due")
         )
     assert clash.value.errors == {"key": "Another template is called 'review-due': choose another short name"}
+
+
+def test_a_merge_moves_the_duplicates_documents_to_the_kept_record(staff):
+    from openasc.people import services as people_services
+
+    keep = PersonFactory(nhs_number="")
+    dup = PersonFactory(nhs_number="9434765919")
+    first = DocumentFactory(person=dup)
+    DocumentFactory(person=dup, version=2, previous=first)
+    DocumentFactory(person=dup, attachment=True)
+    people_services.person_merge(actor=staff.team_manager, keep=keep, duplicate=dup, reason="Same person")
+    assert not Document.objects.filter(person=dup).exists() and Document.objects.filter(person=keep).count() == 3
+    event = AuditEvent.objects.filter(action="merge", person_id=keep.pk, object_type="people.person").get()
+    assert event.details["moved"]["documents"] == 3
