@@ -32,9 +32,11 @@ class Command(BaseCommand):
             raise CommandError("--people must be at least 1")
         call_command("migrate", verbosity=0, interactive=False)
         if reset:
+            from openasc.demo.documents import reset_documents
             from openasc.demo.notes import reset_notes
 
             reset_notes()  # before the history its notes may point at
+            reset_documents()  # and the letters
             reset_history()
             reset_database()
         elif database_has_people():
@@ -53,6 +55,9 @@ class Command(BaseCommand):
             started = time.perf_counter()
             with audit.exempt_from_safety_net():
                 history = HistoryBuilder(seed=seed, today=TODAY, progress=progress).run()
+                from openasc.demo.documents import build_letters
+
+                build_letters(seed=seed, today=TODAY)  # about the history's plans, assessments, reviews
             history_seconds = time.perf_counter() - started
             from openasc.core.models import User
             from openasc.worktray.services.refresh import refresh as worktray_refresh
