@@ -4,11 +4,11 @@ About one in three people with an agreed care and support plan were sent "Your c
 after it was agreed; about one in four with a completed assessment were sent "Your assessment outcome"; about one
 in two whose review is due in the next eight weeks were sent "Your review is due". Each letter is the council's
 standard letter filled from that person's own record, as a worker would have stored it (about one in ten changed
-once, a second version kept). A dozen people have an attachment: a small signed consent form (a PDF made from the
-same HTML as the printable pages) or a text file of notes from the family, written to OPENASC_DOCUMENTS_DIR under a
-random name like any upload. The builder writes the attachments; `openasc demo` writes the letters once the history
-they are about is built (`build_letters`). Rows are written in bulk inside `audit.bulk` (one summary event a batch); at most
-MAX_LETTERS letters and MAX_FILES files, so a county-sized demo stays quick to build.
+once, a second version kept). A dozen people have an attachment: a small signed consent form (a PDF made by
+WeasyPrint) or a text file of notes from the family, written to OPENASC_DOCUMENTS_DIR under a random name like any
+upload. The builder writes the attachments; `openasc demo` writes the letters once the history they are about is built
+(`build_letters`). Rows are written in bulk inside `audit.bulk` (one summary event a batch); at most MAX_LETTERS
+letters and MAX_FILES files, so a county-sized demo stays quick to build.
 """
 
 from __future__ import annotations
