@@ -356,22 +356,37 @@ def _documents_dir() -> Path | None:
     return Path(value) if value else None
 
 
-def _documents_backup(path: Path) -> str | None:
-    """The attachments' files, copied after the database: a stored file is never changed or deleted, only added, so
-    a copy taken after the database's holds every file its rows name (and perhaps a few newer ones)."""
+def _document_file_names(alias: str) -> list[str]:
+    """The stored files the database's documents name (read after its copy was taken: documents are only ever
+    added, so these include every file the copy's rows name)."""
+    conn = connections[alias]
+    with conn.cursor() as cursor:
+        if "documents_document" not in conn.introspection.table_names(cursor):
+            return []
+        cursor.execute("SELECT file_name FROM documents_document WHERE file_name <> '' ORDER BY file_name")
+        return [row[0] for row in cursor.fetchall()]
+
+
+def _documents_backup(path: Path, alias: str) -> str | None:
+    """The attachments' files the database names, as PATH.documents.tar; a name without its file is listed in the
+    note rather than failing the backup of the database."""
     folder = _documents_dir()
-    if folder is None or not folder.is_dir():
+    names = _document_file_names(alias) if folder is not None else []
+    if not names:
         return None
     target = documents_path(path)
     partial = _partial(target)
-    count = 0
+    missing = []
     with tarfile.open(partial, "w") as tar:
-        for item in sorted(folder.rglob("*")):
-            if item.is_file() and not item.name.startswith("."):
-                tar.add(item, arcname=item.relative_to(folder).as_posix(), recursive=False)
-                count += 1
+        for name in names:
+            item = folder / name[:2] / name
+            if item.is_file():
+                tar.add(item, arcname=f"{name[:2]}/{name}", recursive=False)
+            else:
+                missing.append(name)
     os.replace(partial, target)
-    return f"{count:,} document files copied to {target}"
+    note = f"{len(names) - len(missing):,} document files copied to {target}"
+    return note + (f"; {len(missing):,} named by the database were not found" if missing else "")
 
 
 def _documents_restore(path: Path) -> str | None:
@@ -393,7 +408,11 @@ def _documents_restore(path: Path) -> str | None:
         ) from exc
     kept = ""
     if folder.exists():
-        aside = folder.with_name(f"{folder.name}.before-restore-{time.strftime('%Y%m%d-%H%M%S')}")
+        stamp, n = time.strftime("%Y%m%d-%H%M%S"), 1
+        aside = folder.with_name(f"{folder.name}.before-restore-{stamp}")
+        while aside.exists():
+            n += 1
+            aside = folder.with_name(f"{folder.name}.before-restore-{stamp}-{n}")
         folder.rename(aside)
         kept = f" (the folder it replaced is now {aside})"
     fresh.rename(folder)
@@ -413,7 +432,7 @@ def backup(path: Path | str, *, alias: str = "default") -> Result:
         counts = _pg_backup(path, alias)
     else:
         raise BackupError(f"backups of {kind} databases are not supported (SQLite and PostgreSQL are)")
-    copied = _documents_backup(path)
+    copied = _documents_backup(path, alias)
     return Result(
         path=path,
         vendor=kind,
