@@ -61,3 +61,15 @@ def test_a_tar_that_reaches_outside_the_folder_is_refused(stored, tmp_path, docu
         not (tmp_path / "escaped.txt").exists() and not (documents_dir.parent.parent / "escaped.txt").exists()
     )
     assert all(files.path_of(d.file_name).exists() for d in stored)  # the folder as it was
+
+
+def test_only_the_files_the_database_names_are_copied(stored, tmp_path, documents_dir):
+    stray = documents_dir / "ab" / ("ab" + "0" * 38)
+    stray.parent.mkdir(parents=True, exist_ok=True)
+    stray.write_bytes(b"not a document of this database")
+    files.path_of(stored[0].file_name).unlink()
+    path = tmp_path / "council.backup"
+    note = backup.backup(path).notes[0]
+    assert note.endswith("; 1 named by the database were not found") and note.startswith("2 document files")
+    with tarfile.open(backup.documents_path(path)) as tar:
+        assert stray.name not in {n.rsplit("/", 1)[-1] for n in tar.getnames()} and len(tar.getnames()) == 2
