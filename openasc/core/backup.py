@@ -386,7 +386,9 @@ def _documents_backup(path: Path, alias: str) -> str | None:
                 missing.append(name)
     os.replace(partial, target)
     note = f"{len(names) - len(missing):,} document files copied to {target}"
-    return note + (f"; {len(missing):,} named by the database were not found" if missing else "")
+    if missing:
+        note += f"; {len(missing):,} named by the database {'was' if len(missing) == 1 else 'were'} not found"
+    return note
 
 
 def _documents_restore(path: Path) -> str | None:

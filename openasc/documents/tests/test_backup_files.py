@@ -70,6 +70,6 @@ def test_only_the_files_the_database_names_are_copied(stored, tmp_path, document
     files.path_of(stored[0].file_name).unlink()
     path = tmp_path / "council.backup"
     note = backup.backup(path).notes[0]
-    assert note.endswith("; 1 named by the database were not found") and note.startswith("2 document files")
+    assert note.endswith("; 1 named by the database was not found") and note.startswith("2 document files")
     with tarfile.open(backup.documents_path(path)) as tar:
         assert stray.name not in {n.rsplit("/", 1)[-1] for n in tar.getnames()} and len(tar.getnames()) == 2
