@@ -357,6 +357,8 @@ def test_a_merge_moves_the_duplicates_documents_to_the_kept_record(staff):
     DocumentFactory(person=dup, version=2, previous=first)
     DocumentFactory(person=dup, attachment=True)
     people_services.person_merge(actor=staff.team_manager, keep=keep, duplicate=dup, reason="Same person")
-    assert not Document.objects.filter(person=dup).exists() and Document.objects.filter(person=keep).count() == 3
+    assert (
+        not Document.objects.filter(person=dup).exists() and Document.objects.filter(person=keep).count() == 3
+    )
     event = AuditEvent.objects.filter(action="merge", person_id=keep.pk, object_type="people.person").get()
     assert event.details["moved"]["documents"] == 3
