@@ -132,10 +132,11 @@ def break_glass(request: HttpRequest, person_id: int) -> HttpResponse:
     from openasc.core import access
 
     if not access.has(request.user, access.Capability.BREAK_GLASS):
-        # The same answer whether or not the record exists, and nothing about whose it is.
+        # The same answer whether or not the record exists, and nothing about whose it is; the attempt is in the
+        # person's "who has looked" where the record exists.
         access.refuse(
             request.user,
-            person_id=None,
+            person_id=people_selectors.person_exists(person_id=person_id),
             purpose="break-glass page",
             explanation=f"Role cannot use break-glass (asked for record id {person_id})",
         )

@@ -7,4 +7,10 @@ class FrontdoorConfig(AppConfig):
     verbose_name = "Front door: contacts, requests, triage, waiting lists"
 
     def ready(self) -> None:
+        from openasc.core import subjects
+
+        subjects.register(
+            "request_id", "frontdoor.SupportRequest"
+        )  # a refusal of its pages is audited against its person
+
         from openasc.frontdoor import timeline  # noqa: F401  (registers the timeline provider)

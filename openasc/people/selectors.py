@@ -223,6 +223,11 @@ def person_record(*, user: User, person_id: int) -> PersonRecord:
     )
 
 
+def person_exists(*, person_id: int) -> int | None:
+    """`person_id` if a record has it (for auditing an attempt against them, never shown to the user), else None."""
+    return Person.objects.filter(pk=person_id).values_list("pk", flat=True).first()
+
+
 def person_contacts(*, user: User, person_id: int) -> list[Contact]:
     """A person's contacts, after the access decision and a view event (purpose "contacts")."""
     record = person_open(user=user, person_id=person_id, purpose="contacts")

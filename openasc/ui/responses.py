@@ -17,15 +17,18 @@ def forbidden(request: HttpRequest, title: str, explanation: str, *, audited: bo
 
 
 def audit_refusal(request: HttpRequest, explanation: str) -> None:
-    """A refused page or API call that is about no one person (a role that cannot do something) leaves a trace."""
-    from openasc.core import audit
+    """A refused page or API call (a role that cannot do something) leaves a trace: against the person whose record
+    the URL names, where it names one (core.subjects), so that the attempt is in their "who has looked"."""
+    from openasc.core import audit, subjects
     from openasc.core.models import AuditAction
 
     user = getattr(request, "user", None)
     if user is not None and user.is_authenticated and user.is_active:
+        match = getattr(request, "resolver_match", None)
         audit.record(
             actor=user,
             action=AuditAction.ACCESS_REFUSED,
+            person_id=subjects.person_of(match.kwargs) if match else None,
             details={"path": request.path[:300], "method": request.method, "reason": explanation[:300]},
         )
 

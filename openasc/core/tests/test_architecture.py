@@ -452,6 +452,7 @@ def find_direct_queries(
 # Data-layer modules that query sensitive models by design: each is itself the service or selector for its job.
 DATA_LAYER = {
     "core/access.py": "the access rules themselves: people_visible_to, explain and open_record read relationships",
+    "core/subjects.py": "reads only the person id of a thing a refused URL names, to audit the refusal against them",
     "reporting/projection.py": "the CLD projection reads every record into the reporting engine (a statutory return)",
     "reporting/importer/": "the CLD importer matches and writes records in bulk (ADR 0007), audited per run",
     "demo/": "the demo builder creates a synthetic council from nothing, under audit.bulk",
