@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from urllib.parse import urlencode
-
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -16,31 +14,8 @@ from openasc.core import access
 from openasc.core.errors import AccessDenied, ValidationFailed
 from openasc.people.models import Person
 from openasc.ui.actions import RecordAction
+from openasc.ui.pagination import pagination
 from openasc.ui.responses import denied, forbidden, not_found
-
-
-def _pagination(page, base: dict) -> dict | None:
-    """Parameters for the GOV.UK pagination macro, with ellipses for long lists."""
-    if page.paginator.num_pages <= 1:
-        return None
-
-    def href(n: int) -> str:
-        return "?" + urlencode({**base, "page": n})
-
-    current, last = page.number, page.paginator.num_pages
-    items, previous = [], 0
-    for n in range(1, last + 1):
-        if n in (1, last) or abs(n - current) <= 1:
-            if n - previous > 1:
-                items.append({"ellipsis": True})
-            items.append({"number": n, "href": href(n), "current": n == current})
-            previous = n
-    params: dict = {"items": items, "landmarkLabel": "Pages of case notes"}
-    if page.has_previous():
-        params["previous"] = {"href": href(page.previous_page_number())}
-    if page.has_next():
-        params["next"] = {"href": href(page.next_page_number())}
-    return params
 
 
 def person_notes(request: HttpRequest, person_id: int) -> HttpResponse:
@@ -66,7 +41,7 @@ def person_notes(request: HttpRequest, person_id: int) -> HttpResponse:
             "rows": presenters.list_rows(listed.page.object_list),
             "page": listed.page,
             "total": listed.total,
-            "pagination": _pagination(listed.page, {"q": query} if query else {}),
+            "pagination": pagination(listed.page, {"q": query} if query else {}, label="Pages of case notes"),
             "can_write": note_writes.can_write_notes(request.user),
         },
     )

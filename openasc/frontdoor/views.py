@@ -18,6 +18,7 @@ from openasc.frontdoor.models import RequestStatus, SupportRequest, TriageDecisi
 from openasc.frontdoor.workflows import REQUEST
 from openasc.people.models import Person
 from openasc.ui.actions import Confirm, RecordAction
+from openasc.ui.pagination import pagination
 from openasc.ui.responses import denied, not_found
 
 
@@ -253,30 +254,6 @@ def _parse_team(value: str) -> list[int] | None:
     return None
 
 
-def _pagination(page, base: dict) -> dict | None:
-    """Parameters for the GOV.UK pagination macro, with ellipses for long lists."""
-    if page.paginator.num_pages <= 1:
-        return None
-
-    def href(n: int) -> str:
-        return "?" + urlencode({**base, "page": n})
-
-    current, last = page.number, page.paginator.num_pages
-    items, previous = [], 0
-    for n in range(1, last + 1):
-        if n in (1, last) or abs(n - current) <= 1:
-            if n - previous > 1:
-                items.append({"ellipsis": True})
-            items.append({"number": n, "href": href(n), "current": n == current})
-            previous = n
-    params: dict = {"items": items, "landmarkLabel": "Pages of the waiting list"}
-    if page.has_previous():
-        params["previous"] = {"href": href(page.previous_page_number())}
-    if page.has_next():
-        params["next"] = {"href": href(page.next_page_number())}
-    return params
-
-
 def waiting(request: HttpRequest, default_list: str = "triage") -> HttpResponse:
     list_name = request.GET.get("list", default_list)
     team_param = request.GET.get("team", "")
@@ -317,7 +294,7 @@ def waiting(request: HttpRequest, default_list: str = "triage") -> HttpResponse:
             "team_items": team_items,
             "sort_items": sort_items,
             "list_name": lists.list_name,
-            "pagination": _pagination(lists.page, base),
+            "pagination": pagination(lists.page, base, label="Pages of the waiting list"),
             "title": f"Waiting lists: {lists.title.lower()}",
             "active_nav": "waiting",
             "can_allocate": services.can_allocate(request.user),

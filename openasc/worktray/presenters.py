@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from urllib.parse import urlencode
 
 from django.urls import reverse
 from django.utils.html import format_html
@@ -66,30 +65,6 @@ def kind_items(kinds: dict[str, str], counts: dict[str, int], chosen: str) -> li
             {"value": value, "text": f"{label} ({counts.get(value, 0)})", "selected": chosen == value}
         )
     return items
-
-
-def pagination(page, base: dict) -> dict | None:
-    """Parameters for the GOV.UK pagination macro, with ellipses for long lists."""
-    if page.paginator.num_pages <= 1:
-        return None
-
-    def href(n: int) -> str:
-        return "?" + urlencode({**base, "page": n})
-
-    current, last = page.number, page.paginator.num_pages
-    items, previous = [], 0
-    for n in range(1, last + 1):
-        if n in (1, last) or abs(n - current) <= 1:
-            if n - previous > 1:
-                items.append({"ellipsis": True})
-            items.append({"number": n, "href": href(n), "current": n == current})
-            previous = n
-    params: dict = {"items": items, "landmarkLabel": "Pages of the worktray"}
-    if page.has_previous():
-        params["previous"] = {"href": href(page.previous_page_number())}
-    if page.has_next():
-        params["next"] = {"href": href(page.next_page_number())}
-    return params
 
 
 def budget_rows(authorisation) -> list[dict]:

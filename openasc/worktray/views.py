@@ -14,6 +14,7 @@ from openasc.services import services as service_writes
 from openasc.services.workflows import BUDGET_AUTHORISATION
 from openasc.ui import forms as ui
 from openasc.ui.actions import RecordAction
+from openasc.ui.pagination import pagination
 from openasc.worktray import context, forms, presenters, selectors
 from openasc.worktray import services as tasks
 from openasc.worktray.models import TaskKind
@@ -143,7 +144,9 @@ def worktray(request: HttpRequest) -> HttpResponse:
             "wt": wt,
             "rows": presenters.task_rows(wt.rows, today),
             "kind_items": presenters.kind_items(wt.kinds, wt.counts, wt.kind),
-            "pagination": presenters.pagination(wt.page, {"kind": wt.kind} if wt.kind else {}),
+            "pagination": pagination(
+                wt.page, {"kind": wt.kind} if wt.kind else {}, label="Pages of the worktray"
+            ),
             "figures": _figures(request.user, wt),
             "overdue_total": sum(wt.overdue.values()),
         },
