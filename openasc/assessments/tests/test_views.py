@@ -336,3 +336,10 @@ def test_a_role_that_does_not_assess_is_told_so_on_the_section_and_completion_fo
     )
     refused = AuditEvent.objects.filter(action=AuditAction.ACCESS_REFUSED, actor=staff.front_door)
     assert refused.get().details["purpose"] == "assessment: submit"  # the workflow's refusal, audited once
+
+
+def test_the_assessment_page_offers_a_printable_copy_and_a_pdf(client, staff, assessment):
+    client.force_login(staff.social_worker)
+    html = client.get(reverse("assessments:detail", args=[assessment.pk])).content.decode()
+    assert reverse("documents:print", args=["assessment", assessment.pk]) in html
+    assert reverse("documents:print-pdf", args=["assessment", assessment.pk]) in html

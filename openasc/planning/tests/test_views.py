@@ -351,6 +351,7 @@ def test_the_plan_says_who_does_what_when_and_its_contingency(client, staff, per
     assert edit.status_code == 302
     html = client.get(reverse("planning:detail", args=[plan.pk])).content.decode()
     assert "If Susan cannot come" in html and "has no contingency plan" not in html
+    assert reverse("documents:print-pdf", args=["plan", plan.pk]) in html  # a copy for the person
     page = client.get(reverse("planning:edit", args=[plan.pk])).content.decode()
     assert (
         'value="Daughter Susan"' in page and "If Susan cannot come" in page
