@@ -76,6 +76,7 @@ def world(db):
         "service_id": ServiceCostFactory(service=ServiceFactory(person=person)).service_id,
         "review_id": ReviewFactory(person=person).pk,
         "note_id": CaseNoteFactory(person=person).pk,
+        **_capacity_and_documents(person),
         "alert_id": AlertFactory(person=person).pk,
         "allocation_id": CareRelationshipFactory(
             person=person, user=None, team=TeamFactory(), kind=RelationshipKind.ALLOCATED_TEAM
@@ -83,6 +84,27 @@ def world(db):
     }
     token = core_services.api_token_create(actor=admin, user=system, name="API fuzz test")
     return token, ids
+
+
+def _capacity_and_documents(person) -> dict[str, int]:
+    """The capacity records and a stored letter, so that their routes reach the services too."""
+    from openasc.capacity.tests.factories import (
+        AdvocacyDutyFactory,
+        BestInterestsDecisionFactory,
+        ConsentToShareFactory,
+        ImcaReferralFactory,
+    )
+    from openasc.documents.tests.factories import DocumentFactory
+
+    best = BestInterestsDecisionFactory(capacity_assessment__person=person)
+    return {
+        "capacity_assessment_id": best.capacity_assessment_id,
+        "best_interests_id": best.pk,
+        "advocacy_id": AdvocacyDutyFactory(person=person).pk,
+        "imca_id": ImcaReferralFactory(capacity_assessment=best.capacity_assessment).pk,
+        "consent_id": ConsentToShareFactory(person=person).pk,
+        "document_id": DocumentFactory(person=person).pk,
+    }
 
 
 def aim_at_the_world(case, ids: dict[str, int]) -> None:
