@@ -152,7 +152,12 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
         }
     ),
     Role.ADMINISTRATOR: frozenset(
-        {Capability.IMPORT_CLD, Capability.SET_POPULATION, Capability.MANAGE_STAFF, Capability.EDIT_LETTER_TEMPLATES}
+        {
+            Capability.IMPORT_CLD,
+            Capability.SET_POPULATION,
+            Capability.MANAGE_STAFF,
+            Capability.EDIT_LETTER_TEMPLATES,
+        }
     ),
     Role.SYSTEM: frozenset(
         {
