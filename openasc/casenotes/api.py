@@ -17,6 +17,7 @@ from ninja.responses import Status
 
 from openasc.casenotes import selectors
 from openasc.casenotes import services as note_writes
+from openasc.core.validation import normalise_query
 
 router = Router(tags=["case notes"])
 
@@ -126,7 +127,7 @@ def _detail(note) -> dict:
     summary="A person's case notes, newest first (q searches the notes you may read)",
 )
 def list_notes(request: HttpRequest, person_id: int, q: str = "", page: int = 1):
-    q = (q or "")[:200]
+    q = normalise_query(q or "")[:200]  # as a search box reads it: no NUL or control characters
     record = selectors.notes_open(user=request.user, person_id=person_id, query=q, page=page)
     listed = selectors.notes_for_person(record=record, query=q, page=page)
     return {

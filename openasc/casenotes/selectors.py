@@ -24,6 +24,7 @@ from openasc.casenotes.models import LINK_FIELDS, CaseNote, CaseNoteAddendum, Ca
 from openasc.core import access
 from openasc.core.errors import AccessDenied
 from openasc.core.models import User
+from openasc.core.validation import normalise_query
 
 PAGE_SIZE = 25
 SENSITIVE_REFUSED = (
@@ -127,7 +128,7 @@ def notes_for_person(
     The page is chosen on the (person, occurred_at) index alone (ids only), then only its 25 notes are read with
     their author, link and addenda: the cost of a page does not grow with the joins times the person's notes."""
     user = record.user
-    query = (query or "").strip()
+    query = normalise_query(query or "").strip()  # no NUL (PostgreSQL refuses it) or control characters
     ids = CaseNote.objects.filter(person_id=record.person_id)
     if query:
         ids = ids.filter(readable(user)).filter(Q(subject__icontains=query) | Q(body__icontains=query))
