@@ -35,7 +35,10 @@ RUN pip install --no-deps --editable . \
     && SECRET_KEY=collectstatic-only DATABASE_URL=sqlite:////tmp/collectstatic.sqlite3 \
        openasc collectstatic --noinput --verbosity 0 \
     && rm -f /tmp/collectstatic.sqlite3
-# The application cannot change its own code or static files: it runs as a user that owns nothing here.
+# The application cannot change its own code or static files: it runs as a user that owns nothing here but its
+# private files (jobs' uploads and exports, documents' attachments: OPENASC_JOB_FILES, OPENASC_DOCUMENTS_DIR), which
+# compose.yaml keeps on a volume the web server and the worker share.
+RUN mkdir -p /app/private/jobs /app/private/documents && chown -R openasc:openasc /app/private
 USER openasc
 EXPOSE 8000
 CMD ["openasc", "serve", "--bind", "0.0.0.0:8000"]
