@@ -231,6 +231,26 @@ TIMELINE_KINDS = {
 }
 
 
+def timeline_kinds_present(person) -> set[str]:
+    """Which kinds of capacity record the person has, in one query (most people have none)."""
+    from django.db.models import Exists, OuterRef
+
+    from openasc.people.models import Person
+
+    flags = (
+        Person.objects.filter(pk=person.pk)
+        .annotate(
+            **{
+                f"has_{kind}": Exists(model.objects.filter(person_id=OuterRef("pk")))
+                for kind, (model, _, _) in TIMELINE_KINDS.items()
+            }
+        )
+        .values(*(f"has_{kind}" for kind in TIMELINE_KINDS))
+        .first()
+    ) or {}
+    return {name.removeprefix("has_") for name, present in flags.items() if present}
+
+
 def timeline_records(person, kind: str, limit: int = 100) -> list:
     """The person's latest records of one kind for the timeline, in one query, only the fields it shows (the page
     showing it opened the record)."""

@@ -17,10 +17,24 @@ def _when(day: dt.date, recorded_at: dt.datetime) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(day, dt.time(12, 0)))
 
 
-# One provider a kind of record, each one query (the timeline reads what it shows in one query per kind of event).
+# One provider for the five kinds: one query says which kinds the person has (most people have none), then one query
+# for each kind present (the timeline reads what it shows in one query per kind of event).
 
 
 @register
+def capacity_events(person):
+    present = selectors.timeline_kinds_present(person)
+    for kind, events in (
+        ("assessments", capacity_assessment_events),
+        ("best_interests", best_interests_events),
+        ("advocacy", advocacy_events),
+        ("imca", imca_events),
+        ("consents", consent_events),
+    ):
+        if kind in present:
+            yield from events(person)
+
+
 def capacity_assessment_events(person):
     link = href_for("capacity:assessment")
     for c in selectors.timeline_records(person, "assessments"):
@@ -34,7 +48,6 @@ def capacity_assessment_events(person):
         )
 
 
-@register
 def best_interests_events(person):
     link = href_for("capacity:best-interests")
     for b in selectors.timeline_records(person, "best_interests"):
@@ -48,7 +61,6 @@ def best_interests_events(person):
         )
 
 
-@register
 def advocacy_events(person):
     link = href_for("capacity:advocacy")
     for a in selectors.timeline_records(person, "advocacy"):
@@ -62,7 +74,6 @@ def advocacy_events(person):
         )
 
 
-@register
 def imca_events(person):
     link = href_for("capacity:imca")
     for i in selectors.timeline_records(person, "imca"):
@@ -76,7 +87,6 @@ def imca_events(person):
         )
 
 
-@register
 def consent_events(person):
     link = href_for("capacity:consent")
     for s in selectors.timeline_records(person, "consents"):

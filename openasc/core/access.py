@@ -391,6 +391,16 @@ def disclose(user: User, people, *, purpose: str, details: dict | None = None) -
     )
 
 
+def disclosure_events(user: User, people, *, purpose: str, details: dict | None = None) -> list:
+    """The events `disclose` writes, unsaved, for `audit.write` with the event that showed them."""
+    return [
+        audit.event(
+            actor=user, action=AuditAction.DISCLOSE, obj=p, details={"purpose": purpose, **(details or {})}
+        )
+        for p in people
+    ]
+
+
 def returns_show_nhs_numbers(user: User) -> bool:
     """Whether the people behind a returns figure (pages, downloads) show `user` their NHS numbers: only for the roles
     a council names in OPENASC_RETURNS_NHS_NUMBER_ROLES (Capability.SEE_NHS_NUMBERS_IN_RETURNS; none by default)."""

@@ -94,15 +94,21 @@ def person_search(*, user: User, query: str, limit: int = 50) -> SearchResults:
         )
     results.hits = hits
     results.limited_to_own = not search_all
-    audit.record(
-        actor=user,
-        action=AuditAction.SEARCH,
-        basis="Search everyone (role)" if search_all else "Own relationships",
-        details={"query": query, "results": len(ids)},
+    # The search, and each person shown audited against that person (same request id), so the search appears in
+    # their "who has looked"; the search event itself keeps the count, not a second copy of the ids. One write.
+    audit.write(
+        [
+            audit.event(
+                actor=user,
+                action=AuditAction.SEARCH,
+                basis="Search everyone (role)" if search_all else "Own relationships",
+                details={"query": query, "results": len(ids)},
+            ),
+            *access.disclosure_events(
+                user, [h.person for h in hits], purpose="search result", details={"query": query}
+            ),
+        ]
     )
-    # Each person shown is audited against that person (same request id), so the search appears in their "who has
-    # looked"; the search event itself keeps the count, not a second copy of the ids.
-    access.disclose(user, [h.person for h in hits], purpose="search result", details={"query": query})
     return results
 
 
@@ -202,16 +208,18 @@ def person_record(*, user: User, person_id: int) -> PersonRecord:
 
     person, decision = person_get(user=user, person_id=person_id)
     today = dt.date.today()
+    # Both directions of caring in one query: who cares for the person, and whom the person cares for.
+    links = list(
+        CarerLink.objects.filter(Q(cared_for=person) | Q(carer=person), ended_on__isnull=True)
+        .select_related("carer", "cared_for")
+        .order_by("pk")
+    )
     return PersonRecord(
         person=person,
         access=decision,
         contacts=list(person.contacts.order_by("kind", "name")),
-        carers=list(
-            CarerLink.objects.filter(cared_for=person, ended_on__isnull=True).select_related("carer")
-        ),
-        caring_for=list(
-            CarerLink.objects.filter(carer=person, ended_on__isnull=True).select_related("cared_for")
-        ),
+        carers=[link for link in links if link.cared_for_id == person.pk],
+        caring_for=[link for link in links if link.carer_id == person.pk],
         alerts=list(
             person.alerts.filter(Q(ends_on__isnull=True) | Q(ends_on__gte=today)).order_by("-starts_on")
         ),

@@ -44,7 +44,12 @@ def detail(request: HttpRequest, person_id: int) -> HttpResponse:
     if record.person.merged_into_id:
         messages.info(request, f"{record.person.la_person_id} was merged into this record.")
         return redirect("people:detail", person_id=record.person.merged_into_id)
-    glass = core_selectors.active_break_glass(user=request.user, person_id=person_id)
+    # The banner for emergency access, only when that is how the record was opened (one query fewer otherwise).
+    glass = (
+        core_selectors.active_break_glass(user=request.user, person_id=person_id)
+        if record.access.basis == "Break-glass"
+        else None
+    )
     return render(
         request,
         "people/detail.jinja",

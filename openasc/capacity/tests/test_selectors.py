@@ -93,3 +93,16 @@ def test_the_timeline_has_each_kind_in_one_query_each(staff, person, django_asse
     assert titles.count("Best-interests decision") == 3 and titles.count("Referral to an IMCA") == 3
     assert {e.detail for e in entries if e.title == "Consent to share information"} == {"Consent refused"}
     assert all(e.href.startswith("/capacity/") and e.who for e in entries)
+
+
+def test_the_timeline_asks_once_which_kinds_a_person_has_and_reads_only_those(
+    staff, person, django_assert_max_num_queries
+):
+    from openasc.capacity import timeline as capacity_timeline
+
+    with django_assert_max_num_queries(1):  # most people have no capacity records: one query, nothing shown
+        assert list(capacity_timeline.capacity_events(person)) == []
+    ConsentToShareFactory(person=person, refused=True)
+    with django_assert_max_num_queries(2):  # which kinds, then the consents only
+        entries = list(capacity_timeline.capacity_events(person))
+    assert [e.title for e in entries] == ["Consent to share information"]
