@@ -17,6 +17,7 @@ from django.db import models
 from django.db.models import Q
 
 from openasc.core import audit
+from openasc.core.models import WriteOnce
 from openasc.core.sensitive import SensitiveManager
 
 
@@ -48,17 +49,12 @@ def _at_most_one_link() -> Q:
     return condition
 
 
-class _Immutable(models.Model):
+class _Immutable(WriteOnce):
+    changed_message = "Versions and addenda of case notes are immutable: add a new one instead."
+    deleted_message = "Versions and addenda of case notes are immutable."
+
     class Meta:
         abstract = True
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise ValueError("Versions and addenda of case notes are immutable: add a new one instead.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise ValueError("Versions and addenda of case notes are immutable.")
 
 
 @audit.sensitive

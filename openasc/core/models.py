@@ -11,6 +11,25 @@ from django.db.models import Q
 from openasc.core.sensitive import SensitiveManager
 
 
+class WriteOnce(models.Model):
+    """A row written once and kept as it is: saving it again or deleting it is refused, with the subclass's words
+    (status rows, case-note versions and addenda, stored documents)."""
+
+    changed_message = "This row is written once and never changed."
+    deleted_message = "This row is written once and never deleted."
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise ValueError(self.changed_message)
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValueError(self.deleted_message)
+
+
 class Role(models.TextChoices):
     FRONT_DOOR = "front_door", "Front door officer"
     SOCIAL_WORKER = "social_worker", "Social worker"

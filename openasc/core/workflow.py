@@ -21,11 +21,14 @@ from django.utils import timezone
 
 from openasc.core import access, audit
 from openasc.core.errors import AccessDenied, ValidationFailed
-from openasc.core.models import AuditAction
+from openasc.core.models import AuditAction, WriteOnce
 
 
-class StatusChange(models.Model):
+class StatusChange(WriteOnce):
     """Abstract base: a concrete subclass adds a foreign key to the thing whose status changed."""
+
+    changed_message = "Status rows are immutable: record a new transition instead."
+    deleted_message = "Status rows are immutable."
 
     status = models.CharField(max_length=40)
     changed_at = models.DateTimeField()
@@ -35,14 +38,6 @@ class StatusChange(models.Model):
     class Meta:
         abstract = True
         ordering = ["changed_at", "pk"]
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise ValueError("Status rows are immutable: record a new transition instead.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise ValueError("Status rows are immutable.")
 
 
 # --- The opened record a write acts on -----------------------------------------------------------------------------

@@ -16,6 +16,7 @@ from django.db import models
 from django.db.models import Q
 
 from openasc.core import audit
+from openasc.core.models import WriteOnce
 from openasc.core.sensitive import SensitiveManager
 
 
@@ -75,17 +76,12 @@ class LetterTemplate(models.Model):
         return self.name
 
 
-class _Immutable(models.Model):
+class _Immutable(WriteOnce):
+    changed_message = "A stored document never changes: store a new version instead."
+    deleted_message = "A stored document is kept: store a new version instead."
+
     class Meta:
         abstract = True
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise ValueError("A stored document never changes: store a new version instead.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise ValueError("A stored document is kept: store a new version instead.")
 
 
 @audit.sensitive
