@@ -14,9 +14,9 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
 
 from openasc.core import audit
+from openasc.core.links import RECORD_LINKS, at_most_one
 from openasc.core.models import WriteOnce
 from openasc.core.sensitive import SensitiveManager
 
@@ -31,22 +31,7 @@ class NoteKind(models.TextChoices):
 
 
 # What a note may be about, in the person's record: the field on the note, and the noun the pages use.
-LINK_FIELDS = {
-    "request": "Request for support",
-    "assessment": "Assessment",
-    "plan": "Care and support plan",
-    "service": "Service",
-    "review": "Review",
-}
-
-
-def _at_most_one_link() -> Q:
-    names = list(LINK_FIELDS)
-    condition = Q()
-    for i, a in enumerate(names):
-        for b in names[i + 1 :]:
-            condition &= ~Q(**{f"{a}__isnull": False, f"{b}__isnull": False})
-    return condition
+LINK_FIELDS = RECORD_LINKS
 
 
 class _Immutable(WriteOnce):
@@ -100,7 +85,7 @@ class CaseNote(models.Model):
 
     class Meta:
         indexes = [models.Index(fields=["person", "occurred_at"], name="casenote_person_when")]
-        constraints = [models.CheckConstraint(condition=_at_most_one_link(), name="casenote_one_link")]
+        constraints = [models.CheckConstraint(condition=at_most_one(LINK_FIELDS), name="casenote_one_link")]
 
     def __str__(self) -> str:
         return f"Case note {self.pk}"

@@ -27,7 +27,7 @@ from django.utils import timezone
 
 from openasc.casenotes import selectors
 from openasc.casenotes.models import LINK_FIELDS, CaseNote, CaseNoteAddendum, CaseNoteVersion, NoteKind
-from openasc.core import access, audit, validation
+from openasc.core import access, audit, links, validation
 from openasc.core.errors import ValidationFailed
 from openasc.core.models import AuditAction, User
 from openasc.core.workflow import require_record
@@ -108,33 +108,9 @@ def _check_when(value: Any, errors: dict[str, str], now: dt.datetime) -> dt.date
     return when
 
 
-def _check_link(record: access.OpenedRecord, link: Any, errors: dict[str, str]) -> tuple[str, Any]:
-    """ "request:12" -> ("request", the request), checked to be in the opened record; "" -> ("", None)."""
-    if link is None or (isinstance(link, str) and not link.strip()):
-        return "", None
-    if not isinstance(link, str) or ":" not in link:
-        errors["link"] = "Choose what the note is about from the list, or leave it blank"
-        return "", None
-    kind, _, raw_id = link.strip().partition(":")
-    if kind not in LINK_FIELDS or not raw_id.isascii() or not raw_id.isdigit():
-        errors["link"] = (
-            "Choose what the note is about from the list: a request for support, an assessment, a plan, a service "
-            "or a review of this person"
-        )
-        return "", None
+def _find_link(kind: str, object_id: int):
     model = CaseNote._meta.get_field(kind).related_model
-    obj = model.objects.filter(pk=int(raw_id)).only("pk", "person_id").first()
-    noun = LINK_FIELDS[kind].lower()
-    if obj is None:
-        errors["link"] = f"There is no {noun} with id {raw_id}: choose one from the list"
-        return "", None
-    if obj.person_id != record.person_id:
-        errors["link"] = (
-            f"That {noun} belongs to another person's record, not {record.person.la_person_id}'s: "
-            "a note can only be about this person's own records"
-        )
-        return "", None
-    return kind, obj
+    return model.objects.filter(pk=object_id).only("pk", "person_id").first()
 
 
 def _check_contacts(record: access.OpenedRecord, contact_ids: Any, errors: dict[str, str]) -> list[int]:
@@ -202,7 +178,7 @@ def _clean(
         errors["body"] = "Enter the note: what happened, what was said and what was decided"
     clean["present"] = _clean_present(present, errors)
     clean["contact_ids"] = _check_contacts(record, contact_ids, errors)
-    clean["link_field"], clean["link"] = _check_link(record, link, errors)
+    clean["link_field"], clean["link"] = links.check_link(record, link, errors, thing="note", find=_find_link)
     if not isinstance(sensitive, bool):
         errors["sensitive"] = "Say whether the note is sensitive (true or false)"
     clean["sensitive"] = bool(sensitive) if isinstance(sensitive, bool) else False

@@ -16,6 +16,7 @@ from django.db import models
 from django.db.models import Q
 
 from openasc.core import audit
+from openasc.core.links import RECORD_LINKS, at_most_one
 from openasc.core.models import WriteOnce
 from openasc.core.sensitive import SensitiveManager
 
@@ -26,13 +27,7 @@ class DocumentKind(models.TextChoices):
 
 
 # What a document may be about, in the person's record: the field on the document, and the noun the pages use.
-LINK_FIELDS = {
-    "request": "Request for support",
-    "assessment": "Assessment",
-    "plan": "Care and support plan",
-    "service": "Service",
-    "review": "Review",
-}
+LINK_FIELDS = RECORD_LINKS
 
 
 class TemplateAbout(models.TextChoices):
@@ -42,15 +37,6 @@ class TemplateAbout(models.TextChoices):
     ASSESSMENT = "assessment", "An assessment"
     PLAN = "plan", "A care and support plan"
     REVIEW = "review", "A review"
-
-
-def _at_most_one_link() -> Q:
-    names = list(LINK_FIELDS)
-    condition = Q()
-    for i, a in enumerate(names):
-        for b in names[i + 1 :]:
-            condition &= ~Q(**{f"{a}__isnull": False, f"{b}__isnull": False})
-    return condition
 
 
 class LetterTemplate(models.Model):
@@ -134,7 +120,7 @@ class Document(_Immutable):
     class Meta:
         indexes = [models.Index(fields=["person", "created_at"], name="document_person_when")]
         constraints = [
-            models.CheckConstraint(condition=_at_most_one_link(), name="document_one_link"),
+            models.CheckConstraint(condition=at_most_one(LINK_FIELDS), name="document_one_link"),
             models.UniqueConstraint(
                 fields=["file_name"], condition=~Q(file_name=""), name="document_file_name_once"
             ),

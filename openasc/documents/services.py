@@ -24,7 +24,7 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from openasc.core import access, audit, validation
+from openasc.core import access, audit, links, validation
 from openasc.core.errors import ValidationFailed
 from openasc.core.models import AuditAction, User
 from openasc.core.workflow import require_record
@@ -52,31 +52,14 @@ def _require(actor: User) -> None:
 
 
 def check_link(record: access.OpenedRecord, link: Any, errors: dict[str, str]) -> tuple[str, Any]:
-    """ "plan:12" -> ("plan", the plan), checked to be in the opened record; "" -> ("", None)."""
-    if link is None or (isinstance(link, str) and not link.strip()):
-        return "", None
-    if not isinstance(link, str) or ":" not in link:
-        errors["link"] = "Choose what the document is about from the list, or leave it blank"
-        return "", None
-    kind, _, raw_id = link.strip().partition(":")
-    if kind not in LINK_FIELDS or not raw_id.isascii() or not raw_id.isdigit():
-        errors["link"] = (
-            "Choose what the document is about from the list: a request for support, an assessment, a plan, a "
-            "service or a review of this person"
-        )
-        return "", None
-    obj = selectors.find_link(record=record, kind=kind, object_id=int(raw_id))
-    noun = LINK_FIELDS[kind].lower()
-    if obj is None:
-        errors["link"] = f"There is no {noun} with id {raw_id}: choose one from the list"
-        return "", None
-    if obj.person_id != record.person_id:
-        errors["link"] = (
-            f"That {noun} belongs to another person's record, not {record.person.la_person_id}'s: "
-            "a document can only be about this person's own records"
-        )
-        return "", None
-    return kind, obj
+    """ "plan:12" -> ("plan", the plan), checked to be in the opened record (core.links); "" -> ("", None)."""
+    return links.check_link(
+        record,
+        link,
+        errors,
+        thing="document",
+        find=lambda kind, pk: selectors.find_link(record=record, kind=kind, object_id=pk),
+    )
 
 
 def _text(
