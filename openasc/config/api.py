@@ -89,6 +89,7 @@ from openasc.documents.api import router as documents_router  # noqa: E402
 from openasc.frontdoor.api import router as frontdoor_router  # noqa: E402
 from openasc.people.api import router as people_router  # noqa: E402
 from openasc.planning.api import router as planning_router  # noqa: E402
+from openasc.safeguarding.api import router as safeguarding_router  # noqa: E402
 from openasc.services.api import router as services_router  # noqa: E402
 from openasc.worktray.api import router as worktray_router  # noqa: E402
 
@@ -101,3 +102,4 @@ api.add_router("/tasks", worktray_router)
 api.add_router("/notes", casenotes_router)
 api.add_router("/capacity", capacity_router)
 api.add_router("/documents", documents_router)
+api.add_router("/safeguarding", safeguarding_router)

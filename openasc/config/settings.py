@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "openasc.services",
     "openasc.casenotes",
     "openasc.capacity",
+    "openasc.safeguarding",
     "openasc.workspace",
     "openasc.reporting",
     "openasc.staff",
@@ -240,6 +241,12 @@ OPENASC_CASE_NOTE_EDIT_MINUTES = int(os.environ.get("OPENASC_CASE_NOTE_EDIT_MINU
 OPENASC_SENSITIVE_NOTE_ROLES = os.environ.get(
     "OPENASC_SENSITIVE_NOTE_ROLES", "team_manager,safeguarding_lead"
 )
+# Safeguarding (docs/safeguarding.md): the team (by code) whose queue every concern lands in, the working days the
+# safeguarding adults manager has to decide on one, the council's non-working days (a CSV; empty: the shipped one),
+# and the weeks to a protection plan's first review when none is given.
+OPENASC_SAFEGUARDING_TEAM = os.environ.get("OPENASC_SAFEGUARDING_TEAM", "safeguarding")
+OPENASC_SAFEGUARDING_DECISION_DAYS = int(os.environ.get("OPENASC_SAFEGUARDING_DECISION_DAYS", "2"))
+OPENASC_NON_WORKING_DAYS_FILE = os.environ.get("OPENASC_NON_WORKING_DAYS_FILE", "")
 
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
 SESSION_COOKIE_AGE = 12 * 60 * 60  # absolute cap; inactivity is enforced by middleware

@@ -15,6 +15,7 @@ urlpatterns = [
     path("notes/", include("openasc.casenotes.urls")),
     path("documents/", include("openasc.documents.urls")),
     path("capacity/", include("openasc.capacity.urls")),
+    path("safeguarding/", include("openasc.safeguarding.urls")),
     path("my/", include("openasc.workspace.urls")),
     path("worktray/", include("openasc.worktray.urls")),
     path("returns/", include("openasc.reporting.returns_urls")),

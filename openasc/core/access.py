@@ -63,6 +63,17 @@ class Capability:
     # only by the administrators who keep the council's configuration. Writing a letter or filing an attachment on a
     # record is WRITE_NOTES (correspondence is contact with the person, ADR 0013).
     EDIT_LETTER_TEMPLATES = "edit_letter_templates"
+    # Safeguarding adults (openasc.safeguarding, docs/safeguarding.md). Anyone who works with adults raises a concern
+    # (NHS partners included); the safeguarding adults manager (a lead or a team manager) decides on it and oversees
+    # the enquiries; an enquiry officer is a practitioner or a manager; the details of safeguarding records on a
+    # record someone may open are shown role-wide only to leads and managers, otherwise through the enquiry's own
+    # relationships (the hub team, the officer) or to whoever raised the concern.
+    RAISE_CONCERN = "raise_concern"
+    DECIDE_SAFEGUARDING = "decide_safeguarding"
+    LEAD_ENQUIRY = "lead_enquiry"
+    SEE_SAFEGUARDING = "see_safeguarding"
+    SEE_SAC = "see_sac"  # the Safeguarding Adults Collection and the people behind each figure (audited)
+    MANAGE_SAFEGUARDING_REFERENCE = "manage_safeguarding_reference"  # local sources of risk, SARs
 
 
 ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
@@ -77,6 +88,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
             Capability.TRIAGE,
             Capability.BE_ALLOCATED,
             Capability.WRITE_NOTES,
+            Capability.RAISE_CONCERN,
         }
     ),
     Role.SOCIAL_WORKER: frozenset(
@@ -90,6 +102,8 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
             Capability.PLAN,
             Capability.ARRANGE_SERVICES,
             Capability.WRITE_NOTES,
+            Capability.RAISE_CONCERN,
+            Capability.LEAD_ENQUIRY,
         }
     ),
     Role.OCCUPATIONAL_THERAPIST: frozenset(
@@ -102,6 +116,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
             Capability.PLAN,
             Capability.ARRANGE_SERVICES,
             Capability.WRITE_NOTES,
+            Capability.RAISE_CONCERN,
         }
     ),
     Role.TEAM_MANAGER: frozenset(
@@ -122,10 +137,24 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
             Capability.ARRANGE_SERVICES,
             Capability.SEE_RETURNS,
             Capability.WRITE_NOTES,
+            Capability.RAISE_CONCERN,
+            Capability.DECIDE_SAFEGUARDING,
+            Capability.LEAD_ENQUIRY,
+            Capability.SEE_SAFEGUARDING,
+            Capability.SEE_SAC,
         }
     ),
-    Role.BROKER: frozenset({Capability.BREAK_GLASS, Capability.ARRANGE_SERVICES, Capability.WRITE_NOTES}),
-    Role.FINANCE_OFFICER: frozenset({Capability.EDIT_PERSON, Capability.BREAK_GLASS, Capability.WRITE_NOTES}),
+    Role.BROKER: frozenset(
+        {
+            Capability.BREAK_GLASS,
+            Capability.ARRANGE_SERVICES,
+            Capability.WRITE_NOTES,
+            Capability.RAISE_CONCERN,
+        }
+    ),
+    Role.FINANCE_OFFICER: frozenset(
+        {Capability.EDIT_PERSON, Capability.BREAK_GLASS, Capability.WRITE_NOTES, Capability.RAISE_CONCERN}
+    ),
     Role.SAFEGUARDING_LEAD: frozenset(
         {
             Capability.SEARCH_ALL,
@@ -137,18 +166,25 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
             Capability.BE_ALLOCATED,
             Capability.ASSESS,
             Capability.WRITE_NOTES,
+            Capability.RAISE_CONCERN,
+            Capability.DECIDE_SAFEGUARDING,
+            Capability.LEAD_ENQUIRY,
+            Capability.SEE_SAFEGUARDING,
+            Capability.SEE_SAC,
+            Capability.MANAGE_SAFEGUARDING_REFERENCE,
         }
     ),
     Role.PERFORMANCE_ANALYST: frozenset(
-        {Capability.IMPORT_CLD, Capability.SET_POPULATION, Capability.SEE_RETURNS}
+        {Capability.IMPORT_CLD, Capability.SET_POPULATION, Capability.SEE_RETURNS, Capability.SEE_SAC}
     ),
-    Role.NHS_PARTNER: frozenset({Capability.BREAK_GLASS}),
+    Role.NHS_PARTNER: frozenset({Capability.BREAK_GLASS, Capability.RAISE_CONCERN}),
     Role.INFORMATION_GOVERNANCE: frozenset(
         {
             Capability.SEARCH_ALL,
             Capability.REVIEW_BREAK_GLASS,
             Capability.VIEW_ACCESS_LOG,
             Capability.SEE_RETURNS,
+            Capability.SEE_SAC,
         }
     ),
     Role.ADMINISTRATOR: frozenset(
@@ -157,6 +193,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
             Capability.SET_POPULATION,
             Capability.MANAGE_STAFF,
             Capability.EDIT_LETTER_TEMPLATES,
+            Capability.MANAGE_SAFEGUARDING_REFERENCE,
         }
     ),
     Role.SYSTEM: frozenset(
@@ -170,6 +207,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
             Capability.PLAN,
             Capability.ARRANGE_SERVICES,
             Capability.WRITE_NOTES,
+            Capability.RAISE_CONCERN,
         }
     ),
 }
