@@ -16,6 +16,8 @@ def teams(db):
         north=TeamFactory(code="locality-north", name="Locality team north"),
         south=TeamFactory(code="locality-south", name="Locality team south"),
         nhs=TeamFactory(code="nhs-icb", name="NHS integrated care team", is_nhs_partner=True),
+        # settings.OPENASC_SAFEGUARDING_TEAM: every safeguarding concern lands in its queue
+        safeguarding=TeamFactory(code="safeguarding", name="Safeguarding adults hub"),
     )
 
 

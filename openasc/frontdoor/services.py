@@ -265,11 +265,21 @@ def _triage(
             automatic="triage",
         )
     label = TriageDecision(decision).label
+    concern = None
+    if decision == TriageDecision.SAFEGUARDING:
+        # Never concluded silently: the concern is raised from what the request says and lands in the safeguarding
+        # team's queue with its decision timer; the hub completes what triage could not know (consent, the person
+        # causing harm). A problem raising it refuses the triage, in the same transaction.
+        concern = _safeguarding_concern(record, request)
     REQUEST.apply(
         record,
         request,
         transition,
-        note=f"{label}: passed to {team.name}" if routed else f"{label}: {outcome}",
+        note=(
+            f"{label}: passed to {team.name}"
+            if routed
+            else f"{label}: {outcome}" + (f" (safeguarding concern {concern.pk} raised)" if concern else "")
+        ),
         fields=[
             "decision",
             "outcome",
@@ -285,9 +295,50 @@ def _triage(
             "outcome": outcome,
             "team": team.pk if routed else None,
             "triaged_on": triaged_on.isoformat(),
+            **({"safeguarding_concern": concern.pk} if concern else {}),
         },
     )
+    request.safeguarding_concern = concern
     return request
+
+
+# Who made contact, as the safeguarding concern's referrer
+_REFERRER = {
+    ContactBy.SELF: "self",
+    ContactBy.FAMILY: "family",
+    ContactBy.UNPAID_CARER: "family",
+    ContactBy.GP: "health",
+    ContactBy.HOSPITAL: "health",
+    ContactBy.POLICE: "police",
+    ContactBy.HOUSING: "housing",
+    ContactBy.PROVIDER: "provider",
+    ContactBy.OTHER_PROFESSIONAL: "professional",
+    ContactBy.ANONYMOUS: "anonymous",
+}
+
+
+def _safeguarding_concern(record: access.OpenedRecord, request: SupportRequest):
+    from openasc.safeguarding import services as safeguarding
+    from openasc.safeguarding.codes import Consent, HarmPersonKnown
+
+    reported = "\n\n".join(part for part in (request.reason.strip(), request.what_matters.strip()) if part)
+    try:
+        return safeguarding.concern_raise(
+            record=record,
+            received_on=request.received_on,
+            referrer_kind=_REFERRER.get(request.contact_by, "professional"),
+            referrer_name=request.contact_name,
+            referrer_contact=request.contact_phone,
+            what_happened=reported,
+            adult_views=request.what_matters.strip(),
+            consent=Consent.NOT_ASKED,
+            harm_person_known=HarmPersonKnown.UNKNOWN,
+            request=request,
+        )
+    except ValidationFailed as exc:  # shown against the decision: the worker chose safeguarding
+        raise ValidationFailed(
+            {"decision": "The safeguarding concern could not be raised: " + "; ".join(exc.errors.values())}
+        ) from None
 
 
 def can_cancel(user: User, request: SupportRequest) -> bool:

@@ -18,6 +18,7 @@ from openasc.frontdoor.models import RequestStatus, SupportRequest, TriageDecisi
 from openasc.frontdoor.workflows import REQUEST
 from openasc.people.models import Person
 from openasc.ui.actions import Confirm, RecordAction
+from openasc.ui.jinja2 import uk_date
 from openasc.ui.pagination import pagination
 from openasc.ui.responses import denied, not_found
 
@@ -133,6 +134,12 @@ class Triage(_RequestAction):
 
     def get_success_message(self, support_request: SupportRequest, triaged: SupportRequest) -> str:
         decision = TriageDecision(triaged.decision).label
+        concern = getattr(triaged, "safeguarding_concern", None)
+        if concern is not None:
+            return (
+                f"Request triaged: {decision}. Safeguarding concern {concern.pk} raised and passed to "
+                f"{concern.team.name}, for a decision by {uk_date(concern.decision_due_on)}"
+            )
         return f"Request triaged: {decision}" + (f", passed to {triaged.team.name}" if triaged.team else "")
 
 

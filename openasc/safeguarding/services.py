@@ -224,6 +224,7 @@ def concern_raise(
         referrer_kind
         and referrer_kind not in (ReferrerKind.SELF, ReferrerKind.ANONYMOUS)
         and not referrer_name
+        and request is None  # from triage the request may not name them: the hub completes it
     ):
         errors.setdefault("referrer_name", "Enter the name of the person who raised the concern")
     referrer_organisation = _text(
@@ -241,7 +242,7 @@ def concern_raise(
         ReferrerKind.HOUSING,
         ReferrerKind.OTHER_PROFESSIONAL,
     )
-    if referrer_kind in professional and not referrer_organisation:
+    if referrer_kind in professional and not referrer_organisation and request is None:
         errors.setdefault("referrer_organisation", "Enter the organisation the referrer works for")
     referrer_contact = _text(
         errors,
