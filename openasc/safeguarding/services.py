@@ -174,6 +174,16 @@ def _lock(model, obj):
     return model.objects.select_for_update().get(pk=obj.pk)
 
 
+def _recorded(record: access.OpenedRecord, model, *, audited: dict, **fields):
+    """A new row in the adult's record (person, who recorded it and when from the opened record), audited as its
+    creation with the record's basis, against the adult at risk; the caller holds the transaction."""
+    row = model.objects.create(
+        person=record.person, recorded_by=record.user, recorded_at=timezone.now(), **fields
+    )
+    audit.record(actor=record.user, action=AuditAction.CREATE, obj=row, basis=record.basis, details=audited)
+    return row
+
+
 # --- concerns --------------------------------------------------------------------------------------------------
 
 
@@ -372,23 +382,16 @@ def agency_information_add(
     if errors:
         raise ValidationFailed(errors)
     with transaction.atomic():
-        row = AgencyInformation.objects.create(
+        row = _recorded(
+            record,
+            AgencyInformation,
             concern=concern,
-            person=record.person,
             agency=agency,
             agency_name=agency_name,
             information=information,
             sharing_basis=sharing_basis,
             received_on=received_on,
-            recorded_by=record.user,
-            recorded_at=timezone.now(),
-        )
-        audit.record(
-            actor=record.user,
-            action=AuditAction.CREATE,
-            obj=row,
-            basis=record.basis,
-            details={"concern": concern.pk, "agency": agency, "sharing_basis": sharing_basis},
+            audited={"concern": concern.pk, "agency": agency, "sharing_basis": sharing_basis},
         )
     return row
 
@@ -715,24 +718,17 @@ def meeting_record(
     if errors:
         raise ValidationFailed(errors)
     with transaction.atomic():
-        row = StrategyMeeting.objects.create(
+        row = _recorded(
+            record,
+            StrategyMeeting,
             enquiry=enquiry,
-            person=record.person,
             kind=kind,
             held_on=held_on,
             attendees=attendees,
             agencies="|".join(agencies),
             decisions=decisions,
             actions=actions,
-            recorded_by=record.user,
-            recorded_at=timezone.now(),
-        )
-        audit.record(
-            actor=record.user,
-            action=AuditAction.CREATE,
-            obj=row,
-            basis=record.basis,
-            details={
+            audited={
                 "enquiry": enquiry.pk,
                 "kind": kind,
                 "held_on": held_on.isoformat(),
@@ -796,9 +792,11 @@ def allegation_add(
     if errors:
         raise ValidationFailed(errors)
     with transaction.atomic():
-        row = Allegation.objects.create(
+        # Audited against the adult at risk only: the alleged person's access log would tell them of it.
+        row = _recorded(
+            record,
+            Allegation,
             enquiry=enquiry,
-            person=record.person,
             type_of_risk=type_of_risk,
             location_of_risk=location_of_risk,
             source_of_risk=source_of_risk,
@@ -806,16 +804,7 @@ def allegation_add(
             source_description=source_description,
             source_person=source_person,
             details=details,
-            recorded_by=record.user,
-            recorded_at=timezone.now(),
-        )
-        # Audited against the adult at risk only: the alleged person's access log would tell them of it.
-        audit.record(
-            actor=record.user,
-            action=AuditAction.CREATE,
-            obj=row,
-            basis=record.basis,
-            details={
+            audited={
                 "enquiry": enquiry.pk,
                 "type_of_risk": type_of_risk,
                 "location_of_risk": location_of_risk,
@@ -981,28 +970,21 @@ def protection_plan_review(
     if errors:
         raise ValidationFailed(errors)
     with transaction.atomic():
-        row = ProtectionPlanReview.objects.create(
+        row = _recorded(
+            record,
+            ProtectionPlanReview,
             plan=plan,
-            person=record.person,
             reviewed_on=reviewed_on,
             summary=summary,
             next_review_on=next_review_on,
-            recorded_by=record.user,
-            recorded_at=timezone.now(),
-        )
-        plan.review_due_on = next_review_on or plan.review_due_on
-        plan.ended_on = None if next_review_on else reviewed_on
-        plan.save(update_fields=["review_due_on", "ended_on"])
-        audit.record(
-            actor=record.user,
-            action=AuditAction.CREATE,
-            obj=row,
-            basis=record.basis,
-            details={
+            audited={
                 "plan": plan.pk,
                 "next_review_on": next_review_on.isoformat() if next_review_on else None,
             },
         )
+        plan.review_due_on = next_review_on or plan.review_due_on
+        plan.ended_on = None if next_review_on else reviewed_on
+        plan.save(update_fields=["review_due_on", "ended_on"])
         announce(
             Event("safeguarding_enquiry", "protection_plan", record, enquiry, enquiry.status, enquiry.status)
         )
