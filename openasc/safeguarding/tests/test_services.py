@@ -356,3 +356,48 @@ class TestEnquiry:
             source_person=grandson,
         )
         assert not AuditEvent.objects.filter(person_id=grandson.pk).exists()
+
+
+class TestProtectionPlanReview:
+    @pytest.fixture
+    def plan(self, staff, lead, adult):
+        concern = decide_s42(lead, raise_(staff.front_door, adult))
+        enquiry = Enquiry.objects.get(concern=concern)
+        return services.protection_plan_set(
+            record=opened(lead, adult),
+            enquiry=enquiry,
+            agreed_on=TODAY,
+            summary="Daily calls",
+            review_due_on=TODAY + dt.timedelta(days=28),
+        )
+
+    def test_a_next_date_keeps_the_plan_going(self, lead, plan, adult):
+        nxt = TODAY + dt.timedelta(days=56)
+        services.protection_plan_review(
+            record=opened(lead, adult),
+            plan=plan,
+            reviewed_on=TODAY,
+            summary="Calls working",
+            next_review_on=nxt,
+        )
+        plan.refresh_from_db()
+        assert (plan.review_due_on, plan.ended_on) == (nxt, None)
+
+    def test_no_next_date_ends_the_plan(self, lead, plan, adult):
+        services.protection_plan_review(
+            record=opened(lead, adult), plan=plan, reviewed_on=TODAY, summary="Safe now", next_review_on=None
+        )
+        plan.refresh_from_db()
+        assert plan.ended_on == TODAY
+        with pytest.raises(ValidationFailed) as exc:
+            services.protection_plan_review(
+                record=opened(lead, adult), plan=plan, reviewed_on=TODAY, summary="Again", next_review_on=None
+            )
+        assert "has ended" in exc.value.errors["summary"]
+
+    def test_next_review_on_the_same_day_refused(self, lead, plan, adult):
+        with pytest.raises(ValidationFailed) as exc:
+            services.protection_plan_review(
+                record=opened(lead, adult), plan=plan, reviewed_on=TODAY, summary="x", next_review_on=TODAY
+            )
+        assert "next_review_on" in exc.value.errors
