@@ -985,6 +985,17 @@ def protection_plan_review(
         plan.review_due_on = next_review_on or plan.review_due_on
         plan.ended_on = None if next_review_on else reviewed_on
         plan.save(update_fields=["review_due_on", "ended_on"])
+        audit.record(
+            actor=record.user,
+            action=AuditAction.UPDATE,
+            obj=plan,
+            basis=record.basis,
+            details={
+                "review": row.pk,
+                "review_due_on": plan.review_due_on.isoformat(),
+                "ended_on": plan.ended_on.isoformat() if plan.ended_on else None,
+            },
+        )
         announce(
             Event("safeguarding_enquiry", "protection_plan", record, enquiry, enquiry.status, enquiry.status)
         )

@@ -389,6 +389,8 @@ class TestProtectionPlanReview:
         )
         plan.refresh_from_db()
         assert plan.ended_on == TODAY
+        ended = AuditEvent.objects.filter(object_type="safeguarding.protectionplan", action="update").get()
+        assert ended.details["ended_on"] == TODAY.isoformat()
         with pytest.raises(ValidationFailed) as exc:
             services.protection_plan_review(
                 record=opened(lead, adult), plan=plan, reviewed_on=TODAY, summary="Again", next_review_on=None
