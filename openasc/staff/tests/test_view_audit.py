@@ -24,7 +24,7 @@ def floor() -> int:
     "path, purpose, shown",
     [
         ("/staff/", "list of staff", 11),  # every role but the system account
-        ("/staff/teams/", "list of teams", 3),
+        ("/staff/teams/", "list of teams", 4),
         ("/staff/system-accounts/", "list of system accounts", 1),
         ("/staff/tokens/", "list of API tokens", 0),
     ],
