@@ -29,9 +29,11 @@ demo: install
 	trap 'kill -TERM $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
 	DEBUG=1 $(OPENASC) runserver 127.0.0.1:8000 --noreload
 
-## test: the whole suite (unit, API, permission matrix, browser journeys with axe)
+## test: the whole suite (unit, API, permission matrix, browser journeys with axe), one worker per core
+## (TEST_WORKERS=0 runs it in one process; a file's tests stay on one worker, so its fixtures are built once)
+TEST_WORKERS ?= auto
 test: install lint
-	$(VENV)/bin/python -m pytest -q
+	$(VENV)/bin/python -m pytest -q -n $(TEST_WORKERS) --dist loadfile
 
 ## lint: Ruff's checks and its formatting (make test runs it first)
 lint: install

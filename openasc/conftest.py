@@ -8,6 +8,22 @@ import pytest
 from django.db.models.signals import post_delete, post_save
 
 
+def pytest_collection_modifyitems(items):
+    """Every transactional test (transactional_db, live_server) restores the database as the migrations left it
+    (pytest-django's serialized rollback): it ends by emptying every table, and the reference data the migrations
+    load (coded lists, budget bands, population, standard letters, local safeguarding sources) must be there for
+    whichever test runs next. Run in one process, pytest-django puts these tests last, so it did not matter; on
+    several workers (make test) a worker may run one before other tests."""
+    for item in items:
+        names = getattr(item, "fixturenames", None)
+        if (
+            names is not None
+            and ("transactional_db" in names or "live_server" in names)
+            and "django_db_serialized_rollback" not in names
+        ):
+            names.append("django_db_serialized_rollback")
+
+
 @pytest.fixture
 def teams(db):
     from openasc.core.tests.factories import TeamFactory
