@@ -52,3 +52,28 @@ def decision_days() -> int:
     """Working days the safeguarding adults manager has to decide on a concern (OPENASC_SAFEGUARDING_DECISION_DAYS,
     2 by default)."""
     return int(getattr(settings, "OPENASC_SAFEGUARDING_DECISION_DAYS", 2))
+
+
+def working_days_between(start: dt.date, end: dt.date) -> int:
+    """Working days after `start` up to and including `end`; negative when `end` is before `start` (how many working
+    days a decision is overdue). The same day is 0."""
+    if end == start:
+        return 0
+    sign, a, b = (1, start, end) if end > start else (-1, end, start)
+    n, day = 0, a
+    while day < b:
+        day += dt.timedelta(days=1)
+        if is_working_day(day):
+            n += 1
+    return sign * n
+
+
+def timer(due: dt.date, today: dt.date) -> tuple[str, str]:
+    """The decision timer's words and tag colour: overdue (red), due today (orange), due in N working days."""
+    left = working_days_between(today, due)
+    if due < today:
+        late = max(1, -left)
+        return f"Overdue by {late} working day{'s' if late != 1 else ''}", "govuk-tag--red"
+    if due == today or left == 0:
+        return "Due today", "govuk-tag--orange"
+    return f"Due in {left} working day{'s' if left != 1 else ''}", "govuk-tag--blue"
