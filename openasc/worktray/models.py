@@ -18,6 +18,9 @@ class TaskKind(models.TextChoices):
     BREAK_GLASS = "break_glass", "Break-glass access to review"
     REQUEST_BREACH = "request_breach", "Request past its urgency target"
     BUDGET = "budget", "Cost above the personal budget"
+    SAFEGUARDING_DECISION = "safeguarding_decision", "Safeguarding concern past its decision date"
+    SAFEGUARDING_ENQUIRY = "safeguarding_enquiry", "Safeguarding enquiry allocated to you"
+    PROTECTION_PLAN_REVIEW = "protection_plan_review", "Protection plan review due"
 
 
 @audit.sensitive

@@ -24,6 +24,11 @@ CLOSES = {
     ("budget_authorisation", "authorise"): (TaskKind.BUDGET, "Authorised"),
     ("budget_authorisation", "decline"): (TaskKind.BUDGET, "Declined"),
     ("allocation", "end"): (TaskKind.ALLOCATED, "Allocation ended"),
+    ("safeguarding_concern", "decide_enquiry"): (TaskKind.SAFEGUARDING_DECISION, "Decided: an enquiry"),
+    ("safeguarding_concern", "decide_no_enquiry"): (TaskKind.SAFEGUARDING_DECISION, "Decided: no enquiry"),
+    ("safeguarding_concern", "cancel"): (TaskKind.SAFEGUARDING_DECISION, "Concern recorded in error"),
+    ("safeguarding_enquiry", "conclude"): (TaskKind.SAFEGUARDING_ENQUIRY, "Enquiry concluded"),
+    ("safeguarding_enquiry", "close"): (TaskKind.SAFEGUARDING_ENQUIRY, "Enquiry closed"),
 }
 # Events after which a person's requests may have started or stopped waiting (and so breaching their target)
 WAITING_CHANGES = {"request", "assessment", "allocation"}
@@ -55,6 +60,10 @@ def on_event(event: Event) -> None:
         and obj.user_id != actor.pk  # a manager who allocates themselves has nothing to be told
     ):
         tasks.task_open(actor=actor, spec=rules.allocated(obj))
+    elif key == ("safeguarding_enquiry", "allocate"):
+        _enquiry_officer(actor, obj)
+    elif key in (("safeguarding_enquiry", "protection_plan"), ("safeguarding_enquiry", "close")):
+        _plan_review(actor, obj)
     if event.workflow != "allocation":
         _picked_up(event)
     if event.workflow in WAITING_CHANGES:
@@ -98,5 +107,45 @@ def breaches_sync(*, actor, person_id: int) -> None:
             team = rules.triage_teams([person_id]).get(person_id)
         spec = rules.breach(
             pk, person_id, urgency, received_on, team_id=team_id or team, targets=urgency_target_days()
+        )
+        tasks.task_open(actor=actor, spec=spec)
+
+
+def _enquiry_officer(actor, enquiry) -> None:
+    """An enquiry (re)allocated: the task moves to the new officer (an officer allocating themselves is told
+    nothing they do not know)."""
+    tasks.tasks_close_for(
+        actor=actor, kind=TaskKind.SAFEGUARDING_ENQUIRY, subject=enquiry, reason="Reallocated"
+    )
+    if enquiry.officer_id and enquiry.officer_id != actor.pk:
+        tasks.task_open(
+            actor=actor, spec=rules.safeguarding_enquiry(enquiry.pk, enquiry.person_id, enquiry.officer_id)
+        )
+
+
+def _plan_review(actor, enquiry) -> None:
+    """A protection plan set, reviewed or ended: its review task follows the plan's review date (or closes)."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from openasc.safeguarding.models import ProtectionPlan
+
+    plan = ProtectionPlan.objects.filter(enquiry_id=enquiry.pk).select_related("enquiry").first()
+    if plan is None:
+        return
+    enquiry = plan.enquiry  # as saved: the officer and team now
+    tasks.tasks_close_for(
+        actor=actor, kind=TaskKind.PROTECTION_PLAN_REVIEW, subject=plan, reason="Plan changed"
+    )
+    horizon = timezone.localdate() + dt.timedelta(days=rules.PLAN_REVIEW_NOTICE_DAYS)
+    if plan.ended_on is None and plan.review_due_on <= horizon:
+        spec = rules.protection_plan_review(
+            plan.pk,
+            enquiry.pk,
+            enquiry.person_id,
+            plan.review_due_on,
+            officer_id=enquiry.officer_id,
+            team_id=enquiry.team_id,
         )
         tasks.task_open(actor=actor, spec=spec)

@@ -119,6 +119,47 @@ def _budgets() -> dict[int, TaskSpec]:
     }
 
 
+def _safeguarding_decisions(today: dt.date) -> dict[int, TaskSpec]:
+    from openasc.safeguarding.models import Concern, ConcernStatus
+
+    late = Concern.objects.filter(
+        status=ConcernStatus.AWAITING_DECISION, decision_due_on__lt=today
+    ).values_list("pk", "person_id", "decision_due_on", "team_id")
+    return {
+        pk: rules.safeguarding_decision(pk, person_id, due, team_id=team_id)
+        for pk, person_id, due, team_id in late.iterator()
+    }
+
+
+def _safeguarding_enquiries() -> dict[int, TaskSpec]:
+    from openasc.safeguarding.models import Enquiry, EnquiryStatus
+
+    rows = Enquiry.objects.filter(
+        status__in=[EnquiryStatus.PLANNING, EnquiryStatus.IN_PROGRESS], officer__isnull=False
+    ).values_list("pk", "person_id", "officer_id", "officer_relationship__starts_at")
+    return {
+        pk: rules.safeguarding_enquiry(
+            pk, person_id, officer_id, on=timezone.localdate(since) if since else None
+        )
+        for pk, person_id, officer_id, since in rows.iterator()
+    }
+
+
+def _protection_plan_reviews(today: dt.date) -> dict[int, TaskSpec]:
+    from openasc.safeguarding.models import ProtectionPlan
+
+    horizon = today + dt.timedelta(days=rules.PLAN_REVIEW_NOTICE_DAYS)
+    rows = ProtectionPlan.objects.filter(ended_on__isnull=True, review_due_on__lte=horizon).values_list(
+        "pk", "enquiry_id", "person_id", "review_due_on", "enquiry__officer_id", "enquiry__team_id"
+    )
+    return {
+        pk: rules.protection_plan_review(
+            pk, enquiry_id, person_id, due, officer_id=officer_id, team_id=team_id
+        )
+        for pk, enquiry_id, person_id, due, officer_id, team_id in rows.iterator()
+    }
+
+
 def refresh(*, actor: User, today: dt.date | None = None) -> dict[str, Reconciled]:
     """Bring every kind of task made by time or by waiting work into line with the record (allocations are left
     alone: their task closes when the worker starts work or the allocation ends)."""
@@ -130,6 +171,9 @@ def refresh(*, actor: User, today: dt.date | None = None) -> dict[str, Reconcile
         TaskKind.ASSESSMENT_SIGN_OFF: _assessments,
         TaskKind.PLAN_SIGN_OFF: _plans,
         TaskKind.BUDGET: _budgets,
+        TaskKind.SAFEGUARDING_DECISION: lambda: _safeguarding_decisions(today),
+        TaskKind.SAFEGUARDING_ENQUIRY: _safeguarding_enquiries,
+        TaskKind.PROTECTION_PLAN_REVIEW: lambda: _protection_plan_reviews(today),
     }
     return {
         str(kind): tasks_reconcile(actor=actor, kind=kind, wanted=build(), reason=REASON)

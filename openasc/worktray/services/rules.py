@@ -193,3 +193,54 @@ def break_glass(grant_id: int, person_id: int, user_id: int, started: dt.date) -
         excluded_user_id=user_id,
         due_on=started + dt.timedelta(days=BREAK_GLASS_REVIEW_DAYS),
     )
+
+
+# --- Safeguarding (openasc/safeguarding) ---------------------------------------------------------------------------
+PLAN_REVIEW_NOTICE_DAYS = 7  # a protection plan review comes onto the worktray a week before it is due
+
+
+def safeguarding_decision(concern_id: int, person_id: int, due_on: dt.date, *, team_id: int) -> TaskSpec:
+    """A concern past its decision date: for the safeguarding team's managers who decide."""
+    return TaskSpec(
+        kind=TaskKind.SAFEGUARDING_DECISION,
+        title="Decide on a safeguarding concern past its decision date",
+        subject_type="safeguarding.concern",
+        subject_id=concern_id,
+        url=reverse("safeguarding:concern", args=[concern_id]),
+        person_id=person_id,
+        team_id=team_id,
+        capability=access.Capability.DECIDE_SAFEGUARDING,
+        due_on=due_on,
+    )
+
+
+def safeguarding_enquiry(
+    enquiry_id: int, person_id: int, officer_id: int, *, on: dt.date | None = None
+) -> TaskSpec:
+    return TaskSpec(
+        kind=TaskKind.SAFEGUARDING_ENQUIRY,
+        title="Lead a safeguarding enquiry allocated to you",
+        subject_type="safeguarding.enquiry",
+        subject_id=enquiry_id,
+        url=reverse("safeguarding:enquiry", args=[enquiry_id]),
+        person_id=person_id,
+        assigned_user_id=officer_id,
+        due_on=(on or _today()) + dt.timedelta(days=ALLOCATED_DAYS),
+    )
+
+
+def protection_plan_review(
+    plan_id: int, enquiry_id: int, person_id: int, due_on: dt.date, *, officer_id: int | None, team_id: int
+) -> TaskSpec:
+    """A protection plan's review: the enquiry officer's, else the safeguarding team's."""
+    return TaskSpec(
+        kind=TaskKind.PROTECTION_PLAN_REVIEW,
+        title="Review a protection plan",
+        subject_type="safeguarding.protectionplan",
+        subject_id=plan_id,
+        url=reverse("safeguarding:enquiry", args=[enquiry_id]),
+        person_id=person_id,
+        assigned_user_id=officer_id,
+        team_id=None if officer_id else team_id,
+        due_on=due_on,
+    )
