@@ -17,6 +17,7 @@ from openasc.frontdoor import selectors as frontdoor_selectors
 from openasc.people import forms, selectors, services
 from openasc.people.models import Person
 from openasc.people.opening import open_person, opens_person
+from openasc.safeguarding import selectors as safeguarding_selectors
 from openasc.ui import forms as ui
 from openasc.ui.responses import denied, forbidden, not_found, restore_draft
 
@@ -58,7 +59,8 @@ def detail(request: HttpRequest, person_id: int) -> HttpResponse:
             "person": record.person,
             "title": record.person.full_name,
             "break_glass": glass,
-            "timeline": core_timeline.entries_for(record.person),
+            "timeline": core_timeline.entries_for(record.person, viewer=request.user),
+            "safeguarding": safeguarding_selectors.for_person(user=request.user, person_id=record.person.pk),
             "can_edit": access.has(request.user, access.Capability.EDIT_PERSON),
             "can_merge": access.has(request.user, access.Capability.MERGE),
             "can_see_access_log": access.has(request.user, access.Capability.VIEW_ACCESS_LOG),

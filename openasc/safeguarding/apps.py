@@ -19,3 +19,4 @@ class SafeguardingConfig(AppConfig):
         merging.register(
             "safeguarding", safeguarding_records_move
         )  # a merge moves the duplicate's safeguarding
+        from openasc.safeguarding import timeline  # noqa: F401  (registers the timeline provider)
