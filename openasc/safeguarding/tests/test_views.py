@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+import re
 
 import pytest
 from django.utils import timezone
@@ -48,6 +49,11 @@ TOMORROW = timezone.now() + dt.timedelta(days=1)
 
 def _date(prefix: str, day: dt.date) -> dict:
     return {f"{prefix}-day": str(day.day), f"{prefix}-month": str(day.month), f"{prefix}-year": str(day.year)}
+
+
+def _label(response, text: str) -> bool:
+    """Whether the page has a form label (a radio's or checkbox's) that reads exactly `text`."""
+    return re.search(rf"<label[^>]*>\s*{re.escape(text)}\s*</label>", _text(response)) is not None
 
 
 def _text(response) -> str:
@@ -528,7 +534,8 @@ def test_a_meeting_with_errors_saves_nothing(client, officer, enquiry):
 
 def test_the_officer_adds_an_allegation_line(client, officer, enquiry):
     client.force_login(officer)
-    assert client.get(f"/safeguarding/enquiries/{enquiry.pk}/allegations/new").status_code == 200
+    form = client.get(f"/safeguarding/enquiries/{enquiry.pk}/allegations/new")
+    assert _label(form, "Other - Known to individual") and not _label(form, "Known")
     client.post(
         f"/safeguarding/enquiries/{enquiry.pk}/allegations/new",
         {
@@ -676,7 +683,11 @@ def in_progress(make_enquiry, officer):
 def test_the_officer_concludes_with_msp_outcomes(client, officer, in_progress, adult):
     AllegationFactory(enquiry=in_progress)
     client.force_login(officer)
-    assert client.get(f"/safeguarding/enquiries/{in_progress.pk}/conclude").status_code == 200
+    form = client.get(f"/safeguarding/enquiries/{in_progress.pk}/conclude")
+    assert form.status_code == 200
+    # the national lists are shown in their own words, not as the names of the code constants
+    assert _label(form, "Risk identified and action taken") and _label(form, "Partially Achieved")
+    assert not _label(form, "Identified Action")
     response = client.post(f"/safeguarding/enquiries/{in_progress.pk}/conclude", conclude_form(), follow=True)
     in_progress.refresh_from_db()
     assert in_progress.status == EnquiryStatus.CONCLUDED and in_progress.msp_achieved == MspAchieved.PARTIALLY
