@@ -823,6 +823,29 @@ def _require(user) -> None:
         )
 
 
+def _version() -> str:
+    """What the cached return was counted from: the newest row of each table it reads, and the allegations' count (a
+    line removed). A return cached before a change is never shown after it; other edits wait for the few minutes'
+    expiry, or "Recalculate now"."""
+    from django.db.models import Count, Max
+
+    from openasc.safeguarding.models import (
+        Allegation,
+        Concern,
+        ConcernStatusChange,
+        Enquiry,
+        EnquiryStatusChange,
+        SarIndividual,
+    )
+
+    marks = [
+        m.objects.aggregate(v=Max("pk"))["v"] or 0
+        for m in (Concern, Enquiry, ConcernStatusChange, EnquiryStatusChange, SarIndividual)
+    ]
+    marks.append(Allegation.objects.aggregate(v=Count("pk"))["v"])
+    return "-".join(map(str, marks))
+
+
 def results_for(user, start_year: int, *, refresh: bool = False, fmt: str = "") -> Results:
     """The return for `user` (refused and audited unless they may see it), from a cache of a few minutes unless
     asked to recalculate; the view or download is audited (the counts name nobody)."""
@@ -840,7 +863,7 @@ def results_for(user, start_year: int, *, refresh: bool = False, fmt: str = "") 
                 explanation="the SAC is for safeguarding leads, team managers, analysts and IG",
             )
         _require(user)
-    key = f"openasc-sac-{start_year}"
+    key = f"openasc-sac-{start_year}-{_version()}"
     results = None if refresh else cache.get(key)
     if results is None:
         results = compute(start_year)
@@ -964,3 +987,18 @@ def write_detail(results: Results, directory: Path) -> tuple[list[str], set[int]
                 )
         files.append(name)
     return files, ids
+
+
+def audit_detail(user, ids: set[int], *, files: list[str], year: str) -> int:
+    """One export event per adult in the detail files `openasc sac --detail` wrote, against the account it ran as
+    (and one event when the files name nobody, so that the export itself is on the trail)."""
+    from openasc.core import audit
+    from openasc.core.models import AuditAction
+    from openasc.people.models import Person
+
+    people = list(Person.objects.filter(pk__in=ids).only("id").order_by("pk"))
+    details = {"what": "openasc sac --detail", "year": year, "files": files}
+    audit.record_many(actor=user, action=AuditAction.EXPORT, objs=people, basis=BASIS, details=details)
+    if not people:
+        audit.record(actor=user, action=AuditAction.EXPORT, basis=BASIS, details={**details, "people": 0})
+    return len(people)

@@ -456,6 +456,8 @@ DATA_LAYER = {
     "reporting/projection.py": "the CLD projection reads every record into the reporting engine (a statutory return)",
     "reporting/importer/": "the CLD importer matches and writes records in bulk (ADR 0007), audited per run",
     "demo/": "the demo builder creates a synthetic council from nothing, under audit.bulk",
+    "safeguarding/sac.py": "the Safeguarding Adults Collection counts every concern and enquiry of the year (a "
+    "statutory return); the adults behind a cell are shown only through cell_people, audited one by one",
 }
 
 # Modules that may run raw SQL, and why. Everything else uses the ORM, whose querysets the audit guards see.

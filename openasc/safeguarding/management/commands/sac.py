@@ -15,8 +15,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from openasc.core import access, audit
-from openasc.core.models import AuditAction, User
+from openasc.core import access
+from openasc.core.models import User
 from openasc.safeguarding import sac
 
 
@@ -64,15 +64,5 @@ class Command(BaseCommand):
             sys.stdout.write(payload)
         if detail:
             files, ids = sac.write_detail(results, Path(detail))
-            from openasc.people.models import Person
-
-            people = list(Person.objects.filter(pk__in=ids).only("id").order_by("pk"))
-            details = {"what": "openasc sac --detail", "year": results.year, "files": files}
-            audit.record_many(
-                actor=user, action=AuditAction.EXPORT, objs=people, basis=sac.BASIS, details=details
-            )
-            if not people:
-                audit.record(
-                    actor=user, action=AuditAction.EXPORT, basis=sac.BASIS, details={**details, "people": 0}
-                )
-            self.stderr.write(f"wrote {len(files)} detail files for {len(people)} adults to {detail}")
+            n = sac.audit_detail(user, ids, files=files, year=results.year)
+            self.stderr.write(f"wrote {len(files)} detail files for {n} adults to {detail}")
