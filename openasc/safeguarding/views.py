@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from openasc.core import access
 from openasc.core.errors import AccessDenied, ValidationFailed
-from openasc.safeguarding import forms, presenters, selectors, services
+from openasc.safeguarding import calendar, forms, presenters, selectors, services
 from openasc.safeguarding.forms import yes_no
 from openasc.safeguarding.models import ConcernStatus, EnquiryStatus
 from openasc.safeguarding.workflows import CONCERN, ENQUIRY
@@ -278,19 +278,18 @@ class RaiseConcern(_Action):
     button = "Raise the concern"
     drafts = True
     what = "person"
-    intro = (
-        "The concern goes to the safeguarding adults hub, who decide within two working days whether to make an "
-        "enquiry. If the adult is in immediate danger, call 999 first."
-    )
 
     def get_title(self, person, can_act: bool) -> str:
         return f"{self.heading} about {person.full_name}"
 
     def context(self, request: HttpRequest, person) -> dict:
+        days = calendar.decision_days()
         return {
             "back": reverse("people:detail", args=[person.pk]),
             "caption": _caption(person),
-            "intro": self.intro,
+            "intro": f"The concern goes to the safeguarding adults hub, who decide within {days} working "
+            f"day{'s' if days != 1 else ''} of the day it was received whether to make an enquiry. If the adult "
+            "is in immediate danger, call 999 first.",
             "button": self.button,
         }
 

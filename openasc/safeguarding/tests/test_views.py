@@ -194,6 +194,18 @@ def test_raising_with_errors_shows_each_on_its_field_and_saves_nothing(client, s
     assert not Concern.objects.exists()
 
 
+@pytest.mark.django_db
+def test_with_no_hub_team_the_page_says_whom_to_ask_and_saves_nothing(client, staff, adult, settings):
+    settings.OPENASC_SAFEGUARDING_TEAM = "no-such-team"
+    client.force_login(staff.front_door)
+    page = client.get(f"/safeguarding/people/{adult.pk}/concerns/new")
+    assert "decide within 2 working days" in _text(page)
+    response = client.post(f"/safeguarding/people/{adult.pk}/concerns/new", raise_form())
+    assert response.status_code == 400
+    assert "There is no open safeguarding team with the code 'no-such-team'" in _text(response)
+    assert not Concern.objects.exists()
+
+
 def test_a_role_that_cannot_open_the_record_is_refused_the_raise_form(client, staff, adult):
     client.force_login(staff.performance_analyst)
     response = client.get(f"/safeguarding/people/{adult.pk}/concerns/new")
@@ -576,6 +588,15 @@ def test_an_allegation_line_is_removed_with_a_reason(client, officer, enquiry):
     assert not Allegation.objects.filter(pk=a.pk).exists()
 
 
+def test_another_enquirys_allegation_cannot_be_removed_through_this_one(client, officer, enquiry):
+    other = AllegationFactory()
+    client.force_login(officer)
+    url = f"/safeguarding/enquiries/{enquiry.pk}/allegations/{other.pk}/remove"
+    assert client.get(url).status_code == 404
+    assert client.post(url, {"reason": "Trying"}).status_code == 404
+    assert Allegation.objects.filter(pk=other.pk).exists()
+
+
 def test_removing_an_allegation_is_refused_without_the_detail(client, broker, enquiry, adult):
     a = AllegationFactory(enquiry=enquiry)
     _refused(client, broker, f"/safeguarding/enquiries/{enquiry.pk}/allegations/{a.pk}/remove", adult)
@@ -766,3 +787,14 @@ def test_consent_overridden_is_shown_with_its_reason(client, lead, make_concern)
     client.force_login(lead)
     page = _text(client.get(f"/safeguarding/concerns/{concern.pk}"))
     assert "Why consent was overridden" in page and "Risk to her life" in page
+
+
+def test_a_decided_concern_sends_the_decision_page_back_to_the_concern(client, lead, make_concern):
+    decided = make_concern(no_enquiry=True)
+    client.force_login(lead)
+    response = client.get(f"/safeguarding/concerns/{decided.pk}/decide", follow=True)
+    assert response.redirect_chain[-1][0] == f"/safeguarding/concerns/{decided.pk}"
+    page = _text(response)
+    assert "no longer waiting for a decision: No enquiry" in page
+    assert "Information and advice" in page and "No abuse or neglect found; advice given" in page
+    assert f"/safeguarding/concerns/{decided.pk}/decide" not in page
