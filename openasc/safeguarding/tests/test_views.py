@@ -566,6 +566,24 @@ def test_the_officer_adds_an_allegation_line(client, officer, enquiry):
     assert a.source_person is None
 
 
+def test_a_local_source_of_risk_gives_the_national_one_and_a_mismatch_is_named(client, officer, enquiry):
+    from openasc.safeguarding.models import LocalSourceType
+
+    local = LocalSourceType.objects.get(name="Social care provider: private sector")
+    client.force_login(officer)
+    url = f"/safeguarding/enquiries/{enquiry.pk}/allegations/new"
+    base = {"type_of_risk": "Neglect and Acts of Omission", "location_of_risk": "Care Home - Residential"}
+    response = client.post(
+        url, {**base, "local_source": local.pk, "source_of_risk": "Other - Known to individual"}
+    )
+    assert response.status_code == 400
+    assert "is counted as 'Service Provider'" in _text(response) and not Allegation.objects.exists()
+    response = client.post(url, {**base, "local_source": local.pk}, follow=True)
+    a = Allegation.objects.get()
+    assert (a.local_source, a.source_of_risk) == (local, "Service Provider")
+    assert "Service Provider (Social care provider: private sector)" in _text(response)
+
+
 def test_an_allegation_line_with_errors_saves_nothing(client, officer, enquiry):
     client.force_login(officer)
     response = client.post(f"/safeguarding/enquiries/{enquiry.pk}/allegations/new", {"type_of_risk": "Bad"})
