@@ -187,17 +187,13 @@ def enquiry_stage_tag(enquiry) -> dict:
     return {"text": EnquiryStatus(enquiry.status).label, "classes": _STAGE_COLOURS.get(enquiry.status, "")}
 
 
-def enquiry_rows(enquiry, *, officer_action: tuple[str, str] | None = None) -> list[dict]:
+def enquiry_rows(enquiry) -> list[dict]:
     concern = enquiry.concern
     rows = [
         _row("Kind", enquiry.get_kind_display()),
         _row("Started", uk_date(enquiry.started_on)),
         _row("Stage", EnquiryStatus(enquiry.status).label),
-        _row(
-            "Enquiry officer",
-            _who(enquiry.officer) or "Not allocated yet",
-            action=officer_action,
-        ),
+        _row("Enquiry officer", _who(enquiry.officer) or "Not allocated yet"),
         _row("Team", enquiry.team.name),
         _row(
             "The concern",

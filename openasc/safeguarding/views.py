@@ -103,7 +103,7 @@ def enquiry(request: HttpRequest, enquiry_id: int) -> HttpResponse:
     deciding = access.has(user, access.Capability.DECIDE_SAFEGUARDING)
     is_open = e.status != EnquiryStatus.CLOSED
     before_conclusion = e.status in (EnquiryStatus.PLANNING, EnquiryStatus.IN_PROGRESS)
-    plan = getattr(e, "protection_plan", None) if hasattr(e, "protection_plan") else None
+    plan = getattr(e, "protection_plan", None)  # the reverse one-to-one, absent until a plan is agreed
     actions = []
     if deciding and before_conclusion:
         label = "Change the enquiry officer" if e.officer_id else "Allocate an enquiry officer"
@@ -570,7 +570,7 @@ class SetPlan(_EnquiryAction):
     success_message = "Protection plan saved"
 
     def initial(self, request, e) -> dict:
-        plan = getattr(e, "protection_plan", None) if hasattr(e, "protection_plan") else None
+        plan = getattr(e, "protection_plan", None)
         if plan is None:
             return {"agreed_on": timezone.localdate()}
         return {"agreed_on": plan.agreed_on, "summary": plan.summary, "review_due_on": plan.review_due_on}
