@@ -167,6 +167,16 @@ def enquiry(request: HttpRequest, enquiry_id: int) -> HttpResponse:
     )
 
 
+def _afterwards(user, concern, url: str) -> str:
+    """`url`, or the worktray when the change just ended the user's access to the adult's record (no enquiry, a
+    concern recorded in error, an enquiry closed: the hub's and the officer's relationships end with them)."""
+    if access.explain(user, concern.person).allowed and selectors.sees_detail(
+        user, concern.person_id, concern
+    ):
+        return url
+    return reverse("home")
+
+
 # --- the forms ----------------------------------------------------------------------------------------------------
 
 
@@ -370,7 +380,7 @@ class DecideConcern(_ConcernAction):
         enquiry = selectors.enquiry_of(result)
         if enquiry is not None:
             return reverse("safeguarding:enquiry", args=[enquiry.pk])
-        return super().success_url(c, result)
+        return _afterwards(self.request.user, result, super().success_url(c, result))
 
 
 class AddAgencyInformation(_ConcernAction):
@@ -419,6 +429,9 @@ class CancelConcern(_ConcernAction):
 
     def perform(self, record, c, data: dict):
         return self.call(services.concern_cancel, record=record, concern=c, reason=data.get("reason"))
+
+    def success_url(self, c, result) -> str:
+        return _afterwards(self.request.user, result, super().success_url(c, result))
 
 
 class AllocateOfficer(_EnquiryAction):

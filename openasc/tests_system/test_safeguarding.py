@@ -158,3 +158,83 @@ def test_a_concern_raised_at_the_front_door_becomes_a_concluded_section_42_enqui
     main = page.locator("main").inner_text()
     assert "Enquiry concluded" in main and "To feel safe at home and keep seeing her grandson" in main
     officer.screenshot("safeguarding-enquiry-concluded")
+
+
+def test_the_leads_other_pages_agency_information_plan_review_removal_cancel_and_close(journey, staff, teams):
+    """The pages the first journey does not pass through, each checked with axe and at 320 px."""
+    from openasc.core.models import RelationshipKind
+    from openasc.core.tests.factories import CareRelationshipFactory
+    from openasc.safeguarding.models import AgencyInformation, Allegation, ProtectionPlan
+    from openasc.safeguarding.tests.factories import AllegationFactory, ConcernFactory, EnquiryFactory
+
+    person = PersonFactory(first_name="Ivy", last_name="Pennant")
+    staff.safeguarding_lead.teams.add(teams.safeguarding)
+    CareRelationshipFactory(
+        person=person, user=None, team=teams.safeguarding, kind=RelationshipKind.SAFEGUARDING_ENQUIRY
+    )
+    waiting = ConcernFactory(person=person, raised_by=staff.front_door, team=teams.safeguarding)
+    enquiry = EnquiryFactory(
+        concern=ConcernFactory(
+            person=person, raised_by=staff.front_door, team=teams.safeguarding, decided=True
+        ),
+        in_progress=True,
+        officer=staff.safeguarding_lead,
+    )
+    allegation = AllegationFactory(enquiry=enquiry)
+    AllegationFactory(enquiry=enquiry, type_of_risk="Neglect and Acts of Omission")
+    concluded = EnquiryFactory(
+        concern=ConcernFactory(
+            person=person, raised_by=staff.front_door, team=teams.safeguarding, decided=True
+        ),
+        concluded=True,
+        concluded_on=timezone.localdate(),
+        officer=staff.safeguarding_lead,
+    )
+    page = journey.page
+    journey.sign_in("safeguarding_lead", start=f"/safeguarding/concerns/{waiting.pk}")
+
+    journey.click_link("Add information from another agency")
+    journey.submit("Save", status=400)
+    assert "Enter what the agency shared" in " ".join(journey.error_messages())
+    _choose(page, "Which agency shared the information?", "Police")
+    page.get_by_label("What did they share?").fill("Two call-outs to the address this year")
+    _choose(page, "On what basis was it shared?", "Prevention or detection of crime")
+    journey.submit("Save", status=200)
+    assert AgencyInformation.objects.get().concern == waiting
+    assert "Two call-outs to the address this year" in page.locator("main").inner_text()
+
+    journey.click_link("Recorded in error")
+    assert "Why was the concern recorded in error?" in page.locator("main").inner_text()
+
+    journey.goto(f"/safeguarding/enquiries/{enquiry.pk}")
+    journey.click_link("Agree a protection plan")
+    _today(page, "agreed_on")
+    page.get_by_label("What will keep the adult safe?").fill("Bank to stop third-party withdrawals")
+    page.locator("#review_due_on-day").fill("1")
+    page.locator("#review_due_on-month").fill("1")
+    page.locator("#review_due_on-year").fill(str(timezone.localdate().year + 1))
+    page.get_by_label("Action 1", exact=True).fill("Call the bank")
+    journey.submit("Save", status=400)
+    assert [href for href, _ in journey.error_links()] == ["#actions-0-owner"]
+    page.get_by_label("Who will do action 1").fill("Sam Worthing")
+    journey.submit("Save", status=200)
+    assert ProtectionPlan.objects.get().actions.get().owner == "Sam Worthing"
+
+    journey.click_link("Review the protection plan")
+    page.get_by_label("What did the review find?").fill("Bank has acted; calls continue")
+    journey.submit("Save", status=200)
+    assert "Bank has acted; calls continue" in page.locator("main").inner_text()
+
+    journey.click_link("Remove the financial or material abuse allegation")
+    page.get_by_label("Why is this allegation line removed?").fill("Recorded twice")
+    journey.submit("Remove the allegation line", status=200)
+    assert not Allegation.objects.filter(pk=allegation.pk).exists()
+
+    journey.goto(f"/safeguarding/enquiries/{concluded.pk}")
+    journey.click_link("Close the enquiry")
+    page.get_by_label("Closing note (optional)").fill("Safe at home; nothing more to do")
+    journey.submit("Close the enquiry", status=200)
+    concluded.refresh_from_db()
+    assert concluded.closed_on == timezone.localdate()
+    main = page.locator("main").inner_text()
+    assert "Enquiry closed" in main and "Safe at home; nothing more to do" in main

@@ -291,7 +291,7 @@ def test_deciding_a_section_42_enquiry_starts_it(client, lead, concern):
 
 def test_deciding_no_enquiry_keeps_the_outcome_and_reason(client, lead, concern):
     client.force_login(lead)
-    client.post(
+    response = client.post(
         f"/safeguarding/concerns/{concern.pk}/decide",
         decide_form(
             abuse_or_neglect="no",
@@ -305,6 +305,10 @@ def test_deciding_no_enquiry_keeps_the_outcome_and_reason(client, lead, concern)
         concern.status == ConcernStatus.NO_ENQUIRY and concern.no_enquiry_outcome == "information_and_advice"
     )
     assert not Enquiry.objects.exists()
+    # The hub's relationship ended with "no enquiry": the lead lands on their worktray, not on a refusal
+    assert concern.team_relationship.ends_at is not None
+    assert response.status_code == 302 and response["Location"] == "/"
+    assert "Decision recorded: no enquiry" in _text(client.get("/"))
 
 
 def test_all_three_met_refuses_anything_but_a_section_42_on_the_decision(client, lead, concern):
