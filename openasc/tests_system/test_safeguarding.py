@@ -27,10 +27,12 @@ def test_a_concern_raised_at_the_front_door_becomes_a_concluded_section_42_enqui
     person = PersonFactory(first_name="Ivy", last_name="Pennant")
     staff.safeguarding_lead.teams.add(teams.safeguarding)
 
-    # The front door raises the concern (no link on the person's page yet: the form's own address)
+    # The front door raises the concern from the person's record
     front = new_journey()
     page = front.page
-    front.sign_in("front_door", start=f"/safeguarding/people/{person.pk}/concerns/new")
+    front.sign_in("front_door", start=f"/people/{person.pk}")
+    front.click_link("Raise a safeguarding concern")
+    assert front.path == f"/safeguarding/people/{person.pk}/concerns/new"
     assert "Raise a safeguarding concern about Ivy Pennant" in page.locator("h1").inner_text()
     page.get_by_label("What was seen or reported?").fill("")
     front.submit("Raise the concern", status=400)
