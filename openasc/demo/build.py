@@ -195,7 +195,22 @@ def database_has_people() -> bool:
 def reset_database() -> None:
     """Remove everything the demo build makes (used with --reset on a demo database only)."""
     # (no audit event: the audit trail is wiped with everything else)
+    from openasc.safeguarding import models as sg
+
     with transaction.atomic(), audit.exempt_from_safety_net():
+        # safeguarding first: its records protect the people, and the relationships, they are about
+        for model in (
+            sg.SarIndividual,
+            sg.SafeguardingAdultsReview,
+            sg.ProtectionPlan,
+            sg.Allegation,
+            sg.StrategyMeeting,
+            sg.Enquiry,
+            sg.AgencyInformation,
+            sg.Concern,
+            sg.LargeScaleEnquiry,
+        ):
+            model.objects.all().delete()
         for model in (BreakGlassAccess, Restriction, CareRelationship, Alert, Contact, CarerLink, FormDraft):
             model.objects.all().delete()
         Person.objects.update(merged_into=None)
@@ -232,6 +247,9 @@ class Builder:
             from openasc.demo.capacity import build_capacity  # mental capacity, advocacy and consent
 
             build_capacity(seed=self.seed, system=system, today=TODAY)
+            from openasc.demo.safeguarding import build_safeguarding  # concerns, enquiries, their outcomes
+
+            build_safeguarding(seed=self.seed, system=system, today=TODAY)
         AuditEvent.objects.create(
             occurred_at=timezone.now(),
             actor=system,
