@@ -11,7 +11,16 @@ from __future__ import annotations
 from django.db import models
 
 
-class TypeOfRisk(models.TextChoices):
+class National(models.TextChoices):
+    """A national list: each value is the collection's own string, and what a form or page shows is that string too
+    (Django would otherwise make a label from the member's name, "Identified Action")."""
+
+    @property
+    def label(self) -> str:
+        return self.value
+
+
+class TypeOfRisk(National):
     """SG2a rows (the order of the return)."""
 
     PHYSICAL = "Physical Abuse"
@@ -27,7 +36,7 @@ class TypeOfRisk(models.TextChoices):
     SELF_NEGLECT = "Self-Neglect"
 
 
-class LocationOfRisk(models.TextChoices):
+class LocationOfRisk(National):
     """SG2b rows."""
 
     OWN_HOME = "Own Home"
@@ -41,7 +50,7 @@ class LocationOfRisk(models.TextChoices):
     OTHER = "Other"
 
 
-class SourceOfRisk(models.TextChoices):
+class SourceOfRisk(National):
     """SG2a and SG2b columns. Service Provider: anyone paid, contracted or commissioned to provide social care,
     however funded; not the staff who assess and manage care (council, NHS trusts, GPs), who are Other."""
 
@@ -50,7 +59,7 @@ class SourceOfRisk(models.TextChoices):
     UNKNOWN = "Other - Unknown to individual"
 
 
-class RiskAssessmentOutcome(models.TextChoices):
+class RiskAssessmentOutcome(National):
     """SG2c."""
 
     IDENTIFIED_ACTION = "Risk identified and action taken"
@@ -69,7 +78,7 @@ RISK_IDENTIFIED = frozenset(
 )
 
 
-class RiskOutcome(models.TextChoices):
+class RiskOutcome(National):
     """SG2e."""
 
     REMAINED = "Risk remained"
@@ -77,7 +86,7 @@ class RiskOutcome(models.TextChoices):
     REMOVED = "Risk removed"
 
 
-class LackedCapacity(models.TextChoices):
+class LackedCapacity(National):
     """SG3a."""
 
     YES = "Yes, they lacked capacity"
@@ -86,7 +95,7 @@ class LackedCapacity(models.TextChoices):
     NOT_RECORDED = "Not recorded"
 
 
-class MspAsked(models.TextChoices):
+class MspAsked(National):
     """SG4a: was the adult or their representative asked about the outcomes they wanted."""
 
     EXPRESSED = "Yes they were asked and outcomes were expressed"
@@ -96,7 +105,7 @@ class MspAsked(models.TextChoices):
     NOT_RECORDED = "Not Recorded"
 
 
-class MspAchieved(models.TextChoices):
+class MspAchieved(National):
     """SG4a, of the enquiries where outcomes were expressed."""
 
     FULLY = "Fully Achieved"

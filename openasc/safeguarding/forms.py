@@ -43,11 +43,6 @@ def _radios(choices) -> forms.ChoiceField:
     return forms.ChoiceField(choices=choices, required=False, widget=forms.RadioSelect)
 
 
-def national(choices) -> list[tuple[str, str]]:
-    """A national list shown as its exact strings (its TextChoices have no labels of their own)."""
-    return [(v, v) for v in choices.values]
-
-
 def _date(label: str) -> GovukDateField:
     return GovukDateField(label=label, required=False)
 
@@ -143,9 +138,9 @@ class MeetingForm(_Form):
 
 
 class AllegationForm(_Form):
-    type_of_risk = forms.ChoiceField(choices=national(TypeOfRisk), required=False)
-    location_of_risk = forms.ChoiceField(choices=national(LocationOfRisk), required=False)
-    source_of_risk = _radios(national(SourceOfRisk))
+    type_of_risk = forms.ChoiceField(choices=TypeOfRisk.choices, required=False)
+    location_of_risk = forms.ChoiceField(choices=LocationOfRisk.choices, required=False)
+    source_of_risk = _radios(SourceOfRisk.choices)
     local_source = forms.ChoiceField(required=False)
     source_description = _text()
     details = _text()
@@ -195,14 +190,14 @@ class ReviewForm(_Form):
 
 class ConcludeForm(_Form):
     concluded_on = _date("date the enquiry concluded")
-    risk_assessment_outcome = _radios(national(RiskAssessmentOutcome))
-    risk_outcome = _radios(national(RiskOutcome))
-    lacked_capacity = _radios(national(LackedCapacity))
+    risk_assessment_outcome = _radios(RiskAssessmentOutcome.choices)
+    risk_outcome = _radios(RiskOutcome.choices)
+    lacked_capacity = _radios(LackedCapacity.choices)
     capacity_assessment = forms.ChoiceField(required=False)
     supported_by_advocate = _radios(YES_NO)
-    msp_asked = _radios(national(MspAsked))
+    msp_asked = _radios(MspAsked.choices)
     msp_desired_outcomes = _text()
-    msp_achieved = _radios(national(MspAchieved))
+    msp_achieved = _radios(MspAchieved.choices)
     autism = forms.ChoiceField(choices=[c for c in Autism.choices if c[0]], required=False)
     conclusion = _text()
 
