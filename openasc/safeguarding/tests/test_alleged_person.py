@@ -40,7 +40,7 @@ def case(staff, teams):
 
 
 def test_their_record_page_and_timeline_show_nothing_of_the_enquiry(client, staff, case):
-    adult, alleged, enquiry = case
+    _, alleged, enquiry = case
     client.force_login(staff.social_worker)
     html = client.get(f"/people/{alleged.pk}").content.decode()
     assert "Darren Cole" in html  # their own record, as before
@@ -57,7 +57,7 @@ def test_their_record_page_and_timeline_show_nothing_of_the_enquiry(client, staf
 
 
 def test_even_the_safeguarding_lead_sees_nothing_on_their_record(client, staff, case, teams):
-    adult, alleged, enquiry = case
+    adult, alleged, _ = case
     CareRelationshipFactory(
         person=alleged, user=staff.safeguarding_lead, kind=RelationshipKind.ALLOCATED_WORKER
     )
@@ -76,7 +76,7 @@ def test_the_api_about_them_shows_nothing(client, staff, case):
 
 
 def test_no_event_is_written_against_them_and_no_task_is_about_them(client, staff, case):
-    adult, alleged, enquiry = case
+    adult, alleged, _ = case
     client.force_login(staff.safeguarding_lead)
     for path in (
         "/safeguarding/",

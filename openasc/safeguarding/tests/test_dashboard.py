@@ -67,7 +67,9 @@ def test_the_queue_lists_the_most_urgent_first_and_audits_each_adult_shown(clien
     client.force_login(staff.safeguarding_lead)
     html = client.get("/safeguarding/").content.decode()
     assert html.index("Late One") < html.index("Later One")
-    assert f'href="/safeguarding/concerns/{late.pk}"' in html and "&lt;a" not in html  # links, not escaped text
+    assert (
+        f'href="/safeguarding/concerns/{late.pk}"' in html and "&lt;a" not in html
+    )  # links, not escaped text
     assert "Overdue by" in html and "past the decision due date" in html
     shown = AuditEvent.objects.filter(
         actor=staff.safeguarding_lead, action=AuditAction.VIEW, basis=dashboard.BASIS
