@@ -587,13 +587,20 @@ def _require_sees(record: access.OpenedRecord, concern: Concern) -> None:
         )
 
 
+def can_work_on(user: User, enquiry: Enquiry, *, officer_id: int | None = None) -> bool:
+    """Whether `user` may record the enquiry's work: its officer, a safeguarding lead or team manager, or a member of
+    the enquiry's team who leads enquiries (pages use it to offer only what the services will accept)."""
+    officer_id = enquiry.officer_id if officer_id is None else officer_id
+    if officer_id == user.pk or access.has(user, access.Capability.DECIDE_SAFEGUARDING):
+        return True
+    return access.has(user, access.Capability.LEAD_ENQUIRY) and enquiry.team_id in access._team_ids(user)
+
+
 def _require_works_on(record: access.OpenedRecord, enquiry: Enquiry) -> None:
     """Recording the enquiry's work: its officer, or a safeguarding lead or team manager, or the hub's members."""
     user = record.user
     officer_id = Enquiry.objects.filter(pk=enquiry.pk).values_list("officer_id", flat=True).first()
-    if officer_id == user.pk or access.has(user, access.Capability.DECIDE_SAFEGUARDING):
-        return
-    if access.has(user, access.Capability.LEAD_ENQUIRY) and enquiry.team_id in access._team_ids(user):
+    if can_work_on(user, enquiry, officer_id=officer_id or 0):
         return
     raise access.refuse(
         user,

@@ -30,11 +30,7 @@ def _caption(person) -> str:
 
 
 def can_work_on(user, enquiry) -> bool:
-    """Whether `user` may record the enquiry's work (the rule services._require_works_on applies): its officer, a
-    safeguarding lead or team manager, or a member of the enquiry's team who leads enquiries."""
-    if enquiry.officer_id == user.pk or access.has(user, access.Capability.DECIDE_SAFEGUARDING):
-        return True
-    return access.has(user, access.Capability.LEAD_ENQUIRY) and enquiry.team_id in access._team_ids(user)
+    return services.can_work_on(user, enquiry)
 
 
 def _open_detail(request, getter, **kwargs):
@@ -86,7 +82,7 @@ def concern(request: HttpRequest, concern_id: int) -> HttpResponse:
             "rows": presenters.concern_rows(c),
             "criteria_rows": presenters.criteria_rows(c) if c.decision else [],
             "decision_rows": presenters.decision_rows(c),
-            "agency_rows": presenters.agency_table(c.agency_information.order_by("received_on", "pk")),
+            "agency_rows": presenters.agency_table(selectors.agency_information_of(c)),
             "enquiry": enquiry,
             "actions": actions,
         },
@@ -103,7 +99,8 @@ def enquiry(request: HttpRequest, enquiry_id: int) -> HttpResponse:
     deciding = access.has(user, access.Capability.DECIDE_SAFEGUARDING)
     is_open = e.status != EnquiryStatus.CLOSED
     before_conclusion = e.status in (EnquiryStatus.PLANNING, EnquiryStatus.IN_PROGRESS)
-    plan = getattr(e, "protection_plan", None)  # the reverse one-to-one, absent until a plan is agreed
+    parts = selectors.enquiry_parts(e)
+    plan = parts.plan  # absent until a plan is agreed
     actions = []
     if deciding and before_conclusion:
         label = "Change the enquiry officer" if e.officer_id else "Allocate an enquiry officer"
@@ -132,7 +129,7 @@ def enquiry(request: HttpRequest, enquiry_id: int) -> HttpResponse:
         actions.append((reverse("safeguarding:close", args=[e.pk]), "Close the enquiry"))
     can_start = e.status == EnquiryStatus.PLANNING and ENQUIRY.transition("start").permits(user, e)
     removable = works_on and before_conclusion
-    allegations = e.allegations.select_related("local_source").order_by("pk")
+    allegations = parts.allegations
     return render(
         request,
         "safeguarding/enquiry.jinja",
@@ -143,7 +140,7 @@ def enquiry(request: HttpRequest, enquiry_id: int) -> HttpResponse:
             "back": reverse("safeguarding:concern", args=[e.concern_id]),
             "stage": presenters.enquiry_stage_tag(e),
             "rows": presenters.enquiry_rows(e),
-            "meeting_rows": presenters.meeting_table(e.meetings.order_by("held_on", "pk")),
+            "meeting_rows": presenters.meeting_table(parts.meetings),
             "allegation_rows": presenters.allegation_table(
                 allegations,
                 remove_url=(lambda a: reverse("safeguarding:allegation-remove", args=[e.pk, a.pk]))
@@ -153,10 +150,8 @@ def enquiry(request: HttpRequest, enquiry_id: int) -> HttpResponse:
             "removable": removable,
             "plan": plan,
             "plan_rows": presenters.plan_rows(plan) if plan else [],
-            "action_rows": presenters.action_table(plan.actions.order_by("pk")) if plan else [],
-            "review_rows": presenters.review_table(plan.reviews.order_by("reviewed_on", "pk"))
-            if plan
-            else [],
+            "action_rows": presenters.action_table(parts.plan_actions),
+            "review_rows": presenters.review_table(parts.plan_reviews),
             "conclusion_rows": presenters.conclusion_rows(e),
             "closure_rows": presenters.closure_rows(e),
             "actions": actions,
@@ -558,7 +553,7 @@ class RemoveAllegation(_EnquiryAction):
 
     def open(self, request: HttpRequest, *, enquiry_id: int, allegation_id: int):
         e, record = super().open(request, enquiry_id=enquiry_id)
-        self.allegation = e.allegations.select_related("local_source").get(pk=allegation_id)
+        self.allegation = selectors.allegation_of(e, allegation_id)
         return e, record
 
     def context(self, request, e) -> dict:

@@ -170,3 +170,37 @@ def timeline_rows(person, viewer: User) -> list[Concern]:
         .order_by("-received_on", "-pk")
     )
     return [c for c in rows if sees_detail(viewer, person.pk, c, all_detail=all_detail)]
+
+
+# --- The parts of a concern or enquiry, for its page (after concern_get / enquiry_get opened and audited it) --------
+def agency_information_of(concern: Concern) -> list:
+    return list(concern.agency_information.order_by("received_on", "pk"))
+
+
+@dataclass(frozen=True)
+class EnquiryParts:
+    plan: object  # the protection plan, or None until one is agreed
+    allegations: list
+    meetings: list
+    plan_actions: list
+    plan_reviews: list
+
+
+def enquiry_parts(enquiry: Enquiry) -> EnquiryParts:
+    """The enquiry's allegation lines, meetings, and its protection plan's actions and reviews, in the order the page
+    shows them. Never the person alleged to cause harm's record: only the line's own fields."""
+    from openasc.safeguarding.models import ProtectionPlan
+
+    plan = ProtectionPlan.objects.filter(enquiry_id=enquiry.pk).first()
+    return EnquiryParts(
+        plan=plan,
+        allegations=list(enquiry.allegations.select_related("local_source").order_by("pk")),
+        meetings=list(enquiry.meetings.order_by("held_on", "pk")),
+        plan_actions=list(plan.actions.order_by("pk")) if plan else [],
+        plan_reviews=list(plan.reviews.order_by("reviewed_on", "pk")) if plan else [],
+    )
+
+
+def allegation_of(enquiry: Enquiry, allegation_id: int):
+    """One of this enquiry's allegation lines (Allegation.DoesNotExist for another enquiry's)."""
+    return enquiry.allegations.select_related("local_source").get(pk=allegation_id)
