@@ -7,21 +7,45 @@ from types import SimpleNamespace
 import pytest
 from django.db.models.signals import post_delete, post_save
 
+# The migrations that load reference data, and the function in each that loads it. A transactional test ends by
+# emptying every table; the fixture below loads these again after it, so that whichever test a worker runs next
+# (make test runs the suite on several workers, in no fixed order) finds the database as the migrations left it.
+# test_reference_reload.py checks that every migration with a RunPython is here or named as not loading data.
+REFERENCE_LOADERS = (
+    ("openasc.core.migrations.0002_reference_codes_and_audit_trigger", "load_codes"),
+    ("openasc.core.migrations.0003_more_reference_codes", "load_codes"),
+    ("openasc.documents.migrations.0002_standard_letters", "add"),
+    ("openasc.planning.migrations.0002_resource_allocation_bands", "load"),
+    ("openasc.reporting.migrations.0002_population_estimates", "load_defaults"),
+    ("openasc.reporting.migrations.0004_import_run_lock", "lock_row"),
+    ("openasc.safeguarding.migrations.0002_local_source_types", "add"),
+)
 
-def pytest_collection_modifyitems(items):
-    """Every transactional test (transactional_db, live_server) restores the database as the migrations left it
-    (pytest-django's serialized rollback): it ends by emptying every table, and the reference data the migrations
-    load (coded lists, budget bands, population, standard letters, local safeguarding sources) must be there for
-    whichever test runs next. Run in one process, pytest-django puts these tests last, so it did not matter; on
-    several workers (make test) a worker may run one before other tests."""
-    for item in items:
-        names = getattr(item, "fixturenames", None)
-        if (
-            names is not None
-            and ("transactional_db" in names or "live_server" in names)
-            and "django_db_serialized_rollback" not in names
-        ):
-            names.append("django_db_serialized_rollback")
+
+def reload_reference_data() -> None:
+    import importlib
+
+    from django.apps import apps
+
+    for module, name in REFERENCE_LOADERS:
+        getattr(importlib.import_module(module), name)(apps, None)
+
+
+def pytest_configure(config):
+    """A transactional test empties every table when it ends (TransactionTestCase's flush); straight after, the
+    migrations' reference data is loaded again, inside that teardown, so no test after it finds it missing."""
+    import django.test
+
+    flush = django.test.TransactionTestCase._fixture_teardown
+    if getattr(flush, "reloads_reference_data", False):
+        return
+
+    def flush_then_reload(self):
+        flush(self)
+        reload_reference_data()
+
+    flush_then_reload.reloads_reference_data = True
+    django.test.TransactionTestCase._fixture_teardown = flush_then_reload
 
 
 @pytest.fixture
