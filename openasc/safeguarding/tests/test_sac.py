@@ -475,3 +475,23 @@ def test_the_command_detail_files_hold_la_ids_not_names_and_are_audited_per_adul
         ).count()
         == 1
     )
+
+
+def test_an_enquiry_started_in_one_year_and_concluded_in_the_next_counts_in_each_year_once(db):
+    concern = ConcernFactory(decided=True, received_on=dt.date(2025, 3, 10), person=person())
+    e = EnquiryFactory(
+        concern=concern, started_on=dt.date(2025, 3, 12), concluded=True, concluded_on=dt.date(2025, 4, 20)
+    )
+    AllegationFactory(enquiry=e)
+    before, after = sac.compute(2024), sac.compute(2025)
+    assert before.derived["section_42_enquiries"] == 1 and before.tables["SG2a"].count() == 0
+    assert after.derived["section_42_enquiries"] == 0 and after.tables["SG2a"].count() == 1
+    assert after.derived["concerns"] == 0  # received in 2024-25
+
+
+def test_an_enquiry_ceased_at_the_adults_request_counts_in_sg2c_and_not_in_sg2e(db):
+    ceased = codes.RiskAssessmentOutcome.CEASED
+    AllegationFactory(enquiry=concluded(dt.date(2025, 9, 1), risk_assessment_outcome=ceased, risk_outcome=""))
+    r = compute()
+    assert r.tables["SG2c"].count(ceased, sac.CONCLUDED) == 1
+    assert r.tables["SG2e"].count() == 0 and r.problems == []
