@@ -981,7 +981,7 @@ def ensure_safeguarding(seed: int, say) -> bool:
 
     if Concern.objects.exists():
         return False
-    say("adding the demo's safeguarding history (concerns since April 2024) ...")
+    say("adding the demo's safeguarding history (concerns since October 2023) ...")
     started = time.perf_counter()
     system = User.objects.filter(role="system", is_active=True).order_by("pk").first()
     with audit.exempt_from_safety_net():

@@ -1,5 +1,5 @@
-"""Safeguarding history for the synthetic council: concerns, decisions, enquiries and their outcomes since 1 April
-2024, shaped like the national figures (next-capabilities.md §a.7).
+"""Safeguarding history for the synthetic council: concerns, decisions, enquiries and their outcomes since 1 October
+2023 (some 30,000 concerns at 200,000 people), shaped like the national figures (next-capabilities.md §a.7).
 
 About one adult in twenty known to the council has a concern raised each year, most of them older people and people
 supported with memory and cognition or a learning disability. About three in ten concerns lead to an enquiry (the
@@ -36,7 +36,7 @@ from openasc.safeguarding.models import (
     StrategyMeeting,
 )
 
-FIRST_DAY = dt.date(2024, 4, 1)
+FIRST_DAY = dt.date(2023, 10, 1)  # about three years: some 30,000 concerns at 200,000 people
 PER_PERSON_A_YEAR = 1 / 20
 MAX_CONCERNS = 40_000
 BATCH = 2000
