@@ -3,7 +3,7 @@ has no relationship with, tells them nothing about that person, and each refusal
 
 The pages are found from the URL configuration itself, so a page added by a new context is probed the moment it
 exists: its ids are filled from one of everything made for one person (a request, an assessment, a plan, a review,
-a service, a case note, an alert, an allocation, capacity records, documents). A page whose parameters this test
+a service, a case note, an alert, an allocation, capacity records, documents, a safeguarding concern and enquiry). A page whose parameters this test
 cannot fill fails the test, so that no page escapes it by having a new kind of id.
 """
 
@@ -92,6 +92,7 @@ def world(staff, teams, settings, tmp_path):
     }
     ids["object_id"] = ids["plan_id"]
     ids.update(_worktray(staff, teams, person, ids))
+    ids.update(_safeguarding(staff, teams, person))
     return person, ids
 
 
@@ -126,6 +127,16 @@ def _worktray(staff, teams, person, ids) -> dict:
             requested_at=timezone.now(),
         )
     return {"task_id": task.pk, "authorisation_id": authorisation.pk}
+
+
+def _safeguarding(staff, teams, person) -> dict:
+    """A concern decided as a section 42 enquiry with an allegation line, as the hub records them."""
+    from openasc.safeguarding.tests.factories import AllegationFactory, ConcernFactory, EnquiryFactory
+
+    concern = ConcernFactory(person=person, team=teams.safeguarding, decided=True)
+    enquiry = EnquiryFactory(concern=concern, in_progress=True)
+    line = AllegationFactory(enquiry=enquiry)
+    return {"concern_id": concern.pk, "enquiry_id": enquiry.pk, "allegation_id": line.pk}
 
 
 def _fill(route: str, ids: dict) -> str | None:
