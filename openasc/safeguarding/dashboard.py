@@ -16,9 +16,9 @@ from openasc.core import access, audit
 from openasc.core.models import AuditAction, User
 from openasc.safeguarding import calendar, codes, sac
 from openasc.safeguarding.selectors import queues
+from openasc.ui.pagination import pagination
 from openasc.ui.responses import forbidden
 
-LIST_LIMIT = queues.LIST_LIMIT
 BASIS = "safeguarding lead"
 
 
@@ -50,7 +50,9 @@ def _audit_shown(user: User, objs: list, what: str) -> None:
 # ---------------------------------------------------------------------------------------------------------------
 def _context(request, **extra) -> dict:
     today = timezone.localdate()
-    return {"active_nav": "safeguarding", "today": today, "limit": LIST_LIMIT, **extra}
+    listed = extra.get("listed")
+    pages = pagination(listed.page, {}, label=extra.get("pages_label", "Pages")) if listed else None
+    return {"active_nav": "safeguarding", "today": today, "pagination": pages, **extra}
 
 
 def queue(request: HttpRequest) -> HttpResponse:
@@ -58,7 +60,7 @@ def queue(request: HttpRequest) -> HttpResponse:
     if not can_lead(request.user):
         return _refused(request)
     today = timezone.localdate()
-    listed = queues.awaiting_decision(request.user)
+    listed = queues.awaiting_decision(request.user, request.GET.get("page"))
     _audit_shown(request.user, listed.items, "concerns awaiting a decision")
     rows = []
     for c in listed.items:
@@ -83,6 +85,7 @@ def queue(request: HttpRequest) -> HttpResponse:
             overdue=overdue,
             decision_days=calendar.decision_days(),
             tab="queue",
+            pages_label="Pages of concerns awaiting a decision",
         ),
     )
 
@@ -91,7 +94,7 @@ def enquiries(request: HttpRequest) -> HttpResponse:
     if not can_lead(request.user):
         return _refused(request)
     stages, counts = queues.by_stage_and_officer()
-    listed = queues.open_enquiries(request.user)
+    listed = queues.open_enquiries(request.user, request.GET.get("page"))
     _audit_shown(request.user, listed.items, "open safeguarding enquiries")
     return render(
         request,
@@ -103,6 +106,7 @@ def enquiries(request: HttpRequest) -> HttpResponse:
             counts=counts,
             listed=listed,
             tab="enquiries",
+            pages_label="Pages of open enquiries",
         ),
     )
 
@@ -111,13 +115,20 @@ def plan_reviews(request: HttpRequest) -> HttpResponse:
     if not can_lead(request.user):
         return _refused(request)
     today = timezone.localdate()
-    listed = queues.overdue_plan_reviews(request.user, today)
+    listed = queues.overdue_plan_reviews(request.user, today, request.GET.get("page"))
     _audit_shown(request.user, listed.items, "overdue protection plan reviews")
     rows = [{"plan": p, "late": (today - p.review_due_on).days} for p in listed.items]
     return render(
         request,
         "safeguarding/queue_plan_reviews.jinja",
-        _context(request, title="Overdue protection plan reviews", listed=listed, rows=rows, tab="plans"),
+        _context(
+            request,
+            title="Overdue protection plan reviews",
+            listed=listed,
+            rows=rows,
+            tab="plans",
+            pages_label="Pages of overdue plan reviews",
+        ),
     )
 
 

@@ -19,6 +19,7 @@ OPENASC_SAC_MAPPINGS_FILE), each row with its status."""
 from __future__ import annotations
 
 import csv
+import dataclasses
 import datetime as dt
 import io
 import re
@@ -216,9 +217,12 @@ class Table:
 
     def add(self, row: str, column: str, unit: tuple, person_id: int, rule: str, **ids) -> None:
         self.contributions.append(Contribution(row, column, unit, person_id, rule, **ids))
+        self.__dict__.pop("_counts_memo", None)
 
     def cell_contributions(self, row: str = TOTAL, column: str = TOTAL) -> list[Contribution]:
         """The contributors to one cell ("Total" for any row or column), each unit once."""
+        if self.__dict__.get("_slim"):
+            raise ValueError(f"{self.id} was kept without its contributors: ask results_for(..., full=True)")
         seen: set[tuple] = set()
         out = []
         for c in self.contributions:
@@ -232,30 +236,33 @@ class Table:
         return out
 
     def count(self, row: str = TOTAL, column: str = TOTAL) -> int:
-        if row == TOTAL and column == TOTAL:
-            return len({c.unit for c in self.contributions})
-        return len(
-            {
-                c.unit
-                for c in self.contributions
-                if (row == TOTAL or c.row == row) and (column == TOTAL or c.column == column)
-            }
-        )
+        return self._counts().get((row, column), 0)
+
+    def _counts(self) -> dict[tuple[str, str], int]:
+        """How many distinct units in every cell, every row's and column's Total and the whole table, in one pass
+        over the contributions (kept, so a return is counted once however often it is drawn)."""
+        counts = self.__dict__.get("_counts_memo")
+        if counts is None:
+            units: dict[tuple[str, str], set] = {}
+            for c in self.contributions:
+                for key in ((c.row, c.column), (c.row, TOTAL), (TOTAL, c.column), (TOTAL, TOTAL)):
+                    units.setdefault(key, set()).add(c.unit)
+            counts = {key: len(v) for key, v in units.items()}
+            self.__dict__["_counts_memo"] = counts
+        return counts
+
+    def slim(self) -> Table:
+        """The table's counts without its contributors (what a page of counts needs, cheap to cache)."""
+        out = dataclasses.replace(self, contributions=[])
+        out.__dict__["_counts_memo"] = self._counts()
+        out.__dict__["_slim"] = True
+        return out
 
     def grid(self) -> dict[str, dict[str, int]]:
         """row -> column -> count, with the Total row and column where the table has them."""
-        counts: dict[tuple[str, str], set] = {}
-        for c in self.contributions:
-            counts.setdefault((c.row, c.column), set()).add(c.unit)
+        counts = self._counts()
         rows = [*self.rows, *([TOTAL] if self.totals else [])]
-        columns = self.all_columns
-        return {
-            r: {
-                col: (len(counts.get((r, col), ())) if r != TOTAL and col != TOTAL else self.count(r, col))
-                for col in columns
-            }
-            for r in rows
-        }
+        return {r: {col: counts.get((r, col), 0) for col in self.all_columns} for r in rows}
 
     @property
     def all_columns(self) -> list[str]:
@@ -281,6 +288,9 @@ class Results:
     @property
     def year(self) -> str:
         return year_label(self.start_year)
+
+    def slim(self) -> Results:
+        return dataclasses.replace(self, tables={tid: t.slim() for tid, t in self.tables.items()})
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -846,9 +856,13 @@ def _version() -> str:
     return "-".join(map(str, marks))
 
 
-def results_for(user, start_year: int, *, refresh: bool = False, fmt: str = "") -> Results:
+def results_for(
+    user, start_year: int, *, refresh: bool = False, fmt: str = "", full: bool = False
+) -> Results:
     """The return for `user` (refused and audited unless they may see it), from a cache of a few minutes unless
-    asked to recalculate; the view or download is audited (the counts name nobody)."""
+    asked to recalculate; the view or download is audited (the counts name nobody). `full` keeps every count's
+    contributors (for the people behind a cell, or the detail files); without it, only the counts, which is what a
+    page of the return draws and is cheap to take from the cache."""
     from django.core.cache import cache
 
     from openasc.core import access, audit
@@ -864,10 +878,12 @@ def results_for(user, start_year: int, *, refresh: bool = False, fmt: str = "") 
             )
         _require(user)
     key = f"openasc-sac-{start_year}-{_version()}"
-    results = None if refresh else cache.get(key)
+    results = None if refresh else cache.get(key + ("-full" if full else ""))
     if results is None:
-        results = compute(start_year)
-        cache.set(key, results, CACHE_SECONDS)
+        computed = compute(start_year)
+        cache.set(key + "-full", computed, CACHE_SECONDS)
+        cache.set(key, computed.slim(), CACHE_SECONDS)
+        results = computed if full else computed.slim()
     audit.record(
         actor=user,
         action=AuditAction.EXPORT if fmt else AuditAction.VIEW,

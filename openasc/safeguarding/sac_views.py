@@ -73,7 +73,7 @@ def sac_cell(request: HttpRequest, table: str) -> HttpResponse:
     fmt = request.GET.get("format", "")
     fmt = fmt if fmt in ("csv", "xlsx") else ""
     try:
-        results = sac.results_for(request.user, year)
+        results = sac.results_for(request.user, year, full=True)
         rows = sac.cell_people(
             user=request.user, results=results, table=table, row=row, column=column, fmt=fmt
         )

@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from django.core.paginator import Page, Paginator
 from django.db.models import Count
 from django.db.models.functions import TruncMonth
 
@@ -22,7 +23,7 @@ from openasc.safeguarding.models import (
     ProtectionPlan,
 )
 
-LIST_LIMIT = 200
+PAGE_SIZE = 25  # a page of a list, as the waiting lists
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -30,33 +31,34 @@ LIST_LIMIT = 200
 # ---------------------------------------------------------------------------------------------------------------
 @dataclass
 class Listed:
-    items: list
+    items: list  # this page of them
     total: int  # in the council, whoever may open them
     hidden: int  # of those, records this user may not open
+    page: Page
 
 
-def _listed(user: User, qs, order: tuple[str, ...]) -> Listed:
+def _listed(user: User, qs, order: tuple[str, ...], page: int | str | None) -> Listed:
     total = qs.count()
     condition = access.may_open(user, "person_id")
     mine = qs.none() if condition is None else qs.filter(condition)
-    shown = mine.count()
-    items = list(mine.select_related("person").order_by(*order)[:LIST_LIMIT])
-    return Listed(items, total, total - shown)
+    paginator = Paginator(mine.select_related("person").order_by(*order), PAGE_SIZE)
+    shown = paginator.get_page(page)
+    return Listed(list(shown.object_list), total, total - paginator.count, shown)
 
 
-def awaiting_decision(user: User) -> Listed:
+def awaiting_decision(user: User, page: int | str | None = 1) -> Listed:
     qs = Concern.objects.filter(status=ConcernStatus.AWAITING_DECISION)
-    return _listed(user, qs, ("decision_due_on", "received_on", "pk"))
+    return _listed(user, qs, ("decision_due_on", "received_on", "pk"), page)
 
 
-def open_enquiries(user: User) -> Listed:
+def open_enquiries(user: User, page: int | str | None = 1) -> Listed:
     qs = Enquiry.objects.filter(status__in=OPEN_ENQUIRY)
-    return _listed(user, qs.select_related("officer"), ("status", "started_on", "pk"))
+    return _listed(user, qs.select_related("officer"), ("status", "started_on", "pk"), page)
 
 
-def overdue_plan_reviews(user: User, today: dt.date) -> Listed:
+def overdue_plan_reviews(user: User, today: dt.date, page: int | str | None = 1) -> Listed:
     qs = ProtectionPlan.objects.filter(ended_on__isnull=True, review_due_on__lt=today)
-    return _listed(user, qs.select_related("enquiry"), ("review_due_on", "pk"))
+    return _listed(user, qs.select_related("enquiry"), ("review_due_on", "pk"), page)
 
 
 def by_stage_and_officer() -> tuple[list[str], list[dict]]:

@@ -346,7 +346,7 @@ def test_no_concerns_gives_no_conversion_rate_rather_than_a_division_by_zero(db)
 # --- Who sees it, and the audit of the people behind a cell ---------------------------------------------------------
 def test_a_social_worker_may_not_see_the_return_and_the_refusal_is_audited(staff):
     with pytest.raises(sac.NotAllowed):
-        sac.results_for(staff.social_worker, YEAR, refresh=True)
+        sac.results_for(staff.social_worker, YEAR, refresh=True, full=True)
     assert AuditEvent.objects.filter(actor=staff.social_worker, action=AuditAction.ACCESS_REFUSED).exists()
 
 
@@ -354,7 +354,7 @@ def test_an_analyst_sees_la_ids_but_no_names_and_each_adult_shown_is_audited(sta
     adults = [person(), person()]
     for a in adults:
         ConcernFactory(received_on=dt.date(2025, 6, 1), person=a)
-    r = sac.results_for(staff.performance_analyst, YEAR, refresh=True)
+    r = sac.results_for(staff.performance_analyst, YEAR, refresh=True, full=True)
     rows = sac.cell_people(
         user=staff.performance_analyst, results=r, table="SG1a", row=sac.TOTAL, column=sac.CONCERNS
     )
@@ -377,7 +377,7 @@ def test_the_safeguarding_lead_sees_the_names_of_adults_whose_record_they_may_op
     CareRelationshipFactory(
         person=a, user=staff.safeguarding_lead, kind=RelationshipKind.SAFEGUARDING_ENQUIRY
     )
-    r = sac.results_for(staff.safeguarding_lead, YEAR, refresh=True)
+    r = sac.results_for(staff.safeguarding_lead, YEAR, refresh=True, full=True)
     rows = sac.cell_people(
         user=staff.safeguarding_lead,
         results=r,
@@ -394,7 +394,7 @@ def test_the_safeguarding_lead_sees_the_names_of_adults_whose_record_they_may_op
 
 
 def test_an_unknown_table_or_cell_is_a_clear_error(staff):
-    r = sac.results_for(staff.performance_analyst, YEAR, refresh=True)
+    r = sac.results_for(staff.performance_analyst, YEAR, refresh=True, full=True)
     with pytest.raises(ValueError, match="no table 'SG9'"):
         sac.cell_people(user=staff.performance_analyst, results=r, table="SG9")
     with pytest.raises(ValueError, match="SG2a has no cell 'Teleportation'"):
@@ -405,7 +405,7 @@ def test_the_person_alleged_to_cause_harm_is_never_behind_a_cell(staff):
     alleged = person(first_name="Grandson")
     e = concluded(dt.date(2025, 8, 1))
     AllegationFactory(enquiry=e, source_person=alleged)
-    r = sac.results_for(staff.safeguarding_lead, YEAR, refresh=True)
+    r = sac.results_for(staff.safeguarding_lead, YEAR, refresh=True, full=True)
     every = {c.person_id for t in r.tables.values() for c in t.contributions}
     assert every == {e.person_id}
     sac.cell_people(user=staff.safeguarding_lead, results=r, table="SG2a")
@@ -495,3 +495,15 @@ def test_an_enquiry_ceased_at_the_adults_request_counts_in_sg2c_and_not_in_sg2e(
     r = compute()
     assert r.tables["SG2c"].count(ceased, sac.CONCLUDED) == 1
     assert r.tables["SG2e"].count() == 0 and r.problems == []
+
+
+def test_a_page_of_counts_is_cached_without_its_contributors_and_a_cell_asks_for_them(staff):
+    ConcernFactory(received_on=dt.date(2025, 6, 1), person=person())
+    slim = sac.results_for(staff.performance_analyst, YEAR, refresh=True)
+    assert slim.tables["SG1f"].count(sac.SG1F_ROWS[sac.CONCERNS], "Count") == 1
+    assert slim.tables["SG1f"].contributions == []
+    with pytest.raises(ValueError, match="without its contributors"):
+        sac.cell_people(user=staff.performance_analyst, results=slim, table="SG1f")
+    full = sac.results_for(staff.performance_analyst, YEAR, full=True)
+    assert len(sac.cell_people(user=staff.performance_analyst, results=full, table="SG1f")) == 1
+    assert full.as_json()["tables"] == slim.as_json()["tables"]

@@ -50,7 +50,7 @@ class Command(BaseCommand):
                 explanation="the SAC is for safeguarding leads, team managers, analysts and IG",
             )
             raise CommandError(f"{as_user!r} may not see the Safeguarding Adults Collection")
-        results = sac.results_for(user, start_year, refresh=True, fmt=format)
+        results = sac.results_for(user, start_year, refresh=True, fmt=format, full=bool(detail))
         if format == "json":
             payload = json.dumps(results.as_json(), indent=2, ensure_ascii=False) + "\n"
         elif format == "csv":
