@@ -16,8 +16,8 @@ from django.conf import settings
 SHIPPED = Path(__file__).parent / "reference" / "non_working_days.csv"
 
 
-def _path() -> Path:
-    return Path(getattr(settings, "OPENASC_NON_WORKING_DAYS_FILE", "") or SHIPPED)
+def _path() -> str:
+    return str(getattr(settings, "OPENASC_NON_WORKING_DAYS_FILE", "") or SHIPPED)
 
 
 @lru_cache(maxsize=4)
@@ -30,7 +30,7 @@ def _days(path: str) -> frozenset[dt.date]:
 
 
 def non_working_days() -> frozenset[dt.date]:
-    return _days(str(_path()))
+    return _days(_path())
 
 
 def is_working_day(day: dt.date) -> bool:
@@ -56,15 +56,15 @@ def decision_days() -> int:
 
 def working_days_between(start: dt.date, end: dt.date) -> int:
     """Working days after `start` up to and including `end`; negative when `end` is before `start` (how many working
-    days a decision is overdue). The same day is 0."""
+    days a decision is overdue). The same day is 0. Counted in whole weeks, not day by day, so a concern years
+    overdue costs no more than one due tomorrow."""
     if end == start:
         return 0
     sign, a, b = (1, start, end) if end > start else (-1, end, start)
-    n, day = 0, a
-    while day < b:
-        day += dt.timedelta(days=1)
-        if is_working_day(day):
-            n += 1
+    days = (b - a).days
+    weeks, rest = divmod(days, 7)
+    n = weeks * 5 + sum(1 for i in range(1, rest + 1) if (a + dt.timedelta(days=i)).weekday() < 5)
+    n -= sum(1 for day in non_working_days() if a < day <= b and day.weekday() < 5)
     return sign * n
 
 

@@ -141,3 +141,15 @@ def test_the_dashboard_counts_the_year_by_month_with_a_table_beside_the_chart(cl
     html = client.get("/safeguarding/dashboard/").content.decode()
     assert "50.0%" in html  # one enquiry from two concerns
     assert "The figures in the chart" in html and "<svg" in html
+
+
+@pytest.mark.parametrize("span", range(0, 40))
+def test_working_days_in_whole_weeks_agree_with_counting_day_by_day(settings, tmp_path, span):
+    path = tmp_path / "days.csv"
+    path.write_text("date,name,status\n2026-12-25,Christmas Day,UNVERIFIED\n2026-12-26,A Saturday,LOCAL\n")
+    settings.OPENASC_NON_WORKING_DAYS_FILE = str(path)
+    start = dt.date(2026, 12, 17)
+    end = start + dt.timedelta(days=span)
+    by_day = sum(1 for i in range(1, span + 1) if calendar.is_working_day(start + dt.timedelta(days=i)))
+    assert calendar.working_days_between(start, end) == by_day
+    assert calendar.working_days_between(end, start) == -by_day
