@@ -48,6 +48,17 @@ def pytest_configure(config):
     django.test.TransactionTestCase._fixture_teardown = flush_then_reload
 
 
+@pytest.fixture(autouse=True)
+def fresh_cache():
+    """Every test starts with empty caches: a return computed by an earlier test on the same worker (from other
+    data) must not be what this one is shown."""
+    from django.core.cache import caches
+
+    for cache in caches.all():
+        cache.clear()
+    yield
+
+
 @pytest.fixture
 def teams(db):
     from openasc.core.tests.factories import TeamFactory
