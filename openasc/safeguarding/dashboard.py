@@ -137,7 +137,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     if not can_lead(request.user):
         return _refused(request)
     today = timezone.localdate()
-    year = queues.current_year(today)
+    year = sac.current_year(today)
     series = queues.months(year, today)
     figures = queues.figures(year, today, concerns=sum(m.concerns for m in series))
     audit.record(

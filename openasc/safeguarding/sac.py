@@ -114,6 +114,11 @@ def period(start_year: int) -> tuple[dt.date, dt.date]:
     return dt.date(start_year, 4, 1), dt.date(start_year + 1, 3, 31)
 
 
+def current_year(today: dt.date) -> int:
+    """The reporting year (by the year it starts in) that `today` falls in."""
+    return today.year if today.month >= 4 else today.year - 1
+
+
 def age_unknown_label() -> str:
     """SG1a's column for adults whose age is not recorded: its national label is NOT FOUND (a council setting)."""
     return getattr(settings, "OPENASC_SAC_AGE_UNKNOWN_LABEL", "Age unknown")

@@ -13,14 +13,9 @@ from openasc.safeguarding import sac
 from openasc.ui.responses import forbidden, not_found
 
 
-def _latest_year() -> int:
-    today = timezone.localdate()
-    return today.year - 1 if today.month < 4 else today.year
-
-
 def _year(request: HttpRequest) -> tuple[int, list[int]]:
     """The reporting year asked for (?year=2025 or ?year=2025-26), by default the last one that has ended."""
-    latest = _latest_year()
+    latest = sac.current_year(timezone.localdate())
     years = list(range(latest, latest - 5, -1))
     raw = request.GET.get("year", "")
     try:

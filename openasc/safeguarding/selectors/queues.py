@@ -13,6 +13,7 @@ from django.db.models.functions import TruncMonth
 
 from openasc.core import access
 from openasc.core.models import User
+from openasc.safeguarding import sac
 from openasc.safeguarding.codes import EnquiryKind
 from openasc.safeguarding.models import (
     OPEN_ENQUIRY,
@@ -97,7 +98,7 @@ class Month:
 
 def months(start_year: int, today: dt.date) -> list[Month]:
     """Concerns received and enquiries started in each month of the reporting year, up to this month."""
-    ps, pe = dt.date(start_year, 4, 1), dt.date(start_year + 1, 3, 31)
+    ps, pe = sac.period(start_year)
     end = min(pe, today)
     c = dict(
         Concern.objects.filter(received_on__range=(ps, end))
@@ -127,13 +128,9 @@ def months(start_year: int, today: dt.date) -> list[Month]:
     return out
 
 
-def current_year(today: dt.date) -> int:
-    return today.year if today.month >= 4 else today.year - 1
-
-
 def figures(year: int, today: dt.date, *, concerns: int) -> dict:
     """The year so far and the work waiting now, for the whole council (counts, naming nobody)."""
-    started = Enquiry.objects.filter(started_on__range=(dt.date(year, 4, 1), today))
+    started = Enquiry.objects.filter(started_on__range=(sac.period(year)[0], today))
     s42 = started.filter(kind=EnquiryKind.SECTION_42).count()
     other = started.filter(kind=EnquiryKind.OTHER).count()
     waiting = Concern.objects.filter(status=ConcernStatus.AWAITING_DECISION)

@@ -11,7 +11,7 @@ from django.utils import timezone
 from openasc.core.models import AuditAction, AuditEvent, RelationshipKind
 from openasc.core.tests.factories import CareRelationshipFactory
 from openasc.people.tests.factories import PersonFactory
-from openasc.safeguarding import calendar, dashboard
+from openasc.safeguarding import calendar, dashboard, sac
 from openasc.safeguarding.selectors import queues
 from openasc.safeguarding.tests.factories import ConcernFactory, EnquiryFactory, ProtectionPlanFactory
 
@@ -131,7 +131,7 @@ def test_a_plan_review_is_overdue_only_after_its_date(client, staff, hub):
 
 def test_the_dashboard_counts_the_year_by_month_with_a_table_beside_the_chart(client, staff, hub):
     today = timezone.localdate()
-    year = queues.current_year(today)
+    year = sac.current_year(today)
     april = dt.date(year, 4, 1)  # on or before today, whenever the test runs
     EnquiryFactory(concern=_concern(hub, april, received_on=april, decided=True))
     _concern(hub, april, received_on=april)
