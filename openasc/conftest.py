@@ -19,6 +19,7 @@ REFERENCE_LOADERS = (
     ("openasc.reporting.migrations.0002_population_estimates", "load_defaults"),
     ("openasc.reporting.migrations.0004_import_run_lock", "lock_row"),
     ("openasc.safeguarding.migrations.0002_local_source_types", "add"),
+    ("openasc.finance.migrations.0002_care_categories_and_years", "add"),
 )
 
 

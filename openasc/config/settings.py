@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "openasc.casenotes",
     "openasc.capacity",
     "openasc.safeguarding",
+    "openasc.finance",
     "openasc.workspace",
     "openasc.reporting",
     "openasc.staff",

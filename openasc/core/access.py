@@ -74,6 +74,19 @@ class Capability:
     SEE_SAFEGUARDING = "see_safeguarding"
     SEE_SAC = "see_sac"  # the Safeguarding Adults Collection and the people behind each figure (audited)
     MANAGE_SAFEGUARDING_REFERENCE = "manage_safeguarding_reference"  # local sources of risk, SARs
+    # Money (openasc.finance and openasc.payments, docs/finance.md). The finance officer keeps the budgets, the
+    # council's cost centres and care categories, enters and approves providers' invoices, runs payments and applies
+    # rate uplifts; a team manager sees and forecasts the budgets their teams hold (SEE_BUDGETS: only those, unless
+    # SEE_ALL_BUDGETS); the spend report is for finance and performance. Each figure opens the services behind it,
+    # and the people it names are audited against each person (money and the minimum identity, never case notes).
+    SEE_BUDGETS = "see_budgets"
+    SEE_ALL_BUDGETS = "see_all_budgets"
+    SET_BUDGETS = "set_budgets"
+    SEE_SPEND = "see_spend"
+    ENTER_INVOICES = "enter_invoices"
+    APPROVE_INVOICES = "approve_invoices"
+    RUN_PAYMENTS = "run_payments"
+    APPLY_UPLIFTS = "apply_uplifts"
 
 
 ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
@@ -142,6 +155,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
             Capability.LEAD_ENQUIRY,
             Capability.SEE_SAFEGUARDING,
             Capability.SEE_SAC,
+            Capability.SEE_BUDGETS,
         }
     ),
     Role.BROKER: frozenset(
@@ -153,7 +167,20 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
         }
     ),
     Role.FINANCE_OFFICER: frozenset(
-        {Capability.EDIT_PERSON, Capability.BREAK_GLASS, Capability.WRITE_NOTES, Capability.RAISE_CONCERN}
+        {
+            Capability.EDIT_PERSON,
+            Capability.BREAK_GLASS,
+            Capability.WRITE_NOTES,
+            Capability.RAISE_CONCERN,
+            Capability.SEE_BUDGETS,
+            Capability.SEE_ALL_BUDGETS,
+            Capability.SET_BUDGETS,
+            Capability.SEE_SPEND,
+            Capability.ENTER_INVOICES,
+            Capability.APPROVE_INVOICES,
+            Capability.RUN_PAYMENTS,
+            Capability.APPLY_UPLIFTS,
+        }
     ),
     Role.SAFEGUARDING_LEAD: frozenset(
         {
@@ -175,7 +202,13 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
         }
     ),
     Role.PERFORMANCE_ANALYST: frozenset(
-        {Capability.IMPORT_CLD, Capability.SET_POPULATION, Capability.SEE_RETURNS, Capability.SEE_SAC}
+        {
+            Capability.IMPORT_CLD,
+            Capability.SET_POPULATION,
+            Capability.SEE_RETURNS,
+            Capability.SEE_SAC,
+            Capability.SEE_SPEND,
+        }
     ),
     Role.NHS_PARTNER: frozenset({Capability.BREAK_GLASS, Capability.RAISE_CONCERN}),
     Role.INFORMATION_GOVERNANCE: frozenset(
