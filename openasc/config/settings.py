@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "openasc.capacity",
     "openasc.safeguarding",
     "openasc.finance",
+    "openasc.payments",
     "openasc.workspace",
     "openasc.reporting",
     "openasc.staff",

@@ -16,6 +16,8 @@ urlpatterns = [
     path("documents/", include("openasc.documents.urls")),
     path("capacity/", include("openasc.capacity.urls")),
     path("safeguarding/", include("openasc.safeguarding.urls")),
+    path("finance/", include("openasc.finance.urls")),
+    path("payments/", include("openasc.payments.urls")),
     path("my/", include("openasc.workspace.urls")),
     path("worktray/", include("openasc.worktray.urls")),
     path("returns/", include("openasc.reporting.returns_urls")),
