@@ -6,10 +6,13 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 
 from openasc.core import access, audit
 from openasc.core.errors import AccessDenied
 from openasc.core.models import AuditAction
+from openasc.finance import personal_budget
+from openasc.finance.selectors.plan_cost import plan_cost_for
 from openasc.people.models import Person
 from openasc.people.opening import opens_person
 from openasc.planning import forms, presenters, selectors
@@ -125,7 +128,11 @@ def _denied_plan(request: HttpRequest, exc: AccessDenied) -> HttpResponse:
 def _detail_context(request: HttpRequest, plan: Plan, sign_off_form=None) -> dict:
     versions = selectors.plans_for_person(user=request.user, person=plan.person)
     needs = selectors.plan_needs(plan)
+    cost = plan_cost_for(plan, on=timezone.localdate())
     return {
+        "plan_cost": cost,
+        "plan_cost_rows": personal_budget.rows(cost),
+        "plan_cost_verdict": personal_budget.verdict(cost),
         "plan": plan,
         "person": plan.person,
         "title": f"Care and support plan, version {plan.version}",
