@@ -1,0 +1,147 @@
+"""Reads for rate uplifts: the uplifts themselves (no personal data), the services in an uplift's scope as
+`CostedService` (no names), and the provider names for the preview's table. The preview names nobody; nothing here is
+disclosed to a page without the caller auditing it."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.core.cache import cache
+from django.core.paginator import Page, Paginator
+from django.db.models import Max, Q
+
+from openasc.finance import categories
+from openasc.finance.models import CareCategory, RateUplift, RateUpliftLine
+from openasc.finance.selectors.costed import costed_services
+from openasc.finance.uplifts import calc
+from openasc.providers.models import Provider
+from openasc.services.models import Service, ServiceCost
+
+PAGE_SIZE = 25
+CACHE_SECONDS = 300
+
+
+def year_end(day: dt.date) -> dt.date:
+    """The last day (31 March) of the financial year `day` falls in."""
+    return dt.date(day.year + 1 if day.month >= 4 else day.year, 3, 31)
+
+
+def uplift_get(uplift_id: int) -> RateUplift:
+    return RateUplift.objects.select_related("provider", "care_category", "created_by", "applied_by").get(
+        pk=uplift_id
+    )
+
+
+def uplifts_list() -> list[RateUplift]:
+    return list(
+        RateUplift.objects.select_related("provider", "care_category").order_by("-effective_from", "-pk")
+    )
+
+
+def scope_of(uplift: RateUplift) -> calc.Scope:
+    return calc.Scope(
+        provider_id=uplift.provider_id,
+        service_type=uplift.service_type,
+        care_category_id=uplift.care_category_id,
+        age_under=uplift.age_under,
+        age_from=uplift.age_from,
+    )
+
+
+def method_of(uplift: RateUplift) -> calc.Method:
+    return calc.Method(
+        kind=uplift.method,
+        percent=uplift.percent,
+        benchmark_unit_cost_pence=uplift.benchmark_unit_cost_pence,
+        skip_uplifted_within_days=uplift.skip_uplifted_within_days or 0,
+    )
+
+
+def services_in_reach(uplift: RateUplift) -> list:
+    """The services running on the effective date, narrowed in the database by provider and service type (the rest
+    of the scope is decided by calc, on the same rows)."""
+    extra = Q()
+    if uplift.service_type:
+        extra &= Q(service_type__iexact=uplift.service_type)
+    return costed_services(
+        first=uplift.effective_from,
+        last=uplift.effective_from,
+        provider_ids=[uplift.provider_id] if uplift.provider_id else None,
+        extra=extra if uplift.service_type else None,
+    )
+
+
+def compute(uplift: RateUplift) -> calc.Preview:
+    """The uplift's effect now, from the record (no cache): what `uplift_apply` writes."""
+    return calc.preview(
+        services_in_reach(uplift),
+        scope=scope_of(uplift),
+        method=method_of(uplift),
+        effective_from=uplift.effective_from,
+        year_last=year_end(uplift.effective_from),
+        categories=categories.rules(CareCategory.objects.all()),
+    )
+
+
+def _version() -> str:
+    """The newest service and cost row: a preview cached before a service or cost was added is never shown after."""
+    s = Service.objects.aggregate(v=Max("pk"))["v"] or 0
+    c = ServiceCost.objects.aggregate(v=Max("pk"))["v"] or 0
+    return f"{s}-{c}"
+
+
+def preview_for(uplift: RateUplift, *, refresh: bool = False) -> calc.Preview:
+    """The preview for the page, cached a few minutes (the uplift's own fields are in the key, so editing it, or any
+    new service or cost, shows a fresh one)."""
+    key = "openasc-uplift-{}-{}-{}".format(
+        uplift.pk,
+        "|".join(
+            str(v)
+            for v in (
+                uplift.effective_from,
+                uplift.method,
+                uplift.percent,
+                uplift.benchmark_unit_cost_pence,
+                uplift.skip_uplifted_within_days,
+                uplift.provider_id,
+                uplift.service_type,
+                uplift.care_category_id,
+                uplift.age_under,
+                uplift.age_from,
+            )
+        ).replace(" ", "_"),
+        _version(),
+    )
+    found = None if refresh else cache.get(key)
+    if found is None:
+        found = compute(uplift)
+        cache.set(key, found, CACHE_SECONDS)
+    return found
+
+
+def provider_names(ids) -> dict[int, str]:
+    wanted = [i for i in set(ids) if i is not None]
+    return dict(Provider.objects.filter(pk__in=wanted).values_list("pk", "name")) if wanted else {}
+
+
+def providers_page(rows: list[calc.ProviderRow], page: int | str | None) -> Page:
+    return Paginator(rows, PAGE_SIZE).get_page(page)
+
+
+def applied_summary(uplift: RateUplift) -> dict:
+    """What an applied uplift wrote (its lines), as totals: it names nobody."""
+    from django.db.models import Count, Sum
+
+    return RateUpliftLine.objects.filter(uplift=uplift).aggregate(
+        lines=Count("pk"),
+        weekly=Sum("weekly_change_pence"),
+        people=Count("service__person_id", distinct=True),
+    )
+
+
+def provider_choices() -> list[tuple[int, str]]:
+    return list(Provider.objects.order_by("name").values_list("pk", "name"))
+
+
+def category_choices() -> list[tuple[int, str]]:
+    return list(CareCategory.objects.filter(active=True).order_by("order", "code").values_list("pk", "name"))
