@@ -128,20 +128,39 @@ def providers_page(rows: list[calc.ProviderRow], page: int | str | None) -> Page
     return Paginator(rows, PAGE_SIZE).get_page(page)
 
 
-def applied_summary(uplift: RateUplift) -> dict:
-    """What an applied uplift wrote (its lines), as totals: it names nobody."""
-    from django.db.models import Count, Sum
-
-    return RateUpliftLine.objects.filter(uplift=uplift).aggregate(
-        lines=Count("pk"),
-        weekly=Sum("weekly_change_pence"),
-        people=Count("service__person_id", distinct=True),
-    )
-
-
 def provider_choices() -> list[tuple[int, str]]:
     return list(Provider.objects.order_by("name").values_list("pk", "name"))
 
 
 def category_choices() -> list[tuple[int, str]]:
     return list(CareCategory.objects.filter(active=True).order_by("order", "code").values_list("pk", "name"))
+
+
+def applied_by_provider(uplift: RateUplift) -> list[calc.ProviderRow]:
+    """An applied uplift's lines by provider (what it wrote), the biggest cost a year first."""
+    from django.db.models import Count, Sum
+
+    from openasc.core.money import annual_from_weekly
+
+    rows = (
+        RateUpliftLine.objects.filter(uplift=uplift)
+        .values("service__provider_location__provider_id")
+        .annotate(
+            people=Count("service__person_id", distinct=True),
+            services=Count("pk"),
+            weekly=Sum("weekly_change_pence"),
+        )
+    )
+    out = [
+        calc.ProviderRow(
+            r["service__provider_location__provider_id"],
+            r["people"],
+            r["services"],
+            r["weekly"] or 0,
+            annual_from_weekly(r["weekly"] or 0),
+            0,
+        )
+        for r in rows
+    ]
+    out.sort(key=lambda r: (r.provider_id is None, -r.annual_change_pence, r.provider_id or 0))
+    return out
