@@ -1,0 +1,274 @@
+"""Formatting for the budget pages: the committee table by care category, the cost centre table, the year's months
+for the chart and its table, and the services behind a figure. Plain functions (no database, no request); money
+only through core.money.pounds, links built with format_html."""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from django.urls import reverse
+from django.utils.html import format_html, format_html_join
+
+from openasc.core.money import pounds
+from openasc.finance.commitments import NONE, Figures
+from openasc.ui.jinja2 import uk_date
+
+DASH = "–"
+
+
+def _n(value: int | None) -> str:
+    return DASH if value is None else f"{value:,}"
+
+
+def _money(value: int | None) -> str:
+    return DASH if value is None else pounds(value)
+
+
+def per(unit: str) -> str:
+    return "an hour" if unit == "hour" else "a week"
+
+
+def unit_cost(value: int | None, unit: str) -> str:
+    return DASH if value is None else f"{pounds(value)} {per(unit)}"
+
+
+def trend(delta: int | None, *, money: bool = False) -> str:
+    """An arrow and the change since the previous month end: '▲ 3', '▼ £12.50', '→ 0'."""
+    if delta is None:
+        return DASH
+    arrow = "▲" if delta > 0 else ("▼" if delta < 0 else "→")
+    size = pounds(abs(delta)) if money else f"{abs(delta):,}"
+    word = "up" if delta > 0 else ("down" if delta < 0 else "no change")
+    return f"{arrow} {size} ({word})" if delta else f"{arrow} no change"
+
+
+def variance_tag(variance: int | None) -> dict | None:
+    """The GOV.UK tag beside a variance: red for an overspend, green for an underspend."""
+    if variance is None:
+        return None
+    if variance > 0:
+        return {"text": "Overspend", "classes": "govuk-tag--red"}
+    if variance < 0:
+        return {"text": "Underspend", "classes": "govuk-tag--green"}
+    return {"text": "On budget", "classes": "govuk-tag--grey"}
+
+
+def behind_url(year: str, centre, *, figure: str = "all", category: str = "", as_at=None) -> str:
+    """The services behind a figure: `centre` a cost centre id, NONE (not in a cost centre) or 'all'."""
+    key = "none" if centre == NONE else str(centre)
+    query = {"figure": figure}
+    if category:
+        query["category"] = category
+    if as_at is not None:
+        query["as_at"] = as_at.isoformat()
+    return reverse("finance:behind", args=[year, key]) + "?" + urlencode(query)
+
+
+def _link(href: str, text: str):
+    return format_html('<a class="govuk-link" href="{}">{}</a>', href, text)
+
+
+def _num(cell) -> dict:
+    return {**cell, "format": "numeric"}
+
+
+def committee_rows(lines: list[tuple], *, year: str, as_at) -> list[list[dict]]:
+    """`lines` as (category, Figures): expected service users, budgeted average cost, current service users, current
+    average unit cost, trend in numbers, trend in unit cost, each current figure opening its services."""
+    rows = []
+    for category, f in lines:
+        code = category.code if category is not None else ""
+        name = category.name if category is not None else "In no care category"
+        current = behind_url(year, "all", figure="current", category=code or "none", as_at=as_at)
+        rows.append(
+            [
+                {"text": name},
+                _num({"text": _n(f.budgeted_people)}),
+                _num({"text": unit_cost(f.budgeted_unit_cost, f.unit)}),
+                _num({"html": _link(current, _n(f.people))}),
+                _num({"text": unit_cost(f.unit_cost, f.unit)}),
+                _num({"text": trend(f.people_trend)}),
+                _num({"text": trend(f.unit_cost_trend, money=True)}),
+            ]
+        )
+    return rows
+
+
+COMMITTEE_HEAD = [
+    {"text": "Care category"},
+    {"text": "Expected service users", "format": "numeric"},
+    {"text": "Budgeted average cost", "format": "numeric"},
+    {"text": "Current service users", "format": "numeric"},
+    {"text": "Current average unit cost", "format": "numeric"},
+    {"text": "Trend in numbers", "format": "numeric"},
+    {"text": "Trend in unit cost", "format": "numeric"},
+]
+
+CENTRE_HEAD = [
+    {"text": "Cost centre"},
+    {"text": "Budget", "format": "numeric"},
+    {"text": "Spent to date", "format": "numeric"},
+    {"text": "Committed to year end", "format": "numeric"},
+    {"text": "Forecast outturn", "format": "numeric"},
+    {"text": "Variance", "format": "numeric"},
+    {"text": "People (budgeted)", "format": "numeric"},
+    {"text": "Average unit cost (budgeted)", "format": "numeric"},
+]
+
+
+def centre_rows(lines: list[tuple], *, year: str, as_at) -> list[list[dict]]:
+    """`lines` as (label, centre key, Figures), the centre key an id, NONE or 'all' (the total)."""
+    rows = []
+    for label, key, f in lines:
+        everything = behind_url(year, key, as_at=as_at)
+        current = behind_url(year, key, figure="current", as_at=as_at)
+        tag = variance_tag(f.variance)
+        variance = (
+            format_html(
+                '{} <strong class="govuk-tag {}">{}</strong>', _money(f.variance), tag["classes"], tag["text"]
+            )
+            if tag
+            else DASH
+        )
+        services = f"{f.services:,} services" + (f", {f.no_cost:,} with no cost known" if f.no_cost else "")
+        rows.append(
+            [
+                {"html": format_html('{}<br><span class="govuk-body-s">{}</span>', label, services)},
+                _num({"text": _money(f.budget)}),
+                _num({"html": _link(everything, pounds(f.spent))}),
+                _num({"html": _link(everything, pounds(f.committed))}),
+                _num({"html": _link(everything, pounds(f.forecast))}),
+                _num({"html": variance}),
+                _num({"html": format_html("{} ({})", _link(current, _n(f.people)), _n(f.budgeted_people))}),
+                _num(
+                    {"text": f"{unit_cost(f.unit_cost, f.unit)} ({unit_cost(f.budgeted_unit_cost, f.unit)})"}
+                ),
+            ]
+        )
+    return rows
+
+
+def months(result, total: Figures) -> list[dict]:
+    """Per month: spend in the month (spent to date, committed after), the cumulative forecast, the budget profile
+    (a twelfth of the budget a month), for the chart and the table beside it."""
+    out = []
+    running = 0
+    n = len(result.months)
+    for i, (first, _last) in enumerate(result.months):
+        spent, committed = total.months_spent[i], total.months_committed[i]
+        running += spent + committed
+        profile = None if total.budget is None else round(total.budget * (i + 1) / n)
+        out.append(
+            {
+                "label": uk_date(first, "%B %Y"),
+                "short": uk_date(first, "%b"),
+                "spent": spent,
+                "committed": committed,
+                "cumulative": running,
+                "profile": profile,
+                "spent_text": pounds(spent),
+                "committed_text": pounds(committed),
+                "cumulative_text": pounds(running),
+                "profile_text": _money(profile),
+            }
+        )
+    return out
+
+
+def behind_rows(rows, *, can_open) -> list[list[dict]]:
+    """The services behind a figure: LA person id (opening the record, through the ordinary access rules), name,
+    service, provider, dates, weekly cost now and cost in the year."""
+    out = []
+    for r in rows:
+        person = reverse("people:detail", args=[r.person_id])
+        out.append(
+            [
+                {"html": _link(person, r.la_person_id or DASH), "classes": "app-break-anywhere"},
+                {"text": r.name or DASH},
+                {"text": r.service_type + (f": {r.service_component}" if r.service_component else "")},
+                {"text": r.provider or DASH, "classes": "app-break-anywhere"},
+                {"text": uk_date(r.start_on)},
+                {"text": uk_date(r.end_on) or "Ongoing"},
+                _num({"text": _money(r.weekly_now)}),
+                _num({"text": pounds(r.in_year)}),
+            ]
+        )
+    return out
+
+
+BEHIND_HEAD = [
+    {"text": "LA person id"},
+    {"text": "Name"},
+    {"text": "Service"},
+    {"text": "Provider"},
+    {"text": "Started"},
+    {"text": "Ends"},
+    {"text": "Weekly cost on the date", "format": "numeric"},
+    {"text": "Cost in the year", "format": "numeric"},
+]
+
+
+def behind_csv(rows) -> tuple[list[str], list[list]]:
+    header = [
+        "la_person_id",
+        "name",
+        "service_type",
+        "service_component",
+        "provider",
+        "start_on",
+        "end_on",
+        "weekly_cost_pence",
+        "cost_in_year_pence",
+    ]
+    data = [
+        [
+            r.la_person_id,
+            r.name,
+            r.service_type,
+            r.service_component,
+            r.provider,
+            r.start_on.isoformat(),
+            r.end_on.isoformat() if r.end_on else "",
+            "" if r.weekly_now is None else r.weekly_now,
+            r.in_year,
+        ]
+        for r in rows
+    ]
+    return header, data
+
+
+def centre_summary(centre) -> str:
+    bits = [centre.care_category.name if centre.care_category else "Any care category"]
+    if centre.support_reasons:
+        bits.append(", ".join(centre.support_reasons))
+    if centre.team:
+        bits.append(centre.team.name)
+    return "; ".join(bits)
+
+
+def centre_list_rows(centres, budgets: dict, *, year: str, editable: bool) -> list[list[dict]]:
+    rows = []
+    for c in centres:
+        b = budgets.get(c.pk)
+        holder = c.holder.get_full_name() or c.holder.username if c.holder else DASH
+        status = ("Active", "govuk-tag--green") if c.active else ("Deactivated", "govuk-tag--grey")
+        actions = []
+        if editable:
+            actions.append(
+                _link(reverse("finance:budget-edit", args=[year, c.pk]), f"Set budget for {c.code}")
+            )
+            actions.append(_link(reverse("finance:centre-edit", args=[c.pk]), f"Edit {c.code}"))
+        rows.append(
+            [
+                {"text": c.code, "classes": "app-break-anywhere"},
+                {"text": c.name},
+                {"text": centre_summary(c)},
+                {"text": holder},
+                {"html": format_html('<strong class="govuk-tag {}">{}</strong>', status[1], status[0])},
+                _num({"text": _money(b.net_budget_pence) if b else "Not set"}),
+                {"html": format_html_join("", "{}<br>", ((a,) for a in actions))}
+                if actions
+                else {"text": DASH},
+            ]
+        )
+    return rows
