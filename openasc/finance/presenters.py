@@ -272,3 +272,105 @@ def centre_list_rows(centres, budgets: dict, *, year: str, editable: bool) -> li
             ]
         )
     return rows
+
+
+# ---------------------------------------------------------------------------------------------------------------------
+# `openasc budget`: the documented JSON shape (docs/finance.md), and the same as rows for CSV and XLSX
+
+
+def _figures_json(f: Figures) -> dict:
+    return {
+        "budget_pence": f.budget,
+        "spent_to_date_pence": f.spent,
+        "committed_pence": f.committed,
+        "forecast_outturn_pence": f.forecast,
+        "variance_pence": f.variance,
+        "budgeted_people": f.budgeted_people,
+        "current_people": f.people,
+        "people_trend": f.people_trend,
+        "budgeted_unit_cost_pence": f.budgeted_unit_cost,
+        "current_unit_cost_pence": f.unit_cost,
+        "unit_cost_trend_pence": f.unit_cost_trend,
+        "unit": f.unit,
+        "services": f.services,
+        "services_no_cost_known": f.no_cost,
+    }
+
+
+def report_json(figures: dict, *, generated_at) -> dict:
+    result = figures["result"]
+    centres = figures["centres"]
+    out_centres, not_in = [], None
+    for _label, key, f in figures["centre_lines"]:
+        if key == NONE:
+            not_in = _figures_json(f)
+            continue
+        c = centres[key]
+        out_centres.append(
+            {
+                "code": c.code,
+                "name": c.name,
+                "care_category": c.care_category.code if c.care_category else None,
+                "active": c.active,
+                **_figures_json(f),
+            }
+        )
+    empty = {
+        "spent_to_date_pence": 0,
+        "committed_pence": 0,
+        "forecast_outturn_pence": 0,
+        "current_people": 0,
+        "services": 0,
+        "services_no_cost_known": 0,
+    }
+    return {
+        "year": result.year,
+        "as_at": result.as_at.isoformat(),
+        "previous_month_end": result.previous.isoformat(),
+        "generated_at": generated_at.isoformat(timespec="seconds"),
+        "cost_centres": out_centres,
+        "not_in_a_cost_centre": not_in if not_in is not None else empty,
+        "care_categories": [
+            {
+                "code": cat.code if cat else None,
+                "name": cat.name if cat else "In no care category",
+                **_figures_json(f),
+            }
+            for cat, f in figures["committee"]
+        ],
+        "totals": _figures_json(figures["total"]),
+    }
+
+
+REPORT_COLUMNS = [
+    "code",
+    "name",
+    "care_category",
+    "budget_pence",
+    "spent_to_date_pence",
+    "committed_pence",
+    "forecast_outturn_pence",
+    "variance_pence",
+    "budgeted_people",
+    "current_people",
+    "people_trend",
+    "budgeted_unit_cost_pence",
+    "current_unit_cost_pence",
+    "unit_cost_trend_pence",
+    "unit",
+    "services",
+    "services_no_cost_known",
+]
+
+
+def report_rows(report: dict) -> list[list]:
+    """One row per cost centre, then 'not in a cost centre' and the total (code NONE and TOTAL)."""
+    rows = [[c.get(k) for k in REPORT_COLUMNS] for c in report["cost_centres"]]
+    rows.append(
+        [
+            {"code": "NONE", "name": "Not in a cost centre", **report["not_in_a_cost_centre"]}.get(k)
+            for k in REPORT_COLUMNS
+        ]
+    )
+    rows.append([{"code": "TOTAL", "name": "Total", **report["totals"]}.get(k) for k in REPORT_COLUMNS])
+    return [["" if v is None else v for v in r] for r in rows]

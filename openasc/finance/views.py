@@ -42,62 +42,6 @@ def _as_at(request: HttpRequest) -> dt.date:
         return timezone.localdate()
 
 
-def monitoring_figures(user, year, as_at, *, refresh: bool = False) -> dict:
-    """What the monitoring page shows for `user`: only the cost centres they may see (all, for finance)."""
-    result = sel.forecast(year, as_at, refresh=refresh)
-    visible = sel.visible_centre_ids(user)
-    budgets = sel.budget_figures(year)
-    cats = sel.categories()
-    all_centres = sel.centres()
-    shown = [
-        c
-        for c in all_centres
-        if (visible is None or c.pk in visible)
-        and (c.active or result.cells_of(centres=[c.pk]) or c.pk in budgets)
-    ]
-    n = len(result.months)
-    centre_lines = []
-    for c in shown:
-        unit = c.care_category.unit if c.care_category else "week"
-        f = commitments.add_up(
-            result.cells_of(centres=[c.pk]),
-            unit=unit,
-            months=n,
-            budgets=[budgets[c.pk]] if c.pk in budgets else [],
-        )
-        centre_lines.append((f"{c.code} {c.name}", c.pk, f))
-    scope = None if visible is None else [c.pk for c in shown]
-    if visible is None:
-        f = commitments.add_up(
-            result.cells_of(centres=[commitments.NONE]), unit="week", months=n, budgets=None
-        )
-        if f.services or f.people:
-            centre_lines.append(("Not in a cost centre", commitments.NONE, f))
-    total = commitments.add_up(
-        result.cells_of(centres=scope),
-        unit="week",
-        months=n,
-        budgets=[budgets[c.pk] for c in shown if c.pk in budgets],
-    )
-    committee = []
-    for cat in cats:
-        cells = result.cells_of(centres=scope, category=cat.pk)
-        cat_budgets = [budgets[c.pk] for c in shown if c.care_category_id == cat.pk and c.pk in budgets]
-        if not cat.active and not cells:
-            continue
-        committee.append((cat, commitments.add_up(cells, unit=cat.unit, months=n, budgets=cat_budgets)))
-    uncategorised = result.cells_of(centres=scope, category=commitments.NONE)
-    if any(c.services for c in uncategorised):
-        committee.append((None, commitments.add_up(uncategorised, unit="week", months=n, budgets=[])))
-    return {
-        "result": result,
-        "visible": visible,
-        "centre_lines": centre_lines,
-        "committee": committee,
-        "total": total,
-    }
-
-
 def monitoring(request: HttpRequest) -> HttpResponse:
     user = request.user
     try:
@@ -108,7 +52,7 @@ def monitoring(request: HttpRequest) -> HttpResponse:
     if year is None:
         return not_found(request, "financial year")
     as_at = _as_at(request)
-    figures = monitoring_figures(user, year, as_at, refresh=request.GET.get("refresh") == "1")
+    figures = sel.figures_for(user, year, as_at, refresh=request.GET.get("refresh") == "1")
     result, total = figures["result"], figures["total"]
     audit.record(
         actor=user,

@@ -235,6 +235,66 @@ def budget_figures(year: FinancialYear) -> dict[int, commitments.BudgetFigures]:
     }
 
 
+def figures_for(user, year: FinancialYear, as_at: dt.date, *, refresh: bool = False, visible=...) -> dict:
+    """What the monitoring page (and `openasc budget`) shows for `user`: only the cost centres they may see (all, for
+    finance): a line per cost centre (label, id, Figures), 'not in a cost centre' for those who see all, the total of
+    what they see, and the committee table's lines (care category, Figures). `visible` overrides the user's."""
+    result = forecast(year, as_at, refresh=refresh)
+    if visible is ...:
+        visible = visible_centre_ids(user)
+    budgets = budget_figures(year)
+    cats = categories()
+    all_centres = centres()
+    shown = [
+        c
+        for c in all_centres
+        if (visible is None or c.pk in visible)
+        and (c.active or result.cells_of(centres=[c.pk]) or c.pk in budgets)
+    ]
+    n = len(result.months)
+    centre_lines = []
+    for c in shown:
+        unit = c.care_category.unit if c.care_category else "week"
+        f = commitments.add_up(
+            result.cells_of(centres=[c.pk]),
+            unit=unit,
+            months=n,
+            budgets=[budgets[c.pk]] if c.pk in budgets else [],
+        )
+        centre_lines.append((f"{c.code} {c.name}", c.pk, f))
+    scope = None if visible is None else [c.pk for c in shown]
+    if visible is None:
+        f = commitments.add_up(
+            result.cells_of(centres=[commitments.NONE]), unit="week", months=n, budgets=None
+        )
+        if f.services or f.people:
+            centre_lines.append(("Not in a cost centre", commitments.NONE, f))
+    total = commitments.add_up(
+        result.cells_of(centres=scope),
+        unit="week",
+        months=n,
+        budgets=[budgets[c.pk] for c in shown if c.pk in budgets],
+    )
+    committee = []
+    for cat in cats:
+        cells = result.cells_of(centres=scope, category=cat.pk)
+        cat_budgets = [budgets[c.pk] for c in shown if c.care_category_id == cat.pk and c.pk in budgets]
+        if not cat.active and not cells:
+            continue
+        committee.append((cat, commitments.add_up(cells, unit=cat.unit, months=n, budgets=cat_budgets)))
+    uncategorised = result.cells_of(centres=scope, category=commitments.NONE)
+    if any(c.services for c in uncategorised):
+        committee.append((None, commitments.add_up(uncategorised, unit="week", months=n, budgets=[])))
+    return {
+        "result": result,
+        "visible": visible,
+        "centre_lines": centre_lines,
+        "committee": committee,
+        "total": total,
+        "centres": {c.pk: c for c in shown},
+    }
+
+
 # ---------------------------------------------------------------------------------------------------------------------
 # The services behind a figure
 
