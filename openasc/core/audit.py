@@ -104,6 +104,26 @@ def write(events: list[AuditEvent]) -> int:
     return len(events)
 
 
+def disclosed(
+    *,
+    actor: User,
+    action: AuditAction | str,
+    people: Iterable[models.Model],
+    basis: str,
+    details: dict[str, Any],
+    unmatched: int = 0,
+) -> int:
+    """A list, page or file that names people: one event per person named, in each person's access log, and one
+    further event (no person) when it named nobody or some of its rows matched no record (`unmatched`), so that the
+    view or download itself is always on the trail. Returns the number of people."""
+    people = list(people)
+    record_many(actor=actor, action=action, objs=people, basis=basis, details=details)
+    if unmatched or not people:
+        extra = {**details, "rows_without_a_record": unmatched} if unmatched else {**details, "people": 0}
+        record(actor=actor, action=action, basis=basis, details=extra)
+    return len(people)
+
+
 def record_many(
     *,
     actor: User,

@@ -184,16 +184,15 @@ def _audit_people(
 
 
 def _audit_each(user: User, action: str, people: list[Person], *, unmatched: int, details: dict) -> None:
-    """One event per person, in each person's access log, and one further event counting the rows not matched to
-    a record (written too when nobody was matched, so that the view or download itself is on the trail)."""
-    audit.record_many(actor=user, action=action, objs=people, basis="Statutory returns", details=details)
-    if unmatched or not people:
-        audit.record(
-            actor=user,
-            action=action,
-            basis="Statutory returns",
-            details={**details, "rows_without_a_record": unmatched},
-        )
+    """One event per person, and one further event counting the rows not matched to a record (core.audit.disclosed)."""
+    audit.disclosed(
+        actor=user,
+        action=action,
+        people=people,
+        basis="Statutory returns",
+        details=details,
+        unmatched=unmatched,
+    )
 
 
 def detail(

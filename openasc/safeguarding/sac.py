@@ -965,15 +965,13 @@ def cell_people(
         "format": fmt or "page",
     }
     action = AuditAction.EXPORT if fmt else AuditAction.VIEW
-    audit.record_many(
+    audit.disclosed(
         actor=user,
         action=action,
-        objs=[people[i] for i in sorted(ids) if i in people],
+        people=[people[i] for i in sorted(ids) if i in people],
         basis=BASIS,
         details=details,
     )
-    if not people:
-        audit.record(actor=user, action=action, basis=BASIS, details={**details, "people": 0})
     return out
 
 
@@ -1019,7 +1017,4 @@ def audit_detail(user, ids: set[int], *, files: list[str], year: str) -> int:
 
     people = list(Person.objects.filter(pk__in=ids).only("id").order_by("pk"))
     details = {"what": "openasc sac --detail", "year": year, "files": files}
-    audit.record_many(actor=user, action=AuditAction.EXPORT, objs=people, basis=BASIS, details=details)
-    if not people:
-        audit.record(actor=user, action=AuditAction.EXPORT, basis=BASIS, details={**details, "people": 0})
-    return len(people)
+    return audit.disclosed(actor=user, action=AuditAction.EXPORT, people=people, basis=BASIS, details=details)
