@@ -192,7 +192,7 @@ def _matches(svc: costing.CostedService, scope: Scope, category: CategoryRule | 
     return scope.care_category_id is None or (category is not None and category.id == scope.care_category_id)
 
 
-def _age_in(age: int, scope: Scope) -> bool:
+def age_in(age: int, scope: Scope) -> bool:
     if scope.age_from is not None and age < scope.age_from:
         return False
     return scope.age_under is None or age < scope.age_under
@@ -209,7 +209,7 @@ def decide(
         age = age_on(svc.date_of_birth, day)
         if age is None:
             return SKIP_NO_BIRTH
-        if not _age_in(age, scope):
+        if not age_in(age, scope):
             return None
     current = svc.version_on(day)
     if current is None:
