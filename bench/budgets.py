@@ -1,0 +1,151 @@
+"""Bench for budget monitoring (issue 15): commitments and forecast for the whole council uncached (target under
+10 s a run), and the monitoring page as a finance officer and as a team manager after warm-up (target p95 under
+300 ms). Functions take the bench database already migrated and built (DATABASE_URL set, django.setup() done);
+`ensure_budgets` adds the demo's cost centres and budgets once if the database has none.
+
+    .venv/bin/python bench/budgets.py            # on bench/out/bench.sqlite3, or BENCH_DB_URL
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+FORECAST_TARGET_S = 10.0
+PAGE_TARGET_MS = 300.0
+REPO = Path(__file__).resolve().parent.parent
+
+
+def _percentile(values: list[float], p: float) -> float:
+    if not values:
+        return 0.0
+    ordered = sorted(values)
+    k = (len(ordered) - 1) * p / 100
+    lo, hi = int(k), min(int(k) + 1, len(ordered) - 1)
+    return ordered[lo] + (ordered[hi] - ordered[lo]) * (k - lo)
+
+
+def ensure_budgets(seed: int, say) -> bool:
+    """The demo's cost centres and budgets, for a bench database built before the demo had them (once)."""
+    from openasc.core import audit
+    from openasc.core.models import User
+    from openasc.demo.build import TODAY
+    from openasc.demo.finance import build_cost_centres, set_budgets
+    from openasc.finance.models import Budget, CostCentre
+
+    if CostCentre.objects.exists() and Budget.objects.exists():
+        return False
+    say("adding the demo's cost centres and budgets ...")
+    started = time.perf_counter()
+    system = User.objects.filter(role="system", is_active=True).order_by("pk").first()
+    with audit.exempt_from_safety_net():
+        if not CostCentre.objects.exists():
+            build_cost_centres()
+        made = set_budgets(seed=seed, system=system, today=TODAY)
+    say(f"{made:,} budgets set in {time.perf_counter() - started:.1f} s")
+    return True
+
+
+def time_forecast(say, runs: int = 3) -> dict:
+    """Commitments and forecast for 2026-27 as at the demo's today, for the whole council, uncached."""
+    from openasc.demo.build import TODAY
+    from openasc.finance import commitments
+    from openasc.finance.models import FinancialYear
+    from openasc.finance.selectors import budgets as sel
+
+    year = FinancialYear.objects.get(label="2026-27")
+    seconds = []
+    for _ in range(runs):
+        t = time.perf_counter()
+        result = sel.compute(year, TODAY)
+        seconds.append(time.perf_counter() - t)
+    total = commitments.add_up(result.cells_of(), unit="week", months=len(result.months))
+    out = {
+        "runs_s": [round(s, 2) for s in seconds],
+        "max_s": round(max(seconds), 2),
+        "target_s": FORECAST_TARGET_S,
+        "pass": max(seconds) < FORECAST_TARGET_S,
+        "services": total.services,
+        "current_people": total.people,
+        "forecast_outturn_pence": total.forecast,
+        "cells": len(result.cells),
+    }
+    say(
+        f"forecast for the whole council: {out['runs_s']} s ({total.services:,} services, {total.people:,} people "
+        f"now) -> {'PASS' if out['pass'] else 'FAIL'} (target < {FORECAST_TARGET_S:.0f} s)"
+    )
+    return out
+
+
+def time_monitoring(say, n: int = 50) -> dict:
+    """GET /finance/budgets/ as the finance officer and as the demo team manager, after warm-up: p50/p95 (ms)."""
+    from django.test import Client
+
+    from openasc.core.models import User
+    from openasc.demo.build import TODAY
+
+    url = f"/finance/budgets/?year=2026-27&as_at={TODAY.isoformat()}"
+    out = {}
+    for label, username in (("finance officer", "finance"), ("team manager", "manager")):
+        client = Client(raise_request_exception=True)
+        client.force_login(User.objects.get(username=username))
+        t = time.perf_counter()
+        first = client.get(url)
+        first_ms = (time.perf_counter() - t) * 1000
+        assert first.status_code == 200, first.status_code
+        for _ in range(3):
+            client.get(url)
+        times = []
+        for _ in range(n):
+            t = time.perf_counter()
+            response = client.get(url)
+            times.append((time.perf_counter() - t) * 1000)
+            assert response.status_code == 200
+        p95 = _percentile(times, 95)
+        out[label] = {
+            "first_ms": round(first_ms, 1),
+            "n": n,
+            "p50_ms": round(statistics.median(times), 1),
+            "p95_ms": round(p95, 1),
+            "target_ms": PAGE_TARGET_MS,
+            "pass": p95 < PAGE_TARGET_MS,
+            "cost_centre_rows": response.content.decode().count("/services/?figure=all") // 4,
+        }
+        say(
+            f"monitoring page, {label}: first {first_ms:.0f} ms, p50 {out[label]['p50_ms']} ms, p95 {p95:.1f} ms "
+            f"-> {'PASS' if out[label]['pass'] else 'FAIL'} (target p95 < {PAGE_TARGET_MS:.0f} ms)"
+        )
+    return out
+
+
+def run(say=print, seed: int = 2026) -> dict:
+    ensure_budgets(seed, say)
+    return {"forecast": time_forecast(say), "monitoring_page": time_monitoring(say)}
+
+
+if __name__ == "__main__":
+    os.environ["DATABASE_URL"] = os.environ.get(
+        "BENCH_DB_URL", f"sqlite:///{REPO / 'bench/out/bench.sqlite3'}"
+    )
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "openasc.config.settings")
+    os.environ.setdefault("SECRET_KEY", "bench-only-not-a-secret-" + "x" * 40)
+    os.environ.setdefault("SECURE_COOKIES", "0")
+    os.environ.setdefault("OPENASC_FAST_PASSWORDS", "1")
+    os.environ.setdefault("LOG_LEVEL", "ERROR")
+    sys.path.insert(0, str(REPO))
+    import warnings
+
+    import django
+
+    warnings.filterwarnings("ignore", message="No directory at", category=UserWarning)
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0, interactive=False)
+    figures = run()
+    import json
+
+    print(json.dumps(figures, indent=2))
