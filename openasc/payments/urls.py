@@ -1,4 +1,24 @@
-from django.urls import path  # noqa: F401
+"""Provider payments (docs/payments.md): payment schedules, providers' invoices matched against the services, approval,
+payment runs and remittances, credit notes and adjustments, and NHS contributions to services."""
+
+from django.urls import path
+
+from openasc.payments import views
 
 app_name = "payments"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("schedules/", views.schedules, name="schedules"),
+    path("expected/", views.expected, name="expected"),
+    path("invoices/", views.invoices, name="invoices"),
+    path("invoices/new/", views.invoice_new, name="invoice-new"),
+    path("invoices/<int:invoice_id>/", views.invoice_detail, name="invoice"),
+    path("invoices/<int:invoice_id>/<str:action>/", views.invoice_action, name="invoice-action"),
+    path("call-monitoring/", views.ecm_upload, name="ecm"),
+    path("adjustments/new/", views.adjustment_new, name="adjustment-new"),
+    path("runs/", views.runs, name="runs"),
+    path("runs/<int:run_id>/", views.run_detail, name="run"),
+    path("remittances/<int:payment_id>.<str:fmt>", views.remittance, name="remittance"),
+    path("nhs/", views.nhs, name="nhs"),
+    path("services/<int:service_id>/", views.service_payments, name="service"),
+]

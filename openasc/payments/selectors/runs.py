@@ -68,3 +68,32 @@ def paid_total(schedule_id: int, period_start: dt.date) -> int:
         )["t"]
         or 0
     )
+
+
+def payment_lines_for_service(service_id: int) -> list[PaymentLine]:
+    return list(
+        PaymentLine.objects.filter(service_id=service_id)
+        .select_related("payment")
+        .order_by("-from_on", "-pk")[:200]
+    )
+
+
+def provider_choices() -> list[tuple[int, str]]:
+    from openasc.providers.models import Provider
+
+    return list(Provider.objects.order_by("name").values_list("pk", "name"))
+
+
+def provider_names(ids) -> dict[int, str]:
+    from openasc.providers.models import Provider
+
+    return dict(Provider.objects.filter(pk__in=list(ids)).values_list("pk", "name"))
+
+
+def service_for_payments(service_id: int):
+    """The service (with its person and provider) for its payments page; the page audits the person it names."""
+    from openasc.services.models import Service
+
+    return (
+        Service.objects.select_related("person", "provider_location__provider").filter(pk=service_id).first()
+    )
