@@ -23,11 +23,11 @@ cost centre table, the committee table by care category and the totals come from
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from openasc.finance.categories import CategoryRule, CentreRule, categorise, cost_centre
-from openasc.finance.costing import CostedService, clip, cost_between
+from openasc.finance.costing import CostedService, over_days
 
 ONE_DAY = dt.timedelta(days=1)
 NONE = 0  # the key of "not in a cost centre" / "in no care category"
@@ -212,6 +212,10 @@ class Forecast:
             self.year, self.starts_on, self.ends_on, self.as_at, self.previous, self.months, self.cells
         )
 
+    def meta(self) -> Forecast:
+        """Only the year, the dates and the months (what a page of figures already added up needs)."""
+        return Forecast(self.year, self.starts_on, self.ends_on, self.as_at, self.previous, self.months, {})
+
     def cells_of(self, *, centres: Iterable[int] | None = None, category: int | None = None) -> list[Cell]:
         wanted = None if centres is None else set(centres)
         return [
@@ -243,6 +247,36 @@ def _running(cell_people, cell_costed, service, weekly, units, unit_is_hour) -> 
     return weekly, 0, 0.0
 
 
+def _runs(svc: CostedService, lo: int, hi: int) -> list[tuple[int, int, int]] | None:
+    """The service's days from ordinal `lo` to `hi` as runs (first, last, weekly pence) at one known weekly cost,
+    exactly as `costing.segments` splits them; None when it does not run in the window at all."""
+    a = max(lo, svc.start_on.toordinal())
+    b = hi if svc.end_on is None else min(hi, svc.end_on.toordinal())
+    if a > b:
+        return None
+    versions = svc.versions
+    last = len(versions) - 1
+    out = []
+    for i, v in enumerate(versions):
+        s = a if i == 0 else max(a, v.effective_from.toordinal())
+        e = b if i == last else min(b, versions[i + 1].effective_from.toordinal() - 1)
+        if s <= e and v.weekly_pence:
+            out.append((s, e, v.weekly_pence))
+    return out
+
+
+def _over(runs, first: int, last: int, start: int, one_off: int) -> int:
+    """`costing.cost_between` over ordinals `first`..`last` from the runs (the same rounding, per run of days)."""
+    total = one_off if first <= start <= last else 0
+    for s, e, weekly in runs:
+        lo = s if s > first else first
+        hi = e if e < last else last
+        if lo <= hi:
+            days = hi - lo + 1
+            total += (2 * weekly * days + 7) // 14 if weekly >= 0 else over_days(weekly, days)
+    return total
+
+
 def compute(
     services: Iterable[CostedService],
     *,
@@ -252,7 +286,7 @@ def compute(
     as_at: dt.date,
     categories: Sequence[CategoryRule],
     centres: Sequence[CentreRule],
-    teams_of: Mapping[int, frozenset[int]],
+    teams_of: Mapping[int, Collection[int]],
 ) -> Forecast:
     """The forecast of the year `starts_on`..`ends_on` as at `as_at` (clipped to the year) from `services` (those
     running on any day of the year, or on the month end before `as_at`), with the care categories and cost centres
@@ -264,11 +298,35 @@ def compute(
     cells: dict[tuple[int, int], Cell] = {}
     ids: dict[tuple[int, int], list[int]] = {}
     current: dict[tuple[int, int], list[int]] = {}
-    empty: frozenset[int] = frozenset()
+    empty: tuple[int, ...] = ()
     after = as_at + ONE_DAY
+    # the windows each service's cost is worked out over (ordinals): spent, committed, and each month split at as_at
+    year_lo, year_hi = starts_on.toordinal(), ends_on.toordinal()
+    spent_w = (year_lo, as_at.toordinal()) if as_at >= starts_on else None
+    committed_w = (after.toordinal(), year_hi) if after <= ends_on else None
+    month_w: list[tuple[int, int, int, bool]] = []  # (first, last, month index, spent?)
+    for i, (first, last) in enumerate(months):
+        if last <= as_at:
+            month_w.append((first.toordinal(), last.toordinal(), i, True))
+        elif first > as_at:
+            month_w.append((first.toordinal(), last.toordinal(), i, False))
+        else:
+            month_w.append((first.toordinal(), as_at.toordinal(), i, True))
+            month_w.append((after.toordinal(), last.toordinal(), i, False))
+    category_of: dict[tuple, CategoryRule | None] = {}
+    centre_of: dict[tuple, CentreRule | None] = {}
     for svc in services:
-        category = categorise(svc, categories)
-        centre = cost_centre(svc, category, teams_of.get(svc.person_id, empty), centres)
+        ckey = (svc.service_type, svc.service_component, svc.delivery_mechanism, svc.support_reason)
+        if ckey in category_of:
+            category = category_of[ckey]
+        else:
+            category = category_of[ckey] = categorise(svc, categories)
+        person_teams = teams_of.get(svc.person_id, empty)
+        tkey = (category.id if category else NONE, svc.support_reason, person_teams)
+        if tkey in centre_of:
+            centre = centre_of[tkey]
+        else:
+            centre = centre_of[tkey] = cost_centre(svc, category, person_teams, centres)
         key = (centre.id if centre else NONE, category.id if category else NONE)
         cell = cells.get(key)
         if cell is None:
@@ -276,25 +334,29 @@ def compute(
             ids[key] = []
             current[key] = []
         hourly = category is not None and category.unit == "hour"
-        in_year = clip(svc, starts_on, ends_on) is not None
-        if in_year:
+        runs = _runs(svc, year_lo, year_hi)
+        if runs is not None:  # runs on some day of the year
             cell.services += 1
             ids[key].append(svc.id)
             if no_cost_known(svc):
                 cell.no_cost += 1
             else:
-                cell.spent += cost_between(svc, starts_on, as_at) if as_at >= starts_on else 0
-                cell.committed += cost_between(svc, after, ends_on) if after <= ends_on else 0
-                for i, (first, last) in enumerate(months):
-                    if (svc.end_on is not None and svc.end_on < first) or svc.start_on > last:
+                start = svc.start_on.toordinal()
+                one_off = svc.versions[0].unit_cost_pence if svc.versions[0].one_off else 0
+                if spent_w is not None:
+                    cell.spent += _over(runs, spent_w[0], spent_w[1], start, one_off)
+                if committed_w is not None:
+                    cell.committed += _over(runs, committed_w[0], committed_w[1], start, one_off)
+                lo = min(runs[0][0], start) if runs else start
+                hi = runs[-1][1] if runs else start
+                for first, last, i, spent in month_w:
+                    if last < lo or first > hi:
                         continue
-                    if last <= as_at:
-                        cell.months_spent[i] += cost_between(svc, first, last)
-                    elif first > as_at:
-                        cell.months_committed[i] += cost_between(svc, first, last)
+                    pence = _over(runs, first, last, start, one_off)
+                    if spent:
+                        cell.months_spent[i] += pence
                     else:
-                        cell.months_spent[i] += cost_between(svc, first, as_at)
-                        cell.months_committed[i] += cost_between(svc, after, last)
+                        cell.months_committed[i] += pence
         if svc.runs_on(as_at):
             current[key].append(svc.id)
             v = svc.version_on(as_at)

@@ -134,46 +134,66 @@ def require_centre(user, centre_key: int) -> None:
 # The forecast
 
 
-def teams_of_people(at: dt.datetime | None = None) -> dict[int, frozenset[int]]:
-    """person id -> the teams working with them at `at` (now): allocated teams, and the teams of allocated workers."""
+def teams_of_people(at: dt.datetime | None = None) -> dict[int, tuple[int, ...]]:
+    """person id -> the teams working with them at `at` (now): allocated teams, and the teams of allocated workers
+    (as tuples, shared between people with the same teams)."""
     at = at or timezone.now()
-    active = CareRelationship.objects.filter(Q(ends_at__isnull=True) | Q(ends_at__gt=at), starts_at__lte=at)
-    out: dict[int, set[int]] = defaultdict(set)
-    for person_id, team_id in active.filter(
-        kind=RelationshipKind.ALLOCATED_TEAM, team__isnull=False
-    ).values_list("person_id", "team_id"):
-        out[person_id].add(team_id)
-    worker_teams: dict[int, set[int]] = defaultdict(set)
+    worker_teams: dict[int, list[int]] = defaultdict(list)
     for user_id, team_id in User.teams.through.objects.values_list("user_id", "team_id"):
-        worker_teams[user_id].add(team_id)
-    for person_id, user_id in active.filter(
-        kind=RelationshipKind.ALLOCATED_WORKER, user__isnull=False
-    ).values_list("person_id", "user_id"):
-        out[person_id] |= worker_teams.get(user_id, set())
-    return {k: frozenset(v) for k, v in out.items()}
+        worker_teams[user_id].append(team_id)
+    rows = (
+        CareRelationship.objects.filter(
+            Q(ends_at__isnull=True) | Q(ends_at__gt=at),
+            starts_at__lte=at,
+            kind__in=(RelationshipKind.ALLOCATED_TEAM, RelationshipKind.ALLOCATED_WORKER),
+        )
+        .values_list("person_id", "team_id", "user_id")
+        .iterator(chunk_size=5000)
+    )
+    found: dict[int, set[int] | int] = {}
+    for person_id, team_id, user_id in rows:
+        teams_here = (team_id,) if team_id is not None else worker_teams.get(user_id, ())
+        for t in teams_here:
+            had = found.get(person_id)
+            if had is None:
+                found[person_id] = t
+            elif isinstance(had, int):
+                if had != t:
+                    found[person_id] = {had, t}
+            else:
+                had.add(t)
+    shared: dict[tuple[int, ...], tuple[int, ...]] = {}
+    out: dict[int, tuple[int, ...]] = {}
+    for person_id, v in found.items():
+        key = (v,) if isinstance(v, int) else tuple(sorted(v))
+        out[person_id] = shared.setdefault(key, key)
+    return out
 
 
 def version() -> str:
-    """What a cached forecast was computed from: the newest service, cost version, working relationship and person
-    change, the services ended and relationships closed (an end is an update), and every budget, cost centre and
-    care category as they are now. A forecast cached before any of these changes is never shown after it."""
+    """What a cached forecast was computed from: the newest service and cost version (a new one, or a change of cost:
+    costs are never edited), the services ended (an end is an update: their count and the latest end date), the
+    newest working relationship and team membership, every budget, and every cost centre and care category as they
+    are now. A forecast cached before any of these changes is never shown after it. A change of a person's primary
+    support reason, or the end of an allocation, shows at the cache's expiry (CACHE_SECONDS) or with "Recalculate
+    now" (counting those on every page view took longer than the page may)."""
     marks = [
         Service.objects.aggregate(v=Max("pk"), e=Count("pk", filter=~Q(end_outcome="")), d=Max("end_on")),
         ServiceCost.objects.aggregate(v=Max("pk")),
-        CareRelationship.objects.aggregate(v=Max("pk"), e=Count("pk", filter=Q(ends_at__isnull=False))),
-        Person.objects.aggregate(v=Max("updated_at")),
+        CareRelationship.objects.aggregate(v=Max("pk")),
         User.teams.through.objects.aggregate(v=Max("pk"), n=Count("pk")),
         Budget.objects.aggregate(v=Max("updated_at"), n=Count("pk")),
     ]
     reference = [
         list(
             CostCentre.objects.order_by("pk").values_list(
-                "pk", "care_category_id", "support_reasons", "team_id", "holder_id", "active"
+                "pk", "code", "name", "care_category_id", "support_reasons", "team_id", "holder_id", "active"
             )
         ),
         list(
             CareCategory.objects.order_by("pk").values_list(
                 "pk",
+                "name",
                 "unit",
                 "priority",
                 "service_types",
@@ -184,8 +204,7 @@ def version() -> str:
             )
         ),
     ]
-    digest = hashlib.sha256(repr((marks, reference)).encode()).hexdigest()[:20]
-    return digest
+    return hashlib.sha256(repr((marks, reference)).encode()).hexdigest()[:20]
 
 
 def load(year: FinancialYear, as_at: dt.date) -> list[CostedService]:
@@ -210,13 +229,15 @@ def compute(year: FinancialYear, as_at: dt.date) -> commitments.Forecast:
     )
 
 
-def forecast(year: FinancialYear, as_at: dt.date, *, refresh: bool = False, full: bool = False):
+def forecast(
+    year: FinancialYear, as_at: dt.date, *, refresh: bool = False, full: bool = False, mark: str | None = None
+):
     """The forecast of `year` as at `as_at`, from the cache unless anything it was computed from has changed (or
     `refresh`). `full` keeps the service ids behind each cell (the lists behind figures need them)."""
     from django.core.cache import cache
 
     as_at = commitments.clip_as_at(as_at, year.starts_on, year.ends_on)
-    key = f"openasc-forecast-{year.label}-{as_at.isoformat()}-{version()}"
+    key = f"openasc-forecast-{year.label}-{as_at.isoformat()}-{mark or version()}"
     found = None if refresh else cache.get(key + ("-full" if full else ""))
     if found is None:
         computed = compute(year, as_at)
@@ -239,9 +260,23 @@ def figures_for(user, year: FinancialYear, as_at: dt.date, *, refresh: bool = Fa
     """What the monitoring page (and `openasc budget`) shows for `user`: only the cost centres they may see (all, for
     finance): a line per cost centre (label, id, Figures), 'not in a cost centre' for those who see all, the total of
     what they see, and the committee table's lines (care category, Figures). `visible` overrides the user's."""
-    result = forecast(year, as_at, refresh=refresh)
+    from django.core.cache import cache
+
     if visible is ...:
         visible = visible_centre_ids(user)
+    mark = version()
+    day = commitments.clip_as_at(as_at, year.starts_on, year.ends_on)
+    scope = "all" if visible is None else hashlib.sha256(repr(sorted(visible)).encode()).hexdigest()[:16]
+    key = f"openasc-budget-figures-{year.label}-{day.isoformat()}-{mark}-{scope}"
+    found = None if refresh else cache.get(key)
+    if found is None:
+        found = _figures(year, day, visible, refresh=refresh, mark=mark)
+        cache.set(key, found, CACHE_SECONDS)
+    return found
+
+
+def _figures(year: FinancialYear, as_at: dt.date, visible, *, refresh: bool, mark: str) -> dict:
+    result = forecast(year, as_at, refresh=refresh, mark=mark)
     budgets = budget_figures(year)
     cats = categories()
     all_centres = centres()
@@ -286,7 +321,7 @@ def figures_for(user, year: FinancialYear, as_at: dt.date, *, refresh: bool = Fa
     if any(c.services for c in uncategorised):
         committee.append((None, commitments.add_up(uncategorised, unit="week", months=n, budgets=[])))
     return {
-        "result": result,
+        "result": result.meta(),
         "visible": visible,
         "centre_lines": centre_lines,
         "committee": committee,

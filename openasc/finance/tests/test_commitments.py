@@ -264,3 +264,41 @@ def test_budget_and_variance_add_up():
     assert under.variance == -161000
     none = commitments.add_up(result.cells_of(centres=[ANY_RES.id]), unit="week", months=12, budgets=[])
     assert none.budget is None and none.variance is None
+
+
+def test_the_forecast_agrees_with_the_one_cost_calculation_for_any_service():
+    """The forecast works the cost out over runs of days (fast); every figure must be costing.cost_between's over
+    the same days, to the penny: random services with random versions, ends, one-off costs and units."""
+    import random
+
+    from openasc.finance.costing import cost_between
+
+    rng = random.Random(15)
+    services = []
+    for sid in range(1, 400):
+        start = D(2025, 1, 1) + dt.timedelta(days=rng.randint(0, 900))
+        end = None if rng.random() < 0.5 else start + dt.timedelta(days=rng.randint(0, 400))
+        costs = []
+        day = start - dt.timedelta(days=rng.choice([0, 0, 30]))
+        for _ in range(rng.randint(0, 4)):
+            kind = rng.choice(["Weekly", "Hourly", "Hourly", "One-off", "Daily"])
+            units = None if kind in ("Weekly", "One-off") else rng.choice([None, 7, 10.5, 21])
+            costs.append((day, rng.randint(0, 200000), kind, units))
+            day += dt.timedelta(days=rng.randint(1, 200))
+        services.append(svc(sid, sid, start=start, end=end, costs=costs))
+    as_at = D(2026, 10, 17)
+    result = run(services, as_at=as_at)
+    f = figures(result)
+    in_year = [s for s in services if s.start_on <= END and (s.end_on is None or s.end_on >= START)]
+    assert f.services == len(in_year) and f.spent > 0 and f.committed > 0
+    assert f.spent == sum(cost_between(s, START, as_at) for s in in_year)
+    assert f.committed == sum(cost_between(s, as_at + dt.timedelta(days=1), END) for s in in_year)
+    for i, (first, last) in enumerate(result.months):
+        if last <= as_at:
+            expected = sum(cost_between(s, first, last) for s in in_year)
+            assert f.months_spent[i] == expected and f.months_committed[i] == 0
+    october = result.months[6]
+    assert f.months_spent[6] == sum(cost_between(s, october[0], as_at) for s in in_year)
+    assert f.months_committed[6] == sum(
+        cost_between(s, as_at + dt.timedelta(days=1), october[1]) for s in in_year
+    )
