@@ -210,3 +210,31 @@ def test_totals_and_the_table_by_provider():
     assert result.in_year_change_pence == 4 * 10400
     rows = result.by_provider()
     assert [(r.provider_id, r.services) for r in rows] == [(7, 2), (8, 1), (None, 1)]
+
+
+@pytest.mark.parametrize(
+    "shape",
+    [
+        {},
+        {"end": D(2026, 10, 1)},
+        {"end": D(2027, 1, 9)},
+        {"end": D(2028, 1, 1)},
+        {
+            "versions": [
+                (START, 1999, "Hourly", Decimal("7.5")),
+                (D(2026, 12, 25), 2111, "Hourly", Decimal("7.5")),
+            ]
+        },
+        {"versions": [(START, 99999, "Weekly", None), (D(2026, 10, 2), 100001, "Weekly", None)]},
+        {"versions": [(START, 33333, "4-weekly", None), (D(2027, 3, 31), 40000, "4-weekly", None)]},
+    ],
+)
+def test_the_cost_after_is_cost_between_of_the_service_with_the_new_version(shape):
+    import dataclasses
+
+    service = svc(**shape)
+    line = run([service]).lines[0]
+    new = costing.version(DAY, line.new_unit_cost_pence, line.cost_frequency, line.planned_units_per_week)
+    after = dataclasses.replace(service, versions=(*service.versions, new))
+    assert line.in_year_before_pence == costing.cost_between(service, DAY, YEAR_END)
+    assert line.in_year_after_pence == costing.cost_between(after, DAY, YEAR_END)

@@ -18,7 +18,6 @@ Rules (docs/uplifts-and-spend.md):
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 from collections import Counter
 from dataclasses import dataclass, field
@@ -226,7 +225,8 @@ def decide(
         if current.unit_cost_pence >= benchmark:
             return SKIP_AT_BENCHMARK
         window = method.skip_uplifted_within_days or 0
-        if window and current is not svc.versions[0] and (day - current.effective_from).days <= window:
+        changed = current.effective_from > svc.start_on  # a change of cost, not the cost it started at
+        if window and changed and (day - current.effective_from).days <= window:
             return SKIP_RECENT
         new = benchmark
     else:
@@ -234,6 +234,16 @@ def decide(
     if new == current.unit_cost_pence:
         return SKIP_NO_CHANGE
     return new, current
+
+
+def _run_last(svc: costing.CostedService, day: dt.date, year_last: dt.date) -> dt.date:
+    """The last day of the run at the cost in force on `day`: the day before the next version, the service's end, or
+    the year's last day, whichever comes first."""
+    last = year_last if svc.end_on is None else min(year_last, svc.end_on)
+    for v in svc.versions:
+        if v.effective_from > day:
+            return min(last, v.effective_from - costing.ONE_DAY)
+    return last
 
 
 def preview(
@@ -260,7 +270,17 @@ def preview(
         new_version = costing.version(
             effective_from, new_unit, current.cost_frequency, current.planned_units_per_week
         )
-        after = dataclasses.replace(svc, versions=(*svc.versions, new_version))
+        before = costing.cost_between(svc, effective_from, year_last)
+        # The new version changes only the run of days from the date until the next version (or the end of the
+        # service or of the year); every other run, each rounded on its own, is as before. So the cost after is the
+        # cost before with that one run priced again: costing.cost_between of the service with the version added.
+        run_last = _run_last(svc, effective_from, year_last)
+        days = (run_last - effective_from).days + 1
+        after = (
+            before
+            - costing.over_days(current.weekly_pence, days)
+            + costing.over_days(new_version.weekly_pence, days)
+        )
         out.lines.append(
             Line(
                 service_id=svc.id,
@@ -272,8 +292,8 @@ def preview(
                 planned_units_per_week=current.planned_units_per_week,
                 old_weekly_pence=current.weekly_pence,
                 new_weekly_pence=new_version.weekly_pence,
-                in_year_before_pence=costing.cost_between(svc, effective_from, year_last),
-                in_year_after_pence=costing.cost_between(after, effective_from, year_last),
+                in_year_before_pence=before,
+                in_year_after_pence=after,
             )
         )
     return out

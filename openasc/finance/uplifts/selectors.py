@@ -12,7 +12,6 @@ from django.db.models import Max, Q
 
 from openasc.finance import categories
 from openasc.finance.models import CareCategory, RateUplift, RateUpliftLine
-from openasc.finance.selectors.costed import costed_services
 from openasc.finance.uplifts import calc
 from openasc.providers.models import Provider
 from openasc.services.models import Service, ServiceCost
@@ -60,15 +59,15 @@ def method_of(uplift: RateUplift) -> calc.Method:
 def services_in_reach(uplift: RateUplift) -> list:
     """The services running on the effective date, narrowed in the database by provider and service type (the rest
     of the scope is decided by calc, on the same rows)."""
-    extra = Q()
+    from openasc.finance.spend.selectors import costed_in_window
+
+    extra = Q(start_on__lte=uplift.effective_from)
     if uplift.service_type:
         extra &= Q(service_type__iexact=uplift.service_type)
-    return costed_services(
-        first=uplift.effective_from,
-        last=uplift.effective_from,
-        provider_ids=[uplift.provider_id] if uplift.provider_id else None,
-        extra=extra if uplift.service_type else None,
-    )
+    if uplift.provider_id:
+        extra &= Q(provider_location__provider_id=uplift.provider_id)
+    # the versions in force from the date on are all the preview needs (the year after it included)
+    return costed_in_window(uplift.effective_from, year_end(uplift.effective_from), extra=extra)
 
 
 def compute(uplift: RateUplift) -> calc.Preview:
