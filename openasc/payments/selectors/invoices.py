@@ -72,10 +72,11 @@ def awaiting_approval() -> list[Invoice]:
 
 
 def approved_for(schedule_id: int, period_start: dt.date, *, provider_ids=None) -> dict[int, list[Invoice]]:
-    """provider id -> its approved, unpaid invoices and credit notes for the schedule's period starting then."""
+    """provider id -> its approved, unpaid invoices and credit notes for the schedule's period starting then, or for
+    an earlier one (approved after that period's run: paid in the next)."""
     qs = Invoice.objects.filter(
         schedule_id=schedule_id,
-        period_start=period_start,
+        period_start__lte=period_start,
         status=InvoiceStatus.APPROVED,
         payment__isnull=True,
     )

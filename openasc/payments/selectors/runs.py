@@ -21,9 +21,11 @@ def paid_keys(period_starts: dict[int, dt.date]) -> set[tuple[int, int]]:
 
 
 def adjustments_for(schedule_id: int, period_start: dt.date) -> dict[int, list[Adjustment]]:
+    """provider id -> its unpaid adjustments for the period starting then, or an earlier one (made after that
+    period's run: counted in the next)."""
     out: dict[int, list[Adjustment]] = {}
     for adj in Adjustment.objects.filter(
-        schedule_id=schedule_id, period_start=period_start, payment__isnull=True
+        schedule_id=schedule_id, period_start__lte=period_start, payment__isnull=True
     ).order_by("pk"):
         out.setdefault(adj.provider_id, []).append(adj)
     return out

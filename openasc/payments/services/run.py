@@ -100,6 +100,7 @@ class RunResult:
     already_paid: int
     run_id: int | None = None
     schedules: int = 0
+    held: int = 0
 
     @property
     def total_pence(self) -> int:
@@ -116,14 +117,14 @@ class RunResult:
         day = f"{self.period_end:%-d %B %Y}"
         if not self.schedules:
             return f"No payment schedule has a period ending on {day}: nothing to pay"
+        already = f" ({self.already_paid} already paid)" if self.already_paid else ""
+        held = f"; {self.held} held, their credit notes coming to more than is owed" if self.held else ""
         if not self.paid:
-            return f"Nothing more to pay for period ending {day}" + (
-                f" ({self.already_paid} already paid)" if self.already_paid else ""
-            )
+            return f"Nothing more to pay for period ending {day}{already}{held}"
         verb = "Would pay" if self.dry_run else "Paid"
         return (
             f"{verb} {pounds(self.total_pence)} in {self.count} payment{'s' if self.count != 1 else ''} "
-            f"for period ending {day}" + (f" ({self.already_paid} already paid)" if self.already_paid else "")
+            f"for period ending {day}{already}{held}"
         )
 
 
@@ -137,13 +138,16 @@ def _service_label(component: str, service_type: str) -> str:
 
 def plan_run(
     period_end: dt.date, *, provider_ids=None, rules: Rules | None = None
-) -> tuple[list[ToPay], int, int]:
-    """(what to pay, how many are already paid, how many schedules have a period then) for a run on `period_end`."""
+) -> tuple[list[ToPay], int, int, int]:
+    """(what to pay, how many are already paid, how many schedules have a period then, how many are held because
+    their credit notes come to more than is owed) for a run on `period_end`. Invoices approved and adjustments made
+    after their own period's run are paid in the next one."""
     from openasc.core.money import pounds
 
     rules = rules or load_rules()
     out: list[ToPay] = []
     already = 0
+    held = 0
     schedules = 0
     loaded: dict[Period, list] = {}
     names = dict(Provider.objects.values_list("pk", "name"))
@@ -230,9 +234,12 @@ def plan_run(
                 )
             if not to_pay.lines:
                 continue
+            if to_pay.amount_pence < 0:  # credit notes beyond what is owed: held, and netted in the next run
+                held += 1
+                continue
             to_pay.reference = reference(schedule, period, provider_id)
             out.append(to_pay)
-    return out, already, schedules
+    return out, already, schedules, held
 
 
 def _pay_one(user: User, run: PaymentRun, item: ToPay) -> bool:
@@ -327,8 +334,10 @@ def payment_run(
     """Pay every provider with a period ending on `period_end` (see the module's docstring). `progress(done,
     total)` is told after each payment."""
     require(user, Capability.RUN_PAYMENTS, "run payments")
-    to_pay, already, schedules = plan_run(period_end, provider_ids=provider_ids)
-    result = RunResult(period_end, dry_run, [] if not dry_run else to_pay, already, schedules=schedules)
+    to_pay, already, schedules, held = plan_run(period_end, provider_ids=provider_ids)
+    result = RunResult(
+        period_end, dry_run, [] if not dry_run else to_pay, already, schedules=schedules, held=held
+    )
     if dry_run:
         return result
     run = PaymentRun.objects.create(period_end=period_end, started_by=user, started_at=timezone.now())

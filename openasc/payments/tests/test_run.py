@@ -214,3 +214,34 @@ def test_cli_exit_status_2_when_the_run_stops(world, officers, monkeypatch):
     with pytest.raises(SystemExit) as caught:
         _cli("--period-end", "2026-05-03", "--as-user", "fo-first")
     assert caught.value.code == 2
+
+
+def test_an_invoice_approved_after_its_periods_run_is_paid_in_the_next(world, officers):
+    _approved(world, officers, [f"{world.ann.la_person_id},,2026-04-06,2026-05-03,40,22.00,"], "INV-1")
+    run.payment_run(user=officers.first, period_end=END)
+    _approved(world, officers, [f"{world.bob.la_person_id},,2026-04-06,2026-05-03,28,20.00,"], "LATE-1")
+    again = run.payment_run(user=officers.first, period_end=END)
+    assert again.count == 0 and again.already_paid == 2  # the agency and the care home: paid once only
+    late = Invoice.objects.get(number="LATE-1")
+    assert late.status == InvoiceStatus.APPROVED and late.payment is None
+    nxt = run.payment_run(user=officers.first, period_end=dt.date(2026, 5, 31))
+    agency = next(p for p in nxt.paid if p.provider_id == world.agency.provider_id)
+    assert agency.amount_pence == 56000 and agency.period.first == dt.date(2026, 5, 4)
+    late.refresh_from_db()
+    assert late.status == InvoiceStatus.PAID and late.payment.period_end == dt.date(2026, 5, 31)
+
+
+def test_credit_notes_beyond_what_is_owed_are_held_not_paid_negative(world, officers):
+    _approved(
+        world,
+        officers,
+        [f"{world.ann.la_person_id},,2026-04-20,2026-04-26,,,44.00"],
+        "CN-9",
+        InvoiceKind.CREDIT_NOTE,
+    )
+    result = run.payment_run(user=officers.first, period_end=END)
+    assert result.held == 1 and not Payment.objects.filter(provider_id=world.agency.provider_id).exists()
+    assert "1 held" in result.message
+    _approved(world, officers, [f"{world.ann.la_person_id},,2026-04-06,2026-05-03,40,22.00,"], "INV-9")
+    result = run.payment_run(user=officers.first, period_end=END)
+    assert Payment.objects.get(provider_id=world.agency.provider_id).amount_pence == 88000 - 4400
