@@ -73,7 +73,11 @@ class Row:
     services: int = 0
     person_days: int = 0
     hourly_spend_pence: int = 0
-    hours: Decimal = Decimal(0)
+    unit_days: int = 0  # hourly costs' planned hours a week in hundredths, times the days at them (exact)
+
+    @property
+    def hours(self) -> Decimal:
+        return Decimal(self.unit_days) / 700
 
     @property
     def average_weekly_pence(self) -> int | None:
@@ -83,9 +87,9 @@ class Row:
 
     @property
     def hourly_rate_pence(self) -> int | None:
-        if not self.hours:
+        if not self.unit_days:
             return None
-        return _penny(Decimal(self.hourly_spend_pence) / self.hours)
+        return _penny(Decimal(self.hourly_spend_pence) * 700 / Decimal(self.unit_days))
 
 
 @dataclass
@@ -130,6 +134,9 @@ class Spend:
 
 
 def _merged_days(intervals: list[tuple[dt.date, dt.date]]) -> int:
+    if len(intervals) == 1:
+        a, b = intervals[0]
+        return (b - a).days + 1
     intervals.sort()
     days = 0
     cur_a, cur_b = intervals[0]
@@ -140,6 +147,10 @@ def _merged_days(intervals: list[tuple[dt.date, dt.date]]) -> int:
         elif b > cur_b:
             cur_b = b
     return days + (cur_b - cur_a).days + 1
+
+
+def _hundredths(units) -> int:
+    return int(Decimal(units) * 100)
 
 
 def aggregate(
@@ -157,42 +168,58 @@ def aggregate(
     total = Row(TOTAL)
     total_spans: dict[int, list] = {}
     kept: list[ServiceSpend] = []
+    setting_of: dict[tuple, str] = {}  # the care category depends only on these four values
+    bands: dict[dt.date | None, str] = {}
     for svc in services:
         segs = costing.segments(svc, first, last)
-        spend = sum(s.pence for s in segs)
+        spend = 0
+        hourly_spend = unit_days = 0
+        for seg in segs:
+            pence = seg.pence
+            spend += pence
+            v = seg.version
+            if v.planned_units_per_week and v.cost_frequency[:4].lower() == "hour":
+                hourly_spend += pence
+                unit_days += _hundredths(v.planned_units_per_week) * seg.days
         if svc.versions and first <= svc.start_on <= last and svc.versions[0].one_off:
             spend += svc.versions[0].unit_cost_pence
         if spend <= 0:
             continue
-        hourly_spend, hours = 0, Decimal(0)
-        for s in segs:
-            if (s.version.cost_frequency or "").strip().lower().startswith(
-                "hour"
-            ) and s.version.planned_units_per_week:
-                hourly_spend += s.pence
-                hours += Decimal(s.version.planned_units_per_week) * s.days / 7
-        window = costing.clip(svc, first, last)
-        category = categorise(svc, categories)
+        key = (svc.service_type, svc.service_component, svc.delivery_mechanism, svc.support_reason)
+        setting = setting_of.get(key)
+        if setting is None:
+            category = categorise(svc, categories)
+            setting = setting_of[key] = category.name if category else NO_CATEGORY
+        band = bands.get(svc.date_of_birth)
+        if band is None:
+            band = bands[svc.date_of_birth] = age_band(age_on(svc.date_of_birth, year_end))
         groups = {
-            SETTING: category.name if category else NO_CATEGORY,
+            SETTING: setting,
             SERVICE_TYPE: svc.service_type or NOT_RECORDED,
             CLIENT_GROUP: svc.support_reason or NOT_RECORDED,
-            AGE_BAND: age_band(age_on(svc.date_of_birth, year_end)),
+            AGE_BAND: band,
         }
         kept.append(ServiceSpend(svc.id, svc.person_id, spend, groups))
-        for target, where in [(total, total_spans)] + [
-            (
-                rows.setdefault((d, label), Row(label)),
-                spans.setdefault((d, label), {}),
-            )
-            for d, label in groups.items()
-        ]:
-            target.spend_pence += spend
-            target.services += 1
-            target.hourly_spend_pence += hourly_spend
-            target.hours += hours
+        window = costing.clip(svc, first, last)
+        targets = [(total, total_spans)]
+        for group in groups.items():
+            row = rows.get(group)
+            if row is None:
+                row = rows[group] = Row(group[1])
+                spans[group] = {}
+            targets.append((row, spans[group]))
+        for row, where in targets:
+            row.spend_pence += spend
+            row.services += 1
+            if unit_days:
+                row.hourly_spend_pence += hourly_spend
+                row.unit_days += unit_days
             if window is not None:
-                where.setdefault(svc.person_id, []).append(window)
+                mine = where.get(svc.person_id)
+                if mine is None:
+                    where[svc.person_id] = [window]
+                else:
+                    mine.append(window)
     for key, people in spans.items():
         rows[key].people = len(people)
         rows[key].person_days = sum(_merged_days(v) for v in people.values())
