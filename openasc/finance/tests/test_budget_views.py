@@ -268,3 +268,62 @@ def test_the_care_categories_are_shown_with_local_settings_flagged(client, staff
     html = client.get("/finance/categories/").content.decode()
     assert "Residential dementia" in html and "Local setting" in html
     assert "Long term support: Nursing care" in html
+
+
+def test_each_figure_opens_exactly_its_services(client, staff, world, teams):
+    north = world[0]
+    # in the north cost centre too: one ended in May (in the year, not running on 30 September), one with no cost
+    gone = PersonFactory(first_name="Gwen", last_name="Gone")
+    unknown = PersonFactory(first_name="Una", last_name="Known")
+    for p in (gone, unknown):
+        CareRelationshipFactory(person=p, kind=RelationshipKind.ALLOCATED_TEAM, team=teams.north, user=None)
+    service_with_costs(
+        gone,
+        service_type=RES,
+        start_on=D(2026, 1, 1),
+        end_on=D(2026, 5, 31),
+        costs=[(D(2026, 1, 1), 70000, "Weekly", None)],
+    )
+    service_with_costs(unknown, service_type=RES, start_on=D(2026, 1, 1), costs=[])
+    # home care, north team, in no cost centre
+    home = PersonFactory(first_name="Hal", last_name="Homer")
+    CareRelationshipFactory(person=home, kind=RelationshipKind.ALLOCATED_TEAM, team=teams.north, user=None)
+    service_with_costs(
+        home,
+        service_type="Long term support: Community",
+        component="Home support or domiciliary care",
+        start_on=D(2026, 1, 1),
+        costs=[(D(2026, 1, 1), 2000, "Hourly", 10)],
+    )
+
+    def names(user, centre, **params):
+        text = page(client, user, f"/finance/budgets/2026-27/{centre}/services/", **params).content.decode()
+        return {n for n in ("Northam", "Southey", "Gone", "Known", "Homer") if n in text}
+
+    fo, tm = staff.finance_officer, staff.team_manager
+    assert names(tm, north.pk, figure="all") == {"Northam", "Gone", "Known"}
+    assert names(tm, north.pk, figure="current") == {"Northam", "Known"}
+    assert names(tm, north.pk, figure="no-cost") == {"Known"}
+    assert names(tm, "all", figure="all") == {"Northam", "Gone", "Known"}  # only the manager's cost centres
+    assert names(fo, "all", figure="all") == {"Northam", "Southey", "Gone", "Known", "Homer"}
+    assert names(fo, "none", figure="all") == {"Homer"}
+    assert names(fo, "all", figure="current", category="home-care") == {"Homer"}
+    assert names(fo, "all", figure="current", category="residential") == {"Northam", "Southey", "Known"}
+    html = page(client, fo).content.decode()
+    assert "Not in a cost centre" in html and "1 with no cost known" in html
+
+
+def test_unknown_years_cost_centres_and_categories_are_not_found(client, staff, world):
+    north = world[0]
+    assert page(client, staff.finance_officer, "/finance/budgets/1999-00/all/services/").status_code == 404
+    assert page(client, staff.finance_officer, "/finance/budgets/2026-27/999999/services/").status_code == 404
+    assert (
+        page(client, staff.finance_officer, "/finance/budgets/2026-27/nonsense/services/").status_code == 404
+    )
+    assert (
+        page(
+            client, staff.finance_officer, f"/finance/budgets/2026-27/{north.pk}/services/", category="x"
+        ).status_code
+        == 404
+    )
+    assert page(client, staff.finance_officer, "/finance/budgets/", year="1999-00").status_code == 404
