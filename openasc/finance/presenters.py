@@ -32,14 +32,16 @@ def unit_cost(value: int | None, unit: str) -> str:
     return DASH if value is None else f"{pounds(value)} {per(unit)}"
 
 
-def trend(delta: int | None, *, money: bool = False) -> str:
-    """An arrow and the change since the previous month end: '▲ 3', '▼ £12.50', '→ 0'."""
+def trend(delta: int | None, *, money: bool = False):
+    """The change since the previous month end, with an arrow that screen readers skip: '▲ 3 up', '▼ £12.50 down',
+    '→ no change'."""
     if delta is None:
         return DASH
-    arrow = "▲" if delta > 0 else ("▼" if delta < 0 else "→")
+    if not delta:
+        return format_html('<span aria-hidden="true">{}</span> no change', "→")
     size = pounds(abs(delta)) if money else f"{abs(delta):,}"
-    word = "up" if delta > 0 else ("down" if delta < 0 else "no change")
-    return f"{arrow} {size} ({word})" if delta else f"{arrow} no change"
+    arrow, word = ("▲", "up") if delta > 0 else ("▼", "down")
+    return format_html('<span aria-hidden="true">{}</span> {} {}', arrow, word, size)
 
 
 def variance_tag(variance: int | None) -> dict | None:
@@ -87,8 +89,8 @@ def committee_rows(lines: list[tuple], *, year: str, as_at) -> list[list[dict]]:
                 _num({"text": unit_cost(f.budgeted_unit_cost, f.unit)}),
                 _num({"html": _link(current, _n(f.people))}),
                 _num({"text": unit_cost(f.unit_cost, f.unit)}),
-                _num({"text": trend(f.people_trend)}),
-                _num({"text": trend(f.unit_cost_trend, money=True)}),
+                _num({"html": trend(f.people_trend)}),
+                _num({"html": trend(f.unit_cost_trend, money=True)}),
             ]
         )
     return rows
