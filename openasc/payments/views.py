@@ -211,6 +211,8 @@ def _invoice_page(request, invoice, *, errors=None, reject_form=None, status=200
             "second": approve == "approve_second",
             "needs_second": approve == "approve_first",
             "can_reject": "reject" in actions,
+            "own_waiting": invoice.entered_by_id == request.user.pk
+            and invoice.status in (InvoiceStatus.SUBMITTED, InvoiceStatus.SECOND),
             "reject_form": reject_form or forms.RejectForm(),
             "errors": errors or [],
         },
