@@ -82,3 +82,40 @@ class CostCentreForm(forms.Form):
 
     def clean_active(self):
         return self.cleaned_data.get("active") != "no"
+
+
+def _one_a_line(text) -> list[str]:
+    return [line.strip() for line in (text or "").splitlines() if line.strip()]
+
+
+class CareCategoryForm(forms.Form):
+    name = forms.CharField(required=False)
+    priority = forms.CharField(required=False)
+    service_types = forms.CharField(required=False)
+    service_components = forms.CharField(required=False)
+    delivery_mechanisms = forms.CharField(required=False)
+    support_reasons = forms.CharField(required=False)
+    active = forms.ChoiceField(required=False, choices=(("yes", "Active"), ("no", "Inactive")))
+
+    def clean_priority(self):
+        raw = (self.cleaned_data.get("priority") or "").strip()
+        if not raw.isascii() or not raw.isdigit():
+            raise forms.ValidationError(
+                "Enter the priority as a whole number from 0 to 1000 (lower is tried first)"
+            )
+        return int(raw)
+
+    def clean_service_types(self):
+        return _one_a_line(self.cleaned_data.get("service_types"))
+
+    def clean_service_components(self):
+        return _one_a_line(self.cleaned_data.get("service_components"))
+
+    def clean_delivery_mechanisms(self):
+        return _one_a_line(self.cleaned_data.get("delivery_mechanisms"))
+
+    def clean_support_reasons(self):
+        return _one_a_line(self.cleaned_data.get("support_reasons"))
+
+    def clean_active(self):
+        return self.cleaned_data.get("active") != "no"

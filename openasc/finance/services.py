@@ -193,3 +193,68 @@ def budget_set(
             },
         )
     return budget
+
+
+def _lines(values) -> list[str]:
+    out: list[str] = []
+    for v in values or ():
+        v = str(v).strip()
+        if v and v.casefold() not in {x.casefold() for x in out}:
+            out.append(v)
+    return out
+
+
+def care_category_save(
+    *,
+    actor: User,
+    category: CareCategory,
+    name: str,
+    priority: int,
+    service_types: list[str],
+    service_components: list[str],
+    delivery_mechanisms: list[str],
+    support_reasons: list[str],
+    active: bool = True,
+) -> CareCategory:
+    """Change a care category's rule (which services it holds) and its place in the order tried. The unit (per week
+    or per hour) is fixed: budgets were set in it. A rule changed by the council is a local setting, and its
+    `source` says so."""
+    _require(actor)
+    name = (name or "").strip()
+    errors: dict[str, str] = {}
+    if not name:
+        errors["name"] = "Enter the care category's name, like Nursing dementia"
+    elif len(name) > 120:
+        errors["name"] = "The name must be 120 characters or fewer"
+    if not isinstance(priority, int) or isinstance(priority, bool) or not 0 <= priority <= 1000:
+        errors["priority"] = "Enter the priority as a whole number from 0 to 1000 (lower is tried first)"
+    lists = {
+        "service_types": _lines(service_types),
+        "service_components": _lines(service_components),
+        "delivery_mechanisms": _lines(delivery_mechanisms),
+        "support_reasons": _lines(support_reasons),
+    }
+    for field, values in lists.items():
+        if any(len(v) > 120 for v in values):
+            errors[field] = "Each value must be 120 characters or fewer, one a line"
+    if errors:
+        raise ValidationFailed(errors)
+    with transaction.atomic():
+        category = CareCategory.objects.select_for_update().get(pk=category.pk)
+        state = ("name", "priority", *lists, "active")
+        before = {k: getattr(category, k) for k in state}
+        category.name, category.priority, category.active = name, priority, bool(active)
+        for field, values in lists.items():
+            setattr(category, field, values)
+        after = {k: getattr(category, k) for k in state}
+        changes = audit.changes_between(before, after)
+        if changes and not category.source.startswith("Local setting"):
+            category.source = f"Local setting (changed from: {category.source})"[:200]
+        category.save()
+        audit.record(
+            actor=actor,
+            action=AuditAction.UPDATE,
+            obj=category,
+            details={"event": "care_category_changed", "code": category.code, "changes": changes},
+        )
+    return category

@@ -13,4 +13,5 @@ urlpatterns: list = [
     path("cost-centres/new/", views.centre_edit, name="centre-new"),
     path("cost-centres/<int:centre_id>/", views.centre_edit, name="centre-edit"),
     path("categories/", views.categories_page, name="categories"),
+    path("categories/<int:category_id>/", views.category_edit, name="category-edit"),
 ]

@@ -397,5 +397,58 @@ def categories_page(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "finance/categories.jinja",
-        {"title": "Care categories", "rows": rows, "active_nav": "finance"},
+        {
+            "title": "Care categories",
+            "rows": rows,
+            "can_edit": services.can_set_budgets(request.user),
+            "active_nav": "finance",
+        },
+    )
+
+
+def category_edit(request: HttpRequest, category_id: int) -> HttpResponse:
+    if (refused := _require_set(request)) is not None:
+        return refused
+    category = next((c for c in sel.categories() if c.pk == category_id), None)
+    if category is None:
+        return not_found(request, "care category")
+    status = 200
+    if request.method == "POST":
+        form = forms.CareCategoryForm(request.POST)
+        if form.is_valid():
+            d = form.cleaned_data
+            try:
+                services.care_category_save(actor=request.user, category=category, **d)
+            except ValidationFailed as exc:
+                add_service_errors(form, exc.errors)
+            else:
+                from django.contrib import messages
+
+                messages.success(request, f"{category.name} saved")
+                return redirect(reverse("finance:categories"))
+        status = 400
+    else:
+        form = forms.CareCategoryForm(
+            initial={
+                "name": category.name,
+                "priority": str(category.priority),
+                "service_types": "\n".join(category.service_types or []),
+                "service_components": "\n".join(category.service_components or []),
+                "delivery_mechanisms": "\n".join(category.delivery_mechanisms or []),
+                "support_reasons": "\n".join(category.support_reasons or []),
+                "active": "yes" if category.active else "no",
+            }
+        )
+    return render(
+        request,
+        "finance/category_form.jinja",
+        {
+            "title": f"Edit care category {category.name}",
+            "category": category,
+            "unit": presenters.per(category.unit),
+            "form": form,
+            "errors": error_summary(form),
+            "active_nav": "finance",
+        },
+        status=status,
     )

@@ -327,3 +327,34 @@ def test_unknown_years_cost_centres_and_categories_are_not_found(client, staff, 
         == 404
     )
     assert page(client, staff.finance_officer, "/finance/budgets/", year="1999-00").status_code == 404
+
+
+def test_a_finance_officer_changes_a_care_categorys_rule_and_the_forecast_moves(client, staff, world):
+    residential = CareCategory.objects.get(code="residential")
+    assert "£36,500.00" in page(client, staff.team_manager).content.decode()
+    client.force_login(staff.finance_officer)
+    form = {
+        "name": "Residential",
+        "priority": "high",
+        "service_types": "Long term support: Residential care",
+        "service_components": "",
+        "delivery_mechanisms": "Direct payment\n",
+        "support_reasons": "",
+        "active": "yes",
+    }
+    bad = client.post(f"/finance/categories/{residential.pk}/", form)
+    assert bad.status_code == 400 and 'href="#priority"' in bad.content.decode()
+    residential.refresh_from_db()
+    assert residential.delivery_mechanisms == [] and residential.source == "CLD service type and component"
+    ok = client.post(f"/finance/categories/{residential.pk}/", {**form, "priority": "20"})
+    assert ok.status_code == 302
+    residential.refresh_from_db()
+    assert residential.delivery_mechanisms == ["Direct payment"]
+    assert residential.source.startswith("Local setting")
+    assert AuditEvent.objects.filter(
+        actor=staff.finance_officer, action=AuditAction.UPDATE, details__event="care_category_changed"
+    ).exists()
+    # Ivy's home is commissioned, not a direct payment: no longer residential, so no longer in RES-N
+    assert "£36,500.00" not in page(client, staff.team_manager).content.decode()
+    client.force_login(staff.team_manager)
+    assert client.post(f"/finance/categories/{residential.pk}/", form).status_code == 403
