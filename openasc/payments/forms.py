@@ -160,3 +160,41 @@ class ContributionForm(forms.Form):
                 "Enter the percentage as a number with at most 2 decimal places, like 37.5"
             )
         return value
+
+
+class ScheduleForm(forms.Form):
+    code = forms.SlugField(
+        max_length=40,
+        required=False,
+        error_messages={"invalid": "Use letters, numbers and hyphens, like home-care"},
+    )
+    name = forms.CharField(max_length=120, required=False)
+    care_categories = forms.MultipleChoiceField(
+        choices=[], required=False, error_messages={"invalid_choice": "Select care categories from the list"}
+    )
+    frequency = forms.ChoiceField(choices=[], error_messages={"required": "Select how often it pays"})
+    timing = forms.ChoiceField(choices=[], error_messages={"required": "Select in arrears or in advance"})
+    basis = forms.ChoiceField(choices=[], error_messages={"required": "Select what it pays against"})
+    anchor = GovukDateField(label="first day of one period")
+    priority = forms.IntegerField(
+        min_value=0,
+        max_value=1000,
+        required=False,
+        error_messages={"invalid": "Enter a whole number, like 10"},
+    )
+    active = forms.BooleanField(required=False)
+
+    def __init__(self, *args, categories=(), **kwargs):
+        from openasc.payments.models import Basis, Frequency, Timing
+
+        super().__init__(*args, **kwargs)
+        self.fields["care_categories"].choices = list(categories)
+        self.fields["frequency"].choices = Frequency.choices
+        self.fields["timing"].choices = Timing.choices
+        self.fields["basis"].choices = Basis.choices
+
+    def checkbox_items(self) -> list[dict]:
+        chosen = set(self["care_categories"].value() or [])
+        return [
+            {"value": v, "text": t, "checked": v in chosen} for v, t in self.fields["care_categories"].choices
+        ]

@@ -216,7 +216,7 @@ def would_pay_rows(items) -> list[list[dict]]:
 def schedule_rows(schedules, next_periods) -> list[list[dict]]:
     return [
         [
-            {"text": s.name},
+            {"html": _link(reverse("payments:schedule", args=[s.pk]), s.name)},
             {"text": ", ".join(s.care_categories or []) or ", ".join(s.service_types or []) or DASH},
             {"text": s.get_frequency_display()},
             {"text": s.get_timing_display()},
@@ -279,16 +279,64 @@ def contribution_head(with_person=True) -> list[dict]:
     ]
 
 
-def expected_rows(expected, names) -> list[list[dict]]:
-    return [
-        [
-            {"text": names.get(e.provider_id, str(e.provider_id))},
-            {"text": e.schedule.name},
-            {"text": f"{len({ln.service_id for ln in e.lines}):,}", "format": "numeric"},
-            {"text": pounds(e.total_pence), "format": "numeric"},
-        ]
-        for e in expected
-    ]
+def expected_rows(expected, names, day) -> list[list[dict]]:
+    rows = []
+    for e in expected:
+        href = reverse("payments:expected-provider", args=[e.provider_id]) + (
+            f"?schedule={e.schedule.id}&period_end={day.isoformat()}"
+        )
+        rows.append(
+            [
+                {"html": _link(href, names.get(e.provider_id, str(e.provider_id)))},
+                {"text": e.schedule.name},
+                {"text": f"{len({ln.service_id for ln in e.lines}):,}", "format": "numeric"},
+                {"text": pounds(e.total_pence), "format": "numeric"},
+            ]
+        )
+    return rows
+
+
+EXPECTED_LINE_HEAD = [
+    {"text": "Person"},
+    {"text": "Service"},
+    {"text": "Dates"},
+    {"text": "Days", "format": "numeric"},
+    {"text": "Weekly cost", "format": "numeric"},
+    {"text": "Planned hours", "format": "numeric"},
+    {"text": "Cost", "format": "numeric"},
+]
+
+
+def expected_line_rows(lines, people) -> list[list[dict]]:
+    rows = []
+    for ln in lines:
+        person = people.get(ln.person_id)
+        who = (
+            format_html(
+                '<a class="govuk-link" href="{}">{}</a><br>{}',
+                reverse("people:detail", args=[ln.person_id]),
+                person.la_person_id,
+                person.full_name,
+            )
+            if person
+            else str(ln.person_id)
+        )
+        rows.append(
+            [
+                {"html": who, "classes": "app-break-anywhere"},
+                {
+                    "html": _link(
+                        reverse("payments:service", args=[ln.service_id]), f"Service {ln.service_id}"
+                    )
+                },
+                {"text": f"{uk_date(ln.first)} to {uk_date(ln.last)}"},
+                {"text": str(ln.days), "format": "numeric"},
+                {"text": "one-off" if ln.one_off else money(ln.weekly_pence), "format": "numeric"},
+                {"text": f"{ln.units:.2f}" if ln.units else DASH, "format": "numeric"},
+                {"text": pounds(ln.pence), "format": "numeric"},
+            ]
+        )
+    return rows
 
 
 EXPECTED_HEAD = [

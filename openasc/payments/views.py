@@ -21,7 +21,7 @@ from openasc.payments.selectors import invoices as inv_sel
 from openasc.payments.selectors import nhs as nhs_sel
 from openasc.payments.selectors import runs as run_sel
 from openasc.payments.selectors import schedules as sch_sel
-from openasc.payments.selectors.expected import expected_for_run
+from openasc.payments.selectors.expected import expected_for, expected_for_run
 from openasc.payments.services import invoices as inv_svc
 from openasc.payments.services import nhs as nhs_svc
 from openasc.payments.services import run as run_svc
@@ -100,6 +100,74 @@ def schedules(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _schedule_form(request, schedule):
+    from openasc.finance.models import CareCategory
+
+    initial = None
+    if schedule is not None and request.method != "POST":
+        initial = {
+            "code": schedule.code,
+            "name": schedule.name,
+            "care_categories": schedule.care_categories,
+            "frequency": schedule.frequency,
+            "timing": schedule.timing,
+            "basis": schedule.basis,
+            "anchor": schedule.anchor,
+            "priority": schedule.priority,
+            "active": schedule.active,
+        }
+    categories = [
+        (c.code, c.name) for c in CareCategory.objects.filter(active=True).order_by("order", "code")
+    ]
+    return forms.ScheduleForm(request.POST or None, initial=initial, categories=categories)
+
+
+@_guard(Capability.RUN_PAYMENTS)
+def schedule_edit(request: HttpRequest, schedule_id: int | None = None) -> HttpResponse:
+    """A finance officer sets a schedule: which care categories, how often, in arrears or advance, the anchor, and
+    whether against an invoice or from the plan."""
+    from openasc.payments.services.schedules import schedule_save
+
+    schedule = sch_sel.schedule_get(schedule_id) if schedule_id else None
+    if schedule_id and schedule is None:
+        return not_found(request, "payment schedule")
+    form = _schedule_form(request, schedule)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            d = form.cleaned_data
+            try:
+                saved = schedule_save(
+                    user=request.user,
+                    schedule_id=schedule_id,
+                    code=d.get("code") or "",
+                    name=d.get("name") or "",
+                    care_categories=d.get("care_categories") or [],
+                    frequency=d["frequency"],
+                    timing=d["timing"],
+                    anchor=d.get("anchor"),
+                    basis=d["basis"],
+                    priority=d.get("priority") or 100,
+                    active=bool(d.get("active")),
+                )
+            except ValidationFailed as exc:
+                ui.add_service_errors(form, exc.errors)
+            else:
+                messages.success(request, f"Payment schedule {saved.name} saved")
+                return redirect("payments:schedules")
+        status = 400
+    return _page(
+        request,
+        "payments/schedule_form.jinja",
+        {
+            "title": f"Change {schedule.name}" if schedule else "Add a payment schedule",
+            "form": form,
+            "errors": ui.error_summary(form) if form.is_bound else [],
+        },
+        status=status,
+    )
+
+
 def _day(raw: str | None) -> dt.date | None:
     try:
         return dt.date.fromisoformat(raw or "")
@@ -116,7 +184,7 @@ def expected(request: HttpRequest) -> HttpResponse:
         found = expected_for_run(sch_sel.load_rules(), day)
         names = run_sel.provider_names({e.provider_id for e in found})
         found.sort(key=lambda e: (names.get(e.provider_id, ""), e.schedule.code))
-        rows = presenters.expected_rows(found, names)
+        rows = presenters.expected_rows(found, names, day)
         total = sum(e.total_pence for e in found)
     return _page(
         request,
@@ -127,6 +195,56 @@ def expected(request: HttpRequest) -> HttpResponse:
             "head": presenters.EXPECTED_HEAD,
             "rows": rows,
             "total": presenters.money(total),
+        },
+    )
+
+
+@_guard()
+def expected_provider(request: HttpRequest, provider_id: int) -> HttpResponse:
+    """One provider's expected payment for a schedule's period: a line per service and run of days at one cost (LA
+    person id and name, days, weekly cost, cost), 25 a page, each person shown audited."""
+    from django.core.paginator import Paginator
+
+    day = _day(request.GET.get("period_end"))
+    rules = sch_sel.load_rules()
+    schedule = next((s for s in rules.schedules if str(s.id) == request.GET.get("schedule", "")), None)
+    names = run_sel.provider_names([provider_id])
+    if day is None or schedule is None or provider_id not in names:
+        return not_found(request, "expected payment")
+    period = schedule.period_paid_by(day)
+    if period is None:
+        return not_found(
+            request, "expected payment", explanation=f"No period of {schedule.name} ends on {day:%-d %B %Y}."
+        )
+    found = expected_for(rules, schedule, period, provider_ids=[provider_id]).get(provider_id)
+    lines = found.lines if found else []
+    page = Paginator(lines, 25).get_page(request.GET.get("page"))
+    people = run_sel.people_named({ln.person_id for ln in page.object_list})
+    if people:
+        audit.record_many(
+            actor=request.user,
+            action=AuditAction.VIEW,
+            objs=list(people.values()),
+            basis=inv_svc.BASIS,
+            details={"what": "expected payment lines", "provider": provider_id, "period": str(period)},
+        )
+    return _page(
+        request,
+        "payments/expected_provider.jinja",
+        {
+            "title": f"Expected payment: {names[provider_id]}",
+            "provider_name": names[provider_id],
+            "schedule": schedule,
+            "period": period,
+            "day": day,
+            "total": presenters.money(found.total_pence if found else 0),
+            "head": presenters.EXPECTED_LINE_HEAD,
+            "rows": presenters.expected_line_rows(page.object_list, people),
+            "pagination": pagination(
+                page,
+                {"schedule": schedule.id, "period_end": day.isoformat()},
+                label="Pages of expected payment lines",
+            ),
         },
     )
 

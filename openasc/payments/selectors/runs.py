@@ -99,3 +99,15 @@ def service_for_payments(service_id: int):
     return (
         Service.objects.select_related("person", "provider_location__provider").filter(pk=service_id).first()
     )
+
+
+def people_named(person_ids) -> dict:
+    """person id -> Person (LA person id and name only), for a page that shows them and audits each."""
+    from openasc.people.models import Person
+
+    return {
+        p.pk: p
+        for p in Person.objects.filter(pk__in=sorted(person_ids)).only(
+            "pk", "la_person_id", "first_name", "middle_names", "last_name"
+        )
+    }

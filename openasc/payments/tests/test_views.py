@@ -150,3 +150,44 @@ def test_the_service_payments_page_audits_its_person(client, officers, world):
     assert AuditEvent.objects.filter(actor=officers.first, action="view", person_id=world.dan.pk).exists()
     missing = client.get(reverse("payments:service", args=[999999]))
     assert missing.status_code == 404
+
+
+def test_a_providers_expected_payment_shows_its_lines_and_audits_each_person(client, officers, world):
+    home = f.schedule("care-homes")
+    url = reverse("payments:expected-provider", args=[world.home.provider_id])
+    response = _login(client, officers.first).get(f"{url}?schedule={home.pk}&period_end=2026-05-03")
+    body = response.content.decode()
+    assert response.status_code == 200 and "£7,320.00" in body
+    assert world.cat.la_person_id in body and world.dan.la_person_id in body and "£850.00" in body
+    viewed = AuditEvent.objects.filter(actor=officers.first, action="view", object_type="people.person")
+    assert set(viewed.values_list("person_id", flat=True)) == {world.cat.pk, world.dan.pk}
+    assert client.get(f"{url}?schedule={home.pk}&period_end=2026-05-02").status_code == 404
+    assert client.get(f"{url}?schedule=999&period_end=2026-05-03").status_code == 404
+    listing = client.get(reverse("payments:expected") + "?period_end=2026-05-03").content.decode()
+    assert f"{url}?schedule={home.pk}&amp;period_end=2026-05-03" in listing
+
+
+def test_a_finance_officer_changes_a_schedule(client, officers):
+    home = f.schedule("home-care")
+    url = reverse("payments:schedule", args=[home.pk])
+    assert _login(client, officers.first).get(url).status_code == 200
+    data = {
+        "code": "home-care",
+        "name": "Home care weekly",
+        "care_categories": ["home-care"],
+        "frequency": "weekly",
+        "timing": "arrears",
+        "basis": "invoice",
+        "anchor-day": "6",
+        "anchor-month": "4",
+        "anchor-year": "2026",
+        "priority": "10",
+        "active": "on",
+    }
+    bad = client.post(url, {**data, "care_categories": []})
+    assert bad.status_code == 400 and "Choose the care categories" in bad.content.decode()
+    assert client.post(url, data).status_code == 302
+    home.refresh_from_db()
+    assert home.frequency == "weekly" and home.name == "Home care weekly"
+    assert AuditEvent.objects.filter(actor=officers.first, object_type="payments.paymentschedule").exists()
+    assert client.get(reverse("payments:schedule-new")).status_code == 200
