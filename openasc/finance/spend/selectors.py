@@ -5,6 +5,7 @@ spend). Whoever shows those rows audits each person named (`spend.views`)."""
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from dataclasses import dataclass
 
 from django.core.cache import cache
@@ -124,6 +125,10 @@ def compute(first: dt.date, last: dt.date, year_end: dt.date) -> calc.Spend:
     return result
 
 
+def _key(year: FinancialYear, first: dt.date, last: dt.date) -> str:
+    return f"openasc-spend-{year.label}-{first}-{last}-{_version()}"
+
+
 def spend_for(
     user, year: FinancialYear, mode: str, *, today: dt.date, refresh: bool = False, full: bool = False
 ) -> calc.Spend:
@@ -132,7 +137,7 @@ def spend_for(
     if not can_see(user):
         raise NotAllowed("Only finance officers and performance analysts can see the spend report.")
     first, last = window(year, mode, today)
-    key = f"openasc-spend-{year.label}-{first}-{last}-{_version()}"
+    key = _key(year, first, last)
     found = None if refresh else cache.get(key + ("-full" if full else ""))
     if found is None:
         found = compute(first, last, year.ends_on)
@@ -141,6 +146,31 @@ def spend_for(
         if not full:
             found = found.slim()
     return found
+
+
+def behind_for(
+    user, year: FinancialYear, mode: str, dimension: str, label: str, *, today: dt.date
+) -> tuple[calc.Spend, calc.Row | None, list[tuple[int, int, int]]]:
+    """The figure and the services behind it (the biggest spend first), each figure's list cached on its own so that
+        paging through one does not take the whole council's services from the cache each time. The services come as
+    (service id, person id, spend) tuples: `as_spends` for the ones shown."""
+    slim = spend_for(user, year, mode, today=today)
+    row = slim.row(dimension, label)
+    if row is None:
+        return slim, None, []
+    first, last = window(year, mode, today)
+    figure = hashlib.sha256(f"{dimension}\n{label}".encode()).hexdigest()[:24]
+    key = f"{_key(year, first, last)}-behind-{figure}"
+    items = cache.get(key)
+    if items is None:
+        full = spend_for(user, year, mode, today=today, full=True)
+        items = [(s.service_id, s.person_id, s.spend_pence) for s in full.behind(dimension, label)]
+        cache.set(key, items, CACHE_SECONDS)
+    return slim, row, items
+
+
+def as_spends(items) -> list[calc.ServiceSpend]:
+    return [calc.ServiceSpend(sid, pid, pence, {}) for sid, pid, pence in items]
 
 
 @dataclass

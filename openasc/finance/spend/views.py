@@ -118,13 +118,11 @@ def spend_services(request: HttpRequest) -> HttpResponse:
     today, year, mode = _params(request)
     dimension, label = request.GET.get("dim", ""), request.GET.get("row", calc.TOTAL)
     fmt = "csv" if request.GET.get("format") == "csv" else ""
-    result = selectors.spend_for(request.user, year, mode, today=today, full=True)
-    row = result.row(dimension, label)
+    _, row, behind = selectors.behind_for(request.user, year, mode, dimension, label, today=today)
     if row is None:
         return not_found(
             request, explanation="There is no such figure in the spend report. Go back to the report."
         )
-    behind = result.behind(dimension, label)
     where = calc.DIMENSIONS.get(dimension, "")
     details = {
         "what": "services behind a spend figure",
@@ -134,7 +132,7 @@ def spend_services(request: HttpRequest) -> HttpResponse:
         "row": label,
     }
     if fmt:
-        rows, people = selectors.service_rows(behind)
+        rows, people = selectors.service_rows(selectors.as_spends(behind))
         audit.record_many(
             actor=request.user,
             action=AuditAction.EXPORT,
@@ -150,7 +148,7 @@ def spend_services(request: HttpRequest) -> HttpResponse:
             "Services",
         )
     page = Paginator(behind, selectors.PAGE_SIZE).get_page(request.GET.get("page"))
-    rows, people = selectors.service_rows(list(page.object_list))
+    rows, people = selectors.service_rows(selectors.as_spends(page.object_list))
     audit.record_many(actor=request.user, action=AuditAction.VIEW, objs=people, basis=BASIS, details=details)
     base = {"year": year.label, "to": mode, "dim": dimension, "row": label}
     return render(
