@@ -331,7 +331,8 @@ def report_json(figures: dict, *, generated_at) -> dict:
         "previous_month_end": result.previous.isoformat(),
         "generated_at": generated_at.isoformat(timespec="seconds"),
         "cost_centres": out_centres,
-        "not_in_a_cost_centre": not_in if not_in is not None else empty,
+        # only for those who see every cost centre (null for a budget holder)
+        "not_in_a_cost_centre": None if figures["visible"] is not None else (not_in or empty),
         "care_categories": [
             {
                 "code": cat.code if cat else None,
