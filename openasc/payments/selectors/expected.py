@@ -13,7 +13,6 @@ from decimal import Decimal
 from django.db.models import Q
 from django.utils import timezone
 
-from openasc.core.models import CareRelationship
 from openasc.finance import costing
 from openasc.finance.selectors.costed import costed_services
 from openasc.payments.periods import Period
@@ -87,21 +86,13 @@ def lines_for(
     return out
 
 
-def team_ids_by_person(person_ids: Iterable[int], on: dt.date) -> dict[int, frozenset[int]]:
-    """The teams working with each person on a day (their team allocations), for the cost centres held by a team."""
-    wanted = sorted(set(person_ids))
-    start = timezone.make_aware(dt.datetime.combine(on, dt.time.max))
-    out: dict[int, set[int]] = defaultdict(set)
-    for i in range(0, len(wanted), _CHUNK):
-        rows = CareRelationship.objects.filter(
-            Q(ends_at__isnull=True) | Q(ends_at__gte=start),
-            person_id__in=wanted[i : i + _CHUNK],
-            team_id__isnull=False,
-            starts_at__lte=start,
-        ).values_list("person_id", "team_id")
-        for pid, tid in rows:
-            out[pid].add(tid)
-    return {k: frozenset(v) for k, v in out.items()}
+def team_ids_by_person(on: dt.date) -> dict[int, frozenset[int]]:
+    """The teams working with each person at the end of a day (finance's one rule: allocated teams, and the teams of
+    allocated workers), for the cost centres held by a team."""
+    from openasc.finance.selectors.budgets import teams_of_people
+
+    at = timezone.make_aware(dt.datetime.combine(on, dt.time(23, 59, 59)))
+    return {pid: frozenset(t) for pid, t in teams_of_people(at).items()}
 
 
 def expected_for(
@@ -123,7 +114,7 @@ def expected_for(
     mine = [s for s in services if s.provider_id is not None and rules.schedule_for(s) == schedule]
     teams: dict[int, frozenset[int]] = {}
     if any(c.team_id is not None for c in rules.centres):
-        teams = team_ids_by_person((s.person_id for s in mine), period.last)
+        teams = team_ids_by_person(period.last)
     out: dict[int, Expected] = {}
     for s in mine:
         lines = lines_for(

@@ -245,3 +245,29 @@ def test_credit_notes_beyond_what_is_owed_are_held_not_paid_negative(world, offi
     _approved(world, officers, [f"{world.ann.la_person_id},,2026-04-06,2026-05-03,40,22.00,"], "INV-9")
     result = run.payment_run(user=officers.first, period_end=END)
     assert Payment.objects.get(provider_id=world.agency.provider_id).amount_pence == 88000 - 4400
+
+
+def test_lines_carry_their_cost_centre_and_the_payment_the_largest(world, officers, teams):
+    from openasc.core.models import RelationshipKind
+    from openasc.core.tests.factories import CareRelationshipFactory
+    from openasc.finance.models import CareCategory
+    from openasc.finance.tests.factories import CostCentreFactory
+
+    CostCentreFactory(
+        code="RES-N", care_category=CareCategory.objects.get(code="residential"), team=teams.north
+    )
+    CostCentreFactory(code="NUR", care_category=CareCategory.objects.get(code="nursing"))
+    CareRelationshipFactory(
+        person=world.cat,
+        kind=RelationshipKind.ALLOCATED_TEAM,
+        team=teams.north,
+        user=None,
+        starts_at=dt.datetime(2026, 1, 1, tzinfo=dt.UTC),
+    )  # the team working with her at the end of the period
+    run.payment_run(user=officers.first, period_end=END)
+    payment = Payment.objects.get(provider_id=world.home.provider_id)
+    by_service = dict(
+        PaymentLine.objects.filter(payment=payment).values_list("service_id", "cost_centre_code")
+    )
+    assert by_service == {world.cat_home.pk: "RES-N", world.dan_home.pk: "NUR"}
+    assert payment.cost_centre_code == "NUR"  # £980 a week against £850
