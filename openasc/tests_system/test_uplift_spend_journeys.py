@@ -64,7 +64,7 @@ def test_a_finance_officer_previews_and_applies_an_uplift(journey, staff, home_c
     assert "Yusuf" not in main and ivy.la_person_id not in main  # the preview names nobody
     journey.screenshot("uplift-preview")
     journey.submit("Apply the uplift", status=200)
-    assert "Uplift applied: 1 services" in page.locator("main").inner_text()
+    assert "Uplift applied: 1 service now has a new cost" in page.locator("main").inner_text()
     uplift.refresh_from_db()
     assert uplift.status == UpliftStatus.APPLIED
     assert ServiceCost.objects.filter(

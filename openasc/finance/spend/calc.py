@@ -35,6 +35,12 @@ DIMENSIONS = {
     CLIENT_GROUP: "Client group (primary support reason)",
     AGE_BAND: "Age band on 31 March",
 }
+HEADINGS = {
+    SETTING: "By setting (care category)",
+    SERVICE_TYPE: "By CLD service type",
+    CLIENT_GROUP: "By client group (primary support reason)",
+    AGE_BAND: "By age band on 31 March",
+}
 TOTAL = "All services"
 AGE_BANDS = ["18-64", "65-74", "75-84", "85+", "Under 18", "Age not recorded"]
 NOT_RECORDED = "Not recorded"

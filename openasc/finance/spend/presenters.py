@@ -86,13 +86,13 @@ def total_rows(result: calc.Spend, *, year: str, mode: str) -> list[dict]:
 
 
 def chart_bars(rows: list[calc.Row]) -> list[dict]:
-    """Bars for the chart of spend by setting: its label, its amount, and its length out of 600."""
+    """Bars for the chart of spend by setting: its label, its amount, and its length out of 560."""
     peak = max([r.spend_pence for r in rows] or [0])
     return [
         {
             "label": r.label,
             "amount": pounds(r.spend_pence),
-            "width": round(600 * r.spend_pence / peak, 1) if peak else 0,
+            "width": round(560 * r.spend_pence / peak, 1) if peak else 0,
             "y": i * 44,
         }
         for i, r in enumerate(rows)

@@ -87,6 +87,7 @@ def spend(request: HttpRequest) -> HttpResponse:
         {
             "id": d,
             "title": title,
+            "heading": calc.HEADINGS[d],
             "rows": presenters.table_rows(result.tables[d], year=year.label, mode=mode, dimension=d),
         }
         for d, title in calc.DIMENSIONS.items()

@@ -35,7 +35,8 @@ def scope_text(uplift) -> str:
         parts.append(f"people aged {uplift.age_from} or over on the date")
     elif uplift.age_under is not None:
         parts.append(f"people under {uplift.age_under} on the date")
-    return "; ".join(parts) if parts else "The whole market"
+    text = "; ".join(parts)
+    return text[:1].upper() + text[1:] if text else "The whole market"
 
 
 def status_tag(uplift) -> dict:
@@ -119,6 +120,10 @@ def provider_rows(rows, names: dict[int, str]) -> list[list[dict]]:
             ]
         )
     return out
+
+
+def plural(n: int, one: str, many: str) -> str:
+    return f"{n:,} {one if n == 1 else many}"
 
 
 def skip_rows(reasons: list[tuple[str, int]]) -> list[list[dict]]:

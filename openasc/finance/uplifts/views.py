@@ -100,7 +100,9 @@ def _detail(request, uplift: RateUplift, *, errors=None, status=200) -> HttpResp
             "summary_rows": presenters.summary_rows(uplift),
             "figures_rows": presenters.figures_rows(preview) if preview else presenters.applied_rows(uplift),
             "provider_rows": presenters.provider_rows(page.object_list, names),
-            "provider_count": len(by_provider),
+            "provider_caption": "Services changed by provider ("
+            + presenters.plural(len(by_provider), "provider", "providers")
+            + ")",
             "pagination": pagination(page, {}, label="Pages of providers"),
             "skip_rows": skipped,
             "skipped": len(preview.skipped) if preview else 0,
@@ -136,6 +138,8 @@ def uplift_apply(request: HttpRequest, uplift_id: int) -> HttpResponse:
         errors = [{"text": m, "href": "#apply"} for m in exc.errors.values()]
         return _detail(request, selectors.uplift_get(uplift_id), errors=errors, status=400)
     messages.success(
-        request, f"Uplift applied: {result.services:,} services now have a new cost from the date"
+        request,
+        f"Uplift applied: {presenters.plural(result.services, 'service now has', 'services now have')} a new cost "
+        "from the date",
     )
     return redirect("finance:uplift", uplift_id=uplift.pk)
