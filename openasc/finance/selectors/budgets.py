@@ -173,8 +173,9 @@ def teams_of_people(at: dt.datetime | None = None) -> dict[int, tuple[int, ...]]
 def version() -> str:
     """What a cached forecast was computed from: the newest service and cost version (a new one, or a change of cost:
     costs are never edited), the services ended (an end is an update: their count and the latest end date), the
-    newest working relationship and team membership, every budget, and every cost centre and care category as they
-    are now. A forecast cached before any of these changes is never shown after it. A change of a person's primary
+    newest working relationship and team membership, and every cost centre and care category as they are now. A
+    forecast cached before any of these changes is never shown after it (budgets are added to it afterwards, with
+    their own mark: `budget_mark`). A change of a person's primary
     support reason, or the end of an allocation, shows at the cache's expiry (CACHE_SECONDS) or with "Recalculate
     now" (counting those on every page view took longer than the page may)."""
     marks = [
@@ -182,7 +183,6 @@ def version() -> str:
         ServiceCost.objects.aggregate(v=Max("pk")),
         CareRelationship.objects.aggregate(v=Max("pk")),
         User.teams.through.objects.aggregate(v=Max("pk"), n=Count("pk")),
-        Budget.objects.aggregate(v=Max("updated_at"), n=Count("pk")),
     ]
     reference = [
         list(
@@ -205,6 +205,12 @@ def version() -> str:
         ),
     ]
     return hashlib.sha256(repr((marks, reference)).encode()).hexdigest()[:20]
+
+
+def budget_mark() -> str:
+    """The budgets as they are now (a change of budget re-adds the figures, without working the forecast out again)."""
+    found = Budget.objects.aggregate(v=Max("updated_at"), n=Count("pk"), m=Max("pk"))
+    return f"{found['v'].isoformat() if found['v'] else ''}-{found['n']}-{found['m']}"
 
 
 def load(year: FinancialYear, as_at: dt.date) -> list[CostedService]:
@@ -267,7 +273,8 @@ def figures_for(user, year: FinancialYear, as_at: dt.date, *, refresh: bool = Fa
     mark = version()
     day = commitments.clip_as_at(as_at, year.starts_on, year.ends_on)
     scope = "all" if visible is None else hashlib.sha256(repr(sorted(visible)).encode()).hexdigest()[:16]
-    key = f"openasc-budget-figures-{year.label}-{day.isoformat()}-{mark}-{scope}"
+    budgets_now = hashlib.sha256(budget_mark().encode()).hexdigest()[:12]
+    key = f"openasc-budget-figures-{year.label}-{day.isoformat()}-{mark}-{budgets_now}-{scope}"
     found = None if refresh else cache.get(key)
     if found is None:
         found = _figures(year, day, visible, refresh=refresh, mark=mark)

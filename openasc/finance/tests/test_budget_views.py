@@ -358,3 +358,17 @@ def test_a_finance_officer_changes_a_care_categorys_rule_and_the_forecast_moves(
     assert "£36,500.00" not in page(client, staff.team_manager).content.decode()
     client.force_login(staff.team_manager)
     assert client.post(f"/finance/categories/{residential.pk}/", form).status_code == 403
+
+
+def test_a_new_budget_shows_at_once_without_working_the_forecast_out_again(client, staff, world, monkeypatch):
+    from openasc.finance.selectors import budgets as sel
+
+    north = world[0]
+    assert "£30,000.00" in page(client, staff.finance_officer).content.decode()
+    calls = []
+    real = sel.compute
+    monkeypatch.setattr(sel, "compute", lambda *a, **k: calls.append(a) or real(*a, **k))
+    assert post_budget(client, staff.finance_officer, north, net_budget="41000").status_code == 302
+    html = page(client, staff.finance_officer).content.decode()
+    assert "£41,000.00" in html and "£30,000.00" not in html
+    assert calls == []  # the forecast came from the cache; only the budgets were added again
