@@ -29,6 +29,7 @@ from openasc.people.models import Person
 from openasc.services.models import Service, ServiceCost
 
 CACHE_SECONDS = 15 * 60
+_CHUNK = 900
 PAGE_SIZE = 25
 BASIS = "budget monitoring"
 
@@ -416,9 +417,9 @@ def services_behind(
         shown = Paginator(ids, PAGE_SIZE).get_page(page)
         page_ids = list(shown.object_list)
     costed = {s.id: s for s in costed_services(ids=page_ids)}
-    meta = {
-        r["pk"]: r
-        for r in Service.objects.filter(pk__in=page_ids).values(
+    meta = {}
+    for i in range(0, len(page_ids), _CHUNK):  # below SQLite's limit on parameters, for a whole export
+        for r in Service.objects.filter(pk__in=page_ids[i : i + _CHUNK]).values(
             "pk",
             "person_id",
             "person__la_person_id",
@@ -426,8 +427,8 @@ def services_behind(
             "person__last_name",
             "provider_location__name",
             "provider_location__provider__name",
-        )
-    }
+        ):
+            meta[r["pk"]] = r
     rows = []
     for sid in page_ids:
         svc, m = costed.get(sid), meta.get(sid)
@@ -451,7 +452,9 @@ def services_behind(
             )
         )
     person_ids = sorted({r.person_id for r in rows})
-    people = list(Person.objects.filter(pk__in=person_ids).only("id"))
+    people = []
+    for i in range(0, len(person_ids), _CHUNK):
+        people.extend(Person.objects.filter(pk__in=person_ids[i : i + _CHUNK]).only("id").order_by("pk"))
     details = {
         "what": "services behind a budget figure",
         "year": year.label,
