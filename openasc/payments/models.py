@@ -100,7 +100,11 @@ class Invoice(models.Model):
     class Meta:
         ordering = ["-period_end", "provider_id", "number"]
         constraints = [
-            models.UniqueConstraint(fields=["provider", "number"], name="invoice_number_once_per_provider"),
+            models.UniqueConstraint(
+                fields=["provider", "number"],
+                condition=~models.Q(status="rejected"),
+                name="invoice_number_once_per_provider",
+            ),  # a rejected invoice's number can be sent again, put right
             models.CheckConstraint(
                 condition=models.Q(period_end__gte=models.F("period_start")), name="inv_order"
             ),

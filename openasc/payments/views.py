@@ -179,13 +179,19 @@ def _day(raw: str | None) -> dt.date | None:
 def expected(request: HttpRequest) -> HttpResponse:
     """What each provider is expected to be paid for the periods ending on a day (figures only: no names)."""
     day = _day(request.GET.get("period_end"))
-    rows, total = [], 0
+    rows, total, nhs_total = [], 0, 0
     if day is not None:
         found = expected_for_run(sch_sel.load_rules(), day)
         names = run_sel.provider_names({e.provider_id for e in found})
         found.sort(key=lambda e: (names.get(e.provider_id, ""), e.schedule.code))
         rows = presenters.expected_rows(found, names, day)
         total = sum(e.total_pence for e in found)
+        for e in found:
+            nhs_total += sum(
+                nhs_sel.nhs_contributions_between(
+                    e.period.first, e.period.last, service_ids={ln.service_id for ln in e.lines}
+                ).values()
+            )
     return _page(
         request,
         "payments/expected.jinja",
@@ -195,6 +201,7 @@ def expected(request: HttpRequest) -> HttpResponse:
             "head": presenters.EXPECTED_HEAD,
             "rows": rows,
             "total": presenters.money(total),
+            "nhs_total": presenters.money(nhs_total),
         },
     )
 
@@ -253,6 +260,9 @@ def expected_provider(request: HttpRequest, provider_id: int) -> HttpResponse:
 def invoices(request: HttpRequest) -> HttpResponse:
     status = request.GET.get("status", "")
     status = status if status in InvoiceStatus.values else ""
+    from django.core.paginator import Paginator
+
+    page = Paginator(inv_sel.invoices(status=status), 25).get_page(request.GET.get("page"))
     return _page(
         request,
         "payments/invoices.jinja",
@@ -261,7 +271,8 @@ def invoices(request: HttpRequest) -> HttpResponse:
             "status": status,
             "statuses": InvoiceStatus.choices,
             "head": presenters.INVOICE_HEAD,
-            "rows": presenters.invoice_rows(inv_sel.invoices(status=status)),
+            "rows": presenters.invoice_rows(page.object_list),
+            "pagination": pagination(page, {"status": status} if status else {}, label="Pages of invoices"),
         },
     )
 

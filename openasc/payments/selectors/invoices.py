@@ -54,13 +54,14 @@ def invoice_get(invoice_id: int) -> Invoice | None:
     )
 
 
-def invoices(*, status: str = "", provider_id: int | None = None) -> list[Invoice]:
+def invoices(*, status: str = "", provider_id: int | None = None):
+    """Invoices (newest period first), for a paged list: a queryset, headers only (they name nobody)."""
     qs = Invoice.objects.select_related("provider", "schedule", "entered_by")
     if status:
         qs = qs.filter(status=status)
     if provider_id:
         qs = qs.filter(provider_id=provider_id)
-    return list(qs.order_by("-period_end", "provider__name", "number")[:500])
+    return qs.order_by("-period_end", "provider__name", "number")
 
 
 def awaiting_approval() -> list[Invoice]:

@@ -94,7 +94,12 @@ def invoice_enter(
         errors["number"] = "Enter the provider's invoice number"
     elif len(number) > 60:
         errors["number"] = "The invoice number has at most 60 characters"
-    elif provider is not None and Invoice.objects.filter(provider=provider, number__iexact=number).exists():
+    elif (
+        provider is not None
+        and Invoice.objects.filter(provider=provider, number__iexact=number)
+        .exclude(status=InvoiceStatus.REJECTED)
+        .exists()
+    ):
         errors["number"] = f"{provider.name} already has an invoice numbered {number}: check the number"
     if not lines and not line_errors:
         errors["lines"] = "Enter at least one line"

@@ -245,3 +245,22 @@ def test_a_draft_cannot_be_approved_before_it_is_submitted(world, officers):
     with pytest.raises(ValidationFailed) as caught:
         svc.invoice_approve(user=officers.first, invoice_id=inv.pk)
     assert "cannot be approved now" in caught.value.errors["invoice"]
+
+
+def test_a_rejected_invoice_can_be_sent_again_with_its_number(world, officers):
+    inv = _submitted(world, officers, number="INV-R")
+    svc.invoice_reject(user=officers.first, invoice_id=inv.pk, reason="Wrong hours")
+    again = _enter(
+        officers.clerk,
+        world,
+        _csv(f"{world.ann.la_person_id},,2026-04-06,2026-05-03,40,22.00,"),
+        number="INV-R",
+    )
+    assert again.pk != inv.pk and Invoice.objects.filter(number="INV-R").count() == 2
+    with pytest.raises(ValidationFailed):  # but not twice while the first is live
+        _enter(
+            officers.clerk,
+            world,
+            _csv(f"{world.ann.la_person_id},,2026-04-06,2026-05-03,,,1.00"),
+            number="INV-R",
+        )

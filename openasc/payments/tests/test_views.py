@@ -191,3 +191,39 @@ def test_a_finance_officer_changes_a_schedule(client, officers):
     assert home.frequency == "weekly" and home.name == "Home care weekly"
     assert AuditEvent.objects.filter(actor=officers.first, object_type="payments.paymentschedule").exists()
     assert client.get(reverse("payments:schedule-new")).status_code == 200
+
+
+def test_the_expected_page_sums_the_nhs_share(client, officers, world):
+    from openasc.payments.services.nhs import nhs_contribution_add
+
+    nhs_contribution_add(
+        user=officers.first,
+        service_id=world.dan_home.pk,
+        kind="fnc",
+        weekly_pence=25000,
+        from_on=dt.date(2026, 4, 6),
+    )
+    body = (
+        _login(client, officers.first)
+        .get(reverse("payments:expected") + "?period_end=2026-05-03")
+        .content.decode()
+    )
+    assert "The NHS funds £1,000.00 of it" in body
+
+
+def test_invoices_are_listed_25_a_page(client, officers, world):
+    text = f"la_person_id,from,to,amount\n{world.ann.la_person_id},2026-04-06,2026-05-03,1.00\n"
+    for n in range(27):
+        inv_svc.invoice_upload(
+            user=officers.clerk,
+            provider_id=world.agency.provider_id,
+            schedule_id=f.schedule("home-care").pk,
+            period_start=dt.date(2026, 4, 6),
+            number=f"N-{n:02d}",
+            kind="invoice",
+            text=text,
+        )
+    first = _login(client, officers.first).get(reverse("payments:invoices")).content.decode()
+    assert "N-00" in first and "N-24" in first and "N-25" not in first and "Pages of invoices" in first
+    second = client.get(reverse("payments:invoices") + "?page=2").content.decode()
+    assert "N-25" in second and "N-26" in second and "N-24" not in second
