@@ -187,3 +187,19 @@ def test_boundaries_that_are_accepted(staff, db):
     assert define(staff.finance_officer, percent="0.001").percent == Decimal("0.001")
     assert define(staff.finance_officer, age_from="64", age_under="65").age_under == 65
     assert define(staff.finance_officer, skip_uplifted_within_days="3650").skip_uplifted_within_days == 3650
+
+
+def test_a_closed_year_takes_no_uplift(staff, world):
+    from openasc.finance.models import FinancialYear
+
+    uplift = define(staff.finance_officer)
+    FinancialYear.objects.filter(label="2026-27").update(closed=True)
+    with pytest.raises(ValidationFailed) as exc:
+        define(staff.finance_officer, name="Another")
+    assert "2026-27 is closed" in exc.value.errors["effective_from"]
+    with pytest.raises(ValidationFailed) as exc:
+        services.uplift_apply(actor=staff.finance_officer, uplift=uplift)
+    assert "cannot be applied" in exc.value.errors["uplift"]
+    assert not ServiceCost.objects.filter(effective_from=DAY, reason__startswith="Rate uplift").exists()
+    # the next year is open: 1 April 2027 is accepted
+    assert define(staff.finance_officer, name="Next year", effective_from=D(2027, 4, 1)).pk

@@ -20,7 +20,14 @@ from openasc.core import access, audit, codes, validation
 from openasc.core.errors import ValidationFailed
 from openasc.core.models import AuditAction, User
 from openasc.core.money import MoneyError, parse_pounds
-from openasc.finance.models import CareCategory, RateUplift, RateUpliftLine, UpliftMethod, UpliftStatus
+from openasc.finance.models import (
+    CareCategory,
+    FinancialYear,
+    RateUplift,
+    RateUpliftLine,
+    UpliftMethod,
+    UpliftStatus,
+)
 from openasc.finance.uplifts import calc, selectors
 from openasc.providers.models import Provider
 from openasc.services.models import ServiceCost
@@ -82,6 +89,12 @@ def _whole(value: Any, *, field: str, label: str, low: int, high: int, errors: d
     return number
 
 
+def _closed_year(day: dt.date) -> str | None:
+    """The label of the closed financial year `day` falls in (its money is final), or None."""
+    found = FinancialYear.objects.filter(starts_on__lte=day, ends_on__gte=day, closed=True).first()
+    return found.label if found else None
+
+
 @transaction.atomic
 def uplift_create(
     *,
@@ -109,6 +122,8 @@ def uplift_create(
         errors["name"] = "Enter a name for the uplift, like 'Home care 2027-28 uplift 3.5%'"
     if not isinstance(effective_from, dt.date):
         errors["effective_from"] = "Enter the date the new rates apply from"
+    elif (closed := _closed_year(effective_from)) is not None:
+        errors["effective_from"] = f"{closed} is closed: choose a date in a financial year that is still open"
     if method not in UpliftMethod.values:
         errors["method"] = "Select how the uplift changes unit costs"
     pct = benchmark = None
@@ -196,6 +211,11 @@ def uplift_apply(*, actor: User, uplift: RateUplift) -> calc.Preview:
         when = timezone.localtime(uplift.applied_at).strftime("%-d %B %Y") if uplift.applied_at else "already"
         raise ValidationFailed(
             {"uplift": f"This uplift was applied on {when}: an uplift is applied once only"}
+        )
+    closed = _closed_year(uplift.effective_from)
+    if closed is not None:
+        raise ValidationFailed(
+            {"uplift": f"{closed} has been closed since this uplift was defined: it cannot be applied"}
         )
     result = selectors.compute(uplift)
     reason = reason_for(uplift)
