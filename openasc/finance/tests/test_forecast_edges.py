@@ -39,9 +39,8 @@ def test_as_at_in_april_compares_with_the_end_of_march(staff, teams):
     assert f.prev_people == 2 and f.people == 1 and f.people_trend == -1
     assert f.services == 1  # the ended one costs nothing in the year and is not counted in it
     assert f.spent == 70000 * 10 // 7  # 1 to 10 April: 100000
-    assert (
-        f.forecast == 70000 * 365 // 7 + 1
-    )  # 3650000.0 -> 365 days at £700: 10 + 355 days, 100000 + 3550000
+    assert f.committed == 3550000  # 11 April to 31 March: 355 days at £700
+    assert f.forecast == 3650000
 
 
 def test_the_allocated_workers_team_counts_as_working_with_the_person(staff, teams):
