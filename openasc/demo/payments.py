@@ -78,6 +78,10 @@ def _aware(day: dt.date, hour: int = 10) -> dt.datetime:
 
 
 def build_payments(*, seed: int, system, today: dt.date) -> None:
+    from openasc.services.models import Service
+
+    if not Service.objects.filter(provider_location__isnull=False).exists():
+        return  # nothing to pay yet: run after the demo's history has made the services
     rng = random.Random(seed * 31 + 15)
     clerk, officer, approver = _staff(system)
     rules = load_rules()

@@ -271,3 +271,16 @@ def test_lines_carry_their_cost_centre_and_the_payment_the_largest(world, office
     )
     assert by_service == {world.cat_home.pk: "RES-N", world.dan_home.pk: "NUR"}
     assert payment.cost_centre_code == "NUR"  # £980 a week against £850
+
+
+def test_an_in_advance_schedule_pays_the_next_period_when_one_ends(world, officers):
+    from openasc.core import audit
+
+    homes = f.schedule("care-homes")
+    homes.timing = "advance"
+    with audit.exempt_from_safety_net():
+        homes.save()
+    result = run.payment_run(user=officers.first, period_end=END)
+    (paid,) = result.paid
+    assert (paid.period.first, paid.period.last) == (dt.date(2026, 5, 4), dt.date(2026, 5, 31))
+    assert paid.amount_pence == 4 * 85000 + 4 * 98000
