@@ -63,6 +63,11 @@ def test_a_finance_officer_previews_and_applies_an_uplift(journey, staff, home_c
     assert "Sunrise Care Ltd" in main and "£208.00" in main and "£104.00" in main
     assert "Yusuf" not in main and ivy.la_person_id not in main  # the preview names nobody
     journey.screenshot("uplift-preview")
+    journey.click_link("1 services at Sunrise Care Ltd")
+    text = page.locator("main").inner_text()
+    assert "Ivy Northam" in text and ivy.la_person_id in text and "Yusuf" not in text
+    assert AuditEvent.objects.filter(actor=staff.finance_officer, action=AuditAction.VIEW, person_id=ivy.pk).exists()
+    journey.click_link("Back to the uplift")
     journey.submit("Apply the uplift", status=200)
     assert "Uplift applied: 1 service now has a new cost" in page.locator("main").inner_text()
     uplift.refresh_from_db()

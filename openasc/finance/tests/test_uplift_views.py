@@ -98,3 +98,42 @@ def test_other_roles_are_refused_and_the_refusal_audited(client, staff, role, db
     assert AuditEvent.objects.filter(actor=user, action="access_refused").count() == 5
     assert RateUplift.objects.get(pk=uplift.pk).status == UpliftStatus.DRAFT
     assert RateUplift.objects.count() == 1
+
+
+def test_the_services_an_uplift_changes_name_each_person_and_audit_them(client, staff, home_care):
+    other = service_with_costs(
+        PersonFactory(date_of_birth=D(1945, 1, 1), first_name="Olive", last_name="Other"),
+        service_type=HOME,
+        start_on=D(2025, 4, 1),
+        costs=[(D(2025, 4, 1), 30000, "Weekly", None)],
+    )
+    client.force_login(staff.finance_officer)
+    client.post(reverse("finance:uplift-new"), FORM)
+    uplift = RateUplift.objects.get()
+    url = reverse("finance:uplift-services", args=[uplift.pk])
+    body = client.get(url).content.decode()
+    assert home_care.person.la_person_id in body and "Olive Other" in body
+    assert "£300.00 to £306.00 (weekly)" in body and "£20.00 to £20.40 (hourly)" in body
+    viewed = AuditEvent.objects.filter(actor=staff.finance_officer, action="view", basis="rate uplift")
+    assert set(viewed.exclude(person_id=None).values_list("person_id", flat=True)) == {
+        home_care.person_id,
+        other.person_id,
+    }
+    provider = home_care.provider_location.provider_id
+    at_sunrise = client.get(url, {"provider": provider}).content.decode()
+    assert "at Sunrise Care Ltd" in at_sunrise and "Olive" not in at_sunrise
+    without = client.get(url, {"provider": "none"}).content.decode()
+    assert "Olive Other" in without and home_care.person.la_person_id not in without
+    assert client.get(url, {"provider": "nonsense"}).status_code == 200
+    client.post(reverse("finance:uplift-apply", args=[uplift.pk]))
+    applied = client.get(url).content.decode()
+    assert "The services it changed" in applied and "Olive Other" in applied
+
+
+def test_the_services_list_is_refused_to_other_roles(client, staff, db):
+    uplift = RateUplift.objects.create(
+        name="x", effective_from=D(2026, 10, 1), percent=2, created_by=staff.finance_officer
+    )
+    client.force_login(staff.performance_analyst)
+    assert client.get(reverse("finance:uplift-services", args=[uplift.pk])).status_code == 403
+    assert AuditEvent.objects.filter(actor=staff.performance_analyst, action="access_refused").count() == 1

@@ -3,6 +3,8 @@ through core.money.pounds."""
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django.urls import reverse
 from django.utils.html import format_html
 
@@ -82,10 +84,16 @@ def summary_rows(uplift) -> list[dict]:
     return rows
 
 
-def figures_rows(preview) -> list[dict]:
+def _count_link(uplift_id: int, n: int) -> str:
+    if not n:
+        return "0"
+    return format_html('<a class="govuk-link" href="{}">{}</a>', services_url(uplift_id), f"{n:,}")
+
+
+def figures_rows(preview, uplift_id: int) -> list[dict]:
     """The preview's totals: what the apply will write."""
     return [
-        {"key": {"text": "Services changed"}, "value": {"text": f"{preview.services:,}"}},
+        {"key": {"text": "Services changed"}, "value": {"html": _count_link(uplift_id, preview.services)}},
         {"key": {"text": "People"}, "value": {"text": f"{preview.people:,}"}},
         {"key": {"text": "Providers"}, "value": {"text": f"{preview.providers:,}"}},
         {"key": {"text": "Change in weekly cost"}, "value": {"text": pounds(preview.weekly_change_pence)}},
@@ -105,21 +113,59 @@ def figures_rows(preview) -> list[dict]:
     ]
 
 
-def provider_rows(rows, names: dict[int, str]) -> list[list[dict]]:
+def services_url(uplift_id: int, provider_id: int | None = None, *, any_provider: bool = True) -> str:
+    url = reverse("finance:uplift-services", args=[uplift_id])
+    if any_provider:
+        return url
+    return url + "?" + urlencode({"provider": provider_id if provider_id is not None else "none"})
+
+
+def provider_rows(rows, names: dict[int, str], *, uplift_id: int) -> list[list[dict]]:
     out = []
     for r in rows:
         name = names.get(r.provider_id, "Provider not recorded") if r.provider_id else "No provider recorded"
+        href = services_url(uplift_id, r.provider_id, any_provider=False)
         out.append(
             [
                 {"text": name, "classes": "app-break-anywhere"},
                 {"text": f"{r.people:,}", "format": "numeric"},
-                {"text": f"{r.services:,}", "format": "numeric"},
+                {
+                    "html": format_html(
+                        '<a class="govuk-link" href="{}">{}<span class="govuk-visually-hidden"> services at {}</span></a>',
+                        href,
+                        f"{r.services:,}",
+                        name,
+                    ),
+                    "format": "numeric",
+                },
                 {"text": pounds(r.weekly_change_pence), "format": "numeric"},
                 {"text": pounds(r.annual_change_pence), "format": "numeric"},
                 {"text": pounds(r.in_year_change_pence), "format": "numeric"},
             ]
         )
     return out
+
+
+def changed_table(rows) -> list[list[dict]]:
+    return [
+        [
+            {
+                "html": format_html(
+                    '<a class="govuk-link" href="{}">{}</a>',
+                    reverse("people:detail", args=[r.person_id]),
+                    r.la_person_id,
+                )
+            },
+            {"text": r.name, "classes": "app-break-anywhere"},
+            {"text": r.service, "classes": "app-break-anywhere"},
+            {"text": r.provider or "–", "classes": "app-break-anywhere"},
+            {
+                "text": f"{pounds(r.old_unit_cost_pence)} to {pounds(r.new_unit_cost_pence)} ({r.cost_frequency.lower()})"
+            },
+            {"text": pounds(r.weekly_change_pence), "format": "numeric"},
+        ]
+        for r in rows
+    ]
 
 
 def plural(n: int, one: str, many: str) -> str:
@@ -133,7 +179,7 @@ def skip_rows(reasons: list[tuple[str, int]]) -> list[list[dict]]:
 def applied_rows(uplift) -> list[dict]:
     """An applied uplift's figures, as recorded when it was applied."""
     return [
-        {"key": {"text": "Services changed"}, "value": {"text": f"{uplift.services:,}"}},
+        {"key": {"text": "Services changed"}, "value": {"html": _count_link(uplift.pk, uplift.services)}},
         {"key": {"text": "People"}, "value": {"text": f"{uplift.people:,}"}},
         {"key": {"text": "Providers"}, "value": {"text": f"{uplift.providers:,}"}},
         {"key": {"text": "Cost a year (52 weeks)"}, "value": {"text": pounds(uplift.annual_change_pence)}},

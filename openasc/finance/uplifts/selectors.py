@@ -5,6 +5,7 @@ disclosed to a page without the caller auditing it."""
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 from django.core.cache import cache
 from django.core.paginator import Page, Paginator
@@ -163,3 +164,95 @@ def applied_by_provider(uplift: RateUplift) -> list[calc.ProviderRow]:
     ]
     out.sort(key=lambda r: (r.provider_id is None, -r.annual_change_pence, r.provider_id or 0))
     return out
+
+
+@dataclass
+class ChangedRow:
+    """One service an uplift changes (or changed), with the minimum identity needed to pay for the care."""
+
+    service_id: int
+    person_id: int
+    la_person_id: str
+    name: str
+    service: str
+    provider: str
+    old_unit_cost_pence: int
+    new_unit_cost_pence: int
+    cost_frequency: str
+    weekly_change_pence: int
+
+
+def changed_items(uplift: RateUplift, preview: calc.Preview | None, provider: str | None) -> list[tuple]:
+    """(service id, old unit, new unit, frequency, weekly change) for the services changed, at one provider when
+    `provider` is given ("none": those without one), the biggest weekly change first."""
+    if preview is not None:
+        items = [
+            (
+                x.service_id,
+                x.provider_id,
+                x.old_unit_cost_pence,
+                x.new_unit_cost_pence,
+                x.cost_frequency,
+                x.weekly_change_pence,
+            )
+            for x in preview.lines
+        ]
+    else:
+        items = list(
+            RateUpliftLine.objects.filter(uplift=uplift).values_list(
+                "service_id",
+                "service__provider_location__provider_id",
+                "old_unit_cost_pence",
+                "new_unit_cost_pence",
+                "new_cost__cost_frequency",
+                "weekly_change_pence",
+            )
+        )
+    if provider == "none":
+        items = [i for i in items if i[1] is None]
+    elif provider:
+        items = [i for i in items if str(i[1]) == provider]
+    items.sort(key=lambda i: (-i[5], i[0]))
+    return items
+
+
+def changed_rows(items: list[tuple]) -> tuple[list[ChangedRow], list]:
+    """The rows for a page of `changed_items`, and the people on it (for the caller to audit)."""
+    from openasc.people.models import Person
+
+    ids = [i[0] for i in items]
+    found = {
+        r["pk"]: r
+        for r in Service.objects.filter(pk__in=ids).values(
+            "pk",
+            "person_id",
+            "person__la_person_id",
+            "person__first_name",
+            "person__last_name",
+            "service_type",
+            "service_component",
+            "provider_location__provider__name",
+        )
+    }
+    rows = []
+    for sid, _pid, old, new, freq, weekly in items:
+        r = found.get(sid)
+        if r is None:
+            continue
+        service = r["service_type"] + (f": {r['service_component']}" if r["service_component"] else "")
+        rows.append(
+            ChangedRow(
+                service_id=sid,
+                person_id=r["person_id"],
+                la_person_id=r["person__la_person_id"],
+                name=f"{r['person__first_name']} {r['person__last_name']}".strip(),
+                service=service,
+                provider=r["provider_location__provider__name"] or "",
+                old_unit_cost_pence=old,
+                new_unit_cost_pence=new,
+                cost_frequency=freq,
+                weekly_change_pence=weekly,
+            )
+        )
+    people = list(Person.objects.filter(pk__in={r.person_id for r in rows}).only("id").order_by("pk"))
+    return rows, people

@@ -98,8 +98,10 @@ def _detail(request, uplift: RateUplift, *, errors=None, status=200) -> HttpResp
             "draft": draft,
             "preview": preview,
             "summary_rows": presenters.summary_rows(uplift),
-            "figures_rows": presenters.figures_rows(preview) if preview else presenters.applied_rows(uplift),
-            "provider_rows": presenters.provider_rows(page.object_list, names),
+            "figures_rows": presenters.figures_rows(preview, uplift.pk)
+            if preview
+            else presenters.applied_rows(uplift),
+            "provider_rows": presenters.provider_rows(page.object_list, names, uplift_id=uplift.pk),
             "provider_caption": "Services changed by provider ("
             + presenters.plural(len(by_provider), "provider", "providers")
             + ")",
@@ -143,3 +145,45 @@ def uplift_apply(request: HttpRequest, uplift_id: int) -> HttpResponse:
         "from the date",
     )
     return redirect("finance:uplift", uplift_id=uplift.pk)
+
+
+def uplift_services(request: HttpRequest, uplift_id: int) -> HttpResponse:
+    """The services an uplift changes (a draft: what applying it would change; applied: what it changed), 25 a page,
+    optionally at one provider; each person on the page audited."""
+    if not services.can_apply(request.user):
+        return _refused(request)
+    try:
+        uplift = selectors.uplift_get(uplift_id)
+    except RateUplift.DoesNotExist:
+        return not_found(request, "rate uplift")
+    draft = uplift.status == UpliftStatus.DRAFT
+    provider = request.GET.get("provider") or None
+    items = selectors.changed_items(uplift, selectors.preview_for(uplift) if draft else None, provider)
+    page = selectors.providers_page(items, request.GET.get("page"))
+    rows, people = selectors.changed_rows(list(page.object_list))
+    if people:
+        audit.record_many(
+            actor=request.user,
+            action=AuditAction.VIEW,
+            objs=people,
+            basis=services.BASIS,
+            details={"what": "services a rate uplift changes", "uplift": uplift.pk, "provider": provider},
+        )
+    names = selectors.provider_names([int(provider)] if provider and provider.isdigit() else [])
+    at = "No provider recorded" if provider == "none" else names.get(int(provider), "") if names else ""
+    return render(
+        request,
+        "finance/uplift_services.jinja",
+        {
+            "title": f"{uplift.name}: the services it changes",
+            "uplift": uplift,
+            "draft": draft,
+            "at": at,
+            "count": len(items),
+            "rows": presenters.changed_table(rows),
+            "pagination": pagination(
+                page, {"provider": provider} if provider else {}, label="Pages of services"
+            ),
+            "active_nav": "finance",
+        },
+    )
