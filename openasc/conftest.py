@@ -20,6 +20,8 @@ REFERENCE_LOADERS = (
     ("openasc.reporting.migrations.0004_import_run_lock", "lock_row"),
     ("openasc.safeguarding.migrations.0002_local_source_types", "add"),
     ("openasc.finance.migrations.0002_care_categories_and_years", "add"),
+    ("openasc.payments.migrations.0002_default_schedules", "add"),
+    ("openasc.charging.migrations.0002_national_rates", "load"),
 )
 
 

@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "openasc.safeguarding",
     "openasc.finance",
     "openasc.payments",
+    "openasc.charging",
     "openasc.workspace",
     "openasc.reporting",
     "openasc.staff",
