@@ -4,7 +4,7 @@ and the spend page after warm-up (cached; target p95 under 300 ms), with the pag
 
 Functions take the bench database already migrated and built (DATABASE_URL set, django.setup() done);
 `ensure_uplifts` adds the demo's uplifts once if the database has none (that applies the demo's benchmark uplift: it
-writes a cost version per service it raises, once).
+writes a cost version per service it raises, once). `time_uplift_pages` times the demo's draft uplift's pages.
 
     .venv/bin/python bench/uplifts.py            # on bench/out/bench.sqlite3, or BENCH_DB_URL
 """
@@ -166,12 +166,32 @@ def time_spend_pages(say, n: int = 50) -> dict:
     }
 
 
+def time_uplift_pages(say, n: int = 20) -> dict:
+    """The demo's draft uplift (2% for people aged 65 or over): its preview page and a page of the services it would
+    change, cached after the first, as the finance officer: p50/p95 (ms). No writes but the audit events of the views."""
+    from openasc.finance.models import RateUplift, UpliftStatus
+
+    draft = RateUplift.objects.filter(status=UpliftStatus.DRAFT).order_by("pk").first()
+    if draft is None:
+        say("uplift pages: no draft uplift to show")
+        return {}
+    return {
+        "uplift_preview_page": _page(
+            say, f"/finance/uplifts/{draft.pk}/", "uplift preview page", "finance", n
+        ),
+        "uplift_services_page": _page(
+            say, f"/finance/uplifts/{draft.pk}/services/?page=3", "services an uplift changes", "finance", n
+        ),
+    }
+
+
 def run(say=print, seed: int = 2026) -> dict:
     ensure_uplifts(seed, say)
     return {
         "uplift_preview": time_preview(say),
         "spend_uncached": time_spend_uncached(say),
         **time_spend_pages(say),
+        **time_uplift_pages(say),
     }
 
 

@@ -5,6 +5,7 @@ disclosed to a page without the caller auditing it."""
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from dataclasses import dataclass
 
 from django.core.cache import cache
@@ -12,7 +13,7 @@ from django.core.paginator import Page, Paginator
 from django.db.models import Max, Q
 
 from openasc.finance import categories
-from openasc.finance.models import CareCategory, RateUplift, RateUpliftLine
+from openasc.finance.models import CareCategory, RateUplift, RateUpliftLine, UpliftStatus
 from openasc.finance.uplifts import calc
 from openasc.providers.models import Provider
 from openasc.services.models import Service, ServiceCost
@@ -90,33 +91,95 @@ def _version() -> str:
     return f"{s}-{c}"
 
 
-def preview_for(uplift: RateUplift, *, refresh: bool = False) -> calc.Preview:
-    """The preview for the page, cached a few minutes (the uplift's own fields are in the key, so editing it, or any
-    new service or cost, shows a fresh one)."""
-    key = "openasc-uplift-{}-{}-{}".format(
-        uplift.pk,
-        "|".join(
-            str(v)
-            for v in (
-                uplift.effective_from,
-                uplift.method,
-                uplift.percent,
-                uplift.benchmark_unit_cost_pence,
-                uplift.skip_uplifted_within_days,
-                uplift.provider_id,
-                uplift.service_type,
-                uplift.care_category_id,
-                uplift.age_under,
-                uplift.age_from,
-            )
-        ).replace(" ", "_"),
-        _version(),
+@dataclass
+class Summary:
+    """What the preview page shows of a preview (its totals, the table by provider, why services were left alone),
+    cheap to keep in the cache and to take from it; the services themselves are cached apart (`Cached.items`)."""
+
+    year_last: dt.date
+    services: int
+    people: int
+    providers: int
+    weekly_change_pence: int
+    annual_change_pence: int
+    in_year_before_pence: int
+    in_year_after_pence: int
+    in_year_change_pence: int
+    skipped: int
+    skip_reasons: list[tuple[str, int]]
+    by_provider: list[calc.ProviderRow]
+
+
+def summary_of(preview: calc.Preview) -> Summary:
+    return Summary(
+        preview.year_last,
+        preview.services,
+        preview.people,
+        preview.providers,
+        preview.weekly_change_pence,
+        preview.annual_change_pence,
+        preview.in_year_before_pence,
+        preview.in_year_after_pence,
+        preview.in_year_change_pence,
+        len(preview.skipped),
+        preview.skip_reasons(),
+        preview.by_provider(),
     )
+
+
+def _preview_key(uplift: RateUplift) -> str:
+    fields = (
+        uplift.effective_from,
+        uplift.method,
+        uplift.percent,
+        uplift.benchmark_unit_cost_pence,
+        uplift.skip_uplifted_within_days,
+        uplift.provider_id,
+        uplift.service_type,
+        uplift.care_category_id,
+        uplift.age_under,
+        uplift.age_from,
+    )
+    digest = hashlib.sha256("|".join(map(str, fields)).encode()).hexdigest()[:24]
+    return f"openasc-uplift-{uplift.pk}-{digest}-{_version()}"
+
+
+def preview_for(uplift: RateUplift, *, refresh: bool = False) -> Summary:
+    """The preview's summary for the page, cached a few minutes (the uplift's own fields are in the key, so editing
+    it, or any new service or cost, shows a fresh one)."""
+    key = _preview_key(uplift)
     found = None if refresh else cache.get(key)
     if found is None:
-        found = compute(uplift)
-        cache.set(key, found, CACHE_SECONDS)
+        found = _cache_preview(uplift, key)[0]
     return found
+
+
+def preview_items(uplift: RateUplift) -> list[tuple]:
+    """The services the draft changes as `changed_items` tuples, from the cache made with its summary."""
+    key = _preview_key(uplift)
+    found = cache.get(key + "-items")
+    if found is None:
+        found = _cache_preview(uplift, key)[1]
+    return found
+
+
+def _cache_preview(uplift: RateUplift, key: str) -> tuple[Summary, list[tuple]]:
+    preview = compute(uplift)
+    summary = summary_of(preview)
+    items = [
+        (
+            x.service_id,
+            x.provider_id,
+            x.old_unit_cost_pence,
+            x.new_unit_cost_pence,
+            x.cost_frequency,
+            x.weekly_change_pence,
+        )
+        for x in preview.lines
+    ]
+    cache.set(key, summary, CACHE_SECONDS)
+    cache.set(key + "-items", items, CACHE_SECONDS)
+    return summary, items
 
 
 def provider_names(ids) -> dict[int, str]:
@@ -182,21 +245,12 @@ class ChangedRow:
     weekly_change_pence: int
 
 
-def changed_items(uplift: RateUplift, preview: calc.Preview | None, provider: str | None) -> list[tuple]:
-    """(service id, old unit, new unit, frequency, weekly change) for the services changed, at one provider when
-    `provider` is given ("none": those without one), the biggest weekly change first."""
-    if preview is not None:
-        items = [
-            (
-                x.service_id,
-                x.provider_id,
-                x.old_unit_cost_pence,
-                x.new_unit_cost_pence,
-                x.cost_frequency,
-                x.weekly_change_pence,
-            )
-            for x in preview.lines
-        ]
+def changed_items(uplift: RateUplift, provider: str | None) -> list[tuple]:
+    """(service id, provider id, old unit, new unit, frequency, weekly change) for the services a draft changes (from
+    its cached preview) or an applied uplift changed (its lines), at one provider when `provider` is given ("none":
+    those without one), the biggest weekly change first."""
+    if uplift.status == UpliftStatus.DRAFT:
+        items = list(preview_items(uplift))
     else:
         items = list(
             RateUpliftLine.objects.filter(uplift=uplift).values_list(

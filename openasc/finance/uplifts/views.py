@@ -76,8 +76,8 @@ def _detail(request, uplift: RateUplift, *, errors=None, status=200) -> HttpResp
     draft = uplift.status == UpliftStatus.DRAFT
     preview = selectors.preview_for(uplift, refresh=request.GET.get("refresh") == "1") if draft else None
     if preview is not None:
-        by_provider = preview.by_provider()
-        skipped = presenters.skip_rows(preview.skip_reasons())
+        by_provider = preview.by_provider
+        skipped = presenters.skip_rows(preview.skip_reasons)
     else:
         by_provider, skipped = selectors.applied_by_provider(uplift), []
     page = selectors.providers_page(by_provider, request.GET.get("page"))
@@ -107,7 +107,7 @@ def _detail(request, uplift: RateUplift, *, errors=None, status=200) -> HttpResp
             + ")",
             "pagination": pagination(page, {}, label="Pages of providers"),
             "skip_rows": skipped,
-            "skipped": len(preview.skipped) if preview else 0,
+            "skipped": preview.skipped if preview else 0,
             "errors": errors or [],
             "active_nav": "finance",
         },
@@ -158,7 +158,7 @@ def uplift_services(request: HttpRequest, uplift_id: int) -> HttpResponse:
         return not_found(request, "rate uplift")
     draft = uplift.status == UpliftStatus.DRAFT
     provider = request.GET.get("provider") or None
-    items = selectors.changed_items(uplift, selectors.preview_for(uplift) if draft else None, provider)
+    items = selectors.changed_items(uplift, provider)
     page = selectors.providers_page(items, request.GET.get("page"))
     rows, people = selectors.changed_rows(list(page.object_list))
     if people:
