@@ -203,3 +203,28 @@ def test_a_closed_year_takes_no_uplift(staff, world):
     assert not ServiceCost.objects.filter(effective_from=DAY, reason__startswith="Rate uplift").exists()
     # the next year is open: 1 April 2027 is accepted
     assert define(staff.finance_officer, name="Next year", effective_from=D(2027, 4, 1)).pk
+
+
+def test_the_job_runner_applies_once_and_fails_plainly_after(staff, world):
+    from django.utils import timezone
+
+    from openasc.jobs.models import Job
+    from openasc.jobs.tasks import JobFailed
+
+    uplift = define(staff.finance_officer)
+    job = Job.objects.create(
+        kind="rate_uplift",
+        requested_by=staff.finance_officer,
+        params={"uplift": uplift.pk},
+        created_at=timezone.now(),
+    )
+    said = []
+    outcome = services.run_uplift_apply(job, lambda **kw: said.append(kw["message"]))
+    assert outcome.result["services"] == 2 and said == ["Applying 2% for older people"]
+    assert RateUplift.objects.get(pk=uplift.pk).status == UpliftStatus.APPLIED
+    with pytest.raises(JobFailed) as exc:
+        services.run_uplift_apply(job, lambda **kw: None)
+    assert "applied once only" in exc.value.reason and "nothing was changed" in exc.value.reason
+    job.params = {"uplift": 999999}
+    with pytest.raises(JobFailed):
+        services.run_uplift_apply(job, lambda **kw: None)
