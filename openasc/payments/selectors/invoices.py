@@ -21,6 +21,7 @@ from openasc.people.models import Person
 from openasc.services.models import Service
 
 PAGE = 25
+_CHUNK = 900  # below SQLite's limit on parameters
 
 
 @dataclass
@@ -128,12 +129,12 @@ def candidates(
 ) -> dict[int, list[costing.CostedService]]:
     """person id -> the services at the provider running on any day from `first` to `last`."""
     out: dict[int, list[costing.CostedService]] = defaultdict(list)
-    if not person_ids:
-        return out
-    for s in costed_services(
-        first=first, last=last, provider_ids=[provider_id], extra=Q(person_id__in=sorted(set(person_ids)))
-    ):
-        out[s.person_id].append(s)
+    wanted = sorted(set(person_ids))
+    for i in range(0, len(wanted), _CHUNK):
+        for s in costed_services(
+            first=first, last=last, provider_ids=[provider_id], extra=Q(person_id__in=wanted[i : i + _CHUNK])
+        ):
+            out[s.person_id].append(s)
     return out
 
 
@@ -148,33 +149,25 @@ def best_service(services: list[costing.CostedService], first: dt.date, last: dt
     return best
 
 
-def ecm_minutes(
-    provider_id: int, person_ids, first: dt.date, last: dt.date
-) -> dict[tuple[int, dt.date], int]:
-    out: dict[tuple[int, dt.date], int] = defaultdict(int)
-    rows = (
-        EcmVisit.objects.filter(
-            provider_id=provider_id,
-            person_id__in=sorted(set(person_ids)),
-            visit_on__gte=first,
-            visit_on__lte=last,
+def ecm_minutes(provider_id: int, person_ids, first: dt.date, last: dt.date) -> dict[int, dict[dt.date, int]]:
+    """person id -> day -> minutes call monitoring shows delivered at the provider."""
+    out: dict[int, dict[dt.date, int]] = defaultdict(lambda: defaultdict(int))
+    wanted = sorted(set(person_ids))
+    for i in range(0, len(wanted), _CHUNK):
+        rows = (
+            EcmVisit.objects.filter(
+                provider_id=provider_id,
+                person_id__in=wanted[i : i + _CHUNK],
+                visit_on__gte=first,
+                visit_on__lte=last,
+            )
+            .values("person_id", "visit_on")
+            .annotate(m=Sum("minutes"))
+            .values_list("person_id", "visit_on", "m")
         )
-        .values("person_id", "visit_on")
-        .annotate(m=Sum("minutes"))
-        .values_list("person_id", "visit_on", "m")
-    )
-    for pid, day, minutes in rows:
-        out[(pid, day)] += minutes
+        for pid, day, minutes in rows:
+            out[pid][day] += minutes
     return out
-
-
-def has_ecm(provider_id: int, person_ids, first: dt.date, last: dt.date) -> bool:
-    return EcmVisit.objects.filter(
-        provider_id=provider_id,
-        person_id__in=sorted(set(person_ids)),
-        visit_on__gte=first,
-        visit_on__lte=last,
-    ).exists()
 
 
 def _number(value: Decimal) -> str:
@@ -253,7 +246,6 @@ def match_invoice(invoice: Invoice, lines: list[InvoiceLine] | None = None) -> l
     by_person = candidates(invoice.provider_id, person_ids, first, last)
     by_id = {s.id: s for group in by_person.values() for s in group}
     ecm = ecm_minutes(invoice.provider_id, person_ids, first, last) if person_ids else {}
-    ecm_people = {pid for pid, _ in ecm}
     out = []
     sign = invoice.sign
     for ln in lines:
@@ -303,10 +295,8 @@ def match_invoice(invoice: Invoice, lines: list[InvoiceLine] | None = None) -> l
         planned = sign * costing.cost_between(svc, ln.from_on, ln.to_on)
         planned_hours = costing.units_between(svc, ln.from_on, ln.to_on) if _hourly(svc) else None
         ecm_hours = None
-        if ln.person_id in ecm_people:
-            minutes = sum(
-                m for (pid, day), m in ecm.items() if pid == ln.person_id and ln.from_on <= day <= ln.to_on
-            )
+        if ln.person_id in ecm:
+            minutes = sum(m for day, m in ecm[ln.person_id].items() if ln.from_on <= day <= ln.to_on)
             ecm_hours = (Decimal(minutes) / 60).quantize(Decimal("0.01"))
         explanation, status = explain(
             invoiced=invoiced,

@@ -53,3 +53,14 @@ def test_plan_paid_totals_agree_with_the_services(db):
         .count()
         >= 12
     )
+    # home care invoices: most lines exactly the plan, the rest explained
+    from openasc.payments.selectors.invoices import match_invoice
+
+    invoice = (
+        Invoice.objects.filter(kind="invoice", status=InvoiceStatus.PAID).order_by("-period_end").first()
+    )
+    matches = match_invoice(invoice)
+    as_planned = sum(1 for m in matches if m.status == "as planned")
+    assert as_planned >= 0.85 * len(matches)
+    assert all(m.explanation for m in matches) and not any(m.status == "not matched" for m in matches)
+    assert invoice.total_pence == sum(m.invoiced_pence for m in matches)
