@@ -250,15 +250,6 @@ class Builder:
             from openasc.demo.safeguarding import build_safeguarding  # concerns, enquiries, their outcomes
 
             build_safeguarding(seed=self.seed, system=system, today=TODAY)
-            from openasc.demo.finance import build_finance  # cost centres and budgets from the services
-
-            build_finance(seed=self.seed, system=system, today=TODAY)
-            from openasc.demo.payments import build_payments  # a year of invoices and payment runs
-
-            build_payments(seed=self.seed, system=system, today=TODAY)
-            from openasc.demo.uplifts import build_uplifts  # a rate uplift applied and one being previewed
-
-            build_uplifts(seed=self.seed, system=system, today=TODAY)
         AuditEvent.objects.create(
             occurred_at=timezone.now(),
             actor=system,

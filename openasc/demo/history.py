@@ -952,9 +952,11 @@ class HistoryBuilder:
 def reset_history() -> None:
     """Delete all care-journey records (demo databases only), children before parents."""
     from openasc.assessments.models import AssessmentStatusChange
+    from openasc.demo.money import reset_money
     from openasc.frontdoor.models import SupportRequestStatus
     from openasc.planning.models import PlanStatusChange, ReviewStatusChange
 
+    reset_money()  # it points at the services
     # (no audit event: reset_database wipes the audit trail next, demo databases only)
     with transaction.atomic(), audit.exempt_from_safety_net():
         for model in (

@@ -58,6 +58,10 @@ class Command(BaseCommand):
                 from openasc.demo.documents import build_letters
 
                 build_letters(seed=seed, today=TODAY)  # about the history's plans, assessments, reviews
+                from openasc.core.models import User
+                from openasc.demo.money import build_money
+
+                build_money(seed=seed, system=User.objects.get(username="system"), today=TODAY)  # from the services
             history_seconds = time.perf_counter() - started
             from openasc.core.models import User
             from openasc.worktray.services.refresh import refresh as worktray_refresh
