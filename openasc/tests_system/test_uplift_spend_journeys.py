@@ -66,7 +66,9 @@ def test_a_finance_officer_previews_and_applies_an_uplift(journey, staff, home_c
     journey.click_link("1 services at Sunrise Care Ltd")
     text = page.locator("main").inner_text()
     assert "Ivy Northam" in text and ivy.la_person_id in text and "Yusuf" not in text
-    assert AuditEvent.objects.filter(actor=staff.finance_officer, action=AuditAction.VIEW, person_id=ivy.pk).exists()
+    assert AuditEvent.objects.filter(
+        actor=staff.finance_officer, action=AuditAction.VIEW, person_id=ivy.pk
+    ).exists()
     journey.click_link("Back to the uplift")
     journey.submit("Apply the uplift", status=200)
     assert "Uplift applied: 1 service now has a new cost" in page.locator("main").inner_text()
