@@ -86,6 +86,7 @@ from openasc.assessments.api import router as assessments_router  # noqa: E402
 from openasc.capacity.api import router as capacity_router  # noqa: E402
 from openasc.casenotes.api import router as casenotes_router  # noqa: E402
 from openasc.documents.api import router as documents_router  # noqa: E402
+from openasc.finance.api import router as finance_router  # noqa: E402
 from openasc.frontdoor.api import router as frontdoor_router  # noqa: E402
 from openasc.people.api import router as people_router  # noqa: E402
 from openasc.planning.api import router as planning_router  # noqa: E402
@@ -103,3 +104,4 @@ api.add_router("/notes", casenotes_router)
 api.add_router("/capacity", capacity_router)
 api.add_router("/documents", documents_router)
 api.add_router("/safeguarding", safeguarding_router)
+api.add_router("/finance", finance_router)
