@@ -8,8 +8,6 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 
-from openasc.core import audit
-from openasc.core.models import User
 from openasc.finance import costing
 from openasc.finance.models import RateUplift, RateUpliftLine, UpliftStatus
 from openasc.finance.selectors.costed import costed_services
@@ -19,13 +17,6 @@ from openasc.finance.uplifts import selectors
 @pytest.fixture
 def council(transactional_db):
     call_command("demo", "--people", "500", "--seed", "3", "--reset", stdout=StringIO(), stderr=StringIO())
-    if not RateUplift.objects.filter(status=UpliftStatus.APPLIED).exists():
-        # (until the money builders run after the demo's history: they need its services)
-        from openasc.demo.uplifts import build_uplifts
-
-        RateUplift.objects.all().delete()
-        with audit.exempt_from_safety_net():
-            build_uplifts(seed=3, system=User.objects.get(username="system"), today=dt.date(2026, 11, 23))
 
 
 def test_the_applied_uplift_agrees_with_the_costs_it_added(council):
