@@ -175,23 +175,38 @@ def _day(raw: str | None) -> dt.date | None:
         return None
 
 
+def _expected_cached(day: dt.date):
+    """The whole council's expected payments for a day (figures only), cached while the record behind them is the
+    same (inv_sel._version: services, costs, schedules)."""
+    from django.core.cache import cache
+
+    key = f"payments:expected:{day.isoformat()}:{inv_sel._version()}"
+    found = cache.get(key)
+    if found is None:
+        expected = expected_for_run(sch_sel.load_rules(), day)
+        nhs_total = 0
+        for e in expected:
+            nhs_total += sum(
+                nhs_sel.nhs_contributions_between(
+                    e.period.first, e.period.last, service_ids={ln.service_id for ln in e.lines}
+                ).values()
+            )
+        found = (expected, nhs_total)
+        cache.set(key, found, inv_sel.CACHE_SECONDS)
+    return found
+
+
 @_guard()
 def expected(request: HttpRequest) -> HttpResponse:
     """What each provider is expected to be paid for the periods ending on a day (figures only: no names)."""
     day = _day(request.GET.get("period_end"))
     rows, total, nhs_total = [], 0, 0
     if day is not None:
-        found = expected_for_run(sch_sel.load_rules(), day)
+        found, nhs_total = _expected_cached(day)
         names = run_sel.provider_names({e.provider_id for e in found})
-        found.sort(key=lambda e: (names.get(e.provider_id, ""), e.schedule.code))
+        found = sorted(found, key=lambda e: (names.get(e.provider_id, ""), e.schedule.code))
         rows = presenters.expected_rows(found, names, day)
         total = sum(e.total_pence for e in found)
-        for e in found:
-            nhs_total += sum(
-                nhs_sel.nhs_contributions_between(
-                    e.period.first, e.period.last, service_ids={ln.service_id for ln in e.lines}
-                ).values()
-            )
     return _page(
         request,
         "payments/expected.jinja",
@@ -597,7 +612,10 @@ def nhs(request: HttpRequest) -> HttpResponse:
                 messages.success(request, f"NHS contribution recorded against service {c.service_id}")
                 return redirect("payments:nhs")
         status = 400
-    items = nhs_sel.contributions()
+    from django.core.paginator import Paginator
+
+    page = Paginator(nhs_sel.contributions(), 25).get_page(request.GET.get("page"))
+    items = list(page.object_list)
     people = {c.person_id: c.person for c in items}
     if people:
         audit.record_many(
@@ -616,6 +634,7 @@ def nhs(request: HttpRequest) -> HttpResponse:
             "errors": ui.error_summary(form) if form.is_bound else [],
             "head": presenters.contribution_head(),
             "rows": presenters.contribution_rows(items),
+            "pagination": pagination(page, {}, label="Pages of NHS contributions"),
             "fnc": presenters.money(nhs_svc.fnc_weekly_pence()),
         },
         status=status,

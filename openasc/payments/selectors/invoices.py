@@ -346,20 +346,52 @@ def totals(matches: list[Match]) -> Totals:
     )
 
 
+CACHE_SECONDS = 600
+
+
+def _version() -> str:
+    """What an invoice's totals were worked out from: the services and their costs (finance's mark), the schedules and
+    the call monitoring uploaded. Totals cached before any of these changes are never shown after it."""
+    import hashlib
+
+    from django.db.models import Max
+
+    from openasc.finance.selectors.budgets import version as finance_version
+    from openasc.payments.models import EcmUpload, PaymentSchedule
+
+    marks = (
+        finance_version(),
+        EcmUpload.objects.aggregate(v=Max("pk"))["v"],
+        list(PaymentSchedule.objects.order_by("pk").values_list("pk", "care_categories", "active", "anchor")),
+    )
+    return hashlib.sha256(repr(marks).encode()).hexdigest()[:16]
+
+
+def invoice_totals(invoice: Invoice) -> Totals:
+    """The invoice's totals against the plan, over all its lines (cached while nothing they depend on changes)."""
+    from django.core.cache import cache
+
+    key = f"payments:invoice-totals:{invoice.pk}:{invoice.status}:{_version()}"
+    found = cache.get(key)
+    if found is None:
+        found = totals(match_invoice(invoice))
+        cache.set(key, found, CACHE_SECONDS)
+    return found
+
+
 def lines_page(*, user: User, invoice: Invoice, page: int) -> tuple[list[Match], Totals, object]:
     """One page of the invoice's matched lines (25 a page) and the totals of all of them; each person shown on the
     page is audited (a view, with the invoice)."""
-    all_matches = match_invoice(invoice)
-    paginator = Paginator(all_matches, PAGE)
-    page_obj = paginator.get_page(page)
-    shown = list(page_obj.object_list)
-    people = {m.person_id: m.line for m in shown if m.person_id}
+    rows = InvoiceLine.objects.filter(invoice=invoice).select_related("person").order_by("row")
+    page_obj = Paginator(rows, PAGE).get_page(page)
+    shown = match_invoice(invoice, list(page_obj.object_list))
+    people = {m.person_id for m in shown if m.person_id}
     if people:
         audit.record_many(
             actor=user,
             action=AuditAction.VIEW,
-            objs=[Person(pk=pid) for pid in people],
+            objs=[Person(pk=pid) for pid in sorted(people)],
             basis="provider payments",
             details={"what": "invoice lines", "invoice": invoice.pk, "provider": invoice.provider_id},
         )
-    return shown, totals(all_matches), page_obj
+    return shown, invoice_totals(invoice), page_obj

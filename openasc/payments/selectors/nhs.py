@@ -53,7 +53,6 @@ def contributions_for_service(service_id: int) -> list[NhsContribution]:
     return list(NhsContribution.objects.filter(service_id=service_id).order_by("from_on", "pk"))
 
 
-def contributions(limit: int = 500) -> list[NhsContribution]:
-    return list(
-        NhsContribution.objects.select_related("person", "service").order_by("-from_on", "-pk")[:limit]
-    )
+def contributions():
+    """Every contribution, newest first, for a paged list (the page audits the people it shows)."""
+    return NhsContribution.objects.select_related("person").order_by("-from_on", "-pk")
