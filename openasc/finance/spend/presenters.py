@@ -140,7 +140,7 @@ def service_table(rows, *, can_link: bool = True) -> list[list[dict]]:
         out.append(
             [
                 person,
-                {"text": r.name, "classes": "app-break-anywhere"},
+                {"text": r.name or "Not shown", "classes": "app-break-anywhere"},
                 {"text": service, "classes": "app-break-anywhere"},
                 {"text": r.provider or DASH, "classes": "app-break-anywhere"},
                 {"text": uk_date(r.start_on)},

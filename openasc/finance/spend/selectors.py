@@ -187,9 +187,10 @@ class ServiceRow:
     spend_pence: int
 
 
-def service_rows(items: list[calc.ServiceSpend]) -> tuple[list[ServiceRow], list[Person]]:
-    """The services and people for rows of the services behind a figure (LA person id and name only, never more),
-    and the people to audit."""
+def service_rows(user, items: list[calc.ServiceSpend]) -> tuple[list[ServiceRow], list[Person]]:
+    """The services and people for rows of the services behind a figure, and the people to audit. The LA person id
+    is always shown (as in the statutory returns); the name only to finance, who pay for the care (SEE_ALL_BUDGETS),
+    and to anyone else for the people whose record they may open."""
     ids = [s.service_id for s in items]
     found = {}
     for i in range(0, len(ids), 900):
@@ -207,6 +208,16 @@ def service_rows(items: list[calc.ServiceSpend]) -> tuple[list[ServiceRow], list
             "end_on",
         ):
             found[r["pk"]] = r
+    named = access.has(user, access.Capability.SEE_ALL_BUDGETS)
+    openable: set[int] = set()
+    if not named:
+        people_ids = sorted({r["person_id"] for r in found.values()})
+        for i in range(0, len(people_ids), 900):
+            openable.update(
+                access.people_visible_to(
+                    user, Person.objects.filter(pk__in=people_ids[i : i + 900])
+                ).values_list("pk", flat=True)
+            )
     rows = []
     for s in items:
         r = found.get(s.service_id)
@@ -220,7 +231,9 @@ def service_rows(items: list[calc.ServiceSpend]) -> tuple[list[ServiceRow], list
                 service_id=s.service_id,
                 person_id=r["person_id"],
                 la_person_id=r["person__la_person_id"],
-                name=f"{r['person__first_name']} {r['person__last_name']}".strip(),
+                name=f"{r['person__first_name']} {r['person__last_name']}".strip()
+                if named or r["person_id"] in openable
+                else "",
                 service_type=r["service_type"],
                 service_component=r["service_component"],
                 provider=provider,

@@ -106,7 +106,7 @@ def spend(request: HttpRequest) -> HttpResponse:
             "tables": tables,
             "bars": presenters.chart_bars(result.tables[calc.SETTING]),
             "head": presenters.HEAD,
-            "active_nav": "finance",
+            "active_nav": "spend",
         },
     )
 
@@ -133,7 +133,7 @@ def spend_services(request: HttpRequest) -> HttpResponse:
         "row": label,
     }
     if fmt:
-        rows, people = selectors.service_rows(selectors.as_spends(behind))
+        rows, people = selectors.service_rows(request.user, selectors.as_spends(behind))
         audit.record_many(
             actor=request.user,
             action=AuditAction.EXPORT,
@@ -149,7 +149,7 @@ def spend_services(request: HttpRequest) -> HttpResponse:
             "Services",
         )
     page = Paginator(behind, selectors.PAGE_SIZE).get_page(request.GET.get("page"))
-    rows, people = selectors.service_rows(selectors.as_spends(page.object_list))
+    rows, people = selectors.service_rows(request.user, selectors.as_spends(page.object_list))
     audit.record_many(actor=request.user, action=AuditAction.VIEW, objs=people, basis=BASIS, details=details)
     base = {"year": year.label, "to": mode, "dim": dimension, "row": label}
     return render(
@@ -169,6 +169,6 @@ def spend_services(request: HttpRequest) -> HttpResponse:
             "pagination": pagination(page, base, label="Pages of services"),
             "csv_url": presenters.behind_url(year.label, mode, dimension, label, format="csv"),
             "back_url": presenters.report_url(year.label, mode, anchor=dimension),
-            "active_nav": "finance",
+            "active_nav": "spend",
         },
     )

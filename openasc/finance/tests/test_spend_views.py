@@ -156,3 +156,19 @@ def test_other_roles_are_refused_and_audited(client, staff, world, role):
     assert client.get(behind(dim="", row=calc.TOTAL, format="csv")).status_code == 403
     assert AuditEvent.objects.filter(actor=user, action="access_refused").count() == 3
     assert not AuditEvent.objects.filter(actor=user, basis="spend report").exists()
+
+
+def test_an_analyst_sees_the_person_id_but_a_name_only_for_a_record_they_may_open(client, staff, world):
+    from openasc.core.tests.factories import CareRelationshipFactory
+
+    _people, nursing = world
+    row = {"dim": calc.SETTING, "row": "Nursing"}
+    client.force_login(staff.performance_analyst)
+    body = client.get(behind(**row)).content.decode()
+    assert nursing.la_person_id in body and "Nadia" not in body and "Not shown" in body
+    CareRelationshipFactory(person=nursing, user=staff.performance_analyst)  # now they may open it
+    assert "Nadia Nursing" in client.get(behind(**row)).content.decode()
+    client.force_login(
+        staff.finance_officer
+    )  # finance pays for the care: the minimum identity to pay is a name
+    assert "Nadia Nursing" in client.get(behind(**row)).content.decode()

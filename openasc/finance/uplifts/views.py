@@ -33,7 +33,7 @@ def uplifts(request: HttpRequest) -> HttpResponse:
         {
             "title": "Rate uplifts",
             "rows": presenters.list_rows(selectors.uplifts_list()),
-            "active_nav": "finance",
+            "active_nav": "uplifts",
         },
     )
 
@@ -66,7 +66,7 @@ def uplift_new(request: HttpRequest) -> HttpResponse:
             "title": "Define a rate uplift",
             "form": form,
             "errors": ui.error_summary(form) if form.is_bound else [],
-            "active_nav": "finance",
+            "active_nav": "uplifts",
         },
         status=status,
     )
@@ -109,7 +109,7 @@ def _detail(request, uplift: RateUplift, *, errors=None, status=200) -> HttpResp
             "skip_rows": skipped,
             "skipped": preview.skipped if preview else 0,
             "errors": errors or [],
-            "active_nav": "finance",
+            "active_nav": "uplifts",
         },
         status=status,
     )
@@ -184,6 +184,6 @@ def uplift_services(request: HttpRequest, uplift_id: int) -> HttpResponse:
             "pagination": pagination(
                 page, {"provider": provider} if provider else {}, label="Pages of services"
             ),
-            "active_nav": "finance",
+            "active_nav": "uplifts",
         },
     )
