@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.urls import reverse
 from django.utils.html import format_html
 
@@ -279,17 +281,27 @@ def contribution_head(with_person=True) -> list[dict]:
     ]
 
 
-def expected_rows(expected, names, day) -> list[list[dict]]:
+@dataclass(frozen=True)
+class ExpectedSummary:
+    provider_id: int
+    schedule_id: int
+    schedule_code: str
+    schedule_name: str
+    services: int
+    total_pence: int
+
+
+def expected_rows(summaries, names, day) -> list[list[dict]]:
     rows = []
-    for e in expected:
+    for e in summaries:
         href = reverse("payments:expected-provider", args=[e.provider_id]) + (
-            f"?schedule={e.schedule.id}&period_end={day.isoformat()}"
+            f"?schedule={e.schedule_id}&period_end={day.isoformat()}"
         )
         rows.append(
             [
                 {"html": _link(href, names.get(e.provider_id, str(e.provider_id)))},
-                {"text": e.schedule.name},
-                {"text": f"{len({ln.service_id for ln in e.lines}):,}", "format": "numeric"},
+                {"text": e.schedule_name},
+                {"text": f"{e.services:,}", "format": "numeric"},
                 {"text": pounds(e.total_pence), "format": "numeric"},
             ]
         )

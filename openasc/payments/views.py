@@ -191,7 +191,18 @@ def _expected_cached(day: dt.date):
                     e.period.first, e.period.last, service_ids={ln.service_id for ln in e.lines}
                 ).values()
             )
-        found = (expected, nhs_total)
+        summary = [
+            presenters.ExpectedSummary(
+                e.provider_id,
+                e.schedule.id,
+                e.schedule.code,
+                e.schedule.name,
+                len({ln.service_id for ln in e.lines}),
+                e.total_pence,
+            )
+            for e in expected
+        ]
+        found = (summary, nhs_total)  # the figures only: the lines are many, and each page opens its own
         cache.set(key, found, inv_sel.CACHE_SECONDS)
     return found
 
@@ -204,7 +215,7 @@ def expected(request: HttpRequest) -> HttpResponse:
     if day is not None:
         found, nhs_total = _expected_cached(day)
         names = run_sel.provider_names({e.provider_id for e in found})
-        found = sorted(found, key=lambda e: (names.get(e.provider_id, ""), e.schedule.code))
+        found = sorted(found, key=lambda e: (names.get(e.provider_id, ""), e.schedule_code))
         rows = presenters.expected_rows(found, names, day)
         total = sum(e.total_pence for e in found)
     return _page(
