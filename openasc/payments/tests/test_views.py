@@ -37,7 +37,16 @@ def test_the_finance_officer_sees_every_page(client, officers, world, name, args
 
 
 @pytest.mark.parametrize(
-    "role", [Role.SOCIAL_WORKER, Role.TEAM_MANAGER, Role.BROKER, Role.PERFORMANCE_ANALYST]
+    "role",
+    [
+        Role.SOCIAL_WORKER,
+        Role.TEAM_MANAGER,
+        Role.BROKER,
+        Role.PERFORMANCE_ANALYST,
+        Role.NHS_PARTNER,
+        Role.ADMINISTRATOR,
+        Role.SAFEGUARDING_LEAD,
+    ],
 )
 def test_other_roles_are_refused_and_the_refusal_audited(client, staff, world, role):
     user = getattr(staff, role.value)
