@@ -89,6 +89,7 @@ class BudgetFigures:
     net_budget_pence: int
     budgeted_people: int
     budgeted_unit_cost_pence: int
+    adjustment_pence: int = 0  # the budget holders' forecast adjustments (finance.models.ForecastAdjustment)
 
 
 @dataclass
@@ -109,10 +110,16 @@ class Figures:
     budget: int | None = None
     budgeted_people: int | None = None
     budgeted_unit_cost: int | None = None
+    adjustment: int = 0
 
     @property
     def forecast(self) -> int:
         return self.spent + self.committed
+
+    @property
+    def adjusted_forecast(self) -> int:
+        """The forecast from the record with the budget holders' adjustments."""
+        return self.forecast + self.adjustment
 
     @property
     def variance(self) -> int | None:
@@ -180,6 +187,7 @@ def add_up(
     )
     if budgets is not None:
         out.budget = sum(b.net_budget_pence for b in budgets) if budgets else None
+        out.adjustment = sum(b.adjustment_pence for b in budgets)
         out.budgeted_people = sum(b.budgeted_people for b in budgets) if budgets else None
         total_people = sum(b.budgeted_people for b in budgets)
         if budgets and total_people:

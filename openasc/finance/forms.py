@@ -119,3 +119,25 @@ class CareCategoryForm(forms.Form):
 
     def clean_active(self):
         return self.cleaned_data.get("active") != "no"
+
+
+class AdjustmentForm(forms.Form):
+    direction = forms.ChoiceField(
+        required=True,
+        choices=(("up", "Raise the forecast"), ("down", "Lower the forecast")),
+        error_messages={
+            "required": "Say whether the forecast goes up or down",
+            "invalid_choice": "Choose up or down",
+        },
+    )
+    amount = forms.CharField(required=False)
+    reason = forms.CharField(required=False)
+
+    def clean_amount(self):
+        return _pounds(self.cleaned_data.get("amount"), "adjustment")
+
+    def clean(self):
+        data = super().clean()
+        if isinstance(data.get("amount"), int) and data.get("direction") == "down":
+            data["amount"] = -data["amount"]
+        return data

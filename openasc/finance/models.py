@@ -193,3 +193,21 @@ class RateUpliftLine(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["uplift", "service"], name="uplift_line_once")]
+
+
+class ForecastAdjustment(models.Model):
+    """A budget holder's adjustment to a cost centre's forecast for the year, for what the record does not hold yet
+    (a package agreed to start next month, a placement about to end), with the reason. Added to the forecast worked
+    out from the services, shown beside it, never mixed into it; never changed, only added to (a correction is an
+    adjustment the other way)."""
+
+    year = models.ForeignKey(FinancialYear, on_delete=models.PROTECT, related_name="adjustments")
+    cost_centre = models.ForeignKey(CostCentre, on_delete=models.PROTECT, related_name="adjustments")
+    amount_pence = models.BigIntegerField(help_text="Positive raises the forecast, negative lowers it")
+    reason = models.TextField()
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["year", "cost_centre", "created_at", "pk"]
+        indexes = [models.Index(fields=["year", "cost_centre"], name="forecast_adjustment_centre")]

@@ -139,7 +139,7 @@ def centre_rows(lines: list[tuple], *, year: str, as_at) -> list[list[dict]]:
                 _num({"text": _money(f.budget)}),
                 _num({"html": _link(everything, pounds(f.spent))}),
                 _num({"html": _link(everything, pounds(f.committed))}),
-                _num({"html": _link(everything, pounds(f.forecast))}),
+                _num({"html": _forecast_cell(f, everything, year=year, key=key)}),
                 _num({"html": variance}),
                 _num({"html": format_html("{} ({})", _link(current, _n(f.people)), _n(f.budgeted_people))}),
                 _num(
@@ -148,6 +148,60 @@ def centre_rows(lines: list[tuple], *, year: str, as_at) -> list[list[dict]]:
             ]
         )
     return rows
+
+
+def _forecast_cell(f: Figures, everything: str, *, year: str, key):
+    """The forecast from the record, linked to its services; for a cost centre, the budget holders' adjustments
+    under it (with the adjusted forecast), linked to where they are made."""
+    forecast = _link(everything, pounds(f.forecast))
+    if not isinstance(key, int) or key == NONE:
+        if f.adjustment:
+            return format_html(
+                '{}<br><span class="govuk-body-s">adjusted {}</span>', forecast, pounds(f.adjusted_forecast)
+            )
+        return forecast
+    href = reverse("finance:adjustments", args=[year, key])
+    if f.adjustment:
+        return format_html(
+            '{}<br><span class="govuk-body-s"><a class="govuk-link" href="{}">adjusted {}</a></span>',
+            forecast,
+            href,
+            pounds(f.adjusted_forecast),
+        )
+    return format_html(
+        '{}<br><span class="govuk-body-s"><a class="govuk-link" href="{}">adjust<span class="govuk-visually-hidden">'
+        " the forecast</span></a></span>",
+        forecast,
+        href,
+    )
+
+
+def adjustment_summary(f: Figures | None) -> list[dict]:
+    if f is None:
+        return []
+
+    def row(key, value):
+        return {"key": {"text": key}, "value": {"text": value}}
+
+    return [
+        row("Forecast from the record", pounds(f.forecast)),
+        row("Adjustments", pounds(f.adjustment)),
+        row("Adjusted forecast", pounds(f.adjusted_forecast)),
+        row("Budget", _money(f.budget)),
+        row("Adjusted variance", _money(None if f.budget is None else f.adjusted_forecast - f.budget)),
+    ]
+
+
+def adjustment_rows(adjustments) -> list[list[dict]]:
+    return [
+        [
+            {"text": uk_date(a.created_at.date())},
+            {"text": a.created_by.display_name},
+            {"text": pounds(a.amount_pence), "format": "numeric"},
+            {"text": a.reason, "classes": "app-break-anywhere"},
+        ]
+        for a in adjustments
+    ]
 
 
 def months(result, total: Figures) -> list[dict]:
@@ -287,6 +341,8 @@ def _figures_json(f: Figures) -> dict:
         "committed_pence": f.committed,
         "forecast_outturn_pence": f.forecast,
         "variance_pence": f.variance,
+        "forecast_adjustments_pence": f.adjustment,
+        "adjusted_forecast_outturn_pence": f.adjusted_forecast,
         "budgeted_people": f.budgeted_people,
         "current_people": f.people,
         "people_trend": f.people_trend,

@@ -14,7 +14,7 @@ from openasc.core import access, audit
 from openasc.core.access import Capability
 from openasc.core.errors import ValidationFailed
 from openasc.core.models import AuditAction, Team, User
-from openasc.finance.models import Budget, CareCategory, CostCentre, FinancialYear
+from openasc.finance.models import Budget, CareCategory, CostCentre, FinancialYear, ForecastAdjustment
 
 CODE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._/-]{0,19}")
 MAX_BUDGET_POUNDS = Decimal("10000000000")  # £10bn: larger than any council's whole budget
@@ -258,3 +258,60 @@ def care_category_save(
             details={"event": "care_category_changed", "code": category.code, "changes": changes},
         )
     return category
+
+
+MAX_ADJUSTMENT_PENCE = 1_000_000_000  # £10m either way
+
+
+def forecast_adjust(
+    *, actor: User, year: FinancialYear, centre: CostCentre, amount_pence: int, reason: str
+) -> ForecastAdjustment:
+    """A budget holder's adjustment to a cost centre's forecast for the year (positive raises it), with its reason:
+    for a cost centre they hold (finance: any), with a budget set for the year, in a year not closed. Audited."""
+    from openasc.finance.selectors.budgets import visible_centre_ids
+
+    visible = visible_centre_ids(actor)
+    if not access.has(actor, Capability.SEE_BUDGETS) or (visible is not None and centre.pk not in visible):
+        raise PermissionError("Only the cost centre's budget holders and finance can adjust its forecast.")
+    errors: dict[str, str] = {}
+    if year.closed:
+        errors["year"] = f"{year.label} is closed: its forecast can no longer be adjusted"
+    elif not Budget.objects.filter(year=year, cost_centre=centre).exists():
+        errors["year"] = (
+            f"{centre.code} has no budget for {year.label} yet: finance sets it before the forecast is adjusted"
+        )
+    if not isinstance(amount_pence, int) or isinstance(amount_pence, bool) or amount_pence == 0:
+        errors["amount"] = "Enter the adjustment in pounds, like 12000.00"
+    elif abs(amount_pence) >= MAX_ADJUSTMENT_PENCE:
+        errors["amount"] = "An adjustment must be less than £10,000,000"
+    reason = (reason or "").strip()
+    if not reason:
+        errors["reason"] = (
+            "Say why the forecast changes, like 'a nursing placement agreed to start on 1 February'"
+        )
+    elif len(reason) > 2000:
+        errors["reason"] = "The reason must be 2,000 characters or fewer"
+    if errors:
+        raise ValidationFailed(errors)
+    with transaction.atomic():
+        made = ForecastAdjustment.objects.create(
+            year=year,
+            cost_centre=centre,
+            amount_pence=amount_pence,
+            reason=reason,
+            created_by=actor,
+            created_at=timezone.now(),
+        )
+        audit.record(
+            actor=actor,
+            action=AuditAction.CREATE,
+            obj=made,
+            basis="Budget monitoring",
+            details={
+                "event": "forecast_adjusted",
+                "year": year.label,
+                "cost_centre": centre.code,
+                "amount_pence": amount_pence,
+            },
+        )
+    return made

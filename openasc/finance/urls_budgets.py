@@ -9,6 +9,7 @@ urlpatterns: list = [
     path("budgets/", views.monitoring, name="monitoring"),
     path("budgets/<str:year>/<str:centre>/services/", views.behind, name="behind"),
     path("budgets/<str:year>/<int:centre_id>/budget/", views.budget_edit, name="budget-edit"),
+    path("budgets/<str:year>/<int:centre_id>/adjustments/", views.adjustments, name="adjustments"),
     path("cost-centres/", views.centres_page, name="centres"),
     path("cost-centres/new/", views.centre_edit, name="centre-new"),
     path("cost-centres/<int:centre_id>/", views.centre_edit, name="centre-edit"),

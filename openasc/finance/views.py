@@ -452,3 +452,63 @@ def category_edit(request: HttpRequest, category_id: int) -> HttpResponse:
         },
         status=status,
     )
+
+
+def adjustments(request: HttpRequest, year: str, centre_id: int) -> HttpResponse:
+    """A cost centre's forecast adjustments for a year, and a form to add one, for its budget holders and finance."""
+    fy = sel.year_get(year)
+    centre = sel.centre_get(centre_id)
+    if fy is None or centre is None:
+        return not_found(request, "cost centre" if fy else "financial year")
+    try:
+        sel.require_centre(request.user, centre.pk)
+    except sel.NotAllowed as exc:
+        return forbidden(request, REFUSED_TITLE, str(exc), audited=True)
+    status = 200
+    extra: dict[str, str] = {}
+    form = forms.AdjustmentForm(request.POST or None)
+    if request.method == "POST":
+        if form.is_valid():
+            d = form.cleaned_data
+            try:
+                services.forecast_adjust(
+                    actor=request.user, year=fy, centre=centre, amount_pence=d["amount"], reason=d["reason"]
+                )
+            except ValidationFailed as exc:
+                year_error = exc.errors.pop("year", None)
+                if year_error:
+                    extra["year"] = year_error
+                add_service_errors(form, exc.errors)
+            else:
+                from django.contrib import messages
+
+                messages.success(request, f"Forecast adjustment for {centre.code} added")
+                return redirect("finance:adjustments", year=fy.label, centre_id=centre.pk)
+        status = 400
+    figures = sel.figures_for(request.user, fy, timezone.localdate(), visible={centre.pk})
+    (line,) = [f for _label, key, f in figures["centre_lines"] if key == centre.pk] or [None]
+    made = sel.adjustments_of(fy, centre)
+    audit.record(
+        actor=request.user,
+        action=AuditAction.VIEW,
+        basis=sel.BASIS,
+        details={"what": "forecast adjustments", "year": fy.label, "cost_centre": centre.code},
+    )
+    return render(
+        request,
+        "finance/adjustments.jinja",
+        {
+            "title": f"Forecast adjustments for {centre.code}, {fy.label}",
+            "year": fy,
+            "centre": centre,
+            "form": form,
+            "forecast": presenters.pounds(line.forecast) if line else presenters.pounds(0),
+            "summary": presenters.adjustment_summary(line),
+            "rows": presenters.adjustment_rows(made),
+            "has_budget": sel.budget_get(fy, centre) is not None,
+            "closed": fy.closed,
+            "errors": error_summary(form, extra),
+            "active_nav": "finance",
+        },
+        status=status,
+    )

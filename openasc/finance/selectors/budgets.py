@@ -14,7 +14,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, Max, Q
+from django.db.models import Count, Max, Q, Sum
 from django.utils import timezone
 
 from openasc.core import access, audit
@@ -23,7 +23,7 @@ from openasc.core.models import AuditAction, CareRelationship, RelationshipKind,
 from openasc.finance import commitments
 from openasc.finance.categories import centre_rules, rules
 from openasc.finance.costing import CostedService, cost_between
-from openasc.finance.models import Budget, CareCategory, CostCentre, FinancialYear
+from openasc.finance.models import Budget, CareCategory, CostCentre, FinancialYear, ForecastAdjustment
 from openasc.finance.selectors.costed import costed_services
 from openasc.people.models import Person
 from openasc.services.models import Service, ServiceCost
@@ -211,7 +211,8 @@ def version() -> str:
 def budget_mark() -> str:
     """The budgets as they are now (a change of budget re-adds the figures, without working the forecast out again)."""
     found = Budget.objects.aggregate(v=Max("updated_at"), n=Count("pk"), m=Max("pk"))
-    return f"{found['v'].isoformat() if found['v'] else ''}-{found['n']}-{found['m']}"
+    adjusted = ForecastAdjustment.objects.aggregate(m=Max("pk"))  # never changed, only added to
+    return f"{found['v'].isoformat() if found['v'] else ''}-{found['n']}-{found['m']}-{adjusted['m']}"
 
 
 def load(year: FinancialYear, as_at: dt.date) -> list[CostedService]:
@@ -255,12 +256,29 @@ def forecast(
 
 
 def budget_figures(year: FinancialYear) -> dict[int, commitments.BudgetFigures]:
+    adjusted = dict(
+        ForecastAdjustment.objects.filter(year=year)
+        .values("cost_centre_id")
+        .annotate(total=Sum("amount_pence"))
+        .values_list("cost_centre_id", "total")
+    )
     return {
         b.cost_centre_id: commitments.BudgetFigures(
-            b.net_budget_pence, b.budgeted_people, b.budgeted_unit_cost_pence
+            b.net_budget_pence,
+            b.budgeted_people,
+            b.budgeted_unit_cost_pence,
+            adjusted.get(b.cost_centre_id, 0),
         )
         for b in Budget.objects.filter(year=year)
     }
+
+
+def adjustments_of(year: FinancialYear, centre: CostCentre) -> list[ForecastAdjustment]:
+    return list(
+        ForecastAdjustment.objects.filter(year=year, cost_centre=centre)
+        .select_related("created_by")
+        .order_by("pk")
+    )
 
 
 def figures_for(user, year: FinancialYear, as_at: dt.date, *, refresh: bool = False, visible=...) -> dict:
