@@ -44,6 +44,7 @@ lint: install
 bench: install
 	$(PY) bench/run.py
 	$(PY) bench/cld.py
+	$(PY) bench/money.py
 	$(PY) bench/load.py
 
 clean:
