@@ -17,17 +17,6 @@ from openasc.people.tests.factories import PersonFactory
 pytestmark = pytest.mark.system
 
 
-@pytest.fixture(autouse=True)
-def schedules(transactional_db):
-    """The seeded schedules, again after an earlier browser test emptied the database (until the migration is in the
-    suite's REFERENCE_LOADERS, openasc/conftest.py)."""
-    import importlib
-
-    from django.apps import apps
-
-    importlib.import_module("openasc.payments.migrations.0002_default_schedules").add(apps, None)
-
-
 @pytest.fixture
 def agency(staff):
     loc = f.location("Kingsford branch")

@@ -37,17 +37,3 @@ def world(db):
         cat_home=f.care_home(cat, home),
         dan_home=f.care_home(dan, home, kind=f.NURSING, costs=[(dt.date(2026, 1, 5), 98000, "Weekly", None)]),
     )
-
-
-@pytest.fixture(autouse=True)
-def seeded_schedules(request):
-    """The seeded schedules, again if an earlier transactional test on this worker emptied the database (until
-    the migration is in the suite's REFERENCE_LOADERS, openasc/conftest.py)."""
-    if not {"db", "world", "officers", "staff", "client"} & set(request.fixturenames):
-        return
-    request.getfixturevalue("db")
-    import importlib
-
-    from django.apps import apps
-
-    importlib.import_module("openasc.payments.migrations.0002_default_schedules").add(apps, None)
