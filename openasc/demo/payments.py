@@ -44,7 +44,7 @@ from openasc.payments.models import (
     Payment,
     PaymentRun,
 )
-from openasc.payments.selectors.expected import expected_for
+from openasc.payments.selectors.expected import expected_for, team_ids_by_person
 from openasc.payments.selectors.schedules import load_rules
 from openasc.payments.services.nhs import fnc_weekly_pence
 from openasc.payments.services.run import payment_run
@@ -99,16 +99,25 @@ def build_payments(*, seed: int, system, today: dt.date) -> None:
     ends = [d for d in ends if d >= today - dt.timedelta(days=364)]
     latest = ends[-1] if ends else None
     threshold = second_approval_pence()
+    needs_teams = any(c.team_id is not None for c in rules.centres)
     for n, end in enumerate(ends):
+        preloaded: dict = {}  # the period's services and teams, loaded once for the invoices and the run
+        for schedule in rules.schedules:
+            period = schedule.period_paid_by(end)
+            if period is not None and period not in preloaded:
+                preloaded[period] = (
+                    costed_services(
+                        first=period.first, last=period.last, extra=Q(provider_location__isnull=False)
+                    ),
+                    team_ids_by_person(period.last) if needs_teams else {},
+                )
         for schedule in invoiced:
             period = schedule.period_paid_by(end)
             if period is None:
                 continue
-            services = costed_services(
-                first=period.first, last=period.last, extra=Q(provider_location__isnull=False)
-            )
+            services, teams = preloaded[period]
             by_id = {s.id: s for s in services}
-            expected = expected_for(rules, schedule, period, services=services)
+            expected = expected_for(rules, schedule, period, services=services, teams=teams)
             _invoices(
                 rng,
                 expected,
@@ -124,7 +133,7 @@ def build_payments(*, seed: int, system, today: dt.date) -> None:
                 latest=(end == latest),
             )
         if end != latest:
-            result = payment_run(user=officer, period_end=end)
+            result = payment_run(user=officer, period_end=end, preloaded=preloaded)
             if result.run_id:
                 paid_at = _aware(end + dt.timedelta(days=5), 14)
                 PaymentRun.objects.filter(pk=result.run_id).update(started_at=paid_at, finished_at=paid_at)

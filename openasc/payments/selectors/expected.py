@@ -102,8 +102,10 @@ def expected_for(
     *,
     provider_ids: Iterable[int] | None = None,
     services: list[costing.CostedService] | None = None,
+    teams: dict[int, frozenset[int]] | None = None,
 ) -> dict[int, Expected]:
-    """provider id -> what the schedule is expected to pay it for the period (only providers with a service in it)."""
+    """provider id -> what the schedule is expected to pay it for the period (only providers with a service in it).
+    `services` and `teams` (team_ids_by_person of the period's last day) may be given when already loaded."""
     if services is None:
         services = costed_services(
             first=period.first,
@@ -112,9 +114,8 @@ def expected_for(
             extra=Q(provider_location__isnull=False),
         )
     mine = [s for s in services if s.provider_id is not None and rules.schedule_for(s) == schedule]
-    teams: dict[int, frozenset[int]] = {}
-    if any(c.team_id is not None for c in rules.centres):
-        teams = team_ids_by_person(period.last)
+    if teams is None:
+        teams = team_ids_by_person(period.last) if any(c.team_id is not None for c in rules.centres) else {}
     out: dict[int, Expected] = {}
     for s in mine:
         lines = lines_for(

@@ -137,11 +137,12 @@ def _service_label(component: str, service_type: str) -> str:
 
 
 def plan_run(
-    period_end: dt.date, *, provider_ids=None, rules: Rules | None = None
+    period_end: dt.date, *, provider_ids=None, rules: Rules | None = None, preloaded: dict | None = None
 ) -> tuple[list[ToPay], int, int, int]:
     """(what to pay, how many are already paid, how many schedules have a period then, how many are held because
     their credit notes come to more than is owed) for a run on `period_end`. Invoices approved and adjustments made
-    after their own period's run are paid in the next one."""
+    after their own period's run are paid in the next one. `preloaded`: period -> (services, teams) already loaded
+    for it (the demo builder's, which has them)."""
     from openasc.core.money import pounds
 
     rules = rules or load_rules()
@@ -161,14 +162,18 @@ def plan_run(
         invoices = inv_sel.approved_for(schedule.id, period.first, provider_ids=provider_ids)
         expected = {}
         if schedule.basis == Basis.PLAN:
-            if period not in loaded:
-                loaded[period] = costed_services(
-                    first=period.first,
-                    last=period.last,
-                    provider_ids=list(provider_ids) if provider_ids is not None else None,
-                    extra=Q(provider_location__isnull=False),
-                )
-            expected = expected_for(rules, schedule, period, services=loaded[period])
+            if preloaded and period in preloaded:
+                services, teams = preloaded[period]
+                expected = expected_for(rules, schedule, period, services=services, teams=teams)
+            else:
+                if period not in loaded:
+                    loaded[period] = costed_services(
+                        first=period.first,
+                        last=period.last,
+                        provider_ids=list(provider_ids) if provider_ids is not None else None,
+                        extra=Q(provider_location__isnull=False),
+                    )
+                expected = expected_for(rules, schedule, period, services=loaded[period])
         providers = set(expected) | set(invoices) | set(adjustments)
         if provider_ids is not None:
             providers &= set(provider_ids)
@@ -330,11 +335,12 @@ def payment_run(
     dry_run: bool = False,
     provider_ids=None,
     progress=None,
+    preloaded: dict | None = None,
 ) -> RunResult:
     """Pay every provider with a period ending on `period_end` (see the module's docstring). `progress(done,
     total)` is told after each payment."""
     require(user, Capability.RUN_PAYMENTS, "run payments")
-    to_pay, already, schedules, held = plan_run(period_end, provider_ids=provider_ids)
+    to_pay, already, schedules, held = plan_run(period_end, provider_ids=provider_ids, preloaded=preloaded)
     result = RunResult(
         period_end, dry_run, [] if not dry_run else to_pay, already, schedules=schedules, held=held
     )
