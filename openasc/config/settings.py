@@ -251,6 +251,13 @@ OPENASC_SAFEGUARDING_TEAM = os.environ.get("OPENASC_SAFEGUARDING_TEAM", "safegua
 OPENASC_SAFEGUARDING_DECISION_DAYS = int(os.environ.get("OPENASC_SAFEGUARDING_DECISION_DAYS", "2"))
 OPENASC_NON_WORKING_DAYS_FILE = os.environ.get("OPENASC_NON_WORKING_DAYS_FILE", "")
 
+# Provider payments (openasc.payments, docs/payments.md): invoices above this many pence need a second approver (as
+# well as a first; nobody approves their own), and the NHS's weekly funded nursing care rate in pence, recorded
+# against the nursing services it funds: £235.88 is UNVERIFIED (a secondary source of low confidence), so a council
+# sets the current rate.
+OPENASC_SECOND_APPROVAL_PENCE = int(os.environ.get("OPENASC_SECOND_APPROVAL_PENCE", "500000"))
+OPENASC_FNC_WEEKLY_PENCE = int(os.environ.get("OPENASC_FNC_WEEKLY_PENCE", "23588"))
+
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
 SESSION_COOKIE_AGE = 12 * 60 * 60  # absolute cap; inactivity is enforced by middleware
 SESSION_COOKIE_HTTPONLY = True

@@ -241,6 +241,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
             Capability.ARRANGE_SERVICES,
             Capability.WRITE_NOTES,
             Capability.RAISE_CONCERN,
+            Capability.RUN_PAYMENTS,  # the council's scheduled payment run (`openasc payments run`), invoices approved by people
         }
     ),
 }

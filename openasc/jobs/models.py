@@ -9,6 +9,8 @@ from django.db import models
 class JobKind(models.TextChoices):
     CLD_IMPORT = "cld_import", "CLD import"
     CLD_EXPORT = "cld_export", "CLD export"
+    PAYMENT_RUN = "payment_run", "Payment run"
+    RATE_UPLIFT = "rate_uplift", "Rate uplift"
 
 
 class JobState(models.TextChoices):

@@ -10,7 +10,11 @@ from openasc.core.models import User
 from openasc.jobs.models import Job, JobKind, JobState
 
 # kind -> the capability that lets someone other than the requester watch it (none: only the requester)
-WATCH_CAPABILITY: dict[str, str] = {JobKind.CLD_IMPORT: access.Capability.IMPORT_CLD}
+WATCH_CAPABILITY: dict[str, str] = {
+    JobKind.CLD_IMPORT: access.Capability.IMPORT_CLD,
+    JobKind.PAYMENT_RUN: access.Capability.RUN_PAYMENTS,
+    JobKind.RATE_UPLIFT: access.Capability.APPLY_UPLIFTS,
+}
 
 
 def may_see(user: User, job: Job) -> bool:

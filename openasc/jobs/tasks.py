@@ -23,6 +23,8 @@ logger = logging.getLogger(__name__)
 RUNNERS: dict[str, str] = {
     JobKind.CLD_IMPORT: "openasc.reporting.jobs.run_cld_import",
     JobKind.CLD_EXPORT: "openasc.reporting.jobs.run_cld_export",
+    JobKind.PAYMENT_RUN: "openasc.payments.jobs.run_payment_run",
+    JobKind.RATE_UPLIFT: "openasc.finance.uplifts.services.run_uplift_apply",
 }
 
 

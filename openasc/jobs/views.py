@@ -17,8 +17,15 @@ STOP_POLLING = 286  # htmx stops polling on this status
 TITLES = {
     JobKind.CLD_IMPORT: "Importing a Client Level Data file",
     JobKind.CLD_EXPORT: "Exporting the Client Level Data file",
+    JobKind.PAYMENT_RUN: "Making a payment run",
+    JobKind.RATE_UPLIFT: "Applying a rate uplift",
 }
-NAV = {JobKind.CLD_IMPORT: "cld-import", JobKind.CLD_EXPORT: "cld-export"}
+NAV = {
+    JobKind.CLD_IMPORT: "cld-import",
+    JobKind.CLD_EXPORT: "cld-export",
+    JobKind.PAYMENT_RUN: "payments",
+    JobKind.RATE_UPLIFT: "uplifts",
+}
 
 
 def _version(job: Job) -> str:

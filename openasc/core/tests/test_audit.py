@@ -116,14 +116,26 @@ def test_a_disclosure_is_one_event_per_person_and_one_more_when_it_names_nobody_
     a, b = PersonFactory(), PersonFactory()
     details = {"what": "people behind a figure"}
     before = AuditEvent.objects.count()
-    assert audit.disclosed(actor=staff.team_manager, action="view", people=[a, b], basis="Test", details=details) == 2
+    assert (
+        audit.disclosed(actor=staff.team_manager, action="view", people=[a, b], basis="Test", details=details)
+        == 2
+    )
     events = list(AuditEvent.objects.order_by("pk")[before:])
     assert sorted(e.person_id for e in events) == sorted([a.pk, b.pk])
     before = AuditEvent.objects.count()
-    assert audit.disclosed(actor=staff.team_manager, action="export", people=[], basis="Test", details=details) == 0
+    assert (
+        audit.disclosed(actor=staff.team_manager, action="export", people=[], basis="Test", details=details)
+        == 0
+    )
     (nobody,) = AuditEvent.objects.order_by("pk")[before:]
     assert nobody.person_id is None and nobody.details["people"] == 0 and nobody.action == "export"
     before = AuditEvent.objects.count()
-    audit.disclosed(actor=staff.team_manager, action="view", people=[a], basis="Test", details=details, unmatched=3)
+    audit.disclosed(
+        actor=staff.team_manager, action="view", people=[a], basis="Test", details=details, unmatched=3
+    )
     named, counted = AuditEvent.objects.order_by("pk")[before:]
-    assert named.person_id == a.pk and counted.person_id is None and counted.details["rows_without_a_record"] == 3
+    assert (
+        named.person_id == a.pk
+        and counted.person_id is None
+        and counted.details["rows_without_a_record"] == 3
+    )

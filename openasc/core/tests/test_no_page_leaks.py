@@ -34,6 +34,16 @@ NOT_ABOUT_A_PERSON = {
     "table",
     "which",
     "code",
+    # money (finance and payments): years, cost centres, categories, uplifts, invoices, payments and schedules are
+    # not about one person; those pages are probed by finance/tests/test_money_probe.py with a world of their own
+    "year",
+    "centre",
+    "centre_id",
+    "category_id",
+    "uplift_id",
+    "invoice_id",
+    "payment_id",
+    "schedule_id",
 }
 
 

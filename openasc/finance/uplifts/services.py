@@ -201,22 +201,26 @@ def uplift_create(
     return uplift
 
 
+def apply_problems(uplift: RateUplift) -> dict[str, str]:
+    """Why the uplift cannot be applied now (empty when it can): applied already, or its year closed since."""
+    if uplift.status != UpliftStatus.DRAFT:
+        when = timezone.localtime(uplift.applied_at).strftime("%-d %B %Y") if uplift.applied_at else "already"
+        return {"uplift": f"This uplift was applied on {when}: an uplift is applied once only"}
+    closed = _closed_year(uplift.effective_from)
+    if closed is not None:
+        return {"uplift": f"{closed} has been closed since this uplift was defined: it cannot be applied"}
+    return {}
+
+
 @transaction.atomic
 def uplift_apply(*, actor: User, uplift: RateUplift) -> calc.Preview:
     """Apply a draft uplift: what the preview shows, written once. A second apply is refused (the uplift row is
     locked first, so two at once cannot both write)."""
     _require(actor)
     uplift = RateUplift.objects.select_for_update().get(pk=uplift.pk)
-    if uplift.status != UpliftStatus.DRAFT:
-        when = timezone.localtime(uplift.applied_at).strftime("%-d %B %Y") if uplift.applied_at else "already"
-        raise ValidationFailed(
-            {"uplift": f"This uplift was applied on {when}: an uplift is applied once only"}
-        )
-    closed = _closed_year(uplift.effective_from)
-    if closed is not None:
-        raise ValidationFailed(
-            {"uplift": f"{closed} has been closed since this uplift was defined: it cannot be applied"}
-        )
+    problems = apply_problems(uplift)
+    if problems:
+        raise ValidationFailed(problems)
     result = selectors.compute(uplift)
     reason = reason_for(uplift)
     details = {
@@ -309,8 +313,8 @@ def uplift_apply(*, actor: User, uplift: RateUplift) -> calc.Preview:
 
 def run_uplift_apply(job, progress):
     """A background job's runner for `uplift_apply` (a whole-market uplift writes a cost version for every service:
-    about 27 s at 200,000 people on SQLite), as the member of staff who asked. Not registered yet: it needs
-    `JobKind.RATE_UPLIFT` and its entry in `openasc.jobs.tasks.RUNNERS` (`params`: {"uplift": id})."""
+    about 27 s at 200,000 people on SQLite), as the member of staff who asked (`JobKind.RATE_UPLIFT`, `params`:
+    {"uplift": id})."""
     from django.urls import reverse
 
     from openasc.jobs.tasks import JobFailed, Outcome

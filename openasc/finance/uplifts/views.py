@@ -13,6 +13,8 @@ from openasc.core.errors import ValidationFailed
 from openasc.core.models import AuditAction
 from openasc.finance.models import RateUplift, UpliftStatus
 from openasc.finance.uplifts import forms, presenters, selectors, services
+from openasc.jobs.models import JobKind, JobState
+from openasc.jobs.services import job_start
 from openasc.ui import forms as ui
 from openasc.ui.pagination import pagination
 from openasc.ui.responses import forbidden, not_found
@@ -134,17 +136,25 @@ def uplift_apply(request: HttpRequest, uplift_id: int) -> HttpResponse:
         uplift = selectors.uplift_get(uplift_id)
     except RateUplift.DoesNotExist:
         return not_found(request, "rate uplift")
-    try:
-        result = services.uplift_apply(actor=request.user, uplift=uplift)
-    except ValidationFailed as exc:
-        errors = [{"text": m, "href": "#apply"} for m in exc.errors.values()]
-        return _detail(request, selectors.uplift_get(uplift_id), errors=errors, status=400)
-    messages.success(
-        request,
-        f"Uplift applied: {presenters.plural(result.services, 'service now has', 'services now have')} a new cost "
-        "from the date",
-    )
-    return redirect("finance:uplift", uplift_id=uplift.pk)
+    errors = services.apply_problems(uplift)
+    if errors:
+        return _detail(
+            request, uplift, errors=[{"text": m, "href": "#apply"} for m in errors.values()], status=400
+        )
+    # A whole-market uplift writes a cost version for every service it changes (tens of seconds for a large
+    # council): a background job, whose page shows its progress and then links to the uplift
+    job = job_start(kind=JobKind.RATE_UPLIFT, user=request.user, params={"uplift": uplift.pk})
+    if job.state == JobState.SUCCEEDED:  # run at once (the tests' immediate backend)
+        messages.success(request, job.message)
+        return redirect("finance:uplift", uplift_id=uplift.pk)
+    if job.state == JobState.FAILED:
+        return _detail(
+            request,
+            selectors.uplift_get(uplift_id),
+            errors=[{"text": job.message, "href": "#apply"}],
+            status=400,
+        )
+    return redirect("jobs:job", job_id=job.pk)
 
 
 def uplift_services(request: HttpRequest, uplift_id: int) -> HttpResponse:

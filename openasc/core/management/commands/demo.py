@@ -61,7 +61,9 @@ class Command(BaseCommand):
                 from openasc.core.models import User
                 from openasc.demo.money import build_money
 
-                build_money(seed=seed, system=User.objects.get(username="system"), today=TODAY)  # from the services
+                build_money(
+                    seed=seed, system=User.objects.get(username="system"), today=TODAY
+                )  # from the services
             history_seconds = time.perf_counter() - started
             from openasc.core.models import User
             from openasc.worktray.services.refresh import refresh as worktray_refresh
