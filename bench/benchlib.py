@@ -61,3 +61,37 @@ def server_version(connection) -> str:
     with connection.cursor() as cur:
         cur.execute("SHOW server_version")
         return f"PostgreSQL {cur.fetchone()[0]}"
+
+
+def percentile_between(values: list[float], pct: float) -> float:
+    """Percentile with linear interpolation between the nearest ranks (0.0 for no values)."""
+    if not values:
+        return 0.0
+    ordered = sorted(values)
+    k = (len(ordered) - 1) * pct / 100
+    lo, hi = int(k), min(int(k) + 1, len(ordered) - 1)
+    return ordered[lo] + (ordered[hi] - ordered[lo]) * (k - lo)
+
+
+def standalone(repo: Path) -> None:
+    """For a bench file run on its own: Django on the bench database (BENCH_DB_URL, else bench/out/bench.sqlite3),
+    set up and migrated, as bench/run.py's worker has it."""
+    os.environ["DATABASE_URL"] = os.environ.get(
+        "BENCH_DB_URL", f"sqlite:///{repo / 'bench/out/bench.sqlite3'}"
+    )
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "openasc.config.settings")
+    os.environ.setdefault("SECRET_KEY", "bench-only-not-a-secret-" + "x" * 40)
+    os.environ.setdefault("SECURE_COOKIES", "0")
+    os.environ.setdefault("OPENASC_FAST_PASSWORDS", "1")
+    os.environ.setdefault("LOG_LEVEL", "ERROR")
+    import sys
+    import warnings
+
+    sys.path.insert(0, str(repo))
+    import django
+
+    warnings.filterwarnings("ignore", message="No directory at", category=UserWarning)
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0, interactive=False)

@@ -8,24 +8,15 @@
 
 from __future__ import annotations
 
-import os
 import statistics
-import sys
 import time
 from pathlib import Path
+
+from benchlib import percentile_between
 
 FORECAST_TARGET_S = 10.0
 PAGE_TARGET_MS = 300.0
 REPO = Path(__file__).resolve().parent.parent
-
-
-def _percentile(values: list[float], p: float) -> float:
-    if not values:
-        return 0.0
-    ordered = sorted(values)
-    k = (len(ordered) - 1) * p / 100
-    lo, hi = int(k), min(int(k) + 1, len(ordered) - 1)
-    return ordered[lo] + (ordered[hi] - ordered[lo]) * (k - lo)
 
 
 def ensure_budgets(seed: int, say) -> bool:
@@ -104,7 +95,7 @@ def time_monitoring(say, n: int = 50) -> dict:
             response = client.get(url)
             times.append((time.perf_counter() - t) * 1000)
             assert response.status_code == 200
-        p95 = _percentile(times, 95)
+        p95 = percentile_between(times, 95)
         out[label] = {
             "first_ms": round(first_ms, 1),
             "n": n,
@@ -128,24 +119,9 @@ def run(say=print, seed: int = 2026) -> dict:
 
 
 if __name__ == "__main__":
-    os.environ["DATABASE_URL"] = os.environ.get(
-        "BENCH_DB_URL", f"sqlite:///{REPO / 'bench/out/bench.sqlite3'}"
-    )
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "openasc.config.settings")
-    os.environ.setdefault("SECRET_KEY", "bench-only-not-a-secret-" + "x" * 40)
-    os.environ.setdefault("SECURE_COOKIES", "0")
-    os.environ.setdefault("OPENASC_FAST_PASSWORDS", "1")
-    os.environ.setdefault("LOG_LEVEL", "ERROR")
-    sys.path.insert(0, str(REPO))
-    import warnings
+    from benchlib import standalone
 
-    import django
-
-    warnings.filterwarnings("ignore", message="No directory at", category=UserWarning)
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0, interactive=False)
+    standalone(REPO)
     figures = run()
     import json
 

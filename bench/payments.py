@@ -14,8 +14,6 @@ django.setup() done).
 from __future__ import annotations
 
 import datetime as dt
-import os
-import sys
 import time
 from pathlib import Path
 
@@ -213,24 +211,9 @@ def run(say=print, seed: int = 2026) -> dict:
 
 
 if __name__ == "__main__":
-    os.environ["DATABASE_URL"] = os.environ.get(
-        "BENCH_DB_URL", f"sqlite:///{REPO / 'bench/out/bench.sqlite3'}"
-    )
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "openasc.config.settings")
-    os.environ.setdefault("SECRET_KEY", "bench-only-not-a-secret-" + "x" * 40)
-    os.environ.setdefault("SECURE_COOKIES", "0")
-    os.environ.setdefault("OPENASC_FAST_PASSWORDS", "1")
-    os.environ.setdefault("LOG_LEVEL", "ERROR")
-    sys.path.insert(0, str(REPO))
-    import warnings
+    from benchlib import standalone
 
-    import django
-
-    warnings.filterwarnings("ignore", message="No directory at", category=UserWarning)
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0, interactive=False)
+    standalone(REPO)
     figures = run()
     import json
 
