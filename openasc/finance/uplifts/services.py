@@ -317,6 +317,7 @@ def run_uplift_apply(job, progress):
     {"uplift": id})."""
     from django.urls import reverse
 
+    from openasc.finance.uplifts.presenters import plural
     from openasc.jobs.tasks import JobFailed, Outcome
 
     uplift = RateUplift.objects.filter(pk=job.params.get("uplift")).first()
@@ -332,5 +333,6 @@ def run_uplift_apply(job, progress):
     return Outcome(
         result={"uplift": uplift.pk, "services": result.services, "people": result.people},
         result_url=reverse("finance:uplift", args=[uplift.pk]),
-        message=f"{result.services:,} services have a new cost from {uplift.effective_from:%-d %B %Y}",
+        message=f"Uplift applied: {plural(result.services, 'service now has', 'services now have')} a new cost from "
+        f"{uplift.effective_from:%-d %B %Y}",
     )
