@@ -218,7 +218,7 @@ def budget_mark() -> str:
 def load(year: FinancialYear, as_at: dt.date) -> list[CostedService]:
     as_at = commitments.clip_as_at(as_at, year.starts_on, year.ends_on)
     first = min(year.starts_on, commitments.previous_month_end(as_at))
-    return costed_services(first=first, last=year.ends_on)
+    return costed_services(first=first, last=year.ends_on, window_only=True)  # only the costs in force then
 
 
 def compute(year: FinancialYear, as_at: dt.date) -> commitments.Forecast:

@@ -9,14 +9,14 @@ import hashlib
 from dataclasses import dataclass
 
 from django.core.cache import cache
-from django.db.models import Max, OuterRef, Q, Subquery
+from django.db.models import Max, Q
 from django.utils import timezone
 
 from openasc.core import access
 from openasc.finance import categories
-from openasc.finance.costing import CostedService, version
+from openasc.finance.costing import CostedService
 from openasc.finance.models import CareCategory, FinancialYear
-from openasc.finance.selectors.costed import _FIELDS
+from openasc.finance.selectors.costed import costed_services
 from openasc.finance.spend import calc
 from openasc.people.models import Person
 from openasc.services.models import Service, ServiceCost
@@ -60,46 +60,8 @@ def window(year: FinancialYear, mode: str, today: dt.date) -> tuple[dt.date, dt.
 
 
 def costed_in_window(first: dt.date, last: dt.date, *, extra: Q | None = None) -> list[CostedService]:
-    """Services running on any day from `first` to `last`, each with only the cost versions in force in that window
-    (the one in force on `first` and those starting after it, up to `last`), in two queries: what
-    `finance.selectors.costed.costed_services` gives, for these days, without the years of older versions it would
-    load (a quarter of the rows at 200,000 people). `costing.cost_between` over any days in the window is the same
-    from either (tests/test_spend_selectors.py)."""
-    running = Q(start_on__lte=last) & (Q(end_on__isnull=True) | Q(end_on__gte=first))
-    if extra is not None:
-        running &= extra
-    raw = sorted(Service.objects.filter(running).values_list(*_FIELDS), key=lambda r: r[0])
-    in_force = (
-        ServiceCost.objects.filter(service_id=OuterRef("service_id"), effective_from__lte=first)
-        .order_by("-effective_from")
-        .values("effective_from")[:1]
-    )
-    versions: dict[int, list] = {}
-    rows = ServiceCost.objects.filter(service__in=Service.objects.filter(running).values("pk")).filter(
-        Q(effective_from__gt=first, effective_from__lte=last) | Q(effective_from=Subquery(in_force))
-    )
-    for sid, eff, unit, freq, units in rows.values_list(
-        "service_id", "effective_from", "unit_cost_pence", "cost_frequency", "planned_units_per_week"
-    ):
-        versions.setdefault(sid, []).append(version(eff, unit, freq, units))
-    return [
-        CostedService(
-            id=r[0],
-            person_id=r[1],
-            service_type=r[2],
-            service_component=r[3],
-            delivery_mechanism=r[4],
-            start_on=r[5],
-            end_on=r[6],
-            provider_location_id=r[7],
-            provider_id=r[8],
-            plan_id=r[9],
-            support_reason=r[10] or "",
-            date_of_birth=r[11],
-            versions=tuple(versions.get(r[0], ())),
-        )
-        for r in raw
-    ]
+    """Services running on any day from `first` to `last`, each with only the cost versions in force then."""
+    return costed_services(first=first, last=last, extra=extra, window_only=True)
 
 
 def _version() -> str:
