@@ -23,7 +23,7 @@ D = dt.date
 def centre(staff, teams):
     residential = CareCategory.objects.get(code="residential")
     centre = CostCentreFactory(
-        code="RES-NORTH-OLDER-PEOPLE",
+        code="RES-NORTH-OLDER-PPL1",
         name="Residential care north",
         care_category=residential,
         team=teams.north,
@@ -43,7 +43,7 @@ def test_a_finance_officer_sets_a_budget(journey, staff, centre):
     cc, _ = centre
     page = journey.page
     journey.sign_in("finance_officer", start="/finance/cost-centres/?year=2026-27")
-    assert "RES-NORTH-OLDER-PEOPLE" in page.locator("main").inner_text()
+    assert "RES-NORTH-OLDER-PPL1" in page.locator("main").inner_text()
     journey.click_link(f"Set budget for {cc.code}")
     page.get_by_label("Net budget (£)").fill("thirty thousand")
     page.get_by_label("Budgeted number of people").fill("1")
@@ -68,7 +68,7 @@ def test_a_team_manager_reads_the_forecast_and_opens_the_services_behind_it(jour
     page = journey.page
     journey.sign_in("team_manager", start="/finance/budgets/?year=2026-27&as_at=2026-09-30")
     main = page.locator("main").inner_text()
-    assert "RES-NORTH-OLDER-PEOPLE" in main and "£36,500.00" in main and "Overspend" in main
+    assert "RES-NORTH-OLDER-PPL1" in main and "£36,500.00" in main and "Overspend" in main
     with page.expect_navigation():
         page.locator("main table a.govuk-link", has_text="£36,500.00").first.click()
     journey.check()
