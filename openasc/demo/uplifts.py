@@ -18,11 +18,10 @@ from decimal import Decimal
 from django.utils import timezone
 
 from openasc.core.models import Role, User
-from openasc.finance.models import RateUplift, RateUpliftLine, UpliftMethod, UpliftStatus
+from openasc.finance.models import RateUplift, UpliftMethod
 from openasc.finance.uplifts import selectors
-from openasc.finance.uplifts.services import reason_for
+from openasc.finance.uplifts.services import mark_applied, write_costs
 from openasc.providers.models import Provider
-from openasc.services.models import ServiceCost
 
 APPLIED_FROM = dt.date(2026, 10, 1)
 DRAFT_FROM = dt.date(2027, 4, 1)
@@ -81,40 +80,7 @@ def build_uplifts(*, seed: int, system, today: dt.date) -> None:
 
 
 def _apply(uplift: RateUplift, officer) -> None:
+    """As `uplift_apply` does, without the audit events (the demo's build is exempt from the safety net)."""
     result = selectors.compute(uplift)
-    reason = reason_for(uplift)
-    costs = ServiceCost.objects.bulk_create(
-        [
-            ServiceCost(
-                service_id=x.service_id,
-                effective_from=uplift.effective_from,
-                unit_cost_pence=x.new_unit_cost_pence,
-                cost_frequency=x.cost_frequency,
-                planned_units_per_week=x.planned_units_per_week,
-                reason=reason,
-                created_by=officer,
-            )
-            for x in result.lines
-        ],
-        batch_size=500,
-    )
-    RateUpliftLine.objects.bulk_create(
-        [
-            RateUpliftLine(
-                uplift=uplift,
-                service_id=x.service_id,
-                new_cost=cost,
-                old_unit_cost_pence=x.old_unit_cost_pence,
-                new_unit_cost_pence=x.new_unit_cost_pence,
-                weekly_change_pence=x.weekly_change_pence,
-            )
-            for x, cost in zip(result.lines, costs, strict=True)
-        ],
-        batch_size=500,
-    )
-    uplift.status = UpliftStatus.APPLIED
-    uplift.applied_by = officer
-    uplift.applied_at = timezone.make_aware(dt.datetime(2026, 9, 15, 10, 0))
-    uplift.people, uplift.providers, uplift.services = result.people, result.providers, result.services
-    uplift.annual_change_pence = result.annual_change_pence
-    uplift.save()
+    write_costs(uplift, result, by=officer)
+    mark_applied(uplift, result, by=officer, at=timezone.make_aware(dt.datetime(2026, 9, 15, 10, 0)))

@@ -212,6 +212,63 @@ def apply_problems(uplift: RateUplift) -> dict[str, str]:
     return {}
 
 
+def write_costs(uplift: RateUplift, result: calc.Preview, *, by: User) -> list[ServiceCost]:
+    """The uplift's writes: a cost version from its date for each service it changes, and a line recording what
+    changed. The caller audits them (`uplift_apply`) or is exempt (the demo's build)."""
+    reason = reason_for(uplift)
+    costs = ServiceCost.objects.bulk_create(
+        [
+            ServiceCost(
+                service_id=x.service_id,
+                effective_from=uplift.effective_from,
+                unit_cost_pence=x.new_unit_cost_pence,
+                cost_frequency=x.cost_frequency,
+                planned_units_per_week=x.planned_units_per_week,
+                reason=reason,
+                created_by=by,
+            )
+            for x in result.lines
+        ],
+        batch_size=500,
+    )
+    RateUpliftLine.objects.bulk_create(
+        [
+            RateUpliftLine(
+                uplift=uplift,
+                service_id=x.service_id,
+                new_cost=cost,
+                old_unit_cost_pence=x.old_unit_cost_pence,
+                new_unit_cost_pence=x.new_unit_cost_pence,
+                weekly_change_pence=x.weekly_change_pence,
+            )
+            for x, cost in zip(result.lines, costs, strict=True)
+        ],
+        batch_size=500,
+    )
+    return costs
+
+
+def mark_applied(uplift: RateUplift, result: calc.Preview, *, by: User, at) -> None:
+    uplift.status = UpliftStatus.APPLIED
+    uplift.applied_by = by
+    uplift.applied_at = at
+    uplift.people = result.people
+    uplift.providers = result.providers
+    uplift.services = result.services
+    uplift.annual_change_pence = result.annual_change_pence
+    uplift.save(
+        update_fields=[
+            "status",
+            "applied_by",
+            "applied_at",
+            "people",
+            "providers",
+            "services",
+            "annual_change_pence",
+        ]
+    )
+
+
 @transaction.atomic
 def uplift_apply(*, actor: User, uplift: RateUplift) -> calc.Preview:
     """Apply a draft uplift: what the preview shows, written once. A second apply is refused (the uplift row is
@@ -237,35 +294,7 @@ def uplift_apply(*, actor: User, uplift: RateUplift) -> calc.Preview:
     with audit.bulk(
         actor=actor, action=AuditAction.CREATE, reason=reason, basis=BASIS, obj=uplift, details=details
     ):
-        costs = ServiceCost.objects.bulk_create(
-            [
-                ServiceCost(
-                    service_id=x.service_id,
-                    effective_from=uplift.effective_from,
-                    unit_cost_pence=x.new_unit_cost_pence,
-                    cost_frequency=x.cost_frequency,
-                    planned_units_per_week=x.planned_units_per_week,
-                    reason=reason,
-                    created_by=actor,
-                )
-                for x in result.lines
-            ],
-            batch_size=500,
-        )
-        RateUpliftLine.objects.bulk_create(
-            [
-                RateUpliftLine(
-                    uplift=uplift,
-                    service_id=x.service_id,
-                    new_cost=cost,
-                    old_unit_cost_pence=x.old_unit_cost_pence,
-                    new_unit_cost_pence=x.new_unit_cost_pence,
-                    weekly_change_pence=x.weekly_change_pence,
-                )
-                for x, cost in zip(result.lines, costs, strict=True)
-            ],
-            batch_size=500,
-        )
+        costs = write_costs(uplift, result, by=actor)
         # each new cost in its person's access log, as a cost change made by hand is
         audit.write(
             [
@@ -290,24 +319,7 @@ def uplift_apply(*, actor: User, uplift: RateUplift) -> calc.Preview:
                 for x, cost in zip(result.lines, costs, strict=True)
             ]
         )
-    uplift.status = UpliftStatus.APPLIED
-    uplift.applied_by = actor
-    uplift.applied_at = timezone.now()
-    uplift.people = result.people
-    uplift.providers = result.providers
-    uplift.services = result.services
-    uplift.annual_change_pence = result.annual_change_pence
-    uplift.save(
-        update_fields=[
-            "status",
-            "applied_by",
-            "applied_at",
-            "people",
-            "providers",
-            "services",
-            "annual_change_pence",
-        ]
-    )
+    mark_applied(uplift, result, by=actor, at=timezone.now())
     return result
 
 
