@@ -8,8 +8,8 @@ import datetime as dt
 from dataclasses import dataclass
 
 from openasc.core.money import pounds
+from openasc.core.periods import year_of
 from openasc.finance.costing import CostedService, cost_between
-from openasc.finance.years import year_of
 from openasc.ui.jinja2 import uk_date
 
 

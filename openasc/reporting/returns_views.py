@@ -12,7 +12,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
-from openasc.core import access, audit
+from openasc.core import access, audit, periods
 from openasc.core.cells import append_row, safe_row
 from openasc.core.errors import ValidationFailed
 from openasc.core.models import AuditAction
@@ -24,8 +24,7 @@ from openasc.ui.responses import forbidden, not_found
 
 def _latest_year() -> int:
     """The financial year (by its first year) that started most recently."""
-    today = timezone.localdate()
-    return today.year - 1 if today.month < 4 else today.year
+    return periods.year_of(timezone.localdate()).starts_on.year
 
 
 def _years() -> list[int]:

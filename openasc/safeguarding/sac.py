@@ -30,6 +30,7 @@ from typing import Any
 from django.conf import settings
 from django.utils import timezone
 
+from openasc.core import periods
 from openasc.safeguarding import codes
 
 TOTAL = "Total"
@@ -89,8 +90,6 @@ TABLE_IDS = [
     "SG5b",
 ]
 
-_YEAR = re.compile(r"^(\d{4})-(\d{2})$")
-
 
 class YearError(ValueError):
     pass
@@ -98,25 +97,26 @@ class YearError(ValueError):
 
 def parse_year(value: str) -> int:
     """ "2025-26" -> 2025 (the year the reporting year starts in)."""
-    m = _YEAR.match((value or "").strip())
-    if not m or (int(m.group(1)) + 1) % 100 != int(m.group(2)):
+    try:
+        return periods.parse(value).starts_on.year
+    except ValueError:
         raise YearError(
             f"{value!r} is not a reporting year: write it as 2025-26 (1 April 2025 to 31 March 2026)"
-        )
-    return int(m.group(1))
+        ) from None
 
 
 def year_label(start_year: int) -> str:
-    return f"{start_year}-{(start_year + 1) % 100:02d}"
+    return periods.starting(start_year).label
 
 
 def period(start_year: int) -> tuple[dt.date, dt.date]:
-    return dt.date(start_year, 4, 1), dt.date(start_year + 1, 3, 31)
+    year = periods.starting(start_year)
+    return year.starts_on, year.ends_on
 
 
 def current_year(today: dt.date) -> int:
     """The reporting year (by the year it starts in) that `today` falls in."""
-    return today.year if today.month >= 4 else today.year - 1
+    return periods.year_of(today).starts_on.year
 
 
 def age_unknown_label() -> str:

@@ -1,12 +1,12 @@
 """Which care category and cost centre a service falls in (finance.categories), on the seeded categories, and the
-financial year of a day (finance.years)."""
+financial year of a day (core.periods)."""
 
 import datetime as dt
 from types import SimpleNamespace
 
 import pytest
 
-from openasc.finance import years
+from openasc.core import periods as years
 from openasc.finance.categories import categorise, centre_rules, cost_centre, rules
 from openasc.finance.costing import CostedService
 from openasc.finance.models import CareCategory

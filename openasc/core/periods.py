@@ -1,4 +1,5 @@
-"""The financial year a day falls in (1 April to 31 March), without the database: '2026-27' for 2 December 2026."""
+"""Reporting periods: the financial year a day falls in (1 April to 31 March), without the database: '2026-27' for
+2 December 2026. The one rule that budgets, the statutory returns and the Safeguarding Adults Collection use."""
 
 from __future__ import annotations
 
@@ -15,9 +16,13 @@ class Year(NamedTuple):
     ends_on: dt.date
 
 
-def year_of(day: dt.date) -> Year:
-    start = day.year if day >= dt.date(day.year, 4, 1) else day.year - 1
+def starting(start: int) -> Year:
+    """The financial year that starts on 1 April of `start`."""
     return Year(f"{start}-{(start + 1) % 100:02d}", dt.date(start, 4, 1), dt.date(start + 1, 3, 31))
+
+
+def year_of(day: dt.date) -> Year:
+    return starting(day.year if day >= dt.date(day.year, 4, 1) else day.year - 1)
 
 
 def parse(label: str) -> Year:
@@ -25,4 +30,4 @@ def parse(label: str) -> Year:
     found = _LABEL.fullmatch((label or "").strip())
     if not found or (int(found[1]) + 1) % 100 != int(found[2]):
         raise ValueError(f"{label!r} is not a financial year: write it like 2026-27")
-    return year_of(dt.date(int(found[1]), 4, 1))
+    return starting(int(found[1]))
