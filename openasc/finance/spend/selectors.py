@@ -16,6 +16,7 @@ from openasc.core import access
 from openasc.finance import categories
 from openasc.finance.costing import CostedService
 from openasc.finance.models import CareCategory, FinancialYear
+from openasc.finance.selectors import budgets
 from openasc.finance.selectors.costed import costed_services
 from openasc.finance.spend import calc
 from openasc.people.models import Person
@@ -42,9 +43,7 @@ def years() -> list[FinancialYear]:
 
 def year_get(label: str | None, today: dt.date) -> FinancialYear:
     """The year asked for, or the one `today` falls in (or the latest seeded)."""
-    found = FinancialYear.objects.filter(label=label).first() if label else None
-    if found is None:
-        found = FinancialYear.objects.filter(starts_on__lte=today, ends_on__gte=today).first()
+    found = (budgets.year_get(label) if label else None) or budgets.year_of(today)
     if found is None:
         found = FinancialYear.objects.order_by("-starts_on").first()
     if found is None:
