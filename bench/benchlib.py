@@ -95,3 +95,43 @@ def standalone(repo: Path) -> None:
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0, interactive=False)
+
+
+def time_page(say, url: str, label: str, username: str, n: int, target_ms: float, *, warm: int = 3):
+    """GET `url` as `username` through Django's test client: the first request, `warm` untimed, then `n` timed; the
+    figures (first, p50, p95 ms; PASS when p95 is under `target_ms`) and the last response."""
+    import statistics
+
+    from django.test import Client
+
+    from openasc.core.models import User
+
+    client = Client(raise_request_exception=True)
+    client.force_login(User.objects.get(username=username))
+    t = time.perf_counter()
+    first = client.get(url)
+    first_ms = (time.perf_counter() - t) * 1000
+    assert first.status_code == 200, (url, first.status_code)
+    for _ in range(warm):
+        client.get(url)
+    times = []
+    response = first
+    for _ in range(n):
+        t = time.perf_counter()
+        response = client.get(url)
+        times.append((time.perf_counter() - t) * 1000)
+        assert response.status_code == 200, (url, response.status_code)
+    p95 = percentile_between(times, 95)
+    out = {
+        "first_ms": round(first_ms, 1),
+        "n": n,
+        "p50_ms": round(statistics.median(times), 1),
+        "p95_ms": round(p95, 1),
+        "target_ms": target_ms,
+        "pass": p95 < target_ms,
+    }
+    say(
+        f"{label}: first {first_ms:.0f} ms, p50 {out['p50_ms']} ms, p95 {p95:.1f} ms "
+        f"-> {'PASS' if out['pass'] else 'FAIL'} (target p95 < {target_ms:.0f} ms)"
+    )
+    return out, response

@@ -8,11 +8,10 @@
 
 from __future__ import annotations
 
-import statistics
 import time
 from pathlib import Path
 
-from benchlib import percentile_between
+from benchlib import time_page
 
 FORECAST_TARGET_S = 10.0
 PAGE_TARGET_MS = 300.0
@@ -73,43 +72,14 @@ def time_forecast(say, runs: int = 3) -> dict:
 
 def time_monitoring(say, n: int = 50) -> dict:
     """GET /finance/budgets/ as the finance officer and as the demo team manager, after warm-up: p50/p95 (ms)."""
-    from django.test import Client
-
-    from openasc.core.models import User
     from openasc.demo.build import TODAY
 
     url = f"/finance/budgets/?year=2026-27&as_at={TODAY.isoformat()}"
     out = {}
     for label, username in (("finance officer", "finance"), ("team manager", "manager")):
-        client = Client(raise_request_exception=True)
-        client.force_login(User.objects.get(username=username))
-        t = time.perf_counter()
-        first = client.get(url)
-        first_ms = (time.perf_counter() - t) * 1000
-        assert first.status_code == 200, first.status_code
-        for _ in range(3):
-            client.get(url)
-        times = []
-        for _ in range(n):
-            t = time.perf_counter()
-            response = client.get(url)
-            times.append((time.perf_counter() - t) * 1000)
-            assert response.status_code == 200
-        p95 = percentile_between(times, 95)
-        out[label] = {
-            "first_ms": round(first_ms, 1),
-            "n": n,
-            "p50_ms": round(statistics.median(times), 1),
-            "p95_ms": round(p95, 1),
-            "target_ms": PAGE_TARGET_MS,
-            "pass": p95 < PAGE_TARGET_MS,
-            # each cost centre line links spent, committed and forecast to its services; the total line too
-            "cost_centre_lines": response.content.decode().count("/services/?figure=all") // 3 - 1,
-        }
-        say(
-            f"monitoring page, {label}: first {first_ms:.0f} ms, p50 {out[label]['p50_ms']} ms, p95 {p95:.1f} ms "
-            f"-> {'PASS' if out[label]['pass'] else 'FAIL'} (target p95 < {PAGE_TARGET_MS:.0f} ms)"
-        )
+        out[label], response = time_page(say, url, f"monitoring page, {label}", username, n, PAGE_TARGET_MS)
+        # each cost centre line links spent, committed and forecast to its services; the total line too
+        out[label]["cost_centre_lines"] = response.content.decode().count("/services/?figure=all") // 3 - 1
     return out
 
 

@@ -17,6 +17,8 @@ import datetime as dt
 import time
 from pathlib import Path
 
+from benchlib import time_page
+
 RUN_TARGET_S = 60.0
 PAGE_TARGET_MS = 300.0  # not an issue target: the budget page's, for comparison
 PERIOD_END = dt.date(2026, 11, 15)  # the last four-weekly period ending before the demo's today
@@ -142,38 +144,7 @@ def time_run(say, period_end: dt.date = PERIOD_END) -> dict:
 
 
 def _page(say, url: str, label: str, username: str, n: int) -> dict:
-    import statistics
-
-    from django.test import Client
-
-    from openasc.core.models import User
-
-    client = Client(raise_request_exception=True)
-    client.force_login(User.objects.get(username=username))
-    t = time.perf_counter()
-    first = client.get(url)
-    first_ms = (time.perf_counter() - t) * 1000
-    assert first.status_code == 200, (url, first.status_code)
-    times = []
-    for _ in range(n):
-        t = time.perf_counter()
-        response = client.get(url)
-        times.append((time.perf_counter() - t) * 1000)
-        assert response.status_code == 200
-    times.sort()
-    p95 = times[min(len(times) - 1, round(0.95 * (len(times) - 1)))]
-    out = {
-        "first_ms": round(first_ms, 1),
-        "n": n,
-        "p50_ms": round(statistics.median(times), 1),
-        "p95_ms": round(p95, 1),
-        "pass": p95 < PAGE_TARGET_MS,
-    }
-    say(
-        f"{label}: first {first_ms:.0f} ms, p50 {out['p50_ms']} ms, p95 {p95:.1f} ms "
-        f"({'under' if out['pass'] else 'over'} {PAGE_TARGET_MS:.0f} ms)"
-    )
-    return out
+    return time_page(say, url, label, username, n, PAGE_TARGET_MS, warm=0)[0]
 
 
 def time_pages(say, n: int = 20) -> dict:

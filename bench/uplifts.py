@@ -11,11 +11,10 @@ writes a cost version per service it raises, once). `time_uplift_pages` times th
 
 from __future__ import annotations
 
-import statistics
 import time
 from pathlib import Path
 
-from benchlib import percentile_between
+from benchlib import time_page
 
 PREVIEW_TARGET_S = 10.0
 PAGE_TARGET_MS = 300.0
@@ -108,38 +107,7 @@ def time_spend_uncached(say, runs: int = 3) -> dict:
 
 
 def _page(say, url: str, label: str, username: str, n: int) -> dict:
-    from django.test import Client
-
-    from openasc.core.models import User
-
-    client = Client(raise_request_exception=True)
-    client.force_login(User.objects.get(username=username))
-    t = time.perf_counter()
-    first = client.get(url)
-    first_ms = (time.perf_counter() - t) * 1000
-    assert first.status_code == 200, first.status_code
-    for _ in range(3):
-        client.get(url)
-    times = []
-    for _ in range(n):
-        t = time.perf_counter()
-        response = client.get(url)
-        times.append((time.perf_counter() - t) * 1000)
-        assert response.status_code == 200
-    p95 = percentile_between(times, 95)
-    out = {
-        "first_ms": round(first_ms, 1),
-        "n": n,
-        "p50_ms": round(statistics.median(times), 1),
-        "p95_ms": round(p95, 1),
-        "target_ms": PAGE_TARGET_MS,
-        "pass": p95 < PAGE_TARGET_MS,
-    }
-    say(
-        f"{label}: first {first_ms:.0f} ms, p50 {out['p50_ms']} ms, p95 {p95:.1f} ms "
-        f"-> {'PASS' if out['pass'] else 'FAIL'} (target p95 < {PAGE_TARGET_MS:.0f} ms)"
-    )
-    return out
+    return time_page(say, url, label, username, n, PAGE_TARGET_MS, warm=3)[0]
 
 
 def time_spend_pages(say, n: int = 50) -> dict:
